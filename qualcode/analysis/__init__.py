@@ -1,0 +1,1 @@
+"""Analysis on plain data: co-occurrence, agreement, matrices, retrieval."""

@@ -1,0 +1,46 @@
+"""The ``qualcode`` command line: thin over ``qualcode.project``. Bare ``qualcode`` opens the TUI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from qualcode import __version__
+from qualcode.cli.common import Ctx, QualcodeGroup
+from qualcode.project import default_coder, default_project_path
+
+
+@click.group(cls=QualcodeGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--project", "-p", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Project file (default: $QUALCODE_PROJECT or ./qualcode.db).")
+@click.option("--coder", "-c", default=None, help="Who is coding (default: $QUALCODE_CODER or your login name).")
+@click.version_option(__version__, prog_name="qualcode")
+@click.pass_context
+def main(ctx: click.Context, project: Path | None, coder: str | None) -> None:
+    """qualcode — qualitative data analysis in the terminal.
+
+    Run without a command to open the coding workbench (TUI) on the project.
+    Every command takes --project and --coder; listing commands take --json.
+    """
+    ctx.obj = Ctx(project or default_project_path(), coder or default_coder())
+    if ctx.invoked_subcommand is None:
+        from qualcode.cli.tui_launcher import launch
+
+        launch(ctx.obj)
+
+
+def _register() -> None:
+    from qualcode.cli import codebook_cmds, coding_cmds, document_cmds, history_cmds, demo_cmd  # noqa: F401
+
+
+_register()
+
+for _mod in ("analysis_cmds", "agreement_cmds", "refi_cmds", "search_cmds"):
+    try:  # optional command groups contributed by feature modules
+        __import__(f"qualcode.cli.{_mod}")
+    except ModuleNotFoundError as e:
+        if e.name != f"qualcode.cli.{_mod}":
+            raise

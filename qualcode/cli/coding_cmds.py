@@ -1,0 +1,131 @@
+"""Headless coding: code a span, list/import/export codings, memos, coders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from qualcode.cli import main
+from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
+from qualcode.codings_io import codings_csv, import_codings_csv
+
+
+@main.command()
+@click.argument("document")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.argument("code_path")
+@click.option("--memo", help="A memo on this coding.")
+@pass_ctx
+def code(ctx: Ctx, document: str, start: int, end: int, code_path: str, memo: str | None) -> None:
+    """Apply CODE_PATH to DOCUMENT[START:END) (code-point offsets, half-open) as --coder."""
+    with ctx.open() as p:
+        row = p.add_coding(document, start, end, code_path, memo=memo)
+        click.echo(f"{row['guid']}  {p.code(code_path).path}  [{start},{end}) by {p.coder}: {row['text'][:70]!r}")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--document", "-d", help="Only this document.")
+@click.option("--code", "code_", help="Only this code (path).")
+@click.option("--children", is_flag=True, help="With --code: include its child codes.")
+@click.option("--by", "coder", help="Only this coder's codings.")
+@json_option
+@click.pass_context
+def codings(cctx: click.Context, document, code_, children, coder, as_json) -> None:
+    """List codings (filter by document, code, coder), or import/export/remove them."""
+    if cctx.invoked_subcommand:
+        return
+    with cctx.obj.open() as p:
+        rows = p.codings(document=document, code=code_, coder=coder, include_children=children)
+    if as_json:
+        print_json([{k: r[k] for k in ("guid", "document", "start", "end", "code", "coder", "memo", "text")} for r in rows])
+        return
+    t = Table("document", "span", "code", "coder", "text")
+    for r in rows:
+        t.add_row(r["document"], f"{r['start']}-{r['end']}", r["code"], r["coder"],
+                  r["text"].replace("\n", " ")[:60])
+    console().print(t)
+    click.echo(f"{len(rows)} coding(s)")
+
+
+@codings.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def codings_import(cctx: click.Context, csv_file: Path) -> None:
+    """Import codings from CSV: document,start,end,code,coder[,memo][,text]. All or nothing."""
+    ctx: Ctx = cctx.obj
+    coder_given = cctx.find_root().params.get("coder")
+    with ctx.open() as p:
+        r = import_codings_csv(p, csv_file, default_coder=coder_given)
+    click.echo(f"{r['added']} coding(s) added, {r['skipped']} already present")
+
+
+@codings.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: standard output).")
+@click.option("--by", "coder", help="Only this coder's codings.")
+@pass_ctx
+def codings_export(ctx: Ctx, output: Path | None, coder: str | None) -> None:
+    """Export codings as CSV that 'codings import' reads back."""
+    with ctx.open() as p:
+        text = codings_csv(p, coder=coder)
+    if output:
+        output.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@codings.command("remove")
+@click.argument("guid")
+@pass_ctx
+def codings_remove(ctx: Ctx, guid: str) -> None:
+    """Remove a coding by its GUID (undo brings it back)."""
+    with ctx.open() as p:
+        p.remove_coding(guid)
+    click.echo(f"removed {guid.upper()}")
+
+
+@main.command()
+@click.argument("target", type=click.Choice(["project", "document", "code", "coding"]))
+@click.argument("ref", required=False)
+@click.argument("text", required=False)
+@pass_ctx
+def memo(ctx: Ctx, target: str, ref: str | None, text: str | None) -> None:
+    """Write (or with no TEXT, show) your memo on the project, a document, a code or a coding.
+
+    \b
+    qualcode memo document da_int01_vesterbro_bruger "Trust builds slowly here"
+    qualcode memo code Barriers/Stigma "Split into public and professional stigma?"
+    qualcode memo project "" "Decision log: …"
+    """
+    with ctx.open() as p:
+        guid = None
+        if target == "document":
+            guid = p.document(ref)["guid"]
+        elif target == "code":
+            guid = p.code(ref).guid
+        elif target == "coding":
+            guid = p.coding(ref)["guid"]
+        if text is None:
+            for m in p.memos(target, guid):
+                click.echo(f"[{m['coder']} {m['updated_at']}] {m['text']}")
+            return
+        p.set_memo(target, guid, text)
+    click.echo("memo saved" if text.strip() else "memo deleted")
+
+
+@main.command()
+@json_option
+@pass_ctx
+def coders(ctx: Ctx, as_json: bool) -> None:
+    """List coders with their numbers of codings."""
+    with ctx.open() as p:
+        rows = list(p.db.query("SELECT k.name, k.guid, COUNT(c.id) AS codings FROM coders k "
+                               "LEFT JOIN codings c ON c.coder_id = k.id GROUP BY k.id ORDER BY k.name"))
+    if as_json:
+        print_json(rows)
+    else:
+        for r in rows:
+            click.echo(f"{r['name']:<20} {r['codings']:>6} coding(s)")

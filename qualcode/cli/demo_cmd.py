@@ -1,0 +1,39 @@
+"""``qualcode demo``: build the bundled demo study and open the workbench on it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qualcode.cli import main
+from qualcode.cli.common import Ctx, pass_ctx
+
+
+@main.command()
+@click.option("--no-open", is_flag=True, help="Build the project but do not open the workbench.")
+@click.pass_context
+def demo(cctx: click.Context, no_open: bool) -> None:
+    """Build the demo study (12 documents, codebook, two coders) into demo.db and open it.
+
+    Uses --project if given (default: ./demo.db). Rebuilt from corpus/ and codebooks/ each time.
+    """
+    from qualcode.demo import build_demo
+
+    ctx: Ctx = cctx.obj
+    explicit = cctx.find_root().params.get("project")
+    path = Path(explicit) if explicit else Path("demo.db")
+    project = build_demo(path, coder=cctx.find_root().params.get("coder") or "anna")
+    n_docs = len(project.documents())
+    n_codes = len(project.codes())
+    n_codings = project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+    coders = ", ".join(c["name"] for c in project.coders() if c["name"] != "demo")
+    project.close()
+    click.echo(f"Built {path}: {n_docs} documents, {n_codes} codes, {n_codings} codings by {coders}")
+    if no_open or not sys.stdout.isatty():
+        click.echo(f"Open it with: qualcode --project {path} --coder anna")
+        return
+    from qualcode.cli.tui_launcher import launch
+
+    launch(Ctx(path, cctx.find_root().params.get("coder") or "anna"))

@@ -1,0 +1,147 @@
+"""Project and document commands: init, import, attributes, docs, show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qualcode.cli import main
+from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
+from qualcode.errors import QualcodeError
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Do nothing if the project exists (no error).")
+@pass_ctx
+def init(ctx: Ctx, force: bool) -> None:
+    """Create an empty project file."""
+    if ctx.project_path.exists() and not force:
+        raise QualcodeError(f"{ctx.project_path}: a project already exists here")
+    with ctx.open(create=True) as p:
+        click.echo(f"Created {p.path} (coder: {p.coder})")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["interview", "fieldnote", "other"]), default="interview", show_default=True,
+              help="Kind for every file (a 'kind' column in --attributes overrides it per file).")
+@click.option("--language", default="auto", show_default=True,
+              help="spaCy language code (da, en, …); 'auto' picks Danish or English per file.")
+@click.option("--attributes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with one row per document: document,site,role,… (types are inferred).")
+@click.option("--speaker-pattern", help="Regex with a (?P<speaker>…) group marking turns, e.g. '^(?P<speaker>[A-Z]+):\\s*'.")
+@click.option("--encoding", help="Decode text files with this encoding (default: UTF-8 or UTF-16 with BOM).")
+@click.option("--keep-going", is_flag=True, help="Import the good files even if some fail, then list the failures.")
+@pass_ctx
+def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encoding, keep_going) -> None:
+    """Import transcripts and field notes (files or folders: txt md docx odt pdf vtt srt).
+
+    All or nothing: if any file fails, nothing is imported (unless --keep-going).
+    Text already in the project is skipped with a message.
+    """
+    with ctx.open(create=True) as project, Progress(
+            TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console(), transient=True, disable=not console().is_terminal) as bar:
+        task = bar.add_task("importing", total=1)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what[:40])
+
+        report = project.import_files(paths, kind=kind, language=language, attributes=attributes,
+                                      speaker_pattern=speaker_pattern, encoding=encoding,
+                                      keep_going=keep_going, progress=progress)
+    for name in report.imported:
+        click.echo(f"imported  {name}")
+    for name, why in report.skipped:
+        click.echo(f"skipped   {name}: {why}")
+    for name, why in report.failed:
+        click.echo(f"FAILED    {why}", err=True)
+    if report.attributes and report.attributes["unknown"]:
+        click.echo(f"attributes: no document for {', '.join(report.attributes['unknown'])}", err=True)
+    click.echo(f"{len(report.imported)} imported, {len(report.skipped)} skipped, {len(report.failed)} failed")
+    if report.failed:
+        raise SystemExit(1)
+
+
+@main.group("attributes", invoke_without_command=True)
+@json_option
+@click.pass_context
+def attributes_group(cctx: click.Context, as_json: bool) -> None:
+    """Document attributes (site, role, gender …): list them, or import a CSV."""
+    if cctx.invoked_subcommand:
+        return
+    with cctx.obj.open() as p:
+        docs = {d["id"]: d["name"] for d in p.documents()}
+        attrs = p.attributes()
+        types = p.attribute_types()
+    if as_json:
+        print_json({"types": types, "documents": {docs[k]: v for k, v in attrs.items()}})
+        return
+    t = Table("document", *[f"{n} ({ty})" for n, ty in types.items()])
+    for doc_id, name in docs.items():
+        t.add_row(name, *["" if attrs.get(doc_id, {}).get(n) is None else str(attrs[doc_id][n]) for n in types])
+    console().print(t)
+
+
+@attributes_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def attributes_import(ctx: Ctx, csv_file: Path) -> None:
+    """Set attributes from a CSV: first column (or 'document') names the document."""
+    with ctx.open() as p:
+        r = p.import_attributes(csv_file)
+    click.echo(f"attributes set on {r['documents']} document(s): " +
+               ", ".join(f"{k} ({v})" for k, v in r["types"].items()))
+    if r["unknown"]:
+        click.echo(f"no document named: {', '.join(r['unknown'])}", err=True)
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["interview", "fieldnote", "other"]))
+@json_option
+@pass_ctx
+def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
+    """List documents with kind, language, size, attributes and codings."""
+    with ctx.open() as p:
+        rows = p.documents(kind)
+        attrs = p.attributes()
+    for r in rows:
+        r["attributes"] = attrs.get(r["id"], {})
+    if as_json:
+        print_json(rows)
+        return
+    t = Table("name", "kind", "lang", "words", "codings", "attributes")
+    for r in rows:
+        t.add_row(r["name"], r["kind"], r["language"], str(r["word_count"]), str(r["codings"]),
+                  ", ".join(f"{k}={v}" for k, v in r["attributes"].items() if v is not None))
+    console().print(t)
+    click.echo(f"{len(rows)} document(s)")
+
+
+@main.command()
+@click.argument("document")
+@click.option("--units", type=click.Choice(["sentence", "paragraph", "turn"]),
+              help="List the document's units with their offsets instead of the text.")
+@json_option
+@pass_ctx
+def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
+    """Print a document's text, or its units with code-point offsets (for scripting codings)."""
+    with ctx.open() as p:
+        doc = p.document(document)
+        if units:
+            rows = p.units(doc["id"], units)
+            for r in rows:
+                r["text"] = doc["text"][r["start"]:r["end"]]
+            if as_json:
+                print_json(rows)
+            else:
+                for r in rows:
+                    who = f"{r['speaker']}: " if r["speaker"] else ""
+                    click.echo(f"{r['seq']:>4} [{r['start']},{r['end']}) {who}{r['text'][:100]}")
+        elif as_json:
+            print_json({k: doc[k] for k in ("guid", "name", "kind", "language", "text")})
+        else:
+            click.echo(doc["text"])

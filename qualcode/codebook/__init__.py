@@ -1,0 +1,1 @@
+"""The hierarchical codebook: YAML files in ``codebooks/`` and tree operations on a project."""

@@ -1,0 +1,256 @@
+"""Tree operations on a project's codebook: add, edit, move, merge, delete, import, export.
+
+Each operation is one transaction (so one undo step) and refuses what would corrupt the tree:
+cycles, duplicate sibling names, duplicate hotkeys, deleting a code that still holds codings
+unless the user says where they go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualcode.codebook.yaml_format import FIELDS, Codebook, CodeNode
+from qualcode.errors import QualcodeError
+from qualcode.ids import new_guid, now
+
+if TYPE_CHECKING:
+    from qualcode.project import Code, Project
+
+EDITABLE = set(FIELDS) | {"name", "codable"}
+
+
+def _check_name(project: "Project", name: str, parent_id: int | None, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise QualcodeError("a code needs a name")
+    if "/" in name:
+        raise QualcodeError(f"'{name}': a code name may not contain '/' (it separates levels)")
+    for c in project.codes():
+        if c.parent_id == parent_id and c.name.casefold() == name.casefold() and c.id != exclude:
+            raise QualcodeError(f"'{c.path}' already exists")
+    return name
+
+
+def _check_hotkey(project: "Project", hotkey: str | None, exclude: int | None = None) -> None:
+    if hotkey:
+        if len(hotkey) != 1:
+            raise QualcodeError(f"hotkey '{hotkey}' must be a single character")
+        for c in project.codes():
+            if c.hotkey == hotkey and c.id != exclude:
+                raise QualcodeError(f"hotkey '{hotkey}' already belongs to '{c.path}'")
+
+
+def add_code(project: "Project", name: str, parent: str | int | None = None, **fields) -> "Code":
+    parent_code = project.code(parent) if parent not in (None, "") else None
+    parent_id = parent_code.id if parent_code else None
+    name = _check_name(project, name, parent_id)
+    _check_hotkey(project, fields.get("hotkey"))
+    bad = set(fields) - EDITABLE
+    if bad:
+        raise QualcodeError(f"unknown code field(s): {', '.join(sorted(bad))}")
+    order = project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
+                               [parent_id]).fetchone()[0]
+    row = {"guid": fields.pop("guid", None) or new_guid(), "parent_id": parent_id, "name": name,
+           "sort_order": order, "codable": int(fields.pop("codable", True)), "created_at": now(), **fields}
+    path = f"{parent_code.path}/{name}" if parent_code else name
+    with project.transaction("code.add", f"added {path}") as tx:
+        code_id = tx.insert("codes", row)
+    return project.code(code_id)
+
+
+def update_code(project: "Project", code: str | int, **fields) -> "Code":
+    c = project.code(code)
+    bad = set(fields) - EDITABLE
+    if bad:
+        raise QualcodeError(f"unknown code field(s): {', '.join(sorted(bad))}")
+    if "name" in fields:
+        fields["name"] = _check_name(project, fields["name"], c.parent_id, exclude=c.id)
+    if "hotkey" in fields:
+        fields["hotkey"] = fields["hotkey"] or None
+        _check_hotkey(project, fields["hotkey"], exclude=c.id)
+    if "codable" in fields:
+        fields["codable"] = int(bool(fields["codable"]))
+        if not fields["codable"] and project.code_counts().get(c.id):
+            raise QualcodeError(f"'{c.path}' holds codings; move them before making it a grouping code")
+    what = "renamed" if set(fields) == {"name"} else "edited"
+    with project.transaction("code.edit", f"{what} {c.path}") as tx:
+        tx.update("codes", c.id, fields)
+    return project.code(c.id)
+
+
+def move_code(project: "Project", code: str | int, new_parent: str | int | None) -> "Code":
+    c = project.code(code)
+    parent = project.code(new_parent) if new_parent not in (None, "") else None
+    if parent and (parent.id == c.id or parent.id in {d.id for d in project.descendants(c.id)}):
+        raise QualcodeError(f"cannot move '{c.path}' under '{parent.path}': a code cannot be inside itself")
+    parent_id = parent.id if parent else None
+    _check_name(project, c.name, parent_id, exclude=c.id)
+    order = project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
+                               [parent_id]).fetchone()[0]
+    with project.transaction("code.move", f"moved {c.path} to {parent.path if parent else 'top level'}") as tx:
+        tx.update("codes", c.id, {"parent_id": parent_id, "sort_order": order})
+    return project.code(c.id)
+
+
+def reorder_code(project: "Project", code: str | int, delta: int) -> "Code":
+    """Move a code up (-1) or down (+1) among its siblings."""
+    c = project.code(code)
+    sibs = [s for s in project.codes() if s.parent_id == c.parent_id]
+    i = [s.id for s in sibs].index(c.id)
+    j = max(0, min(len(sibs) - 1, i + delta))
+    if i == j:
+        return c
+    sibs.insert(j, sibs.pop(i))
+    with project.transaction("code.reorder", f"reordered {c.path}") as tx:
+        for k, s in enumerate(sibs):
+            tx.update("codes", s.id, {"sort_order": k})
+    return project.code(c.id)
+
+
+@dataclass
+class MergeResult:
+    moved: int
+    collapsed: int
+    children: int
+
+
+def merge_codes(project: "Project", source: str | int, target: str | int) -> MergeResult:
+    """Move every coding and child of ``source`` to ``target``, then delete ``source``.
+
+    A coding that would duplicate one already on the target (same document, coder and span)
+    collapses into it; its memo is appended so nothing written is lost.
+    """
+    s, t = project.code(source), project.code(target)
+    if s.id == t.id:
+        raise QualcodeError("cannot merge a code into itself")
+    if t.id in {d.id for d in project.descendants(s.id)}:
+        raise QualcodeError(f"cannot merge '{s.path}' into its own descendant '{t.path}'")
+    if not t.codable:
+        raise QualcodeError(f"'{t.path}' is a grouping code; merge into a codable code")
+    target_keys = {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in project.db.execute(
+        "SELECT document_id, coder_id, start, [end], id, memo FROM codings WHERE code_id = ?", [t.id])}
+    moved = collapsed = 0
+    with project.transaction("code.merge", f"merged {s.path} into {t.path}") as tx:
+        for cid, doc, coder, start, end, memo in project.db.execute(
+                "SELECT id, document_id, coder_id, start, [end], memo FROM codings WHERE code_id = ?", [s.id]).fetchall():
+            key = (doc, coder, start, end)
+            if key in target_keys:
+                tid, tmemo = target_keys[key]
+                if memo:
+                    merged = f"{tmemo}\n\n{memo}" if tmemo else memo
+                    tx.update("codings", tid, {"memo": merged})
+                    target_keys[key] = (tid, merged)
+                tx.delete("codings", cid)
+                collapsed += 1
+            else:
+                tx.update("codings", cid, {"code_id": t.id, "updated_at": now()})
+                target_keys[key] = (cid, memo)
+                moved += 1
+        children = [c for c in project.codes() if c.parent_id == s.id]
+        taken = {c.name.casefold() for c in project.codes() if c.parent_id == t.id}
+        for child in children:
+            if child.name.casefold() in taken:
+                raise QualcodeError(f"cannot merge: '{t.path}' already has a child named '{child.name}'")
+            tx.update("codes", child.id, {"parent_id": t.id})
+        for m in project.db.execute("SELECT id FROM memos WHERE target = 'code' AND target_guid = ?", [s.guid]).fetchall():
+            tx.update("memos", m[0], {"target_guid": t.guid})
+        tx.delete("codes", s.id)
+    return MergeResult(moved, collapsed, len(children))
+
+
+def delete_code(project: "Project", code: str | int, codings: str = "refuse") -> int:
+    """Delete a code. ``codings``: 'refuse' (default), 'parent' (move them up) or 'delete'. Returns the count."""
+    c = project.code(code)
+    if any(x.parent_id == c.id for x in project.codes()):
+        raise QualcodeError(f"'{c.path}' has child codes; move, merge or delete them first")
+    n = project.code_counts().get(c.id, 0)
+    if n and codings == "refuse":
+        raise QualcodeError(
+            f"'{c.path}' holds {n} coding(s); say where they go: --move-to-parent or --delete-codings")
+    if n and codings == "parent":
+        if c.parent_id is None:
+            raise QualcodeError(f"'{c.path}' is at the top level: it has no parent to take its {n} coding(s)")
+        parent = project.code(c.parent_id)
+        if not parent.codable:
+            raise QualcodeError(f"the parent '{parent.path}' is a grouping code and cannot take codings")
+    with project.transaction("code.delete", f"deleted {c.path} ({n} coding(s) {'moved to parent' if codings == 'parent' else 'deleted'})") as tx:
+        if n:
+            rows = project.db.execute("SELECT id, document_id, coder_id, start, [end] FROM codings WHERE code_id = ?",
+                                      [c.id]).fetchall()
+            if codings == "parent":
+                have = {tuple(r) for r in project.db.execute(
+                    "SELECT document_id, coder_id, start, [end] FROM codings WHERE code_id = ?", [c.parent_id])}
+                for cid, *key in rows:
+                    if tuple(key) in have:
+                        tx.delete("codings", cid)
+                    else:
+                        tx.update("codings", cid, {"code_id": c.parent_id})
+            else:
+                for cid, *_ in rows:
+                    for m in project.db.execute("SELECT m.id FROM memos m JOIN codings k ON k.guid = m.target_guid "
+                                                "WHERE m.target = 'coding' AND k.id = ?", [cid]).fetchall():
+                        tx.delete("memos", m[0])
+                    tx.delete("codings", cid)
+        for m in project.db.execute("SELECT id FROM memos WHERE target = 'code' AND target_guid = ?", [c.guid]).fetchall():
+            tx.delete("memos", m[0])
+        tx.delete("codes", c.id)
+    return n
+
+
+# ---------------------------------------------------------------------------- YAML ↔ project
+
+@dataclass
+class CodebookReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def import_codebook(project: "Project", book: Codebook) -> CodebookReport:
+    """Merge a codebook into the project: match by GUID, then by path; add the rest."""
+    report = CodebookReport()
+    by_guid = {c.guid: c for c in project.codes()}
+    by_path = {c.path.casefold(): c for c in project.codes()}
+    keys_in_use = {c.hotkey: c.path for c in project.codes() if c.hotkey}
+    with project.transaction("codebook.import", f"codebook {book.title or ''}".strip()) as tx:
+        def visit(node: CodeNode, parent_id: int | None, prefix: str, order: int):
+            path = f"{prefix}/{node.name}" if prefix else node.name
+            existing = by_guid.get(node.guid) if node.guid else None
+            existing = existing or by_path.get(path.casefold())
+            fields = {f: getattr(node, f) for f in FIELDS}
+            fields.update(name=node.name, codable=int(node.codable), parent_id=parent_id)
+            if node.hotkey and keys_in_use.get(node.hotkey) not in (None, existing.path if existing else None):
+                raise QualcodeError(f"hotkey '{node.hotkey}' of '{path}' is already used by '{keys_in_use[node.hotkey]}'")
+            if existing is None:
+                code_id = tx.insert("codes", {"guid": node.guid or new_guid(), "sort_order": order,
+                                              "created_at": now(), **fields})
+                report.added.append(path)
+            else:
+                code_id = existing.id
+                current = project.db.execute(f"SELECT {', '.join(f'[{k}]' for k in fields)} FROM codes WHERE id = ?",
+                                             [code_id]).fetchone()
+                if tuple(current) != tuple(fields.values()):
+                    tx.update("codes", code_id, fields)
+                    report.changed.append(path)
+                else:
+                    report.unchanged.append(path)
+            if node.hotkey:
+                keys_in_use[node.hotkey] = path
+            for i, child in enumerate(node.children):
+                visit(child, code_id, path, i)
+
+        for i, node in enumerate(book.codes):
+            visit(node, None, "", i)
+    return report
+
+
+def export_codebook(project: "Project", title: str | None = None) -> Codebook:
+    nodes: dict[int, CodeNode] = {}
+    roots: list[CodeNode] = []
+    for c in project.codes():  # tree order: parents come before children
+        n = CodeNode(name=c.name, guid=c.guid, description=c.description, inclusion=c.inclusion,
+                     exclusion=c.exclusion, example=c.example, colour=c.colour, hotkey=c.hotkey, codable=c.codable)
+        nodes[c.id] = n
+        (nodes[c.parent_id].children if c.parent_id else roots).append(n)
+    return Codebook(title=title or project.meta("codebook_title"), codes=roots)

@@ -1,0 +1,21 @@
+"""GUIDs and timestamps, in the forms REFI-QDA uses."""
+
+import uuid
+from datetime import datetime, timezone
+
+
+def new_guid() -> str:
+    """A uuid4 in upper case, as REFI-QDA writes GUIDs."""
+    return str(uuid.uuid4()).upper()
+
+
+def normalise_guid(value: str) -> str:
+    """Accept other tools' spellings (lower case, braces) and return ours."""
+    g = value.strip().strip("{}").upper()
+    uuid.UUID(g)  # raises ValueError on garbage
+    return g
+
+
+def now() -> str:
+    """UTC timestamp, ISO 8601 with seconds, as stored in every table."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,155 @@
+"""Every change is one transaction and one event.
+
+A ``Transaction`` is the only way the core writes domain tables. It records each row it inserts,
+updates or deletes (before and after), and on commit appends one row to ``events`` holding that
+change set. Undo applies the inverse change set; redo re-applies the original. Because the
+change set is generic, every new use case is undoable for free, and the supervisor's audit trail
+shows exactly what changed.
+"""
+
+import json
+import sqlite3
+from typing import Any
+
+import sqlite_utils
+
+from qualcode.errors import QualcodeError
+from qualcode.ids import now
+
+# Tables whose rows the change log may touch; keys are their primary key columns.
+TABLES: dict[str, tuple[str, ...]] = {
+    "coders": ("id",), "documents": ("id",), "attributes": ("id",),
+    "document_attributes": ("document_id", "attribute_id"), "units": ("id",), "codes": ("id",),
+    "codings": ("id",), "memos": ("id",), "project": ("key",),
+}
+
+
+def _key(table: str, row: dict) -> dict:
+    return {k: row[k] for k in TABLES[table]}
+
+
+def _where(table: str, key: dict) -> tuple[str, list]:
+    cols = TABLES[table]
+    return " AND ".join(f"[{c}] = ?" for c in cols), [key[c] for c in cols]
+
+
+class Transaction:
+    """``with project.transaction("code.add", summary) as tx: tx.insert(...)``."""
+
+    def __init__(self, db: sqlite_utils.Database, coder: str, action: str, summary: str = "",
+                 undoable: bool = True, record_rows: bool = True, ref: int | None = None):
+        self.db, self.coder, self.action, self.summary = db, coder, action, summary
+        self.undoable, self.record_rows, self.ref = undoable, record_rows, ref
+        self.changes: list[dict[str, Any]] = []
+        self.event_id: int | None = None
+
+    # -- lifecycle
+    def __enter__(self) -> "Transaction":
+        if self.db.conn.in_transaction:
+            raise RuntimeError("nested transaction: use the outer Transaction")
+        self.db.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            return
+        try:
+            if self.changes or not self.record_rows:
+                cur = self.db.execute(
+                    "INSERT INTO events (at, coder, action, summary, changes, undoable, ref) VALUES (?,?,?,?,?,?,?)",
+                    (now(), self.coder, self.action, self.summary,
+                     json.dumps(self.changes, ensure_ascii=False) if self.record_rows else None,
+                     1 if (self.undoable and self.record_rows and self.changes) else 0, self.ref),
+                )
+                self.event_id = cur.lastrowid
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    # -- writes
+    def insert(self, table: str, row: dict) -> int:
+        cols = list(row)
+        cur = self.db.execute(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [row[c] for c in cols],
+        )
+        if "id" in TABLES[table] and "id" not in row:
+            row = {**row, "id": cur.lastrowid}
+        if self.record_rows:
+            self.changes.append({"t": table, "op": "insert", "after": self._fetch(table, _key(table, row))})
+        return cur.lastrowid
+
+    def insert_many(self, table: str, rows: list[dict]) -> None:
+        """Bulk insert; rows are recorded only if ``record_rows`` (bulk imports switch it off)."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+        if self.record_rows:
+            for r in rows:
+                self.insert(table, r)
+        else:
+            self.db.conn.executemany(sql, ([r[c] for c in cols] for r in rows))
+
+    def update(self, table: str, key: dict | int, values: dict) -> None:
+        key = {"id": key} if isinstance(key, int) else key
+        before = self._fetch(table, key)
+        if before is None:
+            raise QualcodeError(f"{table}: no row {key}")
+        values = {k: v for k, v in values.items() if before.get(k) != v}
+        if not values:
+            return
+        where, params = _where(table, key)
+        self.db.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
+                        list(values.values()) + params)
+        if self.record_rows:
+            self.changes.append({"t": table, "op": "update", "before": before, "after": self._fetch(table, key)})
+
+    def delete(self, table: str, key: dict | int) -> dict:
+        key = {"id": key} if isinstance(key, int) else key
+        before = self._fetch(table, key)
+        if before is None:
+            raise QualcodeError(f"{table}: no row {key}")
+        where, params = _where(table, key)
+        self.db.execute(f"DELETE FROM [{table}] WHERE {where}", params)
+        if self.record_rows:
+            self.changes.append({"t": table, "op": "delete", "before": before})
+        return before
+
+    def _fetch(self, table: str, key: dict) -> dict | None:
+        where, params = _where(table, key)
+        cur = self.db.execute(f"SELECT * FROM [{table}] WHERE {where}", params)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row))
+
+    # -- replaying change sets (undo / redo)
+    def apply(self, changes: list[dict], inverse: bool) -> None:
+        """Apply a recorded change set forwards or backwards, refusing if rows moved on since."""
+        seq = reversed(changes) if inverse else changes
+        for ch in seq:
+            table, op = ch["t"], ch["op"]
+            if inverse:
+                op, before, after = {"insert": "delete", "delete": "insert", "update": "update"}[op], ch.get("after"), ch.get("before")
+            else:
+                before, after = ch.get("before"), ch.get("after")
+            try:
+                if op == "insert":
+                    self.insert(table, dict(after))
+                elif op == "delete":
+                    current = self._fetch(table, _key(table, before))
+                    if current != before:
+                        raise QualcodeError(f"cannot undo/redo: a {table} row was changed since (by another step)")
+                    self.delete(table, _key(table, before))
+                else:
+                    current = self._fetch(table, _key(table, before))
+                    if current != before:
+                        raise QualcodeError(f"cannot undo/redo: a {table} row was changed since (by another step)")
+                    self.update(table, _key(table, before), {k: v for k, v in after.items() if k not in TABLES[table]})
+            except sqlite3.IntegrityError as e:
+                raise QualcodeError(f"cannot undo/redo: {e}") from None

@@ -1,0 +1,131 @@
+"""Numbered schema migrations.
+
+Each migration runs once, in its own transaction, and is recorded in ``schema_migrations``;
+``PRAGMA user_version`` mirrors the latest number so other tools can see it cheaply. Never edit
+a migration that has shipped: add the next one.
+"""
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from qualcode.errors import QualcodeError
+from qualcode.ids import now
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["project"].create({"key": str, "value": str}, pk="key")
+    db["coders"].create({"id": int, "guid": str, "name": str, "created_at": str}, pk="id",
+                        not_null={"guid", "name"})
+    db["coders"].create_index(["name"], unique=True)
+    db["coders"].create_index(["guid"], unique=True)
+
+    db["documents"].create(
+        {
+            "id": int, "guid": str, "name": str, "kind": str, "language": str, "text": str,
+            "text_sha256": str, "source_sha256": str, "source_name": str, "source_format": str,
+            "encoding": str, "char_count": int, "word_count": int, "imported_at": str,
+            "imported_by": str, "sort_order": int,
+        },
+        pk="id", not_null={"guid", "name", "kind", "language", "text", "text_sha256"},
+        defaults={"kind": "interview", "language": "en", "sort_order": 0},
+    )
+    db["documents"].create_index(["guid"], unique=True)
+    db["documents"].create_index(["name"], unique=True)
+    db["documents"].create_index(["text_sha256"])
+
+    db["attributes"].create({"id": int, "guid": str, "name": str, "type": str}, pk="id",
+                            not_null={"guid", "name", "type"})
+    db["attributes"].create_index(["name"], unique=True)
+    db["document_attributes"].create(
+        {"document_id": int, "attribute_id": int, "value": str},
+        pk=("document_id", "attribute_id"),
+        foreign_keys=[("document_id", "documents", "id"), ("attribute_id", "attributes", "id")],
+    )
+
+    db["units"].create(
+        {"id": int, "document_id": int, "kind": str, "seq": int, "start": int, "end": int,
+         "speaker": str, "time_start": float, "time_end": float},
+        pk="id", foreign_keys=[("document_id", "documents", "id")],
+        not_null={"document_id", "kind", "start", "end"},
+    )
+    db["units"].create_index(["document_id", "kind", "start"])
+
+    db["codes"].create(
+        {"id": int, "guid": str, "parent_id": int, "name": str, "description": str,
+         "inclusion": str, "exclusion": str, "example": str, "colour": str, "hotkey": str,
+         "sort_order": int, "codable": int, "created_at": str},
+        pk="id", foreign_keys=[("parent_id", "codes", "id")],
+        not_null={"guid", "name"}, defaults={"codable": 1, "sort_order": 0},
+    )
+    db["codes"].create_index(["guid"], unique=True)
+    db["codes"].create_index(["parent_id", "sort_order"])
+
+    db["codings"].create(
+        {"id": int, "guid": str, "document_id": int, "code_id": int, "coder_id": int,
+         "start": int, "end": int, "text": str, "memo": str, "created_at": str, "updated_at": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("code_id", "codes", "id"),
+                      ("coder_id", "coders", "id")],
+        not_null={"guid", "document_id", "code_id", "coder_id", "start", "end", "text"},
+    )
+    db["codings"].create_index(["guid"], unique=True)
+    db["codings"].create_index(["document_id", "start", "end"])
+    db["codings"].create_index(["code_id"])
+    db["codings"].create_index(["coder_id"])
+
+    db["memos"].create(
+        {"id": int, "guid": str, "target": str, "target_guid": str, "coder_id": int,
+         "title": str, "text": str, "created_at": str, "updated_at": str},
+        pk="id", foreign_keys=[("coder_id", "coders", "id")], not_null={"guid", "target", "text"},
+    )
+    db["memos"].create_index(["guid"], unique=True)
+    db["memos"].create_index(["target", "target_guid"])
+
+    db["events"].create(
+        {"id": int, "at": str, "coder": str, "action": str, "summary": str,
+         "changes": str, "undoable": int, "ref": int},
+        pk="id", not_null={"at", "action"}, defaults={"undoable": 0},
+    )
+    db["events"].create_index(["coder", "id"])
+    # The audit trail is append-only: the database itself refuses edits and deletions.
+    db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+               "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+    db.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+               "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
+    (1, "initial", _m001_initial),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Bring the file up to SCHEMA_VERSION; return the numbers applied."""
+    if "schema_migrations" not in db.table_names():
+        db["schema_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
+    have = current_version(db)
+    if have > SCHEMA_VERSION:
+        raise QualcodeError(
+            f"this project was written by a newer qualcode (schema {have}, this one knows {SCHEMA_VERSION}); upgrade qualcode"
+        )
+    applied = []
+    for version, name, step in MIGRATIONS:
+        if version <= have:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            db["schema_migrations"].insert({"version": version, "name": name, "applied_at": now()})
+            db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,1 @@
+"""Text handling: decoding and normalisation, offsets, segmentation into units, speaker turns."""

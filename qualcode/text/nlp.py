@@ -1,0 +1,42 @@
+"""spaCy pipelines without downloaded models.
+
+``spacy.blank(lang)`` + the rule-based ``sentencizer`` (and, for search, the lookup lemmatizer from
+``spacy-lookups-data``): nothing fetches weights at run time, so it works on an offline secure
+server. Pipelines are cached per language because building one costs ~0.3 s.
+"""
+
+from functools import lru_cache
+
+SUPPORTED_HINT = "use a two-letter code such as da, en, sv, no, de"
+
+
+def _blank(lang: str):
+    import spacy
+
+    try:
+        return spacy.blank(lang)
+    except Exception:
+        from qualcode.errors import QualcodeError
+
+        raise QualcodeError(f"language '{lang}' is not known to spaCy; {SUPPORTED_HINT}") from None
+
+
+@lru_cache(maxsize=16)
+def sentence_pipeline(lang: str):
+    nlp = _blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 50_000_000
+    return nlp
+
+
+@lru_cache(maxsize=16)
+def lemma_pipeline(lang: str):
+    """Tokenizer + lookup lemmatizer; falls back to lower-cased forms if no table exists."""
+    nlp = _blank(lang)
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except Exception:  # no lookup table for this language: lemma = lower-cased token
+        nlp = _blank(lang)
+    nlp.max_length = 50_000_000
+    return nlp
