@@ -147,9 +147,22 @@ class Project:
         return rows[0]
 
     def units(self, document_id: int, kind: str) -> list[dict]:
-        return list(self.db.query(
-            "SELECT id, kind, seq, start, [end], speaker, time_start, time_end FROM units "
-            "WHERE document_id = ? AND kind = ? ORDER BY start", [document_id, kind]))
+        """Sentences, paragraphs or turns of a document, sorted by start (``seq`` counts from 1)."""
+        from qualcode.store.units import unpack
+
+        row = self.db.execute("SELECT starts, ends, speakers, times FROM unit_sets WHERE document_id = ? AND kind = ?",
+                              [document_id, kind]).fetchone()
+        return [{"kind": kind, **u} for u in unpack(row)] if row else []
+
+    def unit_arrays(self, kind: str, document_ids: list[int] | None = None) -> dict[int, tuple]:
+        """``{document_id: (starts, ends)}`` numpy arrays of one unit kind, for analysis."""
+        from qualcode.store.units import arrays
+
+        sql, params = "SELECT document_id, starts, ends FROM unit_sets WHERE kind = ?", [kind]
+        if document_ids is not None:
+            sql += f" AND document_id IN ({','.join('?' * len(document_ids))})"
+            params += document_ids
+        return {d: arrays((s, e)) for d, s, e in self.db.execute(sql, params)}
 
     def attributes(self, document_id: int | None = None) -> dict[int, dict[str, Any]]:
         """``{document_id: {attribute: typed value}}``."""

@@ -298,3 +298,10 @@ def test_agreement_imports_no_front_end_or_database():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"
+
+
+def test_alpha_ordinal_needs_an_order_for_unorderable_labels():
+    with pytest.raises(ValueError, match="value_order"):
+        krippendorff_alpha([[1, "a"], [1, "b"]], "ordinal")
+    assert krippendorff_alpha([[1, "a"], [1, "b"]], "nominal") == pytest.approx(
+        krippendorff.alpha(value_counts=[[2, 0, 0], [0, 1, 1]], level_of_measurement="nominal"))

@@ -95,3 +95,15 @@ def test_Cu_alpha_equals_cu_alpha_on_domain_labels_and_allows_cross_domain_overl
     assert Cu_alpha(30, segs, domain_of).value == pytest.approx(cu_alpha(30, relabelled).value)
     overlapping = {"a": [(0, 10, "x1"), (5, 20, "y1")], "b": [(0, 10, "x2"), (5, 20, "y1")]}
     assert Cu_alpha(30, overlapping, domain_of).value == pytest.approx(1.0)
+
+
+def test_Cu_alpha_treats_overlapping_domains_as_a_label_set():
+    domain_of = {"x1": "X", "y1": "Y", "y2": "Y"}
+    both = {"a": [(0, 10, "x1"), (5, 20, "y1"), (25, 30, "x1")],
+            "b": [(0, 10, "x1"), (5, 20, "y2"), (25, 30, "x1")]}
+    partial = {"a": both["a"], "b": [(0, 10, "x1"), (10, 20, "y2"), (25, 30, "x1")]}
+    assert Cu_alpha(40, both, domain_of).value == pytest.approx(1.0)
+    result = Cu_alpha(40, partial, domain_of)
+    assert result.value < 1.0
+    # Positions 5..10: a applied {X, Y}, b only {X} -- a value of its own.
+    assert ("X", "Y") in result.per_value

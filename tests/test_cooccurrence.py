@@ -77,6 +77,14 @@ def test_sentence_units_and_every_measure():
         r.measure("cosine")
 
 
+def test_empty_units_are_not_counted():
+    units = Units.from_rows(list(zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(),
+                                     SENTENCES.start.tolist(), SENTENCES.end.tolist()))
+                            + [(30, 7, 10, 10)])
+    r = cooccurrence(CODINGS, "sentence", units=units)
+    assert r.n_units == 6 and counts(r) == [[3, 1, 1], [1, 3, 2], [1, 2, 3]]
+
+
 def test_turn_boundary_is_exclusive():
     # b1 ends at 25 where the second turn starts: it is only in the first turn
     turns = Units.from_rows([(10, 1, 0, 25), (10, 2, 25, 100), (20, 3, 0, 60)])
@@ -175,7 +183,8 @@ def test_bad_input_is_refused():
 def test_structured_array_input():
     arr = np.array(ROWS, dtype=[("document", "i8"), ("code", "i8"), ("coder", "i8"),
                                 ("start", "i8"), ("end", "i8")])
-    assert counts(cooccurrence(Codings.from_rows(arr), "overlap")) == [[3, 1, 0], [1, 2, 1], [0, 1, 3]]
+    result = cooccurrence(Codings.from_rows(arr), "overlap")
+    assert counts(result) == [[3, 1, 0], [1, 2, 1], [0, 1, 3]]
 
 
 def _brute(rows, unit_rows, gap=None):
@@ -229,6 +238,20 @@ def test_matches_brute_force(seed):
 
 def test_core_imports_no_ui_or_database():
     code = ("import sys, qualcode.analysis.cooccurrence, qualcode.analysis.matrices;"
-            "print([m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules])")
+            "print([m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils')"
+            " if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unusual_document_ids_take_the_rank_path():
+    # negative or huge ids cannot be multiplied into one int64 position; counts must not change
+    mapping = {10: -7, 20: 2**61, 30: 3}
+    rows = [(mapping[d], *rest) for d, *rest in ROWS]
+    units = Units.from_rows([(mapping[d], u, s, e) for d, u, s, e in
+                             zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(),
+                                 SENTENCES.start.tolist(), SENTENCES.end.tolist())])
+    codings = Codings.from_rows(rows)
+    assert counts(cooccurrence(codings, "overlap")) == [[3, 1, 0], [1, 2, 1], [0, 1, 3]]
+    assert counts(cooccurrence(codings, "sentence", units=units)) == \
+        [[3, 1, 1], [1, 3, 2], [1, 2, 3]]

@@ -4,7 +4,9 @@ import unicodedata
 
 import pytest
 
-from qualcode.refi.positions import crlf_to_lf_offsets, fold_text, nfc_offset_map, to_stored_offsets
+from qualcode.refi.positions import (
+    crlf_to_lf_offsets, fold_text, nfc_offset_map, to_stored_offsets, utf16_to_codepoint_offsets,
+)
 
 
 def test_crlf_pairs_shrink_later_offsets_by_one_each():
@@ -52,3 +54,9 @@ def test_to_stored_offsets_combines_crlf_and_nfc():
     start, end = to_stored_offsets(exporter, [7, 15])  # "Dugnad 🙂" in the exporter's text
     assert stored[start:end] == "Dugnad 🙂"
     assert (start, end) == (5, 13)
+
+
+def test_utf16_offsets_count_astral_characters_twice():
+    text = "a🙂b👍🏽c"  # 👍 is astral, the skin tone modifier U+1F3FD too
+    assert utf16_to_codepoint_offsets(text, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) == [0, 1, 1, 2, 3, 3, 4, 4, 5, 6]
+    assert utf16_to_codepoint_offsets(text, [12]) == [9]  # past the end stays past the end

@@ -1,8 +1,8 @@
 """Reading .qdpx/.qdc from real exporters and from hand-made files with vendors' quirks."""
 
-import io
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -157,6 +157,20 @@ def test_crlf_file_with_positions_counted_lf_as_one_is_detected(tmp_path):
     assert report.warnings == ["source 'Interview 05 Nordvest (user)': positions read with line breaks counted as one character"]
 
 
+def test_positions_counted_in_utf16_units_are_detected(tmp_path):
+    """NVivo-style: the emoji counts as two, so every later position is one higher."""
+    qde, sources = _handmade_parts()
+    for a, b, c, d in (("27", "34", "27", "35"), ("48", "73", "49", "74"), ("85", "97", "86", "98"),
+                       ("107", "133", "108", "134")):
+        qde = qde.replace(f'startPosition="{a}" endPosition="{b}"'.encode(), f'startPosition="{c}" endPosition="{d}"'.encode())
+    project, report = read_qdpx(make_qdpx(tmp_path / "x.qdpx", qde, sources))
+    assert [q[1:4] for q in quotes(project) if q[0] == S2] == [
+        (27, 34, "🙂 kl. 9"), (48, 73, "Jeg vil ikke på afrusning"), (85, 96, "Café Dugnad"),
+        (106, 132, "peer-medarbejder hjalp ham")]
+    assert report.warnings == [
+        "source 'Field note Vesterbro': positions read with characters beyond U+FFFF counted as two (UTF-16)"]
+
+
 def test_excerpt_in_selection_name_decides_the_reading():
     """When both readings fall on word edges, the excerpt some tools store in name= decides."""
     text = "a b&#13;\nc d&#13;\ne f g h"  # CRs kept as character references
@@ -168,6 +182,23 @@ def test_excerpt_in_selection_name_decides_the_reading():
     project, report = read_project_xml(qde.encode())
     assert quotes(project)[0][1:4] == (10, 13, "f g")  # as stored (CRLF) it would have been "e f"
     assert report.warnings == ["source 't': positions read with line breaks counted as one character"]
+
+
+@pytest.mark.parametrize("origin, expected", [
+    ("SomeTool 1.0", ["abcd", "efgh"]),  # word-aligned only when line breaks count as one
+    ("qualcode", ["\nabc", " efg"]),  # our own files are always read as stored
+])
+def test_own_exports_are_never_reinterpreted(origin, expected):
+    def sel(i: int, a: int, b: int) -> str:
+        return (f'<PlainTextSelection guid="0A1B2C3D-0000-4000-8000-0000000000E{i}" startPosition="{a}" '
+                f'endPosition="{b}"><Coding guid="0A1B2C3D-0000-4000-8000-0000000000F{i}" creatingUser="{GUID_U}">'
+                f'<CodeRef targetGUID="{GUID_CODE}"/></Coding></PlainTextSelection>')
+    body = (f'<TextSource guid="{GUID_S}" name="t"><PlainTextContent>xx&#13;\nabcd efgh&#13;\nijkl</PlainTextContent>'
+            + sel(1, 3, 7) + sel(2, 8, 12) + "</TextSource>")
+    qde = project_qde(body).replace('name="variants"', f'name="variants" origin="{origin}"')
+    project, _ = read_project_xml(qde.encode())
+    text = project.sources[0].text
+    assert [text[c.start:c.end] for c in project.codings] == expected
 
 
 # --- vendor variants --------------------------------------------------------------------------
@@ -207,6 +238,20 @@ def test_lowercase_braced_guids_inline_text_and_short_colour():
         GUID_S.upper(), GUID_SEL.upper(), GUID_C.upper())
     assert project.sources[0].text[c.start:c.end] == "med"
     assert c.coder_guid == "0A1B2C3D-0000-4000-8000-00000000000A"
+
+
+def test_decomposed_hangul_text_is_composed_and_positions_follow():
+    """macOS-style NFD text: each syllable is 2-3 jamo of combining class 0, composed by NFC."""
+    nfd = unicodedata.normalize("NFD", "한국어 텍스트")
+    start = nfd.index(unicodedata.normalize("NFD", "텍스트"))
+    qde = project_qde(f"""
+  <TextSource guid="{GUID_S}" name="ko"><PlainTextContent>{nfd}</PlainTextContent>
+   <PlainTextSelection guid="{GUID_SEL}" startPosition="{start}" endPosition="{len(nfd)}">
+    <Coding guid="{GUID_C}" creatingUser="{GUID_U}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
+   </PlainTextSelection></TextSource>""")
+    project, _ = read_project_xml(qde.encode())
+    assert (start, len(nfd)) == (9, 16)
+    assert quotes(project)[0][1:4] == (4, 7, "텍스트")
 
 
 def test_no_namespace_and_missing_optional_elements_are_tolerated():
@@ -278,6 +323,36 @@ def test_unknown_code_out_of_range_and_uncoded_selections_are_reported():
         ("PlainTextSelection", "B1"), ("Coding", "B4"), ("PlainTextSelection", "B5")]
     assert "outside the text (length 4)" in report.skipped[0].reason
     assert "unknown code 0A1B2C3D-0000-4000-8000-0000000000FF" in report.skipped[1].reason
+
+
+def test_whole_source_coding_becomes_a_coding_of_the_full_text():
+    qde = project_qde(f"""
+  <TextSource guid="{GUID_S}" name="t"><PlainTextContent>Hele teksten</PlainTextContent>
+   <Coding guid="{GUID_C}" creatingUser="{GUID_U}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
+  </TextSource>""")
+    project, report = read_project_xml(qde.encode())
+    assert [(q[1], q[2], q[3]) for q in quotes(project)] == [(0, 12, "Hele teksten")]
+    assert project.codings[0].selection_guid is None
+    assert report.warnings == ["source 't': a whole-source coding became a coding of the full text"]
+
+
+def test_repeated_source_guid_is_refused():
+    qde = project_qde(f"""
+  <TextSource guid="{GUID_S}" name="a"><PlainTextContent>a</PlainTextContent></TextSource>
+  <TextSource guid="{{{GUID_S}}}" name="b"><PlainTextContent>b</PlainTextContent></TextSource>""")
+    with pytest.raises(RefiError, match=r"line 7: <TextSource> repeats source GUID " + GUID_S.upper()):
+        read_project_xml(qde.encode())
+
+
+def test_repeated_coding_guid_is_refused():
+    qde = project_qde(f"""
+  <TextSource guid="{GUID_S}" name="t"><PlainTextContent>abc</PlainTextContent>
+   <PlainTextSelection guid="{GUID_SEL}" startPosition="0" endPosition="3">
+    <Coding guid="{GUID_C}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
+    <Coding guid="{GUID_C}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
+   </PlainTextSelection></TextSource>""")
+    with pytest.raises(RefiError, match=r"line 9: <Coding> repeats coding GUID " + GUID_C.upper()):
+        read_project_xml(qde.encode())
 
 
 def test_coding_without_creating_user_falls_back_to_selection_then_placeholder():

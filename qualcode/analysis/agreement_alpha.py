@@ -50,6 +50,7 @@ class Encoded:
 
     codes: np.ndarray  # int64, coders x units
     values: list[Any]  # value id -> value, sorted when the values are orderable
+    ordered: bool = True  # False when the values had no natural order (ordinal impossible)
 
 
 def _check_level(level: str) -> None:
@@ -112,10 +113,14 @@ def encode(data: ReliabilityData, value_order: Sequence[Hashable] | None = None)
         try:
             values = sorted(present)
         except TypeError:
-            values = sorted(present, key=repr)
+            return _encode_rows(rows, sorted(present, key=repr), ordered=False)
+    return _encode_rows(rows, values, ordered=True)
+
+
+def _encode_rows(rows: list[list[Any]], values: list[Any], ordered: bool) -> Encoded:
     ids = {v: i for i, v in enumerate(values)}
     codes = np.array([[-1 if _is_missing(v) else ids[v] for v in r] for r in rows], dtype=np.int64)
-    return Encoded(codes.reshape(len(rows), -1), values)
+    return Encoded(codes.reshape(len(rows), -1), values, ordered)
 
 
 def unit_value_counts(codes: np.ndarray, n_values: int) -> np.ndarray:
@@ -182,6 +187,8 @@ def _prepare(data: ReliabilityData, level: str,
              value_order: Sequence[Hashable] | None) -> tuple[np.ndarray, list[Any]]:
     _check_level(level)
     enc = encode(data, value_order)
+    if level == "ordinal" and not enc.ordered:
+        raise ValueError("ordinal alpha needs ordered values; pass value_order=[...] for these labels")
     if enc.codes.shape[0] < 2:
         raise ValueError(f"Krippendorff's alpha needs at least two coders; got {enc.codes.shape[0]}")
     return unit_value_counts(enc.codes, len(enc.values)), enc.values

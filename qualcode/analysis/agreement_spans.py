@@ -220,16 +220,24 @@ def match_segments(spans_a: Sequence[Span], spans_b: Sequence[Span], min_overlap
     A segment agrees when a segment of the other coder, with the same code,
     overlaps it by at least ``min_overlap_pct`` percent of the extent both
     segments cover together (:func:`overlap_percent`; MAXQDA's default is 90 %).
-    MAXQDA manual, "Intercoder Agreement" (https://www.maxqda.com/help-mx24/coding/problem-intercoder-agreement-qualitative-research):
-    the comparison is run from each document's side, so a segment of A and one
-    of B that match each count once.
+    The comparison is run from each document's side, so a segment of A and one
+    of B that match each count once, and a long segment cannot "agree" with a
+    short one it merely contains. Sources: MAXQDA manual, "Intercoder
+    Agreement" (https://www.maxqda.com/help-mx24/coding/problem-intercoder-agreement-qualitative-research)
+    and Rädiker & Kuckartz (2019), "Intercoder-Übereinstimmung analysieren", in
+    *Analyse qualitativer Daten mit MAXQDA*, Springer, pp. 287-303,
+    https://doi.org/10.1007/978-3-658-22095-2_19 . (The manual's sentence on
+    the overlap denominator could not be retrieved verbatim offline; the
+    union-extent reading is the one MAXQDA's dialog and this brief describe.)
 
     Kappa: at segment level the cell "neither coder coded this segment" does not
     exist, so Cohen's kappa cannot be formed. MAXQDA instead follows Brennan &
     Prediger (1981): ``p_o = agreements / (agreements + disagreements)`` and
-    ``p_e = 1 / number of codes`` in the analysis. ``n_codes`` is that number
-    (it is a property of the whole comparison, not of one code); without it,
-    kappa is undefined with a reason.
+    ``p_e = 1 / number of codes`` in the result table (the manual: chance
+    agreement "is determined by the number of different categories ... This
+    corresponds to the number of codes in the specific result table").
+    ``n_codes`` is that number (a property of the whole comparison, not of one
+    code); without it, kappa is undefined with a reason.
     """
     if not 0 <= min_overlap_pct <= 100:
         raise ValueError(f"min_overlap_pct must be within 0..100; got {min_overlap_pct}")

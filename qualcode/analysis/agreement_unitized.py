@@ -34,12 +34,17 @@ not being pairable with itself:
   recomputed from the intersections (paper eq. 10); codes of one semantic
   domain must be mutually exclusive. ``(k)uα`` per value comes with it.
 * ``Cuα`` (Cu_alpha): cuα with each code replaced by its semantic domain
-  (parent code), so it asks whether coders agree on *which domain* applies
-  across the whole codebook; segments of different domains may overlap. This
-  is the reading given by González-Prieto, Pérez, Díaz & López-Fernández (2023),
-  "Reliability in software engineering qualitative research through
+  (parent code), so it asks whether coders agree on *which domains* apply
+  across the whole codebook (ATLAS.ti: "Cu-α", the global index over all
+  semantic domains). Codes of different domains may overlap; where they do,
+  the value at that position is the *set* of domains applied (nominal metric
+  on label sets), so two coders who both mark a passage as barrier and
+  resource agree, and one who marks only the barrier does not. This follows
+  the multi-label reading of González-Prieto, Pérez, Díaz & López-Fernández
+  (2023), "Reliability in software engineering qualitative research through
   inter-coder agreement", Journal of Systems and Software 202:111707
-  (arXiv:2008.00977), which documents ATLAS.ti's coefficients.
+  (arXiv:2008.00977), which documents ATLAS.ti's coefficients; with no
+  overlapping domains it is exactly cuα on domain labels.
 
 Cross-checked against two independent open implementations (see
 tests/test_agreement_unitized.py for the numbers and their sources).
@@ -294,13 +299,36 @@ def cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]
     return _cu_family("cuα", length, encoded, names, exclusive=True)
 
 
+def _label_sets(segments: list[tuple[int, int, int]], names: list[Hashable],
+                set_ids: dict[frozenset, int], set_names: list[Hashable]) -> list[tuple[int, int, int]]:
+    """Cut a coder's overlapping domain segments at every boundary; value = set of domains."""
+    cuts = sorted({p for s, e, _ in segments for p in (s, e)})
+    pieces = []
+    for lo, hi in zip(cuts, cuts[1:]):
+        covering = frozenset(names[v] for s, e, v in segments if s <= lo and hi <= e)
+        if not covering:
+            continue
+        if covering not in set_ids:
+            set_ids[covering] = len(set_names)
+            set_names.append(next(iter(covering)) if len(covering) == 1
+                             else tuple(sorted(covering, key=str)))
+        pieces.append((lo, hi, set_ids[covering]))
+    return pieces
+
+
 def Cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]],  # noqa: N802
              domain_of: Mapping[Hashable, Hashable]) -> UnitizedAlpha:
     """Cuα: cuα across semantic domains, each code replaced by its domain (``domain_of``).
 
     A coder's segments of one domain are merged; segments of different domains
-    may overlap (a passage can be both a barrier and a resource).
+    may overlap (a passage can be both a barrier and a resource) and then carry
+    the set of domains as their value -- ``per_value`` keys such sets as sorted
+    tuples.
     """
     _validate(length, segments_by_coder)
     encoded, names = _encode(segments_by_coder, domain_of)
-    return _cu_family("Cuα", length, encoded, names, exclusive=False)
+    set_ids: dict[frozenset, int] = {}
+    set_names: list[Hashable] = ["∅"]
+    pieces = {coder: _label_sets(_merge_same_value(rows), names, set_ids, set_names)
+              for coder, rows in encoded.items()}
+    return _cu_family("Cuα", length, pieces, set_names, exclusive=True)

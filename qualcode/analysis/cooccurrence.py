@@ -19,7 +19,8 @@ non-negative, and Jaccard, P(B|A), phi and lift are all well-defined.
 Unit kinds:
 
 ``sentence`` / ``turn`` / ``paragraph`` / ``document``
-    Units come from the text (:class:`Units`). ``N`` counts all units given, coded or not.
+    Units come from the text (:class:`Units`). ``N`` counts all units given, coded or not
+    (empty units, ``start == end``, excepted: they cannot hold a character).
     Units within a document must not overlap (they may leave gaps, e.g. blank lines; a
     coding that lies entirely in a gap occurs in no unit).
 ``overlap``
@@ -96,8 +97,9 @@ class Codings:
     def from_rows(cls, rows: Iterable[Sequence[int]]) -> Codings:
         """From ``(document_id, code_id, coder_id, start, end)`` tuples (or a structured array)."""
         if isinstance(rows, np.ndarray) and rows.dtype.names:
-            names = rows.dtype.names
-            return cls(*(rows[n] for n in names[:5]))
+            wanted = ("document", "code", "coder", "start", "end")
+            names = wanted if set(wanted) <= set(rows.dtype.names) else rows.dtype.names[:5]
+            return cls(*(rows[n] for n in names))
         arr = np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=_I64)
         if arr.size == 0:
             arr = arr.reshape(0, 5)
@@ -167,12 +169,18 @@ def _order(key: np.ndarray) -> np.ndarray | None:
     return np.argsort(key, kind="stable")
 
 
-def _doc_base(document: np.ndarray, stride: int, docs: np.ndarray) -> np.ndarray:
-    """Offset per row so that positions of different documents never meet: doc id × stride
-    when that fits in int64, else the rank of the document × stride."""
-    if docs.size == 0 or (int(docs[0]) >= 0 and (int(docs[-1]) + 1) * stride < 2**62):
-        return document * stride
-    return np.searchsorted(docs, document).astype(_I64) * stride
+def _doc_bases(stride: int, *documents: np.ndarray) -> list[np.ndarray]:
+    """Offsets per row so that positions of different documents never meet: document id ×
+    stride when that fits in int64, else the document's rank × stride."""
+    filled = [d for d in documents if d.size]
+    if not filled:
+        return [d.copy() for d in documents]
+    lo = min(int(d.min()) for d in filled)
+    hi = max(int(d.max()) for d in filled)
+    if lo >= 0 and (hi + 1) * stride < 2**62:
+        return [d * stride for d in documents]
+    docs = _unique(np.concatenate(filled))
+    return [np.searchsorted(docs, d).astype(_I64) * stride for d in documents]
 
 
 def document_units(lengths: Mapping[int, int]) -> Units:
@@ -315,7 +323,7 @@ def _passages(c: Codings, gap: int) -> tuple[np.ndarray, int]:
     if n == 0:
         return np.zeros(0, _I64), 0
     stride = int(c.end.max()) + gap + 1
-    base = _doc_base(c.document, stride, _unique(c.document))
+    (base,) = _doc_bases(stride, c.document)
     s_all = c.start + base
     order = _order(s_all)
     if order is None:
@@ -334,9 +342,8 @@ def _passages(c: Codings, gap: int) -> tuple[np.ndarray, int]:
 
 def _unit_hits(c: Codings, units: Units) -> tuple[np.ndarray, np.ndarray]:
     """(coding index, unit index) for every unit a coding shares a character with."""
-    docs = _unique(np.concatenate([_unique(units.document), _unique(c.document)]))
     stride = int(max(units.end.max(initial=0), c.end.max(initial=0))) + 1
-    ubase = _doc_base(units.document, stride, docs)
+    ubase, cbase = _doc_bases(stride, units.document, c.document)
     gs, ge = units.start + ubase, units.end + ubase
     order = _order(gs)
     if order is not None:
@@ -348,7 +355,6 @@ def _unit_hits(c: Codings, units: Units) -> tuple[np.ndarray, np.ndarray]:
     if not keep.all():
         gs, ge = gs[keep], ge[keep]
         order = (np.arange(len(keep), dtype=_I64) if order is None else order)[keep]
-    cbase = _doc_base(c.document, stride, docs)
     cs = c.start + cbase
     corder = np.argsort(cs, kind="stable")  # sorted needles make searchsorted cache-friendly
     first = np.empty(len(c), _I64)
@@ -429,7 +435,7 @@ def cooccurrence(codings: Codings, unit: str = "overlap", *, units: Units | None
             raise ValueError(f"unit {kind!r} needs the units of the text")
         coding_i, unit_i = _unit_hits(c, units)
         counts = _count(unit_i, code_idx[coding_i], k) if k else np.zeros((0, 0), _I64)
-        n_units = len(units)
+        n_units = int(np.count_nonzero(units.end > units.start))
     else:
         gap = 0 if kind == "overlap" else window + 1
         pid, n_units = _passages(c, gap)
@@ -438,7 +444,8 @@ def cooccurrence(codings: Codings, unit: str = "overlap", *, units: Units | None
                         present_coders, pool and len(present_coders) > 1)
 
 
-def cooccurrence_by_coder(codings: Codings, unit: str = "overlap", **options) -> dict[int, Cooccurrence]:
+def cooccurrence_by_coder(codings: Codings, unit: str = "overlap",
+                          **options) -> dict[int, Cooccurrence]:
     """One :func:`cooccurrence` per coder, all with the same rows/columns."""
     coders = options.pop("coders", None)
     options.pop("pool", None)
@@ -446,6 +453,8 @@ def cooccurrence_by_coder(codings: Codings, unit: str = "overlap", **options) ->
     if options.get("codes") is None:
         c = codings
         if options.get("depth") is not None:
+            if options.get("parents") is None:
+                raise ValueError("depth needs the parent map")
             c = c.with_codes(roll_up(c.code, options["parents"], options["depth"]))
         options["codes"] = [int(x) for x in _unique(c.code[np.isin(c.coder, pool_ids)])]
     return {int(cid): cooccurrence(codings, unit, coders=[int(cid)], **options)

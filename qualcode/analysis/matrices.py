@@ -56,7 +56,7 @@ class Matrix:
 
 @dataclass(frozen=True)
 class Crosstab:
-    """Rows are code ids, columns attribute values; ``column_totals`` = documents per value."""
+    """Rows are code ids, columns attribute values; ``attribute_totals`` = documents per value."""
 
     rows: tuple[int, ...]
     columns: tuple[Hashable, ...]

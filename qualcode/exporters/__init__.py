@@ -41,7 +41,7 @@ def write_tables(tables: Sequence[Table], directory: str | Path, fmt: str, *,
     else:
         from qualcode.exporters import spss_stata_export as ss
         writer = ss.write_sav if fmt == "sav" else ss.write_dta
-    stems = make_varnames([t.name for t in tables], prefix="table")
+    stems = make_varnames([t.name for t in tables], prefix="table", max_length=80)
     out = [writer(t, directory / f"{stem}_{s}.{fmt}") for t, s in zip(tables, stems)]
     out.append(write_csv(dictionary_table(tables), directory / f"{stem}_dictionary.csv",
                          bom=bom))

@@ -4,7 +4,8 @@ Column titles become variable names by :func:`~qualcode.exporters.varnames.make_
 the title (or the explicit label) becomes the variable label, so code paths survive. Limits of
 the formats, applied here rather than left to fail or to silent byte-cutting in readstat:
 Stata variable and data labels ≤ 80 characters, value labels only for integer values; SPSS
-variable labels ≤ 256 bytes, file label ≤ 64 bytes (cut on a character boundary). Integer
+variable labels ≤ 256 bytes, file label ≤ 64 bytes (cut on a character boundary), the
+description also goes into the file's notes (lines of ≤ 80 bytes). Integer
 columns with missing cells are written as doubles (system-missing / ``.``).
 """
 
@@ -45,6 +46,29 @@ def _cut_bytes(text: str, limit: int) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
+def _note_lines(text: str, limit: int = 80) -> list[str]:
+    """SPSS document lines hold at most 80 bytes: wrap on spaces, cut over-long words."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while len(word.encode("utf-8")) > limit:
+            head = _cut_bytes(word, limit)
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(head)
+            word = word[len(head):]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate.encode("utf-8")) <= limit:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
 def table_frame(table: Table, *, stata: bool):
     """DataFrame with variable names, plus labels and value labels in pyreadstat's form."""
     pd, _ = _require()
@@ -77,7 +101,7 @@ def write_sav(table: Table, path: str | Path) -> Path:
     df, labels, value_labels = table_frame(table, stata=False)
     pyreadstat.write_sav(df, str(path), file_label=_cut_bytes(table.description, 64),
                          column_labels=labels, variable_value_labels=value_labels or None,
-                         note=table.description or None)
+                         note=_note_lines(table.description) or None)
     return Path(path)
 
 

@@ -153,7 +153,7 @@ def _coders(coders: Sequence[int], pooled: bool) -> str:
 
 def cooccurrence_table(result, code_names: Mapping[int, str], measure: str = "count", *,
                        definitions: Mapping[int, str] | None = None) -> Table:
-    """Code × code matrix of one measure of a :class:`~qualcode.analysis.cooccurrence.Cooccurrence`.
+    """Code × code matrix of one measure of a co-occurrence result.
 
     The unit is part of the table name and description, as the design asks.
     """
@@ -161,6 +161,10 @@ def cooccurrence_table(result, code_names: Mapping[int, str], measure: str = "co
     unit = result.unit.replace(":", "")
     desc = (f"Code co-occurrence, measure {measure}, unit {result.unit}, "
             f"N = {result.n_units} units, {_coders(result.coders, result.pooled)}")
+    if measure == "count":
+        desc += "; diagonal: units with the code, cells: units with both codes"
+    elif measure == "conditional":
+        desc += "; cell (row A, column B) = P(B | A) = n_AB / n_A"
     defs = {n: definitions[c] for n, c in zip(names, result.codes)} if definitions else {}
     return matrix_table(f"cooccurrence_{measure}_{unit}", names, names,
                         result.measure(measure), description=desc,

@@ -9,7 +9,8 @@ from qualcode.refi.errors import RefiError
 from qualcode.refi.model import (
     Case, Code, Coding, ImportReport, Note, NoteTarget, Project, Skipped, TextSource, User, Variable,
 )
-from qualcode.refi.reader import read_project_xml, read_qdc, read_qdc_bytes, read_qdpx
+from qualcode.refi.codebook import read_qdc, read_qdc_bytes
+from qualcode.refi.reader import read_project_xml, read_qdpx
 from qualcode.refi.safezip import ZipLimits
 from qualcode.refi.writer import codebook_xml, project_xml, write_qdc, write_qdpx
 

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+OWN_ORIGIN = "qualcode"  # the writer's origin attribute; the reader trusts positions in such files
+
 VariableType = Literal["Text", "Boolean", "Integer", "Float", "Date", "DateTime"]
 VARIABLE_TYPES: tuple[str, ...] = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
 VariableValue = str | bool | int | float | date | datetime

@@ -86,3 +86,25 @@ def to_stored_offsets(exporter_text: str, offsets: Iterable[int]) -> list[int]:
         return lf
     m = nfc_offset_map(folded, nfc)
     return [m[k] for k in lf]
+
+
+def utf16_to_codepoint_offsets(text: str, offsets: Iterable[int]) -> list[int]:
+    """Map UTF-16 code-unit offsets in ``text`` to code-point offsets.
+
+    Some exporters (Windows tools built on UTF-16 strings) count a character outside the Basic
+    Multilingual Plane, e.g. an emoji, as two. An offset between the two halves lands on the
+    character's start. Offsets past the end map to ``len(text) + (offset - units)`` so that the
+    caller can still see they are out of range.
+    """
+    starts = []  # starts[k] = UTF-16 offset of code point k
+    units = 0
+    for ch in text:
+        starts.append(units)
+        units += 2 if ord(ch) > 0xFFFF else 1
+    to_cp = {}
+    for k, u in enumerate(starts):
+        to_cp[u] = k
+        if ord(text[k]) > 0xFFFF:
+            to_cp[u + 1] = k
+    to_cp[units] = len(text)
+    return [to_cp[o] if o in to_cp else (o if o < 0 else len(text) + o - units) for o in offsets]

@@ -1,4 +1,4 @@
-"""Read REFI-QDA .qdpx projects and .qdc codebooks into the plain model, tolerating vendors.
+"""Read REFI-QDA .qdpx projects into the plain model, tolerating vendors' differences.
 
 Known differences handled: GUIDs in lower case or ``{braces}`` (→ upper case, no braces);
 any or no XML namespace (elements are matched by local name); text in ``plainTextPath``
@@ -7,36 +7,26 @@ files on disk only when allowed) or inline ``PlainTextContent``; missing optiona
 empty ``<Sets/>`` (Taguette); sources and selections we cannot code (pictures, audio, video,
 PDF areas), which are listed in the ImportReport rather than dropped silently.
 
-Positions: REFI counts code points in the text as the exporter saw it, but exporters disagree
-on line breaks (a Windows tool may count CRLF as two characters while the stored .txt has LF,
-or the reverse). For each source we try the readings "as stored", "every line break is two
-characters" and "every line break is one" and keep the one under which selections are in
-range, match the excerpt some tools put in the selection's ``name``, and fall on word
-boundaries; ties keep "as stored" (the spec's reading). Any other reading is reported.
-Then the text is folded to ``\\n`` + NFC and offsets are mapped through ``positions``.
+Positions: the counting the exporter used is judged per source (``readings``), then the text is
+folded to ``\\n`` + NFC and offsets are mapped through ``positions``.
 """
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from lxml import etree
-
-from qualcode.ids import normalise_guid
 from qualcode.refi import positions
+from qualcode.refi.codebook import read_codes
+from qualcode.refi.elements import Elements, NoteRefs, check_namespace
 from qualcode.refi.errors import RefiError
 from qualcode.refi.model import (
-    VARIABLE_TYPES, Case, Code, Coding, ImportReport, Note, NoteTarget, Project, TextSource, User,
+    OWN_ORIGIN, PROJECT_NS, VARIABLE_TYPES, Case, Coding, ImportReport, Note, Project, TextSource, User,
     Variable, VariableValue,
 )
+from qualcode.refi.readings import RawSelection, choose_reading
 from qualcode.refi.safexml import parse_xml
 from qualcode.refi.safezip import SafeZip, ZipLimits
-
-PROJECT_NS = "urn:QDA-XML:project:1.0"
-CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-MAX_QDC_BYTES = 64 * 1024 * 1024
+from qualcode.refi.texts import ArchiveTexts
 
 
 def read_qdpx(
@@ -53,273 +43,16 @@ def read_qdpx(
             raise RefiError(f"{path}: no project.qde inside the archive")
         where = f"{path}!{qde}"
         root = parse_xml(zf.read(qde), where)
-        reader = _ProjectReader(where, _ArchiveTexts(zf, str(path), allow_external_files), str(path))
+        reader = _ProjectReader(where, ArchiveTexts(zf, str(path), allow_external_files), str(path))
         return reader.read(root)
 
 
 def read_project_xml(data: bytes, where: str = "project.qde") -> tuple[Project, ImportReport]:
     """Read a bare project.qde (texts must be inline ``PlainTextContent``)."""
     root = parse_xml(data, where)
-    return _ProjectReader(where, _ArchiveTexts(None, where, False), where).read(root)
+    return _ProjectReader(where, ArchiveTexts(None, where, False), where).read(root)
 
 
-def read_qdc(path: str | Path, *, max_bytes: int = MAX_QDC_BYTES) -> tuple[list[Code], ImportReport]:
-    """Read a .qdc codebook: the code tree (sets are tolerated, even empty ones, and reported)."""
-    p = Path(path)
-    try:
-        if p.stat().st_size > max_bytes:
-            raise RefiError(f"{p}: refused: larger than {max_bytes} bytes")
-        data = p.read_bytes()
-    except OSError as e:
-        raise RefiError(f"{p}: cannot read: {e.strerror}") from None
-    return read_qdc_bytes(data, str(p))
-
-
-def read_qdc_bytes(data: bytes, where: str = "codebook.qdc") -> tuple[list[Code], ImportReport]:
-    root = parse_xml(data, where)
-    report = ImportReport(file=where)
-    x = _Xml(where)
-    if x.name(root) != "CodeBook":
-        raise RefiError(f"{where} line {root.sourceline}: root element is <{x.name(root)}>, expected <CodeBook>")
-    _check_namespace(root, CODEBOOK_NS, report)
-    codes: list[Code] = []
-    seen: set[str] = set()
-    for codes_el in x.kids(root, "Codes"):
-        codes.extend(_read_codes(x, codes_el, report, seen, None))
-    for sets_el in x.kids(root, "Sets"):
-        for s in x.kids(sets_el, "Set"):
-            report.skip("Set", x.guid(s, "guid", required=False), s.get("name"), "sets are not imported")
-    report.counts["codes"] = len(seen)
-    return codes, report
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-class _Xml:
-    """Element access by local name, with errors that name the element and line."""
-
-    def __init__(self, where: str):
-        self.where = where
-
-    @staticmethod
-    def name(el) -> str:
-        return etree.QName(el).localname
-
-    def kids(self, el, name: str) -> list:
-        return [c for c in el if isinstance(c.tag, str) and self.name(c) == name]
-
-    def kid(self, el, name: str):
-        found = self.kids(el, name)
-        return found[0] if found else None
-
-    def text_of(self, el, name: str) -> str | None:
-        k = self.kid(el, name)
-        return None if k is None else (k.text or "")
-
-    def fail(self, el, msg: str) -> RefiError:
-        return RefiError(f"{self.where} line {el.sourceline}: <{self.name(el)}> {msg}")
-
-    def req(self, el, attr: str) -> str:
-        v = el.get(attr)
-        if v is None:
-            raise self.fail(el, f"lacks required attribute '{attr}'")
-        return v
-
-    def guid(self, el, attr: str, required: bool = True) -> str | None:
-        v = el.get(attr)
-        if v is None or not v.strip():
-            if required:
-                raise self.fail(el, f"lacks required attribute '{attr}'")
-            return None
-        try:
-            return normalise_guid(v)
-        except ValueError:
-            raise self.fail(el, f"has an invalid GUID in '{attr}': {v!r}") from None
-
-    def int_attr(self, el, attr: str) -> int:
-        v = self.req(el, attr)
-        try:
-            return int(v.strip())
-        except ValueError:
-            raise self.fail(el, f"has a non-integer '{attr}': {v!r}") from None
-
-
-def _check_namespace(root, expected: str, report: ImportReport) -> None:
-    ns = etree.QName(root).namespace
-    if ns != expected:
-        report.warnings.append(f"namespace {ns!r} instead of {expected!r}; read by element names")
-
-
-_COLOR = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
-
-
-def _color(value: str | None, report: ImportReport, code_name: str) -> str | None:
-    if not value:
-        return None
-    m = _COLOR.fullmatch(value.strip())
-    if not m:
-        report.warnings.append(f"code {code_name!r}: colour {value!r} not understood, left out")
-        return None
-    hexa = m.group(1)
-    if len(hexa) == 3:
-        hexa = "".join(c * 2 for c in hexa)
-    return "#" + hexa.upper()
-
-
-def _bool(value: str | None, default: bool) -> bool:
-    if value is None:
-        return default
-    return value.strip().lower() in ("true", "1")
-
-
-def _read_codes(x: _Xml, parent, report: ImportReport, seen: set[str], notes: "_NoteRefs | None") -> list[Code]:
-    out = []
-    for el in x.kids(parent, "Code"):
-        guid = x.guid(el, "guid")
-        if guid in seen:
-            raise x.fail(el, f"repeats code GUID {guid}")
-        seen.add(guid)
-        name = x.req(el, "name")
-        code = Code(
-            guid=guid, name=name, color=_color(el.get("color"), report, name),
-            description=x.text_of(el, "Description"), is_codable=_bool(el.get("isCodable"), True),
-        )
-        if notes is not None:
-            notes.collect(x, el, "code", guid)
-        code.children = _read_codes(x, el, report, seen, notes)
-        out.append(code)
-    return out
-
-
-class _NoteRefs:
-    """NoteRef elements seen anywhere, collected as note GUID → targets."""
-
-    def __init__(self):
-        self.targets: dict[str, list[NoteTarget]] = {}
-
-    def collect(self, x: _Xml, el, kind: str, guid: str | None) -> None:
-        for ref in x.kids(el, "NoteRef"):
-            note = x.guid(ref, "targetGUID")
-            self.targets.setdefault(note, []).append(NoteTarget(kind, guid))
-
-
-def decode_text(data: bytes, where: str) -> str:
-    """UTF-8 (BOM optional) or UTF-16 with BOM, as the spec and our invariants allow."""
-    try:
-        if data.startswith(b"\xef\xbb\xbf"):
-            return data[3:].decode("utf-8")
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise RefiError(f"{where}: not UTF-8 text (byte {e.start}): {e.reason}") from None
-
-
-class _ArchiveTexts:
-    """Resolves a text path (internal://, bare, relative://, absolute://) to its text."""
-
-    def __init__(self, zf: SafeZip | None, archive: str, allow_external: bool):
-        self.zf, self.archive, self.allow_external = zf, archive, allow_external
-        self.base_path: str | None = None
-
-    def load(self, path: str) -> tuple[str | None, str]:
-        """(text, '') or (None, reason it could not be read)."""
-        p = path.strip()
-        scheme, sep, rest = p.partition("://")
-        if not sep:
-            scheme, rest = "", p
-        scheme = scheme.lower()
-        if scheme in ("internal", ""):
-            if self.zf is None:
-                return None, f"text path {path!r} needs the .qdpx archive"
-            rest = rest.replace("\\", "/").lstrip("/")
-            candidates = [rest] if rest.lower().startswith("sources/") else [f"sources/{rest}", rest]
-            for c in candidates:
-                entry = self.zf.find(c)
-                if entry:
-                    return decode_text(self.zf.read(entry), f"{self.archive}!{entry}"), ""
-            if scheme == "":
-                return self._external(Path(p))
-            return None, f"{path!r} not found in the archive"
-        if scheme in ("relative", "absolute", "file"):
-            rest = rest.lstrip("/") if scheme == "relative" else rest
-            if scheme == "relative":
-                if not self.base_path:
-                    return None, f"{path!r} is relative but the project has no basePath"
-                return self._external(Path(self.base_path) / rest)
-            if re.match(r"^/[A-Za-z]:", rest):  # absolute:///C:/…
-                rest = rest[1:]
-            return self._external(Path(rest))
-        return None, f"unknown path scheme in {path!r}"
-
-    def _external(self, path: Path) -> tuple[str | None, str]:
-        if not self.allow_external:
-            return None, f"text is in an external file {str(path)!r} (not read; allow_external_files=True reads it)"
-        try:
-            return decode_text(path.read_bytes(), str(path)), ""
-        except OSError as e:
-            return None, f"external file {str(path)!r} cannot be read: {e.strerror}"
-
-
-# --- positions --------------------------------------------------------------------------------
-
-@dataclass
-class _RawSelection:
-    el: object
-    guid: str
-    start: int
-    end: int
-    name: str | None
-
-
-_LINEBREAK = re.compile(r"\r\n|\r|\n")
-_WS = re.compile(r"\s+")
-
-
-def _readings(raw: str) -> list[tuple[str, str]]:
-    """Candidate texts the exporter may have counted in, "as stored" first."""
-    out = [("as stored", raw)]
-    for label, repl in (("line breaks counted as two characters", "\r\n"), ("line breaks counted as one character", "\n")):
-        alt = _LINEBREAK.sub(repl, raw)
-        if all(alt != t for _, t in out):
-            out.append((label, alt))
-    return out
-
-
-def _is_word_edge(text: str, i: int) -> bool:
-    if i <= 0 or i >= len(text):
-        return True
-    return not (text[i - 1].isalnum() and text[i].isalnum())
-
-
-def _excerpt_matches(text: str, sel: _RawSelection) -> bool:
-    name = (sel.name or "").strip().rstrip("…").rstrip(".").strip()
-    if len(name) < 2:
-        return False
-    quoted = _WS.sub(" ", text[sel.start:sel.end]).strip()
-    name = _WS.sub(" ", name)
-    return quoted.startswith(name) or (len(quoted) >= 4 and name.startswith(quoted))
-
-
-def choose_reading(raw: str, selections: list[_RawSelection]) -> tuple[str, str]:
-    """(label, exporter text) that best explains the selections; see the module docstring."""
-    candidates = _readings(raw)
-    if len(candidates) == 1 or not selections:
-        return candidates[0]
-    best, best_score = candidates[0], None
-    for rank, (label, text) in enumerate(candidates):
-        n = len(text)
-        in_range = sum(0 <= s.start <= s.end <= n for s in selections)
-        named = sum(_excerpt_matches(text, s) for s in selections if 0 <= s.start <= s.end <= n)
-        edges = sum(_is_word_edge(text, s.start) + _is_word_edge(text, s.end) for s in selections if s.end <= n)
-        score = (in_range, named, edges, -rank)
-        if best_score is None or score > best_score:
-            best, best_score = (label, text), score
-    return best
-
-
-# --- project ------------------------------------------------------------------------------------
 
 _VALUE_ELEMENTS = {
     "TextValue": "Text", "BooleanValue": "Boolean", "IntegerValue": "Integer",
@@ -328,23 +61,27 @@ _VALUE_ELEMENTS = {
 
 
 class _ProjectReader:
-    def __init__(self, where: str, texts: _ArchiveTexts, file: str):
-        self.x = _Xml(where)
+    def __init__(self, where: str, texts: ArchiveTexts, file: str):
+        self.x = Elements(where)
         self.texts = texts
         self.report = ImportReport(file=file)
-        self.notes = _NoteRefs()
+        self.notes = NoteRefs()
         self.project = Project()
         self.users: dict[str, User] = {}
         self.code_guids: set[str] = set()
+        self.source_guids: set[str] = set()
+        self.coding_guids: set[str] = set()
         self.variables: dict[str, Variable] = {}
+        self.trusted_positions = False  # our own exports: positions are always "as stored"
 
     def read(self, root) -> tuple[Project, ImportReport]:
         x, p = self.x, self.project
         if x.name(root) != "Project":
             raise x.fail(root, "is the root element; expected <Project> (is this a .qdc codebook?)")
-        _check_namespace(root, PROJECT_NS, self.report)
+        check_namespace(root, PROJECT_NS, self.report)
         p.name = root.get("name") or ""
         p.origin = root.get("origin")
+        self.trusted_positions = (p.origin or "").startswith(OWN_ORIGIN)
         p.creating_user = x.guid(root, "creatingUserGUID", required=False)
         p.creation_datetime = root.get("creationDateTime")
         p.modified_datetime = root.get("modifiedDateTime")
@@ -358,7 +95,7 @@ class _ProjectReader:
                     p.users.append(u)
         for cb in x.kids(root, "CodeBook"):
             for codes in x.kids(cb, "Codes"):
-                p.codes.extend(_read_codes(x, codes, self.report, self.code_guids, self.notes))
+                p.codes.extend(read_codes(x, codes, self.report, self.code_guids, self.notes))
         for vs in x.kids(root, "Variables"):
             for el in x.kids(vs, "Variable"):
                 self._variable(el)
@@ -454,7 +191,8 @@ class _ProjectReader:
             else:
                 self.report.skip("PDFSource", guid, name, "PDF without a plain-text representation")
         elif kind in ("PictureSource", "AudioSource", "VideoSource"):
-            inner = sum(len(x.kids(el, k)) for k in ("PictureSelection", "AudioSelection", "VideoSelection", "Transcript"))
+            inner = sum(len(x.kids(el, k))
+                        for k in ("PictureSelection", "AudioSelection", "VideoSelection", "Transcript"))
             self.report.skip(kind, guid, name, f"{kind[:-6].lower()} sources are not imported"
                              + (f" (with {inner} selections/transcripts)" if inner else ""))
         else:
@@ -462,6 +200,9 @@ class _ProjectReader:
 
     def _text_source(self, el, guid: str, name: str, outer=None) -> None:
         x, outer = self.x, (el if outer is None else outer)
+        if guid in self.source_guids:
+            raise x.fail(outer, f"repeats source GUID {guid}")
+        self.source_guids.add(guid)
         inline = x.text_of(el, "PlainTextContent")
         path = el.get("plainTextPath")
         if inline is not None:
@@ -477,8 +218,8 @@ class _ProjectReader:
         sels = []
         for s in x.kids(el, "PlainTextSelection"):
             start, end = x.int_attr(s, "startPosition"), x.int_attr(s, "endPosition")
-            sels.append(_RawSelection(s, x.guid(s, "guid"), start, end, s.get("name")))
-        label, exporter_text = choose_reading(raw, sels)
+            sels.append(RawSelection(s, x.guid(s, "guid"), start, end, s.get("name")))
+        label, exporter_text, sels = choose_reading(raw, sels, trusted=self.trusted_positions)
         if label != "as stored":
             self.report.warnings.append(f"source {name!r}: positions read with {label}")
         text = positions.fold_text(raw)
@@ -515,6 +256,9 @@ class _ProjectReader:
     def _coding(self, el, src: TextSource, start: int, end: int, sel_guid: str | None, sel_el) -> None:
         x = self.x
         guid = x.guid(el, "guid")
+        if guid in self.coding_guids:
+            raise x.fail(el, f"repeats coding GUID {guid}")
+        self.coding_guids.add(guid)
         ref = x.kid(el, "CodeRef")
         if ref is None:
             raise x.fail(el, "lacks <CodeRef>")

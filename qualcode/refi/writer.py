@@ -19,10 +19,11 @@ from pathlib import Path
 from lxml import etree
 
 from qualcode.refi.errors import RefiError
-from qualcode.refi.model import Code, Coding, Note, Project, Variable, VariableValue
-from qualcode.refi.reader import CODEBOOK_NS, PROJECT_NS
+from qualcode.refi.model import (
+    CODEBOOK_NS, OWN_ORIGIN, PROJECT_NS, Code, Coding, Note, Project, Variable, VariableValue,
+)
 
-ORIGIN = "qualcode"
+ORIGIN = OWN_ORIGIN  # always ours: the reader trusts positions in files we wrote
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SELECTION_NS = uuid.UUID("6A1F3C52-5B0E-4C43-9A39-0B3D29A1C0DE")  # derives missing selection GUIDs
 
@@ -44,7 +45,7 @@ def project_xml(project: Project) -> bytes:
     """The project.qde document for ``project`` (texts referenced as internal://GUID.txt)."""
     _Checker(project).check()
     E = _maker(PROJECT_NS)
-    root = E("Project", name=project.name or "qualcode project", origin=project.origin or ORIGIN)
+    root = E("Project", name=project.name or "qualcode project", origin=ORIGIN)
     _opt(root, "creatingUserGUID", project.creating_user)
     _opt(root, "creationDateTime", project.creation_datetime)
     _opt(root, "modifiedDateTime", project.modified_datetime)
@@ -139,18 +140,32 @@ def _sub(parent, E, tag: str, **attrs) -> etree._Element:
     el = etree.SubElement(parent, f"{{{E.ns}}}{tag}")
     for k, v in attrs.items():
         if v is not None:
-            el.set(k, v)
+            _set(el, k, v)
     return el
+
+
+def _set(el, attr: str | None, value: str) -> None:
+    """Set an attribute (or the text, attr None), naming the culprit if XML cannot carry it."""
+    try:
+        if attr is None:
+            el.text = value
+        else:
+            el.set(attr, value)
+    except ValueError:
+        owner = el if attr is not None or el.getparent() is None else el.getparent()
+        guid = owner.get("guid")
+        what = f"<{etree.QName(owner).localname}{' ' + guid if guid else ''}> {attr or etree.QName(el).localname}"
+        raise RefiError(f"{what} {value[:40]!r} contains characters XML cannot carry (control characters)") from None
 
 
 def _opt(el, attr: str, value: str | None) -> None:
     if value:
-        el.set(attr, value)
+        _set(el, attr, value)
 
 
 def _text(parent, E, tag: str, value: str | None) -> None:
     if value is not None:
-        _sub(parent, E, tag).text = value
+        _set(_sub(parent, E, tag), None, value)
 
 
 def _code(parent, E, code: Code, notes_by_target) -> None:
@@ -177,9 +192,13 @@ def _note_refs(el, E, notes_by_target, kind: str, guid: str | None) -> None:
 
 
 def _selections(codings: list[Coding]) -> list[tuple[str, list[Coding]]]:
-    """Codings grouped into selections, in position order; GUIDs derived when the model has none."""
+    """Codings grouped into selections, in position order; GUIDs derived when the model has none.
+
+    Within one selection codings keep the model's order (the sort is stable), so a file read and
+    written again lists them as before.
+    """
     groups: dict[str, list[Coding]] = {}
-    for c in sorted(codings, key=lambda c: (c.start, c.end, c.selection_guid or "", c.guid)):
+    for c in sorted(codings, key=lambda c: (c.start, c.end, c.selection_guid or "")):
         sel = c.selection_guid or str(uuid.uuid5(_SELECTION_NS, c.guid)).upper()
         group = groups.setdefault(sel, [])
         if group and (group[0].start, group[0].end) != (c.start, c.end):

@@ -19,7 +19,7 @@ from qualcode.ids import now
 # Tables whose rows the change log may touch; keys are their primary key columns.
 TABLES: dict[str, tuple[str, ...]] = {
     "coders": ("id",), "documents": ("id",), "attributes": ("id",),
-    "document_attributes": ("document_id", "attribute_id"), "units": ("id",), "codes": ("id",),
+    "document_attributes": ("document_id", "attribute_id"), "unit_sets": ("document_id", "kind"), "codes": ("id",),
     "codings": ("id",), "memos": ("id",), "project": ("key",),
 }
 

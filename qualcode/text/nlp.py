@@ -23,6 +23,11 @@ def _blank(lang: str):
 
 @lru_cache(maxsize=16)
 def sentence_pipeline(lang: str):
+    """Tokenizer + spaCy's rule-based sentencizer.
+
+    Import calls only ``nlp.tokenizer`` and applies the sentencizer's rule itself
+    (``segmentation.sentence_bounds``); the full pipeline is the reference it is tested against.
+    """
     nlp = _blank(lang)
     nlp.add_pipe("sentencizer")
     nlp.max_length = 50_000_000

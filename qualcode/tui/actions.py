@@ -1,0 +1,179 @@
+"""The one table of actions: it feeds key bindings, the footer, the command palette and the help screen.
+
+Each row names a Textual action, the keys that trigger it, where it lives (``scope``) and the words
+shown to people. Code hotkeys are not here: they come from the codebook (see the help screen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    scope: str          # app | transcript | tree | codebook | retrieval | picker | memo | dialog
+    action: str         # Textual action string, run on the scope's node
+    keys: str           # Textual key names, comma separated
+    label: str          # short, for the footer
+    help: str           # one line, for the help screen and the command palette
+    footer: bool = True
+    palette: bool = False
+    bind: bool = True   # False: the key is Textual's own (documented here, bound by Textual)
+    display: str | None = None
+
+
+SCOPES = {
+    "app": "Everywhere in the workbench",
+    "transcript": "Transcript: cursor and selection",
+    "coding": "Transcript: codings",
+    "tree": "Codebook tree (right)",
+    "documents": "Document list (left)",
+    "codebook": "Codebook editor (ctrl+k)",
+    "retrieval": "Retrieval (ctrl+r)",
+    "picker": "Code picker (/)",
+    "memo": "Memo editor",
+}
+
+ACTIONS: tuple[Action, ...] = (
+    # --- app
+    Action("app", "help", "question_mark,f1", "help", "Show every key (this screen)", display="?", palette=True),
+    Action("app", "pick_code", "slash", "code…", "Apply a code to the selection with the fuzzy picker (or create one)",
+           display="/", palette=True),
+    Action("app", "undo", "ctrl+z", "undo", "Undo your latest change (kept across restarts)", palette=True),
+    Action("app", "redo", "ctrl+y", "redo", "Redo what you undid", palette=True),
+    Action("app", "switch_coder", "ctrl+u", "coder", "Switch coder (who you are coding as)", palette=True),
+    Action("app", "cycle_view", "ctrl+d", "view", "Show my codings / all coders / two coders compared", palette=True),
+    Action("app", "codebook", "ctrl+k", "codebook", "Edit the codebook: add, rename, move, merge, recolour, define",
+           palette=True),
+    Action("app", "retrieve", "ctrl+r", "retrieve", "All segments of a code, filtered by coder and attributes",
+           palette=True),
+    Action("app", "memo_document", "ctrl+g", "doc memo", "Write a memo on the open document", footer=False,
+           palette=True),
+    Action("app", "memo_code", "ctrl+b", "code memo", "Write a memo on the highlighted code", footer=False,
+           palette=True),
+    Action("app", "import_files", "ctrl+o", "import", "Import files or a folder of transcripts", footer=False,
+           palette=True),
+    Action("app", "export_codings", "ctrl+e", "export", "Export codings as CSV", footer=False, palette=True),
+    Action("app", "toggle_documents", "f2", "docs", "Show or hide the document list", footer=False, palette=True),
+    Action("app", "focus_next", "tab", "next pane", "Move focus to the next pane", footer=False, bind=False),
+    Action("app", "command_palette", "ctrl+p", "palette", "Open the command palette (all actions by name)",
+           footer=False, bind=False),
+    Action("app", "quit", "ctrl+q", "quit", "Quit (everything is already saved)", footer=False, bind=False),
+    # --- transcript: cursor and selection
+    Action("transcript", "move(-1)", "left", "left", "Cursor one character left", footer=False),
+    Action("transcript", "move(1)", "right", "right", "Cursor one character right", footer=False),
+    Action("transcript", "move_row(-1)", "up", "up", "Cursor one line up", footer=False),
+    Action("transcript", "move_row(1)", "down", "down", "Cursor one line down", footer=False),
+    Action("transcript", "move_word(-1)", "ctrl+left", "word left", "Cursor to the previous word", footer=False),
+    Action("transcript", "move_word(1)", "ctrl+right", "word right", "Cursor to the next word", footer=False),
+    Action("transcript", "move_page(-1)", "pageup", "page up", "Cursor one screen up", footer=False),
+    Action("transcript", "move_page(1)", "pagedown", "page down", "Cursor one screen down", footer=False),
+    Action("transcript", "move_line_edge(-1)", "home", "home", "Cursor to the start of the line", footer=False),
+    Action("transcript", "move_line_edge(1)", "end", "end", "Cursor to the end of the line", footer=False),
+    Action("transcript", "move_doc_edge(-1)", "ctrl+home", "top", "Cursor to the start of the document", footer=False),
+    Action("transcript", "move_doc_edge(1)", "ctrl+end", "bottom", "Cursor to the end of the document", footer=False),
+    Action("transcript", "move(-1, True)", "shift+left", "extend", "Extend the selection a character left",
+           footer=False),
+    Action("transcript", "move(1, True)", "shift+right", "extend", "Extend the selection a character right",
+           footer=False),
+    Action("transcript", "move_row(-1, True)", "shift+up", "extend", "Extend the selection a line up", footer=False),
+    Action("transcript", "move_row(1, True)", "shift+down", "extend", "Extend the selection a line down",
+           footer=False),
+    Action("transcript", "move_word(-1, True)", "ctrl+shift+left", "extend", "Extend the selection a word left",
+           footer=False),
+    Action("transcript", "move_word(1, True)", "ctrl+shift+right", "extend", "Extend the selection a word right",
+           footer=False),
+    Action("transcript", "select_unit('word')", "1", "word", "Select the word at the cursor; again: one more word"),
+    Action("transcript", "select_unit('sentence')", "2", "sentence",
+           "Select the sentence at the cursor; again: one more sentence"),
+    Action("transcript", "select_unit('turn')", "3", "turn",
+           "Select the speaker turn at the cursor; again: one more turn"),
+    Action("transcript", "select_unit('paragraph')", "4", "paragraph",
+           "Select the paragraph at the cursor; again: one more paragraph"),
+    Action("transcript", "clear_selection", "escape", "clear", "Clear the selection"),
+    # --- transcript: codings
+    Action("coding", "edge('end', 1)", "right_square_bracket", "grow", display="]",
+           help="Grow the selection (or your coding at the cursor) by one unit at its end"),
+    Action("coding", "edge('end', -1)", "left_square_bracket", "shrink", display="[",
+           help="Shrink the selection (or your coding at the cursor) by one unit at its end"),
+    Action("coding", "edge('start', -1)", "left_curly_bracket", "grow start", display="{", footer=False,
+           help="Grow the selection (or your coding at the cursor) by one unit at its start"),
+    Action("coding", "edge('start', 1)", "right_curly_bracket", "shrink start", display="}", footer=False,
+           help="Shrink the selection (or your coding at the cursor) by one unit at its start"),
+    Action("coding", "uncode", "delete,backspace", "uncode", "Remove your coding at the cursor", display="del"),
+    Action("coding", "memo_coding", "ctrl+n", "memo", "Write a memo on your coding at the cursor"),
+    Action("coding", "select_coding", "enter", "select coding", "Select the span of the coding at the cursor",
+           footer=False),
+    Action("coding", "jump_coding(1)", "ctrl+down", "next coding", "Jump to the next coding", footer=False),
+    Action("coding", "jump_coding(-1)", "ctrl+up", "prev coding", "Jump to the previous coding", footer=False),
+    # --- document list and code tree
+    Action("documents", "open_highlighted", "enter", "open", "Open the highlighted document"),
+    Action("tree", "apply_highlighted", "enter", "apply", "Apply the highlighted code to the selection"),
+    # --- codebook editor
+    Action("codebook", "add_child", "a", "add child", "Add a child code under the highlighted code"),
+    Action("codebook", "add_top", "A", "add top", "Add a top-level code", display="A"),
+    Action("codebook", "rename", "r", "rename", "Rename the highlighted code"),
+    Action("codebook", "edit", "e", "edit", "Edit definition, inclusion, exclusion, example and hotkey"),
+    Action("codebook", "move", "m", "move", "Move the code under another parent (or to the top level)"),
+    Action("codebook", "merge", "g", "merge", "Merge the code into another (its codings move; asks first)"),
+    Action("codebook", "recolour", "c", "colour", "Give the code the next colour of the palette"),
+    Action("codebook", "reorder(-1)", "shift+up", "up", "Move the code up among its siblings", footer=False),
+    Action("codebook", "reorder(1)", "shift+down", "down", "Move the code down among its siblings", footer=False),
+    Action("codebook", "delete", "delete", "delete", "Delete the code (asks where its codings go)", display="del"),
+    Action("codebook", "memo", "n", "memo", "Write a memo on the highlighted code"),
+    Action("codebook", "close", "escape", "back", "Back to the transcript"),
+    # --- retrieval
+    Action("retrieval", "choose_code", "slash", "code…", "Choose the code to retrieve", display="/"),
+    Action("retrieval", "toggle_children", "c", "children", "Include or exclude the code's children"),
+    Action("retrieval", "cycle_coder", "k", "coder", "Filter by coder: all, then each coder in turn"),
+    Action("retrieval", "filter_attributes", "f", "filter", "Filter by document attributes (e.g. site=Vesterbro)"),
+    Action("retrieval", "open_segment", "enter", "open", "Open the transcript at the highlighted segment"),
+    Action("retrieval", "close", "escape", "back", "Back to the transcript"),
+    # --- picker and memo editor
+    Action("picker", "choose", "enter", "apply", "Apply the highlighted code (or create the new one)"),
+    Action("picker", "cursor(1)", "down", "down", "Next match", footer=False),
+    Action("picker", "cursor(-1)", "up", "up", "Previous match", footer=False),
+    Action("picker", "cancel", "escape", "cancel", "Close without coding"),
+    Action("memo", "save", "ctrl+s", "save", "Save the memo (an empty memo is deleted)"),
+    Action("memo", "cancel", "escape", "cancel", "Close without saving"),
+)
+
+
+def in_scope(scope: str) -> list[Action]:
+    return [a for a in ACTIONS if a.scope == scope]
+
+
+def bindings(*scopes: str) -> list[Binding]:
+    """Textual bindings for the actions of ``scopes`` (the footer shows those marked ``footer``)."""
+    return [Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display)
+            for s in scopes for a in in_scope(s) if a.bind]
+
+
+def reserved_keys(*scopes: str) -> frozenset[str]:
+    """Keys the workbench binds in ``scopes``: they win over a code hotkey on the same key."""
+    return frozenset(k.strip() for s in scopes for a in in_scope(s) for k in a.keys.split(","))
+
+
+def key_label(a: Action) -> str:
+    """How a key is written for people: ``ctrl+z``, ``/``, ``del``."""
+    if a.display:
+        return a.display
+    names = {"question_mark": "?", "slash": "/", "pageup": "PgUp", "pagedown": "PgDn", "escape": "esc",
+             "delete": "del", "backspace": "⌫", "left_square_bracket": "[", "right_square_bracket": "]"}
+    return " ".join(names.get(k, k) for k in a.keys.split(","))
+
+
+MODE_HELP = """\
+How keys work in the transcript
+  • Letters never move the cursor: they are code hotkeys. With text selected, a code's hotkey
+    applies that code (the selection stays, so you can apply several codes; esc clears it).
+    Without a selection a hotkey does nothing but tell you to select first.
+  • Select with shift+arrows, ctrl+shift+arrows (words), the mouse (drag), or the unit keys
+    1 word · 2 sentence · 3 speaker turn · 4 paragraph (press again to add the next unit).
+  • [ ] move the end of the selection one unit left/right, { } move its start. With no selection
+    they resize your coding under the cursor, by the unit you chose last (1–4).
+  • Keys the workbench uses ( ? / [ ] { } 1–4 ) win over a code hotkey on the same key; such
+    a code is still one keystroke away in the picker (/).
+"""

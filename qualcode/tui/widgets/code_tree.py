@@ -1,0 +1,72 @@
+"""The codebook tree beside the transcript: colour swatch, name, hotkey and coding count."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+
+from qualcode.tui.actions import bindings
+
+
+def code_label(code, count: int) -> Text:
+    label = Text()
+    label.append("■ ", style=code.colour or "grey50")
+    label.append(code.name, style="" if code.codable else "bold")
+    if code.hotkey:
+        label.append(f" [{code.hotkey}]", style="bold cyan")
+    if count:
+        label.append(f" {count}", style="dim")
+    return label
+
+
+class CodeTree(Tree[int]):
+    BINDINGS = bindings("tree")
+    show_root = False
+
+    class Highlighted(Message):
+        def __init__(self, code_id: int | None) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    class ApplyRequested(Message):
+        def __init__(self, code_id: int) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    def __init__(self, **kw) -> None:
+        super().__init__("codes", **kw)
+        self.show_root = False
+        self.guide_depth = 2
+
+    def show(self, codes: list, counts: dict[int, int], highlight: int | None = None) -> None:
+        """Rebuild from the project's codes (tree order); counts include descendants' for groups."""
+        totals = dict(counts)
+        for c in reversed(codes):
+            if c.parent_id is not None:
+                totals[c.parent_id] = totals.get(c.parent_id, 0) + totals.get(c.id, 0)
+        self.clear()
+        nodes = {None: self.root}
+        for c in codes:
+            parent = nodes.get(c.parent_id, self.root)
+            has_children = any(x.parent_id == c.id for x in codes)
+            label = code_label(c, totals.get(c.id, 0))
+            nodes[c.id] = parent.add(label, data=c.id, expand=True) if has_children else parent.add_leaf(label, data=c.id)
+        self.root.expand()
+        if highlight is not None and highlight in nodes:
+            self.call_after_refresh(self.move_cursor, nodes[highlight])
+
+    def select_code(self, code_id: int) -> None:
+        for node in self._tree_nodes.values():
+            if node.data == code_id:
+                self.move_cursor(node)
+                return
+
+    def action_apply_highlighted(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data is not None:
+            self.post_message(self.ApplyRequested(node.data))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(event.node.data))
