@@ -101,7 +101,11 @@ class Project:
     # ------------------------------------------------------------------ transactions
     def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
         self._codes_cache = None
-        return Transaction(self.db, self.coder, action, summary, **kw)
+        return Transaction(self.db, self.coder, action, summary, on_close=self._invalidate, **kw)
+
+    def _invalidate(self) -> None:
+        """Forget cached derived state (the code tree) after any write."""
+        self._codes_cache = None
 
     # ------------------------------------------------------------------ coders
     def coders(self) -> list[dict]:

@@ -4,8 +4,9 @@ import unicodedata
 
 import pytest
 
-from qualcode.refi.positions import (
-    crlf_to_lf_offsets, fold_text, nfc_offset_map, to_stored_offsets, utf16_to_codepoint_offsets,
+from qualcode.text.decoding import normalise as fold_text
+from qualcode.text.offsets import (
+    crlf_to_lf_offsets, nfc_offset_map, to_stored_offsets, utf16_to_codepoint_offsets,
 )
 
 

@@ -55,6 +55,10 @@ def test_maxqda24_export_reads_ten_sources_and_two_level_codebook():
     assert [u.name for u in project.users] == ["johnb"]
     assert report.counts["codes"] == 307 and report.counts["codings"] == 0
     assert report.skipped_counts() == {"Set": 2}
+    assert report.lines() == [
+        f"{SHARED / 'maxqda24-icls-themes.qdpx'}: imported 1 users, 307 codes, 10 sources",
+        "skipped 2 × Set: sets are not imported",
+    ]
 
 
 @pytest.mark.skipif(not (SHARED / "atlasti23-codebook-only.qdpx").exists(), reason="../shared/refi not present")
@@ -97,6 +101,7 @@ def test_handmade_fixture_reads_sources_codebook_and_codings():
                              "cases": 0, "notes": 0}
     assert [(s.kind, s.name) for s in report.skipped] == [("Set", "Interviews")]
     assert report.warnings == []
+    assert report.lines()[1:] == ["skipped 1 × Set: sets are not imported"]
     s1 = next(s for s in project.sources if s.guid == S1)
     assert s1.text.startswith("I: Hvad gør du, når du har brug for hjælp?\nIP: Jeg går")
     assert s1.creating_user == ANNA and s1.creation_datetime == "2026-11-02T09:00:00Z"

@@ -13,7 +13,7 @@ from qualcode.refi import (
     Case, Code, Coding, Note, NoteTarget, Project, RefiError, TextSource, User, Variable, codebook_xml,
     project_xml, read_qdc, read_qdpx, write_qdc, write_qdpx,
 )
-from qualcode.refi.positions import fold_text
+from qualcode.text.decoding import normalise as fold_text
 
 DATA = Path(__file__).parent / "data" / "refi"
 

@@ -23,7 +23,9 @@ from qualcode.analysis.agreement_alpha import (
     LEVELS,
     BootstrapInterval,
     bootstrap_alpha,
+    bootstrap_alpha_counts,
     krippendorff_alpha,
+    krippendorff_alpha_counts,
     krippendorff_alpha_detail,
 )
 from qualcode.analysis.agreement_spans import (
@@ -66,6 +68,7 @@ __all__ = [
     "WeightedAgreement",
     "binary_u_alpha",
     "bootstrap_alpha",
+    "bootstrap_alpha_counts",
     "brennan_prediger_kappa",
     "category_counts",
     "character_agreement",
@@ -74,6 +77,7 @@ __all__ = [
     "cu_alpha",
     "fleiss_kappa",
     "krippendorff_alpha",
+    "krippendorff_alpha_counts",
     "krippendorff_alpha_detail",
     "match_segments",
     "overlap_percent",

@@ -212,6 +212,26 @@ def krippendorff_alpha(data: ReliabilityData, level: Level = "nominal",
     return float(krippendorff_alpha_detail(data, level, value_order))
 
 
+def krippendorff_alpha_counts(counts: Sequence[Sequence[float]] | np.ndarray, level: Level = "nominal",
+                              values: Sequence[Any] | None = None,
+                              weights: Sequence[float] | np.ndarray | None = None) -> Coefficient:
+    """Alpha from a units x values table of how many coders gave each value to each unit.
+
+    ``weights`` repeats rows: a row with weight 40 stands for 40 identical units.
+    Why: presence/absence data of ``m`` coders have at most ``2**m`` distinct
+    units, so a project's 1,800,000 characters collapse into a handful of rows
+    and alpha costs microseconds. ``values`` defaults to ``0, 1, ...`` (only
+    the non-nominal metrics read them).
+    """
+    _check_level(level)
+    c = np.asarray(counts, dtype=float)
+    if c.ndim != 2:
+        raise ValueError(f"expected a units x values table; got shape {c.shape}")
+    values = list(range(c.shape[1])) if values is None else list(values)
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    return _alpha_from_counts(c, level, values, w)
+
+
 @dataclass(frozen=True)
 class BootstrapInterval:
     """Percentile interval of alpha over units resampled with replacement.
@@ -253,6 +273,41 @@ def bootstrap_alpha(data: ReliabilityData, level: Level = "nominal", draws: int 
     for _ in range(draws):
         weights = np.bincount(rng.integers(0, n_units, n_units), minlength=n_units).astype(float)
         value = _alpha_from_counts(counts, level, values, weights).value
+        if value is not None:
+            sample.append(value)
+    if not sample:
+        return BootstrapInterval(estimate, math.nan, math.nan, ci, 0, draws)
+    tail = (1.0 - ci) / 2.0
+    low, high = np.quantile(np.asarray(sample), [tail, 1.0 - tail])
+    return BootstrapInterval(estimate, float(low), float(high), ci, len(sample), draws)
+
+
+def bootstrap_alpha_counts(counts: Sequence[Sequence[float]] | np.ndarray, weights: Sequence[float] | np.ndarray,
+                           level: Level = "nominal", draws: int = 1000, seed: int = 0, ci: float = 0.95,
+                           values: Sequence[Any] | None = None) -> BootstrapInterval:
+    """The unit bootstrap of :func:`bootstrap_alpha` for a table of distinct units with multiplicities.
+
+    Drawing ``N`` units with replacement from ``N`` units of which ``w_r`` look
+    like row ``r`` is a multinomial draw of the row multiplicities with
+    probabilities ``w_r / N``; so each draw is one multinomial vector, not
+    ``N`` index draws (same distribution as :func:`bootstrap_alpha`, not the
+    same random stream).
+    """
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1; got {ci}")
+    if draws < 1:
+        raise ValueError(f"draws must be positive; got {draws}")
+    c = np.asarray(counts, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    values = list(range(c.shape[1])) if values is None else list(values)
+    estimate = float(_alpha_from_counts(c, level, values, w))
+    n_units = int(round(w.sum()))
+    if n_units == 0:
+        return BootstrapInterval(estimate, math.nan, math.nan, ci, 0, draws)
+    rng = np.random.default_rng(seed)
+    sample = []
+    for drawn in rng.multinomial(n_units, w / w.sum(), size=draws):
+        value = _alpha_from_counts(c, level, values, drawn.astype(float)).value
         if value is not None:
             sample.append(value)
     if not sample:

@@ -101,26 +101,42 @@ def brennan_prediger_kappa(table: Sequence[Sequence[float]] | np.ndarray,
     return _kappa(name, float(np.trace(t)) / n, 1.0 / q, n)
 
 
-def fleiss_kappa(counts: Sequence[Sequence[float]] | np.ndarray) -> Coefficient:
+def fleiss_kappa(counts: Sequence[Sequence[float]] | np.ndarray,
+                 weights: Sequence[float] | np.ndarray | None = None) -> Coefficient:
     """Fleiss' kappa of a units x categories table of rater counts.
 
     Every unit must have the same number of ratings (Fleiss' design); with
     missing ratings use Krippendorff's alpha instead, which is built for that.
+    ``weights`` repeats rows (a row with weight 40 stands for 40 identical
+    units), so presence/absence data collapse to at most ``2**m`` rows.
     """
     name = "Fleiss' kappa"
     c = np.asarray(counts, dtype=float)
     if c.ndim != 2 or c.size == 0:
         raise ValueError(f"expected a units x categories table; got shape {c.shape}")
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (len(c),) or (w < 0).any():
+            raise ValueError("weights need one non-negative number per unit")
+        c, w = c[w > 0], w[w > 0]
+        if len(c) == 0:
+            return undefined(name, "no units")
+        return _fleiss(name, c, w)
+    return _fleiss(name, c, np.ones(len(c)))
+
+
+def _fleiss(name: str, c: np.ndarray, w: np.ndarray) -> Coefficient:
     per_unit = c.sum(axis=1)
     if not np.allclose(per_unit, per_unit[0]):
         return undefined(name, "units have different numbers of ratings; Fleiss' kappa needs the same "
-                         "number per unit (use Krippendorff's alpha for missing data)", n=len(c))
+                         "number per unit (use Krippendorff's alpha for missing data)", n=float(w.sum()))
     r = float(per_unit[0])
     if r < 2:
-        return undefined(name, f"needs at least two ratings per unit; got {r:g}", n=len(c))
+        return undefined(name, f"needs at least two ratings per unit; got {r:g}", n=float(w.sum()))
+    n_units = float(w.sum())
     p_i = ((c**2).sum(axis=1) - r) / (r * (r - 1.0))
-    p_j = c.sum(axis=0) / (len(c) * r)
-    return _kappa(name, float(p_i.mean()), float(p_j @ p_j), len(c))
+    p_j = (w @ c) / (n_units * r)
+    return _kappa(name, float(w @ p_i) / n_units, float(p_j @ p_j), n_units)
 
 
 def confusion_table(a: Sequence[Hashable | None], b: Sequence[Hashable | None],

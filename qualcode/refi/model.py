@@ -144,6 +144,17 @@ class ImportReport:
     def skip(self, kind: str, guid: str | None, name: str | None, reason: str) -> None:
         self.skipped.append(Skipped(kind, guid, name, reason))
 
+    def lines(self) -> list[str]:
+        """The report as short lines for a terminal: what came in, what was left out and why."""
+        got = ", ".join(f"{n} {kind}" for kind, n in self.counts.items() if n)
+        out = [f"{self.file}: imported {got or 'nothing'}"]
+        reasons: dict[tuple[str, str], int] = {}
+        for s in self.skipped:
+            reasons[(s.kind, s.reason)] = reasons.get((s.kind, s.reason), 0) + 1
+        out += [f"skipped {n} × {kind}: {reason}" for (kind, reason), n in reasons.items()]
+        out += [f"note: {w}" for w in self.warnings]
+        return out
+
     def skipped_counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for s in self.skipped:

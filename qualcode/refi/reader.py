@@ -15,7 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from qualcode.refi import positions
+from qualcode.text import offsets as positions
+from qualcode.text.decoding import normalise
 from qualcode.refi.codebook import read_codes
 from qualcode.refi.elements import Elements, NoteRefs, check_namespace
 from qualcode.refi.errors import RefiError
@@ -222,7 +223,7 @@ class _ProjectReader:
         label, exporter_text, sels = choose_reading(raw, sels, trusted=self.trusted_positions)
         if label != "as stored":
             self.report.warnings.append(f"source {name!r}: positions read with {label}")
-        text = positions.fold_text(raw)
+        text = normalise(raw)
         flat = positions.to_stored_offsets(exporter_text, [v for s in sels for v in (s.start, s.end)])
         src = TextSource(
             guid=guid, name=name, text=text, plain_text_path=path,
@@ -311,7 +312,7 @@ class _ProjectReader:
             raw = x.text_of(el, "Description") or ""
         if x.kids(el, "PlainTextSelection"):
             self.report.warnings.append(f"note {name!r}: selections inside notes are not imported")
-        self.project.notes.append(Note(guid, name, positions.fold_text(raw),
+        self.project.notes.append(Note(guid, name, normalise(raw),
                                        x.guid(el, "creatingUser", required=False), el.get("creationDateTime")))
 
     def _attach_notes(self) -> None:

@@ -12,11 +12,13 @@ always for files this package wrote. The reader reports any other reading it use
 import re
 from dataclasses import dataclass
 
-from qualcode.refi import positions
+from qualcode.text import offsets as positions
 
 
 @dataclass
 class RawSelection:
+    """A <PlainTextSelection>'s positions as the file gives them, before any conversion."""
+
     el: object
     guid: str
     start: int

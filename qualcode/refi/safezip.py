@@ -55,6 +55,8 @@ class SafeZip:
             self._zf.close()
             raise
         self._read_total = 0
+        self._names = [i.filename for i in self._zf.infolist() if not i.is_dir()]
+        self._folded = {n.replace("\\", "/").casefold(): n for n in reversed(self._names)}
 
     def _check(self) -> None:
         infos = self._zf.infolist()
@@ -80,18 +82,13 @@ class SafeZip:
                     )
 
     def names(self) -> list[str]:
-        return [i.filename for i in self._zf.infolist() if not i.is_dir()]
+        return list(self._names)
 
     def find(self, name: str) -> str | None:
         """The stored entry name matching ``name`` exactly, else case-insensitively, else None."""
-        names = self.names()
-        if name in names:
+        if name in self._zf.NameToInfo and not name.endswith("/"):
             return name
-        folded = name.replace("\\", "/").casefold()
-        for n in names:
-            if n.replace("\\", "/").casefold() == folded:
-                return n
-        return None
+        return self._folded.get(name.replace("\\", "/").casefold())
 
     def read(self, name: str) -> bytes:
         """The entry's bytes, refused if it inflates past its declared size or the total cap."""

@@ -9,6 +9,7 @@ shows exactly what changed.
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
@@ -21,6 +22,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "coders": ("id",), "documents": ("id",), "attributes": ("id",),
     "document_attributes": ("document_id", "attribute_id"), "unit_sets": ("document_id", "kind"), "codes": ("id",),
     "codings": ("id",), "memos": ("id",), "project": ("key",),
+    "document_versions": ("id",), "coding_reviews": ("id",), "pseudonyms": ("id",),
 }
 
 
@@ -37,8 +39,10 @@ class Transaction:
     """``with project.transaction("code.add", summary) as tx: tx.insert(...)``."""
 
     def __init__(self, db: sqlite_utils.Database, coder: str, action: str, summary: str = "",
-                 undoable: bool = True, record_rows: bool = True, ref: int | None = None):
+                 undoable: bool = True, record_rows: bool = True, ref: int | None = None,
+                 on_close: Callable[[], None] | None = None):
         self.db, self.coder, self.action, self.summary = db, coder, action, summary
+        self.on_close = on_close
         self.undoable, self.record_rows, self.ref = undoable, record_rows, ref
         self.changes: list[dict[str, Any]] = []
         self.event_id: int | None = None
@@ -51,6 +55,13 @@ class Transaction:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._finish(exc_type)
+        finally:
+            if self.on_close:
+                self.on_close()
+
+    def _finish(self, exc_type) -> None:
         if exc_type is not None:
             if self.db.conn.in_transaction:
                 self.db.execute("ROLLBACK")

@@ -97,8 +97,47 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
                "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
 
 
+def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
+    """Document versions, the coder's review list after a revision, pseudonyms, and the search index.
+
+    ``document_versions`` keeps each superseded text (the current one stays in ``documents``);
+    ``coding_reviews`` lists codings a revision could not place with confidence (never dropped);
+    ``pseudonyms`` is the project's name/place list (kept out of exports); ``search_*`` is a
+    derived cache keyed by text SHA-256, rebuilt from the texts at will and never logged.
+    """
+    db["document_versions"].create(
+        {"id": int, "document_id": int, "version": int, "text": str, "text_sha256": str,
+         "created_at": str, "created_by": str, "note": str},
+        pk="id", foreign_keys=[("document_id", "documents", "id")],
+        not_null={"document_id", "version", "text", "text_sha256"},
+    )
+    db["document_versions"].create_index(["document_id", "version"], unique=True)
+    db["coding_reviews"].create(
+        {"id": int, "coding_guid": str, "document_id": int, "version": int, "status": str,
+         "old_start": int, "old_end": int, "old_text": str, "created_at": str},
+        pk="id", not_null={"coding_guid", "document_id", "status"},
+    )  # by GUID, not a foreign key: a coding may later be deleted or merged away
+    db["coding_reviews"].create_index(["document_id"])
+    db["coding_reviews"].create_index(["coding_guid"])
+    db["pseudonyms"].create(
+        {"id": int, "guid": str, "original": str, "pseudonym": str, "kind": str, "created_at": str},
+        pk="id", not_null={"guid", "original", "pseudonym", "kind"}, defaults={"kind": "name"},
+    )
+    db["pseudonyms"].create_index(["guid"], unique=True)
+    db["pseudonyms"].create_index(["original"], unique=True)
+    db["search_docs"].create({"text_sha256": str, "language": str, "tokens": int}, pk=("text_sha256", "language"))
+    db["search_vocab"].create({"form": str, "language": str, "lemma": str}, pk=("language", "form"))
+    db["search_vocab"].create_index(["language", "lemma"])
+    db["search_postings"].create(
+        {"form": str, "text_sha256": str, "starts": bytes, "ends": bytes, "ordinals": bytes},
+        pk=("form", "text_sha256"),
+    )
+    db["search_postings"].create_index(["text_sha256"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m001_initial),
+    (2, "versions, reviews, pseudonyms, search index", _m002_versions_search_pseudonyms),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -39,18 +39,6 @@ def cp_to_utf16(text: str, cp: int) -> int:
     return len(text[:cp].encode("utf-16-le")) // 2
 
 
-def utf16_to_cp(text: str, unit: int) -> int:
-    """UTF-16 code units (JavaScript/.NET string indices) to code points."""
-    count = 0
-    for i, ch in enumerate(text):
-        if count >= unit:
-            return i
-        count += 2 if ord(ch) > 0xFFFF else 1
-    if count >= unit:
-        return len(text)
-    raise QualcodeError(f"UTF-16 offset {unit} is past the end of the text")
-
-
 # -- code points <-> (line, column) ---------------------------------------------------------------
 
 class LineIndex:
@@ -72,83 +60,103 @@ class LineIndex:
 
 # -- other tools' line endings and normalisation ---------------------------------------------------
 
-def crlf_offset_to_lf(original: str, offset: int) -> int:
-    """An offset counted in a text whose line breaks were CRLF (two characters) → our ``\\n`` text.
-
-    Each ``\\r\\n`` (and each lone ``\\r``) before the offset becomes a single ``\\n``.
-    """
-    head = original[:offset]
-    return offset - head.count("\r\n")
-
-
 def lf_offset_to_crlf(text: str, offset: int) -> int:
     """Our ``\\n`` offsets → offsets in the same text written with CRLF line breaks."""
     return offset + text.count("\n", 0, offset)
 
 
-class OffsetMap:
-    """Maps offsets in an original text to offsets in its stored form (CRLF folded, then NFC).
+def crlf_to_lf_offsets(text_with_crlf: str, offsets: Iterable[int]) -> list[int]:
+    """Map code-point offsets in ``text_with_crlf`` to offsets in its ``\\n``-folded form.
 
-    Built once per text; ``map(i)`` sends original code point ``i`` to the stored text. Offsets
-    inside a composed cluster or a CRLF pair move to its start, so a selection never splits a
-    character.
+    Folding turns ``\\r\\n`` into ``\\n`` and a lone ``\\r`` into ``\\n``; only the first kind
+    shortens the text. An offset drops by the number of ``\\r`` (of a ``\\r\\n`` pair) that lie
+    strictly before it, so an offset between ``\\r`` and ``\\n`` lands on the ``\\n``.
+    Offsets outside ``[0, len(text)]`` are clamped into it.
     """
-
-    def __init__(self, original: str):
-        self.original = original
-        folded_to_orig: list[int] = []
-        folded_chars: list[str] = []
-        i, n = 0, len(original)
-        while i < n:
-            ch = original[i]
-            folded_to_orig.append(i)
-            if ch == "\r":
-                folded_chars.append("\n")
-                i += 2 if i + 1 < n and original[i + 1] == "\n" else 1
-            else:
-                folded_chars.append(ch)
-                i += 1
-        folded = "".join(folded_chars)
-        self.stored = unicodedata.normalize("NFC", folded)
-        # orig index -> folded index
-        self._orig_to_folded = [0] * (n + 1)
-        for f, o in enumerate(folded_to_orig):
-            self._orig_to_folded[o] = f
-            if o + 1 <= n and original[o] == "\r" and o + 1 < n and original[o + 1] == "\n":
-                self._orig_to_folded[o + 1] = f
-        self._orig_to_folded[n] = len(folded)
-        self._fold_to_stored = _nfc_map(folded, self.stored)
-
-    def map(self, offset: int) -> int:
-        if not 0 <= offset <= len(self.original):
-            raise QualcodeError(f"offset {offset} is outside the text (0..{len(self.original)})")
-        return self._fold_to_stored[self._orig_to_folded[offset]]
+    n = len(text_with_crlf)
+    removed_before = [0] * (n + 1)  # removed_before[k]: CRs of CRLF pairs in text[:k]
+    count = 0
+    for i, ch in enumerate(text_with_crlf):
+        removed_before[i] = count
+        if ch == "\r" and i + 1 < n and text_with_crlf[i + 1] == "\n":
+            count += 1
+    removed_before[n] = count
+    result = []
+    for off in offsets:
+        k = min(max(off, 0), n)
+        result.append(k - removed_before[k])
+    return result
 
 
-def _nfc_map(source: str, nfc: str) -> list[int]:
-    """Offsets in ``source`` → offsets in ``unicodedata.normalize('NFC', source)``.
+def nfc_offset_map(original: str, normalised: str) -> list[int]:
+    """Return ``m`` with ``m[k]`` = the offset in ``normalised`` matching offset ``k`` in ``original``.
 
-    Normalisation only changes text inside clusters that start at a character with canonical
-    combining class 0, so mapping cluster by cluster is exact.
+    ``normalised`` must be ``unicodedata.normalize("NFC", original)``. The text is cut into
+    segments that normalise independently (a character joins the current segment when it is a
+    combining mark, or when normalising the two together differs from normalising them apart,
+    e.g. Hangul jamo). Segment boundaries map exactly; an offset *inside* a segment whose
+    length changed (e.g. "e" + U+0301 → "é") maps to the start of that segment, since there is
+    no code point in the composed text for it. ``len(m) == len(original) + 1``.
     """
-    if source == nfc:
-        return list(range(len(source) + 1))
-    mapping = [0] * (len(source) + 1)
+    m = [0] * (len(original) + 1)
+    i = 0
     out = 0
-    i, n = 0, len(source)
+    n = len(original)
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(source[j]):
+        seg_norm = unicodedata.normalize("NFC", original[i:j])
+        while j < n:
+            ch = original[j]
+            if unicodedata.combining(ch) == 0:
+                joined = unicodedata.normalize("NFC", original[i : j + 1])
+                if joined == seg_norm + unicodedata.normalize("NFC", ch):
+                    break
+                seg_norm = joined
+            else:
+                seg_norm = unicodedata.normalize("NFC", original[i : j + 1])
             j += 1
-        cluster_nfc = unicodedata.normalize("NFC", source[i:j])
+        same_length = len(seg_norm) == j - i
         for k in range(i, j):
-            mapping[k] = out
-        out += len(cluster_nfc)
+            m[k] = out + (k - i if same_length else 0)
+        out += len(seg_norm)
         i = j
-    mapping[n] = out
-    if out != len(nfc):  # pragma: no cover - defensive: cluster-wise NFC must equal whole-text NFC
-        raise AssertionError("normalisation map out of step")
-    return mapping
+    m[n] = out
+    if out != len(normalised):  # caller passed something other than NFC(original)
+        raise ValueError("normalised is not the NFC form of original")
+    return m
+
+
+def to_stored_offsets(exporter_text: str, offsets: Iterable[int]) -> list[int]:  # noqa: D401
+    """Offsets into ``exporter_text`` (code points, any line breaks) → offsets into its stored form (``decoding.normalise``)."""
+    folded = exporter_text.replace("\r\n", "\n").replace("\r", "\n")
+    lf = crlf_to_lf_offsets(exporter_text, offsets)
+    nfc = unicodedata.normalize("NFC", folded)
+    if nfc == folded:
+        return lf
+    m = nfc_offset_map(folded, nfc)
+    return [m[k] for k in lf]
+
+
+def utf16_to_codepoint_offsets(text: str, offsets: Iterable[int]) -> list[int]:
+    """Map UTF-16 code-unit offsets in ``text`` to code-point offsets.
+
+    Some exporters (Windows tools built on UTF-16 strings) count a character outside the Basic
+    Multilingual Plane, e.g. an emoji, as two. An offset between the two halves lands on the
+    character's start. Offsets past the end map to ``len(text) + (offset - units)`` so that the
+    caller can still see they are out of range.
+    """
+    starts = []  # starts[k] = UTF-16 offset of code point k
+    units = 0
+    for ch in text:
+        starts.append(units)
+        units += 2 if ord(ch) > 0xFFFF else 1
+    to_cp = {}
+    for k, u in enumerate(starts):
+        to_cp[u] = k
+        if ord(text[k]) > 0xFFFF:
+            to_cp[u + 1] = k
+    to_cp[units] = len(text)
+    return [to_cp[o] if o in to_cp else (o if o < 0 else len(text) + o - units) for o in offsets]
 
 
 def span_overlap(a: Sequence[int], b: Sequence[int]) -> int:

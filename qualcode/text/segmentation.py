@@ -145,6 +145,37 @@ def segment_many(
         for i, doc in zip(idxs, nlp.tokenizer.pipe((items[i][0] for i in idxs), batch_size=batch_size)):
             sents[i] = sentence_bounds(doc, items[i][0], hashes)
     for i, (text, _) in enumerate(items):
-        units, words = sents.pop(i)
-        yield units + paragraphs(text) + speaker_turns(text, speaker_pattern), words
+        raw, words = sents.pop(i)
+        paras = paragraphs(text)
+        turns = speaker_turns(text, speaker_pattern)
+        yield clip_sentences(raw, paras, turns) + paras + turns, words
+
+
+def clip_sentences(sentences: list[Unit], paras: list[Unit], turns: list[Unit]) -> list[Unit]:
+    """Sentences as a coder means them: never across a blank line, never including a speaker label.
+
+    spaCy's sentencizer happily joins a heading and the first line after it ("Interview 01\n\nI:
+    Hej."); splitting at paragraph limits and starting after a turn's label fixes that.
+    """
+    content_starts = {t.start for t in turns}
+    label_at: dict[int, int] = {}
+    for p in paras:  # a paragraph that opens with a label: its sentences start after the label
+        for c in range(p.start, min(p.end, p.start + 40)):
+            if c in content_starts:
+                label_at[p.start] = c
+                break
+    out: list[Unit] = []
+    j = 0
+    for sent in sentences:
+        while j < len(paras) and paras[j].end <= sent.start:
+            j += 1
+        k = j
+        while k < len(paras) and paras[k].start < sent.end:
+            s, e = max(sent.start, paras[k].start), min(sent.end, paras[k].end)
+            if s == paras[k].start and s in label_at:
+                s = label_at[s]
+            if e > s:
+                out.append(Unit("sentence", s, e))
+            k += 1
+    return out
 

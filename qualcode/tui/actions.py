@@ -145,9 +145,9 @@ def in_scope(scope: str) -> list[Action]:
     return [a for a in ACTIONS if a.scope == scope]
 
 
-def bindings(*scopes: str) -> list[Binding]:
+def bindings(*scopes: str, priority: bool = False) -> list[Binding]:
     """Textual bindings for the actions of ``scopes`` (the footer shows those marked ``footer``)."""
-    return [Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display)
+    return [Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display, priority=priority)
             for s in scopes for a in in_scope(s) if a.bind]
 
 

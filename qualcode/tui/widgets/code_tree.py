@@ -25,14 +25,22 @@ class CodeTree(Tree[int]):
     show_root = False
 
     class Highlighted(Message):
-        def __init__(self, code_id: int | None) -> None:
+        def __init__(self, tree: "CodeTree", code_id: int | None) -> None:
             super().__init__()
-            self.code_id = code_id
+            self.tree, self.code_id = tree, code_id
+
+        @property
+        def control(self) -> "CodeTree":
+            return self.tree
 
     class ApplyRequested(Message):
-        def __init__(self, code_id: int) -> None:
+        def __init__(self, tree: "CodeTree", code_id: int) -> None:
             super().__init__()
-            self.code_id = code_id
+            self.tree, self.code_id = tree, code_id
+
+        @property
+        def control(self) -> "CodeTree":
+            return self.tree
 
     def __init__(self, **kw) -> None:
         super().__init__("codes", **kw)
@@ -65,8 +73,8 @@ class CodeTree(Tree[int]):
     def action_apply_highlighted(self) -> None:
         node = self.cursor_node
         if node is not None and node.data is not None:
-            self.post_message(self.ApplyRequested(node.data))
+            self.post_message(self.ApplyRequested(self, node.data))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
-        self.post_message(self.Highlighted(event.node.data))
+        self.post_message(self.Highlighted(self, event.node.data))

@@ -22,6 +22,7 @@ class DocumentList(OptionList):
              current: int | None) -> None:
         """``mine``: this coder's codings per document, shown next to everyone's."""
         highlighted = self.highlighted
+        width = max(12, (self.scrollable_content_region.width or 26) - 1)
         self.clear_options()
         for d in documents:
             attrs = attributes.get(d["id"], {})
@@ -31,6 +32,8 @@ class DocumentList(OptionList):
             line2 = Text(f"  {d['kind'][:9]} · {shown}", style="dim", no_wrap=True, overflow="ellipsis")
             progress = Text(f"  {mine.get(d['id'], 0)} mine / {d['codings']} codings", style="italic",
                             no_wrap=True, overflow="ellipsis")
+            for line in (label, line2, progress):
+                line.truncate(width, overflow="ellipsis")
             self.add_option(Option(Text("\n").join([label, line2, progress]), id=str(d["id"])))
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted

@@ -136,7 +136,7 @@ class Transcript(ScrollView, can_focus=True):
     @property
     def gutter_width(self) -> int:
         w = self.scrollable_content_region.width
-        label = 14 if w >= 72 else 9
+        label = 14 if w >= 72 else (12 if w >= 56 else 9)
         return label + LANES + 1
 
     @property

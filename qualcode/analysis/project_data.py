@@ -1,0 +1,332 @@
+"""From a project file to the plain arrays of :mod:`qualcode.analysis.cooccurrence` and
+:mod:`qualcode.analysis.matrices`, with the filters both front ends offer.
+
+Why a module of its own: the analysis functions stay pure (tested without a database), and the
+CLI, the TUI and the benchmarks select documents, coders and codes the same way. Codings are
+read as five integer columns straight into numpy (no dicts per row), so a million codings load
+in about a second; units come from the packed ``unit_sets`` blobs.
+
+Filters:
+
+- ``kind``: document kind (interview, fieldnote, other);
+- ``where``: attribute conditions ``name=value`` (``site=Vesterbro``), ``name=v1,v2`` for
+  either value, ``name!=value`` to exclude; several conditions must all hold. Values compare
+  case-insensitively as text (``true``/``yes``/``1`` all match a true boolean);
+- ``codes``: code references (path, GUID, unique name); a code selects its descendants too;
+- ``coders``: names; see :func:`resolve_coders` for the rule when none is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qualcode.analysis.cooccurrence import (Codings, Cooccurrence, Units, cooccurrence,
+                                            cooccurrence_by_coder, parse_unit, roll_up)
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.project import Code, Project
+
+__all__ = ["Condition", "Selection", "parse_where", "select_documents", "load", "load_units",
+           "resolve_coders", "CoderChoice", "ordered_codes", "project_cooccurrence",
+           "attribute_groups", "resolve_attribute"]
+
+_I64 = np.int64
+_TRUE = {"true", "yes", "ja", "y", "1"}
+_FALSE = {"false", "no", "nej", "n", "0"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``attribute`` must (or, with ``negate``, must not) have one of ``values``."""
+
+    attribute: str
+    values: frozenset[str]
+    negate: bool = False
+
+    def matches(self, value: Any) -> bool:
+        hit = value is not None and bool(_variants(value) & self.values)
+        return hit != self.negate
+
+
+def _variants(value: Any) -> set[str]:
+    """The texts a typed attribute value answers to (lower case)."""
+    if isinstance(value, bool):
+        return set(_TRUE if value else _FALSE)
+    if isinstance(value, float) and value.is_integer():
+        return {str(value).lower(), str(int(value))}
+    return {str(value).casefold()}
+
+
+def parse_where(items: Iterable[str], known: Iterable[str] | None = None) -> list[Condition]:
+    """``["site=Vesterbro,Nordvest", "role!=social worker"]`` → conditions.
+
+    ``known`` (attribute names, plus ``kind``/``language``) turns a typo into an error that lists
+    the names, instead of a silently empty selection.
+    """
+    known_set = None if known is None else {k.casefold(): k for k in known}
+    out = []
+    for item in items:
+        m = re.fullmatch(r"\s*([^=!]+?)\s*(!?=)\s*(.*?)\s*", item)
+        if not m or not m.group(3):
+            raise QualcodeError(f"--where {item!r}: write NAME=VALUE (e.g. site=Vesterbro), "
+                                "NAME=V1,V2 or NAME!=VALUE")
+        name = m.group(1)
+        if known_set is not None:
+            if name.casefold() not in known_set:
+                raise QualcodeError(f"--where {item!r}: no attribute {name!r}; attributes: "
+                                    f"{', '.join(sorted(known_set.values())) or 'none'}")
+            name = known_set[name.casefold()]
+        values = frozenset(v.strip().casefold() for v in m.group(3).split(",") if v.strip())
+        out.append(Condition(name, values, m.group(2) == "!="))
+    return out
+
+
+def select_documents(project: Project, kind: str | None = None,
+                     where: Sequence[str] | Sequence[Condition] = ()) -> list[dict]:
+    """Documents (id, name, guid, kind, language, char_count) in project order, filtered."""
+    rows = list(project.db.query(
+        "SELECT id, guid, name, kind, language, char_count FROM documents "
+        "ORDER BY sort_order, name"))
+    if kind:
+        kinds = {r["kind"] for r in rows}
+        if kind not in kinds:
+            raise QualcodeError(f"no documents of kind {kind!r}; kinds in this project: "
+                                f"{', '.join(sorted(kinds)) or 'none'}")
+        rows = [r for r in rows if r["kind"] == kind]
+    if where:
+        conds = [w for w in where if isinstance(w, Condition)]
+        texts = [w for w in where if not isinstance(w, Condition)]
+        if texts:
+            conds += parse_where(texts, [*project.attribute_types(), "kind", "language"])
+        attrs = project.attributes()
+        kept = []
+        for r in rows:
+            values = {**attrs.get(r["id"], {}), "kind": r["kind"], "language": r["language"]}
+            if all(c.matches(values.get(c.attribute)) for c in conds):
+                kept.append(r)
+        rows = kept
+    return rows
+
+
+@dataclass
+class Selection:
+    """Codings of the selected documents, with the names needed to label results."""
+
+    documents: list[dict]
+    codings: Codings
+    codes: dict[int, Code]
+    coders: dict[int, str]
+    coding_ids: np.ndarray = field(repr=False)
+
+    @property
+    def document_ids(self) -> list[int]:
+        return [d["id"] for d in self.documents]
+
+    def document_names(self) -> dict[int, str]:
+        return {d["id"]: d["name"] for d in self.documents}
+
+    def code_names(self) -> dict[int, str]:
+        return {i: c.path for i, c in self.codes.items()}
+
+    def definitions(self) -> dict[int, str]:
+        return {i: c.description or "" for i, c in self.codes.items()}
+
+    def parents(self) -> dict[int, int | None]:
+        return {i: c.parent_id for i, c in self.codes.items()}
+
+    def coder_id(self, name: str) -> int:
+        for i, n in self.coders.items():
+            if n == name:
+                return i
+        raise QualcodeError(f"no coder named {name!r}; coders: "
+                            f"{', '.join(sorted(self.coders.values())) or 'none'}")
+
+    def coder_counts(self) -> dict[str, int]:
+        ids, n = np.unique(self.codings.coder, return_counts=True)
+        return {self.coders[int(i)]: int(k) for i, k in zip(ids, n)}
+
+
+def _fetch_codings(project: Project) -> tuple[np.ndarray, Codings]:
+    """All codings as arrays, read column-wise without building a dict per row."""
+    n = project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+    dtype = np.dtype([("id", _I64), ("document", _I64), ("code", _I64), ("coder", _I64),
+                      ("start", _I64), ("end", _I64)])
+    cur = project.db.execute(
+        "SELECT id, document_id, code_id, coder_id, start, [end] FROM codings")
+    arr = np.fromiter(cur, dtype=dtype, count=n)
+    return arr["id"], Codings(arr["document"], arr["code"], arr["coder"], arr["start"],
+                              arr["end"])
+
+
+def code_ids_with_children(project: Project, refs: Iterable[str | int]) -> list[int]:
+    ids: list[int] = []
+    for ref in refs:
+        c = project.code(ref)
+        for k in [c.id, *(d.id for d in project.descendants(c.id))]:
+            if k not in ids:
+                ids.append(k)
+    return ids
+
+
+def load(project: Project, *, kind: str | None = None,
+         where: Sequence[str] | Sequence[Condition] = (), codes: Sequence[str | int] = (),
+         coders: Sequence[str] = ()) -> Selection:
+    """Codings of the selected documents (all coders unless ``coders`` names some)."""
+    docs = select_documents(project, kind, where)
+    all_docs = project.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    ids, c = _fetch_codings(project)
+    coder_names = {r["id"]: r["name"] for r in project.coders()}
+    mask = None
+    if len(docs) != all_docs:
+        mask = np.isin(c.document, np.asarray([d["id"] for d in docs], _I64))
+    if codes:
+        m = np.isin(c.code, np.asarray(code_ids_with_children(project, codes), _I64))
+        mask = m if mask is None else mask & m
+    if coders:
+        wanted = []
+        for name in coders:
+            match = [i for i, n in coder_names.items() if n == name]
+            if not match:
+                raise QualcodeError(f"no coder named {name!r}; coders: "
+                                    f"{', '.join(sorted(coder_names.values())) or 'none'}")
+            wanted += match
+        m = np.isin(c.coder, np.asarray(wanted, _I64))
+        mask = m if mask is None else mask & m
+    if mask is not None:
+        c, ids = c.select(mask), ids[mask]
+    return Selection(docs, c, {code.id: code for code in project.codes()}, coder_names, ids)
+
+
+def load_units(project: Project, unit: str, documents: Sequence[dict]) -> Units | None:
+    """Units of one text kind for the given documents; None for passage units (overlap, window).
+
+    Unit ids number the units across documents from 0, in document order.
+    """
+    kind, _ = parse_unit(unit)
+    if kind in ("overlap", "window"):
+        return None
+    if kind == "document":
+        ids = np.asarray([d["id"] for d in documents], _I64)
+        lengths = np.asarray([d["char_count"] or 0 for d in documents], _I64)
+        return Units(ids, np.arange(len(ids), dtype=_I64), np.zeros(len(ids), _I64), lengths)
+    wanted = [d["id"] for d in documents]
+    packed = project.unit_arrays(kind, wanted if len(wanted) < 900 else None)
+    chosen = set(wanted)
+    parts = [(d, s, e) for d, (s, e) in packed.items() if d in chosen]
+    if not parts:
+        z = np.zeros(0, _I64)
+        return Units(z, z, z, z)
+    doc = np.concatenate([np.full(len(s), d, _I64) for d, s, _ in parts])
+    start = np.concatenate([s for _, s, _ in parts])
+    end = np.concatenate([e for _, _, e in parts])
+    return Units(doc, np.arange(len(doc), dtype=_I64), start, end)
+
+
+@dataclass(frozen=True)
+class CoderChoice:
+    """Which coders a result uses: ``per_coder`` gives one result each, ``pool`` one pooled."""
+
+    coder_ids: tuple[int, ...]
+    pool: bool
+    per_coder: bool
+    note: str = ""
+
+
+def resolve_coders(selection: Selection, names: Sequence[str] = (), pool: bool = False,
+                   session_coder: str | None = None) -> CoderChoice:
+    """Never pool silently (DESIGN invariant).
+
+    - ``names`` given: those coders; several → one result per coder, or pooled with ``pool``;
+    - ``pool`` alone: all coders of the selection, pooled;
+    - neither: the only coder of the selection, else the session coder if they have codings
+      there, else an error listing the coders and their numbers of codings.
+    """
+    if names:
+        ids = tuple(selection.coder_id(n) for n in dict.fromkeys(names))
+        return CoderChoice(ids, pool and len(ids) > 1, len(ids) > 1 and not pool)
+    counts = selection.coder_counts()
+    present = tuple(sorted(selection.coder_id(n) for n in counts))
+    if pool:
+        return CoderChoice(present, len(present) > 1, False)
+    if len(present) <= 1:
+        return CoderChoice(present, False, False)
+    if session_coder in counts:
+        others = ", ".join(n for n in sorted(counts) if n != session_coder)
+        return CoderChoice((selection.coder_id(session_coder),), False, False,
+                           f"coder {session_coder} (also coded: {others}; use --coder NAME "
+                           "or --pool)")
+    listing = ", ".join(f"{n} ({k})" for n, k in sorted(counts.items()))
+    raise QualcodeError(f"codings from {len(counts)} coders: {listing}; choose --coder NAME "
+                        "(repeat it for one result per coder) or --pool to pool them")
+
+
+def ordered_codes(selection: Selection, codings: Codings, depth: int | None = None) -> list[int]:
+    """Codes present in ``codings`` (after roll-up to ``depth``) in codebook tree order."""
+    code = codings.code
+    if depth is not None and len(code):
+        code = roll_up(code, selection.parents(), depth)
+    present = set(np.unique(code).tolist())
+    return [i for i in selection.codes if i in present]
+
+
+def project_cooccurrence(project: Project, selection: Selection, unit: str,
+                         choice: CoderChoice, depth: int | None = None,
+                         codes: Sequence[int] | None = None
+                         ) -> dict[str | None, Cooccurrence]:
+    """Co-occurrence for a coder choice: ``{coder name: result}`` per coder, else ``{None: r}``.
+
+    Rows/columns are the codes present in the chosen coders' codings, in tree order (``codes``
+    fixes them instead, e.g. the same rows for every attribute value).
+    """
+    try:
+        kind, _ = parse_unit(unit)
+    except ValueError as e:
+        raise QualcodeError(str(e)) from None
+    c = selection.codings
+    c = c.select(np.isin(c.coder, np.asarray(choice.coder_ids, _I64)))
+    if depth is not None and depth < 1:
+        raise QualcodeError("--depth starts at 1 (top-level codes)")
+    if codes is None:
+        codes = ordered_codes(selection, c, depth)
+    units = load_units(project, unit, selection.documents)
+    opts: dict[str, Any] = {"units": units, "codes": list(codes), "parents": selection.parents(),
+                            "depth": depth}
+    try:
+        if choice.per_coder:
+            by = cooccurrence_by_coder(c, unit, coders=list(choice.coder_ids), **opts)
+            return {selection.coders[k]: v for k, v in by.items()}
+        return {None: cooccurrence(c, unit, coders=list(choice.coder_ids), pool=choice.pool,
+                                   **opts)}
+    except ValueError as e:
+        raise QualcodeError(str(e)) from None
+
+
+def resolve_attribute(project: Project, name: str) -> str:
+    """The attribute's stored spelling (case-insensitive match); ``kind`` and ``language``
+    count as attributes too."""
+    names = {k.casefold(): k for k in [*project.attribute_types(), "kind", "language"]}
+    if name.casefold() not in names:
+        raise QualcodeError(f"no attribute {name!r}; attributes: "
+                            f"{', '.join(sorted(names.values()))}")
+    return names[name.casefold()]
+
+
+def attribute_groups(project: Project, documents: Sequence[dict], attribute: str
+                     ) -> dict[Any, list[dict]]:
+    """Documents grouped by one attribute's value (sorted; missing values last as None)."""
+    attribute = resolve_attribute(project, attribute)
+    attrs = project.attributes()
+    groups: dict[Any, list[dict]] = {}
+    for d in documents:
+        v = d.get(attribute) if attribute in ("kind", "language") else \
+            attrs.get(d["id"], {}).get(attribute)
+        groups.setdefault(v, []).append(d)
+    keys = sorted((k for k in groups if k is not None), key=lambda v: (not isinstance(
+        v, (int, float)) or isinstance(v, bool), v if isinstance(v, (int, float)) else str(v)))
+    return {k: groups[k] for k in keys + ([None] if None in groups else [])}

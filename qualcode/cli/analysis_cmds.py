@@ -1,0 +1,529 @@
+"""Analysis commands: co-occurrence, document × code matrices, crosstabs, tidy exports and
+quote reports. Thin: selection and computation live in ``qualcode.analysis``, files in
+``qualcode.exporters``; here we parse options, print a table and say what was written."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+import numpy as np
+from rich.table import Table as RichTable
+
+from qualcode.cli import main
+from qualcode.cli.common import Ctx, console, pass_ctx
+from qualcode.errors import QualcodeError
+
+FORMATS = ("csv", "xlsx", "json", "sav", "dta")
+MEASURES = ("count", "jaccard", "conditional", "phi", "lift", "expected")
+PRINT_LIMIT = 30  # wider matrices are written, not printed; the strongest pairs are shown
+
+UNIT_HELP = ("Unit in which codes co-occur: overlap (coded passages: segments chained by "
+             "shared characters), sentence, turn (speaker turn), paragraph, document, or "
+             "window:N (segments at most N characters apart).")
+
+
+# ----------------------------------------------------------------------------- options
+
+
+def _selection_options(fn: Callable) -> Callable:
+    opts = [
+        click.option("--kind", help="Only documents of this kind (interview, fieldnote, other)."),
+        click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
+                     help="Only documents whose attribute matches: site=Vesterbro, "
+                          "site=Vesterbro,Nordvest (either), role!=social worker. Repeatable "
+                          "(all must hold)."),
+        click.option("--code", "codes", multiple=True, metavar="PATH",
+                     help="Only these codes and their child codes. Repeatable."),
+    ]
+    for o in reversed(opts):
+        fn = o(fn)
+    return fn
+
+
+def _coder_options(fn: Callable) -> Callable:
+    opts = [
+        click.option("--coder", "coders", multiple=True, metavar="NAME",
+                     help="This coder's codings; repeat for one result per coder. Default: the "
+                          "only coder, else the session coder (-c) if they coded, else an error."),
+        click.option("--pool", is_flag=True,
+                     help="Pool the coders (all, or those given with --coder): a unit counts "
+                          "once however many coders coded it."),
+        click.option("--depth", type=click.IntRange(min=1), default=None,
+                     help="Roll child codes up to this depth (1 = top-level codes)."),
+    ]
+    for o in reversed(opts):
+        fn = o(fn)
+    return fn
+
+
+def _output_options(fn: Callable) -> Callable:
+    opts = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="File format (default: from the -o suffix, else csv). csv/sav/dta "
+                          "write a *_dictionary.csv beside; xlsx/json hold the dictionary."),
+        click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
+        click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+                     help="Output file or folder (default: exports/ beside the project, a "
+                          "file name stating what is in it)."),
+    ]
+    for o in reversed(opts):
+        fn = o(fn)
+    return fn
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def _slug(text: str) -> str:
+    from qualcode.exporters.varnames import to_varname
+
+    return to_varname(str(text), prefix="x", max_length=40)
+
+
+def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str
+                 ) -> tuple[Path, str, str]:
+    """(folder, file stem, format) from -o/--format and a default stem."""
+    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+        folder, output = output, None
+    else:
+        folder = ctx.project_path.resolve().parent / "exports"
+    if output is not None:
+        suffix = output.suffix.lstrip(".").lower()
+        if fmt is None:
+            fmt = suffix if suffix in FORMATS else "csv"
+        return output.parent, output.stem if suffix == fmt else output.name, fmt
+    return folder, stem, fmt or "csv"
+
+
+def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool) -> list[Path]:
+    from qualcode.exporters import dictionary_table, write_tables
+    from qualcode.exporters.csv_export import write_csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if len(tables) == 1 and fmt in ("csv", "sav", "dta"):
+        path = folder / f"{stem}.{fmt}"
+        if fmt == "csv":
+            write_csv(tables[0], path, bom=bom)
+        else:
+            from qualcode.exporters import spss_stata_export as ss
+
+            try:
+                (ss.write_sav if fmt == "sav" else ss.write_dta)(tables[0], path)
+            except RuntimeError as e:
+                raise QualcodeError(str(e)) from None
+        return [path, write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv",
+                                bom=bom)]
+    try:
+        return write_tables(tables, folder, fmt, stem=stem, bom=bom)
+    except RuntimeError as e:
+        raise QualcodeError(str(e)) from None
+
+
+def _say_written(paths: list[Path]) -> None:
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str],
+                  values: np.ndarray, caption: str = "") -> None:
+    """Print a labelled matrix; columns are split into blocks that fit the terminal.
+
+    For a code × code matrix the columns are numbered (1, 2, …) and the row labels carry the
+    numbers, so that long code paths do not make the table unreadable."""
+    con = console()
+    same = list(row_names) == list(col_names)
+    labels = [f"{i + 1} {r}" if same else str(r) for i, r in enumerate(row_names)]
+    heads = [str(j) if same else str(c) for j, c in enumerate(col_names, start=1)]
+    cells = [[_cell(v) for v in row] for row in values.tolist()]
+    label_w = min(32, max((len(x) for x in labels), default=4))
+    widths = [max([len(h) if same else min(len(h), 12)] + [len(r[j]) for r in cells]) + 3
+              for j, h in enumerate(heads)]
+    room = max(con.width - label_w - 4, 8)
+    blocks, current, used = [], [], 0
+    for j, w in enumerate(widths):
+        if current and used + w > room:
+            blocks.append(current)
+            current, used = [], 0
+        current.append(j)
+        used += w
+    blocks.append(current)
+    for b, cols in enumerate(blocks):
+        part = f" (columns {cols[0] + 1}–{cols[-1] + 1} of {len(heads)})" if len(blocks) > 1 else ""
+        t = RichTable(title=title + part if b == 0 or part else None, title_justify="left",
+                      caption=caption or None if b == len(blocks) - 1 else None,
+                      caption_justify="left")
+        t.add_column("", no_wrap=True, overflow="ellipsis", max_width=label_w)
+        for j in cols:
+            t.add_column(heads[j], justify="right", overflow="ellipsis",
+                         max_width=None if same else 12)
+        for label, row in zip(labels, cells):
+            t.add_row(label, *[row[j] for j in cols])
+        con.print(t)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _open_selection(ctx: Ctx, kind, where, codes):
+    from qualcode.analysis import project_data as pdx
+
+    p = ctx.open()
+    try:
+        sel = pdx.load(p, kind=kind, where=where, codes=codes)
+    except BaseException:
+        p.close()
+        raise
+    if not sel.documents:
+        p.close()
+        raise QualcodeError("no documents match the filters")
+    return p, sel
+
+
+def _choice(ctx: Ctx, sel, coders, pool):
+    from qualcode.analysis import project_data as pdx
+
+    choice = pdx.resolve_coders(sel, coders, pool, session_coder=ctx.coder)
+    if choice.note:
+        click.echo(f"using {choice.note}", err=True)
+    if not choice.coder_ids:
+        raise QualcodeError("no codings match the filters")
+    return choice
+
+
+def _coder_label(sel, choice, name: str | None) -> str:
+    if name is not None:
+        return name
+    names = [sel.coders[i] for i in choice.coder_ids]
+    return ("pooled_" if choice.pool else "") + "_".join(names)
+
+
+# ----------------------------------------------------------------------------- cooccurrence
+
+
+@main.command("cooccurrence")
+@click.option("--unit", default="overlap", show_default=True, metavar="UNIT", help=UNIT_HELP)
+@click.option("--measure", type=click.Choice(MEASURES), default="count", show_default=True,
+              help="count: units with both codes (diagonal: units with the code); jaccard: "
+                   "n_ab/(n_a+n_b-n_ab); conditional: P(column | row); phi; lift: observed / "
+                   "expected; expected: n_a·n_b/N.")
+@_coder_options
+@_selection_options
+@click.option("--by-attribute", "by_attribute", metavar="ATTR",
+              help="One matrix per value of this document attribute (e.g. site).")
+@click.option("--pairs", is_flag=True,
+              help="Write a long table (code_a, code_b, n_a, n_b, n_ab, measure) instead.")
+@_output_options
+@pass_ctx
+def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, codes,
+                     by_attribute, pairs, fmt, bom, output) -> None:
+    """Code × code co-occurrence in a named unit, printed and written to exports/.
+
+    \b
+    qualcode cooccurrence --unit sentence --measure jaccard --coder anna
+    qualcode cooccurrence --unit overlap --pool --where site=Vesterbro --format xlsx
+    qualcode cooccurrence --unit window:200 --depth 1 --by-attribute site --pairs
+    """
+    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis.cooccurrence import parse_unit
+    from qualcode.exporters import cooccurrence_table, pairs_table
+
+    try:
+        parse_unit(unit)
+    except ValueError as e:
+        raise QualcodeError(str(e)) from None
+    p, sel = _open_selection(ctx, kind, where, codes)
+    with p:
+        choice = _choice(ctx, sel, coders, pool)
+        groups = ({None: sel.documents} if not by_attribute
+                  else pdx.attribute_groups(p, sel.documents, by_attribute))
+        chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
+        code_ids = pdx.ordered_codes(sel, chosen, depth)
+        names, defs = sel.code_names(), sel.definitions()
+        tables, shown = [], []
+        for value, docs in groups.items():
+            sub = sel
+            if by_attribute:
+                keep = np.isin(sel.codings.document, np.asarray([d["id"] for d in docs]))
+                sub = pdx.Selection(docs, sel.codings.select(keep), sel.codes, sel.coders,
+                                    sel.coding_ids[keep])
+            results = pdx.project_cooccurrence(p, sub, unit, choice, depth, codes=code_ids)
+            for coder_name, r in results.items():
+                suffix = [] if coder_name is None else [coder_name]
+                if by_attribute:
+                    suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
+                t = (pairs_table(r, names, measure) if pairs
+                     else cooccurrence_table(r, names, measure, definitions=defs))
+                t.name = "_".join([t.name, *map(_slug, suffix)])
+                if by_attribute:
+                    t.description += f"; documents with {by_attribute} = {value}"
+                tables.append(t)
+                shown.append((r, coder_name, value))
+    stem = "_".join(["cooccurrence"] + ["pairs"] * pairs + [unit.replace(":", ""), measure])
+    if not choice.per_coder:
+        stem += "_" + _slug(_coder_label(sel, choice, None))
+    if by_attribute:
+        stem += f"_by_{_slug(by_attribute)}"
+    folder, stem, fmt = _destination(ctx, output, fmt, stem)
+    for (r, coder_name, value), t in zip(shown, tables):
+        who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
+        title = (f"co-occurrence ({measure}), unit {r.unit}, N = {r.n_units} units, "
+                 f"{'pooled ' if r.pooled else ''}coder {who}"
+                 + (f", {by_attribute} = {value}" if by_attribute else ""))
+        labels = [names[c] for c in r.codes]
+        if pairs or len(labels) > PRINT_LIMIT:
+            _print_pairs(title, r, names, measure)
+        else:
+            _print_matrix(title, labels, labels, r.measure(measure),
+                          "diagonal: units with the code" if measure == "count" else "")
+    _say_written(_write(tables, folder, stem, fmt, bom))
+
+
+def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:
+    rows = r.pairs(measure)
+    rows.sort(key=lambda x: (-(x.value if not math.isnan(x.value) else -math.inf), -x.n_ab))
+    t = RichTable(title=f"{title}: top {min(limit, len(rows))} of {len(rows)} pairs",
+                  title_justify="left")
+    for c in ("code A", "code B", "n_a", "n_b", "n_ab", measure):
+        t.add_column(c, justify="left" if c.startswith("code") else "right")
+    for x in rows[:limit]:
+        t.add_row(names[x.code_a], names[x.code_b], str(x.n_a), str(x.n_b), str(x.n_ab),
+                  _cell(x.value))
+    console().print(t)
+
+
+# ----------------------------------------------------------------------------- matrices
+
+
+@main.group("matrix")
+def matrix_group() -> None:
+    """Document × code matrices and code × attribute crosstabs (matrix coding queries)."""
+
+
+@matrix_group.command("docs-codes")
+@click.option("--value", type=click.Choice(("count", "binary", "characters", "words")),
+              default="count", show_default=True,
+              help="count: codings; binary: 1 if coded; characters: coded characters (union "
+                   "of the code's spans); words: words touching those spans.")
+@_coder_options
+@_selection_options
+@_output_options
+@pass_ctx
+def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, fmt, bom,
+                      output) -> None:
+    """Documents × codes: one row per document (uncoded ones as zeros), one column per code.
+
+    \b
+    qualcode matrix docs-codes --value binary --coder anna --format sav
+    """
+    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis.matrices import document_code_matrix
+    from qualcode.exporters import document_code_table
+
+    p, sel = _open_selection(ctx, kind, where, codes)
+    with p:
+        choice = _choice(ctx, sel, coders, pool)
+        chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
+        code_ids = pdx.ordered_codes(sel, chosen, depth)
+        texts = None
+        if value == "words":
+            texts = dict(p.db.execute(
+                f"SELECT id, text FROM documents WHERE id IN "
+                f"({','.join(map(str, sel.document_ids))})").fetchall())
+        groups = ([(n, [i]) for n, i in zip((sel.coders[i] for i in choice.coder_ids),
+                                            choice.coder_ids)]
+                  if choice.per_coder else [(None, list(choice.coder_ids))])
+        tables = []
+        names, docnames = sel.code_names(), sel.document_names()
+        for coder_name, ids in groups:
+            try:
+                m = document_code_matrix(sel.codings, value, documents=sel.document_ids,
+                                         codes=code_ids, coders=ids, pool=choice.pool,
+                                         parents=sel.parents(), depth=depth, texts=texts)
+            except ValueError as e:
+                raise QualcodeError(str(e)) from None
+            t = document_code_table(m, docnames, names, definitions=sel.definitions())
+            who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
+            t.description = (f"Documents × codes, cells: {value}, "
+                             f"{'pooled ' if choice.pool else ''}coder {who}")
+            if coder_name:
+                t.name += "_" + _slug(coder_name)
+            tables.append(t)
+            _print_matrix(f"documents × codes ({value}), coder {who}",
+                          [docnames[d] for d in m.rows], [names[c] for c in m.columns],
+                          m.values) if len(m.columns) <= PRINT_LIMIT else click.echo(
+                f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), coder {who}")
+    stem = f"documents_codes_{value}"
+    if not choice.per_coder:
+        stem += "_" + _slug(_coder_label(sel, choice, None))
+    folder, stem, fmt = _destination(ctx, output, fmt, stem)
+    _say_written(_write(tables, folder, stem, fmt, bom))
+
+
+@matrix_group.command("crosstab")
+@click.option("--attribute", required=True, metavar="ATTR",
+              help="Document attribute for the columns (e.g. site, role; also kind, language).")
+@click.option("--value", type=click.Choice(("documents", "codings", "characters")),
+              default="documents", show_default=True,
+              help="documents: documents with the code; codings: number of codings; "
+                   "characters: coded characters.")
+@_coder_options
+@_selection_options
+@_output_options
+@pass_ctx
+def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where, codes, fmt,
+                    bom, output) -> None:
+    """Codes × values of a document attribute (NVivo's matrix coding query).
+
+    \b
+    qualcode matrix crosstab --attribute site --value documents --coder anna
+    """
+    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis.matrices import code_attribute_crosstab
+    from qualcode.exporters import crosstab_table
+
+    p, sel = _open_selection(ctx, kind, where, codes)
+    with p:
+        choice = _choice(ctx, sel, coders, pool)
+        groups = pdx.attribute_groups(p, sel.documents, attribute)
+        attr_name = pdx.resolve_attribute(p, attribute)
+        doc_value = {d["id"]: v for v, docs in groups.items() for d in docs}
+        chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
+        code_ids = pdx.ordered_codes(sel, chosen, depth)
+        runs = ([(sel.coders[i], [i]) for i in choice.coder_ids] if choice.per_coder
+                else [(None, list(choice.coder_ids))])
+        names = sel.code_names()
+        tables = []
+        for coder_name, ids in runs:
+            try:
+                x = code_attribute_crosstab(sel.codings, doc_value, value, codes=code_ids,
+                                            coders=ids, pool=choice.pool,
+                                            parents=sel.parents(), depth=depth)
+            except ValueError as e:
+                raise QualcodeError(str(e)) from None
+            t = crosstab_table(x, names, attr_name)
+            who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
+            t.description += f", {'pooled ' if choice.pool else ''}coder {who}"
+            if coder_name:
+                t.name += "_" + _slug(coder_name)
+            tables.append(t)
+            cols = [f"{c} (n={n})" for c, n in zip(x.columns, x.attribute_totals)]
+            _print_matrix(f"codes × {attr_name} ({value}), coder {who}",
+                          [names[c] for c in x.rows], cols, x.values)
+    stem = f"codes_by_{_slug(attr_name)}_{value}"
+    if not choice.per_coder:
+        stem += "_" + _slug(_coder_label(sel, choice, None))
+    folder, stem, fmt = _destination(ctx, output, fmt, stem)
+    _say_written(_write(tables, folder, stem, fmt, bom))
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+export_group = main.commands.get("export")
+if not isinstance(export_group, click.Group):
+    @main.group("export")
+    def export_group() -> None:
+        """Export tables for R, SPSS, Stata and pandas: tidy codings, the codebook."""
+
+
+@export_group.command("tidy")
+@click.option("--coder", "coders", multiple=True, metavar="NAME",
+              help="Only this coder's codings (repeatable; default: all, in a coder column).")
+@_selection_options
+@_output_options
+@pass_ctx
+def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
+    """One row per coding: GUID, document, attributes, code path and levels, coder, span, text, memo.
+
+    \b
+    qualcode export tidy --format dta
+    qualcode export tidy --where site=Sundholm -o sundholm.csv --bom
+    """
+    from qualcode.exporters.tidy import tidy_table
+
+    with ctx.open() as p:
+        t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders)
+    click.echo(f"{len(t.rows)} coding(s), {len(t.columns)} columns")
+    folder, stem, fmt = _destination(ctx, output, fmt, "codings_tidy")
+    _say_written(_write([t], folder, stem, fmt, bom))
+
+
+@export_group.command("codebook-table")
+@_output_options
+@pass_ctx
+def export_codebook_table(ctx: Ctx, fmt, bom, output) -> None:
+    """The codebook as a table: path, levels, definitions, variable name, codings per coder."""
+    from qualcode.exporters.tidy import codebook_table
+
+    with ctx.open() as p:
+        t = codebook_table(p)
+    click.echo(f"{len(t.rows)} code(s)")
+    folder, stem, fmt = _destination(ctx, output, fmt, "codebook")
+    _say_written(_write([t], folder, stem, fmt, bom))
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+@main.group("report")
+def report_group() -> None:
+    """Reports to paste into a paper: quotes per code."""
+
+
+@report_group.command("quotes")
+@click.option("--code", "codes", multiple=True, metavar="PATH",
+              help="Code to report (repeatable; default: every code with segments).")
+@click.option("--children", is_flag=True, help="Also each child code, as its own section.")
+@click.option("--coder", "coders", multiple=True, metavar="NAME",
+              help="Only this coder's segments (repeatable; default: all coders, named).")
+@click.option("--kind", help="Only documents of this kind.")
+@click.option("--where", multiple=True, metavar="ATTR=VALUE",
+              help="Only documents whose attribute matches (as for cooccurrence).")
+@click.option("--attribute", "attributes", multiple=True, metavar="ATTR",
+              help="Attributes shown with each quote (repeatable; default: all).")
+@click.option("--format", "fmt", type=click.Choice(("md", "html", "docx")), default=None,
+              help="Markdown, HTML or Word (default: from the -o suffix, else md).")
+@click.option("--title", default=None, help="Report title (default: Quotes: CODE).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: exports/quotes_<code>.<format>).")
+@pass_ctx
+def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fmt, title,
+                  output) -> None:
+    """Coded segments per code with document and attributes, as Markdown, HTML or DOCX.
+
+    \b
+    qualcode report quotes --code Barriers --children --format docx
+    qualcode report quotes --code "Help/Declined" --where site=Nordvest --attribute site -o q.md
+    """
+    from qualcode.exporters.quotes import collect_quotes, write_quotes
+
+    with ctx.open() as p:
+        sections = collect_quotes(p, codes, children=children, coders=coders, kind=kind,
+                                  where=where, attributes=attributes or None)
+    if output is not None and fmt is None:
+        suffix = output.suffix.lstrip(".").lower()
+        fmt = suffix if suffix in ("md", "html", "docx") else None
+    fmt = fmt or "md"
+    label = ", ".join(s.code.path for s in sections[:1]) if codes else "all codes"
+    if codes and len(codes) > 1:
+        label = ", ".join(codes)
+    title = title or f"Quotes: {label}"
+    if output is None:
+        stem = "quotes_" + (_slug("_".join(codes)) if codes else "all")
+        output = ctx.project_path.resolve().parent / "exports" / f"{stem}.{fmt}"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_quotes(sections, output, fmt, title)
+    n = sum(len(s.quotes) for s in sections)
+    click.echo(f"{n} quote(s) in {len(sections)} section(s)")
+    click.echo(f"wrote {output}")

@@ -1,0 +1,241 @@
+"""Merging another project file into this one, by GUID: how teams that code in copies meet again.
+
+What comes in: coders, codes (new ones, with their place in the tree), documents this project
+lacks (with their text units and attributes), codings and memos. Everything is matched by GUID,
+never by name, with two fallbacks for things created twice independently: a document with the
+same name *and* the same text (SHA-256) is the same document, and a code with the same path is
+the same code; both are reported. A coder with the same name is the same person (coder names
+are unique in a project).
+
+Refusals, with nothing written: a document with the same GUID (or the same name) but different
+text -- the invariant "text is immutable" means such offsets would point at other words.
+
+The merge is one transaction and one event. Merging the same file twice adds nothing the second
+time (everything is found by GUID), so no event is written either. When only codes, codings,
+coders and memos come in, the event is undoable like any edit; when documents come in, it is
+logged but not undoable (their packed text units are binary, which the change log does not
+hold -- like an import).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+from qualcode.ids import now
+
+if TYPE_CHECKING:
+    from qualcode.project import Project
+
+
+@dataclass
+class MergeReport:
+    """What a merge added; ``matched`` lists things recognised by name/content instead of GUID."""
+
+    source: str
+    coders: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    codings: Counter = field(default_factory=Counter)  # coder name -> codings added
+    memos: int = 0
+    attributes: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    skipped_codings: int = 0
+    event_id: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.coders or self.documents or self.codes or self.codings or self.memos
+                    or self.attributes)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"nothing new in {self.source}"
+        parts = []
+        if self.coders:
+            parts.append(f"{len(self.coders)} coder(s) ({', '.join(self.coders)})")
+        if self.documents:
+            parts.append(f"{len(self.documents)} document(s)")
+        if self.codes:
+            parts.append(f"{len(self.codes)} code(s)")
+        if self.codings:
+            parts.append(f"{sum(self.codings.values())} coding(s)")
+        if self.memos:
+            parts.append(f"{self.memos} memo(s)")
+        if self.attributes:
+            parts.append(f"{len(self.attributes)} attribute(s)")
+        return f"from {self.source}: added " + ", ".join(parts)
+
+
+def _rows(db, sql: str, params=()) -> list[dict]:
+    cur = db.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def merge_project(project: "Project", other_path: str | Path) -> MergeReport:
+    """Bring ``other_path``'s coders, codes, documents, codings and memos into ``project``."""
+    from qualcode.project import Project
+
+    other_path = Path(other_path)
+    if not other_path.exists():
+        raise QualcodeError(f"no project file {other_path}")
+    if other_path.resolve() == Path(project.path).resolve():
+        raise QualcodeError("cannot merge a project into itself")
+    other = Project.open(other_path)
+    try:
+        return _merge(project, other, other_path.name)
+    finally:
+        other.close()
+
+
+def _merge(project: "Project", other: "Project", source: str) -> MergeReport:
+    here, there = project.db, other.db
+    report = MergeReport(source)
+
+    # -- documents: plan and refuse before writing anything
+    local_docs = _rows(here, "SELECT id, guid, name, text_sha256 FROM documents")
+    by_guid = {d["guid"]: d for d in local_docs}
+    by_name = {d["name"]: d for d in local_docs}
+    doc_map: dict[int, int] = {}
+    guid_map: dict[str, str] = {}  # other's GUID -> local GUID (documents, codes matched otherwise)
+    new_docs = []
+    for d in _rows(there, "SELECT id, guid, name, text_sha256 FROM documents ORDER BY id"):
+        mine = by_guid.get(d["guid"])
+        if mine is not None:
+            if mine["text_sha256"] != d["text_sha256"]:
+                raise QualcodeError(
+                    f"refused: document '{d['name']}' ({d['guid']}) has different text in {source} than "
+                    f"here ('{mine['name']}'); text is immutable, so its codings cannot be merged. "
+                    "Nothing was changed.")
+            doc_map[d["id"]] = mine["id"]
+            continue
+        same_name = by_name.get(d["name"])
+        if same_name is not None:
+            if same_name["text_sha256"] != d["text_sha256"]:
+                raise QualcodeError(
+                    f"refused: a different document named '{d['name']}' exists here (other GUID, other "
+                    f"text); rename one of them before merging {source}. Nothing was changed.")
+            doc_map[d["id"]] = same_name["id"]
+            guid_map[d["guid"]] = same_name["guid"]
+            report.matched.append(f"document '{d['name']}' matched by name and identical text")
+            continue
+        new_docs.append(d)
+
+    record = not new_docs
+    with project.transaction("project.merge", f"merge {source}", record_rows=record) as tx:
+        coder_map = _merge_coders(project, other, tx, report)
+        for d in new_docs:
+            doc_map[d["id"]] = _copy_document(project, other, d, tx, report)
+        code_map = _merge_codes(project, other, tx, report, guid_map)
+        _merge_codings(project, other, tx, report, doc_map, code_map, coder_map, guid_map)
+        _merge_memos(project, other, tx, report, coder_map, guid_map)
+        tx.summary = report.summary()
+    report.event_id = tx.event_id
+    return report
+
+
+def _merge_coders(project, other, tx, report) -> dict[int, int]:
+    local = _rows(project.db, "SELECT id, guid, name FROM coders")
+    by_guid = {c["guid"]: c["id"] for c in local}
+    by_name = {c["name"]: c["id"] for c in local}
+    out = {}
+    for c in _rows(other.db, "SELECT id, guid, name, created_at FROM coders ORDER BY id"):
+        if c["guid"] in by_guid:
+            out[c["id"]] = by_guid[c["guid"]]
+        elif c["name"] in by_name:
+            out[c["id"]] = by_name[c["name"]]
+            report.matched.append(f"coder '{c['name']}' matched by name")
+        else:
+            out[c["id"]] = tx.insert("coders", {"guid": c["guid"], "name": c["name"],
+                                                "created_at": c["created_at"] or now()})
+            report.coders.append(c["name"])
+    return out
+
+
+def _copy_document(project, other, d, tx, report) -> int:
+    from qualcode.store.units import INSERT_SQL
+
+    row = _rows(other.db, "SELECT * FROM documents WHERE id = ?", [d["id"]])[0]
+    row.pop("id")
+    row["sort_order"] = (project.db.execute("SELECT IFNULL(MAX(sort_order), -1) + 1 FROM documents")
+                         .fetchone()[0])
+    new_id = tx.insert("documents", row)
+    for u in other.db.execute("SELECT kind, count, starts, ends, speakers, times FROM unit_sets "
+                              "WHERE document_id = ?", [d["id"]]).fetchall():
+        project.db.execute(INSERT_SQL, (new_id, *u))
+    attrs = {a["name"]: a for a in _rows(project.db, "SELECT id, guid, name, type FROM attributes")}
+    for a in _rows(other.db, "SELECT a.guid, a.name, a.type, da.value FROM document_attributes da "
+                             "JOIN attributes a ON a.id = da.attribute_id WHERE da.document_id = ?",
+                   [d["id"]]):
+        if a["name"] not in attrs:
+            aid = tx.insert("attributes", {"guid": a["guid"], "name": a["name"], "type": a["type"]})
+            attrs[a["name"]] = {"id": aid}
+            report.attributes.append(a["name"])
+        tx.insert("document_attributes", {"document_id": new_id, "attribute_id": attrs[a["name"]]["id"],
+                                          "value": a["value"]})
+    report.documents.append(d["name"])
+    return new_id
+
+
+def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
+    project._codes_cache = None
+    local = {c.guid: c.id for c in project.codes()}
+    local_paths = {c.path: c for c in project.codes()}
+    out: dict[int, int] = {}
+    for c in other.codes():  # tree order: parents before children
+        if c.guid in local:
+            out[c.id] = local[c.guid]
+            continue
+        if c.path in local_paths:
+            out[c.id] = local_paths[c.path].id
+            guid_map[c.guid] = local_paths[c.path].guid
+            report.matched.append(f"code '{c.path}' matched by path")
+            continue
+        row = _rows(other.db, "SELECT * FROM codes WHERE id = ?", [c.id])[0]
+        row.pop("id")
+        row["parent_id"] = out[c.parent_id] if c.parent_id is not None else None
+        if row.get("hotkey") and project.db.execute("SELECT 1 FROM codes WHERE hotkey = ?",
+                                                     [row["hotkey"]]).fetchone():
+            row["hotkey"] = None  # hotkeys are unique per project; the local one wins
+        out[c.id] = tx.insert("codes", row)
+        report.codes.append(c.path)
+    project._codes_cache = None
+    return out
+
+
+def _merge_codings(project, other, tx, report, doc_map, code_map, coder_map, guid_map) -> None:
+    have_guid = {g for (g,) in project.db.execute("SELECT guid FROM codings")}
+    have_key = {tuple(r[:5]): r[5] for r in project.db.execute(
+        "SELECT document_id, code_id, coder_id, start, [end], guid FROM codings")}
+    names = {c["id"]: c["name"] for c in _rows(other.db, "SELECT id, name FROM coders")}
+    for c in _rows(other.db, "SELECT * FROM codings ORDER BY id"):
+        key = (doc_map[c["document_id"]], code_map[c["code_id"]], coder_map[c["coder_id"]],
+               c["start"], c["end"])
+        if c["guid"] in have_guid or key in have_key:
+            if c["guid"] not in have_guid:  # the same coding made twice: memos follow the local one
+                guid_map[c["guid"]] = have_key[key]
+            report.skipped_codings += 1
+            continue
+        row = {**c, "document_id": key[0], "code_id": key[1], "coder_id": key[2]}
+        row.pop("id")
+        tx.insert("codings", row)
+        have_key[key] = c["guid"]
+        report.codings[names[c["coder_id"]]] += 1
+
+
+def _merge_memos(project, other, tx, report, coder_map, guid_map) -> None:
+    have = {g for (g,) in project.db.execute("SELECT guid FROM memos")}
+    for m in _rows(other.db, "SELECT * FROM memos ORDER BY id"):
+        if m["guid"] in have:
+            continue
+        row = {**m, "coder_id": coder_map.get(m["coder_id"]) if m["coder_id"] is not None else None,
+               "target_guid": guid_map.get(m["target_guid"], m["target_guid"])}
+        row.pop("id")
+        if row["target"] == "project":
+            row["target_guid"] = None if not m["target_guid"] else row["target_guid"]
+        tx.insert("memos", row)
+        report.memos += 1

@@ -1,0 +1,379 @@
+"""The coding workbench: documents · transcript · codebook, on one screen.
+
+The app owns the open ``Project`` and is the only place that writes to it from the main thread.
+Widgets get data through attributes/methods (down) and report gestures as messages (up); slow work
+(import, export) runs in thread workers on their own ``Project`` (see ``screens/transfer.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from qualcode.codebook import tree as code_ops
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from qualcode.tui import queries
+from qualcode.tui.actions import bindings
+from qualcode.tui.commands import WorkbenchCommands
+from qualcode.tui.screens.codebook import CodebookScreen
+from qualcode.tui.screens.dialogs import Prompt
+from qualcode.tui.screens.help import HelpScreen
+from qualcode.tui.screens.memo import MemoScreen
+from qualcode.tui.screens.picker import CodePicker
+from qualcode.tui.screens.retrieval import RetrievalScreen
+from qualcode.tui.screens.transfer import TransferScreen
+from qualcode.tui.selection import Units
+from qualcode.tui.widgets.code_info import CodeInfo
+from qualcode.tui.widgets.code_tree import CodeTree, code_label
+from qualcode.tui.widgets.document_list import DocumentList
+from qualcode.tui.widgets.transcript import Shown, Transcript
+
+VIEWS = ("mine", "all", "compare")
+NARROW = 100
+
+
+class QualcodeApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcode"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+
+    def __init__(self, project_path: str | Path, coder: str | None = None) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        self.project = Project.open(self.project_path, coder=coder)
+        self.doc: dict | None = None
+        self.view = "mine"
+        self.other: str | None = None
+        self.code_id: int | None = None
+        self.document_rows: list[dict] = []
+        self.show_documents = True
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield DocumentList(id="documents")
+            with Vertical(id="centre"):
+                yield Transcript(id="transcript")
+                yield Static(id="status")
+            with Vertical(id="side"):
+                yield CodeTree(id="codes")
+                yield CodeInfo(id="info")
+        yield Footer()
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    def on_mount(self) -> None:
+        self.title = f"qualcode · {self.project.meta('name') or self.project_path.stem}"
+        for selector, title in (("#documents", "Documents"), ("#transcript", "Transcript"), ("#codes", "Codebook"),
+                                ("#info", "Code")):
+            self.query_one(selector).border_title = title
+        self._apply_width(self.size.width)
+        self.refresh_documents()
+        self.refresh_codes()
+        if self.document_rows:
+            self.open_document(self.document_rows[0]["id"])
+        self.transcript.focus()
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < NARROW, "narrow")
+        self.query_one("#documents").display = self.show_documents and width >= NARROW
+
+    def on_unmount(self) -> None:
+        self.project.close()
+
+    # ------------------------------------------------------------------ data down
+    def refresh_documents(self) -> None:
+        self.document_rows = self.project.documents()
+        mine = queries.codings_per_document(self.project, self.project.coder)
+        self.query_one(DocumentList).show(self.document_rows, self.project.attributes(), mine,
+                                          self.doc["id"] if self.doc else None)
+
+    def refresh_codes(self) -> None:
+        self.codes = self.project.codes()
+        self.by_hotkey = {c.hotkey: c for c in self.codes if c.hotkey}
+        self.query_one(CodeTree).show(self.codes, self.project.code_counts(), self.code_id)
+        self.show_code(self.code_id)
+
+    def update_counts(self) -> None:
+        """After a coding changes: relabel tree nodes in place (cheap; keeps the tree's cursor)."""
+        counts = self.project.code_counts()
+        totals = dict(counts)
+        for c in reversed(self.codes):
+            if c.parent_id is not None:
+                totals[c.parent_id] = totals.get(c.parent_id, 0) + totals.get(c.id, 0)
+        by_id = {c.id: c for c in self.codes}
+        tree = self.query_one(CodeTree)
+        for node in tree._tree_nodes.values():
+            if node.data in by_id:
+                node.set_label(code_label(by_id[node.data], totals.get(node.data, 0)))
+
+    def refresh_codings(self) -> None:
+        if not self.doc:
+            return
+        me = self.project.coder
+        rows = queries.document_codings(self.project, self.doc["id"])
+        compare = None
+        if self.view == "mine":
+            rows = [r for r in rows if r["coder"] == me]
+        elif self.view == "compare":
+            rows = [r for r in rows if r["coder"] in (me, self.other)]
+            compare = (me, self.other)
+        codes = {c.id: (c.name, c.colour) for c in self.codes}
+        self.transcript.set_codings([Shown(r["id"], r["code_id"], r["coder"], r["start"], r["end"], r["coder"] == me)
+                                     for r in rows], codes, compare)
+        self.update_header()
+
+    def update_header(self) -> None:
+        view = {"mine": "my codings", "all": "all coders"}.get(self.view, f"{self.project.coder} vs {self.other}")
+        doc = self.doc["name"] if self.doc else "no document"
+        self.sub_title = f"coder {self.project.coder} · {doc} · {view}"
+        self.update_status()
+
+    def update_status(self) -> None:
+        t = self.transcript
+        sel = t.selection
+        parts = [f"unit: {t.unit_kind}"]
+        if sel:
+            parts.append(f"selected [{sel[0]}–{sel[1]}) {sel[1] - sel[0]} chars — press a code's hotkey or /")
+        else:
+            parts.append(f"cursor {t.cursor}")
+        if self.view == "compare":
+            parts.append("┆ dotted = " + str(self.other) + ", ≠ differs")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def show_code(self, code_id: int | None) -> None:
+        self.code_id = code_id
+        code = next((c for c in self.codes if c.id == code_id), None)
+        self.query_one(CodeInfo).show(code, self.project.code_counts().get(code_id) if code else None)
+
+    def open_document(self, doc_id: int, cursor: int = 0, select: tuple[int, int] | None = None) -> None:
+        doc, text = queries.document_text(self.project, doc_id)
+        self.doc = doc
+        if self.view == "compare":
+            others = queries.other_coders(self.project, doc_id, self.project.coder)
+            self.other = self.other if self.other in others else (others[0] if others else None)
+            if self.other is None:
+                self.view = "all"
+        project = self.project
+        self.transcript.load(doc_id, text, lambda kind: Units.from_rows(project.units(doc_id, kind)), cursor, select)
+        self.refresh_codings()
+        docs = self.query_one(DocumentList)
+        mine = queries.codings_per_document(self.project, self.project.coder)
+        docs.show(self.document_rows, self.project.attributes(), mine, doc_id)
+
+    def refresh_all(self) -> None:
+        self.refresh_codes()
+        self.refresh_documents()
+        self.refresh_codings()
+
+    # ------------------------------------------------------------------ messages up
+    def on_document_list_opened(self, event: DocumentList.Opened) -> None:
+        self.open_document(event.doc_id)
+        self.transcript.focus()
+
+    def on_code_tree_highlighted(self, event: CodeTree.Highlighted) -> None:
+        if event.control.id == "codes":
+            self.show_code(event.code_id)
+
+    def on_code_tree_apply_requested(self, event: CodeTree.ApplyRequested) -> None:
+        if event.control.id != "codes":
+            return
+        sel = self.transcript.selection
+        if not sel:
+            self.notify("select text in the transcript first (1–4, shift+arrows or drag)", severity="warning")
+            return
+        self.apply_code(event.code_id, sel)
+
+    def on_transcript_cursor_moved(self, event: Transcript.CursorMoved) -> None:
+        if event.codings:
+            self.show_code(event.codings[0].code_id)
+        self.update_status()
+        self.transcript.refresh_bindings()
+
+    def on_transcript_selection_changed(self, event: Transcript.SelectionChanged) -> None:
+        self.update_status()
+        self.transcript.refresh_bindings()
+
+    def on_transcript_hotkey_pressed(self, event: Transcript.HotkeyPressed) -> None:
+        code = self.by_hotkey.get(event.key)
+        if code is None:
+            self.notify(f"no code has the hotkey '{event.key}' (see ? for keys)", severity="warning")
+        elif not event.span:
+            self.notify(f"select text first to code it {code.path} (1–4, shift+arrows or drag)", severity="warning")
+        else:
+            self.apply_code(code.id, event.span)
+
+    def on_transcript_uncode_requested(self, event: Transcript.UncodeRequested) -> None:
+        if self._write(self.project.remove_coding, event.coding.id):
+            self.notify(f"removed {self._code_name(event.coding.code_id)} (ctrl+z undoes)")
+            self.after_coding_change()
+
+    def on_transcript_resize_requested(self, event: Transcript.ResizeRequested) -> None:
+        if self._write(self.project.resize_coding, event.coding.id, event.start, event.end):
+            self.after_coding_change()
+
+    def on_transcript_memo_requested(self, event: Transcript.MemoRequested) -> None:
+        row = self.project.coding(event.coding.id)
+
+        def save(text):
+            if text is not None and self._write(self.project.set_coding_memo, row["id"], text):
+                self.notify("memo saved" if text.strip() else "memo removed")
+
+        self.push_screen(MemoScreen(f"Memo on {self._code_name(row['code_id'])} [{row['start']}–{row['end']})",
+                                    row["memo"] or ""), save)
+
+    # ------------------------------------------------------------------ writes
+    def _write(self, fn, *args, **kw):
+        try:
+            return fn(*args, **kw) or True
+        except QualcodeError as e:
+            self.notify(str(e), severity="error")
+            return None
+
+    def _code_name(self, code_id: int) -> str:
+        return next((c.path for c in self.codes if c.id == code_id), "?")
+
+    def apply_code(self, code_id: int, span: tuple[int, int]) -> None:
+        if self._write(self.project.add_coding, self.doc["id"], span[0], span[1], code_id):
+            self.show_code(code_id)
+            self.after_coding_change()
+
+    def after_coding_change(self) -> None:
+        self.refresh_codings()
+        self.update_counts()
+        self.call_after_refresh(self.refresh_documents)
+
+    # ------------------------------------------------------------------ actions (see actions.py)
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.codes))
+
+    def action_pick_code(self) -> None:
+        span = self.transcript.selection
+
+        def chosen(choice):
+            if not choice:
+                return
+            code_id = choice.get("code_id")
+            if "new" in choice:
+                parent, _, name = choice["new"].rpartition("/")
+                created = self._write(code_ops.add_code, self.project, name, parent or None)
+                if not created:
+                    return
+                code_id = created.id
+                self.code_id = code_id
+                self.refresh_codes()
+                self.notify(f"created code {created.path}")
+            if span:
+                self.apply_code(code_id, span)
+            else:
+                self.query_one(CodeTree).select_code(code_id)
+                self.show_code(code_id)
+
+        codes = [c for c in self.codes if c.codable] if span else self.codes
+        title = f"Apply code to [{span[0]}–{span[1]})" if span else "Find code (select text to apply)"
+        self.push_screen(CodePicker(codes, title), chosen)
+
+    def _history(self, kind: str) -> None:
+        event = self._write(getattr(self.project, kind))
+        if event is True or event is None:
+            self.notify(f"nothing to {kind} for {self.project.coder}", severity="warning")
+            return
+        self.notify(f"{kind}: {event['summary']}")
+        self.refresh_all()
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def action_switch_coder(self) -> None:
+        names = ", ".join(c["name"] for c in self.project.coders())
+
+        def switch(name):
+            name = (name or "").strip()
+            if name and name != self.project.coder:
+                self.set_coder(name)
+
+        self.push_screen(Prompt("Code as:", self.project.coder, hint=f"coders: {names} (a new name adds a coder)"),
+                         switch)
+
+    def set_coder(self, name: str) -> None:
+        self.project.coder = name
+        self.notify(f"coding as {name}")
+        self.refresh_documents()
+        self.refresh_codings()
+        self.update_counts()
+
+    def action_cycle_view(self) -> None:
+        i = VIEWS.index(self.view)
+        nxt = VIEWS[(i + 1) % len(VIEWS)]
+        if nxt == "compare":
+            others = queries.other_coders(self.project, self.doc["id"], self.project.coder) if self.doc else []
+            if not others:
+                nxt = "mine"
+            else:
+                self.other = others[0]
+        self.view = nxt
+        self.refresh_codings()
+
+    def action_codebook(self) -> None:
+        self.push_screen(CodebookScreen(self.project, self.code_id), lambda _: self.refresh_all())
+
+    def action_retrieve(self) -> None:
+        def opened(target):
+            self.refresh_all()
+            if target:
+                doc_id, start, end = target
+                self.open_document(doc_id, select=(start, end))
+                self.transcript.focus()
+
+        self.push_screen(RetrievalScreen(self.project, self.code_id), opened)
+
+    def _memo(self, target: str, guid: str, title: str) -> None:
+        mine = [m for m in self.project.memos(target, guid) if m["coder"] == self.project.coder]
+
+        def save(text):
+            if text is not None and self._write(self.project.set_memo, target, guid, text):
+                self.notify("memo saved" if text.strip() else "memo removed")
+
+        self.push_screen(MemoScreen(title, mine[0]["text"] if mine else ""), save)
+
+    def action_memo_document(self) -> None:
+        if self.doc:
+            self._memo("document", self.doc["guid"], f"Memo on document {self.doc['name']}")
+
+    def action_memo_code(self) -> None:
+        code = next((c for c in self.codes if c.id == self.code_id), None)
+        if code is None:
+            self.notify("highlight a code first", severity="warning")
+            return
+        self._memo("code", code.guid, f"Memo on code {code.path}")
+
+    def action_import_files(self) -> None:
+        self.push_screen(TransferScreen("import", self.project_path, self.project.coder),
+                         lambda changed: changed and self.refresh_documents())
+
+    def action_export_codings(self) -> None:
+        default = str(self.project_path.with_name(self.project_path.stem + "-codings.csv"))
+        self.push_screen(TransferScreen("export", self.project_path, self.project.coder, default))
+
+    def action_toggle_documents(self) -> None:
+        self.show_documents = not self.query_one("#documents").display
+        self.query_one("#documents").display = self.show_documents
+
+
+def run(project_path: str | Path, coder: str | None = None) -> None:
+    """Open the workbench on a project file (the CLI's bare ``qualcode``)."""
+    QualcodeApp(project_path, coder).run()

@@ -1,0 +1,66 @@
+"""Small dialogs: a question with choices, and a one-line prompt."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class Choose(ModalScreen[str | None]):
+    """A question with buttons; dismisses with the chosen key (None on escape)."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, id="dialog-question")
+            with Horizontal(id="dialog-buttons"):
+                for key, label in self.choices:
+                    yield Button(label, id=f"choice-{key}", variant="primary" if key == self.choices[0][0] else "default")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id.removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def confirm(question: str, yes: str = "Yes") -> Choose:
+    return Choose(question, [("yes", yes), ("no", "Cancel")])
+
+
+class Prompt(ModalScreen[str | None]):
+    """One line of input; Enter accepts, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.question, self.value, self.hint = question, value, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, id="dialog-question")
+            yield Input(self.value, id="dialog-input")
+            if self.hint:
+                yield Label(self.hint, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

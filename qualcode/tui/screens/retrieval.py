@@ -1,0 +1,140 @@
+"""Retrieval: every segment of a code (optionally with its children), filtered by coder and attributes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.errors import QualcodeError
+from qualcode.tui.actions import bindings
+from qualcode.tui.screens.dialogs import Prompt
+from qualcode.tui.screens.picker import CodePicker
+
+
+def parse_filters(text: str) -> dict[str, str]:
+    """``site=Vesterbro role=person who uses drugs`` → {"site": "Vesterbro", "role": "person who uses drugs"}."""
+    out: dict[str, str] = {}
+    key = None
+    for token in text.split():
+        if "=" in token:
+            key, _, value = token.partition("=")
+            out[key.strip()] = value.strip()
+        elif key:
+            out[key] += " " + token
+    return out
+
+
+class RetrievalScreen(Screen[tuple[int, int, int] | None]):
+    """Dismisses with (document id, start, end) of the segment to open, or None."""
+
+    BINDINGS = bindings("retrieval")
+
+    def __init__(self, project, code_id: int | None) -> None:
+        super().__init__()
+        self.project = project
+        self.code_id = code_id
+        self.children = True
+        self.coder: str | None = None
+        self.filters: dict[str, str] = {}
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="ret-summary")
+        yield OptionList(id="ret-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "retrieval"
+        if self.code_id is None:
+            codes = self.project.codes()
+            self.code_id = codes[0].id if codes else None
+        self._reload()
+        self.query_one(OptionList).focus()
+
+    def segments(self) -> list[dict]:
+        if self.code_id is None:
+            return []
+        rows = self.project.codings(code=self.code_id, coder=self.coder, include_children=self.children)
+        if self.filters:
+            attrs = self.project.attributes()
+            rows = [r for r in rows if all(str(attrs.get(r["document_id"], {}).get(k, "")).casefold() == v.casefold()
+                                           for k, v in self.filters.items())]
+        return rows
+
+    def _reload(self) -> None:
+        self.rows = self.segments()
+        code = self.project.code(self.code_id) if self.code_id is not None else None
+        summary = Text()
+        if code:
+            summary.append("■ ", style=code.colour or "grey50")
+            summary.append(code.path, style="bold")
+        summary.append(f"   {len(self.rows)} segment(s) in {len({r['document_id'] for r in self.rows})} document(s)")
+        summary.append(f"\nchildren: {'included' if self.children else 'excluded'} · coder: {self.coder or 'all'}"
+                       f" · attributes: {' '.join(f'{k}={v}' for k, v in self.filters.items()) or 'any'}", style="dim")
+        self.query_one("#ret-summary", Static).update(summary)
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        colours = {c.id: c.colour for c in self.project.codes()}
+        for i, r in enumerate(self.rows):
+            head = Text()
+            head.append("▌", style=colours.get(r["code_id"]) or "grey50")
+            head.append(f"{r['document']}", style="bold")
+            head.append(f"  [{r['start']}–{r['end']})  {r['code']}  · {r['coder']}", style="dim")
+            body = Text("  " + " ".join(r["text"].split()))
+            body.truncate(400, overflow="ellipsis")
+            ol.add_option(Option(Text("\n").join([head, body]), id=str(i)))
+        if self.rows:
+            ol.highlighted = 0
+
+    def action_choose_code(self) -> None:
+        def chosen(choice):
+            if choice and "code_id" in choice:
+                self.code_id = choice["code_id"]
+                self._reload()
+
+        self.app.push_screen(CodePicker(self.project.codes(), "Retrieve code…", allow_new=False), chosen)
+
+    def action_toggle_children(self) -> None:
+        self.children = not self.children
+        self._reload()
+
+    def action_cycle_coder(self) -> None:
+        names = [None] + [c["name"] for c in self.project.coders()]
+        self.coder = names[(names.index(self.coder) + 1) % len(names)] if self.coder in names else None
+        self._reload()
+
+    def action_filter_attributes(self) -> None:
+        types = self.project.attribute_types()
+        current = " ".join(f"{k}={v}" for k, v in self.filters.items())
+
+        def apply(text):
+            if text is None:
+                return
+            filters = parse_filters(text)
+            unknown = set(filters) - set(types)
+            if unknown:
+                self.notify(f"no attribute {', '.join(sorted(unknown))}; known: {', '.join(types)}", severity="error")
+                return
+            self.filters = filters
+            self._reload()
+
+        self.app.push_screen(Prompt("Filter by attributes (name=value …, empty for none):", current,
+                                    hint="attributes: " + ", ".join(types)), apply)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_segment()
+
+    def action_open_segment(self) -> None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None or not self.rows:
+            return
+        r = self.rows[ol.highlighted]
+        self.dismiss((r["document_id"], r["start"], r["end"]))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,233 @@
+"""Headless coding, codings CSV in and out, memos, the event log, undo/redo across restarts, the CLI contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qualcode.cli import main
+from qualcode.codebook import tree
+from qualcode.codings_io import codings_csv, import_codings_csv
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from tests.conftest import dump
+
+TEXT = "I: Hvad skete der?\n\nIP: De sagde nej på herberget. 🙂 Så gik jeg.\n"
+
+
+@pytest.fixture
+def proj(tmp_path) -> Project:
+    p = Project.create(tmp_path / "p.db", coder="anna")
+    (tmp_path / "d1.txt").write_text(TEXT, encoding="utf-8")
+    p.import_files([tmp_path / "d1.txt"], language="da")
+    tree.add_code(p, "Help declined", codable=False)
+    tree.add_code(p, "By the service", "Help declined", hotkey="v")
+    tree.add_code(p, "Stigma")
+    yield p
+    p.close()
+
+
+def test_code_stores_quote_coder_guid_and_event(proj):
+    s = TEXT.index("De sagde")
+    row = proj.add_coding("d1", s, s + 28, "Help declined/By the service", memo="shelter")
+    assert row["text"] == "De sagde nej på herberget. 🙂"
+    stored = proj.codings()[0]
+    assert stored["coder"] == "anna" and stored["guid"] == row["guid"] and len(row["guid"]) == 36
+    assert stored["guid"] == stored["guid"].upper() and stored["memo"] == "shelter"
+    ev = proj.events(1)[0]
+    assert ev["action"] == "coding.add" and ev["coder"] == "anna" and ev["undoable"] == 1
+
+
+@pytest.mark.parametrize("start,end,message", [
+    (-1, 4, "not inside the text"), (10, 999, "not inside the text"), (5, 5, "is empty")])
+def test_offsets_must_lie_inside_the_text(proj, start, end, message):
+    with pytest.raises(QualcodeError, match=message):
+        proj.add_coding("d1", start, end, "Stigma")
+
+
+def test_code_must_exist_and_be_codable(proj):
+    with pytest.raises(QualcodeError, match="no code 'Stigmaa'; did you mean Stigma"):
+        proj.add_coding("d1", 0, 3, "Stigmaa")
+    with pytest.raises(QualcodeError, match="grouping code"):
+        proj.add_coding("d1", 0, 3, "Help declined")
+    with pytest.raises(QualcodeError, match="no document 'd2'"):
+        proj.add_coding("d2", 0, 3, "Stigma")
+
+
+def test_every_change_is_one_event_and_undo_redo_survive_restart(proj, tmp_path):
+    path = proj.path
+    before = dump(path)
+    s = TEXT.index("Så gik")
+    proj.add_coding("d1", s, s + 11, "Stigma")
+    tree.update_code(proj, "Stigma", description="Being looked down on")
+    n_events = len(proj.events(100))
+    proj.close()
+    # a new session (another process, another day): undo walks back through the log
+    p2 = Project.open(path, coder="anna")
+    assert p2.undo()["action"] == "code.edit"
+    assert p2.code("Stigma").description is None
+    assert p2.undo()["action"] == "coding.add"
+    assert p2.codings() == []
+    assert p2.redo()["action"] == "coding.add"
+    p2.close()
+    p3 = Project.open(path, coder="anna")
+    while p3.redo():
+        pass
+    assert [c["text"] for c in p3.codings()] == ["Så gik jeg."]
+    assert p3.code("Stigma").description == "Being looked down on"
+    assert len(p3.events(100)) > n_events  # undo/redo are events too: the log only grows
+    # an edit after undo clears the redo stack
+    p3.undo()
+    tree.update_code(p3, "Stigma", colour="#FF0000")
+    assert p3.redo() is None
+    p3.close()
+    assert dump(path) != before
+
+
+def test_undo_is_per_coder(proj):
+    s = TEXT.index("De sagde")
+    proj.add_coding("d1", s, s + 8, "Stigma", coder="anna")
+    bo = Project.open(proj.path, coder="bo")
+    bo.add_coding("d1", s, s + 12, "Stigma")
+    assert proj.undo()["summary"].startswith("Stigma on d1 [")
+    assert [c["coder"] for c in proj.codings()] == ["bo"]
+    bo.close()
+
+
+def test_events_table_is_append_only(proj):
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        proj.db.execute("DELETE FROM events")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        proj.db.execute("UPDATE events SET coder = 'x'")
+
+
+def test_codings_csv_round_trip_and_all_or_nothing(proj, tmp_path):
+    s = TEXT.index("De sagde")
+    csv = tmp_path / "in.csv"
+    csv.write_text("document,start,end,code,coder,memo\n"
+                   f"d1,{s},{s + 12},Stigma,bo,\"a memo, with comma\"\n"
+                   f"d1,{s},{s + 28},Help declined/By the service,anna,\n", encoding="utf-8")
+    assert import_codings_csv(proj, csv) == {"added": 2, "skipped": 0}
+    assert import_codings_csv(proj, csv) == {"added": 0, "skipped": 2}  # twice changes nothing
+    out = codings_csv(proj)
+    lines = out.split("\r\n")
+    assert lines[0] == "guid,document,start,end,code,coder,memo,text"
+    assert lines[1].endswith(f",d1,{s},{s + 12},Stigma,bo,\"a memo, with comma\",De sagde nej")
+    # a file with one bad line changes nothing
+    before = dump(proj.path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("document,start,end,code,coder\n"
+                   f"d1,0,3,Stigma,cy\nd1,0,9999,Stigma,cy\n", encoding="utf-8")
+    with pytest.raises(QualcodeError, match=r"bad.csv: line 3: \[0, 9999\) is not inside 'd1'"):
+        import_codings_csv(proj, bad)
+    assert dump(proj.path) == before
+    # a quoted text column catches offsets counted in another unit
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(f"document,start,end,code,coder,text\nd1,{s},{s + 3},Stigma,cy,Xe \n", encoding="utf-8")
+    with pytest.raises(QualcodeError, match="the text column does not match"):
+        import_codings_csv(proj, wrong)
+
+
+def test_memos_on_document_code_coding_project(proj):
+    doc = proj.document("d1")
+    proj.set_memo("document", doc["guid"], "Trust builds slowly")
+    proj.set_memo("document", doc["guid"], "Trust builds slowly here")  # replaces this coder's memo
+    proj.set_memo("project", None, "Decision log")
+    code = proj.code("Stigma")
+    proj.set_memo("code", code.guid, "Split public/professional?")
+    assert [m["text"] for m in proj.memos("document", doc["guid"])] == ["Trust builds slowly here"]
+    assert [m["target"] for m in proj.memos()] == ["document", "project", "code"]
+    proj.set_memo("project", None, "")
+    assert [m["target"] for m in proj.memos()] == ["document", "code"]
+    assert proj.undo()["action"] == "memo.set"
+    assert len(proj.memos("project")) == 1
+
+
+# ------------------------------------------------------------------------- the CLI contract
+
+def cli(runner, db: Path, *args, **kw):
+    return runner.invoke(main, ["-p", str(db), *args], **kw)
+
+
+def test_cli_code_and_list_as_json(runner, proj):
+    proj.close()
+    s = TEXT.index("De sagde")
+    r = cli(runner, proj.path, "--coder", "bo", "code", "d1", str(s), str(s + 12), "Stigma", "--memo", "m")
+    assert r.exit_code == 0, r.output
+    assert "Stigma  [" in r.output and "by bo: 'De sagde nej'" in r.output
+    rows = json.loads(cli(runner, proj.path, "codings", "--json").output)
+    assert rows == [{"guid": rows[0]["guid"], "document": "d1", "start": s, "end": s + 12, "code": "Stigma",
+                     "coder": "bo", "memo": "m", "text": "De sagde nej"}]
+    docs = json.loads(cli(runner, proj.path, "docs", "--json").output)
+    assert [(d["name"], d["kind"], d["language"], d["codings"]) for d in docs] == [("d1", "interview", "da", 1)]
+    codes = json.loads(cli(runner, proj.path, "codes", "--json").output)
+    assert [(c["path"], c["codings"]) for c in codes] == [
+        ("Help declined", 0), ("Help declined/By the service", 0), ("Stigma", 1)]
+    units = json.loads(cli(runner, proj.path, "show", "d1", "--units", "turn", "--json").output)
+    assert [(u["speaker"], u["text"]) for u in units] == [
+        ("I", "Hvad skete der?"), ("IP", "De sagde nej på herberget. 🙂 Så gik jeg.")]
+
+
+def test_cli_exit_codes(runner, proj, tmp_path):
+    proj.close()
+    ok = cli(runner, proj.path, "codings")
+    assert ok.exit_code == 0
+    user_error = cli(runner, proj.path, "code", "d1", "0", "999", "Stigma")
+    assert user_error.exit_code == 1
+    assert user_error.output.count("\n") == 1 and user_error.output.startswith("Error: d1: [0, 999)")
+    misuse = cli(runner, proj.path, "code", "d1", "zero", "3", "Stigma")
+    assert misuse.exit_code == 2 and "Invalid value" in misuse.output
+    missing = runner.invoke(main, ["-p", str(tmp_path / "nope.db"), "docs"])
+    assert missing.exit_code == 1 and "no project file here" in missing.output
+    not_sqlite = tmp_path / "x.db"
+    not_sqlite.write_text("hello", encoding="utf-8")
+    r = runner.invoke(main, ["-p", str(not_sqlite), "docs"])
+    assert r.exit_code == 1 and "not a qualcode project" in r.output
+
+
+def test_every_command_has_help(runner):
+    def walk(group, path):
+        for name, cmd in group.commands.items():
+            r = runner.invoke(main, [*path, name, "--help"])
+            assert r.exit_code == 0 and "Usage:" in r.output, (path, name)
+            assert cmd.help or cmd.short_help, f"{' '.join([*path, name])} has no help text"
+            if hasattr(cmd, "commands"):
+                walk(cmd, [*path, name])
+
+    walk(main, [])
+
+
+def test_cli_undo_redo_log(runner, proj):
+    proj.close()
+    s = TEXT.index("De sagde")
+    cli(runner, proj.path, "-c", "anna", "code", "d1", str(s), str(s + 12), "Stigma")
+    assert cli(runner, proj.path, "-c", "anna", "undo").output.startswith("undone: Stigma on d1")
+    assert json.loads(cli(runner, proj.path, "codings", "--json").output) == []
+    assert cli(runner, proj.path, "-c", "anna", "redo").output.startswith("redone:")
+    log = json.loads(cli(runner, proj.path, "log", "--json").output)
+    assert [e["action"] for e in log[:3]] == ["redo", "undo", "coding.add"]
+    assert cli(runner, proj.path, "-c", "zed", "undo").output.strip() == "nothing to undo"
+
+
+def test_demo_project_has_the_study(demo):
+    docs = demo.documents()
+    assert len(docs) == 12
+    assert {d["kind"] for d in docs} == {"interview", "fieldnote"}
+    assert {d["language"] for d in docs} == {"da", "en"}
+    interviews = [d for d in docs if d["kind"] == "interview"]
+    assert all(1500 <= d["word_count"] <= 4500 for d in interviews), [(d["name"], d["word_count"]) for d in interviews]
+    attrs = demo.attributes()
+    assert {a["site"] for a in attrs.values()} == {"Vesterbro", "Nordvest", "Sundholm"}
+    coders = {c["coder"] for c in demo.codings()}
+    assert coders == {"anna", "bo"}
+    by_coder = {k: len(demo.codings(coder=k)) for k in coders}
+    assert min(by_coder.values()) > 200
+    # every stored quote is exactly its span of the document
+    texts = {d["id"]: demo.document(d["id"])["text"] for d in docs}
+    assert all(texts[c["document_id"]][c["start"]:c["end"]] == c["text"] for c in demo.codings())
+    turns = demo.units(demo.document("da_int01_vesterbro_bruger")["id"], "turn")
+    assert {t["speaker"] for t in turns} == {"I", "IP"}

@@ -1,0 +1,225 @@
+"""Drive the workbench with Pilot on the demo study and check the rows stored after each step."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.screens.codebook import CodebookScreen
+from qualcode.tui.screens.picker import CodePicker
+from qualcode.tui.screens.retrieval import RetrievalScreen
+from qualcode.tui.widgets.code_tree import CodeTree
+from test_tui_support import anyio_backend, codings, demo_copy  # noqa: F401  (fixtures)
+
+DOC = "da_int01_vesterbro_bruger"
+SIZE = (120, 40)
+pytestmark = pytest.mark.anyio
+
+
+def units(app, kind):
+    """The stored units of the open document: the truth the selection keys must snap to."""
+    return [(u["start"], u["end"]) for u in app.project.units(app.doc["id"], kind)]
+
+
+def count(path, sql, *params):
+    con = sqlite3.connect(path)
+    n = con.execute(sql, params).fetchone()[0]
+    con.close()
+    return n
+
+
+async def test_sentence_hotkey_undo_redo(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.doc["name"] == DOC
+        (s0, e0), (_, e1) = units(app, "sentence")[:2]
+        assert s0 == 0
+        await pilot.press("2")
+        assert app.transcript.selection == (0, e0)  # the first stored sentence
+        assert codings(demo_copy, document=DOC, start=0) == []
+        await pilot.press("s")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
+        assert any(c.start == 0 and c.end == e0 for c in app.transcript.codings)  # highlighted
+        await pilot.press("2", "h")  # grow by the next sentence, code it too
+        assert codings(demo_copy, document=DOC, start=0)[0] == (DOC, "Help sought", "anna", 0, e1, None)
+        await pilot.press("ctrl+z")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
+        await pilot.press("ctrl+z")
+        assert codings(demo_copy, document=DOC, start=0) == []
+        await pilot.press("ctrl+y")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
+    # undo is persisted: a new session undoes the redone coding
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+z")
+        assert codings(demo_copy, document=DOC, start=0) == []
+
+
+async def test_hotkey_without_selection_does_nothing(demo_copy):
+    before = count(demo_copy, "SELECT COUNT(*) FROM codings")
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "right", "w")
+    assert count(demo_copy, "SELECT COUNT(*) FROM codings") == before
+
+
+async def test_picker_fuzzy_and_new_code(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        (_, e1), = units(app, "sentence")[1:2]
+        (t0, t1), = units(app, "turn")[:1]
+        await pilot.press("2", "2", "slash")
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"stig")
+        first = app.screen.query_one(OptionList).get_option_at_index(0)
+        assert app.project.code(int(first.id)).path == "Barriers/Stigma"
+        await pilot.press("enter")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e1, None)]
+        await pilot.press("escape", "3", "slash", *"Barriers/Pharmacy", "enter")  # a new code, then applied
+        assert codings(demo_copy, document=DOC, start=t0) == [(DOC, "Barriers/Pharmacy", "anna", t0, t1, None)]
+        assert app.project.code("Barriers/Pharmacy").parent_id == app.project.code("Barriers").id
+
+
+async def test_switch_coder_and_compare(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+u")
+        app.screen.query_one(Input).value = "carl"
+        await pilot.press("enter")
+        assert app.project.coder == "carl"
+        assert app.transcript.codings == []  # "mine" view: carl has none yet
+        (_, e0), = units(app, "sentence")[:1]
+        await pilot.press("2", "t")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Distrust", "carl", 0, e0, None)]
+        await pilot.press("ctrl+d")  # all coders
+        assert {c.coder for c in app.transcript.codings} == {"anna", "bo", "carl"}
+        await pilot.press("ctrl+d")  # carl compared with the other coder with most codings here
+        assert app.view == "compare" and app.transcript.compare[0] == "carl"
+        assert app.transcript._diffs  # carl's lone coding differs
+        assert app.transcript._diffs[0] == (0, e0)
+        # undo is per coder: carl undoes carl's coding, not anna's
+        await pilot.press("ctrl+z")
+        assert codings(demo_copy, coder="carl") == []
+        assert len(codings(demo_copy, coder="anna")) == count(
+            demo_copy, "SELECT COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'anna'")
+
+
+async def test_resize_remove_and_memo(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        (_, e0), (_, e1) = units(app, "sentence")[:2]
+        await pilot.press("2", "s", "escape")
+        assert app.transcript.selection is None
+        await pilot.press("right_square_bracket")  # grow my coding under the cursor by a sentence
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e1, None)]
+        await pilot.press("left_square_bracket")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
+        await pilot.press("ctrl+n", *"pharmacy shame", "ctrl+s")
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, "pharmacy shame")]
+        await pilot.press("delete")
+        assert codings(demo_copy, document=DOC, start=0) == []
+        await pilot.press("ctrl+g", *"first interview", "ctrl+s")
+        assert count(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'document' AND text = 'first interview'") == 1
+
+
+async def test_mouse_drag_selects(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        t = app.transcript
+        g = t.gutter_width
+        await pilot.mouse_down(t, offset=(g + 1, 0))
+        await pilot.hover(t, offset=(g + 10, 0))
+        await pilot.mouse_up(t, offset=(g + 10, 0))
+        assert t.selection == (0, 9)
+        assert t.text[0:9] == "Interview"
+
+
+async def test_codebook_editing(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+k")
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        stigma = app.project.code("Barriers/Stigma")
+        screen.query_one(CodeTree).select_code(stigma.id)
+        await pilot.pause()
+        await pilot.press("a", *"Pharmacy", "enter")
+        assert app.project.code("Barriers/Stigma/Pharmacy").parent_id == stigma.id
+        await pilot.press("r")
+        app.screen.query_one(Input).value = "Pharmacy counter"
+        await pilot.press("enter")
+        assert app.project.code("Barriers/Stigma/Pharmacy counter").name == "Pharmacy counter"
+        # merge Waiting into Stigma: asks first, then every coding moves
+        waiting = app.project.code("Barriers/Waiting")
+        n_waiting = app.project.code_counts()[waiting.id]
+        n_stigma = app.project.code_counts()[stigma.id]
+        screen.query_one(CodeTree).select_code(waiting.id)
+        await pilot.pause()
+        await pilot.press("g", *"Barriers/Stigma")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("enter")  # confirm: the "Merge" button has focus
+        assert count(demo_copy, "SELECT COUNT(*) FROM codes WHERE name = 'Waiting'") == 0
+        assert count(demo_copy, "SELECT COUNT(*) FROM codings WHERE code_id = ?", stigma.id) == n_stigma + n_waiting
+        await pilot.press("escape")
+        await pilot.press("ctrl+z")  # the merge is one undo step
+        assert count(demo_copy, "SELECT COUNT(*) FROM codings WHERE code_id = ?", waiting.id) == n_waiting
+
+
+async def test_retrieval_opens_segment(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        stigma = app.project.code("Barriers/Stigma")
+        app.query_one("#codes", CodeTree).select_code(stigma.id)
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        screen = app.screen
+        assert isinstance(screen, RetrievalScreen)
+        assert len(screen.rows) == 41  # both coders' Stigma segments in the demo
+        await pilot.press("k")  # coder filter: the first coder, anna
+        assert screen.coder == "anna" and len(screen.rows) == 20
+        first = screen.rows[0]
+        await pilot.press("enter")
+        assert app.doc["id"] == first["document_id"]
+        assert app.transcript.selection == (first["start"], first["end"])
+
+
+async def test_help_lists_every_action(demo_copy):
+    from textual.widgets import Static
+
+    from qualcode.tui.actions import ACTIONS
+
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        missing = [a.help for a in ACTIONS if a.help not in text]
+        assert missing == []
+
+
+async def test_export_and_import_in_workers(demo_copy, tmp_path):
+    app = QualcodeApp(demo_copy, "anna")
+    out = tmp_path / "out.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+e")
+        app.screen.query_one(Input).value = str(out)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        n = count(demo_copy, "SELECT COUNT(*) FROM codings")
+        assert out.read_text(encoding="utf-8").count("\r\n") == n + 1
+        await pilot.press("escape")
+        new = tmp_path / "extra_note.txt"
+        new.write_text("A short field note.\n\nSecond paragraph here.\n", encoding="utf-8")
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(new)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert count(demo_copy, "SELECT COUNT(*) FROM documents WHERE name = 'extra_note'") == 1
+        assert any(d["name"] == "extra_note" for d in app.document_rows)
