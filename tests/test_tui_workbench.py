@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 
 import pytest
@@ -44,7 +45,8 @@ async def test_sentence_hotkey_undo_redo(demo_copy):
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
         assert any(c.start == 0 and c.end == e0 for c in app.transcript.codings)  # highlighted
         await pilot.press("2", "h")  # grow by the next sentence, code it too
-        assert codings(demo_copy, document=DOC, start=0)[0] == (DOC, "Help sought", "anna", 0, e1, None)
+        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None),
+                                                              (DOC, "Help sought", "anna", 0, e1, None)]
         await pilot.press("ctrl+z")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
         await pilot.press("ctrl+z")
@@ -129,10 +131,10 @@ async def test_mouse_drag_selects(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
         t = app.transcript
-        g = t.gutter_width
-        await pilot.mouse_down(t, offset=(g + 1, 0))
-        await pilot.hover(t, offset=(g + 10, 0))
-        await pilot.mouse_up(t, offset=(g + 10, 0))
+        g = t.gutter_width + 1  # the pane's border is one cell
+        await pilot.mouse_down(t, offset=(g, 1))
+        await pilot.hover(t, offset=(g + 9, 1))
+        await pilot.mouse_up(t, offset=(g + 9, 1))
         assert t.selection == (0, 9)
         assert t.text[0:9] == "Interview"
 
@@ -188,6 +190,9 @@ async def test_retrieval_opens_segment(demo_copy):
 
 
 async def test_help_lists_every_action(demo_copy):
+    import io
+
+    from rich.console import Console
     from textual.widgets import Static
 
     from qualcode.tui.actions import ACTIONS
@@ -195,7 +200,10 @@ async def test_help_lists_every_action(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
-        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        console = Console(width=200, file=io.StringIO(), record=True)
+        for part in app.screen.query(Static):
+            console.print(part.content)
+        text = console.export_text()
         missing = [a.help for a in ACTIONS if a.help not in text]
         assert missing == []
 
@@ -210,7 +218,8 @@ async def test_export_and_import_in_workers(demo_copy, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         n = count(demo_copy, "SELECT COUNT(*) FROM codings")
-        assert out.read_text(encoding="utf-8").count("\r\n") == n + 1
+        with out.open(newline="", encoding="utf-8") as f:
+            assert len(list(csv.reader(f))) == n + 1
         await pilot.press("escape")
         new = tmp_path / "extra_note.txt"
         new.write_text("A short field note.\n\nSecond paragraph here.\n", encoding="utf-8")

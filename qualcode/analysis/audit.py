@@ -71,7 +71,8 @@ if TYPE_CHECKING:
 
 TEXT_UNITS = ("sentence", "turn", "paragraph")
 UNIT_HELP = "sentence, turn, paragraph, document, character, window:N, segment:X% or unitized"
-LOW_PREVALENCE = 0.05
+LOW_PREVALENCE = 0.01
+MIN_APPLIED = 10
 MAX_CODERS = 12
 
 
@@ -213,10 +214,12 @@ def _popcounts(m: int) -> np.ndarray:
     return np.array([bin(p).count("1") for p in range(2**m)], dtype=np.int64)
 
 
-def stats_from_patterns(counts: np.ndarray, m: int, *, bootstrap: int = 0, seed: int = 0) -> Stats:
+def stats_from_patterns(counts: np.ndarray, m: int, *, bootstrap: int = 0, seed: int = 0,
+                        weighted: bool = False) -> Stats:
     """Every coefficient of one code from ``counts[p]`` = units whose coder pattern is ``p``.
 
-    Bit ``i`` of ``p`` is set when coder ``i`` applied the code to the unit.
+    Bit ``i`` of ``p`` is set when coder ``i`` applied the code to the unit. ``weighted``:
+    units are characters (the few-units warning does not apply).
     """
     counts = np.asarray(counts, dtype=float)
     n = float(counts.sum())
@@ -235,21 +238,33 @@ def stats_from_patterns(counts: np.ndarray, m: int, *, bootstrap: int = 0, seed:
         kappa = fleiss_kappa(value_rows, weights=counts)
     alpha = krippendorff_alpha_counts(value_rows, "nominal", weights=counts)
     ci = bootstrap_alpha_counts(value_rows, counts, draws=bootstrap, seed=seed) if bootstrap else None
-    return Stats(int(n), float(agreement), kappa, alpha, _warning(kappa, prevalence), prevalence, coded, ci)
+    applied = None if weighted else int(n - counts[0])
+    return Stats(int(n), float(agreement), kappa, alpha, _warning(kappa, prevalence, applied), prevalence,
+                 coded, ci)
 
 
-def _warning(kappa: Coefficient, prevalence: float) -> str | None:
+def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) -> str | None:
+    """``"short: explanation"`` when κ is missing or unreadable, else None.
+
+    κ is undefined when nobody (or everybody, everywhere) applied the code. It is unstable
+    -- the kappa paradox (Feinstein & Cicchetti 1990, J. Clin. Epidemiol. 43:543-549): high
+    agreement, low κ -- when under 1 % of ratings fall in one category, and it rests on too
+    little when fewer than ``MIN_APPLIED`` units were coded by anyone.
+    """
     if prevalence == 0:
-        return "not applied by any coder: κ and α undefined"
+        return "never applied: no coder applied the code, so κ and α are undefined"
     if prevalence == 1:
-        return "applied to every unit by every coder: κ and α undefined"
+        return "always applied: every coder applied the code to every unit, so κ and α are undefined"
     if kappa.value is None:
-        return kappa.reason
+        return f"undefined: {kappa.reason}"
+    if applied is not None and applied < MIN_APPLIED:
+        return (f"applied in {applied} unit{'s' * (applied != 1)}: κ rests on too few units to be "
+                "read as a reliability estimate")
     rare = min(prevalence, 1 - prevalence)
     if rare < LOW_PREVALENCE:
-        side = "coded" if prevalence < 0.5 else "uncoded"
-        return (f"{side} units are rare ({100 * rare:.1f} % of ratings): κ is unstable here "
-                "(the kappa paradox); read it with % agreement and α")
+        side = "rare" if prevalence < 0.5 else "near-universal"
+        return (f"{side} ({100 * rare:.1f} % of ratings): κ is unstable at such prevalence (the kappa "
+                "paradox); read it with % agreement and α")
     return None
 
 
@@ -427,18 +442,20 @@ def _pattern_audit(project: "Project", data: _Data, u: Unit, bootstrap: int, see
     doc_stats: dict[tuple[int, int], Stats] = {}
     for doc in data.docs:
         for code in data.codes:
-            st = stats_from_patterns(per_doc[(doc["id"], code.id)], m)
+            st = stats_from_patterns(per_doc[(doc["id"], code.id)], m, weighted=u.kind == "character")
             doc_stats[(doc["id"], code.id)] = st
             report.per_document.append(DocumentAgreement(code.id, code.path, doc["id"], doc["name"], st))
     for code in data.codes:
-        st = stats_from_patterns(totals[code.id], m, bootstrap=bootstrap, seed=seed)
+        st = stats_from_patterns(totals[code.id], m, bootstrap=bootstrap, seed=seed,
+                                 weighted=u.kind == "character")
         note = None
         if u.kind == "character" and m == 2:
             st, note = _nvivo(st, [(doc["char_count"], per_doc[(doc["id"], code.id)]) for doc in data.docs])
         report.codes.append(CodeAgreement(code.id, code.path, st, note))
     pooled = sum(totals.values()) if totals else np.zeros(2**m)
     report.overall = CodeAgreement(None, "(all codes pooled)",
-                                   stats_from_patterns(pooled, m, bootstrap=bootstrap, seed=seed))
+                                   stats_from_patterns(pooled, m, bootstrap=bootstrap, seed=seed,
+                                                       weighted=u.kind == "character"))
     if bootstrap and u.kind == "character":
         report.notes.append("bootstrap over characters: neighbouring characters are not independent, "
                             "so the interval is too narrow; prefer a sentence-level interval")
@@ -527,9 +544,9 @@ def _segment_stats(matches, n_codes: int) -> Stats:
                       "(use unitized for Krippendorff's unitizing α)")
     coded = (sum(len(m.matched_a) + len(m.unmatched_a) for m in matches),
              sum(len(m.matched_b) + len(m.unmatched_b) for m in matches))
-    warning = None if total else "not applied by either coder"
+    warning = None if total else "never applied: neither coder has a segment of this code"
     if total and kappa.value is None:
-        warning = kappa.reason
+        warning = f"undefined: {kappa.reason}"
     return Stats(total, agree / total if total else None, kappa, alpha, warning, None, coded)
 
 
@@ -596,3 +613,64 @@ def _not_exclusive(error: ValueError, domain: str) -> str:
         return (f"a coder applied two codes of '{domain}' to overlapping text, so they are not "
                 "mutually exclusive and cuα/uα do not apply; name real domains with --domain")
     return text
+
+
+# ---------------------------------------------------------------------------- export tables
+def _pct(x: float | None) -> float | None:
+    return None if x is None else round(100 * x, 4)
+
+
+def _code_row(report: AgreementReport, row: CodeAgreement) -> list:
+    st = row.stats
+    ci = st.ci
+    return [row.code, st.units, _pct(st.agreement), st.kappa.value, st.alpha.value,
+            ci.low if ci and ci.size else None, ci.high if ci and ci.size else None,
+            *st.coded, st.warning or ""]
+
+
+def report_tables(report: AgreementReport) -> list:
+    """The audit as export tables (:class:`qualcode.exporters.Table`): per code, per document,
+    disagreements, and for ``unitized`` the α family. Names and descriptions carry the unit."""
+    from qualcode.exporters import Table
+
+    unit = report.unit.label.replace(":", "").replace("%", "pct").replace(".", "_")
+    who = ", ".join(report.coders)
+    coded_cols = [f"coded_{c}" for c in report.coders]
+    labels = {"units": f"Number of units ({report.unit.noun})",
+              "agreement_pct": "Units on which all coders agree (%)",
+              "kappa": report.kappa_name, "alpha": "Krippendorff's alpha (nominal)",
+              "alpha_ci_low": "alpha bootstrap CI, lower", "alpha_ci_high": "alpha bootstrap CI, upper",
+              "warning": "Why kappa is missing or unstable"}
+    labels.update({col: f"Units coded by {c}" for col, c in zip(coded_cols, report.coders)})
+    tables = []
+    if report.unit.kind == "unitized":
+        rows = [[r.variant, r.scope, r.value, r.coverage, r.reason or ""] for r in report.unitized]
+        tables.append(Table("agreement_unitized", ["variant", "scope", "value", "coverage", "reason"], rows,
+                            description=f"Krippendorff's unitizing alpha family (2016), coders {who}, "
+                                        f"{len(report.documents)} documents as one continuum",
+                            labels={"variant": "|uα per code, uα/cuα per semantic domain, Cuα across domains",
+                                    "coverage": "Share of the continuum both coders coded (cuα, Cuα)"}))
+        return tables
+    cols = ["code", "units", "agreement_pct", "kappa", "alpha", "alpha_ci_low", "alpha_ci_high",
+            *coded_cols, "warning"]
+    rows = [_code_row(report, r) for r in report.codes]
+    if report.overall is not None:
+        rows.append(_code_row(report, report.overall))
+    desc = (f"Agreement per code, unit {report.unit.label}, coders {who}, "
+            f"{len(report.documents)} documents; kappa = {report.kappa_name}")
+    tables.append(Table(f"agreement_{unit}", cols, rows, labels=labels, index="code", description=desc,
+                        code_paths={}))
+    doc_rows = [[r.code, r.document, *_code_row(report, CodeAgreement(r.code_id, r.code, r.stats))[1:]]
+                for r in report.per_document]
+    tables.append(Table(f"agreement_by_document_{unit}", ["code", "document", *cols[1:]], doc_rows,
+                        labels=labels, description=f"Agreement per code and document, unit "
+                                                   f"{report.unit.label}, coders {who}"))
+    dis_cols = ["code", "document", "start", "end", "disagreeing_units",
+                *[f"spans_{c}" for c in report.coders]]
+    dis_rows = [[d.code, d.document, d.start, d.end, d.units,
+                 *["; ".join(f"{s.start}-{s.end}" for s in d.spans.get(c, ())) for c in report.coders]]
+                for d in report.disagreements]
+    tables.append(Table(f"disagreements_{unit}", dis_cols, dis_rows,
+                        description=f"Passages where the coders disagree at unit {report.unit.label}; "
+                                    "spans as half-open code-point offsets"))
+    return tables

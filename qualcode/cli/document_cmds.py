@@ -113,10 +113,14 @@ def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    t = Table("name", "kind", "lang", "words", "codings", "attributes")
+    names = list(dict.fromkeys(k for r in rows for k in r["attributes"]))
+    t = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("name", "kind", "lang", "words", "codings", *names):
+        t.add_column(col, no_wrap=True, overflow="ellipsis",
+                     justify="right" if col in ("words", "codings") else "left")
     for r in rows:
         t.add_row(r["name"], r["kind"], r["language"], str(r["word_count"]), str(r["codings"]),
-                  ", ".join(f"{k}={v}" for k, v in r["attributes"].items() if v is not None))
+                  *["" if r["attributes"].get(n) is None else str(r["attributes"][n]) for n in names])
     console().print(t)
     click.echo(f"{len(rows)} document(s)")
 

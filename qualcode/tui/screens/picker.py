@@ -45,6 +45,12 @@ class CodePicker(ModalScreen[dict | None]):
         ol.clear_options()
         if self.allow_top:
             ol.add_option(Option(Text("(top level)", style="italic"), id=TOP))
+        q = query.strip()
+        offer_new = self.allow_new and q and not any(c.path.casefold() == q.casefold() for c in self.codes)
+        new_option = Option(Text(f"+ new code “{q}”", style="green"), id=NEW)
+        if offer_new and "/" in q and not any(c.path.casefold().startswith(q.casefold()) for c in self.codes):
+            ol.add_option(new_option)  # a full path that does not exist yet: creating it is the likely wish
+            offer_new = False
         for c in rank_codes(query, self.codes):
             label = Text()
             label.append("■ ", style=c.colour or "grey50")
@@ -52,9 +58,8 @@ class CodePicker(ModalScreen[dict | None]):
             if c.hotkey:
                 label.append(f"  [{c.hotkey}]", style="bold cyan")
             ol.add_option(Option(label, id=str(c.id)))
-        if self.allow_new and query.strip() and not any(
-                c.path.casefold() == query.strip().casefold() for c in self.codes):
-            ol.add_option(Option(Text(f"+ new code “{query.strip()}”", style="green"), id=NEW))
+        if offer_new:
+            ol.add_option(new_option)
         if ol.option_count:
             ol.highlighted = 0
         self._show_info()

@@ -36,7 +36,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         super().__init__()
         self.project = project
         self.code_id = code_id
-        self.children = True
+        self.include_children = True
         self.coder: str | None = None
         self.filters: dict[str, str] = {}
         self.rows: list[dict] = []
@@ -58,7 +58,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     def segments(self) -> list[dict]:
         if self.code_id is None:
             return []
-        rows = self.project.codings(code=self.code_id, coder=self.coder, include_children=self.children)
+        rows = self.project.codings(code=self.code_id, coder=self.coder, include_children=self.include_children)
         if self.filters:
             attrs = self.project.attributes()
             rows = [r for r in rows if all(str(attrs.get(r["document_id"], {}).get(k, "")).casefold() == v.casefold()
@@ -73,7 +73,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             summary.append("■ ", style=code.colour or "grey50")
             summary.append(code.path, style="bold")
         summary.append(f"   {len(self.rows)} segment(s) in {len({r['document_id'] for r in self.rows})} document(s)")
-        summary.append(f"\nchildren: {'included' if self.children else 'excluded'} · coder: {self.coder or 'all'}"
+        summary.append(f"\nchildren: {'included' if self.include_children else 'excluded'} · coder: {self.coder or 'all'}"
                        f" · attributes: {' '.join(f'{k}={v}' for k, v in self.filters.items()) or 'any'}", style="dim")
         self.query_one("#ret-summary", Static).update(summary)
         ol = self.query_one(OptionList)
@@ -99,7 +99,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self.app.push_screen(CodePicker(self.project.codes(), "Retrieve code…", allow_new=False), chosen)
 
     def action_toggle_children(self) -> None:
-        self.children = not self.children
+        self.include_children = not self.include_children
         self._reload()
 
     def action_cycle_coder(self) -> None:

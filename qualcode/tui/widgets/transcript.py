@@ -392,8 +392,9 @@ class Transcript(ScrollView, can_focus=True):
         self._set_cursor(0 if delta < 0 else len(self.text))
 
     def action_clear_selection(self) -> None:
+        """Drop the selection; the cursor goes to where it began, inside what was just coded."""
         if self.selection:
-            self._set_cursor(self.cursor)
+            self._set_cursor(self.selection[0])
 
     def action_select_unit(self, kind: str) -> None:
         self.unit_kind = kind
@@ -485,7 +486,9 @@ class Transcript(ScrollView, can_focus=True):
             self.post_message(self.HotkeyPressed(event.character, self.selection))
 
     # ------------------------------------------------------------------ mouse
-    def _offset_at(self, x: int, y: int) -> int:
+    def _offset_at(self, event) -> int:
+        """The text offset under the mouse (the gutter maps to the start of the row)."""
+        x, y = event.get_content_offset_capture(self)
         w = self._ensure_layout()
         row = int(self.scroll_y) + y
         if row >= len(w):
@@ -497,7 +500,7 @@ class Transcript(ScrollView, can_focus=True):
             return
         self.focus()
         self.anchor = None
-        self.cursor = self._offset_at(event.x, event.y)
+        self.cursor = self._offset_at(event)
         self.anchor = self.cursor
         self._drag = True
         self.capture_mouse()
@@ -505,14 +508,14 @@ class Transcript(ScrollView, can_focus=True):
 
     def on_mouse_move(self, event: MouseMove) -> None:
         if self._drag:
-            self.cursor = self._offset_at(event.x, event.y)
+            self.cursor = self._offset_at(event)
             self.refresh()
 
     def on_mouse_up(self, event: MouseUp) -> None:
         if self._drag:
             self._drag = False
             self.release_mouse()
-            self.cursor = self._offset_at(event.x, event.y)
+            self.cursor = self._offset_at(event)
             if self.anchor == self.cursor:
                 self.anchor = None
             self.refresh()

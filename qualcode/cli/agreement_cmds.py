@@ -1,0 +1,209 @@
+"""Agreement, merging and adjudication on the command line: thin over the core.
+
+    qualcode agreement --coders anna,bo --unit sentence [--codes Barriers] [--format xlsx] [--methods]
+    qualcode merge bo_copy.db
+    qualcode adjudicate --coders anna,bo --unit sentence --code Barriers/Stigma --accept a
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from qualcode.cli import main
+from qualcode.cli.common import Ctx, console, pass_ctx
+from qualcode.errors import QualcodeError
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def _num(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _short(warning: str | None) -> str:
+    return (warning or "").split(":", 1)[0]
+
+
+def _kappa_cell(stats) -> Text:
+    if stats.kappa.value is None:
+        return Text(f"⚠ {_short(stats.warning)}", style="yellow")
+    return Text(f"{stats.kappa.value:.3f}" + (" ⚠" if stats.warning else ""),
+                style="yellow" if stats.warning else "")
+
+
+def print_report(report, show_disagreements: bool = False) -> None:
+    out = console()
+    u = report.unit
+    title = (f"Agreement of {', '.join(report.coders)} · unit {u.label} · "
+             f"{len(report.documents)} document(s)")
+    if u.kind == "unitized":
+        t = RichTable("variant", "scope", "value", "coverage", "note", title=title)
+        for r in report.unitized:
+            t.add_row(r.variant, r.scope, _num(r.value), "" if r.coverage is None else f"{100 * r.coverage:.1f} %",
+                      Text(r.reason or "", style="yellow"))
+        out.print(t)
+        return
+    ci = report.bootstrap > 0
+    cols = ["code", "units", "% agree", report.kappa_name, "α (nominal)"]
+    t = RichTable(*cols, *(["α 95 % CI"] if ci else []), "note", title=title)
+    for c in ("units", "% agree", report.kappa_name, "α (nominal)"):
+        t.columns[cols.index(c)].justify = "right"
+    rows = list(report.codes) + ([report.overall] if report.overall else [])
+    for r in rows:
+        st = r.stats
+        cells = [Text(r.code, style="bold" if r.code_id is None else ""), f"{st.units:,}",
+                 "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+                 _kappa_cell(st), _num(st.alpha.value)]
+        if ci:
+            cells.append(f"{st.ci.low:.3f}–{st.ci.high:.3f}" if st.ci and st.ci.size else "—")
+        cells.append(Text(_short(st.warning), style="yellow"))
+        t.add_row(*cells, end_section=r is report.codes[-1] if report.codes else False)
+    out.print(t)
+    explained = set()
+    for r in rows:  # each kind of warning explained once
+        if r.stats.warning and ":" in r.stats.warning:
+            tail = r.stats.warning.split(":", 1)[1].strip()
+            if tail not in explained:
+                explained.add(tail)
+                out.print(Text(f"⚠ {_short(r.stats.warning)} ({r.code}): {tail}", style="yellow"))
+    for note in report.notes:
+        out.print(Text(f"note: {note}", style="dim"))
+    click.echo(f"{len(report.disagreements)} disagreement(s)"
+               + ("" if show_disagreements else "; list them with --disagreements"))
+    if show_disagreements:
+        print_disagreements(report)
+
+
+def print_disagreements(report) -> None:
+    t = RichTable("#", "code", "document", "passage", *report.coders, title="Disagreements")
+    for i, d in enumerate(report.disagreements, 1):
+        t.add_row(str(i), d.code, d.document, f"{d.start}-{d.end}",
+                  *[", ".join(f"{s.start}-{s.end}" for s in d.spans.get(c, ())) or "—" for c in report.coders])
+    console().print(t)
+
+
+def _audit_options(fn):
+    for opt in reversed([
+        click.option("--coders", required=True, help="Coders to compare, comma separated: A,B[,C]."),
+        click.option("--unit", "-u", default="sentence", show_default=True,
+                     help="sentence, turn, paragraph, document, character, window:N, segment:X% or unitized."),
+        click.option("--codes", help="Codes (paths, comma separated); a grouping code means its children. "
+                                     "Default: every codable code."),
+        click.option("--documents", help="Documents (names, comma separated). Default: those every coder coded."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _run_audit(p, coders, unit, codes, documents, **kw):
+    from qualcode.analysis.audit import audit
+
+    return audit(p, _split(coders), unit, _split(codes) or None, _split(documents) or None, **kw)
+
+
+@main.command()
+@_audit_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]),
+              help="Also export the tables (per code, per document, disagreements).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
+              show_default=True, help="Folder for --format.")
+@click.option("--methods", is_flag=True, help="Print a methods paragraph for a paper.")
+@click.option("--bootstrap", type=click.IntRange(0), default=0, help="Bootstrap draws for an α interval (0: none).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--domain", "domains", multiple=True,
+              help="unitized: a semantic domain (parent whose children are mutually exclusive); repeatable.")
+@click.option("--disagreements", "show_disagreements", is_flag=True, help="List the disagreements.")
+@pass_ctx
+def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bootstrap, seed, domains,
+              show_disagreements) -> None:
+    """Inter-coder agreement per code: % agreement, κ, α, warnings; export with --format.
+
+    \b
+    qualcode agreement --coders anna,bo --unit sentence
+    qualcode agreement --coders anna,bo,cai --unit turn --codes Barriers --format xlsx
+    qualcode agreement --coders anna,bo --unit character --methods --bootstrap 1000
+    qualcode agreement --coders anna,bo --unit segment:90%
+    qualcode agreement --coders anna,bo --unit unitized --domain "Help declined"
+    """
+    from qualcode.analysis.audit import report_tables
+    from qualcode.analysis.methods_text import methods_paragraph
+
+    with ctx.open() as p:
+        report = _run_audit(p, coders, unit, codes, documents, bootstrap=bootstrap, seed=seed,
+                            domains=list(domains) or None)
+    print_report(report, show_disagreements)
+    if methods:
+        click.echo()
+        click.echo(methods_paragraph(report))
+    if fmt:
+        from qualcode.exporters import write_tables
+
+        stem = f"agreement_{'_'.join(report.coders)}_{report.unit.label}".replace(":", "").replace("%", "pct")
+        for path in write_tables(report_tables(report), output, fmt, stem=stem):
+            click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("other", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def merge(ctx: Ctx, other: Path) -> None:
+    """Merge another project file (a coder's copy) into this one, by GUID.
+
+    Brings in coders, codes, documents, codings and memos that are new; refuses a document with
+    the same GUID but different text. Merging the same file again changes nothing.
+    """
+    from qualcode.merge import merge_project
+
+    with ctx.open() as p:
+        report = merge_project(p, other)
+    click.echo(report.summary())
+    for coder, n in sorted(report.codings.items()):
+        click.echo(f"  {n} coding(s) by {coder}")
+    for name in report.codes:
+        click.echo(f"  new code {name}")
+    for name in report.documents:
+        click.echo(f"  new document {name}")
+    for m in report.matched:
+        click.echo(f"  note: {m}")
+
+
+@main.command()
+@_audit_options
+@click.option("--accept", required=True,
+              help="a (first coder), b (second), both, neither, or a coder's name.")
+@click.option("--consensus", default="consensus", show_default=True, help="Coder that receives the decisions.")
+@click.option("--only", help="Only these disagreements (numbers from 'agreement --disagreements', comma separated).")
+@pass_ctx
+def adjudicate(ctx: Ctx, coders, unit, codes, documents, accept, consensus, only) -> None:
+    """Resolve disagreements into the consensus coder (each decision is one undoable event).
+
+    \b
+    qualcode agreement --coders anna,bo --codes Barriers/Stigma --disagreements
+    qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept a --only 1,3
+    qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept both
+    """
+    from qualcode.adjudication import adjudicate_all
+
+    with ctx.open() as p:
+        report = _run_audit(p, coders, unit, codes, documents)
+        chosen = report.disagreements
+        if only:
+            try:
+                numbers = [int(n) for n in _split(only)]
+            except ValueError:
+                raise QualcodeError("--only takes numbers, e.g. --only 1,3") from None
+            bad = [n for n in numbers if not 1 <= n <= len(chosen)]
+            if bad:
+                raise QualcodeError(f"no disagreement {bad[0]}; there are {len(chosen)}")
+            chosen = [chosen[n - 1] for n in numbers]
+        results = adjudicate_all(p, chosen, accept, consensus)
+    added = sum(len(r.added) for r in results)
+    removed = sum(len(r.removed) for r in results)
+    click.echo(f"{len(results)} disagreement(s) resolved into '{consensus}': {added} coding(s) added, "
+               f"{removed} removed")
