@@ -285,3 +285,28 @@ def test_import_event_is_logged(project, tmp_path):
     project.import_files([f])
     ev = project.events(1)[0]
     assert ev["action"] == "documents.import" and "a" in ev["summary"] and ev["coder"] == "tester"
+
+
+def test_huge_file_is_refused_before_reading(project, tmp_path, monkeypatch):
+    import qualcode.importers.registry as registry
+
+    monkeypatch.setattr(registry, "MAX_FILE_BYTES", 1024 * 1024)
+    big = tmp_path / "dump.txt"
+    big.write_bytes(b"IP: words words words\n" * 60_000)  # ~1.3 MB
+    with pytest.raises(QualcodeError, match=r"dump.txt: 1 MB is too large to be a transcript \(limit 1 MB\)"):
+        project.import_files([big])
+    assert project.documents() == []
+
+
+def test_large_transcript_imports_with_exact_units(project, tmp_path):
+    """A 200,000-word transcript (≈1.2 MB) imports; its last sentence is where the text says."""
+    turn = "IP: Jeg ventede tre uger på metadon, og så lukkede de. Det var hårdt!\n\n"
+    big = tmp_path / "long.txt"
+    big.write_text(turn * 14_000 + "I: Tak for i dag.\n", encoding="utf-8")
+    project.import_files([big], language="da")
+    doc = project.document("long")
+    sents = project.units(doc["id"], "sentence")
+    assert len(sents) == 14_000 * 2 + 1
+    last = sents[-1]
+    assert doc["text"][last["start"]:last["end"]] == "Tak for i dag."
+    assert doc["word_count"] == 14_000 * 14 + 5  # labels count as words; punctuation does not

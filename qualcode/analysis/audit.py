@@ -258,8 +258,8 @@ def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) 
     if kappa.value is None:
         return f"undefined: {kappa.reason}"
     if applied is not None and applied < MIN_APPLIED:
-        return (f"applied in {applied} unit{'s' * (applied != 1)}: κ rests on too few units to be "
-                "read as a reliability estimate")
+        return (f"few units ({applied} coded): κ rests on fewer than {MIN_APPLIED} units that any "
+                "coder coded, too few to be read as a reliability estimate")
     rare = min(prevalence, 1 - prevalence)
     if rare < LOW_PREVALENCE:
         side = "rare" if prevalence < 0.5 else "near-universal"

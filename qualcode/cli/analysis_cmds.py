@@ -98,28 +98,37 @@ def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str
     return folder, stem, fmt or "csv"
 
 
-def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool) -> list[Path]:
+def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
+           parts: Sequence[str] | None = None) -> list[Path]:
+    """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
+    ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
+    ``<stem>_dictionary.csv``."""
     from qualcode.exporters import dictionary_table, write_tables
     from qualcode.exporters.csv_export import write_csv
 
     folder.mkdir(parents=True, exist_ok=True)
-    if len(tables) == 1 and fmt in ("csv", "sav", "dta"):
-        path = folder / f"{stem}.{fmt}"
+    try:
+        if fmt in ("xlsx", "json"):
+            return write_tables(tables, folder, fmt, stem=stem, bom=bom)
         if fmt == "csv":
-            write_csv(tables[0], path, bom=bom)
+            def writer(t, path):
+                return write_csv(t, path, bom=bom)
         else:
             from qualcode.exporters import spss_stata_export as ss
 
-            try:
-                (ss.write_sav if fmt == "sav" else ss.write_dta)(tables[0], path)
-            except RuntimeError as e:
-                raise QualcodeError(str(e)) from None
-        return [path, write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv",
-                                bom=bom)]
-    try:
-        return write_tables(tables, folder, fmt, stem=stem, bom=bom)
+            writer = ss.write_sav if fmt == "sav" else ss.write_dta
+        if len(tables) == 1:
+            names = [stem]
+        else:
+            from qualcode.exporters.varnames import make_varnames
+
+            names = [f"{stem}_{n}" for n in make_varnames(
+                list(parts) if parts else [t.name for t in tables], prefix="t", max_length=80)]
+        out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
     except RuntimeError as e:
         raise QualcodeError(str(e)) from None
+    return out + [write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv",
+                            bom=bom)]
 
 
 def _say_written(paths: list[Path]) -> None:
@@ -250,7 +259,7 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
         chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
         code_ids = pdx.ordered_codes(sel, chosen, depth)
         names, defs = sel.code_names(), sel.definitions()
-        tables, shown = [], []
+        tables, shown, parts = [], [], []
         for value, docs in groups.items():
             sub = sel
             if by_attribute:
@@ -264,7 +273,9 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
                     suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
                 t = (pairs_table(r, names, measure) if pairs
                      else cooccurrence_table(r, names, measure, definitions=defs))
-                t.name = "_".join([t.name, *map(_slug, suffix)])
+                if suffix:  # short names: they become sheet names (≤ 31 characters)
+                    t.name = "_".join([_slug(unit), measure, *map(_slug, suffix)])
+                    parts.append("_".join(map(_slug, suffix)))
                 if by_attribute:
                     t.description += f"; documents with {by_attribute} = {value}"
                 tables.append(t)
@@ -286,7 +297,7 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
         else:
             _print_matrix(title, labels, labels, r.measure(measure),
                           "diagonal: units with the code" if measure == "count" else "")
-    _say_written(_write(tables, folder, stem, fmt, bom))
+    _say_written(_write(tables, folder, stem, fmt, bom, parts))
 
 
 def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:

@@ -115,9 +115,12 @@ def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
         return
     names = list(dict.fromkeys(k for r in rows for k in r["attributes"]))
     t = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("name", "kind", "lang", "words", "codings", *names):
-        t.add_column(col, no_wrap=True, overflow="ellipsis",
-                     justify="right" if col in ("words", "codings") else "left")
+    fixed = {"kind": 9, "lang": 4, "words": 5, "codings": 7}
+    t.add_column("name", no_wrap=True, overflow="ellipsis", min_width=12)
+    for col, width in fixed.items():
+        t.add_column(col, no_wrap=True, min_width=width, justify="right" if col in ("words", "codings") else "left")
+    for col in names:
+        t.add_column(col, no_wrap=True, overflow="ellipsis")
     for r in rows:
         t.add_row(r["name"], r["kind"], r["language"], str(r["word_count"]), str(r["codings"]),
                   *["" if r["attributes"].get(n) is None else str(r["attributes"][n]) for n in names])

@@ -19,6 +19,10 @@ class Extracted:
 
 
 Reader = Callable[[Path, bytes, str | None], Extracted]
+
+# A transcript of 100,000 words is under 1 MB; a file far larger is almost surely the wrong file
+# (a video, a database dump) and would hold the import for minutes. Refuse it before reading.
+MAX_FILE_BYTES = 200 * 1024 * 1024
 _READERS: dict[str, Reader] = {}
 
 
@@ -51,6 +55,11 @@ def read_file(path: Path, encoding: str | None = None) -> Extracted:
             + ", ".join("." + e for e in extensions())
         )
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise QualcodeError(
+                f"{path.name}: {size / 2**20:.0f} MB is too large to be a transcript "
+                f"(limit {MAX_FILE_BYTES // 2**20} MB); split it into parts")
         data = path.read_bytes()
     except OSError as e:
         raise QualcodeError(f"{path}: cannot read the file ({e.strerror})") from None

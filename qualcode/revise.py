@@ -1,0 +1,317 @@
+"""Revising a document: a corrected text becomes a new version and every coding is re-anchored.
+
+Text is immutable per version. ``revise_document`` stores the corrected text as version n+1 (every
+version stays readable in ``document_versions``), aligns old and new text, and moves each coding:
+
+* **same** — the coded words map through unchanged text and read exactly as before;
+* **moved** — the coded words no longer sit where the alignment puts them (a moved paragraph) but
+  occur verbatim in the new text: the occurrence nearest the alignment is taken if it is the only
+  one, or overlaps where the alignment put the coding;
+* **changed** — words inside the coding were edited; the alignment places its ends and the new
+  words are still at least ``min_similarity`` alike (rapidfuzz ratio) — listed in the report;
+* **unplaced** — none of the above: the coding is kept at the best guess (or the sentence around
+  where its words were) and listed in ``coding_reviews`` for the coder. Nothing is dropped.
+
+Alignment is rapidfuzz's Levenshtein opcodes over word/space/punctuation tokens (fast and exact
+for insertions, deletions and edits; a moved block shows as a deletion plus an insertion, which
+the verbatim search above recovers). Units are recomputed from the new text. All of it is one
+transaction and one event. The event is not undoable through ``project.undo()`` because units are
+stored as blobs the change log cannot hold; revising back to an older version's text undoes it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+from qualcode.ids import now
+
+if TYPE_CHECKING:
+    from qualcode.project import Project
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+STATUSES = ("same", "moved", "changed", "unplaced")
+
+
+def _tokens(text: str) -> tuple[list[str], list[int]]:
+    toks, starts = [], []
+    for m in _TOKEN.finditer(text):
+        toks.append(m.group())
+        starts.append(m.start())
+    starts.append(len(text))
+    return toks, starts
+
+
+class Alignment:
+    """Old → new character positions from token-level edit operations."""
+
+    def __init__(self, old: str, new: str, blocks: Sequence[tuple[str, int, int, int, int]] | None = None):
+        self.old, self.new = old, new
+        if blocks is None:
+            from rapidfuzz.distance import Levenshtein
+
+            ta, sa = _tokens(old)
+            tb, sb = _tokens(new)
+            blocks = [(op.tag, sa[op.src_start], sa[op.src_end], sb[op.dest_start], sb[op.dest_end])
+                      for op in Levenshtein.opcodes(ta, tb)]
+        # zero-width insertions carry no old characters: keep the blocks that do, sorted by old start
+        self.blocks = [b for b in blocks if b[2] > b[1]]
+        self._starts = [b[1] for b in self.blocks]
+
+    @classmethod
+    def from_replacements(cls, old: str, replacements: Sequence[tuple[int, int, str]]) -> tuple["Alignment", str]:
+        """The alignment (and new text) of known, non-overlapping replacements ``(start, end, new words)``."""
+        blocks, parts, a, b = [], [], 0, 0
+        for s, e, rep in sorted(replacements):
+            if s < a:
+                raise QualcodeError("replacements overlap")
+            if s > a:
+                blocks.append(("equal", a, s, b, b + s - a))
+                parts.append(old[a:s])
+                b += s - a
+            blocks.append(("replace", s, e, b, b + len(rep)))
+            parts.append(rep)
+            a, b = e, b + len(rep)
+        if a < len(old):
+            blocks.append(("equal", a, len(old), b, b + len(old) - a))
+            parts.append(old[a:])
+        new = "".join(parts)
+        return cls(old, new, blocks), new
+
+    def char(self, i: int) -> tuple[int, int, bool]:
+        """Where old character ``i`` went: ``(new start, new end, exact)``; edited text maps to its block."""
+        k = bisect.bisect_right(self._starts, i) - 1
+        tag, a1, a2, b1, b2 = self.blocks[k]
+        if tag == "equal":
+            return b1 + i - a1, b1 + i - a1 + 1, True
+        return b1, b2, False
+
+    def span(self, start: int, end: int) -> tuple[int, int, bool]:
+        s_new, _, s_exact = self.char(start)
+        _, e_new, e_exact = self.char(end - 1)
+        return s_new, max(s_new, e_new), s_exact and e_exact
+
+
+@dataclass(frozen=True)
+class Placement:
+    coding_id: int
+    guid: str
+    code: str
+    coder: str
+    old_start: int
+    old_end: int
+    old_text: str
+    new_start: int
+    new_end: int
+    new_text: str
+    status: str  # same | moved | changed | unplaced
+
+
+@dataclass
+class RevisionReport:
+    document: str
+    document_id: int
+    version: int
+    placements: list[Placement] = field(default_factory=list)
+    event_id: int | None = None
+    applied: bool = False
+
+    def by_status(self, status: str) -> list[Placement]:
+        return [p for p in self.placements if p.status == status]
+
+    @property
+    def review(self) -> list[Placement]:
+        return self.by_status("unplaced")
+
+    def counts(self) -> dict[str, int]:
+        return {s: len(self.by_status(s)) for s in STATUSES}
+
+
+def place_codings(alignment: Alignment, codings: list[dict], min_similarity: float = 80.0,
+                  sentences: list[tuple[int, int]] | None = None) -> list[Placement]:
+    """Re-anchor codings (dicts with id, guid, code, coder, start, end) from ``alignment.old`` to ``.new``."""
+    from rapidfuzz import fuzz
+
+    old, new = alignment.old, alignment.new
+    out = []
+    for c in codings:
+        s, e = c["start"], c["end"]
+        old_text = old[s:e]
+        ns, ne, exact = alignment.span(s, e)
+        status = None
+        if exact and new[ns:ne] == old_text:
+            status = "same"
+        else:
+            where = _occurrences(new, old_text)
+            if where:
+                near = min(where, key=lambda p: (abs(p - ns), p))
+                overlaps = near < ne and near + len(old_text) > ns
+                if len(where) == 1 or overlaps:
+                    ns, ne, status = near, near + len(old_text), ("same" if near == ns and exact else "moved")
+            if status is None:
+                ns, ne = _trim(new, ns, ne)
+                if ne > ns and fuzz.ratio(old_text, new[ns:ne]) >= min_similarity:
+                    status = "changed"
+                else:
+                    status = "unplaced"
+                    if ne <= ns:
+                        ns, ne = _fallback(new, ns, sentences)
+        out.append(Placement(c["id"], c["guid"], c.get("code", ""), c.get("coder", ""), s, e, old_text,
+                             ns, ne, new[ns:ne], status))
+    return out
+
+
+def _occurrences(text: str, needle: str, limit: int = 50) -> list[int]:
+    out, i = [], text.find(needle)
+    while i >= 0 and len(out) < limit:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _fallback(text: str, pos: int, sentences: list[tuple[int, int]] | None) -> tuple[int, int]:
+    """The coded words are gone: keep the coding on the sentence where they were (never drop it)."""
+    for s, e in sentences or []:
+        if s <= pos <= e and e > s:
+            return s, e
+    if sentences:
+        s, e = min(sentences, key=lambda u: min(abs(u[0] - pos), abs(u[1] - pos)))
+        return s, e
+    pos = min(max(pos, 0), max(len(text) - 1, 0))
+    return pos, pos + 1
+
+
+# ----------------------------------------------------------------------------------------- versions
+def versions(project: "Project", document: str | int) -> list[dict]:
+    """Every version of a document, oldest first; the last is the current text."""
+    doc = project.document(document)
+    rows = list(project.db.query(
+        "SELECT version, text_sha256, length(text) AS char_count, created_at, created_by, note "
+        "FROM document_versions WHERE document_id = ? ORDER BY version", [doc["id"]]))
+    if not rows:
+        rows = [{"version": 1, "text_sha256": doc["text_sha256"], "char_count": doc["char_count"],
+                 "created_at": doc["imported_at"], "created_by": doc["imported_by"], "note": "imported"}]
+    for r in rows:
+        r["current"] = r["text_sha256"] == doc["text_sha256"] and r is rows[-1]
+    return rows
+
+
+def version_text(project: "Project", document: str | int, version: int) -> str:
+    doc = project.document(document)
+    row = project.db.execute("SELECT text FROM document_versions WHERE document_id = ? AND version = ?",
+                             [doc["id"], version]).fetchone()
+    if row:
+        return row[0]
+    if version == 1 and not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?",
+                                               [doc["id"]]).fetchone():
+        return doc["text"]
+    have = [v["version"] for v in versions(project, doc["id"])]
+    raise QualcodeError(f"{doc['name']} has no version {version}; versions: {', '.join(map(str, have))}")
+
+
+def review_list(project: "Project", document: str | int | None = None) -> list[dict]:
+    """Codings a revision could not place with confidence, with where they were."""
+    sql = ("SELECT r.id, r.coding_guid, d.name AS document, r.version, r.status, r.old_start, r.old_end, r.old_text, "
+           "c.start, c.[end], c.text, k.name AS coder, c.code_id FROM coding_reviews r "
+           "JOIN documents d ON d.id = r.document_id LEFT JOIN codings c ON c.guid = r.coding_guid "
+           "LEFT JOIN coders k ON k.id = c.coder_id")
+    params: list = []
+    if document is not None:
+        sql += " WHERE r.document_id = ?"
+        params.append(project.document(document)["id"])
+    rows = list(project.db.query(sql + " ORDER BY d.sort_order, r.old_start", params))
+    codes = {c.id: c.path for c in project.codes()}
+    for r in rows:
+        r["code"] = codes.get(r.pop("code_id"))
+    return rows
+
+
+def resolve_reviews(project: "Project", ids: list[int]) -> int:
+    """The coder has checked these codings: take them off the review list (one event)."""
+    with project.transaction("review.resolve", f"{len(ids)} coding(s) checked after revision") as tx:
+        for i in ids:
+            tx.delete("coding_reviews", i)
+    return len(ids)
+
+
+# ----------------------------------------------------------------------------------------- revising
+def revise_document(project: "Project", document: str | int, new_text: str, note: str | None = None,
+                    apply: bool = True, min_similarity: float = 80.0, alignment: Alignment | None = None,
+                    keep_previous: bool = True) -> RevisionReport:
+    """Make ``new_text`` the current version of a document and re-anchor every coding.
+
+    ``apply=False`` previews (nothing is written). ``keep_previous=False`` withholds the superseded
+    text from ``document_versions`` and the event log (pseudonymisation: the real names should not
+    survive in the audit trail); the event then records only the summary.
+    """
+    from qualcode.store.units import INSERT_SQL, pack
+    from qualcode.text.decoding import normalise, sha256
+    from qualcode.text.segmentation import segment_many
+
+    doc = project.document(document)
+    old = doc["text"]
+    new = normalise(new_text)
+    if not new.strip():
+        raise QualcodeError(f"{doc['name']}: the new text is empty")
+    if new == old:
+        raise QualcodeError(f"{doc['name']}: the new text is the same as the current version")
+    if alignment is None:
+        alignment = Alignment(old, new)
+    elif alignment.new != new or alignment.old != old:
+        raise QualcodeError("the alignment does not belong to these texts")
+    (units, words), = segment_many([(new, doc["language"])])
+    sentences = [(u.start, u.end) for u in units if u.kind == "sentence"]
+    codings = project.codings(document=doc["id"])
+    placements = place_codings(alignment, codings, min_similarity, sentences)
+    history = versions(project, doc["id"])
+    current = history[-1]["version"]
+    report = RevisionReport(doc["name"], doc["id"], current + 1, placements)
+    if not apply:
+        return report
+    counts = report.counts()
+    summary = (f"{doc['name']}: version {current + 1}; codings " +
+               ", ".join(f"{n} {s}" for s, n in counts.items() if n) if placements else
+               f"{doc['name']}: version {current + 1}; no codings")
+    ts = now()
+    with project.transaction("document.revise", summary, undoable=False, record_rows=keep_previous) as tx:
+        if not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone():
+            tx.insert("document_versions", {
+                "document_id": doc["id"], "version": 1, "text": old if keep_previous else "",
+                "text_sha256": doc["text_sha256"], "created_at": doc["imported_at"], "created_by": doc["imported_by"],
+                "note": "imported" if keep_previous else "imported (text withheld)"})
+        elif not keep_previous:
+            tx.update("document_versions", {"id": project.db.execute(
+                "SELECT id FROM document_versions WHERE document_id = ? AND version = ?",
+                [doc["id"], current]).fetchone()[0]}, {"text": "", "note": "text withheld"})
+        tx.insert("document_versions", {"document_id": doc["id"], "version": current + 1, "text": new,
+                                        "text_sha256": sha256(new), "created_at": ts, "created_by": project.coder,
+                                        "note": note})
+        tx.update("documents", doc["id"], {"text": new, "text_sha256": sha256(new), "char_count": len(new),
+                                           "word_count": words})
+        for p in placements:
+            tx.update("codings", p.coding_id, {"start": p.new_start, "end": p.new_end, "text": p.new_text,
+                                               "updated_at": ts})
+            if p.status == "unplaced":
+                tx.insert("coding_reviews", {"coding_guid": p.guid, "document_id": doc["id"], "version": current + 1,
+                                             "status": p.status, "old_start": p.old_start, "old_end": p.old_end,
+                                             "old_text": p.old_text, "created_at": ts})
+        # Units are derived from the text: rewritten in bulk (see the module docstring on undo).
+        project.db.execute("DELETE FROM unit_sets WHERE document_id = ?", [doc["id"]])
+        by_kind: dict[str, list] = {}
+        for u in units:
+            by_kind.setdefault(u.kind, []).append(u)
+        project.db.conn.executemany(INSERT_SQL, [pack(doc["id"], k, us) for k, us in by_kind.items()])
+    report.event_id, report.applied = tx.event_id, True
+    return report
