@@ -111,3 +111,47 @@ def adjudicate_all(project: "Project", disagreements: Sequence["Disagreement"], 
                    consensus: str = CONSENSUS) -> list[Resolution]:
     """The same decision for many passages (one event each, so each can be undone)."""
     return [adjudicate(project, d, choice, consensus) for d in disagreements]
+
+
+def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) -> int:
+    """Copy the passages the coders agree on (at the report's unit) into the consensus coder.
+
+    With the decided disagreements, this makes the consensus coder a complete coding of the
+    audited codes and documents. The first coder's spans represent an agreed passage (at the
+    report's unit they are equivalent to the others'). One event; returns the codings added.
+    """
+    from qualcode.analysis.audit import _clusters, load
+
+    if consensus in report.coders:
+        raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders")
+    codes = [c.code_id for c in report.codes if c.code_id is not None]
+    data = load(project, report.coders, codes or None, [d for d, _ in report.documents])
+    disputed = {(d.document_id, d.code_id, d.start, d.end) for d in report.disagreements}
+    texts = {d["id"]: None for d in data.docs}
+    row = project.db.execute("SELECT id FROM coders WHERE name = ?", [consensus]).fetchone()
+    have = set()
+    if row:
+        have = {tuple(r) for r in project.db.execute(
+            "SELECT document_id, code_id, start, [end] FROM codings WHERE coder_id = ?", [row[0]])}
+    to_add = []
+    for (doc_id, code_id), lists in sorted(data.spans.items()):
+        for s, e in _clusters([(a, b) for spans in lists for a, b, _ in spans]):
+            if (doc_id, code_id, s, e) in disputed:
+                continue
+            for a, b, _ in lists[0]:
+                if a < e and b > s and (doc_id, code_id, a, b) not in have:
+                    have.add((doc_id, code_id, a, b))
+                    to_add.append((doc_id, code_id, a, b))
+    if not to_add:
+        return 0
+    with project.transaction("adjudicate.agreed", f"{len(to_add)} agreed passage(s) of "
+                             f"{', '.join(report.coders)} → {consensus}") as tx:
+        coder_id = project.coder_id(consensus, tx=tx)
+        for doc_id, code_id, s, e in to_add:
+            if texts[doc_id] is None:
+                texts[doc_id] = project.db.execute("SELECT text FROM documents WHERE id = ?",
+                                                   [doc_id]).fetchone()[0]
+            tx.insert("codings", {"guid": new_guid(), "document_id": doc_id, "code_id": code_id,
+                                  "coder_id": coder_id, "start": s, "end": e, "text": texts[doc_id][s:e],
+                                  "memo": None, "created_at": now(), "updated_at": now()})
+    return len(to_add)

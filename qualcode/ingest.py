@@ -79,6 +79,18 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def store_units(project: "Project", document_id: int, units: list[Unit]) -> None:
+    """Write a document's units, one packed row per kind, inside the caller's open transaction.
+
+    Units are derived data (recomputable from the text): bulk-written, not logged row by row.
+    Shared by file import and REFI-QDA import so a document is stored the same way by both.
+    """
+    by_kind: dict[str, list[Unit]] = {}
+    for u in units:
+        by_kind.setdefault(u.kind, []).append(u)
+    project.db.conn.executemany(INSERT_SQL, [pack(document_id, kind, us) for kind, us in by_kind.items()])
+
+
 def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "interview",
                  language: str = "auto", speaker_pattern: str | None = None, encoding: str | None = None,
                  keep_going: bool = False, attributes: str | Path | None = None,
@@ -172,11 +184,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                     "source_format": p.fmt, "encoding": p.encoding, "char_count": len(p.text),
                     "word_count": p.words, "imported_at": now(), "imported_by": coder,
                     "sort_order": base_order + k})
-                by_kind: dict[str, list] = {}
-                for u in p.units:
-                    by_kind.setdefault(u.kind, []).append(u)
-                # Units are derived data (recomputable from the text): bulk-written, not logged row by row.
-                project.db.conn.executemany(INSERT_SQL, [pack(doc_id, kind, us) for kind, us in by_kind.items()])
+                store_units(project, doc_id, p.units)
                 if keep_going:
                     project.db.execute("RELEASE import_file")
                 report.imported.append(p.name)

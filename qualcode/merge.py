@@ -11,10 +11,8 @@ Refusals, with nothing written: a document with the same GUID (or the same name)
 text -- the invariant "text is immutable" means such offsets would point at other words.
 
 The merge is one transaction and one event. Merging the same file twice adds nothing the second
-time (everything is found by GUID), so no event is written either. When only codes, codings,
-coders and memos come in, the event is undoable like any edit; when documents come in, it is
-logged but not undoable (their packed text units are binary, which the change log does not
-hold -- like an import).
+time (everything is found by GUID), so no event is written either. The event is undoable like
+any edit, documents and their text units included.
 """
 
 from __future__ import annotations
@@ -125,8 +123,7 @@ def _merge(project: "Project", other: "Project", source: str) -> MergeReport:
             continue
         new_docs.append(d)
 
-    record = not new_docs
-    with project.transaction("project.merge", f"merge {source}", record_rows=record) as tx:
+    with project.transaction("project.merge", f"merge {source}") as tx:
         coder_map = _merge_coders(project, other, tx, report)
         for d in new_docs:
             doc_map[d["id"]] = _copy_document(project, other, d, tx, report)
@@ -157,7 +154,7 @@ def _merge_coders(project, other, tx, report) -> dict[int, int]:
 
 
 def _copy_document(project, other, d, tx, report) -> int:
-    from qualcode.store.units import INSERT_SQL
+    UNIT_COLUMNS = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")
 
     row = _rows(other.db, "SELECT * FROM documents WHERE id = ?", [d["id"]])[0]
     row.pop("id")
@@ -166,7 +163,7 @@ def _copy_document(project, other, d, tx, report) -> int:
     new_id = tx.insert("documents", row)
     for u in other.db.execute("SELECT kind, count, starts, ends, speakers, times FROM unit_sets "
                               "WHERE document_id = ?", [d["id"]]).fetchall():
-        project.db.execute(INSERT_SQL, (new_id, *u))
+        tx.insert("unit_sets", dict(zip(UNIT_COLUMNS, (new_id, *u))))
     attrs = {a["name"]: a for a in _rows(project.db, "SELECT id, guid, name, type FROM attributes")}
     for a in _rows(other.db, "SELECT a.guid, a.name, a.type, da.value FROM document_attributes da "
                              "JOIN attributes a ON a.id = da.attribute_id WHERE da.document_id = ?",

@@ -12,9 +12,9 @@ version stays readable in ``document_versions``), aligns old and new text, and m
 * **unplaced** — none of the above: the coding is kept at the best guess (or the sentence around
   where its words were) and listed in ``coding_reviews`` for the coder. Nothing is dropped.
 
-Alignment is rapidfuzz's Levenshtein opcodes over word/space/punctuation tokens (fast and exact
-for insertions, deletions and edits; a moved block shows as a deletion plus an insertion, which
-the verbatim search above recovers). Units are recomputed from the new text. All of it is one
+Alignment is difflib over lines, then rapidfuzz's Indel opcodes over word/space/punctuation
+tokens inside changed lines (fast, and exact for insertions, deletions and edits); a moved block
+shows as a deletion plus an insertion, which the verbatim search above recovers. Units are recomputed from the new text. All of it is one
 transaction and one event. The event is not undoable through ``project.undo()`` because units are
 stored as blobs the change log cannot hold; revising back to an older version's text undoes it.
 """
@@ -51,13 +51,9 @@ class Alignment:
 
     def __init__(self, old: str, new: str, blocks: Sequence[tuple[str, int, int, int, int]] | None = None):
         self.old, self.new = old, new
+        self.trusted = blocks is not None  # given edits (e.g. pseudonyms) are known, not guessed
         if blocks is None:
-            from rapidfuzz.distance import Levenshtein
-
-            ta, sa = _tokens(old)
-            tb, sb = _tokens(new)
-            blocks = [(op.tag, sa[op.src_start], sa[op.src_end], sb[op.dest_start], sb[op.dest_end])
-                      for op in Levenshtein.opcodes(ta, tb)]
+            blocks = _diff_blocks(old, new)
         # zero-width insertions carry no old characters: keep the blocks that do, sorted by old start
         self.blocks = [b for b in blocks if b[2] > b[1]]
         self._starts = [b[1] for b in self.blocks]
@@ -94,6 +90,47 @@ class Alignment:
         s_new, _, s_exact = self.char(start)
         _, e_new, e_exact = self.char(end - 1)
         return s_new, max(s_new, e_new), s_exact and e_exact
+
+
+def _diff_blocks(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """Lines first (difflib: whole unchanged lines and paragraphs anchor the alignment), then words.
+
+    Inside changed line runs, tokens are aligned by rapidfuzz's Indel (LCS) opcodes; equal runs that
+    are only spaces or punctuation are not trusted as anchors; each run of non-equal operations
+    between two anchors becomes one "replace" block, so an edited word maps onto its replacement.
+    """
+    from difflib import SequenceMatcher
+
+    from rapidfuzz.distance import Indel
+
+    la, lb = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    oa, ob = [0], [0]
+    for line in la:
+        oa.append(oa[-1] + len(line))
+    for line in lb:
+        ob.append(ob[-1] + len(line))
+    raw: list[tuple[str, int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
+        a1, a2, b1, b2 = oa[i1], oa[i2], ob[j1], ob[j2]
+        if tag != "replace":
+            raw.append(("equal" if tag == "equal" else "replace", a1, a2, b1, b2))
+            continue
+        ta, sa = _tokens(old[a1:a2])
+        tb, sb = _tokens(new[b1:b2])
+        for op in Indel.opcodes(ta, tb):
+            x1, x2, y1, y2 = a1 + sa[op.src_start], a1 + sa[op.src_end], b1 + sb[op.dest_start], b1 + sb[op.dest_end]
+            anchor = op.tag == "equal" and any(ch.isalnum() for ch in old[x1:x2])
+            raw.append(("equal" if anchor else "replace", x1, x2, y1, y2))
+    blocks: list[tuple[str, int, int, int, int]] = []
+    for b in raw:
+        if b[1] == b[2] and b[3] == b[4]:
+            continue
+        if blocks and b[0] == "replace" and blocks[-1][0] == "replace":
+            p = blocks[-1]
+            blocks[-1] = ("replace", p[1], b[2], p[3], b[4])
+        else:
+            blocks.append(b)
+    return blocks
 
 
 @dataclass(frozen=True)
@@ -153,13 +190,15 @@ def place_codings(alignment: Alignment, codings: list[dict], min_similarity: flo
                 if len(where) == 1 or overlaps:
                     ns, ne, status = near, near + len(old_text), ("same" if near == ns and exact else "moved")
             if status is None:
+                anchor = ns  # where the alignment puts the coding's start
                 ns, ne = _trim(new, ns, ne)
-                if ne > ns and fuzz.ratio(old_text, new[ns:ne]) >= min_similarity:
+                # ends that map through unchanged text are certain: edits inside need only half the likeness
+                need = 0.0 if alignment.trusted else (min_similarity / 2 if exact else min_similarity)
+                if ne > ns and fuzz.ratio(old_text, new[ns:ne]) >= need:
                     status = "changed"
                 else:
-                    status = "unplaced"
-                    if ne <= ns:
-                        ns, ne = _fallback(new, ns, sentences)
+                    status = "unplaced"  # kept on the sentence where its words were, for the coder to check
+                    ns, ne = _fallback(new, anchor, sentences)
         out.append(Placement(c["id"], c["guid"], c.get("code", ""), c.get("coder", ""), s, e, old_text,
                              ns, ne, new[ns:ne], status))
     return out

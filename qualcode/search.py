@@ -138,13 +138,6 @@ def _ints(blob: bytes) -> array:
     return a
 
 
-def _blob(values) -> bytes:
-    a = array("i", values)
-    if sys.byteorder != "little":  # pragma: no cover
-        a.byteswap()
-    return a.tobytes()
-
-
 @lru_cache(maxsize=8)
 def _lemma_table(lang: str):
     from qualcode.text.nlp import lemma_pipeline
@@ -168,10 +161,13 @@ def lemma_of(form: str, lang: str) -> str:
 
 
 def tokenize(text: str, lang: str) -> list[tuple[str, int, int, bool]]:
-    """``(lower form, start, end, is_punct)`` of the non-space tokens of a text (spaCy's tokenizer)."""
-    from qualcode.text.nlp import lemma_pipeline
+    """``(lower form, start, end, is_punct)`` of the non-space tokens of a text (spaCy's tokenizer).
 
-    doc = lemma_pipeline(lang).tokenizer(text)
+    The blank pipeline's tokenizer is the lemma pipeline's too, without loading the lemma tables.
+    """
+    from qualcode.text.nlp import sentence_pipeline
+
+    doc = sentence_pipeline(lang).tokenizer(text)
     return [(t.lower_, t.idx, t.idx + len(t.text), t.is_punct) for t in doc if not t.is_space]
 
 
@@ -190,11 +186,6 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
 
     Derived data: written in its own SQLite transaction, not as an event (like text units).
     """
-    import numpy as np
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER
-
-    from qualcode.text.nlp import lemma_pipeline
-
     db = project.db
     if rebuild:
         with _raw_tx(db):
@@ -206,6 +197,11 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
         "ORDER BY d.id").fetchall()
     if not todo:
         return 0
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER
+
+    from qualcode.text.nlp import sentence_pipeline
+
     seen: set[tuple[str, str]] = set()
     todo = [t for t in todo if (t[1], t[2]) not in seen and not seen.add((t[1], t[2]))]
     by_lang: dict[str, list[tuple[int, str]]] = {}
@@ -213,7 +209,7 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
         by_lang.setdefault(lang, []).append((doc_id, sha))
     done = 0
     for lang, items in by_lang.items():
-        nlp = lemma_pipeline(lang)
+        nlp = sentence_pipeline(lang)  # the tokenizer; lemma tables load only for new forms
         strings = nlp.vocab.strings
         known_forms = {r[0] for r in db.execute("SELECT form FROM search_vocab WHERE language = ?", [lang])}
         for k in range(0, len(items), batch_size * 8):
@@ -283,13 +279,21 @@ class _raw_tx:
 
 
 # ---------------------------------------------------------------------------------------- queries
-def query_words(query: str, lang: str) -> list[list[str]]:
-    """A query as positions of alternative lower-cased words: ``"hjælp|hjælpe mig"`` → [[hjælp, hjælpe], [mig]]."""
+def query_words(query: str, lang: str, project: "Project | None" = None) -> list[list[str]]:
+    """A query as positions of alternative lower-cased words: ``"hjælp|hjælpe mig"`` → [[hjælp, hjælpe], [mig]].
+
+    A word already in the project's vocabulary is a spaCy token by construction, so it is used as
+    is; anything else goes through the tokenizer (this keeps spaCy out of most searches' start-up).
+    """
     positions: list[list[str]] = []
     for chunk in query.split():
         alts = []
         for alt in chunk.split("|"):
-            toks = [f for f, _, _, punct in tokenize(alt, lang) if not punct] if alt else []
+            if not alt:
+                continue
+            known = project is not None and project.db.execute(
+                "SELECT 1 FROM search_vocab WHERE language = ? AND form = ?", [lang, alt.lower()]).fetchone()
+            toks = [alt.lower()] if known else [f for f, _, _, punct in tokenize(alt, lang) if not punct]
             if len(toks) > 1 and "|" in chunk:
                 raise QualcodeError(f"alternatives are single words: '{alt}' splits into {', '.join(toks)}")
             if len(toks) > 1:
@@ -308,7 +312,7 @@ def _forms_for(project: "Project", words: list[str], mode: str, lang: str, thres
     if mode == "exact":
         return {w: 100.0 for w in words}
     if mode == "lemma":
-        lemmas = {lemma_of(w, lang) for w in words} | set(words)
+        lemmas = {_vocab_lemma(project, w, lang) or lemma_of(w, lang) for w in words} | set(words)
         marks = ",".join("?" * len(lemmas))
         forms = {r[0]: 100.0 for r in db.execute(
             f"SELECT form FROM search_vocab WHERE language = ? AND lemma IN ({marks})", [lang, *lemmas])}
@@ -322,6 +326,11 @@ def _forms_for(project: "Project", words: list[str], mode: str, lang: str, thres
         for form, score, _ in process.extract(w, vocab, scorer=fuzz.ratio, score_cutoff=threshold, limit=None):
             out[form] = max(out.get(form, 0.0), float(score))
     return out
+
+
+def _vocab_lemma(project: "Project", form: str, lang: str) -> str | None:
+    row = project.db.execute("SELECT lemma FROM search_vocab WHERE language = ? AND form = ?", [lang, form]).fetchone()
+    return row[0] if row else None
 
 
 def _vocab(project: "Project", lang: str) -> list[str]:
@@ -380,14 +389,14 @@ def _index_hits(project: "Project", query: str, mode: str, docs: list[dict],
     hits: list[Hit] = []
     all_forms: dict[str, float] = {}
     for lang, by_sha in by_lang.items():
-        positions = query_words(query, lang)
+        positions = query_words(query, lang, project)
         form_sets = [_forms_for(project, words, mode, lang, threshold) for words in positions]
         for fs in form_sets:
             all_forms.update(fs)
         if not all(form_sets):
             continue
         wanted = set().union(*form_sets)
-        rows = _postings(project, wanted, set(by_sha) if len(by_sha) < 5000 else None)
+        rows = _postings(project, wanted, set(by_sha))
         per_doc: dict[str, dict[str, tuple]] = {}
         for form, sha, s, e, o in rows:
             if sha in by_sha:
@@ -401,7 +410,8 @@ def _index_hits(project: "Project", query: str, mode: str, docs: list[dict],
     return hits, all_forms
 
 
-def _postings(project: "Project", forms: set[str], shas: set[str] | None):
+def _postings(project: "Project", forms: set[str], shas: set[str]):
+    """Posting rows of these forms; narrowed in SQL to the texts wanted when they are few."""
     forms_l = sorted(forms)
     out = []
     for k in range(0, len(forms_l), 500):
@@ -409,7 +419,7 @@ def _postings(project: "Project", forms: set[str], shas: set[str] | None):
         sql = ("SELECT form, text_sha256, starts, ends, ordinals FROM search_postings "
                f"WHERE form IN ({','.join('?' * len(part))})")
         params: list = list(part)
-        if shas is not None and len(shas) <= 500:
+        if len(shas) <= 500:
             sql += f" AND text_sha256 IN ({','.join('?' * len(shas))})"
             params += sorted(shas)
         out += project.db.execute(sql, params).fetchall()

@@ -366,3 +366,21 @@ def test_demo_matrix_reads_in_pandas_with_code_names(demo, tmp_path):
     assert (df.to_numpy() == df.to_numpy().T).all()
     assert df.to_numpy().tolist() == r.counts.tolist()
     assert df.loc["Barriers/Stigma", "Barriers/Stigma"] == r.n(p.code("Barriers/Stigma").id)
+
+
+def test_where_conditions():
+    from qualcode.analysis.project_data import Condition, parse_where
+    from qualcode.errors import QualcodeError
+
+    (c,) = parse_where(["Site = Vesterbro, Nordvest"], known=["site"])
+    assert c == Condition("site", frozenset({"vesterbro", "nordvest"}))
+    assert c.matches("Nordvest") and not c.matches("Sundholm") and not c.matches(None)
+    (neg,) = parse_where(["role!=social worker"])
+    assert neg.matches("person who uses drugs") and neg.matches(None)
+    assert not neg.matches("Social Worker")
+    (flag,) = parse_where(["consent=yes"])
+    assert flag.matches(True) and not flag.matches(False)
+    (num,) = parse_where(["age=34"])
+    assert num.matches(34) and num.matches(34.0) and not num.matches(340)
+    with pytest.raises(QualcodeError, match="attributes: site"):
+        parse_where(["town=X"], known=["site"])

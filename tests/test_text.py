@@ -115,3 +115,12 @@ def test_core_does_not_import_textual_or_the_front_ends():
             "or m.startswith(('qualcode.cli', 'qualcode.tui'))]; print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_labels_inside_a_paragraph_are_cut_out_of_sentences():
+    text = "I: Hvad så\nIP: Jeg ventede tre uger. Det var hårdt.\nI: Okay?\n\nIP: Ja."
+    (units, _), = segment_many([(text, "da")])
+    assert [text[u.start:u.end] for u in units if u.kind == "sentence"] == [
+        "Hvad så", "Jeg ventede tre uger.", "Det var hårdt.", "Okay?", "Ja."]
+    assert [text[u.start:u.end] for u in units if u.kind == "turn"] == [
+        "Hvad så", "Jeg ventede tre uger. Det var hårdt.", "Okay?", "Ja."]

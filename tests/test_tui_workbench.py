@@ -6,7 +6,7 @@ import csv
 import sqlite3
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, TextArea
 
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.codebook import CodebookScreen
@@ -80,7 +80,9 @@ async def test_picker_fuzzy_and_new_code(demo_copy):
         assert app.project.code(int(first.id)).path == "Barriers/Stigma"
         await pilot.press("enter")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e1, None)]
-        await pilot.press("escape", "3", "slash", *"Barriers/Pharmacy", "enter")  # a new code, then applied
+        await pilot.press("escape", "3", "slash")
+        app.screen.query_one(Input).value = "Barriers/Pharmacy"  # a new code, then applied
+        await pilot.press("enter")
         assert codings(demo_copy, document=DOC, start=t0) == [(DOC, "Barriers/Pharmacy", "anna", t0, t1, None)]
         assert app.project.code("Barriers/Pharmacy").parent_id == app.project.code("Barriers").id
 
@@ -119,11 +121,15 @@ async def test_resize_remove_and_memo(demo_copy):
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e1, None)]
         await pilot.press("left_square_bracket")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
-        await pilot.press("ctrl+n", *"pharmacy shame", "ctrl+s")
+        await pilot.press("ctrl+n")
+        app.screen.query_one(TextArea).load_text("pharmacy shame")
+        await pilot.press("ctrl+s")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, "pharmacy shame")]
         await pilot.press("delete")
         assert codings(demo_copy, document=DOC, start=0) == []
-        await pilot.press("ctrl+g", *"first interview", "ctrl+s")
+        await pilot.press("ctrl+g")
+        app.screen.query_one(TextArea).load_text("first interview")
+        await pilot.press("ctrl+s")
         assert count(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'document' AND text = 'first interview'") == 1
 
 
@@ -148,7 +154,9 @@ async def test_codebook_editing(demo_copy):
         stigma = app.project.code("Barriers/Stigma")
         screen.query_one(CodeTree).select_code(stigma.id)
         await pilot.pause()
-        await pilot.press("a", *"Pharmacy", "enter")
+        await pilot.press("a")
+        app.screen.query_one(Input).value = "Pharmacy"
+        await pilot.press("enter")
         assert app.project.code("Barriers/Stigma/Pharmacy").parent_id == stigma.id
         await pilot.press("r")
         app.screen.query_one(Input).value = "Pharmacy counter"
@@ -160,7 +168,8 @@ async def test_codebook_editing(demo_copy):
         n_stigma = app.project.code_counts()[stigma.id]
         screen.query_one(CodeTree).select_code(waiting.id)
         await pilot.pause()
-        await pilot.press("g", *"Barriers/Stigma")
+        await pilot.press("g")
+        app.screen.query_one(Input).value = "Barriers/Stigma"
         await pilot.pause()
         await pilot.press("enter")
         await pilot.press("enter")  # confirm: the "Merge" button has focus

@@ -142,11 +142,32 @@ def _arrays(parts: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarr
     return a[:, 0], a[:, 1], a[:, 2]
 
 
-def _overlaps(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> np.ndarray:
-    """|g ∩ h| for every segment g of a and h of b (segments per document are few)."""
-    lo = np.maximum(a[0][:, None], b[0][None, :])
-    hi = np.minimum(a[1][:, None], b[1][None, :])
-    return np.clip(hi - lo, 0, None)
+def _overlap_pairs(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(i, j, |g_i ∩ h_j|)`` for the intersecting pairs of a's and b's segments.
+
+    Each coder's segments are sorted and do not overlap (a partition, or mutually exclusive
+    values), so the partners of ``g`` are one run of ``b`` found by binary search: linear in
+    the pairs that intersect, not in ``len(a) * len(b)`` -- a whole corpus laid end to end
+    has thousands of segments per coder.
+    """
+    a_start, a_end = a[0], a[1]
+    b_start, b_end = b[0], b[1]
+    if len(b_end) > 1 and bool(np.any(b_end[1:] < b_end[:-1])):  # not sorted: the dense way
+        lo = np.maximum(a_start[:, None], b_start[None, :])
+        hi = np.minimum(a_end[:, None], b_end[None, :])
+        ov = np.clip(hi - lo, 0, None)
+        i, j = np.nonzero(ov)
+        return i, j, ov[i, j]
+    first = np.searchsorted(b_end, a_start, side="right")
+    stop = np.searchsorted(b_start, a_end, side="left")
+    counts = np.clip(stop - first, 0, None)
+    i = np.repeat(np.arange(len(a_start)), counts)
+    offsets = np.cumsum(counts) - counts
+    j = np.arange(int(counts.sum())) - np.repeat(offsets, counts) + np.repeat(first, counts)
+    ov = np.minimum(a_end[i], b_end[j]) - np.maximum(a_start[i], b_start[j])
+    keep = ov > 0
+    return i[keep], j[keep], ov[keep]
 
 
 def _encode(segments_by_coder: Mapping[Hashable, Sequence[Sequence]],
@@ -177,9 +198,9 @@ def _coincidences(parts: list[tuple[np.ndarray, ...]], n_values: int) -> np.ndar
     for i, a in enumerate(parts):
         for j, b in enumerate(parts):
             if i != j and len(a[0]) and len(b[0]):
-                ov = _overlaps(a, b)
-                pair = a[2][:, None] * n_values + b[2][None, :]
-                coinc += np.bincount(pair.ravel(), weights=ov.ravel(), minlength=n_values * n_values)
+                gi, hj, ov = _overlap_pairs(a, b)
+                pair = a[2][gi] * n_values + b[2][hj]
+                coinc += np.bincount(pair, weights=ov.astype(float), minlength=n_values * n_values)
     return coinc.reshape(n_values, n_values) / (m - 1)
 
 
@@ -262,7 +283,8 @@ def _cu_family(variant: str, length: int, encoded: dict, names: list[Hashable],
     for i, a in enumerate(parts):
         for j, b in enumerate(parts):
             if i != j and len(a[0]) and len(b[0]):
-                paired = _overlaps(a, b).sum(axis=1).astype(float)
+                gi, _, ov = _overlap_pairs(a, b)
+                paired = np.bincount(gi, weights=ov.astype(float), minlength=len(a[0]))
                 s_c += np.bincount(a[2], weights=paired**2, minlength=n_values)
     s_c = s_c[1:] / (m - 1)
     l_c = obs.sum(axis=1)
@@ -301,18 +323,36 @@ def cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]
 
 def _label_sets(segments: list[tuple[int, int, int]], names: list[Hashable],
                 set_ids: dict[frozenset, int], set_names: list[Hashable]) -> list[tuple[int, int, int]]:
-    """Cut a coder's overlapping domain segments at every boundary; value = set of domains."""
-    cuts = sorted({p for s, e, _ in segments for p in (s, e)})
+    """Cut a coder's overlapping domain segments at every boundary; value = set of domains.
+
+    One piece per pair of neighbouring boundaries that some segment covers. Coverage per
+    value comes from prefix sums over the pieces, so this is linear in the segments.
+    """
+    if not segments:
+        return []
+    seg = np.asarray(segments, dtype=np.int64).reshape(-1, 3)
+    cuts = np.unique(seg[:, :2])
+    values = np.unique(seg[:, 2])
+    first = np.searchsorted(cuts, seg[:, 0])
+    stop = np.searchsorted(cuts, seg[:, 1])
+    cover = np.zeros((len(values), len(cuts)), dtype=np.int64)
+    row = np.searchsorted(values, seg[:, 2])
+    np.add.at(cover, (row, first), 1)
+    np.add.at(cover, (row, stop), -1)
+    covered = np.cumsum(cover, axis=1)[:, :-1] > 0  # values x pieces
     pieces = []
-    for lo, hi in zip(cuts, cuts[1:]):
-        covering = frozenset(names[v] for s, e, v in segments if s <= lo and hi <= e)
-        if not covering:
-            continue
-        if covering not in set_ids:
-            set_ids[covering] = len(set_names)
-            set_names.append(next(iter(covering)) if len(covering) == 1
-                             else tuple(sorted(covering, key=str)))
-        pieces.append((lo, hi, set_ids[covering]))
+    seen: dict[bytes, int] = {}
+    for k in np.flatnonzero(covered.any(axis=0)):
+        column = covered[:, k]
+        key = column.tobytes()
+        if key not in seen:
+            covering = frozenset(names[v] for v in values[column])
+            if covering not in set_ids:
+                set_ids[covering] = len(set_names)
+                set_names.append(next(iter(covering)) if len(covering) == 1
+                                 else tuple(sorted(covering, key=str)))
+            seen[key] = set_ids[covering]
+        pieces.append((int(cuts[k]), int(cuts[k + 1]), seen[key]))
     return pieces
 
 

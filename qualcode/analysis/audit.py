@@ -243,6 +243,50 @@ def stats_from_patterns(counts: np.ndarray, m: int, *, bootstrap: int = 0, seed:
                  coded, ci)
 
 
+def quick_stats(counts: Sequence[float], m: int, *, weighted: bool = False) -> Stats:
+    """:func:`stats_from_patterns` in closed form, for the thousands of per-document rows.
+
+    For presence/absence by ``m`` coders with no missing ratings, with ``k`` coders applying
+    the code to a unit: Fleiss' ``P_i = (k² + (m-k)² - m) / (m(m-1))``; α's off-diagonal
+    coincidences per unit ``2k(m-k)/(m-1)``, ``D_e = 2 n₁ n₀ / (n(n-1))`` over ``n = mN``
+    values. Plain Python on ``2**m`` numbers costs microseconds where the general functions
+    cost a quarter of a millisecond in numpy overhead; tests hold both to the same values.
+    """
+    c = [float(x) for x in counts]
+    n_units = sum(c)
+    pops = [bin(p).count("1") for p in range(len(c))]
+    coded = tuple(int(sum(x for p, x in enumerate(c) if p >> i & 1)) for i in range(m))
+    if n_units == 0:
+        none = undefined("agreement", "no units")
+        return Stats(0, None, none, none, "no units", None, coded)
+    full = len(c) - 1
+    n1 = sum(x * k for x, k in zip(c, pops))
+    prevalence = n1 / (m * n_units)
+    reason = ("expected agreement is 1 (one category holds every rating, e.g. a code nobody or "
+              "everybody applied), so chance-corrected agreement is undefined")
+    if m == 2:
+        name = "Cohen's kappa"
+        p_o = (c[3] + c[0]) / n_units
+        pa, pb = (c[3] + c[1]) / n_units, (c[3] + c[2]) / n_units
+        p_e = pa * pb + (1 - pa) * (1 - pb)
+    else:
+        name = "Fleiss' kappa"
+        p_o = sum(x * (k * k + (m - k) ** 2 - m) for x, k in zip(c, pops)) / (m * (m - 1) * n_units)
+        p_e = prevalence ** 2 + (1 - prevalence) ** 2
+    kappa = (undefined(name, reason, observed=p_o, expected=p_e, n=n_units) if 1 - p_e <= 1e-12
+             else Coefficient(name, (p_o - p_e) / (1 - p_e), p_o, p_e, n_units))
+    n = m * n_units
+    a_name = "Krippendorff's alpha (nominal)"
+    d_o = sum(x * 2 * k * (m - k) / (m - 1) for x, k in zip(c, pops)) / n
+    d_e = 2 * n1 * (n - n1) / (n * (n - 1))
+    alpha = (undefined(a_name, "no variation: all pairable values are the same, so expected "
+                       "disagreement is 0 and alpha is undefined", observed=d_o, expected=d_e, n=n)
+             if d_e <= 0 else Coefficient(a_name, 1 - d_o / d_e, d_o, d_e, n))
+    applied = None if weighted else int(n_units - c[0])
+    return Stats(int(n_units), (c[0] + c[full]) / n_units, kappa, alpha,
+                 _warning(kappa, prevalence, applied), prevalence, coded)
+
+
 def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) -> str | None:
     """``"short: explanation"`` when κ is missing or unreadable, else None.
 
@@ -270,6 +314,8 @@ def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) 
 
 # ---------------------------------------------------------------------------- patterns
 def _units_of(unit: Unit, length: int, stored: tuple | None) -> tuple[np.ndarray, np.ndarray]:
+    if length == 0:  # an empty document has no unit that could hold a character
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     if unit.kind == "document":
         return np.array([0]), np.array([length])
     if unit.kind == "window":
@@ -442,7 +488,7 @@ def _pattern_audit(project: "Project", data: _Data, u: Unit, bootstrap: int, see
     doc_stats: dict[tuple[int, int], Stats] = {}
     for doc in data.docs:
         for code in data.codes:
-            st = stats_from_patterns(per_doc[(doc["id"], code.id)], m, weighted=u.kind == "character")
+            st = quick_stats(per_doc[(doc["id"], code.id)], m, weighted=u.kind == "character")
             doc_stats[(doc["id"], code.id)] = st
             report.per_document.append(DocumentAgreement(code.id, code.path, doc["id"], doc["name"], st))
     for code in data.codes:
@@ -488,18 +534,25 @@ def _passages(doc, code, coders, lists, starts, ends, pattern, full, weights) ->
     split = (pattern != 0) & (pattern != full)
     if not split.any():
         return []
-    out = []
-    for s, e in _clusters([(a, b) for spans in lists for a, b, _ in spans]):
-        lo = np.searchsorted(ends, s, side="right")
-        hi = np.searchsorted(starts, e, side="left")
-        inside = split[lo:hi]
-        if not inside.any():
-            continue
-        n = int(weights[lo:hi][inside].sum()) if weights is not None else int(inside.sum())
-        spans = {coders[i]: tuple(CodedSpan(a, b, g) for a, b, g in lists[i] if a < e and b > s)
-                 for i in range(len(coders))}
-        out.append(Disagreement(code.id, code.path, doc["id"], doc["name"], s, e, spans, n))
-    return out
+    clusters = _clusters([(a, b) for spans in lists for a, b, _ in spans])
+    cs = np.fromiter((c[0] for c in clusters), np.int64, len(clusters))
+    ce = np.fromiter((c[1] for c in clusters), np.int64, len(clusters))
+    mass = split * (weights if weights is not None else 1)
+    cum = np.concatenate(([0], np.cumsum(mass)))
+    lo = np.searchsorted(ends, cs, side="right")
+    hi = np.searchsorted(starts, ce, side="left")
+    n_split = (cum[np.maximum(hi, lo)] - cum[lo]).tolist()
+    if not any(n_split):
+        return []
+    members: dict[int, dict[str, list[CodedSpan]]] = {}
+    for i, spans in enumerate(lists):
+        where = np.searchsorted(cs, [a for a, _, _ in spans], side="right") - 1 if spans else []
+        for (a, b, g), k in zip(spans, where):
+            if n_split[k]:
+                members.setdefault(int(k), {c: [] for c in coders})[coders[i]].append(CodedSpan(a, b, g))
+    return [Disagreement(code.id, code.path, doc["id"], doc["name"], int(cs[k]), int(ce[k]),
+                         {c: tuple(v) for c, v in members[k].items()}, int(n_split[k]))
+            for k in sorted(members)]
 
 
 # ---------------------------------------------------------------------------- segments (MAXQDA)

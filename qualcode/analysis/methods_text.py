@@ -10,12 +10,36 @@ from __future__ import annotations
 from qualcode.analysis.audit import AgreementReport, CodeAgreement
 
 REFERENCES = {
-    "cohen": "Cohen (1960)",
-    "fleiss": "Fleiss (1971)",
-    "alpha": "Krippendorff (2011)",
-    "bp": "Brennan & Prediger (1981)",
-    "unitized": "Krippendorff, Mathet, Bouvry & Widlöcher (2016)",
+    "cohen": "Cohen 1960",
+    "fleiss": "Fleiss 1971",
+    "alpha": "Krippendorff 2011",
+    "bp": "Brennan & Prediger 1981",
+    "unitized": "Krippendorff, Mathet, Bouvry & Widlöcher 2016",
 }
+FULL_REFERENCES = {
+    "cohen": "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
+             "Psychological Measurement, 20(1), 37–46.",
+    "fleiss": "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. "
+              "Psychological Bulletin, 76(5), 378–382.",
+    "alpha": "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School "
+             "for Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43",
+    "bp": "Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: Some uses, misuses, and "
+          "alternatives. Educational and Psychological Measurement, 41(3), 687–699.",
+    "unitized": "Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability "
+                "of unitizing textual continua: Further developments. Quality & Quantity, 50, "
+                "2347–2364. https://doi.org/10.1007/s11135-015-0266-1",
+}
+
+
+def cited(report: AgreementReport) -> list[str]:
+    """Full references for what :func:`methods_paragraph` cites, in APA style."""
+    if report.unit.kind == "unitized":
+        keys = ["unitized"]
+    elif report.unit.kind == "segment":
+        keys = ["bp"]
+    else:
+        keys = ["cohen" if len(report.coders) == 2 else "fleiss", "alpha"]
+    return [FULL_REFERENCES[k] for k in keys]
 
 
 def _num(x: float | None) -> str:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Condition", "Selection", "parse_where", "select_documents", "load", "load_units",
            "resolve_coders", "CoderChoice", "ordered_codes", "project_cooccurrence",
-           "attribute_groups", "resolve_attribute"]
+           "attribute_groups", "resolve_attribute", "cooccurring_units", "choose"]
 
 _I64 = np.int64
 _TRUE = {"true", "yes", "ja", "y", "1"}
@@ -123,6 +123,7 @@ class Selection:
     codes: dict[int, Code]
     coders: dict[int, str]
     coding_ids: np.ndarray = field(repr=False)
+    counts: dict[str, int] | None = None  # codings per coder before any coder filter
 
     @property
     def document_ids(self) -> list[int]:
@@ -148,17 +149,25 @@ class Selection:
                             f"{', '.join(sorted(self.coders.values())) or 'none'}")
 
     def coder_counts(self) -> dict[str, int]:
+        if self.counts is not None:
+            return dict(self.counts)
         ids, n = np.unique(self.codings.coder, return_counts=True)
         return {self.coders[int(i)]: int(k) for i, k in zip(ids, n)}
 
 
-def _fetch_codings(project: Project) -> tuple[np.ndarray, Codings]:
-    """All codings as arrays, read column-wise without building a dict per row."""
-    n = project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+def _in(ids: Iterable[int]) -> str:
+    return ",".join(str(int(i)) for i in ids)
+
+
+def _fetch_codings(project: Project, where: str = "") -> tuple[np.ndarray, Codings]:
+    """Codings as arrays, read column-wise without building a dict per row.
+
+    ``where`` is an SQL condition built here from integers only (never user text)."""
+    sql = "FROM codings" + (f" WHERE {where}" if where else "")
+    n = project.db.execute(f"SELECT COUNT(*) {sql}").fetchone()[0]
     dtype = np.dtype([("id", _I64), ("document", _I64), ("code", _I64), ("coder", _I64),
                       ("start", _I64), ("end", _I64)])
-    cur = project.db.execute(
-        "SELECT id, document_id, code_id, coder_id, start, [end] FROM codings")
+    cur = project.db.execute(f"SELECT id, document_id, code_id, coder_id, start, [end] {sql}")
     arr = np.fromiter(cur, dtype=dtype, count=n)
     return arr["id"], Codings(arr["document"], arr["code"], arr["coder"], arr["start"],
                               arr["end"])
@@ -174,33 +183,80 @@ def code_ids_with_children(project: Project, refs: Iterable[str | int]) -> list[
     return ids
 
 
-def load(project: Project, *, kind: str | None = None,
-         where: Sequence[str] | Sequence[Condition] = (), codes: Sequence[str | int] = (),
-         coders: Sequence[str] = ()) -> Selection:
-    """Codings of the selected documents (all coders unless ``coders`` names some)."""
+def _coder_ids(coder_names: Mapping[int, str], names: Iterable[str]) -> list[int]:
+    by_name = {n: i for i, n in coder_names.items()}
+    out = []
+    for name in dict.fromkeys(names):
+        if name not in by_name:
+            raise QualcodeError(f"no coder named {name!r}; coders: "
+                                f"{', '.join(sorted(coder_names.values())) or 'none'}")
+        out.append(by_name[name])
+    return out
+
+
+def _documents(project: Project, kind, where, documents) -> tuple[list[dict], bool]:
+    """Selected documents and whether that is every document of the project."""
     docs = select_documents(project, kind, where)
-    all_docs = project.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    ids, c = _fetch_codings(project)
+    if documents is not None:
+        wanted = set(documents)
+        docs = [d for d in docs if d["id"] in wanted]
+    total = project.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    return docs, len(docs) == total
+
+
+def _load(project: Project, docs: list[dict], everything: bool, code_ids: list[int] | None,
+          coder_ids: list[int] | None) -> Selection:
     coder_names = {r["id"]: r["name"] for r in project.coders()}
+    conditions = []
+    if coder_ids is not None:
+        conditions.append(f"coder_id IN ({_in(coder_ids)})")
+    if not everything and len(docs) <= 2000:  # a short list: let SQLite skip the rest
+        conditions.append(f"document_id IN ({_in(d['id'] for d in docs)})")
+    ids, c = _fetch_codings(project, " AND ".join(conditions))
     mask = None
-    if len(docs) != all_docs:
+    if not everything and len(docs) > 2000:
         mask = np.isin(c.document, np.asarray([d["id"] for d in docs], _I64))
-    if codes:
-        m = np.isin(c.code, np.asarray(code_ids_with_children(project, codes), _I64))
-        mask = m if mask is None else mask & m
-    if coders:
-        wanted = []
-        for name in coders:
-            match = [i for i, n in coder_names.items() if n == name]
-            if not match:
-                raise QualcodeError(f"no coder named {name!r}; coders: "
-                                    f"{', '.join(sorted(coder_names.values())) or 'none'}")
-            wanted += match
-        m = np.isin(c.coder, np.asarray(wanted, _I64))
+    if code_ids is not None:
+        m = np.isin(c.code, np.asarray(code_ids, _I64))
         mask = m if mask is None else mask & m
     if mask is not None:
         c, ids = c.select(mask), ids[mask]
     return Selection(docs, c, {code.id: code for code in project.codes()}, coder_names, ids)
+
+
+def load(project: Project, *, kind: str | None = None,
+         where: Sequence[str] | Sequence[Condition] = (), codes: Sequence[str | int] = (),
+         coders: Sequence[str] = (), documents: Sequence[int] | None = None) -> Selection:
+    """Codings of the selected documents (all coders unless ``coders`` names some;
+    ``documents`` restricts to these ids)."""
+    docs, everything = _documents(project, kind, where, documents)
+    code_ids = code_ids_with_children(project, codes) if codes else None
+    names = {r["id"]: r["name"] for r in project.coders()}
+    coder_ids = _coder_ids(names, coders) if coders else None
+    return _load(project, docs, everything, code_ids, coder_ids)
+
+
+def choose(project: Project, *, kind: str | None = None,
+           where: Sequence[str] | Sequence[Condition] = (), codes: Sequence[str | int] = (),
+           coders: Sequence[str] = (), pool: bool = False, session_coder: str | None = None,
+           documents: Sequence[int] | None = None) -> tuple[Selection, CoderChoice]:
+    """Resolve the coders first (counted in SQL), then load only their codings: with three
+    coders, a one-coder matrix reads a third of the rows. See :func:`resolve_coders`."""
+    docs, everything = _documents(project, kind, where, documents)
+    code_ids = code_ids_with_children(project, codes) if codes else None
+    names = {r["id"]: r["name"] for r in project.coders()}
+    conditions = []
+    if not everything:
+        conditions.append(f"document_id IN ({_in(d['id'] for d in docs)})")
+    if code_ids is not None:
+        conditions.append(f"code_id IN ({_in(code_ids)})")
+    sql = "SELECT coder_id, COUNT(*) FROM codings" + (
+        f" WHERE {' AND '.join(conditions)}" if conditions else "") + " GROUP BY coder_id"
+    counts = {names[i]: n for i, n in project.db.execute(sql).fetchall() if n}
+    choice = _resolve(counts, names, coders, pool, session_coder)
+    sel = _load(project, docs, everything, code_ids, list(choice.coder_ids))
+    sel.counts = counts
+    return sel, choice
 
 
 def load_units(project: Project, unit: str, documents: Sequence[dict]) -> Units | None:
@@ -247,18 +303,23 @@ def resolve_coders(selection: Selection, names: Sequence[str] = (), pool: bool =
     - neither: the only coder of the selection, else the session coder if they have codings
       there, else an error listing the coders and their numbers of codings.
     """
+    return _resolve(selection.coder_counts(), selection.coders, names, pool, session_coder)
+
+
+def _resolve(counts: Mapping[str, int], coder_names: Mapping[int, str], names: Sequence[str],
+             pool: bool, session_coder: str | None) -> CoderChoice:
     if names:
-        ids = tuple(selection.coder_id(n) for n in dict.fromkeys(names))
+        ids = tuple(_coder_ids(coder_names, names))
         return CoderChoice(ids, pool and len(ids) > 1, len(ids) > 1 and not pool)
-    counts = selection.coder_counts()
-    present = tuple(sorted(selection.coder_id(n) for n in counts))
+    id_of = {n: i for i, n in coder_names.items()}
+    present = tuple(sorted(id_of[n] for n in counts))
     if pool:
         return CoderChoice(present, len(present) > 1, False)
     if len(present) <= 1:
         return CoderChoice(present, False, False)
     if session_coder in counts:
         others = ", ".join(n for n in sorted(counts) if n != session_coder)
-        return CoderChoice((selection.coder_id(session_coder),), False, False,
+        return CoderChoice((id_of[session_coder],), False, False,
                            f"coder {session_coder} (also coded: {others}; use --coder NAME "
                            "or --pool)")
     listing = ", ".join(f"{n} ({k})" for n, k in sorted(counts.items()))
@@ -330,3 +391,46 @@ def attribute_groups(project: Project, documents: Sequence[dict], attribute: str
     keys = sorted((k for k in groups if k is not None), key=lambda v: (not isinstance(
         v, (int, float)) or isinstance(v, bool), v if isinstance(v, (int, float)) else str(v)))
     return {k: groups[k] for k in keys + ([None] if None in groups else [])}
+
+
+def cooccurring_units(project: Project, selection: Selection, unit: str, choice: CoderChoice,
+                      code_a: int, code_b: int, depth: int | None = None,
+                      codes: Sequence[int] | None = None) -> list[tuple[int, int, int]]:
+    """``(document_id, start, end)`` of the units in which both codes occur — the units one
+    cell of :func:`project_cooccurrence` counts (the diagonal: the units with the code).
+
+    A passage (overlap, window) spans from its first segment's start to the furthest end.
+    Passages are formed from the same codings as the matrix (all of ``codes``, by default all
+    present), so the list has exactly as many entries as the cell counts.
+    """
+    from qualcode.analysis.cooccurrence import _passages, _unit_hits
+
+    kind, window = parse_unit(unit)
+    c = selection.codings
+    c = c.select(np.isin(c.coder, np.asarray(choice.coder_ids, _I64)))
+    if depth is not None:
+        c = c.with_codes(roll_up(c.code, selection.parents(), depth))
+    if codes is not None:
+        c = c.select(np.isin(c.code, np.asarray(list(codes), _I64)))
+    out: list[tuple[int, int, int]] = []
+    if kind in ("overlap", "window"):
+        pid, n = _passages(c, 0 if kind == "overlap" else window + 1)
+        with_a = set(pid[c.code == code_a].tolist())
+        both = sorted(with_a & set(pid[c.code == code_b].tolist()))
+        first = np.full(n, np.iinfo(_I64).max, _I64)
+        np.minimum.at(first, pid, c.start)
+        last = np.zeros(n, _I64)
+        np.maximum.at(last, pid, c.end)
+        doc = np.zeros(n, _I64)
+        doc[pid] = c.document
+        out = [(int(doc[p]), int(first[p]), int(last[p])) for p in both]
+    else:
+        units = load_units(project, unit, selection.documents)
+        if units is None or not len(units) or not len(c):
+            return []
+        ci, ui = _unit_hits(c, units)
+        both = sorted(set(ui[c.code[ci] == code_a].tolist())
+                      & set(ui[c.code[ci] == code_b].tolist()))
+        out = [(int(units.document[u]), int(units.start[u]), int(units.end[u])) for u in both]
+    order = {d["id"]: k for k, d in enumerate(selection.documents)}
+    return sorted(out, key=lambda x: (order.get(x[0], 0), x[1], x[2]))

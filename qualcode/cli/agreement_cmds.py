@@ -139,8 +139,13 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
                             domains=list(domains) or None)
     print_report(report, show_disagreements)
     if methods:
+        from qualcode.analysis.methods_text import cited
+
         click.echo()
         click.echo(methods_paragraph(report))
+        click.echo()
+        for ref in cited(report):
+            click.echo(ref)
     if fmt:
         from qualcode.exporters import write_tables
 
@@ -175,20 +180,24 @@ def merge(ctx: Ctx, other: Path) -> None:
 
 @main.command()
 @_audit_options
-@click.option("--accept", required=True,
-              help="a (first coder), b (second), both, neither, or a coder's name.")
+@click.option("--accept", help="a (first coder), b (second), both, neither, or a coder's name.")
+@click.option("--agreed", is_flag=True,
+              help="Also copy the passages the coders agree on (first coder's spans) into the consensus coder.")
 @click.option("--consensus", default="consensus", show_default=True, help="Coder that receives the decisions.")
 @click.option("--only", help="Only these disagreements (numbers from 'agreement --disagreements', comma separated).")
 @pass_ctx
-def adjudicate(ctx: Ctx, coders, unit, codes, documents, accept, consensus, only) -> None:
+def adjudicate(ctx: Ctx, coders, unit, codes, documents, accept, agreed, consensus, only) -> None:
     """Resolve disagreements into the consensus coder (each decision is one undoable event).
 
     \b
     qualcode agreement --coders anna,bo --codes Barriers/Stigma --disagreements
     qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept a --only 1,3
-    qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept both
+    qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept both --agreed
     """
-    from qualcode.adjudication import adjudicate_all
+    from qualcode.adjudication import accept_agreements, adjudicate_all
+
+    if not accept and not agreed:
+        raise click.UsageError("give --accept a|b|both|neither, --agreed, or both")
 
     with ctx.open() as p:
         report = _run_audit(p, coders, unit, codes, documents)
@@ -202,8 +211,12 @@ def adjudicate(ctx: Ctx, coders, unit, codes, documents, accept, consensus, only
             if bad:
                 raise QualcodeError(f"no disagreement {bad[0]}; there are {len(chosen)}")
             chosen = [chosen[n - 1] for n in numbers]
-        results = adjudicate_all(p, chosen, accept, consensus)
-    added = sum(len(r.added) for r in results)
-    removed = sum(len(r.removed) for r in results)
-    click.echo(f"{len(results)} disagreement(s) resolved into '{consensus}': {added} coding(s) added, "
-               f"{removed} removed")
+        results = adjudicate_all(p, chosen, accept, consensus) if accept else []
+        copied = accept_agreements(p, report, consensus) if agreed else 0
+    if accept:
+        added = sum(len(r.added) for r in results)
+        removed = sum(len(r.removed) for r in results)
+        click.echo(f"{len(results)} disagreement(s) resolved into '{consensus}': {added} coding(s) added, "
+                   f"{removed} removed")
+    if agreed:
+        click.echo(f"{copied} coding(s) of agreed passages copied into '{consensus}'")

@@ -184,30 +184,25 @@ def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str]
 # ----------------------------------------------------------------------------- helpers
 
 
-def _open_selection(ctx: Ctx, kind, where, codes):
+def _open(ctx: Ctx, kind, where, codes, coders, pool):
+    """Open the project, resolve the coders and load only their codings; the caller closes
+    the project (``with p:``)."""
     from qualcode.analysis import project_data as pdx
 
     p = ctx.open()
     try:
-        sel = pdx.load(p, kind=kind, where=where, codes=codes)
+        sel, choice = pdx.choose(p, kind=kind, where=where, codes=codes, coders=coders,
+                                 pool=pool, session_coder=ctx.coder)
+        if not sel.documents:
+            raise QualcodeError("no documents match the filters")
+        if not choice.coder_ids or not len(sel.codings):
+            raise QualcodeError("no codings match the filters")
     except BaseException:
         p.close()
         raise
-    if not sel.documents:
-        p.close()
-        raise QualcodeError("no documents match the filters")
-    return p, sel
-
-
-def _choice(ctx: Ctx, sel, coders, pool):
-    from qualcode.analysis import project_data as pdx
-
-    choice = pdx.resolve_coders(sel, coders, pool, session_coder=ctx.coder)
     if choice.note:
         click.echo(f"using {choice.note}", err=True)
-    if not choice.coder_ids:
-        raise QualcodeError("no codings match the filters")
-    return choice
+    return p, sel, choice
 
 
 def _coder_label(sel, choice, name: str | None) -> str:
@@ -251,9 +246,8 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
         parse_unit(unit)
     except ValueError as e:
         raise QualcodeError(str(e)) from None
-    p, sel = _open_selection(ctx, kind, where, codes)
+    p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
-        choice = _choice(ctx, sel, coders, pool)
         groups = ({None: sel.documents} if not by_attribute
                   else pdx.attribute_groups(p, sel.documents, by_attribute))
         chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
@@ -341,9 +335,8 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
     from qualcode.analysis.matrices import document_code_matrix
     from qualcode.exporters import document_code_table
 
-    p, sel = _open_selection(ctx, kind, where, codes)
+    p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
-        choice = _choice(ctx, sel, coders, pool)
         chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
         code_ids = pdx.ordered_codes(sel, chosen, depth)
         texts = None
@@ -403,9 +396,8 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
     from qualcode.analysis.matrices import code_attribute_crosstab
     from qualcode.exporters import crosstab_table
 
-    p, sel = _open_selection(ctx, kind, where, codes)
+    p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
-        choice = _choice(ctx, sel, coders, pool)
         groups = pdx.attribute_groups(p, sel.documents, attribute)
         attr_name = pdx.resolve_attribute(p, attribute)
         doc_value = {d["id"]: v for v, docs in groups.items() for d in docs}
@@ -526,6 +518,8 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
         suffix = output.suffix.lstrip(".").lower()
         fmt = suffix if suffix in ("md", "html", "docx") else None
     fmt = fmt or "md"
+    if output is not None and not output.suffix:
+        output = output.with_suffix(f".{fmt}")
     label = ", ".join(s.code.path for s in sections[:1]) if codes else "all codes"
     if codes and len(codes) > 1:
         label = ", ".join(codes)

@@ -32,17 +32,6 @@ def _print_tree(rows: list[dict]) -> None:
     console().print(root)
 
 
-@main.command()
-@click.option("--by", "coder", help="Count only this coder's codings.")
-@json_option
-@pass_ctx
-def codes(ctx: Ctx, coder: str | None, as_json: bool) -> None:
-    """List the codebook as a tree with hotkeys and coding counts."""
-    with ctx.open() as p:
-        rows = _code_rows(p, coder)
-    print_json(rows) if as_json else _print_tree(rows)
-
-
 @main.group()
 def codebook() -> None:
     """The hierarchical codebook: show, import/export YAML, add, rename, move, merge, delete."""
@@ -53,10 +42,13 @@ def codebook() -> None:
 @json_option
 @pass_ctx
 def codebook_show(ctx: Ctx, coder: str | None, as_json: bool) -> None:
-    """Print the tree with coding counts (the same as 'qualcode codes')."""
+    """List the codebook as a tree with hotkeys and coding counts ('qualcode codes' is the same)."""
     with ctx.open() as p:
         rows = _code_rows(p, coder)
     print_json(rows) if as_json else _print_tree(rows)
+
+
+main.add_command(codebook_show, name="codes")
 
 
 @codebook.command("import")

@@ -68,6 +68,7 @@ class Coding:
     created: str | None = None
     selection_guid: str | None = None  # the <PlainTextSelection> GUID; None → derived on write
     selection_created: str | None = None
+    excerpt: str | None = None  # the selection's name as the file gives it (tools put the quote there)
 
 
 @dataclass

@@ -273,6 +273,7 @@ class _ProjectReader:
             guid=guid, source_guid=src.guid, start=start, end=end, code_guid=code, coder_guid=coder,
             created=el.get("creationDateTime") or sel_el.get("creationDateTime"),
             selection_guid=sel_guid, selection_created=sel_el.get("creationDateTime") if sel_guid else None,
+            excerpt=sel_el.get("name") if sel_guid else None,
         ))
         self.notes.collect(x, el, "coding", guid)
 

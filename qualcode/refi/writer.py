@@ -87,7 +87,7 @@ def project_xml(project: Project) -> bytes:
             _text(el, E, "Description", s.description)
             for sel_guid, group in _selections(codings_by_source.get(s.guid, [])):
                 first = group[0]
-                sel = _sub(el, E, "PlainTextSelection", guid=sel_guid,
+                sel = _sub(el, E, "PlainTextSelection", guid=sel_guid, name=first.excerpt or None,
                            startPosition=str(first.start), endPosition=str(first.end), creatingUser=first.coder_guid)
                 _opt(sel, "creationDateTime", first.selection_created or first.created)
                 for c in group:

@@ -7,6 +7,7 @@ change set is generic, every new use case is undoable for free, and the supervis
 shows exactly what changed.
 """
 
+import base64
 import json
 import sqlite3
 from collections.abc import Callable
@@ -33,6 +34,19 @@ def _key(table: str, row: dict) -> dict:
 def _where(table: str, key: dict) -> tuple[str, list]:
     cols = TABLES[table]
     return " AND ".join(f"[{c}] = ?" for c in cols), [key[c] for c in cols]
+
+
+def _to_json(value: Any) -> Any:
+    """Blobs (packed text units) go into the JSON change set as base64, so they can be undone too."""
+    if isinstance(value, bytes):
+        return {"$base64": base64.b64encode(value).decode("ascii")}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict) and "$base64" in value:
+        return base64.b64decode(value["$base64"])
+    return value
 
 
 class Transaction:
@@ -137,7 +151,7 @@ class Transaction:
         row = cur.fetchone()
         if row is None:
             return None
-        return dict(zip([d[0] for d in cur.description], row))
+        return {d[0]: _to_json(v) for d, v in zip(cur.description, row)}
 
     # -- replaying change sets (undo / redo)
     def apply(self, changes: list[dict], inverse: bool) -> None:
@@ -151,7 +165,7 @@ class Transaction:
                 before, after = ch.get("before"), ch.get("after")
             try:
                 if op == "insert":
-                    self.insert(table, dict(after))
+                    self.insert(table, {k: _from_json(v) for k, v in after.items()})
                 elif op == "delete":
                     current = self._fetch(table, _key(table, before))
                     if current != before:
@@ -161,6 +175,7 @@ class Transaction:
                     current = self._fetch(table, _key(table, before))
                     if current != before:
                         raise QualcodeError(f"cannot undo/redo: a {table} row was changed since (by another step)")
-                    self.update(table, _key(table, before), {k: v for k, v in after.items() if k not in TABLES[table]})
+                    self.update(table, _key(table, before),
+                                {k: _from_json(v) for k, v in after.items() if k not in TABLES[table]})
             except sqlite3.IntegrityError as e:
                 raise QualcodeError(f"cannot undo/redo: {e}") from None

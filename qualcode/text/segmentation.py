@@ -148,34 +148,46 @@ def segment_many(
         raw, words = sents.pop(i)
         paras = paragraphs(text)
         turns = speaker_turns(text, speaker_pattern)
-        yield clip_sentences(raw, paras, turns) + paras + turns, words
+        yield clip_sentences(raw, paras, turns, text) + paras + turns, words
 
 
-def clip_sentences(sentences: list[Unit], paras: list[Unit], turns: list[Unit]) -> list[Unit]:
+def clip_sentences(sentences: list[Unit], paras: list[Unit], turns: list[Unit], text: str | None = None) -> list[Unit]:
     """Sentences as a coder means them: never across a blank line, never including a speaker label.
 
     spaCy's sentencizer happily joins a heading and the first line after it ("Interview 01\n\nI:
-    Hej."); splitting at paragraph limits and starting after a turn's label fixes that.
+    Hej."), or an unpunctuated question and the answer's label. Sentences are cut to the text
+    that paragraphs hold, minus every label ("IP: ") of a speaker turn.
     """
-    content_starts = {t.start for t in turns}
-    label_at: dict[int, int] = {}
-    for p in paras:  # a paragraph that opens with a label: its sentences start after the label
-        for c in range(p.start, min(p.end, p.start + 40)):
-            if c in content_starts:
-                label_at[p.start] = c
-                break
+    labels = []
+    for t in turns:
+        line_start = text.rfind("\n", 0, t.start) + 1 if text is not None else t.start
+        if line_start < t.start:
+            labels.append((line_start, t.start))
+    allowed: list[tuple[int, int]] = []
+    k = 0
+    for p in paras:
+        pos = p.start
+        while k < len(labels) and labels[k][1] <= pos:
+            k += 1
+        j = k
+        while j < len(labels) and labels[j][0] < p.end:
+            if labels[j][0] > pos:
+                allowed.append((pos, labels[j][0]))
+            pos = max(pos, labels[j][1])
+            j += 1
+        if pos < p.end:
+            allowed.append((pos, p.end))
     out: list[Unit] = []
     j = 0
     for sent in sentences:
-        while j < len(paras) and paras[j].end <= sent.start:
+        while j < len(allowed) and allowed[j][1] <= sent.start:
             j += 1
         k = j
-        while k < len(paras) and paras[k].start < sent.end:
-            s, e = max(sent.start, paras[k].start), min(sent.end, paras[k].end)
-            if s == paras[k].start and s in label_at:
-                s = label_at[s]
+        while k < len(allowed) and allowed[k][0] < sent.end:
+            s, e = max(sent.start, allowed[k][0]), min(sent.end, allowed[k][1])
+            if text is not None and s < e and (text[s].isspace() or text[e - 1].isspace()):
+                s, e = _trim(text, s, e)
             if e > s:
                 out.append(Unit("sentence", s, e))
             k += 1
     return out
-

@@ -7,6 +7,7 @@ Widgets get data through attributes/methods (down) and report gestures as messag
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -17,7 +18,7 @@ from qualcode.codebook import tree as code_ops
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.tui import queries
-from qualcode.tui.actions import bindings
+from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.dialogs import Prompt
@@ -33,6 +34,7 @@ from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript import Shown, Transcript
 
 VIEWS = ("mine", "all", "compare")
+MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
 
 
@@ -52,6 +54,7 @@ class QualcodeApp(App[None]):
         self.code_id: int | None = None
         self.document_rows: list[dict] = []
         self.show_documents = True
+        self.committed_at = 0.0
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -143,14 +146,19 @@ class QualcodeApp(App[None]):
     def update_status(self) -> None:
         t = self.transcript
         sel = t.selection
-        parts = [f"unit: {t.unit_kind}"]
+        parts = []
         if sel:
-            parts.append(f"selected [{sel[0]}–{sel[1]}) {sel[1] - sel[0]} chars — press a code's hotkey or /")
+            parts.append(f"selected {sel[0]}–{sel[1]} ({sel[1] - sel[0]}): hotkey or / codes it")
         else:
             parts.append(f"cursor {t.cursor}")
+        parts.append(f"unit {t.unit_kind}")
         if self.view == "compare":
             parts.append("┆ dotted = " + str(self.other) + ", ≠ differs")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.query_one("#status", Static).update(" · ".join(parts), layout=False)
+        state = (sel is not None, t.my_coding_at_cursor() is not None)
+        if state != getattr(self, "_key_state", None):  # the footer shows keys that work now
+            self._key_state = state
+            t.refresh_bindings()
 
     def show_code(self, code_id: int | None) -> None:
         self.code_id = code_id
@@ -199,11 +207,9 @@ class QualcodeApp(App[None]):
         if event.codings:
             self.show_code(event.codings[0].code_id)
         self.update_status()
-        self.transcript.refresh_bindings()
 
     def on_transcript_selection_changed(self, event: Transcript.SelectionChanged) -> None:
         self.update_status()
-        self.transcript.refresh_bindings()
 
     def on_transcript_hotkey_pressed(self, event: Transcript.HotkeyPressed) -> None:
         code = self.by_hotkey.get(event.key)
@@ -246,15 +252,27 @@ class QualcodeApp(App[None]):
 
     def apply_code(self, code_id: int, span: tuple[int, int]) -> None:
         if self._write(self.project.add_coding, self.doc["id"], span[0], span[1], code_id):
-            self.show_code(code_id)
+            self.committed_at = time.perf_counter()
+            self.code_id = code_id
             self.after_coding_change()
 
     def after_coding_change(self) -> None:
+        """Repaint the highlight first; counts in the tree, info panel and document list follow a frame later."""
         self.refresh_codings()
+        self.call_after_refresh(self._after_paint)
+
+    def _after_paint(self) -> None:
         self.update_counts()
-        self.call_after_refresh(self.refresh_documents)
+        self.show_code(self.code_id)
+        self.refresh_documents()
 
     # ------------------------------------------------------------------ actions (see actions.py)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Workbench actions work on the workbench; over another screen only help stays (and Textual's own)."""
+        if action in MAIN_ONLY and len(self.screen_stack) > 1:
+            return False
+        return True
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.codes))
 

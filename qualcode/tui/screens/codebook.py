@@ -15,7 +15,7 @@ from qualcode.tui.screens.dialogs import Choose, Prompt, confirm
 from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.widgets.code_info import CodeInfo
-from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.code_tree import CodeTree, EditorTree
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
@@ -33,7 +33,7 @@ class CodebookScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="codebook"):
-            yield CodeTree(id="cb-tree")
+            yield EditorTree(id="cb-tree")
             yield CodeInfo(id="cb-info")
         yield Footer()
 

@@ -94,7 +94,7 @@ class TransferScreen(ModalScreen[bool]):
             path = Path(destination).expanduser()
             path.write_text(text, encoding="utf-8", newline="")
             self.post_message(self.Progress(2, 2, str(path)))
-            self.post_message(self.Finished(f"wrote {text.count(chr(10)) - 1} codings to {path}", False))
+            self.post_message(self.Finished(f"wrote {text.count(chr(13) + chr(10)) - 1} codings to {path}", False))
         except (QualcodeError, OSError) as e:
             self.post_message(self.Finished(str(e), False))
 

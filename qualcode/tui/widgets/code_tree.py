@@ -78,3 +78,9 @@ class CodeTree(Tree[int]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
         self.post_message(self.Highlighted(self, event.node.data))
+
+
+class EditorTree(CodeTree):
+    """The codebook editor's tree: Enter edits the code instead of applying it."""
+
+    BINDINGS = bindings("codebook_tree")

@@ -100,7 +100,9 @@ class Transcript(ScrollView, can_focus=True):
         self._styles: dict[int, Style] = {}
         self._drag = False
         self._goal_col: int | None = None
-        self.first_paint: float | None = None
+        self.first_paint: float | None = None  # timestamps for benchmarks/bench_tui.py
+        self.painted_at = 0.0
+        self.key_at = 0.0
         self._last_at_cursor: tuple[int, ...] = ()
 
     # ------------------------------------------------------------------ attributes down
@@ -136,7 +138,7 @@ class Transcript(ScrollView, can_focus=True):
     @property
     def gutter_width(self) -> int:
         w = self.scrollable_content_region.width
-        label = 14 if w >= 72 else (12 if w >= 56 else 9)
+        label = 14 if w >= 72 else (12 if w >= 48 else 9)
         return label + LANES + 1
 
     @property
@@ -215,8 +217,9 @@ class Transcript(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         w = self._ensure_layout()
-        if self.first_paint is None and self.text:
-            self.first_paint = time.perf_counter()
+        self.painted_at = time.perf_counter()
+        if self.first_paint is None and self.text and y >= self.scrollable_content_region.height - 1:
+            self.first_paint = self.painted_at  # the last visible row of the first frame
         base = self.rich_style
         row = int(self.scroll_y) + y
         width = self.size.width
@@ -315,6 +318,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _set_cursor(self, offset: int, extend: bool = False, keep_goal: bool = False) -> None:
         offset = max(0, min(offset, len(self.text)))
+        had_selection, old, top = self.selection is not None, self.cursor, self.scroll_y
         if extend and self.anchor is None:
             self.anchor = self.cursor
         elif not extend:
@@ -323,7 +327,12 @@ class Transcript(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_col = None
         self._scroll_to_cursor()
-        self.refresh()
+        if had_selection or self.selection or self.scroll_y != top:
+            self.refresh()
+        else:  # a plain cursor move repaints two rows, not the screen
+            w = self._ensure_layout()
+            for row in {w.row_of(old), w.row_of(offset)}:
+                self.refresh_line(row)
         self.post_message(self.SelectionChanged(self.selection))
         self._announce_cursor()
 
@@ -377,7 +386,11 @@ class Transcript(ScrollView, can_focus=True):
         self._set_cursor(w.offset_at(row + delta, col), extend, keep_goal=True)
 
     def action_move_page(self, delta: int) -> None:
-        self.action_move_row(delta * max(1, self.scrollable_content_region.height - 1))
+        """Scroll a screen and move the cursor with it, so it keeps its place on screen."""
+        step = delta * max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=max(0, min(self.max_scroll_y, int(self.scroll_y) + step)), animate=False, immediate=True)
+        self.action_move_row(step)
+        self.refresh()
 
     def action_move_word(self, delta: int, extend: bool = False) -> None:
         target = next_word_start(self.text, self.cursor) if delta > 0 else prev_word_start(self.text, self.cursor)
@@ -481,6 +494,7 @@ class Transcript(ScrollView, can_focus=True):
         if event.key in reserved_keys("app", "transcript", "coding"):
             return
         if event.character and event.is_printable and len(event.character) == 1 and event.character != " ":
+            self.key_at = time.perf_counter()
             event.stop()
             event.prevent_default()
             self.post_message(self.HotkeyPressed(event.character, self.selection))

@@ -1,0 +1,338 @@
+"""Co-occurrence on corpus L (10,000 documents, 1,000,000 codings, 200 codes), with two baselines
+in the same run.
+
+- **qualcode**: load the codings from the project file and compute the matrix (one coder, and
+  all three pooled), timed in a fresh subprocess that also reports its peak memory
+  (``ru_maxrss``, so Python and numpy themselves are included).
+- **pandas**: the same matrix from the tidy export, as an analyst would compute it: passages by
+  a running maximum of ends per document, or codings joined to the sentence table on document
+  and the overlap condition; then distinct (unit, code) pairs self-merged on the unit and
+  counted. Timed from a DataFrame already in memory (reading the CSV is reported apart), and
+  checked to give exactly our matrix.
+- **qualitative-coding** (``qc codes crosstab``, PyPI), in its own virtualenv because it pins
+  older rich/xmlschema: it issues one SQL self-join per pair of codes, so it runs on a subset
+  of L (``QC_DOCS`` documents). Its unit is the line; in the generated texts a line is exactly
+  a paragraph (speaker turns separated by blank lines), so we compare with our
+  ``unit=paragraph`` on the same documents, and check the matrices agree.
+
+The built L project and its tidy export are cached under ``benchmarks/.corpora/`` (git-ignored),
+keyed by size and seed: building L takes about a minute, the tidy export a few more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".corpora"
+SIZE, SEED = "L", 7
+CODER = "coder0"
+QC_DOCS = int(os.environ.get("QC_DOCS", "100"))
+QC_VENV = CACHE / "qc-venv"
+
+
+# ----------------------------------------------------------------------------- cached inputs
+
+
+def corpus_project(size: str = SIZE, seed: int = SEED) -> Path:
+    """The built project file for ``size``/``seed`` (built once, then reused)."""
+    path = CACHE / f"{size}-seed{seed}.db"
+    if not path.exists():
+        from benchmarks.generate import build_project, make_corpus
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(".part")
+        build_project(make_corpus(size, seed=seed), part).close()
+        part.rename(path)
+    return path
+
+
+def tidy_export(project_path: Path) -> Path:
+    """The tidy CSV of the whole project, written by our own exporter (cached)."""
+    path = project_path.with_name(project_path.stem + "-tidy.csv")
+    if not path.exists():
+        from qualcode.exporters.csv_export import write_csv
+        from qualcode.exporters.tidy import tidy_table
+        from qualcode.project import Project
+
+        with Project.open(project_path) as p:
+            table = tidy_table(p)
+        part = path.with_suffix(".part")
+        write_csv(table, part)
+        part.rename(path)
+    return path
+
+
+# ----------------------------------------------------------------------------- qualcode
+
+
+def measure_ours(project_path: str, unit: str, coder: str | None,
+                 documents: int | None = None) -> dict:
+    """Runs in a subprocess: load + compute, wall time and peak memory."""
+    from qualcode.analysis import project_data as pdx
+    from qualcode.project import Project
+
+    t0 = time.perf_counter()
+    with Project.open(project_path) as p:
+        subset = None
+        if documents is not None:
+            subset = [d["id"] for d in p.documents()[:documents]]
+        sel, choice = pdx.choose(p, coders=[coder] if coder else [], pool=coder is None,
+                                 documents=subset)
+        (r,) = pdx.project_cooccurrence(p, sel, unit, choice).values()
+        names = sel.code_names()
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "n_units": r.n_units,
+            "codings": len(sel.codings), "labels": [names[c] for c in r.codes],
+            "counts": r.counts.tolist()}
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM). Not ``ru_maxrss``: Linux carries that
+    over from the parent through fork and exec, so a child of a big parent reports the
+    parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _subprocess_ours(project_path: Path, unit: str, coder: str | None,
+                     documents: int | None = None) -> dict:
+    code = ("import json, sys; from benchmarks.bench_cooccurrence import measure_ours; "
+            "print(json.dumps(measure_ours(*json.loads(sys.argv[1]))))")
+    out = subprocess.run([sys.executable, "-c", code,
+                          json.dumps([str(project_path), unit, coder, documents])],
+                         capture_output=True, text=True, cwd=HERE.parent, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- pandas
+
+
+def _pairs_to_matrix(pd, pairs, labels):
+    """Distinct (unit, code) rows → code × code counts (units with both codes)."""
+    both = pairs.merge(pairs, on="unit", suffixes=("_a", "_b"))
+    m = both.groupby(["code_a", "code_b"]).size().unstack(fill_value=0)
+    return m.reindex(index=labels, columns=labels, fill_value=0)
+
+
+def pandas_overlap(pd, df, labels):
+    """Passages: sort by document and start; a coding starts a new passage when it begins at
+    or after the furthest end so far in its document."""
+    d = df.sort_values(["document", "start"], kind="stable")
+    reach = d.groupby("document")["end"].cummax()
+    prev = reach.groupby(d["document"]).shift()
+    new = prev.isna() | (d["start"] >= prev)
+    d = d.assign(unit=new.cumsum())
+    pairs = d[["unit", "code"]].drop_duplicates()
+    return _pairs_to_matrix(pd, pairs, labels)
+
+
+def pandas_sentence(pd, df, sentences, labels):
+    """Codings joined to sentences on document, kept where they share a character."""
+    j = df[["document", "code", "start", "end"]].merge(sentences, on="document")
+    j = j[(j["start"] < j["s_end"]) & (j["s_start"] < j["end"])]
+    pairs = j[["unit", "code"]].drop_duplicates()
+    return _pairs_to_matrix(pd, pairs, labels)
+
+
+def _sentence_table(pd, project_path: Path):
+    import numpy as np
+
+    from qualcode.project import Project
+
+    with Project.open(project_path) as p:
+        names = {r["id"]: r["name"] for r in p.db.query("SELECT id, name FROM documents")}
+        arrays = p.unit_arrays("sentence")
+    doc = np.concatenate([np.full(len(s), d) for d, (s, _) in arrays.items()])
+    return pd.DataFrame({"document": pd.Series([names[int(d)] for d in doc]),
+                         "s_start": np.concatenate([s for s, _ in arrays.values()]),
+                         "s_end": np.concatenate([e for _, e in arrays.values()]),
+                         "unit": np.arange(len(doc))})
+
+
+# ----------------------------------------------------------------------------- qc
+
+
+_QC_SETUP = r"""
+import json, os, sqlite3, sys
+from pathlib import Path
+from qualitative_coding.corpus import QCCorpus
+root = Path(sys.argv[1]); os.chdir(root)
+QCCorpus.initialize("settings.yaml")
+corpus = QCCorpus("settings.yaml")
+data = json.loads(Path("codedlines.json").read_text())
+with corpus.session():
+    for name in data["docs"]:
+        corpus.register_document(corpus.corpus_dir / f"{name}.txt")
+con = sqlite3.connect(corpus.settings["database"])
+loc = {}
+for lid, start, end, doc in con.execute(
+        "SELECT l.id, l.start_line, l.end_line, d.document_id FROM location l "
+        "JOIN document_index d ON d.id = l.document_index_id WHERE d.name = 'paragraphs'"):
+    for line in range(start, end):
+        loc[(doc, line)] = lid
+con.executemany("INSERT INTO coder (name) VALUES (?)", [(c,) for c in data["coders"]])
+con.executemany("INSERT INTO code (name) VALUES (?)", [(c,) for c in data["codes"]])
+for i, (doc, line, code, coder) in enumerate(data["lines"], start=1):
+    con.execute("INSERT INTO coded_line (id, line, coder_id, code_id) VALUES (?,?,?,?)",
+                (i, line, coder, code))
+    con.execute("INSERT INTO coded_line_location_association VALUES (?,?)",
+                (i, loc[(data["docs"][doc] + ".txt", line)]))
+con.commit()
+with corpus.session():
+    corpus.update_codebook()
+"""
+
+
+def _qc_python() -> Path | None:
+    py = QC_VENV / "bin" / "python"
+    if not (QC_VENV / "bin" / "qc").exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(QC_VENV)], check=True,
+                           capture_output=True)
+            subprocess.run([str(py), "-m", "pip", "install", "-q", "qualitative-coding"],
+                           check=True, capture_output=True, timeout=900)
+        except (subprocess.SubprocessError, OSError):
+            return None
+    return py
+
+
+def run_qc(project_path: Path, documents: int, workdir: Path) -> dict | None:
+    """Build a qc project from the first ``documents`` documents (coded lines, blank lines
+    excluded) and time ``qc codes crosstab -n line -c coder0``."""
+    py = _qc_python()
+    if py is None:
+        return None
+    from qualcode.project import Project
+
+    with Project.open(project_path) as p:
+        docs = p.documents()[:documents]
+        texts = {d["id"]: p.document(d["id"])["text"] for d in docs}
+        rows = p.db.execute(
+            "SELECT c.document_id, k.name, c.start, c.[end], o.name FROM codings c "
+            "JOIN codes k ON k.id = c.code_id JOIN coders o ON o.id = c.coder_id "
+            f"WHERE c.document_id IN ({','.join(str(d['id']) for d in docs)})").fetchall()
+    (workdir / "corpus").mkdir(parents=True)
+    index = {d["id"]: i for i, d in enumerate(docs)}
+    line_starts = {}
+    for d in docs:
+        text = texts[d["id"]]
+        (workdir / "corpus" / f"{d['name']}.txt").write_text(text, encoding="utf-8")
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        line_starts[d["id"]] = starts
+    import bisect
+
+    lines = set()
+    for doc, code, s, e, coder in rows:
+        starts, text = line_starts[doc], texts[doc]
+        for line in range(bisect.bisect_right(starts, s) - 1, bisect.bisect_right(starts, e - 1)):
+            a = starts[line]
+            b = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+            if text[a:b].strip() and max(s, a) < min(e, b):  # shares a character, not just "\n"
+                lines.add((index[doc], line, code, coder))
+    data = {"docs": [d["name"] for d in docs], "lines": sorted(lines),
+            "codes": sorted({r[1] for r in rows}), "coders": sorted({r[4] for r in rows})}
+    (workdir / "codedlines.json").write_text(json.dumps(data))
+    subprocess.run([str(py), "-c", _QC_SETUP, str(workdir)], check=True, capture_output=True)
+    out = workdir / "crosstab.csv"
+    t0 = time.perf_counter()
+    subprocess.run([str(QC_VENV / "bin" / "qc"), "codes", "crosstab", "-s", "settings.yaml",
+                    "-n", "line", "-c", CODER, "-o", str(out)], cwd=workdir, check=True,
+                   capture_output=True)
+    seconds = time.perf_counter() - t0
+    import csv
+
+    with out.open(encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)[1:]
+        matrix = {r[0]: dict(zip(header, map(int, r[1:]))) for r in reader}
+    version = subprocess.run([str(py), "-c", "from importlib.metadata import version; "
+                              "print(version('qualitative-coding'))"],
+                             capture_output=True, text=True).stdout.strip()
+    return {"seconds": seconds, "matrix": matrix, "version": version,
+            "coded_lines": sum(1 for x in lines if x[3] == CODER)}
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def _same(pd, ours: dict, frame) -> bool:
+    import numpy as np
+
+    return bool(np.array_equal(np.asarray(ours["counts"]), frame.to_numpy()))
+
+
+def run(size: str = SIZE) -> list[dict]:
+    import tempfile
+
+    import pandas as pd
+
+    project_path = corpus_project(size)
+    tidy = tidy_export(project_path)
+    rows: list[dict] = []
+    target = "≤ 5 s, ≤ 1 GB, ≥ 5× pandas"
+
+    t0 = time.perf_counter()
+    df = pd.read_csv(tidy, usecols=["document", "code", "coder", "start", "end"])
+    read_seconds = time.perf_counter() - t0
+    one = df[df["coder"] == CODER]
+    rows.append({"benchmark": f"pandas: read tidy CSV ({len(df):,} codings, not counted below)",
+                 "seconds": read_seconds, "peak MB": None, "ratio": None, "target": "",
+                 "same matrix": ""})
+    sentences = _sentence_table(pd, project_path)
+
+    for unit in ("overlap", "sentence"):
+        ours = _subprocess_ours(project_path, unit, CODER)
+        t0 = time.perf_counter()
+        frame = (pandas_overlap(pd, one, ours["labels"]) if unit == "overlap"
+                 else pandas_sentence(pd, one, sentences, ours["labels"]))
+        pandas_seconds = time.perf_counter() - t0
+        rows.append({"benchmark": f"pandas from tidy export, unit={unit} "
+                                  f"({len(one):,} codings of {CODER})",
+                     "seconds": pandas_seconds, "peak MB": None, "ratio": 1.0, "target": "",
+                     "same matrix": ""})
+        rows.append({"benchmark": f"qualcode, unit={unit} ({ours['codings']:,} codings of "
+                                  f"{CODER}; N = {ours['n_units']:,} units; load + compute)",
+                     "seconds": ours["seconds"], "peak MB": ours["peak_mb"],
+                     "ratio": ours["seconds"] / pandas_seconds, "target": target,
+                     "same matrix": "yes" if _same(pd, ours, frame) else "NO"})
+        pooled = _subprocess_ours(project_path, unit, None)
+        rows.append({"benchmark": f"qualcode, unit={unit}, 3 coders pooled "
+                                  f"({pooled['codings']:,} codings)",
+                     "seconds": pooled["seconds"], "peak MB": pooled["peak_mb"],
+                     "ratio": None, "target": "≤ 5 s, ≤ 1 GB", "same matrix": ""})
+
+    with tempfile.TemporaryDirectory() as tmp:
+        qc = run_qc(project_path, QC_DOCS, Path(tmp) / "qc")
+    if qc is None:
+        rows.append({"benchmark": "qc codes crosstab: qualitative-coding not installable",
+                     "seconds": None, "peak MB": None, "ratio": None, "target": "",
+                     "same matrix": ""})
+        return rows
+    ours = _subprocess_ours(project_path, "paragraph", CODER, QC_DOCS)
+    leaf = [name.rsplit("/", 1)[-1] for name in ours["labels"]]
+    same = all(qc["matrix"].get(a, {}).get(b, 0) == ours["counts"][i][j]
+               for i, a in enumerate(leaf) for j, b in enumerate(leaf))
+    rows.append({"benchmark": f"qc codes crosstab -n line (qualitative-coding {qc['version']}; "
+                              f"{QC_DOCS} documents, {qc['coded_lines']:,} coded lines of "
+                              f"{CODER})", "seconds": qc["seconds"], "peak MB": None,
+                 "ratio": 1.0, "target": "", "same matrix": ""})
+    rows.append({"benchmark": f"qualcode, unit=paragraph (= qc's line here), same "
+                              f"{QC_DOCS} documents", "seconds": ours["seconds"],
+                 "peak MB": ours["peak_mb"], "ratio": ours["seconds"] / qc["seconds"],
+                 "target": "", "same matrix": "yes" if same else "NO"})
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)

@@ -1,0 +1,359 @@
+"""Search, auto-coding, words per code, revising documents and pseudonyms: thin over the core modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from qualcode.cli import main
+from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
+from qualcode.search import DEFAULT_THRESHOLD, MODES, SearchFilter
+
+
+def filter_options(fn):
+    """Options that narrow the corpus, shared by search and autocode."""
+    for opt in reversed([
+        click.option("--mode", "-m", type=click.Choice(MODES), default="exact", show_default=True,
+                     help="exact words/phrases, Python regex, lemma (inflected forms) or fuzzy (spelling variants)."),
+        click.option("--threshold", "-t", type=click.FloatRange(1, 100), default=DEFAULT_THRESHOLD, show_default=True,
+                     help="Fuzzy: least rapidfuzz similarity (0–100) of a word to the query."),
+        click.option("--document", "-d", "documents", multiple=True, help="Only this document (repeatable)."),
+        click.option("--kind", type=click.Choice(["interview", "fieldnote", "other"]), help="Only this kind."),
+        click.option("--language", help="Only documents in this language (da, en …)."),
+        click.option("--attr", "attrs", multiple=True, metavar="NAME=VALUE",
+                     help="Only documents with this attribute value, e.g. --attr site=Vesterbro (repeatable)."),
+        click.option("--speaker", "speakers", multiple=True,
+                     help="Only hits inside this speaker's turns, e.g. --speaker IP (repeatable)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _filter(documents, kind, language, attrs, speakers) -> SearchFilter:
+    return SearchFilter(list(documents), kind, language, SearchFilter.parse_attributes(attrs), list(speakers))
+
+
+@main.command()
+@click.argument("query")
+@filter_options
+@click.option("--case-sensitive", is_flag=True, help="Regex: match case exactly.")
+@click.option("--limit", "-n", type=int, default=50, show_default=True, help="Lines to show (0: all).")
+@click.option("--width", "-w", type=int, default=40, show_default=True, help="Characters of context either side.")
+@json_option
+@pass_ctx
+def search(ctx: Ctx, query, mode, threshold, documents, kind, language, attrs, speakers, case_sensitive,
+           limit, width, as_json) -> None:
+    """Find QUERY in the corpus; print keyword-in-context lines with document and offsets.
+
+    \b
+    qualcode search metadon
+    qualcode search hjælpe --mode lemma --speaker IP
+    qualcode search methadone --mode fuzzy --threshold 85 --attr site=Vesterbro
+    qualcode search 'kontakt\\w+' --mode regex --kind interview
+    """
+    from qualcode.search import kwic, search as run
+
+    with ctx.open() as p:
+        res = run(p, query, mode, _filter(documents, kind, language, attrs, speakers), threshold, case_sensitive)
+        shown = res.hits if not limit else res.hits[:limit]
+        lines = kwic(p, shown, width)
+    if as_json:
+        print_json({"query": query, "mode": mode, "total": len(res.hits), "documents_searched": res.documents_searched,
+                    "forms": res.forms, "hits": [
+                        {"document": k.document, "start": k.start, "end": k.end, "left": k.left, "match": k.match,
+                         "right": k.right, "score": h.score} for k, h in zip(lines, shown)]})
+        return
+    name_w = max((len(k.document) for k in lines), default=0)
+    for k in lines:
+        click.echo(f"{k.document:<{name_w}} {k.start:>7}-{k.end:<7} {k.left:>{width}}"
+                   + click.style(k.match, bold=True, reverse=True) + f"{k.right:<{width}}".rstrip())
+    extra = f" (showing {len(shown)}; --limit 0 for all)" if len(shown) < len(res.hits) else ""
+    forms = f"; forms: {', '.join(sorted(res.forms)[:20])}" if mode in ("lemma", "fuzzy") and res.forms else ""
+    click.echo(f"{len(res.hits)} hit(s) in {res.documents_searched} document(s) searched{extra}{forms}")
+
+
+@main.command("search-index")
+@click.option("--rebuild", is_flag=True, help="Drop the index and build it again.")
+@pass_ctx
+def search_index(ctx: Ctx, rebuild: bool) -> None:
+    """Build the word index that exact, lemma and fuzzy search use (searches build it when needed)."""
+    from qualcode.search import build_index, index_status
+
+    with ctx.open() as p:
+        n = build_index(p, rebuild=rebuild)
+        done, total = index_status(p)
+    click.echo(f"indexed {n} text(s); {done} of {total} document(s) are in the index")
+
+
+@main.command()
+@click.argument("query")
+@click.argument("code_path")
+@filter_options
+@click.option("--unit", "-u", type=click.Choice(["sentence", "turn", "paragraph", "hit"]), default="sentence",
+              show_default=True, help="Extend each hit to this unit.")
+@click.option("--as", "as_coder", help="Coder of the codings (default: auto:QUERY).")
+@click.option("--apply", "do_apply", is_flag=True, help="Write the codings (default: only preview them).")
+@click.option("--dry-run", is_flag=True, help="Preview only (the default).")
+@click.option("--limit", "-n", type=int, default=30, show_default=True, help="Preview lines to show (0: all).")
+@json_option
+@pass_ctx
+def autocode(ctx: Ctx, query, code_path, mode, threshold, documents, kind, language, attrs, speakers, unit, as_coder,
+             do_apply, dry_run, limit, as_json) -> None:
+    """Apply CODE_PATH to every hit of QUERY, extended to its sentence/turn/paragraph, as coder auto:QUERY.
+
+    Shows a preview unless --apply is given. An applied run is one step: `qualcode undo` (as the
+    same --coder) takes it all back.
+    """
+    from qualcode.autocode import apply_autocode, plan_autocode
+
+    if do_apply and dry_run:
+        raise click.UsageError("choose --apply or --dry-run, not both")
+    with ctx.open() as p:
+        plan = plan_autocode(p, query, code_path, mode, unit, _filter(documents, kind, language, attrs, speakers),
+                             threshold, as_coder)
+        if as_json and not do_apply:
+            print_json({"code": plan.code.path, "coder": plan.coder, "unit": unit, "hits": plan.hits,
+                        "already": plan.already, "planned": [
+                            {"document": c.document, "start": c.start, "end": c.end, "hits": c.hits,
+                             "in_unit": c.in_unit} for c in plan.planned]})
+            return
+        if not do_apply:
+            texts: dict[int, str] = {}
+            name_w = max((len(c.document) for c in plan.planned[:limit or None]), default=0)
+            for c in plan.planned[:limit or None]:
+                if c.document_id not in texts:
+                    texts[c.document_id] = p.document(c.document_id)["text"]
+                snippet = texts[c.document_id][c.start:c.end].replace("\n", " ")
+                click.echo(f"{c.document:<{name_w}} {c.start:>7}-{c.end:<7} {c.hits:>2} hit(s)  "
+                           + snippet[:70] + ("…" if len(snippet) > 70 else ""))
+            click.echo(f"preview: {len(plan.planned)} {unit}(s) to code with {plan.code.path} as {plan.coder} "
+                       f"from {plan.hits} hit(s); {plan.already} already coded. Run again with --apply to write.")
+            return
+        event = apply_autocode(p, plan)
+    click.echo(f"{plan.summary} (event {event}; 'qualcode undo' takes it back)")
+
+
+@main.command()
+@click.argument("code_path")
+@click.option("--by", "coder", help="Only this coder's segments.")
+@click.option("--children", is_flag=True, help="Include the segments of child codes.")
+@click.option("--language", help="Language of the documents compared (default: that of most segments).")
+@click.option("--lemmas", is_flag=True, help="Count lemmas instead of word forms.")
+@click.option("--top", type=int, default=30, show_default=True)
+@click.option("--min-count", type=int, default=2, show_default=True, help="Least occurrences in the segments.")
+@click.option("--sort", type=click.Choice(["ll", "count"]), default="ll", show_default=True,
+              help="By keyness (log-likelihood against the rest) or by frequency.")
+@click.option("--stop-words", "keep_stop", is_flag=True, help="Keep spaCy's stop words in the list.")
+@json_option
+@pass_ctx
+def words(ctx: Ctx, code_path, coder, children, language, lemmas, top, min_count, sort, keep_stop, as_json) -> None:
+    """Word frequencies and keywords of a code's segments against the rest of the corpus."""
+    from qualcode.wordfreq import words_per_code
+
+    with ctx.open() as p:
+        r = words_per_code(p, code_path, coder, children, language, lemmas, top, min_count, sort, keep_stop)
+    if as_json:
+        print_json({"code": r.code, "language": r.language, "coder": r.coder, "segments": r.segments,
+                    "words_in_code": r.words_in_code, "words_in_rest": r.words_in_rest,
+                    "words": [w.__dict__ for w in r.words], "other_languages": r.other_languages})
+        return
+    t = Table("word", "in code", "per 1000", "rest", "per 1000", "LL", title=f"{r.code} ({r.language})")
+    for w in r.words:
+        t.add_row(escape(w.word), str(w.count), f"{w.per_1000:.1f}", str(w.rest), f"{w.rest_per_1000:.1f}",
+                  f"{w.ll:+.1f}")
+    console().print(t)
+    click.echo(f"{r.segments} segment(s), {r.words_in_code:,} words in the code, {r.words_in_rest:,} in the rest"
+               + (f"; segments in other languages left out: {r.other_languages}" if r.other_languages else "")
+               + ". LL ≥ 3.84: p < 0.05, ≥ 6.63: p < 0.01.")
+
+
+def _print_placements(report, show_same: bool = False) -> None:
+    t = Table("status", "code", "coder", "old", "new", "text now", box=None)
+    for pl in report.placements:
+        if pl.status == "same" and not show_same:
+            continue
+        t.add_row(pl.status, pl.code, pl.coder, f"{pl.old_start}-{pl.old_end}", f"{pl.new_start}-{pl.new_end}",
+                  escape(pl.new_text.replace("\n", " ")[:50]))
+    if t.row_count:
+        console().print(t)
+    counts = ", ".join(f"{n} {s}" for s, n in report.counts().items())
+    click.echo(f"{report.document} → version {report.version}: codings {counts}")
+
+
+@main.command()
+@click.argument("document")
+@click.argument("text_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from-version", type=int, help="Go back to the text of this earlier version instead of a file.")
+@click.option("--note", help="Why the text changed (kept with the version).")
+@click.option("--apply", "do_apply", is_flag=True, help="Write the new version (default: preview the re-anchoring).")
+@click.option("--encoding", help="Encoding of TEXT_FILE if not UTF-8.")
+@pass_ctx
+def revise(ctx: Ctx, document, text_file, from_version, note, do_apply, encoding) -> None:
+    """Replace DOCUMENT's text with a corrected version and re-anchor every coding.
+
+    Codings that cannot be placed with confidence are kept and listed (see `qualcode review`).
+    """
+    from qualcode.importers import read_file
+    from qualcode.revise import revise_document, version_text
+
+    if bool(text_file) == bool(from_version):
+        raise click.UsageError("give TEXT_FILE or --from-version N")
+    with ctx.open() as p:
+        new = version_text(p, document, from_version) if from_version else read_file(text_file, encoding).text
+        report = revise_document(p, document, new, note=note or (f"back to version {from_version}" if from_version
+                                                                  else None), apply=do_apply)
+    _print_placements(report)
+    if not do_apply:
+        click.echo("preview only; run again with --apply to write the new version")
+    elif report.review:
+        click.echo(f"{len(report.review)} coding(s) need a look: qualcode review {report.document}")
+
+
+@main.command()
+@click.argument("document")
+@click.option("--show", "show_version", type=int, help="Print the text of this version.")
+@json_option
+@pass_ctx
+def versions(ctx: Ctx, document, show_version, as_json) -> None:
+    """List a document's versions (or print one with --show N)."""
+    from qualcode.revise import version_text, versions as list_versions
+
+    with ctx.open() as p:
+        if show_version:
+            click.echo(version_text(p, document, show_version), nl=False)
+            return
+        rows = list_versions(p, document)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        mark = "*" if r["current"] else " "
+        click.echo(f"{mark} v{r['version']:<3} {r['created_at'] or '':<26} {r['created_by'] or '':<12} "
+                   f"{r['char_count']:>8} chars  {r['note'] or ''}")
+
+
+@main.command()
+@click.argument("document", required=False)
+@click.option("--resolve", "resolve_ids", type=int, multiple=True, help="Mark this review item checked (repeatable).")
+@json_option
+@pass_ctx
+def review(ctx: Ctx, document, resolve_ids, as_json) -> None:
+    """Codings a revision could not place with confidence: where they were and where they are now."""
+    from qualcode.revise import resolve_reviews, review_list
+
+    with ctx.open() as p:
+        if resolve_ids:
+            click.echo(f"{resolve_reviews(p, list(resolve_ids))} item(s) resolved")
+            return
+        rows = review_list(p, document)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        click.echo(f"#{r['id']} {r['document']} v{r['version']} {r['code']} ({r['coder']}): was "
+                   f"{r['old_start']}-{r['old_end']} {r['old_text'][:40]!r} → now {r['start']}-{r['end']} "
+                   f"{(r['text'] or '')[:40]!r}")
+    click.echo(f"{len(rows)} coding(s) to check")
+
+
+@main.group("pseudonyms", invoke_without_command=True)
+@click.pass_context
+def pseudonyms_group(cctx: click.Context) -> None:
+    """Names and places and their pseudonyms: add, preview, apply. The list is never exported."""
+    if cctx.invoked_subcommand:
+        return
+    from qualcode.pseudonyms import pseudonyms
+
+    with cctx.obj.open() as p:
+        rows = pseudonyms(p)
+    for r in rows:
+        click.echo(f"{r.kind:<6} {r.original} → {r.pseudonym}")
+    click.echo(f"{len(rows)} pseudonym(s)")
+
+
+@pseudonyms_group.command("add")
+@click.argument("original")
+@click.argument("pseudonym")
+@click.option("--kind", type=click.Choice(["name", "place"]), default="name", show_default=True)
+@pass_ctx
+def pseudonyms_add(ctx: Ctx, original, pseudonym, kind) -> None:
+    """Replace ORIGINAL (and its variants) by PSEUDONYM."""
+    from qualcode.pseudonyms import add_pseudonym
+
+    with ctx.open() as p:
+        add_pseudonym(p, original, pseudonym, kind)
+    click.echo(f"{kind} added")
+
+
+@pseudonyms_group.command("remove")
+@click.argument("original")
+@pass_ctx
+def pseudonyms_remove(ctx: Ctx, original) -> None:
+    """Take ORIGINAL off the list (texts already pseudonymised stay as they are)."""
+    from qualcode.pseudonyms import remove_pseudonym
+
+    with ctx.open() as p:
+        remove_pseudonym(p, original)
+    click.echo("removed")
+
+
+@pseudonyms_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def pseudonyms_import(ctx: Ctx, csv_file) -> None:
+    """Read original,pseudonym[,kind] rows."""
+    from qualcode.pseudonyms import import_mapping_csv
+
+    with ctx.open() as p:
+        click.echo(f"{import_mapping_csv(p, csv_file)} pseudonym(s) added")
+
+
+@pseudonyms_group.command("export-mapping")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the mapping (it identifies people: keep it on the secure server).")
+@pass_ctx
+def pseudonyms_export(ctx: Ctx, output) -> None:
+    """Write the mapping to a CSV file — the only way it leaves the project."""
+    from qualcode.pseudonyms import mapping_csv
+
+    with ctx.open() as p:
+        output.write_text(mapping_csv(p), encoding="utf-8")
+    click.echo(f"mapping written to {output}")
+
+
+@pseudonyms_group.command("preview")
+@click.argument("documents", nargs=-1)
+@click.option("--threshold", "-t", type=click.FloatRange(1, 100), default=DEFAULT_THRESHOLD, show_default=True)
+@pass_ctx
+def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
+    """Show what would be replaced in DOCUMENTS (default: all)."""
+    from qualcode.pseudonyms import preview
+
+    with ctx.open() as p:
+        found = preview(p, list(documents) or None, threshold)
+    n = 0
+    for name, matches in found.items():
+        for m in matches:
+            click.echo(f"{name} {m.start}-{m.end} {m.found!r} → {m.replacement!r} ({m.how}"
+                       + (f" {m.score:.0f}" if m.how == "fuzzy" else "") + ")")
+            n += 1
+    click.echo(f"{n} replacement(s) in {len(found)} document(s); apply with 'qualcode pseudonyms apply'")
+
+
+@pseudonyms_group.command("apply")
+@click.argument("documents", nargs=-1)
+@click.option("--threshold", "-t", type=click.FloatRange(1, 100), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option("--keep-original", is_flag=True, help="Keep the text with the real names as a readable old version.")
+@pass_ctx
+def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
+    """Replace the matches as a new version of each document; codings follow the words."""
+    from qualcode.pseudonyms import apply_pseudonyms
+
+    with ctx.open() as p:
+        reports = apply_pseudonyms(p, list(documents) or None, threshold, keep_original)
+    for r in reports:
+        _print_placements(r)
+    click.echo(f"{len(reports)} document(s) pseudonymised")

@@ -1,0 +1,307 @@
+"""The supervisor's agreement screen: per-code table, per-document breakdown, disagreements, adjudication.
+
+Left: one row per code (units, % agreement, κ, α, a note where κ is unreadable). Right, for the
+highlighted code: its per-document breakdown, and its disagreements -- each passage shown once
+per coder, side by side, in context, with that coder's spans highlighted. Keys a / b / o / n
+accept A's spans, B's, both or neither into the consensus coder (one undoable event each);
+Enter on a passage posts :class:`AgreementScreen.OpenSegment` so the app can open the transcript.
+
+Computing the audit and writing decisions happen in thread workers that open their own
+``Project`` (a Project is not thread-safe) and only post messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table as RichTable
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.errors import QualcodeError
+
+UNITS = ("sentence", "turn", "paragraph", "document", "character")
+CONTEXT = 40
+MAX_PASSAGE = 300
+CODE_WIDTH = 34
+CHOICE_KEYS = {"a": "a", "b": "b", "o": "both", "n": "neither"}
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def _short(warning: str | None) -> str:
+    return (warning or "").split(":", 1)[0]
+
+
+def passage_view(text: str, start: int, end: int, spans) -> Text:
+    """The passage with ``CONTEXT`` characters around it; the coder's spans in reverse video."""
+    lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+    marks = [False] * (hi - lo)
+    for s in spans:
+        for i in range(max(s.start, lo), min(s.end, hi)):
+            marks[i - lo] = True
+    out = Text("…" if lo > 0 else "")
+    i = lo
+    while i < hi:
+        j = i
+        while j < hi and marks[j - lo] == marks[i - lo]:
+            j += 1
+        piece = text[i:j]
+        if len(piece) > MAX_PASSAGE:
+            piece = piece[:MAX_PASSAGE // 2] + " … " + piece[-MAX_PASSAGE // 2:]
+        out.append(piece.replace("\n", " ⏎ "), style="reverse bold" if marks[i - lo] else "dim")
+        i = j
+    if hi < len(text):
+        out.append("…")
+    return out
+
+
+class AgreementScreen(Screen[None]):
+    """Agreement of ``coders`` (default: the two coders with most codings) at ``unit``."""
+
+    DEFAULT_CSS = """
+    AgreementScreen #agr-summary { height: auto; padding: 0 1; }
+    AgreementScreen #agr-body { height: 1fr; }
+    AgreementScreen #agr-codes { width: 1fr; }
+    AgreementScreen #agr-right { width: 1fr; }
+    AgreementScreen #agr-docs { height: 2fr; }
+    AgreementScreen #agr-disagreements { height: 3fr; }
+    """
+
+    BINDINGS = [
+        Binding("a", "decide('a')", "accept A"),
+        Binding("b", "decide('b')", "accept B"),
+        Binding("o", "decide('both')", "both"),
+        Binding("n", "decide('neither')", "neither"),
+        Binding("g", "open_segment", "go to text"),
+        Binding("u", "cycle_unit", "unit"),
+        Binding("r", "recompute", "refresh", show=False),
+        Binding("escape", "close", "back"),
+    ]
+
+    class OpenSegment(Message):
+        """Open the transcript at ``[start, end)`` of ``document_id``."""
+
+        def __init__(self, document_id: int, start: int, end: int) -> None:
+            super().__init__()
+            self.document_id, self.start, self.end = document_id, start, end
+
+    class Computed(Message):
+        def __init__(self, report, texts: dict[int, str], error: str | None = None) -> None:
+            super().__init__()
+            self.report, self.texts, self.error = report, texts, error
+
+    class Decided(Message):
+        def __init__(self, key: tuple, label: str, error: str | None = None) -> None:
+            super().__init__()
+            self.key, self.label, self.error = key, label, error
+
+    def __init__(self, project_path: Path, coder: str, coders: list[str] | None = None,
+                 unit: str = "sentence", consensus: str = "consensus") -> None:
+        super().__init__()
+        self.project_path, self.coder = Path(project_path), coder
+        self.coders, self.unit, self.consensus = coders, unit, consensus
+        self.report = None
+        self.texts: dict[int, str] = {}
+        self.code_id: int | None = None
+        self.shown: list = []  # disagreements of the highlighted code, in list order
+        self.decided: dict[tuple, str] = {}
+        self.busy = False
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("computing agreement…", id="agr-summary")
+        with Horizontal(id="agr-body"):
+            yield DataTable(id="agr-codes", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="agr-right"):
+                yield DataTable(id="agr-docs", cursor_type="row")
+                yield OptionList(id="agr-disagreements")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "agreement"
+        self.compute()
+
+    # ------------------------------------------------------------------ workers
+    @work(thread=True, exclusive=True, group="agreement")
+    def compute(self) -> None:
+        from qualcode.analysis.audit import audit
+        from qualcode.project import Project
+
+        try:
+            with Project.open(self.project_path, coder=self.coder) as p:
+                coders = self.coders or default_coders(p, self.consensus)
+                report = audit(p, coders, self.unit)
+                ids = {d.document_id for d in report.disagreements}
+                texts = {i: p.db.execute("SELECT text FROM documents WHERE id = ?", [i]).fetchone()[0]
+                         for i in ids}
+            self.post_message(self.Computed(report, texts))
+        except QualcodeError as e:
+            self.post_message(self.Computed(None, {}, str(e)))
+
+    @work(thread=True, group="decide")
+    def write_decision(self, disagreement, choice: str) -> None:
+        from qualcode.adjudication import adjudicate
+        from qualcode.project import Project
+
+        try:
+            with Project.open(self.project_path, coder=self.coder) as p:
+                r = adjudicate(p, disagreement, choice, self.consensus)
+            label = " + ".join(r.accepted) if r.accepted else "neither"
+            self.post_message(self.Decided(disagreement.key, label))
+        except QualcodeError as e:
+            self.post_message(self.Decided(disagreement.key, "", str(e)))
+
+    # ------------------------------------------------------------------ messages
+    def on_agreement_screen_computed(self, event: Computed) -> None:
+        event.stop()
+        self.busy = False
+        if event.error:
+            self.query_one("#agr-summary", Static).update(Text(event.error, style="red"))
+            self.notify(event.error, severity="error")
+            return
+        self.report, self.texts = event.report, event.texts
+        self.coders = list(self.report.coders)
+        self._fill_codes()
+
+    def on_agreement_screen_decided(self, event: Decided) -> None:
+        event.stop()
+        if event.error:
+            self.notify(event.error, severity="error")
+            return
+        self.decided[event.key] = event.label
+        self.notify(f"consensus: accepted {event.label}")
+        self._fill_disagreements(keep=True)
+
+    # ------------------------------------------------------------------ filling
+    def _fill_codes(self) -> None:
+        r = self.report
+        n_docs = len(r.documents)
+        summary = Text()
+        summary.append(f"{' vs '.join(r.coders)}", style="bold")
+        summary.append(f" · unit {r.unit.label} · {n_docs} document(s) · {r.kappa_name} · "
+                       f"{len(r.disagreements)} disagreement(s) · consensus coder: {self.consensus}", style="dim")
+        self.query_one("#agr-summary", Static).update(summary)
+        table = self.query_one("#agr-codes", DataTable)
+        table.clear(columns=True)
+        table.add_columns("code", "units", "% agree", "κ", "α", "note")
+        rows = list(r.codes) + ([r.overall] if r.overall else [])
+        for row in rows:
+            st = row.stats
+            kappa = (Text(_num(st.kappa.value)) if st.kappa.value is not None
+                     else Text(f"⚠ {_short(st.warning)}", style="yellow"))
+            name = row.code if len(row.code) <= CODE_WIDTH else "…" + row.code[-(CODE_WIDTH - 1):]
+            table.add_row(name, f"{st.units:,}", "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+                          kappa, _num(st.alpha.value), Text(_short(st.warning), style="yellow"),
+                          key=str(row.code_id if row.code_id is not None else "all"))
+        if r.codes and self.code_id is None:
+            self.code_id = r.codes[0].code_id
+        self._fill_docs()
+        self._fill_disagreements()
+        table.focus()
+
+    def _fill_docs(self) -> None:
+        table = self.query_one("#agr-docs", DataTable)
+        table.clear(columns=True)
+        table.add_columns("document", "units", "% agree", "κ", "α")
+        if self.report is None:
+            return
+        for d in self.report.per_document:
+            if d.code_id == self.code_id:
+                st = d.stats
+                table.add_row(d.document, f"{st.units:,}",
+                              "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+                              _num(st.kappa.value) if st.kappa.value is not None else f"⚠ {_short(st.warning)}",
+                              _num(st.alpha.value))
+
+    def _fill_disagreements(self, keep: bool = False) -> None:
+        ol = self.query_one("#agr-disagreements", OptionList)
+        highlighted = ol.highlighted if keep else None
+        ol.clear_options()
+        if self.report is None:
+            return
+        self.shown = [d for d in self.report.disagreements
+                      if self.code_id is None or d.code_id == self.code_id]
+        for i, d in enumerate(self.shown):
+            ol.add_option(Option(self._passage_table(d), id=str(i)))
+        if self.shown:
+            ol.highlighted = min(highlighted or 0, len(self.shown) - 1)
+
+    def _passage_table(self, d) -> RichTable:
+        text = self.texts.get(d.document_id, "")
+        status = self.decided.get(d.key)
+        title = Text()
+        title.append(f"{d.document} [{d.start}–{d.end})  {d.code}", style="bold")
+        title.append(f"  {d.units:,} unit(s) apart", style="dim")
+        if status:
+            title.append(f"  ✓ {status}", style="green")
+        grid = RichTable(title=title, title_justify="left", expand=True, show_lines=False)
+        for coder in d.spans:
+            spans = d.spans[coder]
+            grid.add_column(f"{coder} ({', '.join(f'{s.start}–{s.end}' for s in spans) or 'not coded'})",
+                            ratio=1)
+        grid.add_row(*[passage_view(text, d.start, d.end, d.spans[c]) for c in d.spans])
+        return grid
+
+    # ------------------------------------------------------------------ events and actions
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "agr-codes" or event.row_key is None:
+            return
+        key = event.row_key.value
+        self.code_id = None if key == "all" else int(key)
+        self._fill_docs()
+        self._fill_disagreements()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_segment()
+
+    def _current(self):
+        ol = self.query_one("#agr-disagreements", OptionList)
+        if ol.highlighted is None or not self.shown:
+            return None
+        return self.shown[ol.highlighted]
+
+    def action_decide(self, choice: str) -> None:
+        d = self._current()
+        if d is None:
+            self.notify("no disagreement highlighted", severity="warning")
+            return
+        self.write_decision(d, choice)
+
+    def action_open_segment(self) -> None:
+        d = self._current()
+        if d is not None:
+            self.post_message(self.OpenSegment(d.document_id, d.start, d.end))
+
+    def action_cycle_unit(self) -> None:
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)] if self.unit in UNITS else UNITS[0]
+        self.action_recompute()
+
+    def action_recompute(self) -> None:
+        self.busy = True
+        self.query_one("#agr-summary", Static).update(f"computing agreement at unit {self.unit}…")
+        self.compute()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def default_coders(project, consensus: str = "consensus") -> list[str]:
+    """The two coders with the most codings (the consensus coder left out)."""
+    rows = project.db.execute(
+        "SELECT k.name, COUNT(c.id) AS n FROM coders k JOIN codings c ON c.coder_id = k.id "
+        "WHERE k.name != ? GROUP BY k.id ORDER BY n DESC, k.name LIMIT 2", [consensus]).fetchall()
+    if len(rows) < 2:
+        raise QualcodeError("agreement needs two coders with codings; switch coder and code, or merge a copy")
+    return [r[0] for r in rows]

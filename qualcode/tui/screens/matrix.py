@@ -1,0 +1,230 @@
+"""The co-occurrence matrix as a heatmap: which codes meet, in which unit, and where.
+
+Keys: ``u`` next unit, ``m`` next measure, ``p`` pool all coders / back to the coder,
+Enter on a cell lists the units (segments) where both codes occur, Enter on a segment posts
+:class:`MatrixScreen.OpenSegment` to the app and dismisses with ``(document_id, start, end)``.
+Computation runs in a thread worker with its own ``Project`` (a Project is not thread-safe).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+UNITS = ("overlap", "sentence", "turn", "paragraph", "document")
+MEASURES = ("count", "jaccard", "conditional", "phi", "lift")
+
+
+@dataclass(frozen=True)
+class MatrixData:
+    unit: str
+    measure: str
+    labels: list[str]
+    codes: list[int]
+    values: list[list[float]]
+    counts: list[list[int]]
+    n_units: int
+    who: str
+
+
+def _fmt(v: float, measure: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return str(int(v)) if measure == "count" else f"{v:.2f}"
+
+
+def _heat(v: float, top: float, measure: str) -> str:
+    """Background colour: white → red with the value; phi below zero shades to blue."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or top <= 0:
+        return ""
+    share = max(-1.0, min(1.0, v / top))
+    if share >= 0:
+        g = int(255 - 175 * share)
+        return f"#000000 on rgb(255,{g},{g})" if share > 0 else ""
+    r = int(255 + 175 * share)
+    return f"#000000 on rgb({r},{r},255)"
+
+
+class MatrixScreen(Screen):
+    """Co-occurrence heatmap for ``coder`` (or all coders pooled with ``p``)."""
+
+    BINDINGS = [
+        Binding("u", "next_unit", "Unit"),
+        Binding("m", "next_measure", "Measure"),
+        Binding("p", "toggle_pool", "Pool coders"),
+        Binding("escape", "close", "Close"),
+    ]
+    DEFAULT_CSS = """
+    MatrixScreen #matrix-title { height: auto; padding: 0 1; text-style: bold; }
+    MatrixScreen #matrix-table { height: 2fr; }
+    MatrixScreen #segments-title { height: auto; padding: 0 1; color: $text-muted; }
+    MatrixScreen #segments { height: 1fr; }
+    """
+
+    class OpenSegment(Message):
+        """Open the transcript at this segment (the app moves the document view there)."""
+
+        def __init__(self, document_id: int, start: int, end: int) -> None:
+            super().__init__()
+            self.document_id, self.start, self.end = document_id, start, end
+
+    class _Computed(Message):
+        def __init__(self, data: MatrixData | None, error: str = "") -> None:
+            super().__init__()
+            self.data, self.error = data, error
+
+    class _Segments(Message):
+        def __init__(self, title: str, rows: list[tuple[int, int, int, str]]) -> None:
+            super().__init__()
+            self.title, self.rows = title, rows
+
+    def __init__(self, project_path: Path, coder: str, unit: str = "overlap",
+                 measure: str = "count") -> None:
+        super().__init__()
+        self.project_path, self.coder = Path(project_path), coder
+        self.unit, self.measure, self.pool = unit, measure, False
+        self.data: MatrixData | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("computing…", id="matrix-title")
+            yield DataTable(id="matrix-table", cursor_type="cell", zebra_stripes=False)
+            yield Static("Enter on a cell lists the segments where both codes occur",
+                         id="segments-title")
+            yield OptionList(id="segments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.compute()
+
+    # ------------------------------------------------------------------ workers
+    def _open(self):
+        from qualcode.analysis import project_data as pdx
+        from qualcode.project import Project
+
+        p = Project.open(self.project_path, coder=self.coder)
+        try:
+            sel, choice = pdx.choose(p, pool=self.pool, session_coder=self.coder)
+        except BaseException:
+            p.close()
+            raise
+        return p, sel, choice
+
+    @work(thread=True, exclusive=True, group="matrix")
+    def compute(self) -> None:
+        from qualcode.analysis import project_data as pdx
+        from qualcode.errors import QualcodeError
+
+        try:
+            p, sel, choice = self._open()
+            with p:
+                (r,) = pdx.project_cooccurrence(p, sel, self.unit, choice).values()
+            names = sel.code_names()
+            who = ("pooled " if choice.pool else "") + ", ".join(
+                sel.coders[i] for i in choice.coder_ids)
+            data = MatrixData(self.unit, self.measure, [names[c] for c in r.codes],
+                              list(r.codes), r.measure(self.measure).tolist(),
+                              r.counts.tolist(), r.n_units, who)
+            self.post_message(self._Computed(data))
+        except QualcodeError as e:
+            self.post_message(self._Computed(None, str(e)))
+
+    @work(thread=True, exclusive=True, group="segments")
+    def find_segments(self, row: int, column: int) -> None:
+        from qualcode.analysis import project_data as pdx
+
+        data = self.data
+        if data is None:
+            return
+        p, sel, choice = self._open()
+        with p:
+            units = pdx.cooccurring_units(p, sel, data.unit, choice, data.codes[row],
+                                          data.codes[column], codes=data.codes)
+            names = sel.document_names()
+            texts: dict[int, str] = {}
+            rows = []
+            for doc, start, end in units:
+                if doc not in texts:
+                    texts[doc] = p.document(doc)["text"]
+                snippet = " ".join(texts[doc][start:end].split())
+                rows.append((doc, start, end, f"{names[doc]} [{start}–{end})  {snippet[:90]}"))
+        a, b = data.labels[row], data.labels[column]
+        title = (f"{len(rows)} {data.unit} unit(s) with {a}" if row == column
+                 else f"{len(rows)} {data.unit} unit(s) with both {a} and {b}")
+        self.post_message(self._Segments(title, rows))
+
+    # ------------------------------------------------------------------ showing
+    def on_matrix_screen__computed(self, message: _Computed) -> None:
+        title = self.query_one("#matrix-title", Static)
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        if message.data is None:
+            title.update(Text(message.error, style="bold red"))
+            return
+        d = self.data = message.data
+        title.update(f"Co-occurrence — unit: {d.unit}, measure: {d.measure}, N = {d.n_units} "
+                     f"units, coder {d.who}   [u] unit  [m] measure  [p] pool")
+        off = [abs(v) for i, row in enumerate(d.values) for j, v in enumerate(row)
+               if i != j and v is not None and not math.isnan(v)]
+        top = max(off, default=0.0)
+        table.add_column("code", key="code")
+        for j, _ in enumerate(d.labels, start=1):
+            table.add_column(str(j), key=f"c{j}")
+        for i, (label, row) in enumerate(zip(d.labels, d.values)):
+            cells = [Text(_fmt(v, d.measure), justify="right",
+                          style="bold" if i == j else _heat(v, top, d.measure))
+                     for j, v in enumerate(row)]
+            table.add_row(Text(f"{i + 1} {label}"), *cells, key=f"r{i}")
+        if d.labels:
+            table.move_cursor(row=0, column=1)
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        row, column = event.coordinate.row, event.coordinate.column - 1
+        if self.data is None or column < 0:
+            return
+        self.query_one("#segments-title", Static).update("finding segments…")
+        self.find_segments(row, column)
+
+    def on_matrix_screen__segments(self, message: _Segments) -> None:
+        self.query_one("#segments-title", Static).update(message.title)
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        for k, (doc, start, end, label) in enumerate(message.rows):
+            ol.add_option(Option(label, id=f"{doc}:{start}:{end}"))
+        if message.rows:
+            ol.highlighted = 0
+            ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        doc, start, end = (int(x) for x in str(event.option.id).split(":"))
+        self.app.post_message(self.OpenSegment(doc, start, end))
+        self.dismiss((doc, start, end))
+
+    # ------------------------------------------------------------------ actions
+    def action_next_unit(self) -> None:
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)] if self.unit in UNITS \
+            else UNITS[0]
+        self.compute()
+
+    def action_next_measure(self) -> None:
+        self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
+        self.compute()
+
+    def action_toggle_pool(self) -> None:
+        self.pool = not self.pool
+        self.compute()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,241 @@
+"""Search (exact, regex, lemma, fuzzy), filters, KWIC, the stored index, words per code, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import main
+from qualcode.project import Project
+from qualcode.search import SearchFilter, build_index, index_status, kwic, search
+from qualcode.wordfreq import log_likelihood, words_per_code
+
+DA = ("I: Hvem hjalp dig dengang?\n\n"
+      "IP: Min kontaktperson hjælper mig stadig. Hun har hjulpet mig med metadonbehandling.\n\n"
+      "I: Fik du hjælpen?\n\n"
+      "IP: Ja, jeg vil gerne hjælpe andre. Jeg henter metadon, men nogle skriver methadon.\n")
+EN = ("Interviewer: Who helped you back then?\n\n"
+      "Participant: My contact person is helping me. She helps everyone. Helped by nobody else.\n\n"
+      "Interviewer: Did that help?\n\n"
+      "Participant: I get methadone every day, but the forms say metadone.\n")
+
+
+def _spans(res):
+    return [(h.document, h.start, h.end) for h in res.hits]
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Project:
+    (tmp_path / "da_one.txt").write_text(DA, encoding="utf-8")
+    (tmp_path / "en_one.txt").write_text(EN, encoding="utf-8")
+    p = Project.create(tmp_path / "p.db", coder="anna")
+    p.import_files([tmp_path / "da_one.txt"], language="da")
+    p.import_files([tmp_path / "en_one.txt"], language="en", kind="fieldnote")
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    from qualcode.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, coder="anna").close()
+    return path
+
+
+@pytest.fixture()
+def demo(demo_file: Path, tmp_path: Path) -> Project:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_file, path)
+    p = Project.open(path, coder="anna")
+    yield p
+    p.close()
+
+
+def _at(text: str, word: str, nth: int = 0) -> tuple[int, int]:
+    starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+    return starts[nth], starts[nth] + len(word)
+
+
+# --------------------------------------------------------------------------------------- lemma
+def test_danish_inflected_forms_found_by_lemma(small):
+    res = search(small, "hjælpe", "lemma")
+    found = sorted(DA[h.start:h.end] for h in res.hits)
+    assert found == ["hjalp", "hjulpet", "hjælpe", "hjælper"]
+    assert set(res.forms) >= {"hjalp", "hjælper", "hjulpet", "hjælpe"}
+    # an inflected query word finds the same forms (its lemma is looked up first)
+    assert _spans(search(small, "hjalp", "lemma")) == _spans(res)
+    # the noun is a lemma of its own in spaCy's Danish table; alternatives join them
+    assert sorted(DA[h.start:h.end] for h in search(small, "hjælp", "lemma").hits) == ["hjælpen"]
+    both = search(small, "hjælp|hjælpe", "lemma")
+    assert len(both) == 5
+
+
+def test_english_inflected_forms_found_by_lemma(small):
+    res = search(small, "help", "lemma", SearchFilter(language="en"))
+    assert sorted(EN[h.start:h.end] for h in res.hits) == ["Helped", "help", "helped", "helping", "helps"]
+    assert res.hits[0].start == EN.index("helped")
+
+
+def test_exact_is_whole_word_case_insensitive_and_phrases_use_consecutive_tokens(small):
+    res = search(small, "Metadon", "exact")
+    assert _spans(res) == [("da_one", *_at(DA, "metadon"))]  # not inside "metadonbehandling"
+    phrase = search(small, "min kontaktperson", "exact")
+    assert [(h.start, h.end) for h in phrase.hits] == [(DA.index("Min kontaktperson"), DA.index("Min kontaktperson") + 17)]
+    assert len(search(small, "kontaktperson min", "exact")) == 0
+
+
+def test_fuzzy_finds_spelling_variants_above_the_threshold_and_not_below(small):
+    from rapidfuzz import fuzz
+
+    assert fuzz.ratio("metadon", "methadon") == pytest.approx(93.333, abs=0.001)
+    da = SearchFilter(language="da")
+    res = search(small, "metadon", "fuzzy", da, threshold=90)
+    assert sorted(DA[h.start:h.end] for h in res.hits) == ["metadon", "methadon"]
+    assert res.forms["methadon"] == pytest.approx(93.333, abs=0.001)
+    assert [h.score for h in res.hits if DA[h.start:h.end] == "methadon"] == [pytest.approx(93.333, abs=0.001)]
+    # 93.3 is below a threshold of 94: only the exact spelling is left
+    assert sorted(DA[h.start:h.end] for h in search(small, "metadon", "fuzzy", da, threshold=94).hits) == ["metadon"]
+    # English: "metadone" ~ "methadone" (ratio 94.1), at 95 it is not found
+    en = search(small, "methadone", "fuzzy", SearchFilter(language="en"), threshold=90)
+    assert sorted(EN[h.start:h.end] for h in en.hits) == ["metadone", "methadone"]
+    assert len(search(small, "methadone", "fuzzy", SearchFilter(language="en"), threshold=95)) == 1
+
+
+def test_regex_offsets_are_those_of_re(small):
+    res = search(small, r"meth?adon\w*", "regex")
+    expected = [("da_one", m.start(), m.end()) for m in re.finditer(r"meth?adon\w*", DA, re.I)] + \
+               [("en_one", m.start(), m.end()) for m in re.finditer(r"meth?adon\w*", EN, re.I)]
+    assert _spans(res) == expected and len(expected) == 5
+
+
+def test_filters_speaker_kind_document(small):
+    ip = search(small, "hjælpe", "lemma", SearchFilter(speakers=["IP"]))
+    assert sorted(DA[h.start:h.end] for h in ip.hits) == ["hjulpet", "hjælpe", "hjælper"]  # not the I's "hjalp"
+    assert len(search(small, "help", "lemma", SearchFilter(kind="interview"))) == 0
+    assert len(search(small, "help", "lemma", SearchFilter(kind="fieldnote"))) == 5
+    assert len(search(small, "help", "lemma", SearchFilter(documents=["da_one"]))) == 0
+
+
+def test_attribute_filter_on_demo(demo):
+    res = search(demo, "metadon", "exact", SearchFilter(attributes={"site": "vesterbro"}))
+    vesterbro = {n for n, a in ((demo.document(i)["name"], a) for i, a in demo.attributes().items())
+                 if a.get("site") == "Vesterbro"}
+    expected = {n for n in vesterbro if re.search(r"(?<!\w)metadon(?!\w)", demo.document(n)["text"], re.I)}
+    assert {h.document for h in res.hits} == expected == {"da_int01_vesterbro_bruger", "en_obs04_vesterbro_cafe"}
+    assert "da_int02_nordvest_bruger" in {h.document for h in search(demo, "metadon").hits}
+    with pytest.raises(Exception, match="no attribute 'sted'"):
+        search(demo, "metadon", "exact", SearchFilter(attributes={"sted": "Vesterbro"}))
+
+
+def test_exact_search_agrees_with_a_regex_scan_over_the_demo(demo):
+    docs = {d["id"]: demo.document(d["id"])["text"] for d in demo.documents()}
+    for word in ("metadon", "kontaktperson", "help", "the"):
+        res = search(demo, word, "exact")
+        expected = sorted((i, m.start()) for i, t in docs.items()
+                          for m in re.finditer(rf"(?<!\w){word}(?!\w)", t, re.I))
+        assert sorted((h.document_id, h.start) for h in res.hits) == expected, word
+        assert all(docs[h.document_id][h.start:h.end].lower() == word for h in res.hits)
+
+
+def test_kwic_lines(small):
+    res = search(small, "metadon", "exact")
+    (line,) = kwic(small, res.hits, width=10)
+    assert (line.left, line.match, line.right) == ("eg henter ", "metadon", ", men nogl")
+    assert line.plain(10) == "eg henter  [metadon] , men nogl"
+    fik = kwic(small, search(small, "fik", "exact").hits, width=8)[0]
+    assert (fik.left, fik.match, fik.right) == ("ng.  I: ", "Fik", " du hjæl")  # line breaks shown as spaces
+
+
+@pytest.fixture()
+def fresh(tmp_path: Path) -> Project:
+    (tmp_path / "a.txt").write_text(DA, encoding="utf-8")
+    p = Project.create(tmp_path / "f.db", coder="anna")
+    p.import_files([tmp_path / "a.txt"], language="da")
+    yield p
+    p.close()
+
+
+def test_index_is_built_lazily_and_reused(fresh):
+    assert index_status(fresh) == (0, 1)
+    search(fresh, "metadon")
+    assert index_status(fresh) == (1, 1)
+    rows = fresh.db.execute("SELECT COUNT(*) FROM search_postings").fetchone()[0]
+    assert build_index(fresh) == 0
+    assert fresh.db.execute("SELECT COUNT(*) FROM search_postings").fetchone()[0] == rows
+    assert fresh.db.execute("SELECT lemma FROM search_vocab WHERE form = 'hjulpet'").fetchone()[0] == "hjælpe"
+    assert build_index(fresh, rebuild=True) == 1
+    # the index is not part of the event log
+    assert not any("search" in (e["action"] or "") for e in fresh.events(100))
+
+
+def test_bad_queries_are_user_errors(small):
+    from qualcode.errors import QualcodeError
+
+    for q, mode in (("", "exact"), ("(", "regex"), ("...", "exact"), ("x", "soundex")):
+        with pytest.raises(QualcodeError):
+            search(small, q, mode)
+
+
+# --------------------------------------------------------------------------------------- words per code
+def test_log_likelihood_reference_value():
+    # Rayson & Garside (2000): G2 = 2 * sum(O ln(O/E)); a=10 in 100 words vs b=5 in 1,000
+    e1, e2 = 100 * 15 / 1100, 1000 * 15 / 1100
+    expected = 2 * (10 * math.log(10 / e1) + 5 * math.log(5 / e2))
+    assert log_likelihood(10, 5, 100, 1000) == pytest.approx(expected)
+    assert log_likelihood(10, 5, 100, 1000) == pytest.approx(29.8155, abs=1e-3)
+    assert log_likelihood(1, 100, 100, 1000) < 0  # under-used words get a negative sign
+    assert log_likelihood(0, 0, 100, 1000) == 0.0
+
+
+def test_words_per_code_counts_and_stop_words(small):
+    from qualcode.codebook.tree import add_code
+
+    add_code(small, "Treatment")
+    text = small.document("da_one")["text"]
+    s = text.index("IP: Ja")
+    small.add_coding("da_one", s + 4, len(text.rstrip()), "Treatment")  # "Ja, jeg vil gerne hjælpe andre. …"
+    r = words_per_code(small, "Treatment", min_count=1, top=0)
+    # words with a letter in the segment: Ja jeg vil gerne hjælpe andre Jeg henter metadon men nogle skriver methadon
+    assert r.words_in_code == 13
+    total = sum(1 for m in re.finditer(r"\w+", DA) if any(c.isalpha() for c in m.group()))
+    assert r.words_in_rest == total - 13
+    words = {w.word: w for w in r.words}
+    assert "jeg" not in words and "men" not in words  # spaCy's Danish stop words
+    assert words["metadon"].count == 1 and words["metadon"].rest == 0
+    assert words["metadon"].ll == pytest.approx(log_likelihood(1, 0, 13, total - 13))
+    lem = words_per_code(small, "Treatment", min_count=1, top=0, lemmas=True)
+    assert {w.word for w in lem.words} >= {"hjælpe", "metadon"}
+
+
+# --------------------------------------------------------------------------------------- CLI and layering
+def test_cli_search_json_and_text(demo):
+    runner = CliRunner()
+    args = ["-p", str(demo.path), "-c", "anna", "search", "hjælpe", "--mode", "lemma", "--speaker", "IP", "--json"]
+    out = runner.invoke(main, args)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["total"] == len(data["hits"]) > 0
+    for h in data["hits"]:
+        text = demo.document(h["document"])["text"]
+        assert text[h["start"]:h["end"]] == h["match"]
+    out = runner.invoke(main, ["-p", str(demo.path), "search", "metadon", "-n", "2"])
+    assert out.exit_code == 0 and "(showing 2; --limit 0 for all)" in out.output
+    bad = runner.invoke(main, ["-p", str(demo.path), "search", "x", "--attr", "site"])
+    assert bad.exit_code == 1 and "name=value" in bad.output
+
+
+def test_core_modules_do_not_import_textual_or_click():
+    code = ("import sys, qualcode.search, qualcode.autocode, qualcode.revise, qualcode.pseudonyms, qualcode.wordfreq;"
+            "print('textual' in sys.modules, 'click' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

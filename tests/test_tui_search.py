@@ -1,0 +1,103 @@
+"""The search screen: type a query, pick a mode, choose a hit → OpenSegment(document_id, start, end)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, OptionList, Select, Static
+
+from qualcode.project import Project
+from qualcode.tui.screens.search import SearchScreen
+
+DA = ("I: Hvem hjalp dig dengang?\n\n"
+      "IP: Min kontaktperson hjælper mig stadig. Jeg henter metadon, men nogle skriver methadon.\n")
+
+
+class Host(App):
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path, self.opened = path, []
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen(self.path, "anna"))
+
+    def on_search_screen_open_segment(self, message: SearchScreen.OpenSegment) -> None:
+        self.opened.append((message.document_id, message.start, message.end))
+
+
+@pytest.fixture()
+def project_path(tmp_path: Path) -> Path:
+    (tmp_path / "one.txt").write_text(DA, encoding="utf-8")
+    p = Project.create(tmp_path / "p.db", coder="anna")
+    p.import_files([tmp_path / "one.txt"], language="da")
+    p.close()
+    return tmp_path / "p.db"
+
+
+async def _wait_for_results(pilot, screen) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if "hit(s)" in str(screen.query_one("#search-status", Static).render()) or \
+                "query" in str(screen.query_one("#search-status", Static).render()):
+            return
+    raise AssertionError("the search did not finish")
+
+
+def test_fuzzy_search_and_open_a_hit(project_path: Path):
+    asyncio.run(_fuzzy_search_and_open_a_hit(project_path))
+
+
+async def _fuzzy_search_and_open_a_hit(project_path: Path):
+    app = Host(project_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one("#search-mode", Select).value = "fuzzy"
+        await pilot.press(*"metadon")
+        await pilot.press("enter")
+        await _wait_for_results(pilot, screen)
+        results = screen.query_one("#search-results", OptionList)
+        assert results.option_count == 2
+        assert "2 hit(s)" in str(screen.query_one("#search-status", Static).render())
+        await pilot.press("down", "enter")  # the second hit: "methadon"
+        await pilot.pause()
+    (doc_id, start, end), = app.opened
+    assert DA[start:end] == "methadon" and doc_id == 1
+
+
+def test_speaker_box_limits_hits_to_turns(project_path: Path):
+    async def go():
+        app = Host(project_path)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = app.screen
+            screen.query_one("#search-mode", Select).value = "lemma"
+            screen.query_one("#search-speaker", Input).value = "I"
+            await pilot.press(*"hjælpe", "enter")
+            await _wait_for_results(pilot, screen)
+            ol = screen.query_one("#search-results", OptionList)
+            assert ol.option_count == 1  # the interviewer's "hjalp", not the interviewee's "hjælper"
+            assert [(k.start, k.end) for k in screen.lines] == [(DA.index("hjalp"), DA.index("hjalp") + 5)]
+
+    asyncio.run(go())
+
+
+def test_errors_are_shown_not_raised(project_path: Path):
+    asyncio.run(_errors_are_shown_not_raised(project_path))
+
+
+async def _errors_are_shown_not_raised(project_path: Path):
+    app = Host(project_path)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        screen.query_one("#search-mode", Select).value = "regex"
+        await pilot.press("(", "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "regular expression" in str(screen.query_one("#search-status", Static).render()):
+                break
+        assert "not a valid regular expression" in str(screen.query_one("#search-status", Static).render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SearchScreen)
