@@ -228,10 +228,9 @@ class _NewDocument:
 
 @dataclass
 class _Doc:
-    id: int | None
+    id: int | None  # None until a new document is inserted
     guid: str
     text: str
-    new: bool
 
 
 def _flat(text: str) -> str:
@@ -320,7 +319,7 @@ class ProjectImport:
                         f"{self.archive}: source '{s.name}' ({s.guid}) is already in the project as document "
                         f"'{row['name']}' with a different text; an import never replaces a text, so nothing "
                         f"was imported (use 'qualcode revise' for a corrected text, or import into a new project)")
-                self.docs[s.guid] = _Doc(row["id"], s.guid, s.text, False)
+                self.docs[s.guid] = _Doc(row["id"], s.guid, s.text)
                 self.same["documents"] += 1
                 continue
             if sha in by_sha:
@@ -330,7 +329,7 @@ class ProjectImport:
                 if "doc" in row:  # a source earlier in this file: share its (not yet inserted) document
                     self.docs[s.guid] = row["doc"]
                 else:
-                    self.docs[s.guid] = _Doc(row["id"], row["guid"], s.text, False)
+                    self.docs[s.guid] = _Doc(row["id"], row["guid"], s.text)
                     self.same["documents"] += 1
                 continue
             name = " ".join((s.name or "").split()) or f"source {s.guid[:8]}"
@@ -357,7 +356,7 @@ class ProjectImport:
                 self.report.warnings.append(f"source '{name}': language '{language}' is unknown; guessed '{guessed}'")
                 language = guessed
             self.new_docs.append(_NewDocument(s, name, kind, language))
-            self.docs[s.guid] = _Doc(None, s.guid, s.text, True)
+            self.docs[s.guid] = _Doc(None, s.guid, s.text)
             by_sha[sha] = {"guid": s.guid, "name": name, "doc": self.docs[s.guid]}
         for doc, (units, words) in zip(self.new_docs, segment_many((d.source.text, d.language) for d in self.new_docs)):
             doc.units, doc.words = units, words
@@ -467,7 +466,7 @@ class ProjectImport:
                     continue
                 if stored is None:
                     continue
-                cur = None if doc.new else self.db.execute(
+                cur = self.db.execute(  # also for new documents: two sources of one text share one
                     "SELECT value FROM document_attributes WHERE document_id = ? AND attribute_id = ?",
                     [doc.id, attr["id"]]).fetchone()
                 if cur is None:

@@ -15,8 +15,9 @@ version stays readable in ``document_versions``), aligns old and new text, and m
 Alignment is difflib over lines, then rapidfuzz's Indel opcodes over word/space/punctuation
 tokens inside changed lines (fast, and exact for insertions, deletions and edits); a moved block
 shows as a deletion plus an insertion, which the verbatim search above recovers. Units are recomputed from the new text. All of it is one
-transaction and one event. The event is not undoable through ``project.undo()`` because units are
-stored as blobs the change log cannot hold; revising back to an older version's text undoes it.
+transaction and one event, which ``project.undo()`` reverses as a whole (text, codings, units,
+version and review rows) — unless the superseded text was withheld (pseudonymisation), in which
+case the event holds no rows and revising back to an older version is the way back.
 """
 
 from __future__ import annotations
@@ -295,7 +296,7 @@ def revise_document(project: "Project", document: str | int, new_text: str, note
     text from ``document_versions`` and the event log (pseudonymisation: the real names should not
     survive in the audit trail); the event then records only the summary.
     """
-    from qualcode.store.units import INSERT_SQL, pack
+    from qualcode.store.units import pack
     from qualcode.text.decoding import normalise, sha256
     from qualcode.text.segmentation import segment_many
 
@@ -324,7 +325,7 @@ def revise_document(project: "Project", document: str | int, new_text: str, note
                ", ".join(f"{n} {s}" for s, n in counts.items() if n) if placements else
                f"{doc['name']}: version {current + 1}; no codings")
     ts = now()
-    with project.transaction("document.revise", summary, undoable=False, record_rows=keep_previous) as tx:
+    with project.transaction("document.revise", summary, record_rows=keep_previous) as tx:
         if not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone():
             tx.insert("document_versions", {
                 "document_id": doc["id"], "version": 1, "text": old if keep_previous else "",
@@ -346,11 +347,14 @@ def revise_document(project: "Project", document: str | int, new_text: str, note
                 tx.insert("coding_reviews", {"coding_guid": p.guid, "document_id": doc["id"], "version": current + 1,
                                              "status": p.status, "old_start": p.old_start, "old_end": p.old_end,
                                              "old_text": p.old_text, "created_at": ts})
-        # Units are derived from the text: rewritten in bulk (see the module docstring on undo).
-        project.db.execute("DELETE FROM unit_sets WHERE document_id = ?", [doc["id"]])
+        # Units follow the text inside the same change set, so undo restores them with it.
+        for (kind,) in project.db.execute("SELECT kind FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchall():
+            tx.delete("unit_sets", {"document_id": doc["id"], "kind": kind})
         by_kind: dict[str, list] = {}
         for u in units:
             by_kind.setdefault(u.kind, []).append(u)
-        project.db.conn.executemany(INSERT_SQL, [pack(doc["id"], k, us) for k, us in by_kind.items()])
+        cols = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")
+        for k, us in by_kind.items():
+            tx.insert("unit_sets", dict(zip(cols, pack(doc["id"], k, us))))
     report.event_id, report.applied = tx.event_id, True
     return report

@@ -216,7 +216,7 @@ def test_maxqda24_export_imports_ten_sources_and_a_two_level_codebook(project):
     assert first.description.startswith("This category encompasses a range of specific theoretical concepts")
     assert cs[1].path == "Additional Themes and Ideas/THEME - Affinity Spaces (Gee)"
     assert cs[1].description == "Apply this code when a study uses Gee's concept of affinity spaces."
-    assert all(c.colour for c in cs)
+    assert all(c.colour and c.description for c in cs)
     assert [c["name"] for c in project.coders()] == ["johnb"]
     assert report.counts["documents"] == 10 and report.counts["codes"] == 307
     assert "skipped 2 × Set: sets are not imported" in report.lines()
@@ -451,8 +451,15 @@ def test_empty_codebook_is_not_exported(project, tmp_path):
 def test_same_text_twice_slash_in_names_and_notes_on_selections(project, tmp_path):
     sel = selection(G[11], 0, 11, G[12], G[1]).replace("</PlainTextSelection>",
                                                        f'<NoteRef targetGUID="{G[37]}"/></PlainTextSelection>')
-    body = ("<Sources>" + text_source(G[10], "Interview", sel)
-            + text_source(G[19], "Interview", selection(G[13], 16, 30, G[14], G[1])) + "</Sources>"
+    def site(value: str) -> str:
+        return (f'<VariableValue><VariableRef targetGUID="{G[31]}"/><TextValue>{value}</TextValue></VariableValue>'
+                "</TextSource>")
+
+    body = (f'<Variables><Variable guid="{G[31]}" name="site" typeOfVariable="Text"/></Variables><Sources>'
+            + text_source(G[10], "Interview", sel).replace("</TextSource>", site("Nordvest"))
+            + text_source(G[19], "Interview", selection(G[13], 16, 30, G[14], G[1])).replace("</TextSource>",
+                                                                                            site("Sundholm"))
+            + "</Sources>"
             f'<Notes><Note guid="{G[37]}" name="Why"><PlainTextContent>Called twice.</PlainTextContent></Note></Notes>')
     text = qde(body).replace('name="Places"', 'name="Places/Spaces"')
     path = make_qdpx(tmp_path / "dup.qdpx", text, {f"sources/{G[10]}.txt": TEXT, f"sources/{G[19]}.txt": TEXT})
@@ -463,7 +470,21 @@ def test_same_text_twice_slash_in_names_and_notes_on_selections(project, tmp_pat
     assert f"note: source 'Interview' ({G[19]}) has the same text as document 'Interview': its codings and notes " \
            "go there" in report.lines()
     assert [c.path for c in project.codes()] == ["Help", "Places∕Spaces"]
+    doc_id = project.document("Interview")["id"]
+    assert project.attributes(doc_id) == {doc_id: {"site": "Nordvest"}}
+    assert f"note: attribute 'site' of document {G[10]}: the file says 'Sundholm', the project 'Nordvest'; " \
+           "kept the project's" in report.lines()
     assert [(m["target"], m["target_guid"], m["text"]) for m in project.memos()] == [("coding", G[12], "Called twice.")]
     before = dump(project.path)
     import_qdpx(project, path)
     assert dump(project.path) == before
+
+
+def test_a_new_source_with_a_taken_name_is_renamed(project, tmp_path):
+    import_qdpx(project, HANDMADE)
+    body = "<Sources>" + text_source(G[10], "Field note Vesterbro", selection(G[11], 0, 11, G[12], G[1])) + "</Sources>"
+    report = import_qdpx(project, make_qdpx(tmp_path / "n.qdpx", qde(body), {f"sources/{G[10]}.txt": TEXT}))
+    assert project.document(G[10])["name"] == "Field note Vesterbro (2)"
+    assert "note: source 'Field note Vesterbro' was named 'Field note Vesterbro (2)': the project has a document " \
+           "of that name" in report.lines()
+    assert report.counts == {"documents": 1, "coders": 0, "codes": 1, "codings": 1, "attribute values": 0, "memos": 0}

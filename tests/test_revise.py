@@ -109,6 +109,24 @@ def test_versions_units_and_index_follow_the_new_text(project):
         version_text(project, "int01", 3)
 
 
+def _rows(p: Project) -> dict[str, list]:
+    skip = {"events", "search_docs", "search_vocab", "search_postings"}
+    tables = [r[0] for r in p.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if not r[0].startswith("sqlite_") and r[0] not in skip]
+    return {t: sorted(map(tuple, p.db.execute(f"SELECT * FROM [{t}]").fetchall()), key=repr) for t in tables}
+
+
+def test_undo_takes_the_whole_revision_back(project):
+    before = _rows(project)
+    revise_document(project, "int01", NEW)
+    after = _rows(project)
+    assert after != before
+    assert project.undo()["action"] == "document.revise"
+    assert _rows(project) == before
+    project.redo()
+    assert _rows(project) == after
+
+
 def test_preview_writes_nothing_and_same_text_is_refused(project):
     tables = ("documents", "codings", "unit_sets", "document_versions", "coding_reviews", "events")
     before = {t: project.db.execute(f"SELECT * FROM {t}").fetchall() for t in tables}

@@ -88,3 +88,17 @@ def test_actions_table_is_consistent():
     assert len(bindings("transcript")) == sum(1 for a in ACTIONS if a.scope == "transcript")
     # no letter is bound in the transcript: letters are code hotkeys
     assert not [k for k in reserved_keys("app", "transcript", "coding") if len(k) == 1 and k.isalpha()]
+
+
+def test_expired_notification_gets_a_positive_toast_timeout():
+    import time
+
+    from textual.notifications import Notification
+    from textual.widgets._toast import Toast
+
+    from qualcode.tui.compat import MIN_TIMEOUT, guard_toast_timeout
+
+    guard_toast_timeout()
+    late = Notification("x", timeout=1.0, raised_at=time.time() - 2.0)
+    assert late.time_left < 0
+    assert Toast(late)._timeout == MIN_TIMEOUT

@@ -168,15 +168,15 @@ def key_label(a: Action) -> str:
     return " ".join(names.get(k, k) for k in a.keys.split(","))
 
 
-MODE_HELP = """\
-How keys work in the transcript
-  • Letters never move the cursor: they are code hotkeys. With text selected, a code's hotkey
-    applies that code (the selection stays, so you can apply several codes; esc clears it).
-    Without a selection a hotkey does nothing but tell you to select first.
-  • Select with shift+arrows, ctrl+shift+arrows (words), the mouse (drag), or the unit keys
-    1 word · 2 sentence · 3 speaker turn · 4 paragraph (press again to add the next unit).
-  • [ ] move the end of the selection one unit left/right, { } move its start. With no selection
-    they resize your coding under the cursor, by the unit you chose last (1–4).
-  • Keys the workbench uses ( ? / [ ] { } 1–4 ) win over a code hotkey on the same key; such
-    a code is still one keystroke away in the picker (/).
-"""
+MODE_HELP = (
+    "How keys work in the transcript\n"
+    "• Letters never move the cursor: they are code hotkeys. With text selected, a code's hotkey applies "
+    "that code; the selection stays, so you can apply several codes (esc clears it). Without a selection "
+    "a hotkey only reminds you to select first.\n"
+    "• Select with shift+arrows, ctrl+shift+arrows (words), a mouse drag, or the unit keys 1 word · "
+    "2 sentence · 3 speaker turn · 4 paragraph (press again to add the next unit).\n"
+    "• [ ] move the end of the selection one unit left/right, { } move its start. With no selection they "
+    "resize your coding under the cursor, by the unit chosen last (1–4).\n"
+    "• Keys the workbench binds ( ? / [ ] { } 1–4 ) win over a code hotkey on the same key; such a code "
+    "is still a few keystrokes away in the picker (/).\n"
+)

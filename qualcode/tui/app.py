@@ -20,6 +20,7 @@ from qualcode.project import Project
 from qualcode.tui import queries
 from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
+from qualcode.tui.compat import guard_toast_timeout
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.help import HelpScreen
@@ -45,6 +46,7 @@ class QualcodeApp(App[None]):
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
 
     def __init__(self, project_path: str | Path, coder: str | None = None) -> None:
+        guard_toast_timeout()
         super().__init__()
         self.project_path = Path(project_path)
         self.project = Project.open(self.project_path, coder=coder)

@@ -13,7 +13,7 @@ class WorkbenchCommands(Provider):
     def _commands(self):
         for a in ACTIONS:
             if a.palette:
-                yield f"{a.help} ({key_label(a)})", partial(self.app.run_action, a.action), a.help
+                yield a.help, partial(self.app.run_action, a.action), f"key {key_label(a)}"
         app = self.app
         for d in getattr(app, "document_rows", []):
             yield f"Open document {d['name']}", partial(app.open_document, d["id"]), f"{d['kind']}, {d['codings']} codings"

@@ -22,7 +22,7 @@ class DocumentList(OptionList):
              current: int | None) -> None:
         """``mine``: this coder's codings per document, shown next to everyone's."""
         highlighted = self.highlighted
-        width = max(12, (self.scrollable_content_region.width or 26) - 1)
+        width = max(12, (self.size.width or 28) - 4)  # room for a scrollbar that may appear
         self.clear_options()
         for d in documents:
             attrs = attributes.get(d["id"], {})
