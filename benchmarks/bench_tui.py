@@ -67,9 +67,8 @@ async def _measure(path: Path, doc_id: int) -> list[dict]:
         start = time.perf_counter()
         await pilot.press("enter")  # open the highlighted document
         await pilot.pause()
-        words = app.project.document(doc_id)["word_count"]
         rows.append({"benchmark": "tui open 100k words", "seconds": round(t.first_paint - start, 3),
-                     "target": "≤ 0.300", "words": words})
+                     "target": "≤ 0.300", "words": len(t.text.split()), "rows": len(t._wrapped)})
         # scroll to the middle and page on: every page paints only the visible rows
         t.focus()
         await pilot.press("ctrl+end")
@@ -92,10 +91,25 @@ async def _measure(path: Path, doc_id: int) -> list[dict]:
     return rows
 
 
+async def _startup(path: Path, doc_id: int) -> dict:
+    """The whole app, from constructing it to the transcript's first full frame, opening the big document."""
+    from qualcode.tui.app import QualcodeApp
+
+    start = time.perf_counter()
+    app = QualcodeApp(path, "anna", document=doc_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        painted = app.transcript.first_paint
+    return {"benchmark": "tui start on the 100k-word document", "seconds": round(painted - start, 3),
+            "target": "(Textual start-up included)"}
+
+
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         path, doc_id = _build(Path(tmp))
-        return asyncio.run(_measure(path, doc_id))
+        rows = asyncio.run(_measure(path, doc_id))
+        rows.append(asyncio.run(_startup(path, doc_id)))
+        return rows
 
 
 if __name__ == "__main__":

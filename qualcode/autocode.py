@@ -101,7 +101,8 @@ def _extend(hit: Hit, units: list[dict], starts: list[int]) -> tuple[tuple[int, 
 def apply_autocode(project: "Project", plan: AutoCodePlan) -> int:
     """Write a plan as one transaction (one event, undone in one step by ``project.coder``); returns its event id."""
     if not plan.planned:
-        raise QualcodeError(f"nothing to code: {plan.hits} hit(s), {plan.already} span(s) already coded by {plan.coder}")
+        raise QualcodeError(f"nothing to code: {plan.hits} hit(s), {plan.already} span(s) already coded "
+                            f"by {plan.coder}")
     texts: dict[int, str] = {}
     with project.transaction("autocode", plan.summary) as tx:
         coder_id = project.coder_id(plan.coder, tx=tx)

@@ -94,7 +94,9 @@ def store_units(project: "Project", document_id: int, units: list[Unit]) -> None
 def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "interview",
                  language: str = "auto", speaker_pattern: str | None = None, encoding: str | None = None,
                  keep_going: bool = False, attributes: str | Path | None = None,
-                 progress: Progress | None = None) -> ImportReport:
+                 progress: Progress | None = None, transform: Callable[[str], str] | None = None) -> ImportReport:
+    """Import files or folders; ``transform`` rewrites each text before it is stored (pseudonymisation),
+    so the original never reaches the project file — only the source file's hash does."""
     from qualcode.attributes import apply_attribute_rows, read_csv_rows
     from qualcode.project import KINDS
 
@@ -131,6 +133,11 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
         try:
             ex = read_file(path, encoding)
             text = normalise(ex.text)
+            if transform is not None:
+                if ex.turns:
+                    raise QualcodeError(f"{path.name}: subtitles keep timed turns whose offsets a rewrite would break; "
+                                        "import without --pseudonymise, then run 'qualcode pseudonyms apply'")
+                text = normalise(transform(text))
             if not text.strip():
                 raise QualcodeError(f"{path.name}: no text after decoding (only white space)")
             source_sha = sha256(path.read_bytes())

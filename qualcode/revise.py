@@ -7,17 +7,20 @@ version stays readable in ``document_versions``), aligns old and new text, and m
 * **moved** — the coded words no longer sit where the alignment puts them (a moved paragraph) but
   occur verbatim in the new text: the occurrence nearest the alignment is taken if it is the only
   one, or overlaps where the alignment put the coding;
-* **changed** — words inside the coding were edited; the alignment places its ends and the new
-  words are still at least ``min_similarity`` alike (rapidfuzz ratio) — listed in the report;
-* **unplaced** — none of the above: the coding is kept at the best guess (or the sentence around
-  where its words were) and listed in ``coding_reviews`` for the coder. Nothing is dropped.
+* **changed** — words inside or at the edge of the coding were edited; the alignment places its
+  ends, and the new words are still ``min_similarity`` alike (rapidfuzz ratio) or at least half of
+  them are the coding's own unchanged words (or the edits are known, as with pseudonyms) — listed
+  in the report;
+* **unplaced** — none of the above: the coding is kept on what is left of its words (or, if none
+  is, on the sentence where they were) and listed in ``coding_reviews``. Nothing is dropped.
 
 Alignment is difflib over lines, then rapidfuzz's Indel opcodes over word/space/punctuation
 tokens inside changed lines (fast, and exact for insertions, deletions and edits); a moved block
-shows as a deletion plus an insertion, which the verbatim search above recovers. Units are recomputed from the new text. All of it is one
-transaction and one event, which ``project.undo()`` reverses as a whole (text, codings, units,
-version and review rows) — unless the superseded text was withheld (pseudonymisation), in which
-case the event holds no rows and revising back to an older version is the way back.
+shows as a deletion plus an insertion, which the verbatim search above recovers. Units are
+recomputed from the new text (timed subtitle turns are mapped through the alignment instead). All
+of it is one transaction and one event, which ``project.undo()`` reverses as a whole (text,
+codings, units, version and review rows) — unless the superseded text was withheld
+(pseudonymisation), in which case the event holds no rows and revising back is the way back.
 """
 
 from __future__ import annotations
@@ -88,9 +91,36 @@ class Alignment:
         return b1, b2, False
 
     def span(self, start: int, end: int) -> tuple[int, int, bool]:
+        """New ``(start, end, exact)`` of an old span.
+
+        An end inside an edited block takes the block's replacement if the block lies within the
+        span; if the block reaches beyond it (an edit shared with neighbouring text), the span
+        ends at its own last surviving character instead, so it does not swallow foreign words.
+        """
         s_new, _, s_exact = self.char(start)
         _, e_new, e_exact = self.char(end - 1)
+        if not (s_exact and e_exact):
+            kept, first, last = self.survivors(start, end)
+            if kept:
+                if not s_exact and self.blocks[bisect.bisect_right(self._starts, start) - 1][1] < start:
+                    s_new = first
+                if not e_exact and self.blocks[bisect.bisect_right(self._starts, end - 1) - 1][2] > end:
+                    e_new = last
         return s_new, max(s_new, e_new), s_exact and e_exact
+
+    def survivors(self, start: int, end: int) -> tuple[int, int, int]:
+        """Characters of old ``[start, end)`` kept unchanged, and the new span from the first to the last."""
+        k = max(0, bisect.bisect_right(self._starts, start) - 1)
+        n, first, last = 0, -1, -1
+        while k < len(self.blocks) and self.blocks[k][1] < end:
+            tag, a1, a2, b1, _ = self.blocks[k]
+            lo, hi = max(a1, start), min(a2, end)
+            if tag == "equal" and hi > lo:
+                n += hi - lo
+                first = b1 + lo - a1 if first < 0 else first
+                last = b1 + hi - a1
+            k += 1
+        return n, first, last
 
 
 def _diff_blocks(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
@@ -193,12 +223,17 @@ def place_codings(alignment: Alignment, codings: list[dict], min_similarity: flo
             if status is None:
                 anchor = ns  # where the alignment puts the coding's start
                 ns, ne = _trim(new, ns, ne)
-                # ends that map through unchanged text are certain: edits inside need only half the likeness
-                need = 0.0 if alignment.trusted else (min_similarity / 2 if exact else min_similarity)
-                if ne > ns and fuzz.ratio(old_text, new[ns:ne]) >= need:
+                kept, first, last = alignment.survivors(s, e)
+                # confident if the edits are known (pseudonyms), or the new words are alike, or they are
+                # mostly the coding's own surviving words (a sentence deleted from a coded passage)
+                if ne > ns and (alignment.trusted or fuzz.ratio(old_text, new[ns:ne]) >= min_similarity
+                                or kept >= 0.5 * (ne - ns)):
                     status = "changed"
+                elif kept:
+                    status = "unplaced"  # kept on what is left of its words, for the coder to check
+                    ns, ne = _trim(new, first, last)
                 else:
-                    status = "unplaced"  # kept on the sentence where its words were, for the coder to check
+                    status = "unplaced"  # its words are gone: kept on the sentence where they were
                     ns, ne = _fallback(new, anchor, sentences)
         out.append(Placement(c["id"], c["guid"], c.get("code", ""), c.get("coder", ""), s, e, old_text,
                              ns, ne, new[ns:ne], status))
@@ -231,6 +266,21 @@ def _fallback(text: str, pos: int, sentences: list[tuple[int, int]] | None) -> t
         return s, e
     pos = min(max(pos, 0), max(len(text) - 1, 0))
     return pos, pos + 1
+
+
+def _keep_timed_turns(old_turns: list[dict], units: list, alignment: Alignment) -> list:
+    """Subtitle turns carry times the text cannot give back: map them through the alignment."""
+    from qualcode.text.segmentation import Unit
+
+    if not any(t["time_start"] is not None for t in old_turns):
+        return units
+    mapped = []
+    for t in old_turns:
+        s, e, _ = alignment.span(t["start"], t["end"])
+        s, e = _trim(alignment.new, s, e)
+        if e > s:
+            mapped.append(Unit("turn", s, e, t["speaker"], t["time_start"], t["time_end"]))
+    return [u for u in units if u.kind != "turn"] + mapped
 
 
 # ----------------------------------------------------------------------------------------- versions
@@ -312,6 +362,7 @@ def revise_document(project: "Project", document: str | int, new_text: str, note
     elif alignment.new != new or alignment.old != old:
         raise QualcodeError("the alignment does not belong to these texts")
     (units, words), = segment_many([(new, doc["language"])])
+    units = _keep_timed_turns(project.units(doc["id"], "turn"), units, alignment)
     sentences = [(u.start, u.end) for u in units if u.kind == "sentence"]
     codings = project.codings(document=doc["id"])
     placements = place_codings(alignment, codings, min_similarity, sentences)

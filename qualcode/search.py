@@ -239,9 +239,10 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
                             new_vocab.append((form, lang, lemma_of(form, lang)))
                 docs_rows.append((sha, lang, int(len(ordinals))))
             with _raw_tx(db):
-                db.conn.executemany("INSERT OR REPLACE INTO search_postings (form, text_sha256, starts, ends, ordinals) "
-                                    "VALUES (?,?,?,?,?)", postings)
-                db.conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)", new_vocab)
+                db.conn.executemany("INSERT OR REPLACE INTO search_postings "
+                                    "(form, text_sha256, starts, ends, ordinals) VALUES (?,?,?,?,?)", postings)
+                db.conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)",
+                                    new_vocab)
                 db.conn.executemany("INSERT OR REPLACE INTO search_docs (text_sha256, language, tokens) VALUES (?,?,?)",
                                     docs_rows)
             done += len(chunk)
@@ -373,7 +374,8 @@ def _regex_hits(project: "Project", pattern: str, docs: list[dict], case_sensiti
     for k in range(0, len(docs), 500):
         chunk = docs[k:k + 500]
         ids = [d["id"] for d in chunk]
-        texts = dict(project.db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids))
+        marks = ",".join("?" * len(ids))
+        texts = dict(project.db.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", ids))
         for d in chunk:
             for m in rx.finditer(texts[d["id"]]):
                 if m.end() > m.start():
@@ -479,7 +481,8 @@ def kwic(project: "Project", hits: Iterable[Hit], width: int = 40) -> list[KwicL
         t = texts[h.document_id]
         left = t[max(0, h.start - width):h.start]
         right = t[h.end:h.end + width]
-        out.append(KwicLine(h.document_id, h.document, h.start, h.end, _flat(left), _flat(t[h.start:h.end]), _flat(right)))
+        out.append(KwicLine(h.document_id, h.document, h.start, h.end, _flat(left), _flat(t[h.start:h.end]),
+                            _flat(right)))
     return out
 
 

@@ -116,7 +116,8 @@ def words_per_code(project: "Project", code: str | int, coder: str | None = None
         if a < min_count or w in stops:
             continue
         b = outside.get(w, 0)
-        stats.append(WordStat(w, a, b, 1000 * a / c if c else 0.0, 1000 * b / d if d else 0.0, log_likelihood(a, b, c, d)))
+        stats.append(WordStat(w, a, b, 1000 * a / c if c else 0.0, 1000 * b / d if d else 0.0,
+                              log_likelihood(a, b, c, d)))
     key = (lambda s: (-s.ll, -s.count, s.word)) if sort == "ll" else (lambda s: (-s.count, -s.ll, s.word))
     stats.sort(key=key)
     others = {k: v for k, v in seg_langs.items() if k != lang}

@@ -384,3 +384,19 @@ def test_where_conditions():
     assert num.matches(34) and num.matches(34.0) and not num.matches(340)
     with pytest.raises(QualcodeError, match="attributes: site"):
         parse_where(["town=X"], known=["site"])
+
+
+def test_by_attribute_files_per_coder_and_value(project, tmp_path):
+    run(project, "cooccurrence", "--unit", "document", "--coder", "anna", "--coder", "bo",
+        "--by-attribute", "age", "-o", str(tmp_path))
+    stem = "cooccurrence_document_count_by_age"
+    files = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert files == sorted([f"{stem}_{c}_{v}.csv" for c in ("anna", "bo")
+                            for v in ("34", "51", "missing")] + [f"{stem}_dictionary.csv"])
+    ones = [[1, 1, 1]] * 3
+    assert read_matrix(tmp_path / f"{stem}_anna_34.csv").to_numpy().tolist() == ones
+    assert read_matrix(tmp_path / f"{stem}_anna_51.csv").to_numpy().tolist() == ones
+    # document c has no age and no codings: a row of zeros per code, N = 1
+    assert read_matrix(tmp_path / f"{stem}_anna_missing.csv").to_numpy().sum() == 0
+    assert read_matrix(tmp_path / f"{stem}_bo_34.csv").to_numpy().tolist() == [
+        [1, 0, 1], [0, 0, 0], [1, 0, 1]]

@@ -132,3 +132,31 @@ def test_cli(project, tmp_path):
     mapping = tmp_path / "mapping.csv"
     out = runner.invoke(main, base + ["pseudonyms", "export-mapping", "-o", str(mapping)])
     assert out.exit_code == 0 and "Sundholm,Amagerbro,place" in mapping.read_text(encoding="utf-8")
+
+
+def test_pseudonymise_at_import_names_never_reach_the_project(tmp_path):
+    from click.testing import CliRunner
+
+    from qualcode.cli import main
+
+    db = tmp_path / "p.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["-p", str(db), "init"]).exit_code == 0
+    assert runner.invoke(main, ["-p", str(db), "pseudonyms", "add", "Mette Hansen", "Lone"]).exit_code == 0
+    f = tmp_path / "int.txt"
+    f.write_text("I: Hvem hjalp dig?\n\nIP: Mette Hansen fra gadeteamet. Mettes kollega også.\n", encoding="utf-8")
+    r = runner.invoke(main, ["-p", str(db), "import", "--pseudonymise", str(f)])
+    assert r.exit_code == 0, r.output
+    import sqlite3
+
+    # only the (never exported) pseudonym list itself holds the name
+    rows = "\n".join(r for r in sqlite3.connect(db).iterdump() if not r.startswith('INSERT INTO "pseudonyms"'))
+    assert "Mette" not in rows and "Hansen" not in rows
+    from qualcode.project import Project
+
+    with Project.open(db) as p:
+        assert "Lone fra gadeteamet" in p.document("int")["text"]
+    vtt = tmp_path / "talk.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Mette>hej\n", encoding="utf-8")
+    r = runner.invoke(main, ["-p", str(db), "import", "--pseudonymise", str(vtt)])
+    assert r.exit_code == 1 and "then run 'qualcode pseudonyms apply'" in r.output

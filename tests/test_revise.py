@@ -179,3 +179,36 @@ def test_cli_revise_versions_review(project, tmp_path):
     assert out.exit_code == 0 and review_list(project) == []
     out = runner.invoke(main, base + ["revise", "int01", "--from-version", "1", "--apply"])
     assert out.exit_code == 0 and project.document("int01")["text"] == OLD
+
+
+def test_subtitle_turns_keep_their_times(tmp_path):
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>Hvordan går det?\n\n"
+           "00:00:05.000 --> 00:00:09.500\n<v Lars>Det går fint med metadonen nu.\n")
+    (tmp_path / "call.vtt").write_text(vtt, encoding="utf-8")
+    p = Project.create(tmp_path / "v.db", coder="anna")
+    p.import_files([tmp_path / "call.vtt"], language="da")
+    doc = p.document("call")
+    before = p.units(doc["id"], "turn")
+    assert [t["time_start"] for t in before] == [1.0, 5.0]
+    revise_document(p, "call", doc["text"].replace("fint", "rigtig fint"))
+    after = p.units(doc["id"], "turn")
+    new = p.document("call")["text"]
+    assert [(t["speaker"], t["time_start"], t["time_end"]) for t in after] == \
+        [(t["speaker"], t["time_start"], t["time_end"]) for t in before]
+    assert new[after[1]["start"]:after[1]["end"]] == "Det går rigtig fint med metadonen nu."
+    p.close()
+
+
+def test_a_sentence_deleted_from_a_coded_passage(tmp_path):
+    old = "IP: Hun sagde det højt: »Nå, det er dig med metadonen.« Jeg blev så flov. Jeg gik bare igen.\n"
+    new = old.replace("metadonen", "methadonen").replace(" Jeg blev så flov.", "")
+    (tmp_path / "x.txt").write_text(old, encoding="utf-8")
+    p = Project.create(tmp_path / "x.db", coder="anna")
+    p.import_files([tmp_path / "x.txt"], language="da")
+    add_code(p, "Stigma")
+    s = old.index("Jeg blev")
+    guid = p.add_coding("x", s, s + len("Jeg blev så flov. Jeg gik bare igen."), "Stigma")["guid"]
+    (placement,) = revise_document(p, "x", new).placements
+    assert placement.status == "changed"  # what is left of its own words, not the edited neighbour
+    assert p.coding(guid)["text"] == "Jeg gik bare igen." == new[placement.new_start:placement.new_end]
+    p.close()

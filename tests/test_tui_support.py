@@ -35,8 +35,8 @@ def codings(path: Path, **where) -> list[tuple]:
     con = sqlite3.connect(path)
     sql = ("WITH RECURSIVE p(id, path) AS (SELECT id, name FROM codes WHERE parent_id IS NULL UNION ALL "
            "SELECT c.id, p.path || '/' || c.name FROM codes c JOIN p ON c.parent_id = p.id) "
-           "SELECT d.name, p.path, k.name, c.start, c.[end], c.memo FROM codings c JOIN documents d ON d.id = c.document_id "
-           "JOIN p ON p.id = c.code_id JOIN coders k ON k.id = c.coder_id")
+           "SELECT d.name, p.path, k.name, c.start, c.[end], c.memo FROM codings c "
+           "JOIN documents d ON d.id = c.document_id JOIN p ON p.id = c.code_id JOIN coders k ON k.id = c.coder_id")
     conds, params = [], []
     for key, column in (("document", "d.name"), ("code", "p.path"), ("coder", "k.name"), ("start", "c.start"),
                         ("end", "c.[end]")):

@@ -130,7 +130,8 @@ async def test_resize_remove_and_memo(demo_copy):
         await pilot.press("ctrl+g")
         app.screen.query_one(TextArea).load_text("first interview")
         await pilot.press("ctrl+s")
-        assert count(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'document' AND text = 'first interview'") == 1
+        assert count(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'document' AND text = ?",
+                     "first interview") == 1
 
 
 async def test_mouse_drag_selects(demo_copy):

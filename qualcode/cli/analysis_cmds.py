@@ -78,9 +78,11 @@ def _output_options(fn: Callable) -> Callable:
 
 
 def _slug(text: str) -> str:
+    """A file-name part: ASCII, lower case, ``_`` between words (Danish letters spelt out);
+    unlike a variable name it may start with a digit ("34")."""
     from qualcode.exporters.varnames import to_varname
 
-    return to_varname(str(text), prefix="x", max_length=40)
+    return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"
 
 
 def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str
@@ -117,13 +119,13 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
             from qualcode.exporters import spss_stata_export as ss
 
             writer = ss.write_sav if fmt == "sav" else ss.write_dta
-        if len(tables) == 1:
-            names = [stem]
-        else:
-            from qualcode.exporters.varnames import make_varnames
-
-            names = [f"{stem}_{n}" for n in make_varnames(
-                list(parts) if parts else [t.name for t in tables], prefix="t", max_length=80)]
+        names: list[str] = []
+        for part in ([None] if len(tables) == 1 else parts or [t.name for t in tables]):
+            name, k = stem if part is None else f"{stem}_{_slug(part)}", 1
+            while name in names:
+                k += 1
+                name = f"{stem}_{_slug(part)}_{k}"
+            names.append(name)
         out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
     except RuntimeError as e:
         raise QualcodeError(str(e)) from None
@@ -269,7 +271,11 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
                      else cooccurrence_table(r, names, measure, definitions=defs))
                 if suffix:  # short names: they become sheet names (≤ 31 characters)
                     t.name = "_".join([_slug(unit), measure, *map(_slug, suffix)])
-                    parts.append("_".join(map(_slug, suffix)))
+                    # file names: the stem already says "by_<attribute>"; add the value only
+                    part = [coder_name] if coder_name else []
+                    if by_attribute:
+                        part.append("missing" if value is None else value)
+                    parts.append("_".join(map(_slug, part)))
                 if by_attribute:
                     t.description += f"; documents with {by_attribute} = {value}"
                 tables.append(t)
@@ -363,10 +369,13 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
             if coder_name:
                 t.name += "_" + _slug(coder_name)
             tables.append(t)
-            _print_matrix(f"documents × codes ({value}), coder {who}",
-                          [docnames[d] for d in m.rows], [names[c] for c in m.columns],
-                          m.values) if len(m.columns) <= PRINT_LIMIT else click.echo(
-                f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), coder {who}")
+            if len(m.columns) <= PRINT_LIMIT:
+                _print_matrix(f"documents × codes ({value}), coder {who}",
+                              [docnames[d] for d in m.rows], [names[c] for c in m.columns],
+                              m.values)
+            else:
+                click.echo(f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), "
+                           f"coder {who}")
     stem = f"documents_codes_{value}"
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
@@ -507,7 +516,7 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
 
     \b
     qualcode report quotes --code Barriers --children --format docx
-    qualcode report quotes --code "Help/Declined" --where site=Nordvest --attribute site -o q.md
+    qualcode report quotes --code "Help declined" --children --where site=Nordvest -o q.md
     """
     from qualcode.exporters.quotes import collect_quotes, write_quotes
 

@@ -35,8 +35,10 @@ def init(ctx: Ctx, force: bool) -> None:
 @click.option("--speaker-pattern", help="Regex with a (?P<speaker>…) group marking turns, e.g. '^(?P<speaker>[A-Z]+):\\s*'.")
 @click.option("--encoding", help="Decode text files with this encoding (default: UTF-8 or UTF-16 with BOM).")
 @click.option("--keep-going", is_flag=True, help="Import the good files even if some fail, then list the failures.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Replace the names on the project's pseudonym list before the text is stored.")
 @pass_ctx
-def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encoding, keep_going) -> None:
+def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encoding, keep_going, pseudonymise) -> None:
     """Import transcripts and field notes (files or folders: txt md docx odt pdf vtt srt).
 
     All or nothing: if any file fails, nothing is imported (unless --keep-going).
@@ -50,9 +52,16 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
         def progress(done: int, total: int, what: str) -> None:
             bar.update(task, completed=done, total=total, description=what[:40])
 
+        transform = None
+        if pseudonymise:
+            from qualcode.pseudonyms import import_transform, pseudonyms
+
+            if not pseudonyms(project):
+                raise QualcodeError("the pseudonym list is empty; add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM'")
+            transform = import_transform(project)
         report = project.import_files(paths, kind=kind, language=language, attributes=attributes,
                                       speaker_pattern=speaker_pattern, encoding=encoding,
-                                      keep_going=keep_going, progress=progress)
+                                      keep_going=keep_going, progress=progress, transform=transform)
     for name in report.imported:
         click.echo(f"imported  {name}")
     for name, why in report.skipped:

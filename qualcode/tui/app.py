@@ -45,17 +45,20 @@ class QualcodeApp(App[None]):
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
 
-    def __init__(self, project_path: str | Path, coder: str | None = None) -> None:
+    def __init__(self, project_path: str | Path, coder: str | None = None, document: str | int | None = None) -> None:
+        """``document``: open this one (id, name or GUID) instead of the first."""
         guard_toast_timeout()
         super().__init__()
         self.project_path = Path(project_path)
         self.project = Project.open(self.project_path, coder=coder)
+        self.start_document = self.project.document(document)["id"] if document is not None else None
         self.doc: dict | None = None
         self.view = "mine"
         self.other: str | None = None
         self.code_id: int | None = None
         self.document_rows: list[dict] = []
         self.show_documents = True
+        self.narrow_documents = False
         self.committed_at = 0.0
 
     # ------------------------------------------------------------------ layout
@@ -83,16 +86,20 @@ class QualcodeApp(App[None]):
         self._apply_width(self.size.width)
         self.refresh_documents()
         self.refresh_codes()
-        if self.document_rows:
-            self.open_document(self.document_rows[0]["id"])
+        if self.start_document is not None or self.document_rows:
+            self.open_document(self.start_document or self.document_rows[0]["id"])
         self.transcript.focus()
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.screen.set_class(width < NARROW, "narrow")
-        self.query_one("#documents").display = self.show_documents and width >= NARROW
+        """Under NARROW columns the document list replaces the codebook panes when shown (f2)."""
+        narrow = width < NARROW
+        self.screen.set_class(narrow, "narrow")
+        docs = self.narrow_documents if narrow else self.show_documents
+        self.query_one("#documents").display = docs
+        self.query_one("#side").display = not (narrow and docs)
 
     def on_unmount(self) -> None:
         self.project.close()
@@ -190,6 +197,9 @@ class QualcodeApp(App[None]):
     # ------------------------------------------------------------------ messages up
     def on_document_list_opened(self, event: DocumentList.Opened) -> None:
         self.open_document(event.doc_id)
+        if self.narrow_documents:
+            self.narrow_documents = False
+            self._apply_width(self.size.width)
         self.transcript.focus()
 
     def on_code_tree_highlighted(self, event: CodeTree.Highlighted) -> None:
@@ -390,10 +400,17 @@ class QualcodeApp(App[None]):
         self.push_screen(TransferScreen("export", self.project_path, self.project.coder, default))
 
     def action_toggle_documents(self) -> None:
-        self.show_documents = not self.query_one("#documents").display
-        self.query_one("#documents").display = self.show_documents
+        if self.size.width < NARROW:
+            self.narrow_documents = not self.narrow_documents
+        else:
+            self.show_documents = not self.show_documents
+        self._apply_width(self.size.width)
+        if self.query_one("#documents").display:
+            self.query_one(DocumentList).focus()
+        else:
+            self.transcript.focus()
 
 
-def run(project_path: str | Path, coder: str | None = None) -> None:
+def run(project_path: str | Path, coder: str | None = None, document: str | int | None = None) -> None:
     """Open the workbench on a project file (the CLI's bare ``qualcode``)."""
-    QualcodeApp(project_path, coder).run()
+    QualcodeApp(project_path, coder, document).run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -117,7 +119,7 @@ class CodebookScreen(Screen[None]):
 
     def _recolour(self, code, colour: str) -> None:
         colour = colour.strip()
-        if not (len(colour) == 7 and colour.startswith("#") and all(ch in "0123456789abcdefABCDEF" for ch in colour[1:])):
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             self.notify(f"'{colour}' is not a colour like #1f77b4", severity="error")
             return
         self._do(ops.update_code, code.id, colour=colour.lower(), done=f"recoloured {code.path}")

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Static
 
 
 class Choose(ModalScreen[str | None]):
@@ -20,10 +20,11 @@ class Choose(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="dialog-question")
+            yield Static(self.question, id="dialog-question")
             with Horizontal(id="dialog-buttons"):
                 for key, label in self.choices:
-                    yield Button(label, id=f"choice-{key}", variant="primary" if key == self.choices[0][0] else "default")
+                    first = key == self.choices[0][0]
+                    yield Button(label, id=f"choice-{key}", variant="primary" if first else "default")
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
@@ -50,7 +51,7 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="dialog-question")
+            yield Static(self.question, id="dialog-question")
             yield Input(self.value, id="dialog-input")
             if self.hint:
                 yield Label(self.hint, classes="hint")

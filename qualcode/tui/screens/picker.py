@@ -60,8 +60,8 @@ class CodePicker(ModalScreen[dict | None]):
             ol.add_option(Option(label, id=str(c.id)))
         if offer_new:
             ol.add_option(new_option)
-        if ol.option_count:
-            ol.highlighted = 0
+        if ol.option_count:  # with a query, the best match rather than "(top level)"
+            ol.highlighted = 1 if self.allow_top and q and ol.option_count > 1 else 0
         self._show_info()
 
     def _show_info(self) -> None:

@@ -8,7 +8,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualcode.errors import QualcodeError
 from qualcode.tui.actions import bindings
 from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.picker import CodePicker
@@ -73,8 +72,9 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             summary.append("■ ", style=code.colour or "grey50")
             summary.append(code.path, style="bold")
         summary.append(f"   {len(self.rows)} segment(s) in {len({r['document_id'] for r in self.rows})} document(s)")
-        summary.append(f"\nchildren: {'included' if self.include_children else 'excluded'} · coder: {self.coder or 'all'}"
-                       f" · attributes: {' '.join(f'{k}={v}' for k, v in self.filters.items()) or 'any'}", style="dim")
+        attrs = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "any"
+        children = "included" if self.include_children else "excluded"
+        summary.append(f"\nchildren: {children} · coder: {self.coder or 'all'} · attributes: {attrs}", style="dim")
         self.query_one("#ret-summary", Static).update(summary)
         ol = self.query_one(OptionList)
         ol.clear_options()

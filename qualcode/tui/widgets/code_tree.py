@@ -59,7 +59,10 @@ class CodeTree(Tree[int]):
             parent = nodes.get(c.parent_id, self.root)
             has_children = any(x.parent_id == c.id for x in codes)
             label = code_label(c, totals.get(c.id, 0))
-            nodes[c.id] = parent.add(label, data=c.id, expand=True) if has_children else parent.add_leaf(label, data=c.id)
+            if has_children:
+                nodes[c.id] = parent.add(label, data=c.id, expand=True)
+            else:
+                nodes[c.id] = parent.add_leaf(label, data=c.id)
         self.root.expand()
         if highlight is not None and highlight in nodes:
             self.call_after_refresh(self.move_cursor, nodes[highlight])

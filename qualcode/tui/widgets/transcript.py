@@ -104,6 +104,7 @@ class Transcript(ScrollView, can_focus=True):
         self.painted_at = 0.0
         self.key_at = 0.0
         self._last_at_cursor: tuple[int, ...] = ()
+        self._after_layout_scroll = False
 
     # ------------------------------------------------------------------ attributes down
     def load(self, doc_id: int, text: str, units_loader: Callable[[str], Units], cursor: int = 0,
@@ -156,7 +157,7 @@ class Transcript(ScrollView, can_focus=True):
             self._assign_lanes()
             if top is not None:
                 self.scroll_to(y=self._wrapped.row_of(top), animate=False, immediate=True)
-            if getattr(self, "_after_layout_scroll", False):
+            if self._after_layout_scroll:
                 self._after_layout_scroll = False
                 self.call_after_refresh(self._scroll_to_cursor, True)
         return self._wrapped
@@ -246,7 +247,7 @@ class Transcript(ScrollView, can_focus=True):
             room = label_w - 1 - len(more)
             label = (name if len(name) <= room else name[: max(room - 1, 1)] + "…") + more
             label_style = base + self._fg(first.code_id)
-        diff_mark = self.compare and any(s < w.ends[row] + 1 and e > w.starts[row] for s, e in self._diffs_in(row))
+        diff_mark = bool(self.compare and self._diffs_in(row))
         segs = [Segment(label.rjust(label_w - 1) + " ", label_style)]
         cells = [Segment(" ", base)] * LANES
         for c in here:
@@ -255,7 +256,10 @@ class Transcript(ScrollView, can_focus=True):
                 cells[LANES - 1] = Segment("+", base + self._fg(c.code_id))
                 continue
             r0, r1 = w.row_of(c.start), w.row_of(max(c.start, c.end - 1))
-            glyph = "┃" if r0 < row < r1 else ("╻" if row == r0 and r1 > r0 else ("╹" if row == r1 and r1 > r0 else "▪"))
+            if r0 == r1:
+                glyph = "▪"
+            else:
+                glyph = "╻" if row == r0 else ("╹" if row == r1 else "┃")
             style = base + self._fg(c.code_id)
             if self.compare and not c.mine:
                 glyph = {"┃": "┆", "╻": "╷", "╹": "╵", "▪": "·"}[glyph]
@@ -271,7 +275,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _text_segments(self, s: int, e: int, here: list[Shown], base: Style) -> list[Segment]:
         sel = self.selection
-        cursor = self.cursor if self.has_focus or self.app_has_no_focus() else None
+        cursor = self.cursor if self.has_focus or self.screen.focused is None else None
         points = {s, e}
         for c in here:
             points.update(p for p in (c.start, c.end) if s < p < e)
@@ -303,9 +307,6 @@ class Transcript(ScrollView, can_focus=True):
 
     def _diffs_in_span(self, s: int, e: int) -> list[tuple[int, int]]:
         return [d for d in self._diffs if d[0] < e and d[1] > s] if self._diffs else []
-
-    def app_has_no_focus(self) -> bool:
-        return self.screen.focused is None
 
     # ------------------------------------------------------------------ cursor and selection
     def units(self, kind: str) -> Units:

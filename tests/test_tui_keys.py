@@ -1,0 +1,151 @@
+"""Every key in the help screen does what it says: cursor, selection, codings, codebook, retrieval."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.screens.retrieval import RetrievalScreen
+from qualcode.tui.widgets.code_tree import CodeTree
+from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.anyio
+SIZE = (120, 40)
+
+
+def one(path, sql, *params):
+    con = sqlite3.connect(path)
+    row = con.execute(sql, params).fetchone()
+    con.close()
+    return row
+
+
+async def test_cursor_and_selection_keys(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        t = app.transcript
+        text = t.text
+        assert text.startswith("Interview 01 — Vesterbro")
+        await pilot.press("ctrl+right")
+        assert t.cursor == 10  # "01"
+        await pilot.press("ctrl+left")
+        assert t.cursor == 0
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        assert t.selection == (0, 3)
+        await pilot.press("ctrl+shift+right")
+        assert t.selection == (0, 10)
+        await pilot.press("escape", "1")
+        assert t.selection == (0, 9) and text[0:9] == "Interview"
+        await pilot.press("1")  # one more word
+        assert t.selection == (0, 12)
+        await pilot.press("escape", "end")
+        row_end = t._wrapped.ends[0]
+        assert t.cursor == row_end
+        await pilot.press("home")
+        assert t.cursor == 0
+        await pilot.press("down")
+        assert t._wrapped.row_of(t.cursor) == 1
+        await pilot.press("ctrl+end")
+        assert t.cursor == len(text)
+        assert t.scroll_y == t.max_scroll_y
+        await pilot.press("ctrl+home", "pagedown")
+        assert t.scroll_y > 0 and t._wrapped.row_of(t.cursor) >= t.scrollable_content_region.height - 1
+        await pilot.press("ctrl+home", "4")
+        paragraphs = [(u["start"], u["end"]) for u in app.project.units(app.doc["id"], "paragraph")]
+        assert t.selection == paragraphs[0]
+        await pilot.press("right_square_bracket")  # end edge one paragraph right
+        assert t.selection == (paragraphs[0][0], paragraphs[1][1])
+        await pilot.press("right_curly_bracket")  # start edge one paragraph right
+        assert t.selection == paragraphs[1]
+        await pilot.press("left_curly_bracket")
+        assert t.selection == (paragraphs[0][0], paragraphs[1][1])
+
+
+async def test_coding_navigation_and_memos(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        t = app.transcript
+        mine = sorted((c.start, c.end) for c in t.codings)
+        await pilot.press("ctrl+down")  # the first of my codings
+        assert t.cursor == mine[0][0]
+        await pilot.press("enter")  # select its span
+        assert t.selection == mine[0]
+        await pilot.press("escape", "ctrl+down", "ctrl+up")
+        assert t.cursor == mine[0][0]
+        # the code under the cursor is the highlighted code: ctrl+b writes a memo on it
+        code = app.project.code(app.code_id)
+        await pilot.press("ctrl+b")
+        app.screen.query_one(TextArea).load_text("check against the pharmacy excerpts")
+        await pilot.press("ctrl+s")
+        assert one(demo_copy, "SELECT text FROM memos WHERE target = 'code' AND target_guid = ?", code.guid) == (
+            "check against the pharmacy excerpts",)
+        await pilot.press("escape", "tab")  # focus moves from the transcript to the code tree
+        assert isinstance(app.focused, CodeTree)
+
+
+async def test_codebook_keys(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+k", "A")
+        app.screen.query_one(Input).value = "Time"
+        await pilot.press("enter")
+        time_code = app.project.code("Time")
+        assert time_code.parent_id is None
+        await pilot.press("c")  # recolour: the suggestion is the palette's first unused colour
+        suggestion = app.screen.query_one(Input).value
+        await pilot.press("enter")
+        assert app.project.code("Time").colour == suggestion
+        await pilot.press("ctrl+up")  # reorder among top-level codes
+        tops = [c.name for c in app.project.codes() if c.parent_id is None]
+        assert tops.index("Time") == len(tops) - 2
+        await pilot.press("m")
+        app.screen.query_one(Input).value = "Environment"
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.project.code("Environment/Time").id == time_code.id
+        await pilot.press("n")
+        app.screen.query_one(TextArea).load_text("waiting time vs clock time")
+        await pilot.press("ctrl+s")
+        assert one(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'code' AND target_guid = ?",
+                   time_code.guid) == (1,)
+        await pilot.press("delete", "enter")  # no codings: a plain confirmation
+        assert one(demo_copy, "SELECT COUNT(*) FROM codes WHERE guid = ?", time_code.guid) == (0,)
+        # deleting a code with codings asks where they go: move them to the parent
+        stigma = app.project.code("Barriers/Stigma")
+        n = app.project.code_counts()[stigma.id]
+        app.screen.query_one(CodeTree).select_code(stigma.id)
+        await pilot.pause()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("escape")  # cancel keeps everything
+        assert app.project.code_counts()[stigma.id] == n
+
+
+async def test_retrieval_keys(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        barriers = app.project.code("Barriers")
+        app.query_one("#codes", CodeTree).select_code(barriers.id)
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        screen = app.screen
+        assert isinstance(screen, RetrievalScreen)
+        with_children = len(screen.rows)
+        assert with_children == len(app.project.codings(code=barriers.id, include_children=True))
+        await pilot.press("c")  # Barriers itself is a grouping code: nothing without children
+        assert screen.rows == []
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "waiting"
+        await pilot.pause()
+        await pilot.press("enter")
+        assert screen.code_id == app.project.code("Barriers/Waiting").id
+        await pilot.press("f")
+        app.screen.query_one(Input).value = "site=Nordvest"
+        await pilot.press("enter")
+        docs = {d for d, attrs in app.project.attributes().items() if attrs.get("site") == "Nordvest"}
+        assert screen.rows and {r["document_id"] for r in screen.rows} <= docs
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RetrievalScreen)
