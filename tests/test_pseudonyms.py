@@ -144,7 +144,7 @@ def test_pseudonymise_at_import_names_never_reach_the_project(tmp_path):
     assert runner.invoke(main, ["-p", str(db), "init"]).exit_code == 0
     assert runner.invoke(main, ["-p", str(db), "pseudonyms", "add", "Mette Hansen", "Lone"]).exit_code == 0
     f = tmp_path / "int.txt"
-    f.write_text("I: Hvem hjalp dig?\n\nIP: Mette Hansen fra gadeteamet. Mettes kollega også.\n", encoding="utf-8")
+    f.write_text("I: Hvem hjalp dig?\n\nIP: Mette Hansen fra gadeteamet. Mette Hansens kollega også.\n", encoding="utf-8")
     r = runner.invoke(main, ["-p", str(db), "import", "--pseudonymise", str(f)])
     assert r.exit_code == 0, r.output
     import sqlite3
