@@ -61,7 +61,7 @@ _EN_HINTS = re.compile(r"\b(and|the|i|not|to|is|a|on|have|with|that|there|they|s
 
 def guess_language(text: str) -> str:
     """Danish or English from function-word counts: the study's two languages (pass --language otherwise)."""
-    sample = text[:4000]
+    sample = text[:2000]
     return "da" if len(_DA_HINTS.findall(sample)) > len(_EN_HINTS.findall(sample)) else "en"
 
 

@@ -13,7 +13,7 @@ from qualcode.tui.widgets.code_tree import CodeTree
 from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.anyio
-SIZE = (120, 40)
+SIZE = (100, 30)
 
 
 def one(path, sql, *params):

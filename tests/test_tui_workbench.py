@@ -16,7 +16,7 @@ from qualcode.tui.widgets.code_tree import CodeTree
 from test_tui_support import anyio_backend, codings, demo_copy  # noqa: F401  (fixtures)
 
 DOC = "da_int01_vesterbro_bruger"
-SIZE = (120, 40)
+SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
 
 
@@ -193,10 +193,14 @@ async def test_retrieval_opens_segment(demo_copy):
         assert len(screen.rows) == 41  # both coders' Stigma segments in the demo
         await pilot.press("k")  # coder filter: the first coder, anna
         assert screen.coder == "anna" and len(screen.rows) == 20
-        first = screen.rows[0]
-        await pilot.press("enter")
-        assert app.doc["id"] == first["document_id"]
-        assert app.transcript.selection == (first["start"], first["end"])
+        last = screen.rows[-1]
+        await pilot.press("end", "enter")
+        t = app.transcript
+        assert app.doc["id"] == last["document_id"]
+        assert t.selection == (last["start"], last["end"])
+        await pilot.pause()
+        top = int(t.scroll_y)
+        assert top <= t._wrapped.row_of(last["end"]) < top + t.scrollable_content_region.height  # scrolled to it
 
 
 async def test_help_lists_every_action(demo_copy):
@@ -242,3 +246,16 @@ async def test_export_and_import_in_workers(demo_copy, tmp_path):
         await pilot.pause()
         assert count(demo_copy, "SELECT COUNT(*) FROM documents WHERE name = 'extra_note'") == 1
         assert any(d["name"] == "extra_note" for d in app.document_rows)
+
+
+async def test_large_undo_asks_first(demo_copy):
+    """In the demo, anna's latest change is a whole codings import: undo must not wipe it on one key."""
+    before = count(demo_copy, "SELECT COUNT(*) FROM codings")
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+z")
+        assert app.screen.query_one("#dialog-question")  # asks
+        await pilot.press("escape")
+        assert count(demo_copy, "SELECT COUNT(*) FROM codings") == before
+        await pilot.press("ctrl+z", "enter")  # the "Undo" button has focus
+        assert count(demo_copy, "SELECT COUNT(*) FROM codings") < before

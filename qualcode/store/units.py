@@ -30,7 +30,8 @@ def _from_ints(blob: bytes) -> array:
 
 
 def pack(document_id: int, kind: str, units: list[Unit]) -> tuple:
-    units = sorted(units, key=lambda u: (u.start, u.end))
+    if any(units[i].start > units[i + 1].start for i in range(len(units) - 1)):
+        units = sorted(units, key=lambda u: (u.start, u.end))
     speakers = [u.speaker for u in units]
     times = [t for u in units for t in (u.time_start, u.time_end)]
     has_times = any(t is not None for t in times)

@@ -7,7 +7,9 @@ characters everywhere.
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+import numpy as np
+from typing import NamedTuple
 
 from qualcode.text.nlp import sentence_pipeline
 
@@ -17,8 +19,9 @@ DEFAULT_SPEAKER_PATTERN = r"^(?P<speaker>[A-ZÆØÅÄÖÜ][\w.'’\- ]{0,29}?):[
 KNOWN_LABELS = {"I", "IP", "R", "P", "Interviewer", "Interviewee", "Respondent", "Participant", "Int", "Moderator"}
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
+    """A half-open span of one kind; a tuple because import creates tens of thousands of them."""
+
     kind: str  # "sentence" | "paragraph" | "turn"
     start: int
     end: int
@@ -35,17 +38,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_PARAGRAPH = re.compile(r"(?:^[ \t]*\S[^\n]*(?:\n|\Z))+", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
 def paragraphs(text: str) -> list[Unit]:
-    """Blank-line separated blocks (runs of lines that hold something other than white space)."""
+    """Blank-line separated blocks, trimmed of surrounding white space."""
     out: list[Unit] = []
-    for m in _PARAGRAPH.finditer(text):
-        block = m.group()
-        s = m.start() + len(block) - len(block.lstrip())
-        e = m.start() + len(block.rstrip())
-        out.append(Unit("paragraph", s, e))
+    pos = 0
+    for m in [*_BLANK_LINES.finditer(text), None]:
+        stop = m.start() if m else len(text)
+        block = text[pos:stop]
+        body = block.strip()
+        if body:
+            s = pos + len(block) - len(block.lstrip())
+            out.append(Unit("paragraph", s, s + len(body)))
+        if m:
+            pos = m.end()
     return out
 
 
@@ -75,57 +83,94 @@ def speaker_turns(text: str, pattern: str | None = None) -> list[Unit]:
     return out
 
 
-def _punct_hashes(nlp) -> "np.ndarray":
-    import numpy as np
-    from spacy.pipeline import Sentencizer
+class _LexemeFlags:
+    """Per-pipeline cache: ORTH hash → (sentence-final char, punctuation, white space).
 
-    return np.array(sorted(nlp.vocab.strings.add(ch) for ch in Sentencizer.default_punct_chars), dtype=np.uint64)
+    ``doc.to_array`` costs about the same per attribute as tokenizing costs per word; the flags
+    depend only on the word form, so they are looked up once per distinct form and mapped onto
+    each document's ORTH column with ``searchsorted``.
+    """
+
+    def __init__(self, nlp):
+        from spacy.pipeline import Sentencizer
+
+        self.nlp = nlp
+        self.final = {nlp.vocab.strings.add(ch) for ch in Sentencizer.default_punct_chars}
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.flags = np.zeros((0, 3), dtype=bool)
+
+    def __call__(self, orth: "np.ndarray") -> "np.ndarray":
+        forms = np.unique(orth)
+        pos = np.searchsorted(self.keys, forms)
+        known = (pos < len(self.keys)) & (self.keys[np.minimum(pos, len(self.keys) - 1)] == forms) if len(
+            self.keys) else np.zeros(len(forms), dtype=bool)
+        new = forms[~known]
+        if len(new):
+            vocab = self.nlp.vocab
+            rows = [(h in self.final, vocab[h].is_punct, vocab[h].is_space) for h in new.tolist()]
+            keys = np.concatenate((self.keys, new))
+            order = np.argsort(keys, kind="stable")
+            self.keys = keys[order]
+            self.flags = np.concatenate((self.flags, np.array(rows, dtype=bool).reshape(-1, 3)))[order]
+        return self.flags[np.searchsorted(self.keys, orth)]
 
 
-def sentence_bounds(doc, text: str, punct_hashes) -> tuple[list[Unit], int]:
+_FLAGS: dict[int, _LexemeFlags] = {}
+
+
+def lexeme_flags(nlp) -> _LexemeFlags:
+    """The flag lookup for a pipeline (kept per pipeline: their vocabularies differ)."""
+    if id(nlp) not in _FLAGS:
+        _FLAGS[id(nlp)] = _LexemeFlags(nlp)
+    return _FLAGS[id(nlp)]
+
+
+def sentence_bounds(doc, text: str, flags_of: _LexemeFlags) -> tuple["np.ndarray", "np.ndarray", int]:
     """Sentences by exactly the rule of spaCy's ``Sentencizer``, computed on token arrays.
 
     The sentencizer starts a sentence at the first token after a sentence-final character
     (``Sentencizer.default_punct_chars``) that is neither punctuation nor such a character. Its
     ``predict`` builds a Python ``Token`` per word; doing the same test with numpy over
     ``doc.to_array`` gives identical boundaries (tested against the sentencizer) at a fraction of
-    the cost, so import stays close to the cost of tokenizing. Also returns the number of words
-    (tokens that are neither punctuation nor white space).
+    the cost, so import stays close to the cost of tokenizing. White-space tokens at either edge
+    are trimmed off. Returns ``(starts, ends, words)``: character offsets as int64 arrays and the
+    number of words (tokens that are neither punctuation nor white space).
     """
-    import numpy as np
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
+    from spacy.attrs import IDX, LENGTH, ORTH
 
     n = len(doc)
     if n == 0:
-        return [], 0
-    arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, IS_SPACE])
-    words = int(np.count_nonzero((arr[:, 1] == 0) & (arr[:, 4] == 0)))
-    is_pc = np.isin(arr[:, 0], punct_hashes)
-    ordinary = np.flatnonzero(~(is_pc | (arr[:, 1] == 1)))
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, 0
+    raw = doc.to_array([ORTH, IDX, LENGTH])  # uint64: ORTH holds string hashes
+    flags = flags_of(raw[:, 0])
+    is_pc, is_punct, is_space = flags[:, 0], flags[:, 1], flags[:, 2]
+    arr = raw.astype(np.int64)
+    words = int(np.count_nonzero(~is_punct & ~is_space))
+    ordinary = np.flatnonzero(~(is_pc | is_punct))
     cs = np.concatenate(([0], np.cumsum(is_pc)))  # cs[i] = sentence-final chars before token i
     if len(ordinary):
         before = cs[ordinary]
         prev = np.concatenate(([0], before[:-1]))
-        starts = ordinary[before > prev]
-        starts = np.union1d([0], starts)
+        first = np.union1d([0], ordinary[before > prev])
     else:
-        starts = np.array([0])
-    idx = arr[:, 2]
-    ends_tok = np.concatenate((starts[1:], [n])) - 1
-    s_char = idx[starts].tolist()
-    e_char = (idx[ends_tok] + arr[ends_tok, 3]).tolist()
-    out = []
-    for s, e in zip(s_char, e_char):
-        if text[s].isspace() or text[e - 1].isspace():
-            s, e = _trim(text, s, e)
-        if e > s:
-            out.append(Unit("sentence", s, e))
-    return out, words
+        first = np.array([0])
+    last = np.concatenate((first[1:], [n])) - 1
+    # trim white-space tokens: the next non-space token from the first, the previous from the last
+    positions = np.arange(n)
+    next_solid = np.minimum.accumulate(np.where(is_space, n, positions)[::-1])[::-1]
+    prev_solid = np.maximum.accumulate(np.where(is_space, -1, positions))
+    a, b = next_solid[first], prev_solid[last]
+    keep = (a < n) & (b >= 0) & (a <= b)
+    a, b = a[keep], b[keep]
+    idx, length = arr[:, 1], arr[:, 2]
+    return idx[a], idx[b] + length[b], words
 
 
 def sentences(text: str, lang: str) -> list[Unit]:
     nlp = sentence_pipeline(lang)
-    return sentence_bounds(nlp.tokenizer(text), text, _punct_hashes(nlp))[0]
+    starts, ends, _ = sentence_bounds(nlp.tokenizer(text), text, lexeme_flags(nlp))
+    return [Unit("sentence", s, e) for s, e in zip(starts.tolist(), ends.tolist())]
 
 
 def segment_many(
@@ -137,30 +182,31 @@ def segment_many(
     files alternate between Danish and English costs what spaCy's own ``nlp.pipe`` costs.
     """
     items = list(items)
-    sents: dict[int, tuple[list[Unit], int]] = {}
+    sents: dict[int, tuple] = {}
     for lang in dict.fromkeys(lang for _, lang in items):
         idxs = [i for i, (_, lg) in enumerate(items) if lg == lang]
         nlp = sentence_pipeline(lang)
-        hashes = _punct_hashes(nlp)
+        flags = lexeme_flags(nlp)
         for i, doc in zip(idxs, nlp.tokenizer.pipe((items[i][0] for i in idxs), batch_size=batch_size)):
-            sents[i] = sentence_bounds(doc, items[i][0], hashes)
+            sents[i] = sentence_bounds(doc, items[i][0], flags)
     for i, (text, _) in enumerate(items):
-        raw, words = sents.pop(i)
+        starts, ends, words = sents.pop(i)
         paras = paragraphs(text)
         turns = speaker_turns(text, speaker_pattern)
-        yield clip_sentences(raw, paras, turns, text) + paras + turns, words
+        yield clip_sentences(starts, ends, paras, turns, text) + paras + turns, words
 
 
-def clip_sentences(sentences: list[Unit], paras: list[Unit], turns: list[Unit], text: str | None = None) -> list[Unit]:
+def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str) -> list[Unit]:
     """Sentences as a coder means them: never across a blank line, never including a speaker label.
 
     spaCy's sentencizer happily joins a heading and the first line after it ("Interview 01\n\nI:
-    Hej."), or an unpunctuated question and the answer's label. Sentences are cut to the text
-    that paragraphs hold, minus every label ("IP: ") of a speaker turn.
+    Hej."), or an unpunctuated question and the answer's label. Sentences are cut to the text that
+    paragraphs hold, minus every label ("IP: ") of a speaker turn. Vectorised: nearly every
+    sentence lies inside one allowed stretch; only the few that cross one are split in Python.
     """
     labels = []
     for t in turns:
-        line_start = text.rfind("\n", 0, t.start) + 1 if text is not None else t.start
+        line_start = text.rfind("\n", 0, t.start) + 1
         if line_start < t.start:
             labels.append((line_start, t.start))
     allowed: list[tuple[int, int]] = []
@@ -177,17 +223,21 @@ def clip_sentences(sentences: list[Unit], paras: list[Unit], turns: list[Unit], 
             j += 1
         if pos < p.end:
             allowed.append((pos, p.end))
-    out: list[Unit] = []
-    j = 0
-    for sent in sentences:
-        while j < len(allowed) and allowed[j][1] <= sent.start:
-            j += 1
-        k = j
-        while k < len(allowed) and allowed[k][0] < sent.end:
-            s, e = max(sent.start, allowed[k][0]), min(sent.end, allowed[k][1])
-            if text is not None and s < e and (text[s].isspace() or text[e - 1].isspace()):
-                s, e = _trim(text, s, e)
-            if e > s:
-                out.append(Unit("sentence", s, e))
-            k += 1
+    if not allowed or not len(starts):
+        return []
+    a_start = np.array([x for x, _ in allowed], dtype=np.int64)
+    a_end = np.array([y for _, y in allowed], dtype=np.int64)
+    first = np.searchsorted(a_end, starts, side="right")       # first stretch ending after the start
+    last = np.searchsorted(a_start, ends, side="left") - 1     # last stretch starting before the end
+    single = first == last
+    s = np.maximum(starts[single], a_start[first[single]])
+    e = np.minimum(ends[single], a_end[first[single]])
+    # sentence_bounds already trimmed white space; only a clipped edge can land on some
+    clipped = set(np.flatnonzero((s != starts[single]) | (e != ends[single])).tolist())
+    pieces = [(a, b) if i not in clipped else _trim(text, a, b) for i, (a, b) in enumerate(zip(s.tolist(), e.tolist()))]
+    for i in np.flatnonzero(last > first).tolist():  # crosses a blank line or a label: one piece per stretch
+        for k in range(first[i], last[i] + 1):
+            pieces.append(_trim(text, max(int(starts[i]), allowed[k][0]), min(int(ends[i]), allowed[k][1])))
+    pieces.sort()
+    out = [Unit("sentence", a, b) for a, b in pieces if b > a]
     return out

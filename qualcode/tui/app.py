@@ -22,7 +22,7 @@ from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
 from qualcode.tui.compat import guard_toast_timeout
 from qualcode.tui.screens.codebook import CodebookScreen
-from qualcode.tui.screens.dialogs import Prompt
+from qualcode.tui.screens.dialogs import Prompt, confirm
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.screens.picker import CodePicker
@@ -37,6 +37,7 @@ from qualcode.tui.widgets.transcript import Shown, Transcript
 VIEWS = ("mine", "all", "compare")
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
+LARGE_CHANGE = 20  # rows; a larger undo/redo asks first
 
 
 class QualcodeApp(App[None]):
@@ -190,8 +191,15 @@ class QualcodeApp(App[None]):
         docs.show(self.document_rows, self.project.attributes(), mine, doc_id)
 
     def refresh_all(self) -> None:
+        """After undo/redo or another screen's edits: anything may have changed, even the open document."""
         self.refresh_codes()
         self.refresh_documents()
+        ids = {d["id"] for d in self.document_rows}
+        if self.doc and self.doc["id"] not in ids:  # e.g. an import was undone
+            self.doc = None
+            if self.document_rows:
+                self.open_document(self.document_rows[0]["id"])
+            return
         self.refresh_codings()
 
     # ------------------------------------------------------------------ messages up
@@ -315,6 +323,19 @@ class QualcodeApp(App[None]):
         self.push_screen(CodePicker(codes, title), chosen)
 
     def _history(self, kind: str) -> None:
+        """Undo/redo; one that touches many rows (a whole import, a merge) asks first."""
+        upcoming = queries.next_history(self.project, kind)
+        if upcoming is None:
+            self.notify(f"nothing to {kind} for {self.project.coder}", severity="warning")
+            return
+        if upcoming["rows"] > LARGE_CHANGE:
+            question = f"{kind.capitalize()} “{upcoming['summary']}”? It changes {upcoming['rows']} rows."
+            self.push_screen(confirm(question, kind.capitalize()),
+                             lambda answer: answer == "yes" and self._replay(kind))
+            return
+        self._replay(kind)
+
+    def _replay(self, kind: str) -> None:
         event = self._write(getattr(self.project, kind))
         if event is True or event is None:
             self.notify(f"nothing to {kind} for {self.project.coder}", severity="warning")
