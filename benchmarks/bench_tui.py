@@ -42,7 +42,7 @@ def _build(folder: Path) -> tuple[Path, int]:
     from qualcode.demo import build_demo
 
     path = folder / "bench.db"
-    project = build_demo(path, coder="anna")
+    project = build_demo(path)
     source = folder / "big_interview.txt"
     source.write_text(big_transcript(), encoding="utf-8")
     project.import_files([source], kind="interview", language="en")

@@ -28,7 +28,11 @@ def demo_paths(root: Path | None = None) -> tuple[Path, Path, Path]:
 
 def build_demo(path: Path, root: Path | None = None, progress: Callable[[int, int, str], None] | None = None,
                coder: str = "demo") -> Project:
-    """(Re)build the demo project at ``path``; refuses to overwrite a file that is not a demo."""
+    """(Re)build the demo project at ``path``; refuses to overwrite a file that is not a demo.
+
+    The build's events belong to the ``demo`` coder, not to anna or bo, so a coder's first undo in
+    the workbench undoes their own work, never the import of the whole study.
+    """
     corpus, codebook, codings = demo_paths(root)
     if path.exists():
         probe = Project.open(path)

@@ -180,7 +180,6 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
     names = ", ".join(p.name for p in prepared)
     with project.transaction("documents.import", f"imported {len(prepared)} document(s): {names}"[:2000],
                              record_rows=False) as tx:
-        project.coder_id(tx=tx)
         for k, p in enumerate(prepared):
             if keep_going:
                 project.db.execute("SAVEPOINT import_file")

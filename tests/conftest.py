@@ -24,7 +24,7 @@ def demo_template(tmp_path_factory) -> Path:
     from qualcode.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path, coder="anna").close()
+    build_demo(path).close()
     return path
 
 

@@ -48,7 +48,7 @@ def demo_file(tmp_path_factory) -> Path:
     from qualcode.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path, coder="anna").close()
+    build_demo(path).close()
     return path
 
 

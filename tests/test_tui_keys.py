@@ -149,3 +149,40 @@ async def test_retrieval_keys(demo_copy):
         assert screen.rows and {r["document_id"] for r in screen.rows} <= docs
         await pilot.press("escape")
         assert not isinstance(app.screen, RetrievalScreen)
+
+
+async def test_command_palette_runs_table_actions(demo_copy):
+    from textual.command import CommandPalette
+
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one(Input).value = "All segments of a code"
+        await pilot.pause(0.3)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RetrievalScreen)
+
+
+async def test_document_list_in_a_narrow_terminal(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        docs, side = app.query_one("#documents"), app.query_one("#side")
+        assert not docs.display and side.display  # narrow: transcript and codebook
+        await pilot.press("f2")
+        assert docs.display and not side.display and app.focused is docs
+        await pilot.press("down", "enter")  # opening a document hides the list again
+        assert app.doc["id"] == app.document_rows[1]["id"]
+        assert not docs.display and side.display and app.focused is app.transcript
+
+
+async def test_view_cycles_through_each_other_coder(demo_copy):
+    app = QualcodeApp(demo_copy, "carl")  # a third coder: anna and bo both coded this document
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "s")
+        seen = []
+        for _ in range(4):
+            await pilot.press("ctrl+d")
+            seen.append((app.view, app.other if app.view == "compare" else None))
+        assert seen == [("all", None), ("compare", "anna"), ("compare", "bo"), ("mine", None)]

@@ -16,7 +16,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         from qualcode.demo import build_demo
 
         path = tmp_path_factory.mktemp("tui-demo") / "demo.db"
-        build_demo(path, coder="anna").close()
+        build_demo(path).close()
         _BUILT["demo"] = path
     return _BUILT["demo"]
 

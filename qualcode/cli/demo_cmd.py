@@ -24,7 +24,7 @@ def demo(cctx: click.Context, no_open: bool) -> None:
     ctx: Ctx = cctx.obj
     explicit = cctx.find_root().params.get("project")
     path = Path(explicit) if explicit else Path("demo.db")
-    project = build_demo(path, coder=cctx.find_root().params.get("coder") or "anna")
+    project = build_demo(path)
     n_docs = len(project.documents())
     n_codes = len(project.codes())
     n_codings = project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]

@@ -34,7 +34,6 @@ from qualcode.tui.widgets.code_tree import CodeTree, code_label
 from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript import Shown, Transcript
 
-VIEWS = ("mine", "all", "compare")
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
 LARGE_CHANGE = 20  # rows; a larger undo/redo asks first
@@ -148,7 +147,7 @@ class QualcodeApp(App[None]):
         self.update_header()
 
     def update_header(self) -> None:
-        view = {"mine": "my codings", "all": "all coders"}.get(self.view, f"{self.project.coder} vs {self.other}")
+        view = {"mine": "mine", "all": "all coders"}.get(self.view, f"{self.project.coder} vs {self.other}")
         doc = self.doc["name"] if self.doc else "no document"
         self.sub_title = f"coder {self.project.coder} · {doc} · {view}"
         self.update_status()
@@ -368,15 +367,16 @@ class QualcodeApp(App[None]):
         self.update_counts()
 
     def action_cycle_view(self) -> None:
-        i = VIEWS.index(self.view)
-        nxt = VIEWS[(i + 1) % len(VIEWS)]
-        if nxt == "compare":
-            others = queries.other_coders(self.project, self.doc["id"], self.project.coder) if self.doc else []
-            if not others:
-                nxt = "mine"
-            else:
-                self.other = others[0]
-        self.view = nxt
+        """mine → all coders → me vs each other coder in turn (most codings first) → mine."""
+        others = queries.other_coders(self.project, self.doc["id"], self.project.coder) if self.doc else []
+        if self.view == "mine":
+            self.view = "all"
+        elif self.view == "all" and others:
+            self.view, self.other = "compare", others[0]
+        elif self.view == "compare" and self.other in others and others.index(self.other) + 1 < len(others):
+            self.other = others[others.index(self.other) + 1]
+        else:
+            self.view = "mine"
         self.refresh_codings()
 
     def action_codebook(self) -> None:
@@ -391,6 +391,39 @@ class QualcodeApp(App[None]):
                 self.transcript.focus()
 
         self.push_screen(RetrievalScreen(self.project, self.code_id), opened)
+
+    def action_search(self) -> None:
+        from qualcode.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(self.project_path, self.project.coder))
+
+    def action_matrix(self) -> None:
+        from qualcode.tui.screens.matrix import MatrixScreen
+
+        self.push_screen(MatrixScreen(self.project_path, self.project.coder))
+
+    def action_agreement(self) -> None:
+        from qualcode.tui.screens.agreement import AgreementScreen
+
+        self.push_screen(AgreementScreen(self.project_path, self.project.coder),
+                         lambda _: self.refresh_all())
+
+    def _open_segment(self, message) -> None:
+        """A search hit, matrix cell segment or disagreement: back to the transcript, opened there."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.refresh_all()
+        self.open_document(message.document_id, select=(message.start, message.end))
+        self.transcript.focus()
+
+    def on_search_screen_open_segment(self, message) -> None:
+        self._open_segment(message)
+
+    def on_matrix_screen_open_segment(self, message) -> None:
+        self._open_segment(message)
+
+    def on_agreement_screen_open_segment(self, message) -> None:
+        self._open_segment(message)
 
     def _memo(self, target: str, guid: str, title: str) -> None:
         mine = [m for m in self.project.memos(target, guid) if m["coder"] == self.project.coder]

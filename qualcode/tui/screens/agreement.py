@@ -18,7 +18,6 @@ from rich.table import Table as RichTable
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -26,6 +25,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.actions import bindings
 
 UNITS = ("sentence", "turn", "paragraph", "document", "character")
 CONTEXT = 40
@@ -77,16 +77,7 @@ class AgreementScreen(Screen[None]):
     AgreementScreen #agr-disagreements { height: 3fr; }
     """
 
-    BINDINGS = [
-        Binding("a", "decide('a')", "accept A"),
-        Binding("b", "decide('b')", "accept B"),
-        Binding("o", "decide('both')", "both"),
-        Binding("n", "decide('neither')", "neither"),
-        Binding("g", "open_segment", "go to text"),
-        Binding("u", "cycle_unit", "unit"),
-        Binding("r", "recompute", "refresh", show=False),
-        Binding("escape", "close", "back"),
-    ]
+    BINDINGS = bindings("agreement")
 
     class OpenSegment(Message):
         """Open the transcript at ``[start, end)`` of ``document_id``."""

@@ -15,12 +15,13 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
+
+from qualcode.tui.actions import bindings
 
 UNITS = ("overlap", "sentence", "turn", "paragraph", "document")
 MEASURES = ("count", "jaccard", "conditional", "phi", "lift")
@@ -59,12 +60,7 @@ def _heat(v: float, top: float, measure: str) -> str:
 class MatrixScreen(Screen):
     """Co-occurrence heatmap for ``coder`` (or all coders pooled with ``p``)."""
 
-    BINDINGS = [
-        Binding("u", "next_unit", "Unit"),
-        Binding("m", "next_measure", "Measure"),
-        Binding("p", "toggle_pool", "Pool coders"),
-        Binding("escape", "close", "Close"),
-    ]
+    BINDINGS = bindings("matrix")
     DEFAULT_CSS = """
     MatrixScreen #matrix-title { height: auto; padding: 0 1; text-style: bold; }
     MatrixScreen #matrix-table { height: 2fr; }

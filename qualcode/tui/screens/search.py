@@ -12,7 +12,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -20,6 +19,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from qualcode.search import MODES
+from qualcode.tui.actions import bindings
 
 CONTEXT = 36
 MAX_LINES = 500
@@ -28,10 +28,7 @@ MAX_LINES = 500
 class SearchScreen(Screen):
     """Query box, mode (exact/regex/lemma/fuzzy), KWIC result list."""
 
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("ctrl+r", "cycle_mode", "Mode"),
-    ]
+    BINDINGS = bindings("search")
     DEFAULT_CSS = """
     SearchScreen #search-bar { height: 3; }
     SearchScreen #search-query { width: 1fr; }

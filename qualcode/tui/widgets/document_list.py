@@ -35,7 +35,10 @@ class DocumentList(OptionList):
             for line in (label, line2, progress):
                 line.truncate(width, overflow="ellipsis")
             self.add_option(Option(Text("\n").join([label, line2, progress]), id=str(d["id"])))
-        if highlighted is not None and highlighted < self.option_count:
+        ids = [d["id"] for d in documents]
+        if current in ids:  # the open document is where the list starts
+            self.highlighted = ids.index(current)
+        elif highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
 
     def action_open_highlighted(self) -> None:
