@@ -249,9 +249,11 @@ async def test_export_and_import_in_workers(demo_copy, tmp_path):
 
 
 async def test_large_undo_asks_first(demo_copy):
-    """In the demo, anna's latest change is a whole codings import: undo must not wipe it on one key."""
+    """The demo builder's latest change is a whole codings import: undo must not wipe it on one key.
+
+    (Coders anna and bo start with nothing to undo: the demo is built as the coder ``demo``.)"""
     before = count(demo_copy, "SELECT COUNT(*) FROM codings")
-    app = QualcodeApp(demo_copy, "anna")
+    app = QualcodeApp(demo_copy, "demo")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+z")
         assert app.screen.query_one("#dialog-question")  # asks
