@@ -34,7 +34,6 @@ def import_codings_csv(project: "Project", path: Path, default_coder: str | None
     name = Path(path).name
     docs = {d["name"]: d for d in project.db.query("SELECT id, name, guid, text FROM documents")}
     docs.update({d["guid"]: d for d in list(docs.values())})
-    codes = project.codes()
     coder_ids = {c["name"]: c["id"] for c in project.coders()}
     existing = {tuple(r) for r in project.db.execute(
         "SELECT document_id, code_id, coder_id, start, [end] FROM codings")}

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
+from qualcode.text.segmentation import trim
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -222,7 +223,7 @@ def place_codings(alignment: Alignment, codings: list[dict], min_similarity: flo
                     ns, ne, status = near, near + len(old_text), ("same" if near == ns and exact else "moved")
             if status is None:
                 anchor = ns  # where the alignment puts the coding's start
-                ns, ne = _trim(new, ns, ne)
+                ns, ne = trim(new, ns, ne)
                 kept, first, last = alignment.survivors(s, e)
                 # confident if the edits are known (pseudonyms), or the new words are alike, or they are
                 # mostly the coding's own surviving words (a sentence deleted from a coded passage)
@@ -231,7 +232,7 @@ def place_codings(alignment: Alignment, codings: list[dict], min_similarity: flo
                     status = "changed"
                 elif kept:
                     status = "unplaced"  # kept on what is left of its words, for the coder to check
-                    ns, ne = _trim(new, first, last)
+                    ns, ne = trim(new, first, last)
                 else:
                     status = "unplaced"  # its words are gone: kept on the sentence where they were
                     ns, ne = _fallback(new, anchor, sentences)
@@ -246,14 +247,6 @@ def _occurrences(text: str, needle: str, limit: int = 50) -> list[int]:
         out.append(i)
         i = text.find(needle, i + 1)
     return out
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def _fallback(text: str, pos: int, sentences: list[tuple[int, int]] | None) -> tuple[int, int]:
@@ -277,7 +270,7 @@ def _keep_timed_turns(old_turns: list[dict], units: list, alignment: Alignment) 
     mapped = []
     for t in old_turns:
         s, e, _ = alignment.span(t["start"], t["end"])
-        s, e = _trim(alignment.new, s, e)
+        s, e = trim(alignment.new, s, e)
         if e > s:
             mapped.append(Unit("turn", s, e, t["speaker"], t["time_start"], t["time_end"]))
     return [u for u in units if u.kind != "turn"] + mapped

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
+from qualcode.store.units import from_ints
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -130,14 +129,6 @@ def _same(value: Any, wanted: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- index
-def _ints(blob: bytes) -> array:
-    a = array("i")
-    a.frombytes(blob)
-    if sys.byteorder != "little":  # pragma: no cover
-        a.byteswap()
-    return a
-
-
 @lru_cache(maxsize=8)
 def _lemma_table(lang: str):
     from qualcode.text.nlp import lemma_pipeline
@@ -434,7 +425,7 @@ def _phrase(postings: dict[str, tuple], form_sets: list[dict[str, float]]):
         for form, score in form_sets[0].items():
             if form in postings:
                 s, e, _ = postings[form]
-                for a, b in zip(_ints(s), _ints(e)):
+                for a, b in zip(from_ints(s), from_ints(e)):
                     yield a, b, form, score
         return
     at: list[dict[int, tuple[int, int, str, float]]] = []
@@ -443,7 +434,7 @@ def _phrase(postings: dict[str, tuple], form_sets: list[dict[str, float]]):
         for form, score in fs.items():
             if form in postings:
                 s, e, o = postings[form]
-                for a, b, c in zip(_ints(s), _ints(e), _ints(o)):
+                for a, b, c in zip(from_ints(s), from_ints(e), from_ints(o)):
                     m[c] = (a, b, form, score)
         if not m:
             return

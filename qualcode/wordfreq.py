@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qualcode.errors import QualcodeError
-from qualcode.search import _ints, build_index, lemma_of
+from qualcode.search import build_index, lemma_of
+from qualcode.store.units import from_ints
 from qualcode.text.offsets import merge_spans
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def words_per_code(project: "Project", code: str | int, coder: str | None = None
                 "SELECT form, starts FROM search_postings WHERE text_sha256 = ?", [sha]):
             if not any(ch.isalpha() for ch in form):
                 continue
-            pos = np.asarray(_ints(starts), dtype=np.int64)
+            pos = np.asarray(from_ints(starts), dtype=np.int64)
             if len(merged):
                 i = np.searchsorted(s_arr, pos, side="right") - 1
                 hit = (i >= 0) & (pos < e_arr[np.maximum(i, 0)])

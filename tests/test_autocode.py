@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,24 +13,6 @@ from qualcode.project import Project
 from qualcode.search import SearchFilter, search
 
 DERIVED = {"events", "search_docs", "search_vocab", "search_postings"}
-
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory) -> Path:
-    from qualcode.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path).close()
-    return path
-
-
-@pytest.fixture()
-def demo(demo_file: Path, tmp_path: Path) -> Project:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    p = Project.open(path, coder="anna")
-    yield p
-    p.close()
 
 
 def snapshot(p: Project, skip: set[str] = DERIVED) -> dict[str, list[tuple]]:

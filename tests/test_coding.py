@@ -121,7 +121,7 @@ def test_codings_csv_round_trip_and_all_or_nothing(proj, tmp_path):
     before = dump(proj.path)
     bad = tmp_path / "bad.csv"
     bad.write_text("document,start,end,code,coder\n"
-                   f"d1,0,3,Stigma,cy\nd1,0,9999,Stigma,cy\n", encoding="utf-8")
+                   "d1,0,3,Stigma,cy\nd1,0,9999,Stigma,cy\n", encoding="utf-8")
     with pytest.raises(QualcodeError, match=r"bad.csv: line 3: \[0, 9999\) is not inside 'd1'"):
         import_codings_csv(proj, bad)
     assert dump(proj.path) == before

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -39,24 +36,6 @@ def small(tmp_path: Path) -> Project:
     p = Project.create(tmp_path / "p.db", coder="anna")
     p.import_files([tmp_path / "da_one.txt"], language="da")
     p.import_files([tmp_path / "en_one.txt"], language="en", kind="fieldnote")
-    yield p
-    p.close()
-
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory) -> Path:
-    from qualcode.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path).close()
-    return path
-
-
-@pytest.fixture()
-def demo(demo_file: Path, tmp_path: Path) -> Project:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    p = Project.open(path, coder="anna")
     yield p
     p.close()
 
@@ -234,9 +213,3 @@ def test_cli_search_json_and_text(demo):
     bad = runner.invoke(main, ["-p", str(demo.path), "search", "x", "--attr", "site"])
     assert bad.exit_code == 1 and "name=value" in bad.output
 
-
-def test_core_modules_do_not_import_textual_or_click():
-    code = ("import sys, qualcode.search, qualcode.autocode, qualcode.revise, qualcode.pseudonyms, qualcode.wordfreq;"
-            "print('textual' in sys.modules, 'click' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]

@@ -12,7 +12,7 @@ from qualcode.errors import QualcodeError
 from qualcode.text import offsets
 from qualcode.text.decoding import decode, normalise
 from qualcode.text.nlp import sentence_pipeline
-from qualcode.text.segmentation import _trim, clip_sentences, paragraphs, segment_many, speaker_turns
+from qualcode.text.segmentation import trim, paragraphs, segment_many, speaker_turns
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -77,7 +77,7 @@ def test_fast_sentence_bounds_equal_spacy_sentencizer_on_the_demo_corpus():
         nlp = sentence_pipeline(lang)
         expected = []
         for sent in nlp(text).sents:
-            s, e = _trim(text, sent.start_char, sent.end_char)
+            s, e = trim(text, sent.start_char, sent.end_char)
             if e > s:
                 expected.append((s, e))
         starts, ends, words = sentence_bounds(nlp.tokenizer(text), text, lexeme_flags(nlp))

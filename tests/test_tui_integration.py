@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, OptionList
 
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.agreement import AgreementScreen

@@ -7,24 +7,11 @@ from pathlib import Path
 
 import pytest
 
-_BUILT: dict[str, Path] = {}
-
-
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the demo once per session (the same file for every module that asks)."""
-    if "demo" not in _BUILT:
-        from qualcode.demo import build_demo
-
-        path = tmp_path_factory.mktemp("tui-demo") / "demo.db"
-        build_demo(path).close()
-        _BUILT["demo"] = path
-    return _BUILT["demo"]
-
-
 @pytest.fixture
-def demo_copy(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo study (built once per session by conftest's ``demo_template``)."""
     target = tmp_path / "demo.db"
-    shutil.copy(demo_file(tmp_path_factory), target)
+    shutil.copy(demo_template, target)
     return target
 
 

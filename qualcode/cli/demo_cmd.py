@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli import main
-from qualcode.cli.common import Ctx, pass_ctx
+from qualcode.cli.common import Ctx
 
 
 @main.command()
@@ -21,7 +21,6 @@ def demo(cctx: click.Context, no_open: bool) -> None:
     """
     from qualcode.demo import build_demo
 
-    ctx: Ctx = cctx.obj
     explicit = cctx.find_root().params.get("project")
     path = Path(explicit) if explicit else Path("demo.db")
     project = build_demo(path)

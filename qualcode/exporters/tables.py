@@ -9,7 +9,7 @@ variable label unless a label is given, and the :func:`data_dictionary` records 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -21,7 +21,7 @@ def _ints(values: Sequence[int]) -> bytes:
     return a.tobytes()
 
 
-def _from_ints(blob: bytes) -> array:
+def from_ints(blob: bytes) -> array:
     a = array("i")
     a.frombytes(blob)
     if sys.byteorder != "little":  # pragma: no cover
@@ -47,7 +47,7 @@ INSERT_SQL = ("INSERT OR REPLACE INTO unit_sets (document_id, kind, count, start
 def unpack(row: tuple) -> list[dict]:
     """``(starts, ends, speakers, times)`` blobs → unit dicts with ``seq`` counting from 1."""
     starts_b, ends_b, speakers_j, times_b = row
-    starts, ends = _from_ints(starts_b), _from_ints(ends_b)
+    starts, ends = from_ints(starts_b), from_ints(ends_b)
     speakers = json.loads(speakers_j) if speakers_j else [None] * len(starts)
     times = array("d")
     if times_b:

@@ -30,7 +30,7 @@ class Unit(NamedTuple):
     time_end: float | None = None
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -234,10 +234,10 @@ def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str
     e = np.minimum(ends[single], a_end[first[single]])
     # sentence_bounds already trimmed white space; only a clipped edge can land on some
     clipped = set(np.flatnonzero((s != starts[single]) | (e != ends[single])).tolist())
-    pieces = [(a, b) if i not in clipped else _trim(text, a, b) for i, (a, b) in enumerate(zip(s.tolist(), e.tolist()))]
+    pieces = [(a, b) if i not in clipped else trim(text, a, b) for i, (a, b) in enumerate(zip(s.tolist(), e.tolist()))]
     for i in np.flatnonzero(last > first).tolist():  # crosses a blank line or a label: one piece per stretch
         for k in range(first[i], last[i] + 1):
-            pieces.append(_trim(text, max(int(starts[i]), allowed[k][0]), min(int(ends[i]), allowed[k][1])))
+            pieces.append(trim(text, max(int(starts[i]), allowed[k][0]), min(int(ends[i]), allowed[k][1])))
     pieces.sort()
     out = [Unit("sentence", a, b) for a, b in pieces if b > a]
     return out
