@@ -186,6 +186,32 @@ class Project:
     def attribute_types(self) -> dict[str, str]:
         return {r["name"]: r["type"] for r in self.db.query("SELECT name, type FROM attributes ORDER BY id")}
 
+    def remove_document(self, ref: str | int, with_codings: bool = False) -> int:
+        """Remove a document with its units, attributes, versions and memos; one undoable step.
+
+        Refused while it holds codings unless ``with_codings`` (the count is in the message), so
+        nobody's coding disappears by accident. Returns the number of codings removed.
+        """
+        doc = self.document(ref)
+        n = self.db.execute("SELECT COUNT(*) FROM codings WHERE document_id = ?", [doc["id"]]).fetchone()[0]
+        if n and not with_codings:
+            raise QualcodeError(f"'{doc['name']}' holds {n} coding(s); pass --with-codings to remove them too")
+        with self.transaction("document.remove", f"removed {doc['name']} ({n} coding(s))") as tx:
+            coding_guids = [g for (g,) in self.db.execute("SELECT guid FROM codings WHERE document_id = ?", [doc["id"]])]
+            for guid in coding_guids + [doc["guid"]]:
+                for (mid,) in self.db.execute("SELECT id FROM memos WHERE target_guid = ?", [guid]).fetchall():
+                    tx.delete("memos", mid)
+            for (cid,) in self.db.execute("SELECT id FROM codings WHERE document_id = ?", [doc["id"]]).fetchall():
+                tx.delete("codings", cid)
+            for table, key_cols in (("document_attributes", ("document_id", "attribute_id")),
+                                    ("unit_sets", ("document_id", "kind")),
+                                    ("document_versions", ("id",)), ("coding_reviews", ("id",))):
+                cols = ", ".join(f"[{c}]" for c in key_cols)
+                for key in self.db.execute(f"SELECT {cols} FROM [{table}] WHERE document_id = ?", [doc["id"]]).fetchall():
+                    tx.delete(table, dict(zip(key_cols, key)))
+            tx.delete("documents", doc["id"])
+        return n
+
     def import_files(self, paths: Iterable[str | Path], **options):
         from qualcode.ingest import import_files
 

@@ -231,3 +231,19 @@ def test_demo_project_has_the_study(demo):
     assert all(texts[c["document_id"]][c["start"]:c["end"]] == c["text"] for c in demo.codings())
     turns = demo.units(demo.document("da_int01_vesterbro_bruger")["id"], "turn")
     assert {t["speaker"] for t in turns} == {"I", "IP"}
+
+
+def test_remove_document_refused_with_codings_then_undoable(demo, runner):
+    doc = demo.document("en_obs04_vesterbro_cafe")
+    n = len(demo.codings(document=doc["id"]))
+    with pytest.raises(QualcodeError, match=rf"holds {n} coding\(s\); pass --with-codings"):
+        demo.remove_document(doc["name"])
+    before = dump(demo.path)
+    assert demo.remove_document(doc["name"], with_codings=True) == n
+    assert doc["name"] not in [d["name"] for d in demo.documents()]
+    assert demo.db.execute("SELECT COUNT(*) FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchone()[0] == 0
+    assert demo.undo()["action"] == "document.remove"
+    restored = sorted(line for line in dump(demo.path) if not line.startswith('INSERT INTO "events"'))
+    assert restored == sorted(line for line in before if not line.startswith('INSERT INTO "events"'))
+    r = runner.invoke(main, ["-p", str(demo.path), "remove", doc["name"]])
+    assert r.exit_code == 1 and "pass --with-codings" in r.output

@@ -161,3 +161,15 @@ def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
             print_json({k: doc[k] for k in ("guid", "name", "kind", "language", "text")})
         else:
             click.echo(doc["text"])
+
+
+@main.command()
+@click.argument("document")
+@click.option("--with-codings", is_flag=True, help="Also remove the document's codings (their count is stated).")
+@pass_ctx
+def remove(ctx: Ctx, document: str, with_codings: bool) -> None:
+    """Remove a document (its units, attributes, versions, memos); 'qualcode undo' brings it back."""
+    with ctx.open() as p:
+        name = p.document(document)["name"]
+        n = p.remove_document(document, with_codings=with_codings)
+    click.echo(f"removed {name}" + (f" and its {n} coding(s)" if n else ""))
