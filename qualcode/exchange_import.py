@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ from qualcode.text.decoding import sha256
 
 if TYPE_CHECKING:
     from qualcode.project import Code, Project
-    from qualcode.text.segmentation import Unit
+    from qualcode.text.segmentation import Segmented
 
 
 MAX_MISMATCHES_LISTED = 10  # a tool that names selections otherwise must not flood the report
@@ -222,8 +222,7 @@ class _NewDocument:
     name: str
     kind: str
     language: str
-    units: list["Unit"] = field(default_factory=list)
-    words: int = 0
+    segmented: "Segmented | None" = None
 
 
 @dataclass
@@ -302,7 +301,7 @@ class ProjectImport:
     def _plan_documents(self) -> None:
         from qualcode.project import KINDS
         from qualcode.text.nlp import sentence_pipeline
-        from qualcode.text.segmentation import segment_many
+        from qualcode.text.segmentation import segment_texts
 
         by_guid = {r["guid"]: r for r in self.db.query("SELECT id, guid, name, text_sha256 FROM documents")}
         by_sha = {r["text_sha256"]: r for r in by_guid.values()}
@@ -358,8 +357,8 @@ class ProjectImport:
             self.new_docs.append(_NewDocument(s, name, kind, language))
             self.docs[s.guid] = _Doc(None, s.guid, s.text)
             by_sha[sha] = {"guid": s.guid, "name": name, "doc": self.docs[s.guid]}
-        for doc, (units, words) in zip(self.new_docs, segment_many((d.source.text, d.language) for d in self.new_docs)):
-            doc.units, doc.words = units, words
+        for doc, seg in zip(self.new_docs, segment_texts((d.source.text, d.language) for d in self.new_docs)):
+            doc.segmented = seg
 
     # -- the transaction
     def run(self) -> refi.ImportReport:
@@ -424,9 +423,9 @@ class ProjectImport:
                 "guid": s.guid, "name": d.name, "kind": d.kind, "language": d.language, "text": s.text,
                 "text_sha256": sha256(s.text), "source_sha256": self.source_sha,
                 "source_name": f"{self.archive}!{s.plain_text_path or s.name}", "source_format": "qdpx",
-                "encoding": "utf-8", "char_count": len(s.text), "word_count": d.words, "imported_at": now(),
+                "encoding": "utf-8", "char_count": len(s.text), "word_count": d.segmented.words, "imported_at": now(),
                 "imported_by": self.project.coder, "sort_order": base + k})
-            store_units(self.project, doc_id, d.units)
+            store_units(self.project, doc_id, d.segmented)
             self.docs[s.guid].id = doc_id
             self.added["documents"] += 1
 

@@ -18,8 +18,8 @@ from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.importers import extensions, read_file
 from qualcode.text.decoding import normalise, sha256
-from qualcode.store.units import INSERT_SQL, pack
-from qualcode.text.segmentation import Unit, segment_many
+from qualcode.store.units import INSERT_SQL, pack, pack_spans
+from qualcode.text.segmentation import Segmented, Unit, segment_texts
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -51,8 +51,7 @@ class _Prepared:
     kind: str
     language: str
     reader_turns: list[Unit]
-    units: list[Unit] = field(default_factory=list)
-    words: int = 0
+    segmented: Segmented | None = None
 
 
 _DA_HINTS = re.compile(r"\b(og|det|jeg|ikke|at|er|en|på|har|med|som|der|de|så|men)\b|[æøå]", re.IGNORECASE)
@@ -79,16 +78,16 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def store_units(project: "Project", document_id: int, units: list[Unit]) -> None:
+def store_units(project: "Project", document_id: int, segmented: "Segmented") -> None:
     """Write a document's units, one packed row per kind, inside the caller's open transaction.
 
     Units are derived data (recomputable from the text): bulk-written, not logged row by row.
     Shared by file import and REFI-QDA import so a document is stored the same way by both.
     """
-    by_kind: dict[str, list[Unit]] = {}
-    for u in units:
-        by_kind.setdefault(u.kind, []).append(u)
-    project.db.conn.executemany(INSERT_SQL, [pack(document_id, kind, us) for kind, us in by_kind.items()])
+    rows = [pack_spans(document_id, "sentence", segmented.sentences)]
+    rows += [pack(document_id, kind, us) for kind, us in (("paragraph", segmented.paragraphs),
+                                                            ("turn", segmented.turns)) if us]
+    project.db.conn.executemany(INSERT_SQL, rows)
 
 
 def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "interview",
@@ -140,7 +139,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 text = normalise(transform(text))
             if not text.strip():
                 raise QualcodeError(f"{path.name}: no text after decoding (only white space)")
-            source_sha = sha256(path.read_bytes())
+            source_sha = ex.source_sha256
             text_sha = sha256(text)
             name = path.stem
             if text_sha in known_shas:
@@ -165,14 +164,13 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
             report.failed.append((path.name, str(e)))
 
     # 2. segment every text, batched per language through spaCy's nlp.pipe
-    segmented = segment_many(((p.text, p.language) for p in prepared), speaker_pattern)
-    for j, (p, (units, words)) in enumerate(zip(prepared, segmented)):
+    segmented = segment_texts(((p.text, p.language) for p in prepared), speaker_pattern)
+    for j, (p, seg) in enumerate(zip(prepared, segmented)):
         if progress:
             progress(len(files) + j, total, f"segmenting {p.name}")
         if p.reader_turns:  # subtitles: timed turns from the reader replace pattern-detected ones
-            units = [u for u in units if u.kind != "turn"] + p.reader_turns
-        p.units = units
-        p.words = words
+            seg.turns = p.reader_turns
+        p.segmented = seg
 
     # 3. store: one transaction for the run (or a savepoint per file with keep_going)
     base_order = (project.db.execute("SELECT COALESCE(MAX(sort_order), 0) FROM documents").fetchone()[0] or 0) + 1
@@ -188,9 +186,9 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                     "guid": new_guid(), "name": p.name, "kind": p.kind, "language": p.language, "text": p.text,
                     "text_sha256": p.text_sha, "source_sha256": p.source_sha, "source_name": p.path.name,
                     "source_format": p.fmt, "encoding": p.encoding, "char_count": len(p.text),
-                    "word_count": p.words, "imported_at": now(), "imported_by": coder,
+                    "word_count": p.segmented.words, "imported_at": now(), "imported_by": coder,
                     "sort_order": base_order + k})
-                store_units(project, doc_id, p.units)
+                store_units(project, doc_id, p.segmented)
                 if keep_going:
                     project.db.execute("RELEASE import_file")
                 report.imported.append(p.name)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.text.decoding import sha256
 from qualcode.text.segmentation import Unit
 
 
@@ -16,6 +17,7 @@ class Extracted:
     format: str
     encoding: str | None = None
     turns: list[Unit] = field(default_factory=list)  # e.g. timed turns from subtitles, offsets into normalised text
+    source_sha256: str = ""  # of the file's bytes, filled in by read_file
 
 
 Reader = Callable[[Path, bytes, str | None], Extracted]
@@ -63,4 +65,6 @@ def read_file(path: Path, encoding: str | None = None) -> Extracted:
         data = path.read_bytes()
     except OSError as e:
         raise QualcodeError(f"{path}: cannot read the file ({e.strerror})") from None
-    return reader(path, data, encoding)
+    extracted = reader(path, data, encoding)
+    extracted.source_sha256 = sha256(data)
+    return extracted

@@ -30,6 +30,7 @@ def from_ints(blob: bytes) -> array:
 
 
 def pack(document_id: int, kind: str, units: list[Unit]) -> tuple:
+    """One row of ``unit_sets`` for units of one kind."""
     if any(units[i].start > units[i + 1].start for i in range(len(units) - 1)):
         units = sorted(units, key=lambda u: (u.start, u.end))
     speakers = [u.speaker for u in units]
@@ -38,6 +39,11 @@ def pack(document_id: int, kind: str, units: list[Unit]) -> tuple:
     time_blob = array("d", [float("nan") if t is None else t for t in times]).tobytes() if has_times else None
     return (document_id, kind, len(units), _ints([u.start for u in units]), _ints([u.end for u in units]),
             json.dumps(speakers, ensure_ascii=False) if any(speakers) else None, time_blob)
+
+
+def pack_spans(document_id: int, kind: str, spans: list[tuple[int, int]]) -> tuple:
+    """One row for sorted ``(start, end)`` pairs without speakers or times (sentences)."""
+    return (document_id, kind, len(spans), _ints([a for a, _ in spans]), _ints([b for _, b in spans]), None, None)
 
 
 INSERT_SQL = ("INSERT OR REPLACE INTO unit_sets (document_id, kind, count, starts, ends, speakers, times) "

@@ -7,6 +7,7 @@ characters everywhere.
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from typing import NamedTuple
@@ -173,10 +174,23 @@ def sentences(text: str, lang: str) -> list[Unit]:
     return [Unit("sentence", s, e) for s, e in zip(starts.tolist(), ends.tolist())]
 
 
-def segment_many(
+@dataclass
+class Segmented:
+    """One text's units: sentences as (start, end) pairs (there are tens of thousands), the rest as Units."""
+
+    sentences: list[tuple[int, int]]
+    paragraphs: list[Unit]
+    turns: list[Unit]
+    words: int
+
+    def units(self) -> list[Unit]:
+        return [Unit("sentence", a, b) for a, b in self.sentences] + self.paragraphs + self.turns
+
+
+def segment_texts(
     items: Iterable[tuple[str, str]], speaker_pattern: str | None = None, batch_size: int = 16
-) -> Iterator[tuple[list[Unit], int]]:
-    """Sentences, paragraphs and turns (and the word count) for many ``(text, lang)`` pairs, in input order.
+) -> Iterator[Segmented]:
+    """Sentences, paragraphs, turns and the word count for many ``(text, lang)`` pairs, in input order.
 
     Texts are grouped by language and fed to one ``nlp.pipe`` per language, so a folder whose
     files alternate between Danish and English costs what spaCy's own ``nlp.pipe`` costs.
@@ -193,10 +207,18 @@ def segment_many(
         starts, ends, words = sents.pop(i)
         paras = paragraphs(text)
         turns = speaker_turns(text, speaker_pattern)
-        yield clip_sentences(starts, ends, paras, turns, text) + paras + turns, words
+        yield Segmented(clip_sentences(starts, ends, paras, turns, text), paras, turns, words)
 
 
-def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str) -> list[Unit]:
+def segment_many(
+    items: Iterable[tuple[str, str]], speaker_pattern: str | None = None, batch_size: int = 16
+) -> Iterator[tuple[list[Unit], int]]:
+    """``(units, words)`` per text: ``segment_texts`` for callers that want every unit as a ``Unit``."""
+    for seg in segment_texts(items, speaker_pattern, batch_size):
+        yield seg.units(), seg.words
+
+
+def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str) -> list[tuple[int, int]]:
     """Sentences as a coder means them: never across a blank line, never including a speaker label.
 
     spaCy's sentencizer happily joins a heading and the first line after it ("Interview 01\n\nI:
@@ -239,5 +261,4 @@ def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str
         for k in range(first[i], last[i] + 1):
             pieces.append(trim(text, max(int(starts[i]), allowed[k][0]), min(int(ends[i]), allowed[k][1])))
     pieces.sort()
-    out = [Unit("sentence", a, b) for a, b in pieces if b > a]
-    return out
+    return [(a, b) for a, b in pieces if b > a]
