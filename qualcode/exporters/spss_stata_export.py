@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qualcode.errors import QualcodeError
 from qualcode.exporters.tables import Table
 
 __all__ = ["table_frame", "write_sav", "write_dta"]
@@ -24,8 +25,8 @@ def _require():
         import pandas as pd
         import pyreadstat
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise RuntimeError("SPSS/Stata export needs pandas and pyreadstat: "
-                           "pip install 'qualcode[stats]'") from exc
+        raise QualcodeError("SPSS/Stata export needs pandas and pyreadstat: "
+                            "pip install 'qualcode[stats]'") from exc
     return pd, pyreadstat
 
 
