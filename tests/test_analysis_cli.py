@@ -400,3 +400,24 @@ def test_by_attribute_files_per_coder_and_value(project, tmp_path):
     assert read_matrix(tmp_path / f"{stem}_anna_missing.csv").to_numpy().sum() == 0
     assert read_matrix(tmp_path / f"{stem}_bo_34.csv").to_numpy().tolist() == [
         [1, 0, 1], [0, 0, 0], [1, 0, 1]]
+
+
+def test_coding_arrays_are_cached_until_the_next_change(demo_path):
+    """Repeated analyses reuse the arrays; any change (an event) makes the next one read the rows again."""
+    from qualcode.analysis import project_data as pdx
+    from qualcode.project import Project
+
+    demo = Project.open(demo_path, coder="anna")
+
+    sel, _ = pdx.choose(demo, coders=["anna"], pool=False)
+    n = len(sel.codings)
+    assert demo.db.execute("SELECT COUNT(*) FROM analysis_cache").fetchone()[0] == 1
+    sel2, _ = pdx.choose(demo, coders=["anna"], pool=False)
+    assert list(sel2.codings.start) == list(sel.codings.start)
+    doc = demo.documents()[0]
+    demo.add_coding(doc["id"], 0, 5, "Help sought", coder="anna")
+    sel3, _ = pdx.choose(demo, coders=["anna"], pool=False)
+    assert len(sel3.codings) == n + 1
+    demo.undo()
+    assert len(pdx.choose(demo, coders=["anna"], pool=False)[0].codings) == n
+    demo.close()

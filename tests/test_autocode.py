@@ -12,7 +12,7 @@ from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.search import SearchFilter, search
 
-DERIVED = {"events", "search_docs", "search_vocab", "search_postings"}
+DERIVED = {"events", "search_docs", "search_vocab", "search_postings", "analysis_cache"}
 
 
 def snapshot(p: Project, skip: set[str] = DERIVED) -> dict[str, list[tuple]]:

@@ -142,10 +142,18 @@ def _m003_covering_index(db: sqlite_utils.Database) -> None:
                "ON codings (coder_id, document_id, code_id, start, [end])")
 
 
+def _m004_analysis_cache(db: sqlite_utils.Database) -> None:
+    """Derived arrays for analyses (see ``qualcode.analysis.project_data``), valid while no event
+    has been logged since they were written; safe to delete at any time."""
+    db["analysis_cache"].create({"key": str, "last_event": int, "used_at": str, "data": bytes}, pk="key",
+                                not_null={"last_event", "data"})
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m001_initial),
     (2, "versions, reviews, pseudonyms, search index", _m002_versions_search_pseudonyms),
     (3, "covering index for analyses", _m003_covering_index),
+    (4, "analysis cache", _m004_analysis_cache),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
