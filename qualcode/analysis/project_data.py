@@ -90,9 +90,9 @@ def parse_where(items: Iterable[str], known: Iterable[str] | None = None) -> lis
 def select_documents(project: Project, kind: str | None = None,
                      where: Sequence[str] | Sequence[Condition] = ()) -> list[dict]:
     """Documents (id, name, guid, kind, language, char_count) in project order, filtered."""
-    rows = list(project.db.query(
-        "SELECT id, guid, name, kind, language, char_count FROM documents "
-        "ORDER BY sort_order, name"))
+    cols = ("id", "guid", "name", "kind", "language", "char_count")
+    rows = [dict(zip(cols, r)) for r in project.db.conn.execute(  # not db.query: 10,000 rows add up
+        f"SELECT {', '.join(cols)} FROM documents ORDER BY sort_order, name")]
     if kind:
         kinds = {r["kind"] for r in rows}
         if kind not in kinds:
