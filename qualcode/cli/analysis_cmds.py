@@ -4,6 +4,8 @@ quote reports. Thin: selection and computation live in ``qualcode.analysis``, fi
 
 from __future__ import annotations
 
+import functools
+
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -286,6 +288,7 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
     if by_attribute:
         stem += f"_by_{_slug(by_attribute)}"
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
+    written = _write(tables, folder, stem, fmt, bom, parts)  # files first: a closed pipe must not lose them
     for (r, coder_name, value), t in zip(shown, tables):
         who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
         title = (f"co-occurrence ({measure}), unit {r.unit}, N = {r.n_units} units, "
@@ -297,7 +300,7 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
         else:
             _print_matrix(title, labels, labels, r.measure(measure),
                           "diagonal: units with the code" if measure == "count" else "")
-    _say_written(_write(tables, folder, stem, fmt, bom, parts))
+    _say_written(written)
 
 
 def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:
@@ -353,7 +356,7 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
         groups = ([(n, [i]) for n, i in zip((sel.coders[i] for i in choice.coder_ids),
                                             choice.coder_ids)]
                   if choice.per_coder else [(None, list(choice.coder_ids))])
-        tables = []
+        tables, shows = [], []  # printing waits until the files are written
         names, docnames = sel.code_names(), sel.document_names()
         for coder_name, ids in groups:
             try:
@@ -370,17 +373,20 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
                 t.name += "_" + _slug(coder_name)
             tables.append(t)
             if len(m.columns) <= PRINT_LIMIT:
-                _print_matrix(f"documents × codes ({value}), coder {who}",
-                              [docnames[d] for d in m.rows], [names[c] for c in m.columns],
-                              m.values)
+                shows.append(functools.partial(
+                    _print_matrix, f"documents × codes ({value}), coder {who}",
+                    [docnames[d] for d in m.rows], [names[c] for c in m.columns], m.values))
             else:
-                click.echo(f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), "
-                           f"coder {who}")
+                shows.append(functools.partial(
+                    click.echo, f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), coder {who}"))
     stem = f"documents_codes_{value}"
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    _say_written(_write(tables, folder, stem, fmt, bom))
+    written = _write(tables, folder, stem, fmt, bom)
+    for show in shows:
+        show()
+    _say_written(written)
 
 
 @matrix_group.command("crosstab")
@@ -415,7 +421,7 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
         runs = ([(sel.coders[i], [i]) for i in choice.coder_ids] if choice.per_coder
                 else [(None, list(choice.coder_ids))])
         names = sel.code_names()
-        tables = []
+        tables, shows = [], []  # printing waits until the files are written
         for coder_name, ids in runs:
             try:
                 x = code_attribute_crosstab(sel.codings, doc_value, value, codes=code_ids,
@@ -430,13 +436,16 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
                 t.name += "_" + _slug(coder_name)
             tables.append(t)
             cols = [f"{c} (n={n})" for c, n in zip(x.columns, x.attribute_totals)]
-            _print_matrix(f"codes × {attr_name} ({value}), coder {who}",
-                          [names[c] for c in x.rows], cols, x.values)
+            shows.append(functools.partial(_print_matrix, f"codes × {attr_name} ({value}), coder {who}",
+                                           [names[c] for c in x.rows], cols, x.values))
     stem = f"codes_by_{_slug(attr_name)}_{value}"
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    _say_written(_write(tables, folder, stem, fmt, bom))
+    written = _write(tables, folder, stem, fmt, bom)
+    for show in shows:
+        show()
+    _say_written(written)
 
 
 # ----------------------------------------------------------------------------- exports
