@@ -275,6 +275,11 @@ def bootstrap_alpha(data: ReliabilityData, level: Level = "nominal", draws: int 
         value = _alpha_from_counts(counts, level, values, weights).value
         if value is not None:
             sample.append(value)
+    return _percentile_interval(estimate, sample, ci, draws)
+
+
+def _percentile_interval(estimate: float, sample: list[float], ci: float, draws: int) -> BootstrapInterval:
+    """The percentile interval of the defined draws (NaN bounds when no draw was defined)."""
     if not sample:
         return BootstrapInterval(estimate, math.nan, math.nan, ci, 0, draws)
     tail = (1.0 - ci) / 2.0
@@ -310,8 +315,4 @@ def bootstrap_alpha_counts(counts: Sequence[Sequence[float]] | np.ndarray, weigh
         value = _alpha_from_counts(c, level, values, drawn.astype(float)).value
         if value is not None:
             sample.append(value)
-    if not sample:
-        return BootstrapInterval(estimate, math.nan, math.nan, ci, 0, draws)
-    tail = (1.0 - ci) / 2.0
-    low, high = np.quantile(np.asarray(sample), [tail, 1.0 - tail])
-    return BootstrapInterval(estimate, float(low), float(high), ci, len(sample), draws)
+    return _percentile_interval(estimate, sample, ci, draws)
