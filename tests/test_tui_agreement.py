@@ -30,7 +30,7 @@ class Host(App):
     def on_mount(self) -> None:
         self.push_screen(AgreementScreen(self.path, "supervisor", **self.kw))
 
-    def on_agreement_screen_open_segment(self, message: AgreementScreen.OpenSegment) -> None:
+    def on_open_segment(self, message: AgreementScreen.OpenSegment) -> None:
         self.opened.append((message.document_id, message.start, message.end))
 
 

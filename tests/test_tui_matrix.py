@@ -28,7 +28,7 @@ class MatrixApp(App):
     def on_mount(self) -> None:
         self.push_screen(MatrixScreen(self.path, self.coder), self.dismissed.append)
 
-    def on_matrix_screen_open_segment(self, message: MatrixScreen.OpenSegment) -> None:
+    def on_open_segment(self, message: MatrixScreen.OpenSegment) -> None:
         self.opened.append((message.document_id, message.start, message.end))
 
 

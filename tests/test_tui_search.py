@@ -24,7 +24,7 @@ class Host(App):
     def on_mount(self) -> None:
         self.push_screen(SearchScreen(self.path, "anna"))
 
-    def on_search_screen_open_segment(self, message: SearchScreen.OpenSegment) -> None:
+    def on_open_segment(self, message: SearchScreen.OpenSegment) -> None:
         self.opened.append((message.document_id, message.start, message.end))
 
 

@@ -21,6 +21,7 @@ from qualcode.tui import queries
 from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
 from qualcode.tui.compat import guard_toast_timeout
+from qualcode.tui.messages import OpenSegment
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.dialogs import Prompt, confirm
 from qualcode.tui.screens.help import HelpScreen
@@ -408,22 +409,13 @@ class QualcodeApp(App[None]):
         self.push_screen(AgreementScreen(self.project_path, self.project.coder),
                          lambda _: self.refresh_all())
 
-    def _open_segment(self, message) -> None:
+    def on_open_segment(self, message: OpenSegment) -> None:
         """A search hit, matrix cell segment or disagreement: back to the transcript, opened there."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.refresh_all()
         self.open_document(message.document_id, select=(message.start, message.end))
         self.transcript.focus()
-
-    def on_search_screen_open_segment(self, message) -> None:
-        self._open_segment(message)
-
-    def on_matrix_screen_open_segment(self, message) -> None:
-        self._open_segment(message)
-
-    def on_agreement_screen_open_segment(self, message) -> None:
-        self._open_segment(message)
 
     def _memo(self, target: str, guid: str, title: str) -> None:
         mine = [m for m in self.project.memos(target, guid) if m["coder"] == self.project.coder]

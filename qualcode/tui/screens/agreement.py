@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
 from qualcode.tui.actions import bindings
+from qualcode.tui.messages import OpenSegment
 
 UNITS = ("sentence", "turn", "paragraph", "document", "character")
 CONTEXT = 40
@@ -79,12 +80,7 @@ class AgreementScreen(Screen[None]):
 
     BINDINGS = bindings("agreement")
 
-    class OpenSegment(Message):
-        """Open the transcript at ``[start, end)`` of ``document_id``."""
-
-        def __init__(self, document_id: int, start: int, end: int) -> None:
-            super().__init__()
-            self.document_id, self.start, self.end = document_id, start, end
+    OpenSegment = OpenSegment  # posted when a segment is chosen; the app opens it
 
     class Computed(Message):
         def __init__(self, report, texts: dict[int, str], error: str | None = None) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.tui.actions import bindings
+from qualcode.tui.messages import OpenSegment
 
 UNITS = ("overlap", "sentence", "turn", "paragraph", "document")
 MEASURES = ("count", "jaccard", "conditional", "phi", "lift")
@@ -68,12 +69,7 @@ class MatrixScreen(Screen):
     MatrixScreen #segments { height: 1fr; }
     """
 
-    class OpenSegment(Message):
-        """Open the transcript at this segment (the app moves the document view there)."""
-
-        def __init__(self, document_id: int, start: int, end: int) -> None:
-            super().__init__()
-            self.document_id, self.start, self.end = document_id, start, end
+    OpenSegment = OpenSegment  # posted when a segment is chosen; the app opens it
 
     class _Computed(Message):
         def __init__(self, data: MatrixData | None, error: str = "") -> None:

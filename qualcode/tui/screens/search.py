@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.search import MODES
 from qualcode.tui.actions import bindings
+from qualcode.tui.messages import OpenSegment
 
 CONTEXT = 36
 MAX_LINES = 500
@@ -39,12 +40,7 @@ class SearchScreen(Screen):
     SearchScreen #search-status { height: 1; color: $text-muted; }
     """
 
-    class OpenSegment(Message):
-        """Open ``document_id`` with ``[start, end)`` selected."""
-
-        def __init__(self, document_id: int, start: int, end: int) -> None:
-            super().__init__()
-            self.document_id, self.start, self.end = document_id, start, end
+    OpenSegment = OpenSegment  # posted when a segment is chosen; the app opens it
 
     class Searched(Message):
         """Results from the worker (internal)."""
