@@ -229,7 +229,7 @@ class Project:
             by_id = {r["id"]: r for r in rows}
             out: dict[int, Code] = {}
 
-            def path_of(r, seen=()):
+            def path_of(r):
                 if r["parent_id"] is None:
                     return r["name"], 0
                 p, d = path_of(by_id[r["parent_id"]])
@@ -301,8 +301,7 @@ class Project:
             raise QualcodeError(f"'{c.path}' is a grouping code and cannot be applied; choose one of its children")
         check_span(doc["char_count"], start, end, f"{doc['name']}")
         coder_name = coder or self.coder
-        text = self.db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
-                               [start + 1, end - start, doc["id"]]).fetchone()[0]
+        text = doc["text"][start:end]
         existing = self.db.execute(
             "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
             "AND k.name = ? AND start = ? AND [end] = ?", [doc["id"], c.id, coder_name, start, end]).fetchone()
@@ -435,16 +434,26 @@ class Project:
                 redo.clear()
         return undo, redo
 
-    def _replay(self, kind: str) -> dict | None:
+    def peek(self, kind: str) -> dict | None:
+        """The event this coder's next ``undo`` or ``redo`` would replay (with its change set), or None.
+
+        Front ends use it to ask before a step that touches many rows.
+        """
         undo, redo = self._stacks(self.coder)
         stack = undo if kind == "undo" else redo
         if not stack:
             return None
-        eid = stack[-1]
         ev = dict(zip(("id", "action", "summary", "changes"), self.db.execute(
-            "SELECT id, action, summary, changes FROM events WHERE id = ?", [eid]).fetchone()))
-        with self.transaction(kind, f"{kind} {ev['action']}: {ev['summary']}", ref=eid, undoable=False) as tx:
-            tx.apply(json.loads(ev["changes"]), inverse=(kind == "undo"))
+            "SELECT id, action, summary, changes FROM events WHERE id = ?", [stack[-1]]).fetchone()))
+        ev["changes"] = json.loads(ev["changes"])
+        return ev
+
+    def _replay(self, kind: str) -> dict | None:
+        ev = self.peek(kind)
+        if ev is None:
+            return None
+        with self.transaction(kind, f"{kind} {ev['action']}: {ev['summary']}", ref=ev["id"], undoable=False) as tx:
+            tx.apply(ev["changes"], inverse=(kind == "undo"))
         return ev
 
     def undo(self) -> dict | None:

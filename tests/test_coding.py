@@ -247,3 +247,15 @@ def test_remove_document_refused_with_codings_then_undoable(demo, runner):
     assert restored == sorted(line for line in before if not line.startswith('INSERT INTO "events"'))
     r = runner.invoke(main, ["-p", str(demo.path), "remove", doc["name"]])
     assert r.exit_code == 1 and "pass --with-codings" in r.output
+
+
+def test_peek_shows_what_undo_and_redo_would_replay(proj):
+    assert proj.peek("redo") is None
+    s = TEXT.index("De sagde")
+    proj.add_coding("d1", s, s + 12, "Stigma")
+    ev = proj.peek("undo")
+    # anna's first coding also creates her coder row: both are in the one step
+    assert ev["action"] == "coding.add"
+    assert [(c["t"], c["op"]) for c in ev["changes"]] == [("coders", "insert"), ("codings", "insert")]
+    assert proj.undo()["id"] == ev["id"]
+    assert proj.peek("redo")["id"] == ev["id"] and proj.peek("undo")["action"] == "code.add"

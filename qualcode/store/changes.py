@@ -108,18 +108,6 @@ class Transaction:
             self.changes.append({"t": table, "op": "insert", "after": self._fetch(table, _key(table, row))})
         return cur.lastrowid
 
-    def insert_many(self, table: str, rows: list[dict]) -> None:
-        """Bulk insert; rows are recorded only if ``record_rows`` (bulk imports switch it off)."""
-        if not rows:
-            return
-        cols = list(rows[0])
-        sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-        if self.record_rows:
-            for r in rows:
-                self.insert(table, r)
-        else:
-            self.db.conn.executemany(sql, ([r[c] for c in cols] for r in rows))
-
     def update(self, table: str, key: dict | int, values: dict) -> None:
         key = {"id": key} if isinstance(key, int) else key
         before = self._fetch(table, key)

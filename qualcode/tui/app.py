@@ -324,12 +324,13 @@ class QualcodeApp(App[None]):
 
     def _history(self, kind: str) -> None:
         """Undo/redo; one that touches many rows (a whole import, a merge) asks first."""
-        upcoming = queries.next_history(self.project, kind)
+        upcoming = self.project.peek(kind)
         if upcoming is None:
             self.notify(f"nothing to {kind} for {self.project.coder}", severity="warning")
             return
-        if upcoming["rows"] > LARGE_CHANGE:
-            question = f"{kind.capitalize()} “{upcoming['summary']}”? It changes {upcoming['rows']} rows."
+        rows = len(upcoming["changes"])
+        if rows > LARGE_CHANGE:
+            question = f"{kind.capitalize()} “{upcoming['summary']}”? It changes {rows} rows."
             self.push_screen(confirm(question, kind.capitalize()),
                              lambda answer: answer == "yes" and self._replay(kind))
             return

@@ -28,19 +28,3 @@ def other_coders(project, document_id: int, me: str) -> list[str]:
         "SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? AND k.name != ? "
         "GROUP BY k.name ORDER BY COUNT(*) DESC, k.name", [document_id, me]).fetchall()]
 
-
-def next_history(project, kind: str) -> dict | None:
-    """What ``project.undo()``/``redo()`` would replay next for this coder: id, action, summary, rows touched.
-
-    Lets the workbench ask before a large undo (a whole codings import, a merge). Uses the core's
-    stack derivation; a public ``Project.peek_undo`` would be the clean home for this.
-    """
-    undo, redo = project._stacks(project.coder)
-    stack = undo if kind == "undo" else redo
-    if not stack:
-        return None
-    eid, action, summary, changes = project.db.execute(
-        "SELECT id, action, summary, changes FROM events WHERE id = ?", [stack[-1]]).fetchone()
-    import json
-
-    return {"id": eid, "action": action, "summary": summary, "rows": len(json.loads(changes or "[]"))}
