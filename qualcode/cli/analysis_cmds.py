@@ -30,50 +30,48 @@ UNIT_HELP = ("Unit in which codes co-occur: overlap (coded passages: segments ch
 # ----------------------------------------------------------------------------- options
 
 
-def _selection_options(fn: Callable) -> Callable:
-    opts = [
-        click.option("--kind", help="Only documents of this kind (interview, fieldnote, other)."),
-        click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
-                     help="Only documents whose attribute matches: site=Vesterbro, "
-                          "site=Vesterbro,Nordvest (either), role!=social worker. Repeatable "
-                          "(all must hold)."),
-        click.option("--code", "codes", multiple=True, metavar="PATH",
-                     help="Only these codes and their child codes. Repeatable."),
-    ]
-    for o in reversed(opts):
-        fn = o(fn)
-    return fn
+def _options(*opts: Callable) -> Callable[[Callable], Callable]:
+    """One decorator for a group of click options, listed in the order --help shows them."""
+    def decorate(fn: Callable) -> Callable:
+        for o in reversed(opts):
+            fn = o(fn)
+        return fn
+
+    return decorate
 
 
-def _coder_options(fn: Callable) -> Callable:
-    opts = [
-        click.option("--coder", "coders", multiple=True, metavar="NAME",
-                     help="This coder's codings; repeat for one result per coder. Default: the "
-                          "only coder, else the session coder (-c) if they coded, else an error."),
-        click.option("--pool", is_flag=True,
-                     help="Pool the coders (all, or those given with --coder): a unit counts "
-                          "once however many coders coded it."),
-        click.option("--depth", type=click.IntRange(min=1), default=None,
-                     help="Roll child codes up to this depth (1 = top-level codes)."),
-    ]
-    for o in reversed(opts):
-        fn = o(fn)
-    return fn
+_selection_options = _options(
+    click.option("--kind", help="Only documents of this kind (interview, fieldnote, other)."),
+    click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
+                 help="Only documents whose attribute matches: site=Vesterbro, "
+                      "site=Vesterbro,Nordvest (either), role!=social worker. Repeatable "
+                      "(all must hold)."),
+    click.option("--code", "codes", multiple=True, metavar="PATH",
+                 help="Only these codes and their child codes. Repeatable."),
+)
 
 
-def _output_options(fn: Callable) -> Callable:
-    opts = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help="File format (default: from the -o suffix, else csv). csv/sav/dta "
-                          "write a *_dictionary.csv beside; xlsx/json hold the dictionary."),
-        click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
-        click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-                     help="Output file or folder (default: exports/ beside the project, a "
-                          "file name stating what is in it)."),
-    ]
-    for o in reversed(opts):
-        fn = o(fn)
-    return fn
+_coder_options = _options(
+    click.option("--coder", "coders", multiple=True, metavar="NAME",
+                 help="This coder's codings; repeat for one result per coder. Default: the "
+                      "only coder, else the session coder (-c) if they coded, else an error."),
+    click.option("--pool", is_flag=True,
+                 help="Pool the coders (all, or those given with --coder): a unit counts "
+                      "once however many coders coded it."),
+    click.option("--depth", type=click.IntRange(min=1), default=None,
+                 help="Roll child codes up to this depth (1 = top-level codes)."),
+)
+
+
+_output_options = _options(
+    click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                 help="File format (default: from the -o suffix, else csv). csv/sav/dta "
+                      "write a *_dictionary.csv beside; xlsx/json hold the dictionary."),
+    click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
+    click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+                 help="Output file or folder (default: exports/ beside the project, a "
+                      "file name stating what is in it)."),
+)
 
 
 # ----------------------------------------------------------------------------- output
