@@ -259,3 +259,10 @@ def test_peek_shows_what_undo_and_redo_would_replay(proj):
     assert [(c["t"], c["op"]) for c in ev["changes"]] == [("coders", "insert"), ("codings", "insert")]
     assert proj.undo()["id"] == ev["id"]
     assert proj.peek("redo")["id"] == ev["id"] and proj.peek("undo")["action"] == "code.add"
+
+
+@pytest.mark.parametrize("target", ["document", "code", "coding"])
+def test_memo_without_a_target_is_a_usage_error_not_a_traceback(runner, proj, target):
+    proj.close()
+    r = cli(runner, proj.path, "memo", target)
+    assert r.exit_code == 2 and f"say which {target}" in r.output and "Traceback" not in r.output

@@ -100,6 +100,8 @@ def memo(ctx: Ctx, target: str, ref: str | None, text: str | None) -> None:
     qualcode memo code Barriers/Stigma "Split into public and professional stigma?"
     qualcode memo project "" "Decision log: …"
     """
+    if target != "project" and not ref:
+        raise click.UsageError(f"say which {target}: qualcode memo {target} REF [TEXT]")
     with ctx.open() as p:
         guid = None
         if target == "document":
