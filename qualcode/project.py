@@ -20,6 +20,8 @@ import sqlite_utils
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.store import migrate, open_database
+from qualcode.store.connection import in_memory_copy
+from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
 from qualcode.store.changes import Transaction
 from qualcode.text.offsets import check_span
 
@@ -62,18 +64,42 @@ class Project:
         self.path = path
         self.coder = coder or default_coder()
         self._codes_cache: dict[int, Code] | None = None
+        self.readonly = False
+        self.readonly_reason: str | None = None
+        self.notice: str | None = None   # what the user should know about how the file was opened
+        self.supervisor = False          # sees every coder's codings while blind coding is on
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path | None = None, coder: str | None = None, create: bool = False) -> "Project":
+    def open(cls, path: str | Path | None = None, coder: str | None = None, create: bool = False,
+             readonly: bool | None = None, group: int | None = None) -> "Project":
+        """Open a project file (``create``: make it if missing, private or with ``group``'s mode).
+
+        ``readonly=None`` opens read-only when this user may not write the file or its folder; a
+        read-only project from an older qualcode is upgraded in memory, never on disk.
+        """
         path = Path(path) if path else default_project_path()
-        db = open_database(path, create=create)
+        conn = open_database(path, create=create, readonly=readonly, group=group)
         try:
-            migrate(db)
-        except QualcodeError:
-            db.close()
+            if conn.readonly:
+                if conn.kind == "empty":
+                    raise QualcodeError(f"{path}: an empty file, not yet a project, and read-only")
+                have = current_version(conn.db)
+                if have > SCHEMA_VERSION:
+                    raise QualcodeError(newer_message(conn.db, have))
+                if have < SCHEMA_VERSION:
+                    old, conn = conn, in_memory_copy(conn)
+                    old.db.close()
+                    migrate(conn.db)
+                    conn.notice = conn.notice or (f"{path.name} is from an older qualcode; shown read-only "
+                                                  "without upgrading the file")
+            else:
+                migrate(conn.db)
+        except BaseException:
+            conn.db.close()
             raise
-        project = cls(db, path, coder)
+        project = cls(conn.db, path, coder)
+        project.readonly, project.readonly_reason, project.notice = conn.readonly, conn.reason, conn.notice
         if create and not project.meta("guid"):
             with project.transaction("project.create", f"created {path.name}") as tx:
                 tx.insert("project", {"key": "guid", "value": new_guid()})
@@ -82,8 +108,8 @@ class Project:
         return project
 
     @classmethod
-    def create(cls, path: str | Path, coder: str | None = None) -> "Project":
-        return cls.open(path, coder=coder, create=True)
+    def create(cls, path: str | Path, coder: str | None = None, group: int | None = None) -> "Project":
+        return cls.open(path, coder=coder, create=True, group=group)
 
     def close(self) -> None:
         self.db.close()
@@ -100,6 +126,8 @@ class Project:
 
     # ------------------------------------------------------------------ transactions
     def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
+        if self.readonly:
+            raise QualcodeError(f"{self.path.name} is open read-only ({self.readonly_reason}); nothing was changed")
         self._codes_cache = None
         return Transaction(self.db, self.coder, action, summary, on_close=self._invalidate, **kw)
 

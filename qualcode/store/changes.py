@@ -17,6 +17,8 @@ import sqlite_utils
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
+from qualcode.store import history
+from qualcode.store.failures import storage_error
 
 # Tables whose rows the change log may touch; keys are their primary key columns.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -65,15 +67,31 @@ class Transaction:
     def __enter__(self) -> "Transaction":
         if self.db.conn.in_transaction:
             raise RuntimeError("nested transaction: use the outer Transaction")
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise storage_error(e, self._path()) from None
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             self._finish(exc_type)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as e:
+            raise storage_error(e, self._path()) from None
         finally:
             if self.on_close:
                 self.on_close()
+        if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError) \
+                and not issubclass(exc_type, sqlite3.IntegrityError):
+            raise storage_error(exc, self._path()) from None
+
+    def _path(self) -> str:
+        try:
+            return self.db.conn.execute("PRAGMA database_list").fetchone()[2] or "the project"
+        except sqlite3.Error:
+            return "the project"
 
     def _finish(self, exc_type) -> None:
         if exc_type is not None:
@@ -82,13 +100,10 @@ class Transaction:
             return
         try:
             if self.changes or not self.record_rows:
-                cur = self.db.execute(
-                    "INSERT INTO events (at, coder, action, summary, changes, undoable, ref) VALUES (?,?,?,?,?,?,?)",
-                    (now(), self.coder, self.action, self.summary,
-                     json.dumps(self.changes, ensure_ascii=False) if self.record_rows else None,
-                     1 if (self.undoable and self.record_rows and self.changes) else 0, self.ref),
-                )
-                self.event_id = cur.lastrowid
+                self.event_id = history.append(
+                    self.db.conn, now(), self.coder, self.action, self.summary,
+                    json.dumps(self.changes, ensure_ascii=False) if self.record_rows else None,
+                    1 if (self.undoable and self.record_rows and self.changes) else 0, self.ref)
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.conn.in_transaction:

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
+from qualcode.store import history
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -149,11 +150,27 @@ def _m004_analysis_cache(db: sqlite_utils.Database) -> None:
                                 not_null={"last_event", "data"})
 
 
+def _m005_identity_and_chain(db: sqlite_utils.Database) -> None:
+    """Mark the file as a qualcode project (``PRAGMA application_id``) and chain the history:
+    every event gets a hash over its content and the previous hash (see ``qualcode.store.history``).
+    The append-only triggers are lifted only inside this migration's transaction."""
+    from qualcode.store.connection import APPLICATION_ID
+
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+    for name in history.TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    history.chain_existing(db.conn)
+    for sql in history.TRIGGERS.values():
+        db.execute(sql)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m001_initial),
     (2, "versions, reviews, pseudonyms, search index", _m002_versions_search_pseudonyms),
     (3, "covering index for analyses", _m003_covering_index),
     (4, "analysis cache", _m004_analysis_cache),
+    (5, "application id, chained event hashes", _m005_identity_and_chain),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -163,26 +180,39 @@ def current_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:
-    """Bring the file up to SCHEMA_VERSION; return the numbers applied."""
-    if "schema_migrations" not in db.table_names():
-        db["schema_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
+    """Bring the file up to SCHEMA_VERSION; return the numbers applied.
+
+    Each step re-reads the version inside its write lock, so two processes opening a new or old
+    file at the same moment apply every migration exactly once.
+    """
     have = current_version(db)
     if have > SCHEMA_VERSION:
-        raise QualcodeError(
-            f"this project was written by a newer qualcode (schema {have}, this one knows {SCHEMA_VERSION}); upgrade qualcode"
-        )
+        raise QualcodeError(newer_message(db, have))
     applied = []
     for version, name, step in MIGRATIONS:
         if version <= have:
             continue
         db.execute("BEGIN IMMEDIATE")
         try:
+            have = current_version(db)
+            if version <= have:
+                db.execute("COMMIT")
+                continue
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                       "([version] INTEGER PRIMARY KEY, [name] TEXT, [applied_at] TEXT)")
             step(db)
             db["schema_migrations"].insert({"version": version, "name": name, "applied_at": now()})
             db.execute(f"PRAGMA user_version = {version}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
             raise
         applied.append(version)
     return applied
+
+
+def newer_message(db: sqlite_utils.Database, have: int) -> str:
+    path = db.execute("PRAGMA database_list").fetchone()[2] or "this project"
+    return (f"{path}: written by a newer qualcode (schema {have}; this one knows {SCHEMA_VERSION}); "
+            "it was left untouched — upgrade qualcode to open it")
