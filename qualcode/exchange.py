@@ -192,7 +192,7 @@ def _excerpt(text: str, limit: int = 60) -> str:
 def export_qdpx(project: "Project", path: str | Path, coders: Iterable[str] | None = None) -> refi.Project:
     """Write the project to ``path`` as .qdpx (atomically) and return the model written."""
     model = project_model(project, coders)
-    refi.write_qdpx(model, path)
+    refi.write_qdpx(model, path, like=project.path)
     return model
 
 
@@ -201,7 +201,7 @@ def export_qdc(project: "Project", path: str | Path) -> list[refi.Code]:
     codes = code_tree(project)
     if not codes:
         raise QualcodeError("the codebook is empty: nothing to export")
-    refi.write_qdc(codes, path)
+    refi.write_qdc(codes, path, like=project.path)
     return codes
 
 

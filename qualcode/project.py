@@ -124,6 +124,69 @@ class Project:
         row = self.db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
+    # ------------------------------------------------------------------ the team: blind coding, backups, checks
+    @property
+    def blind(self) -> bool:
+        """Blind coding: each coder sees only their own codings until a supervisor compares them."""
+        return self.meta("blind") == "1"
+
+    def set_blind(self, on: bool) -> bool:
+        """Turn blind coding on or off (one event); returns False if it was already so."""
+        if self.blind == on:
+            return False
+        with self.transaction("project.blind", f"blind coding {'on' if on else 'off'}") as tx:
+            if self.meta("blind") is None:
+                tx.insert("project", {"key": "blind", "value": "1" if on else "0"})
+            else:
+                tx.update("project", {"key": "blind"}, {"value": "1" if on else "0"})
+        return True
+
+    def as_supervisor(self, purpose: str) -> None:
+        """See every coder's work; while blind coding is on, the access is logged as an event."""
+        self.supervisor = True
+        if self.blind and not self.readonly:
+            with self.transaction("blind.supervisor", f"supervisor access while blind: {purpose}",
+                                  record_rows=False, undoable=False):
+                pass
+
+    def visible_coder(self) -> str | None:
+        """The only coder whose codings this session may see (blind coding), or None for all."""
+        return self.coder if (not self.supervisor and self.blind) else None
+
+    def _visible(self, coder: str | None) -> str | None:
+        """``coder`` if this session may see it; the session coder when blind; refuses another's."""
+        me = self.visible_coder()
+        if me is None:
+            return coder
+        if coder is not None and coder != me:
+            raise QualcodeError(f"blind coding is on: {me} sees only their own codings "
+                                "(a supervisor adds --supervisor, which is logged)")
+        return me
+
+    def require_supervisor(self, what: str) -> None:
+        """Refuse a comparison of coders while blind coding is on, unless a supervisor asks."""
+        if self.blind and not self.supervisor:
+            raise QualcodeError(f"blind coding is on: {what} shows other coders' work; "
+                                "a supervisor adds --supervisor (logged), or turn it off with 'qualcode blind off'")
+
+    def backup(self, target: str | Path | None = None) -> Path:
+        """A consistent copy taken with SQLite's online backup while others keep writing (logged)."""
+        from qualcode.store.backup import backup, default_target
+
+        target = Path(target) if target else default_target(self.path)
+        backup(self.db.conn, self.path, target)
+        if not self.readonly:
+            with self.transaction("project.backup", f"backup written to {target.name}",
+                                  record_rows=False, undoable=False):
+                pass
+        return target
+
+    def verify(self, expect_head: str | None = None):
+        """Integrity, foreign keys, the append-only triggers and the event hash chain."""
+        from qualcode.store.history import verify
+
+        return verify(self.db.conn, expect_head)
+
     # ------------------------------------------------------------------ transactions
     def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
         if self.readonly:

@@ -24,12 +24,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
+from qualcode.store.derived import derived_tx
 from qualcode.store.units import from_ints
 
 if TYPE_CHECKING:
     from qualcode.project import Project
 
 MODES = ("exact", "regex", "lemma", "fuzzy")
+INDEX_TABLES = ("search_postings", "search_vocab", "search_docs")
 DEFAULT_THRESHOLD = 85.0
 Progress = Callable[[int, int, str], None]
 
@@ -179,9 +181,9 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
     """
     db = project.db
     if rebuild:
-        with _raw_tx(db):
-            for t in ("search_postings", "search_vocab", "search_docs"):
-                db.execute(f"DELETE FROM {t}")
+        with derived_tx(project, INDEX_TABLES) as conn:
+            for t in INDEX_TABLES:
+                conn.execute(f"DELETE FROM {t}")
     todo = db.execute(
         "SELECT d.id, d.text_sha256, d.language FROM documents d LEFT JOIN search_docs s "
         "ON s.text_sha256 = d.text_sha256 AND s.language = d.language WHERE s.text_sha256 IS NULL "
@@ -229,13 +231,13 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
                             known_forms.add(form)
                             new_vocab.append((form, lang, lemma_of(form, lang)))
                 docs_rows.append((sha, lang, int(len(ordinals))))
-            with _raw_tx(db):
-                db.conn.executemany("INSERT OR REPLACE INTO search_postings "
-                                    "(form, text_sha256, starts, ends, ordinals) VALUES (?,?,?,?,?)", postings)
-                db.conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)",
-                                    new_vocab)
-                db.conn.executemany("INSERT OR REPLACE INTO search_docs (text_sha256, language, tokens) VALUES (?,?,?)",
-                                    docs_rows)
+            with derived_tx(project, INDEX_TABLES) as conn:
+                conn.executemany("INSERT OR REPLACE INTO search_postings "
+                                 "(form, text_sha256, starts, ends, ordinals) VALUES (?,?,?,?,?)", postings)
+                conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)",
+                                 new_vocab)
+                conn.executemany("INSERT OR REPLACE INTO search_docs (text_sha256, language, tokens) VALUES (?,?,?)",
+                                 docs_rows)
             done += len(chunk)
             if progress:
                 progress(done, len(todo), "indexing")
@@ -251,23 +253,10 @@ def _prune(project: "Project") -> None:
         "WHERE d.id IS NULL")]
     if not stale:
         return
-    with _raw_tx(db):
+    with derived_tx(project, INDEX_TABLES) as conn:
         for sha in stale:
-            db.execute("DELETE FROM search_postings WHERE text_sha256 = ?", [sha])
-            db.execute("DELETE FROM search_docs WHERE text_sha256 = ?", [sha])
-
-
-class _raw_tx:
-    """A plain write transaction for derived data (index rows are not events)."""
-
-    def __init__(self, db):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, *_):
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            conn.execute("DELETE FROM search_postings WHERE text_sha256 = ?", [sha])
+            conn.execute("DELETE FROM search_docs WHERE text_sha256 = ?", [sha])
 
 
 # ---------------------------------------------------------------------------------------- queries

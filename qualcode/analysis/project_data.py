@@ -188,20 +188,20 @@ def _fetch_codings(project: Project, where: str = "") -> tuple[np.ndarray, Codin
 
 
 def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
-    """Keep the arrays for next time; a read-only or busy project file simply goes without."""
-    import sqlite3
-
+    """Keep the arrays for next time; a busy project file simply goes without."""
+    from qualcode.errors import QualcodeError
     from qualcode.ids import now
+    from qualcode.store.derived import derived_tx
 
     if project.db.conn.in_transaction:
         return
     try:
-        with project.db.conn:
-            project.db.execute("INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) "
-                               "VALUES (?, ?, ?, ?)", [key, last_event, now(), data])
-            project.db.execute("DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
-                               "ORDER BY used_at DESC, rowid DESC LIMIT ?)", [CACHE_ENTRIES])
-    except sqlite3.OperationalError:
+        with derived_tx(project, ["analysis_cache"]) as conn:
+            conn.execute("INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) "
+                         "VALUES (?, ?, ?, ?)", [key, last_event, now(), data])
+            conn.execute("DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
+                         "ORDER BY used_at DESC, rowid DESC LIMIT ?)", [CACHE_ENTRIES])
+    except QualcodeError:
         pass
 
 

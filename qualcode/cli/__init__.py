@@ -16,15 +16,20 @@ from qualcode.project import default_coder, default_project_path
 @click.option("--project", "-p", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Project file (default: $QUALCODE_PROJECT or ./qualcode.db).")
 @click.option("--coder", "-c", default=None, help="Who is coding (default: $QUALCODE_CODER or your login name).")
+@click.option("--read-only", "readonly", is_flag=True,
+              help="Open the project read-only (automatic when you may not write it); may follow the command.")
+@click.option("--supervisor", is_flag=True,
+              help="See every coder's codings while blind coding is on (logged); may follow the command.")
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
-def main(ctx: click.Context, project: Path | None, coder: str | None) -> None:
+def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: bool, supervisor: bool) -> None:
     """qualcode — qualitative data analysis in the terminal.
 
     Run without a command to open the coding workbench (TUI) on the project.
     Every command takes --project and --coder; listing commands take --json.
     """
-    ctx.obj = Ctx(project or default_project_path(), coder or default_coder())
+    ctx.obj = Ctx(project or default_project_path(), coder or default_coder(), readonly, supervisor,
+                  ctx.meta.get("qualcode.command", "qualcode"))
     if ctx.invoked_subcommand is None:
         from qualcode.cli.tui_launcher import launch
 
@@ -32,7 +37,7 @@ def main(ctx: click.Context, project: Path | None, coder: str | None) -> None:
 
 
 def _register() -> None:
-    from qualcode.cli import codebook_cmds, coding_cmds, document_cmds, history_cmds, demo_cmd  # noqa: F401
+    from qualcode.cli import codebook_cmds, coding_cmds, document_cmds, history_cmds, demo_cmd, team_cmds  # noqa: F401
 
 
 _register()

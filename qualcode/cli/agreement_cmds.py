@@ -150,7 +150,7 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
         from qualcode.exporters import write_tables
 
         stem = f"agreement_{'_'.join(report.coders)}_{report.unit.label}".replace(":", "").replace("%", "pct")
-        for path in write_tables(report_tables(report), output, fmt, stem=stem):
+        for path in write_tables(report_tables(report), output, fmt, stem=stem, like=ctx.project_path):
             click.echo(f"wrote {path}")
 
 

@@ -101,7 +101,7 @@ def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str
 
 
 def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
-           parts: Sequence[str] | None = None) -> list[Path]:
+           parts: Sequence[str] | None = None, like: Path | None = None) -> list[Path]:
     """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
     ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
     ``<stem>_dictionary.csv``."""
@@ -111,14 +111,17 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
     folder.mkdir(parents=True, exist_ok=True)
     try:
         if fmt in ("xlsx", "json"):
-            return write_tables(tables, folder, fmt, stem=stem, bom=bom)
+            return write_tables(tables, folder, fmt, stem=stem, bom=bom, like=like)
         if fmt == "csv":
             def writer(t, path):
-                return write_csv(t, path, bom=bom)
+                return write_csv(t, path, bom=bom, like=like)
         else:
             from qualcode.exporters import spss_stata_export as ss
 
-            writer = ss.write_sav if fmt == "sav" else ss.write_dta
+            write = ss.write_sav if fmt == "sav" else ss.write_dta
+
+            def writer(t, path):
+                return write(t, path, like=like)
         names: list[str] = []
         for part in ([None] if len(tables) == 1 else parts or [t.name for t in tables]):
             name, k = stem if part is None else f"{stem}_{_slug(part)}", 1
@@ -130,7 +133,7 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
     except RuntimeError as e:
         raise QualcodeError(str(e)) from None
     return out + [write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv",
-                            bom=bom)]
+                            bom=bom, like=like)]
 
 
 def _say_written(paths: list[Path]) -> None:
@@ -286,7 +289,7 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
     if by_attribute:
         stem += f"_by_{_slug(by_attribute)}"
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(tables, folder, stem, fmt, bom, parts)  # files first: a closed pipe must not lose them
+    written = _write(tables, folder, stem, fmt, bom, parts, like=ctx.project_path)  # files first: a closed pipe must not lose them
     for (r, coder_name, value), t in zip(shown, tables):
         who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
         title = (f"co-occurrence ({measure}), unit {r.unit}, N = {r.n_units} units, "
@@ -381,7 +384,7 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(tables, folder, stem, fmt, bom)
+    written = _write(tables, folder, stem, fmt, bom, like=ctx.project_path)
     for show in shows:
         show()
     _say_written(written)
@@ -440,7 +443,7 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(tables, folder, stem, fmt, bom)
+    written = _write(tables, folder, stem, fmt, bom, like=ctx.project_path)
     for show in shows:
         show()
     _say_written(written)
@@ -475,7 +478,7 @@ def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
         t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders)
     click.echo(f"{len(t.rows)} coding(s), {len(t.columns)} columns")
     folder, stem, fmt = _destination(ctx, output, fmt, "codings_tidy")
-    _say_written(_write([t], folder, stem, fmt, bom))
+    _say_written(_write([t], folder, stem, fmt, bom, like=ctx.project_path))
 
 
 @export_group.command("codebook-table")
@@ -489,7 +492,7 @@ def export_codebook_table(ctx: Ctx, fmt, bom, output) -> None:
         t = codebook_table(p)
     click.echo(f"{len(t.rows)} code(s)")
     folder, stem, fmt = _destination(ctx, output, fmt, "codebook")
-    _say_written(_write([t], folder, stem, fmt, bom))
+    _say_written(_write([t], folder, stem, fmt, bom, like=ctx.project_path))
 
 
 # ----------------------------------------------------------------------------- reports
@@ -544,7 +547,7 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
         stem = "quotes_" + (_slug("_".join(codes)) if codes else "all")
         output = ctx.project_path.resolve().parent / "exports" / f"{stem}.{fmt}"
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_quotes(sections, output, fmt, title)
+    write_quotes(sections, output, fmt, title, like=ctx.project_path)
     n = sum(len(s.quotes) for s in sections)
     click.echo(f"{n} quote(s) in {len(sections)} section(s)")
     click.echo(f"wrote {output}")

@@ -80,7 +80,9 @@ def codebook_export(ctx: Ctx, file: Path | None) -> None:
     with ctx.open() as p:
         text = yaml_format.dumps(tree.export_codebook(p))
     if file:
-        file.write_text(text, encoding="utf-8")
+        from qualcode.files import write_text_atomic
+
+        write_text_atomic(file, text, like=ctx.project_path)
         click.echo(f"wrote {file}")
     else:
         click.echo(text, nl=False)

@@ -71,7 +71,9 @@ def codings_export(ctx: Ctx, output: Path | None, coder: str | None) -> None:
     with ctx.open() as p:
         text = codings_csv(p, coder=coder)
     if output:
-        output.write_text(text, encoding="utf-8", newline="")
+        from qualcode.files import write_text_atomic
+
+        write_text_atomic(output, text, like=ctx.project_path)
         click.echo(f"wrote {output}")
     else:
         click.echo(text, nl=False)

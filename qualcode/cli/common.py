@@ -20,11 +20,27 @@ from qualcode.errors import QualcodeError
 class Ctx:
     project_path: Path
     coder: str
+    readonly: bool = False
+    supervisor: bool = False
+    command: str = ""
 
-    def open(self, create: bool = False):
+    def open(self, create: bool = False, group: int | None = None):
+        """Open the project as the command line asked (read-only, supervisor); say how it was opened."""
         from qualcode.project import Project
 
-        return Project.open(self.project_path, coder=self.coder, create=create)
+        p = Project.open(self.project_path, coder=self.coder, create=create,
+                         readonly=True if self.readonly else None, group=group)
+        try:
+            if p.notice:
+                click.echo(f"note: {p.notice}", err=True)
+            elif p.readonly and not self.readonly:
+                click.echo(f"note: {p.path.name} is open read-only ({p.readonly_reason})", err=True)
+            if self.supervisor:
+                p.as_supervisor(self.command)
+        except BaseException:
+            p.close()
+            raise
+        return p
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -42,19 +58,66 @@ def print_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+HOISTED = ("--supervisor", "--read-only")  # root options a user may also type after the command
+
+
 class QualcodeGroup(click.Group):
-    """A group that turns user errors into one clear line and exit status 1."""
+    """A group that turns user errors into one clear line and exit status 1.
+
+    Storage failures (a damaged file, a full disk) get their own line; any other exception is a
+    bug, reported in one line without its message or locals (which could quote a transcript) —
+    ``QUALCODE_DEBUG=1`` shows the traceback.
+    """
+
+    def parse_args(self, ctx, args):
+        if "--" in args:
+            head, tail = args[:args.index("--")], args[args.index("--"):]
+        else:
+            head, tail = list(args), []
+        hoisted = [a for a in head if a in HOISTED]
+        rest = [a for a in head if a not in HOISTED]
+        ctx.meta["qualcode.command"] = " ".join(["qualcode", *rest, *tail])[:300]  # for the log
+        return super().parse_args(ctx, hoisted + rest + tail)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except QualcodeError as e:
-            click.echo(f"Error: {e}", err=True)
-            sys.exit(1)
+            fail(str(e))
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing half-written was kept.", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except BaseException as e:  # noqa: BLE001 - the last line of defence
+            if isinstance(e, SystemExit):
+                raise
+            fail(unexpected(e, ctx.obj.project_path if isinstance(ctx.obj, Ctx) else None))
 
     def group(self, *args, **kwargs):
         kwargs.setdefault("cls", click.Group)
         return super().group(*args, **kwargs)
+
+
+def fail(line: str) -> None:
+    click.echo(f"Error: {line}", err=True)
+    sys.exit(1)
+
+
+def unexpected(e: BaseException, project: Path | None) -> str:
+    """One line for an exception that is not a user error: storage trouble, or a bug."""
+    import os
+    import sqlite3
+    import traceback
+
+    from qualcode.store.failures import storage_error
+
+    if isinstance(e, sqlite3.Error | OSError) and not isinstance(e, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        where = getattr(e, "filename", None) or project or "the project"
+        return str(storage_error(e, where))
+    if os.environ.get("QUALCODE_DEBUG"):
+        traceback.print_exception(e)
+    frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+    place = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return (f"internal error ({type(e).__name__}{place}); any change in progress was rolled back. "
+            "Please report this line (QUALCODE_DEBUG=1 shows the traceback)")

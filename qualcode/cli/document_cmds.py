@@ -15,13 +15,28 @@ from qualcode.errors import QualcodeError
 
 @main.command()
 @click.option("--force", is_flag=True, help="Do nothing if the project exists (no error).")
+@click.option("--group", metavar="NAME", help="A team project: readable and writable by this group (mode 0660).")
+@click.option("--shared", is_flag=True, help="A team project for the folder's group (mode 0660).")
 @pass_ctx
-def init(ctx: Ctx, force: bool) -> None:
-    """Create an empty project file."""
-    if ctx.project_path.exists() and not force:
-        raise QualcodeError(f"{ctx.project_path}: a project already exists here")
-    with ctx.open(create=True) as p:
-        click.echo(f"Created {p.path} (coder: {p.coder})")
+def init(ctx: Ctx, force: bool, group: str | None, shared: bool) -> None:
+    """Create an empty project file, private to you (0600) unless --group or --shared.
+
+    Exports, backups and the pseudonym mapping follow the project's mode: never more open than it.
+    """
+    from qualcode.store.team import folder_advice, team_group
+
+    if ctx.project_path.exists():
+        if not force:
+            raise QualcodeError(f"{ctx.project_path}: a project already exists here")
+        click.echo(f"{ctx.project_path} exists; nothing to do")
+        return
+    gid = team_group(ctx.project_path, group, shared) if (group or shared) else None
+    with ctx.open(create=True, group=gid) as p:
+        click.echo(f"Created {p.path} (coder: {p.coder}; "
+                   f"{'private to you, mode 0600' if gid is None else 'team project, mode 0660'})")
+    if gid is not None:
+        for line in folder_advice(ctx.project_path, gid):
+            click.echo(f"note: {line}", err=True)
 
 
 @main.command("import")

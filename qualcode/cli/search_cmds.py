@@ -319,8 +319,10 @@ def pseudonyms_export(ctx: Ctx, output) -> None:
     """Write the mapping to a CSV file — the only way it leaves the project."""
     from qualcode.pseudonyms import mapping_csv
 
+    from qualcode.files import write_text_atomic
+
     with ctx.open() as p:
-        output.write_text(mapping_csv(p), encoding="utf-8")
+        write_text_atomic(output, mapping_csv(p))  # always 0600, even in a team project
     click.echo(f"mapping written to {output}")
 
 

@@ -139,8 +139,12 @@ def dumps(book: Codebook) -> str:
     return "# qualcode codebook (YAML). Paths join names with '/'. GUIDs are assigned once; keep them.\n" + text
 
 
-def save(book: Codebook, path: str | Path) -> None:
-    Path(path).write_text(dumps(book), encoding="utf-8")
+def save(book: Codebook, path: str | Path, like: Path | None = None) -> None:
+    """Write atomically; a file written back keeps its own mode (owner and group bits)."""
+    from qualcode.files import write_text_atomic
+
+    path = Path(path)
+    write_text_atomic(path, dumps(book), like if like is not None else (path if path.exists() else None))
 
 
 def ensure_guids(book: Codebook) -> bool:

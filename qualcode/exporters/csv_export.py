@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.exporters.tables import Table
+from qualcode.files import write_atomic
 
 __all__ = ["csv_text", "write_csv"]
 
@@ -39,8 +40,7 @@ def csv_text(table: Table, *, line_terminator: str = "\r\n") -> str:
 
 
 def write_csv(table: Table, path: str | Path, *, bom: bool = False,
-              line_terminator: str = "\r\n") -> Path:
-    path = Path(path)
+              line_terminator: str = "\r\n", like: Path | None = None) -> Path:
+    """Write privately and atomically (``like``: the project whose mode the file takes)."""
     data = csv_text(table, line_terminator=line_terminator).encode("utf-8")
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
-    return path
+    return write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + data, like)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.exporters.tables import Table, data_dictionary
+from qualcode.files import write_text_atomic
 
 __all__ = ["tables_to_json", "write_json"]
 
@@ -28,8 +29,6 @@ def tables_to_json(tables: Sequence[Table]) -> dict[str, Any]:
             "dictionary": [asdict(e) for e in data_dictionary(tables)]}
 
 
-def write_json(tables: Sequence[Table], path: str | Path) -> Path:
-    path = Path(path)
+def write_json(tables: Sequence[Table], path: str | Path, like: Path | None = None) -> Path:
     text = json.dumps(tables_to_json(tables), ensure_ascii=False, indent=2, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8", newline="\n")
-    return path
+    return write_text_atomic(path, text + "\n", like)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qualcode.files import write_atomic, write_text_atomic
+
 if TYPE_CHECKING:
     from qualcode.project import Code, Project
 
@@ -162,7 +164,7 @@ def quotes_html(sections: Sequence[CodeSection], title: str = "Quotes") -> str:
 
 
 def write_quotes_docx(sections: Sequence[CodeSection], path: str | Path,
-                      title: str = "Quotes") -> Path:
+                      title: str = "Quotes", like: Path | None = None) -> Path:
     from docx import Document
     from docx.shared import Pt
 
@@ -186,20 +188,18 @@ def write_quotes_docx(sections: Sequence[CodeSection], path: str | Path,
             run.font.size = Pt(9)
             for m in q.memos:
                 doc.add_paragraph(f"Memo ({m})")
-    path = Path(path)
-    doc.save(str(path))
-    return path
+    return write_atomic(path, doc.save, like)
 
 
 def write_quotes(sections: Sequence[CodeSection], path: str | Path, fmt: str,
-                 title: str = "Quotes") -> Path:
+                 title: str = "Quotes", like: Path | None = None) -> Path:
     path = Path(path)
     if fmt == "md":
-        path.write_text(quotes_markdown(sections, title), encoding="utf-8", newline="\n")
+        write_text_atomic(path, quotes_markdown(sections, title), like)
     elif fmt == "html":
-        path.write_text(quotes_html(sections, title), encoding="utf-8", newline="\n")
+        write_text_atomic(path, quotes_html(sections, title), like)
     elif fmt == "docx":
-        write_quotes_docx(sections, path, title)
+        write_quotes_docx(sections, path, title, like)
     else:
         raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(REPORT_FORMATS)}")
     return path

@@ -16,6 +16,7 @@ from typing import Any
 
 from qualcode.errors import QualcodeError
 from qualcode.exporters.tables import Table
+from qualcode.files import atomic_path
 
 __all__ = ["table_frame", "write_sav", "write_dta"]
 
@@ -97,18 +98,20 @@ def table_frame(table: Table, *, stata: bool):
     return pd.DataFrame(data), labels, value_labels
 
 
-def write_sav(table: Table, path: str | Path) -> Path:
+def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
     _, pyreadstat = _require()
     df, labels, value_labels = table_frame(table, stata=False)
-    pyreadstat.write_sav(df, str(path), file_label=_cut_bytes(table.description, 64),
-                         column_labels=labels, variable_value_labels=value_labels or None,
-                         note=_note_lines(table.description) or None)
+    with atomic_path(path, like) as tmp:
+        pyreadstat.write_sav(df, str(tmp), file_label=_cut_bytes(table.description, 64),
+                             column_labels=labels, variable_value_labels=value_labels or None,
+                             note=_note_lines(table.description) or None)
     return Path(path)
 
 
-def write_dta(table: Table, path: str | Path) -> Path:
+def write_dta(table: Table, path: str | Path, like: Path | None = None) -> Path:
     _, pyreadstat = _require()
     df, labels, value_labels = table_frame(table, stata=True)
-    pyreadstat.write_dta(df, str(path), file_label=table.description[:80],
-                         column_labels=labels, variable_value_labels=value_labels or None)
+    with atomic_path(path, like) as tmp:
+        pyreadstat.write_dta(df, str(tmp), file_label=table.description[:80],
+                             column_labels=labels, variable_value_labels=value_labels or None)
     return Path(path)

@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from qualcode.exporters.tables import Table, dictionary_table
+from qualcode.files import write_atomic
 
 __all__ = ["write_xlsx", "sheet_names", "EXCEL_CELL_LIMIT"]
 
@@ -63,8 +64,8 @@ def _fill(ws, table: Table) -> None:
     ws.freeze_panes = "B2" if table.index else "A2"
 
 
-def write_xlsx(tables: Sequence[Table], path: str | Path, *, dictionary: bool = True) -> Path:
-    path = Path(path)
+def write_xlsx(tables: Sequence[Table], path: str | Path, *, dictionary: bool = True,
+               like: Path | None = None) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     extra = ["tables", "dictionary"] if dictionary else []
@@ -77,5 +78,4 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, *, dictionary: bool = 
                           for t, s in zip(tables, titles)])
         _fill(wb.create_sheet(titles[-2]), overview)
         _fill(wb.create_sheet(titles[-1]), dictionary_table(tables))
-    wb.save(path)
-    return path
+    return write_atomic(path, wb.save, like)

@@ -7,8 +7,6 @@ zip entries in a fixed order with a fixed timestamp. Element order follows the X
 requires at least one child in each.
 """
 
-import os
-import tempfile
 import uuid
 import zipfile
 from collections import defaultdict
@@ -19,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from qualcode.refi.errors import RefiError
+from qualcode.files import write_atomic
 from qualcode.refi.model import (
     CODEBOOK_NS, OWN_ORIGIN, PROJECT_NS, Code, Coding, Note, Project, Variable, VariableValue,
 )
@@ -28,17 +27,16 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SELECTION_NS = uuid.UUID("6A1F3C52-5B0E-4C43-9A39-0B3D29A1C0DE")  # derives missing selection GUIDs
 
 
-def write_qdpx(project: Project, path: str | Path) -> None:
-    """Write ``project`` to ``path`` atomically (a temporary file, then a rename)."""
+def write_qdpx(project: Project, path: str | Path, like: Path | None = None) -> None:
+    """Write ``project`` to ``path`` atomically and privately (a temporary file, then a rename)."""
     entries = [("project.qde", project_xml(project))]
     for s in project.sources:
         entries.append((f"sources/{s.guid}.txt", s.text.encode("utf-8")))
-    _write_atomic(path, lambda fh: _zip(fh, entries))
+    write_atomic(path, lambda fh: _zip(fh, entries), like)
 
 
-def write_qdc(codes: list[Code], path: str | Path, origin: str = ORIGIN) -> None:
-    data = codebook_xml(codes, origin)
-    _write_atomic(path, lambda fh: fh.write(data))
+def write_qdc(codes: list[Code], path: str | Path, origin: str = ORIGIN, like: Path | None = None) -> None:
+    write_atomic(path, codebook_xml(codes, origin), like)
 
 
 def project_xml(project: Project) -> bytes:
@@ -249,18 +247,6 @@ def _zip(fh, entries: list[tuple[str, bytes]]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
-
-
-def _write_atomic(path: str | Path, write) -> None:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Checker:

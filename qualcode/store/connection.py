@@ -24,7 +24,7 @@ import sqlite_utils
 
 from qualcode.errors import QualcodeError
 from qualcode.store.failures import storage_error
-from qualcode.store.files import creating_private, set_mode_like
+from qualcode.files import creating_private, set_mode_like
 
 BUSY_TIMEOUT_MS = 10_000
 APPLICATION_ID = 0x51434F44  # "QCOD": PRAGMA application_id of every qualcode project
@@ -75,14 +75,19 @@ def classify(conn: sqlite3.Connection, path: Path) -> str:
 
 def writable(path: Path) -> tuple[bool, str | None]:
     """Whether this user can write the project (its file and, for WAL, its folder); if not, why."""
-    if not os.access(path, os.W_OK):
+    if not _access(path, os.W_OK):
         return False, "you may not write to this file"
-    folder = path.parent
-    if not os.access(folder, os.W_OK | os.X_OK):
+    folder = path.absolute().parent
+    if not _access(folder, os.W_OK | os.X_OK):
         companions = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
-        if not all(p.exists() and os.access(p, os.W_OK) for p in companions):
+        if not all(p.exists() and _access(p, os.W_OK) for p in companions):
             return False, f"its folder {folder} is not writable"
     return True, None
+
+
+def _access(path: Path, mode: int) -> bool:
+    """Access as the effective user (what SQLite's open will be checked against)."""
+    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
 
 
 def _settings(conn: sqlite3.Connection, path: Path) -> None:
@@ -154,7 +159,7 @@ def _open_readonly(path: Path, reason: str | None) -> Connection:
         try:
             conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
         except sqlite3.OperationalError as e:
-            if "unable to open" not in str(e):
+            if "unable to open" not in str(e) and "readonly" not in str(e):
                 raise
             # WAL needs the -shm file; where it cannot be created, read the file as it stands.
             conn.close()

@@ -92,7 +92,9 @@ class TransferScreen(ModalScreen[bool]):
                 text = codings_csv(project)
             self.post_message(self.Progress(1, 2, "writing"))
             path = Path(destination).expanduser()
-            path.write_text(text, encoding="utf-8", newline="")
+            from qualcode.files import write_text_atomic
+
+            write_text_atomic(path, text, like=self.project_path)
             self.post_message(self.Progress(2, 2, str(path)))
             self.post_message(self.Finished(f"wrote {text.count(chr(13) + chr(10)) - 1} codings to {path}", False))
         except (QualcodeError, OSError) as e:
