@@ -106,6 +106,11 @@ def code_tree(project: "Project") -> list[refi.Code]:
 
 def _selected_coders(project: "Project", coders: Iterable[str] | None) -> list[dict]:
     rows = project.coders()
+    me = project.visible_coder()  # blind coding: only your own codings leave with you
+    if me is not None:
+        if coders is not None and any(c.strip() != me for c in coders):
+            project.require_supervisor("exporting other coders' codings")
+        return [r for r in rows if r["name"] == me]
     if coders is None:
         return rows
     wanted = list(dict.fromkeys(c.strip() for c in coders if c.strip()))

@@ -11,9 +11,9 @@ import getpass
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -24,6 +24,9 @@ from qualcode.store.connection import in_memory_copy
 from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
 from qualcode.store.changes import Transaction
 from qualcode.text.offsets import check_span
+
+if TYPE_CHECKING:
+    from qualcode.store.news import News
 
 DEFAULT_PROJECT = "qualcode.db"
 KINDS = ("interview", "fieldnote", "other")
@@ -56,6 +59,24 @@ class Code:
     codable: bool
 
 
+@dataclass(frozen=True)
+class Session:
+    """How a front end opened a project, so a worker thread can open its own the same way
+    (a ``Project`` is not thread-safe): the file, the coder, read-only, supervisor."""
+
+    path: Path
+    coder: str
+    readonly: bool | None = None
+    supervisor: bool = False
+    own_events: set[int] = field(default_factory=set, compare=False)  # shared: what this session wrote
+
+    def open(self) -> "Project":
+        p = Project.open(self.path, coder=self.coder, readonly=self.readonly)
+        p.supervisor = self.supervisor
+        p.own_events = self.own_events
+        return p
+
+
 class Project:
     """An open project file. Not thread-safe: give each worker thread its own ``Project``."""
 
@@ -68,6 +89,7 @@ class Project:
         self.readonly_reason: str | None = None
         self.notice: str | None = None   # what the user should know about how the file was opened
         self.supervisor = False          # sees every coder's codings while blind coding is on
+        self.own_events: set[int] = set()  # events this object wrote (not news to its user)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -192,15 +214,29 @@ class Project:
         if self.readonly:
             raise QualcodeError(f"{self.path.name} is open read-only ({self.readonly_reason}); nothing was changed")
         self._codes_cache = None
-        return Transaction(self.db, self.coder, action, summary, on_close=self._invalidate, **kw)
+        tx = Transaction(self.db, self.coder, action, summary, **kw)
+        tx.on_close = lambda: self._closed(tx)
+        return tx
 
-    def _invalidate(self) -> None:
-        """Forget cached derived state (the code tree) after any write."""
+    def _closed(self, tx: Transaction) -> None:
+        """Forget cached derived state (the code tree) after any write; remember our own events."""
         self._codes_cache = None
+        if tx.event_id is not None:
+            self.own_events.add(tx.event_id)
 
     # ------------------------------------------------------------------ coders
     def coders(self) -> list[dict]:
         return list(self.db.query("SELECT * FROM coders ORDER BY name"))
+
+    def coder_summary(self) -> list[dict]:
+        """Coders with their numbers of codings (None for others' while blind coding is on)."""
+        me = self.visible_coder()
+        rows = list(self.db.query("SELECT k.name, k.guid, COUNT(c.id) AS codings FROM coders k "
+                                  "LEFT JOIN codings c ON c.coder_id = k.id GROUP BY k.id ORDER BY k.name"))
+        for r in rows:
+            if me is not None and r["name"] != me:
+                r["codings"] = None
+        return rows
 
     def coder_id(self, name: str | None = None, create: bool = True, tx: Transaction | None = None) -> int:
         name = (name or self.coder).strip()
@@ -219,11 +255,13 @@ class Project:
 
     # ------------------------------------------------------------------ documents
     def documents(self, kind: str | None = None) -> list[dict]:
+        me = self.visible_coder()
+        mine = " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)" if me is not None else ""
         sql = ("SELECT id, guid, name, kind, language, char_count, word_count, source_name, source_format, "
                "encoding, text_sha256, source_sha256, imported_at, "
-               "(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id) AS codings "
+               f"(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{mine}) AS codings "
                "FROM documents d")
-        params: list = []
+        params: list = [me] if me is not None else []
         if kind:
             sql += " WHERE kind = ?"
             params.append(kind)
@@ -377,6 +415,7 @@ class Project:
         raise QualcodeError(f"no code '{ref}'{hint}")
 
     def code_counts(self, coder: str | None = None) -> dict[int, int]:
+        coder = self._visible(coder)
         sql, params = "SELECT code_id, COUNT(*) FROM codings", []
         if coder:
             sql += " WHERE coder_id = (SELECT id FROM coders WHERE name = ?)"
@@ -435,7 +474,9 @@ class Project:
 
     def codings(self, document: str | int | None = None, code: str | int | None = None,
                 coder: str | None = None, include_children: bool = False) -> list[dict]:
-        """Codings joined with document, code path and coder, in document order."""
+        """Codings joined with document, code path and coder, in document order (only the session
+        coder's while blind coding is on)."""
+        coder = self._visible(coder)
         where, params = [], []
         if document is not None:
             where.append("c.document_id = ?")
@@ -502,11 +543,31 @@ class Project:
 
     # ------------------------------------------------------------------ history
     def events(self, limit: int = 50, coder: str | None = None) -> list[dict]:
+        """The newest events (only the session coder's while blind coding is on: summaries name spans)."""
+        coder = self._visible(coder)
         sql, params = "SELECT id, at, coder, action, summary, undoable, ref FROM events", []
         if coder:
             sql += " WHERE coder = ?"
             params.append(coder)
         return list(self.db.query(sql + " ORDER BY id DESC LIMIT ?", params + [limit]))
+
+    def last_event_id(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+
+    def data_version(self) -> int:
+        """Changes when another connection (another process or worker) commits; cheap to poll."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def news_since(self, event_id: int, exclude: Iterable[int] = ()) -> "News":
+        """What others changed after ``event_id``: what to refresh, and a line per coder to say so."""
+        from qualcode.store.news import summarise
+
+        rows = self.db.execute("SELECT id, coder, action, summary, changes FROM events WHERE id > ? ORDER BY id",
+                               [event_id]).fetchall()
+        names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM documents")}
+        skip = set(exclude)
+        me = self.visible_coder()
+        return summarise([r for r in rows if r[0] not in skip], names, hide_others=me)
 
     def _stacks(self, coder: str) -> tuple[list[int], list[int]]:
         """Undo and redo stacks for one coder, derived from the append-only event log."""

@@ -8,6 +8,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
+from qualcode.project import Session
 from qualcode.analysis.audit import audit
 from qualcode.project import Project
 from qualcode.tui.screens.agreement import AgreementScreen, default_coders, passage_view
@@ -28,7 +29,7 @@ class Host(App):
         self.opened: list[tuple[int, int, int]] = []
 
     def on_mount(self) -> None:
-        self.push_screen(AgreementScreen(self.path, "supervisor", **self.kw))
+        self.push_screen(AgreementScreen(Session(self.path, "supervisor"), **self.kw))
 
     def on_open_segment(self, message: AgreementScreen.OpenSegment) -> None:
         self.opened.append((message.document_id, message.start, message.end))

@@ -9,6 +9,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
+from qualcode.project import Session
 from qualcode.analysis import project_data as pdx
 from qualcode.project import Project
 from qualcode.tui.screens.matrix import MatrixScreen
@@ -26,7 +27,7 @@ class MatrixApp(App):
         self.dismissed: list = []
 
     def on_mount(self) -> None:
-        self.push_screen(MatrixScreen(self.path, self.coder), self.dismissed.append)
+        self.push_screen(MatrixScreen(Session(self.path, self.coder)), self.dismissed.append)
 
     def on_open_segment(self, message: MatrixScreen.OpenSegment) -> None:
         self.opened.append((message.document_id, message.start, message.end))

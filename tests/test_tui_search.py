@@ -9,6 +9,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, OptionList, Select, Static
 
+from qualcode.project import Session
 from qualcode.project import Project
 from qualcode.tui.screens.search import SearchScreen
 
@@ -22,7 +23,7 @@ class Host(App):
         self.path, self.opened = path, []
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.path, "anna"))
+        self.push_screen(SearchScreen(Session(self.path, "anna")))
 
     def on_open_segment(self, message: SearchScreen.OpenSegment) -> None:
         self.opened.append((message.document_id, message.start, message.end))

@@ -405,6 +405,7 @@ def load(project: "Project", coders: Sequence[str], codes: Sequence[str] | None 
         raise QualcodeError("each coder may be named once in --coders")
     if len(coders) > MAX_CODERS:
         raise QualcodeError(f"at most {MAX_CODERS} coders at once")
+    project.require_supervisor("agreement")
     coder_ids = [project.coder_id(c, create=False) for c in coders]
     code_list = _resolve_codes(project, codes)
     code_ids = {c.id for c in code_list}

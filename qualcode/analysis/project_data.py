@@ -264,8 +264,22 @@ def load(project: Project, *, kind: str | None = None,
     docs, everything = _documents(project, kind, where, documents)
     code_ids = code_ids_with_children(project, codes) if codes else None
     names = {r["id"]: r["name"] for r in project.coders()}
+    me = project.visible_coder()
+    if me is not None and not coders:
+        coders = [me] if me in names.values() else []
+        if not coders:
+            return _load(project, docs, everything, code_ids, [])
     coder_ids = _coder_ids(names, coders) if coders else None
+    if coders:
+        _blind_guard(project, coders)
     return _load(project, docs, everything, code_ids, coder_ids)
+
+
+def _blind_guard(project: Project, coder_names: Iterable[str]) -> None:
+    """While blind coding is on, a session may analyse only its own coder's codings."""
+    me = project.visible_coder()
+    if me is not None and any(n != me for n in coder_names):
+        project.require_supervisor("this analysis")
 
 
 def choose(project: Project, *, kind: str | None = None,
@@ -286,6 +300,7 @@ def choose(project: Project, *, kind: str | None = None,
         f" WHERE {' AND '.join(conditions)}" if conditions else "") + " GROUP BY coder_id"
     counts = {names[i]: n for i, n in project.db.execute(sql).fetchall() if n}
     choice = _resolve(counts, names, coders, pool, session_coder)
+    _blind_guard(project, [names[i] for i in choice.coder_ids])
     sel = _load(project, docs, everything, code_ids, list(choice.coder_ids))
     sel.counts = counts
     return sel, choice

@@ -126,8 +126,7 @@ def memo(ctx: Ctx, target: str, ref: str | None, text: str | None) -> None:
 def coders(ctx: Ctx, as_json: bool) -> None:
     """List coders with their numbers of codings."""
     with ctx.open() as p:
-        rows = list(p.db.query("SELECT k.name, k.guid, COUNT(c.id) AS codings FROM coders k "
-                               "LEFT JOIN codings c ON c.coder_id = k.id GROUP BY k.id ORDER BY k.name"))
+        rows = p.coder_summary()
     if as_json:
         print_json(rows)
     else:

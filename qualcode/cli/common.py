@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, describe_unexpected
 
 
 @dataclass
@@ -92,7 +92,7 @@ class QualcodeGroup(click.Group):
         except BaseException as e:  # noqa: BLE001 - the last line of defence
             if isinstance(e, SystemExit):
                 raise
-            fail(unexpected(e, ctx.obj.project_path if isinstance(ctx.obj, Ctx) else None))
+            fail(describe_unexpected(e, ctx.obj.project_path if isinstance(ctx.obj, Ctx) else None))
 
     def group(self, *args, **kwargs):
         kwargs.setdefault("cls", click.Group)
@@ -102,22 +102,3 @@ class QualcodeGroup(click.Group):
 def fail(line: str) -> None:
     click.echo(f"Error: {line}", err=True)
     sys.exit(1)
-
-
-def unexpected(e: BaseException, project: Path | None) -> str:
-    """One line for an exception that is not a user error: storage trouble, or a bug."""
-    import os
-    import sqlite3
-    import traceback
-
-    from qualcode.store.failures import storage_error
-
-    if isinstance(e, sqlite3.Error | OSError) and not isinstance(e, sqlite3.IntegrityError | sqlite3.ProgrammingError):
-        where = getattr(e, "filename", None) or project or "the project"
-        return str(storage_error(e, where))
-    if os.environ.get("QUALCODE_DEBUG"):
-        traceback.print_exception(e)
-    frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
-    place = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    return (f"internal error ({type(e).__name__}{place}); any change in progress was rolled back. "
-            "Please report this line (QUALCODE_DEBUG=1 shows the traceback)")

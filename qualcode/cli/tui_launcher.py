@@ -21,4 +21,6 @@ def launch(ctx: Ctx) -> None:
     except ModuleNotFoundError:
         click.echo("The workbench is not available in this build; see 'qualcode --help' for commands.", err=True)
         sys.exit(1)
-    run(ctx.project_path, ctx.coder)
+    code = run(ctx.project_path, ctx.coder, readonly=ctx.readonly, supervisor=ctx.supervisor)
+    if code:
+        sys.exit(code)

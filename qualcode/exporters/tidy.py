@@ -85,7 +85,8 @@ def codebook_table(project: Project, name: str = "codebook") -> Table:
     from qualcode.exporters.varnames import make_varnames
 
     codes = project.codes()
-    coders = [c["name"] for c in project.coders()]
+    me = project.visible_coder()  # blind coding: only your own counts
+    coders = [c["name"] for c in project.coders() if me is None or c["name"] == me]
     depth = max((c.depth + 1 for c in codes), default=1)
     levels = [f"level_{i}" for i in range(1, depth + 1)]
     counts = {k: dict(project.db.execute(

@@ -7,6 +7,7 @@ Widgets get data through attributes/methods (down) and report gestures as messag
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -15,12 +16,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from qualcode.codebook import tree as code_ops
-from qualcode.errors import QualcodeError
-from qualcode.project import Project
+from qualcode.errors import QualcodeError, describe_unexpected
+from qualcode.project import Project, Session
 from qualcode.tui import queries
 from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
-from qualcode.tui.compat import guard_toast_timeout
+from qualcode.tui.compat import guard_toast_timeout, report_and_exit
 from qualcode.tui.messages import OpenSegment
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.dialogs import Prompt, confirm
@@ -38,6 +39,7 @@ from qualcode.tui.widgets.transcript import Shown, Transcript
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
 LARGE_CHANGE = 20  # rows; a larger undo/redo asks first
+POLL_SECONDS = 0.5  # how often the workbench looks for changes other processes committed
 
 
 class QualcodeApp(App[None]):
@@ -46,12 +48,19 @@ class QualcodeApp(App[None]):
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
 
-    def __init__(self, project_path: str | Path, coder: str | None = None, document: str | int | None = None) -> None:
+    def __init__(self, project_path: str | Path, coder: str | None = None, document: str | int | None = None,
+                 readonly: bool = False, supervisor: bool = False) -> None:
         """``document``: open this one (id, name or GUID) instead of the first."""
         guard_toast_timeout()
         super().__init__()
         self.project_path = Path(project_path)
-        self.project = Project.open(self.project_path, coder=coder)
+        self.project = Project.open(self.project_path, coder=coder, readonly=True if readonly else None)
+        self.session = Session(self.project_path, self.project.coder, True if readonly else None, supervisor,
+                               self.project.own_events)
+        if supervisor:
+            self.project.as_supervisor("workbench")
+        self._seen_event = self.project.last_event_id()
+        self._data_version = self.project.data_version()
         self.start_document = self.project.document(document)["id"] if document is not None else None
         self.doc: dict | None = None
         self.view = "mine"
@@ -81,6 +90,10 @@ class QualcodeApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = f"qualcode · {self.project.meta('name') or self.project_path.stem}"
+        if self.project.readonly:
+            self.title += " · read-only"
+            self.notify(self.project.notice or f"read-only: {self.project.readonly_reason}", timeout=6)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
         for selector, title in (("#documents", "Documents"), ("#transcript", "Transcript"), ("#codes", "Codebook"),
                                 ("#info", "Code")):
             self.query_one(selector).border_title = title
@@ -105,12 +118,48 @@ class QualcodeApp(App[None]):
     def on_unmount(self) -> None:
         self.project.close()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with one line and exit status 1: never a traceback with
+        locals, which would print the transcript's text (see compat.report_and_exit)."""
+        report_and_exit(self, error, describe_unexpected(error, self.project_path))
+
+    # ------------------------------------------------------------------ news from other processes
+    def poll_changes(self) -> None:
+        """Another process (or a worker) committed: refresh what it touched, say who did what.
+
+        The cursor, selection and scroll stay where they are; only the highlight and the counts move.
+        """
+        try:
+            version = self.project.data_version()
+            if version == self._data_version:
+                return
+            self._data_version = version
+            news = self.project.news_since(self._seen_event, exclude=self.project.own_events)
+        except QualcodeError:
+            return
+        self._seen_event = max(self._seen_event, news.last_id)
+        if not news:
+            return
+        if "codes" in news.areas:
+            self.refresh_codes()
+        if news.areas & {"documents", "codings", "project"}:
+            self.refresh_documents(keep_highlight=True)
+            if self.doc and self.doc["id"] not in {d["id"] for d in self.document_rows}:
+                self.refresh_all()
+                return
+        if news.areas & {"codings", "project"}:
+            self.refresh_codings()
+            self.update_counts()
+            self.show_code(self.code_id)
+        if news.lines:
+            self.notify(" · ".join(news.lines), title="arrived", timeout=4)
+
     # ------------------------------------------------------------------ data down
-    def refresh_documents(self) -> None:
+    def refresh_documents(self, keep_highlight: bool = False) -> None:
         self.document_rows = self.project.documents()
         mine = queries.codings_per_document(self.project, self.project.coder)
         self.query_one(DocumentList).show(self.document_rows, self.project.attributes(), mine,
-                                          self.doc["id"] if self.doc else None)
+                                          self.doc["id"] if self.doc else None, keep_highlight)
 
     def refresh_codes(self) -> None:
         self.codes = self.project.codes()
@@ -150,7 +199,10 @@ class QualcodeApp(App[None]):
     def update_header(self) -> None:
         view = {"mine": "mine", "all": "all coders"}.get(self.view, f"{self.project.coder} vs {self.other}")
         doc = self.doc["name"] if self.doc else "no document"
-        self.sub_title = f"coder {self.project.coder} · {doc} · {view}"
+        flags = (" · read-only" if self.project.readonly else "") + \
+                (" · blind" if self.project.blind and not self.project.supervisor else "") + \
+                (" · supervisor" if self.project.supervisor else "")
+        self.sub_title = f"coder {self.project.coder} · {doc} · {view}{flags}"
         self.update_status()
 
     def update_status(self) -> None:
@@ -363,6 +415,7 @@ class QualcodeApp(App[None]):
 
     def set_coder(self, name: str) -> None:
         self.project.coder = name
+        self.session = dataclasses.replace(self.session, coder=name)
         self.notify(f"coding as {name}")
         self.refresh_documents()
         self.refresh_codings()
@@ -370,6 +423,10 @@ class QualcodeApp(App[None]):
 
     def action_cycle_view(self) -> None:
         """mine → all coders → me vs each other coder in turn (most codings first) → mine."""
+        if self.project.visible_coder() is not None:
+            self.view = "mine"
+            self.notify("blind coding is on: you see only your own codings", severity="warning")
+            return
         others = queries.other_coders(self.project, self.doc["id"], self.project.coder) if self.doc else []
         if self.view == "mine":
             self.view = "all"
@@ -397,18 +454,21 @@ class QualcodeApp(App[None]):
     def action_search(self) -> None:
         from qualcode.tui.screens.search import SearchScreen
 
-        self.push_screen(SearchScreen(self.project_path, self.project.coder))
+        self.push_screen(SearchScreen(self.session))
 
     def action_matrix(self) -> None:
         from qualcode.tui.screens.matrix import MatrixScreen
 
-        self.push_screen(MatrixScreen(self.project_path, self.project.coder))
+        self.push_screen(MatrixScreen(self.session))
 
     def action_agreement(self) -> None:
         from qualcode.tui.screens.agreement import AgreementScreen
 
-        self.push_screen(AgreementScreen(self.project_path, self.project.coder),
-                         lambda _: self.refresh_all())
+        if self.project.visible_coder() is not None:
+            self.notify("blind coding is on: agreement compares coders; a supervisor opens the workbench with "
+                        "--supervisor", severity="warning")
+            return
+        self.push_screen(AgreementScreen(self.session), lambda _: self.refresh_all())
 
     def on_open_segment(self, message: OpenSegment) -> None:
         """A search hit, matrix cell segment or disagreement: back to the transcript, opened there."""
@@ -439,12 +499,12 @@ class QualcodeApp(App[None]):
         self._memo("code", code.guid, f"Memo on code {code.path}")
 
     def action_import_files(self) -> None:
-        self.push_screen(TransferScreen("import", self.project_path, self.project.coder),
+        self.push_screen(TransferScreen("import", self.session),
                          lambda changed: changed and self.refresh_documents())
 
     def action_export_codings(self) -> None:
         default = str(self.project_path.with_name(self.project_path.stem + "-codings.csv"))
-        self.push_screen(TransferScreen("export", self.project_path, self.project.coder, default))
+        self.push_screen(TransferScreen("export", self.session, default))
 
     def action_toggle_documents(self) -> None:
         if self.size.width < NARROW:
@@ -458,6 +518,9 @@ class QualcodeApp(App[None]):
             self.transcript.focus()
 
 
-def run(project_path: str | Path, coder: str | None = None, document: str | int | None = None) -> None:
-    """Open the workbench on a project file (the CLI's bare ``qualcode``)."""
-    QualcodeApp(project_path, coder, document).run()
+def run(project_path: str | Path, coder: str | None = None, document: str | int | None = None,
+        readonly: bool = False, supervisor: bool = False) -> int:
+    """Open the workbench on a project file (the CLI's bare ``qualcode``); returns the exit status."""
+    app = QualcodeApp(project_path, coder, document, readonly=readonly, supervisor=supervisor)
+    app.run()
+    return app.return_code or 0

@@ -12,7 +12,7 @@ Computing the audit and writing decisions happen in thread workers that open the
 
 from __future__ import annotations
 
-from pathlib import Path
+from qualcode.project import Session
 
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -92,10 +92,10 @@ class AgreementScreen(Screen[None]):
             super().__init__()
             self.key, self.label, self.error = key, label, error
 
-    def __init__(self, project_path: Path, coder: str, coders: list[str] | None = None,
+    def __init__(self, session: Session, coders: list[str] | None = None,
                  unit: str = "sentence", consensus: str = "consensus") -> None:
         super().__init__()
-        self.project_path, self.coder = Path(project_path), coder
+        self.session = session
         self.coders, self.unit, self.consensus = coders, unit, consensus
         self.report = None
         self.texts: dict[int, str] = {}
@@ -123,10 +123,9 @@ class AgreementScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="agreement")
     def compute(self) -> None:
         from qualcode.analysis.audit import audit
-        from qualcode.project import Project
 
         try:
-            with Project.open(self.project_path, coder=self.coder) as p:
+            with self.session.open() as p:
                 coders = self.coders or default_coders(p, self.consensus)
                 report = audit(p, coders, self.unit)
                 ids = {d.document_id for d in report.disagreements}
@@ -139,10 +138,9 @@ class AgreementScreen(Screen[None]):
     @work(thread=True, group="decide")
     def write_decision(self, disagreement, choice: str) -> None:
         from qualcode.adjudication import adjudicate
-        from qualcode.project import Project
 
         try:
-            with Project.open(self.project_path, coder=self.coder) as p:
+            with self.session.open() as p:
                 r = adjudicate(p, disagreement, choice, self.consensus)
             label = " + ".join(r.accepted) if r.accepted else "neither"
             self.post_message(self.Decided(disagreement.key, label))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
+from qualcode.project import Session
 
 from rich.text import Text
 from textual import work
@@ -81,10 +81,9 @@ class MatrixScreen(Screen):
             super().__init__()
             self.title, self.rows = title, rows
 
-    def __init__(self, project_path: Path, coder: str, unit: str = "overlap",
-                 measure: str = "count") -> None:
+    def __init__(self, session: Session, unit: str = "overlap", measure: str = "count") -> None:
         super().__init__()
-        self.project_path, self.coder = Path(project_path), coder
+        self.session = session
         self.unit, self.measure, self.pool = unit, measure, False
         self.data: MatrixData | None = None
 
@@ -104,11 +103,9 @@ class MatrixScreen(Screen):
     # ------------------------------------------------------------------ workers
     def _open(self):
         from qualcode.analysis import project_data as pdx
-        from qualcode.project import Project
-
-        p = Project.open(self.project_path, coder=self.coder)
+        p = self.session.open()
         try:
-            sel, choice = pdx.choose(p, pool=self.pool, session_coder=self.coder)
+            sel, choice = pdx.choose(p, pool=self.pool, session_coder=self.session.coder)
         except BaseException:
             p.close()
             raise

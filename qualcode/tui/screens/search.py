@@ -7,8 +7,6 @@ document there.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from qualcode.project import Session
 from qualcode.search import MODES
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
@@ -49,9 +48,9 @@ class SearchScreen(Screen):
             super().__init__()
             self.lines, self.total, self.error = lines, total, error
 
-    def __init__(self, project_path: Path, coder: str, speakers: list[str] | None = None) -> None:
+    def __init__(self, session: Session, speakers: list[str] | None = None) -> None:
         super().__init__()
-        self.project_path, self.coder = Path(project_path), coder
+        self.session = session
         self.speakers = speakers or []
         self.lines: list = []
 
@@ -92,11 +91,10 @@ class SearchScreen(Screen):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str, mode: str, threshold: float, speakers: list[str]) -> None:
         from qualcode.errors import QualcodeError
-        from qualcode.project import Project
         from qualcode.search import SearchFilter, kwic, search
 
         try:
-            with Project.open(self.project_path, coder=self.coder) as p:
+            with self.session.open() as p:
                 res = search(p, query, mode, SearchFilter(speakers=speakers), threshold)
                 lines = kwic(p, res.hits[:MAX_LINES], CONTEXT)
             self.post_message(self.Searched(lines, len(res.hits)))

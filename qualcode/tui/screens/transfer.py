@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from qualcode.errors import QualcodeError
+from qualcode.project import Session
 
 
 class TransferScreen(ModalScreen[bool]):
@@ -34,9 +35,9 @@ class TransferScreen(ModalScreen[bool]):
             super().__init__()
             self.summary, self.ok = summary, ok
 
-    def __init__(self, mode: str, project_path: Path, coder: str, default: str = "") -> None:
+    def __init__(self, mode: str, session: Session, default: str = "") -> None:
         super().__init__()
-        self.mode, self.project_path, self.coder, self.default = mode, Path(project_path), coder, default
+        self.mode, self.session, self.default = mode, session, default
         self.changed = False
         self.running = False
 
@@ -65,10 +66,8 @@ class TransferScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True)
     def run_import(self, paths: list[str]) -> None:
-        from qualcode.project import Project
-
         try:
-            with Project.open(self.project_path, coder=self.coder) as project:
+            with self.session.open() as project:
                 report = project.import_files(
                     [Path(p).expanduser() for p in paths], keep_going=True,
                     progress=lambda done, total, what: self.post_message(self.Progress(done, total, str(what))))
@@ -84,17 +83,16 @@ class TransferScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True)
     def run_export(self, destination: str) -> None:
         from qualcode.codings_io import codings_csv
-        from qualcode.project import Project
 
         try:
             self.post_message(self.Progress(0, 2, "reading codings"))
-            with Project.open(self.project_path, coder=self.coder) as project:
+            with self.session.open() as project:
                 text = codings_csv(project)
             self.post_message(self.Progress(1, 2, "writing"))
             path = Path(destination).expanduser()
             from qualcode.files import write_text_atomic
 
-            write_text_atomic(path, text, like=self.project_path)
+            write_text_atomic(path, text, like=self.session.path)
             self.post_message(self.Progress(2, 2, str(path)))
             self.post_message(self.Finished(f"wrote {text.count(chr(13) + chr(10)) - 1} codings to {path}", False))
         except (QualcodeError, OSError) as e:

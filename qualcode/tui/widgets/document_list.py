@@ -19,8 +19,9 @@ class DocumentList(OptionList):
             self.doc_id = doc_id
 
     def show(self, documents: list[dict], attributes: dict[int, dict], mine: dict[int, int],
-             current: int | None) -> None:
-        """``mine``: this coder's codings per document, shown next to everyone's."""
+             current: int | None, keep_highlight: bool = False) -> None:
+        """``mine``: this coder's codings per document, shown next to everyone's. ``keep_highlight``:
+        a refresh from elsewhere leaves the highlight where the user put it."""
         highlighted = self.highlighted
         width = max(12, (self.size.width or 28) - 4)  # room for a scrollbar that may appear
         self.clear_options()
@@ -36,7 +37,9 @@ class DocumentList(OptionList):
                 line.truncate(width, overflow="ellipsis")
             self.add_option(Option(Text("\n").join([label, line2, progress]), id=str(d["id"])))
         ids = [d["id"] for d in documents]
-        if current in ids:  # the open document is where the list starts
+        if keep_highlight and highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+        elif current in ids:  # the open document is where the list starts
             self.highlighted = ids.index(current)
         elif highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
