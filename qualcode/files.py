@@ -56,13 +56,14 @@ def set_mode_like(path: Path, project: Path | None, group: int | None = None) ->
         mode, gid = GROUP, group
     else:
         mode, gid = mode_like(project)
-    try:
-        if gid is not None and os.stat(path).st_gid != gid:
+    if gid is not None and os.stat(path).st_gid != gid:
+        try:
             os.chown(path, -1, gid)
-        os.chmod(path, mode)
-    except PermissionError as e:
-        raise QualcodeError(f"{path}: cannot set its permissions ({e.strerror}); "
-                            "are you a member of the project's group?") from None
+        except OSError:  # not a member of the project's group: then the file stays private
+            if group is not None:
+                raise QualcodeError(f"{path}: cannot give it to the group (are you a member?)") from None
+            mode = PRIVATE
+    os.chmod(path, mode)
 
 
 def _os_error(e: OSError, path: Path) -> QualcodeError:

@@ -83,7 +83,7 @@ def merge_project(project: "Project", other_path: str | Path) -> MergeReport:
         raise QualcodeError(f"no project file {other_path}")
     if other_path.resolve() == Path(project.path).resolve():
         raise QualcodeError("cannot merge a project into itself")
-    other = Project.open(other_path)
+    other = Project.open(other_path, readonly=True)  # read-only: a merge never writes (or upgrades) its source
     try:
         return _merge(project, other, other_path.name)
     finally:

@@ -210,9 +210,12 @@ class Project:
         return verify(self.db.conn, expect_head)
 
     # ------------------------------------------------------------------ transactions
-    def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
+    def require_writable(self) -> None:
         if self.readonly:
             raise QualcodeError(f"{self.path.name} is open read-only ({self.readonly_reason}); nothing was changed")
+
+    def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
+        self.require_writable()
         self._codes_cache = None
         tx = Transaction(self.db, self.coder, action, summary, **kw)
         tx.on_close = lambda: self._closed(tx)
@@ -601,6 +604,7 @@ class Project:
         return ev
 
     def _replay(self, kind: str) -> dict | None:
+        self.require_writable()
         ev = self.peek(kind)
         if ev is None:
             return None

@@ -177,18 +177,6 @@ def _open_readonly(path: Path, reason: str | None) -> Connection:
     return Connection(sqlite_utils.Database(conn), path, readonly=True, reason=reason, notice=notice, kind=kind)
 
 
-def open_source(path: str | Path) -> Connection:
-    """Open another project to read from (a merge source): read-only, never migrated.
-
-    A source from an older qualcode is copied into memory and upgraded there; its file is left
-    exactly as it was.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise QualcodeError(f"no project file {path}")
-    return _open_readonly(path, "a file read from")
-
-
 def in_memory_copy(source: Connection) -> Connection:
     """A private in-memory copy of an open project, to upgrade an old schema without writing it."""
     mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
