@@ -33,9 +33,14 @@ def main(argv: list[str]) -> int:
         cols: list[str] = []
         for r in rows:
             cols += [k for k in r if k not in cols]
-        table = Table(*cols, title=f"benchmark: {name}")
-        for r in rows:
-            table.add_row(*[_fmt(r.get(c)) for c in cols])
+        if len(cols) > 8 and len(rows) <= 3:  # wide and short: one column per run reads better
+            table = Table("", *[f"run {k + 1}" for k in range(len(rows))], title=f"benchmark: {name}")
+            for c in cols:
+                table.add_row(c, *[_fmt(r.get(c)) for r in rows])
+        else:
+            table = Table(*cols, title=f"benchmark: {name}")
+            for r in rows:
+                table.add_row(*[_fmt(r.get(c)) for c in cols])
         console.print(table)
     return 0
 

@@ -154,3 +154,91 @@ async def test_the_issue_reproduction_leaves_the_file_whole(demo_copy: Path, tmp
     assert len(ids) == len(set(ids))
     assert {"extra1", "extra2"} <= docs
     assert after == before + 3  # two codings in the workbench, one from the shell
+
+
+def start(role: str, *args) -> subprocess.Popen:
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.Popen([sys.executable, "-m", "benchmarks.team_workload", role, *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+
+
+def result(proc: subprocess.Popen) -> dict:
+    import json
+
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+async def test_several_processes_and_the_workbench_on_one_file(demo_copy: Path, tmp_path: Path):
+    """Coders writing, an import, analyses, and the workbench's worker screens, all at once:
+    the file stays whole and every coding anyone committed is there."""
+    seconds = 6
+    procs = [start("writer", demo_copy, f"w{k}", seconds, 80) for k in range(3)]
+    procs.append(start("importer", demo_copy, tmp_path, 4, seconds))
+    procs.append(start("reader", demo_copy, seconds))
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for round_ in range(2):
+            await pilot.press("ctrl+f", *"hjælp", "enter")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            for key in ("ctrl+t", "ctrl+w"):
+                await pilot.press(key)
+                await settle(pilot)
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("2", "h", "2", "s")
+            await pilot.pause()
+        app.poll_changes()
+        mine = {c.id for c in app.transcript.codings if c.coder == "anna"}
+    results = [result(p) for p in procs]
+    assert [e for r in results for e in r["errors"]] == []  # no "database is locked" reached anyone
+    assert integrity(demo_copy) == ["ok"]
+    con = sqlite3.connect(demo_copy)
+    for r in results:
+        if r["role"] == "writer":
+            have = {g for (g,) in con.execute(
+                "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ?", [r["coder"]])}
+            assert have == set(r["kept"]) and r["ops"] > 0
+        if r["role"] == "importer":
+            docs = {n for (n,) in con.execute("SELECT name FROM documents")}
+            assert set(r["documents"]) <= docs and len(r["documents"]) == 4
+        if r["role"] == "reader":
+            assert r["ops"] > 0
+    ids = {i for (i,) in con.execute("SELECT id FROM codings")}
+    con.close()
+    assert mine <= ids and len(mine) >= 2
+    assert qc_verify(demo_copy)
+
+
+def qc_verify(path: Path) -> bool:
+    out = cli(path, "verify")
+    return out.returncode == 0 and "history chain" in out.stdout
+
+
+async def test_the_workbench_shows_what_another_process_changed(demo_copy: Path, tmp_path: Path):
+    extra = tmp_path / "fresh_interview.txt"
+    extra.write_text("I: Hvad skete der?\n\nIP: Jeg fik en seng på herberget.\n", encoding="utf-8")
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down", "down", "shift+right", "shift+right")
+        cursor, selection = app.transcript.cursor, app.transcript.selection
+        scroll = app.transcript.scroll_offset
+        doc = app.doc["name"]
+        n_docs = len(app.document_rows)
+        assert cli(demo_copy, "import", str(extra)).returncode == 0
+        assert cli(demo_copy, "code", doc, "10", "30", "Help sought", coder="bo").returncode == 0
+        assert cli(demo_copy, "code", doc, "40", "60", "Barriers/Stigma", coder="bo").returncode == 0
+        for _ in range(40):  # the workbench polls every half second; wait for it, bounded
+            if len(app.document_rows) == n_docs + 1:
+                break
+            await pilot.pause(0.1)
+        assert [d["name"] for d in app.document_rows].count("fresh_interview") == 1
+        notes = " ".join(n.message for n in app._notifications)
+        assert "bo: 2 codings in " + doc in notes and "imported 1 document(s): fresh_interview" in notes
+        assert (app.transcript.cursor, app.transcript.selection) == (cursor, selection)
+        assert app.transcript.scroll_offset == scroll
+        await pilot.press("ctrl+d")  # all coders: bo's codings are there without reopening
+        assert {(c.start, c.end) for c in app.transcript.codings if c.coder == "bo"} >= {(10, 30), (40, 60)}
