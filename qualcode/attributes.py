@@ -6,8 +6,6 @@ exports and attribute filters need to know whether "2021-03-14" is a date and "4
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from pathlib import Path
@@ -15,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid
-from qualcode.text.decoding import decode, normalise
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -74,22 +71,18 @@ def from_storage(value: Any, typ: str) -> Any:
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """Read a CSV (UTF-8/UTF-16 per DESIGN; comma, semicolon or tab) into header and rows."""
-    if not path.exists():
-        raise QualcodeError(f"{path}: no such file")
-    text, _ = decode(path.read_bytes(), path.name)
-    text = normalise(text)
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # from the header alone: quoted fields cannot mislead it
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise QualcodeError(f"{path.name}: the CSV file has no header row") from None
+    """A CSV with a header row (see ``qualcode.text.csvfile``) as header and rows; each row knows its
+    line (``__line__``) so every later error can name it."""
+    from qualcode.text.csvfile import read_records
+
+    records = read_records(path)
+    if not records:
+        raise QualcodeError(f"{path.name}: the CSV file has no header row")
+    header = [h.strip() for h in records[0][1]]
     if len(set(header)) != len(header):
         raise QualcodeError(f"{path.name}: line 1: duplicate column names")
     rows = []
-    for line_no, rec in enumerate(reader, start=2):
+    for line_no, rec in records[1:]:
         if not any(c.strip() for c in rec):
             continue
         if len(rec) != len(header):
@@ -100,23 +93,56 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def import_attributes_csv(project: "Project", path: Path) -> dict[str, Any]:
+def key_column(header: list[str]) -> str:
+    """The column naming the document: ``document`` if there is one, else the first."""
+    return "document" if "document" in header else header[0]
+
+
+def rows_by_document(header: list[str], rows: list[dict[str, str]], source: str) -> dict[str, dict[str, str]]:
+    """Rows keyed by the stem of the document they name; an empty name or two rows for one
+    document are refused (silently letting the last row win hides a copy-paste error)."""
+    from qualcode.text.names import check_name
+
+    key = key_column(header)
+    for col in header:
+        if col != key:
+            try:
+                check_name(col, "attribute name")
+            except QualcodeError as e:
+                raise QualcodeError(f"{source}: line 1: {e}") from None
+    out: dict[str, dict[str, str]] = {}
+    for r in rows:
+        name = r[key].strip()
+        if not name:
+            raise QualcodeError(f"{source}: line {r['__line__']}: the '{key}' cell is empty; it names the document")
+        stem = Path(name).stem
+        if stem in out:
+            raise QualcodeError(f"{source}: lines {out[stem]['__line__']} and {r['__line__']} both describe "
+                                f"'{stem}'; keep one row per document")
+        out[stem] = r
+    return out
+
+
+def import_attributes_csv(project: "Project", path: Path, keep_going: bool = False) -> dict[str, Any]:
     """One row per document (first column, or a column named ``document``, names it).
 
     Columns ``kind`` and ``language`` set those document fields; every other column becomes a typed
-    attribute. All rows apply or none do.
+    attribute. All rows apply or none do; a row naming no document of the project is refused, or
+    with ``keep_going`` skipped and reported.
     """
     header, rows = read_csv_rows(path)
     with project.transaction("attributes.import", f"attributes from {path.name}") as tx:
-        return apply_attribute_rows(project, tx, header, rows, path.name)
+        return apply_attribute_rows(project, tx, header, rows, path.name, keep_going=keep_going)
 
 
 def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[dict[str, str]],
-                         source: str, only: set[str] | None = None) -> dict[str, Any]:
-    """Write attribute rows inside an open transaction; ``only`` limits them to those document names."""
+                         source: str, only: set[str] | None = None, keep_going: bool = False) -> dict[str, Any]:
+    """Write attribute rows inside an open transaction; ``only`` limits them to those document names
+    (an import's files: rows for other documents are then not errors)."""
     from qualcode.project import KINDS
 
-    key = "document" if "document" in header else header[0]
+    rows = list(rows_by_document(header, rows, source).values())
+    key = key_column(header)
     attr_cols = [h for h in header if h != key and h not in DOCUMENT_FIELDS]
     existing_types = project.attribute_types()
     types = {col: existing_types.get(col) or infer_type([r[col] for r in rows]) for col in attr_cols}
@@ -133,6 +159,11 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
             continue
         doc_id = docs.get(name) or docs.get(Path(name).stem) or by_source.get(name)
         if doc_id is None:
+            if only is None and not keep_going:
+                sample = ", ".join(sorted(docs)[:3]) or "none yet"
+                raise QualcodeError(f"{source}: line {r['__line__']}: no document '{name}' in the project "
+                                    f"(documents are named like {sample}); fix the name, or pass --keep-going "
+                                    "to skip such rows")
             unknown.append(name)
             continue
         fields = {}

@@ -1,4 +1,8 @@
-"""Files qualcode writes besides the project: private by default, never left half-written.
+"""Files qualcode reads and writes besides the project: inputs that cannot hurt the host, and
+outputs that are private by default and never left half-written.
+
+Inputs (transcripts, CSV, YAML, REFI files) are read only if they are regular files, and at most
+a stated number of bytes, checked while reading (see ``read_input``).
 
 The people in the transcripts must not be exposed by a umask: project files, backups, exports and
 the pseudonym mapping are created 0600 — or, in a team project (``qualcode init --group``), with
@@ -122,3 +126,55 @@ def write_atomic(path: str | Path, content: bytes | Callable[[BinaryIO], None], 
 def write_text_atomic(path: str | Path, text: str, like: Path | None = None) -> Path:
     """UTF-8 text, written as is (no newline translation)."""
     return write_atomic(path, text.encode("utf-8"), like)
+
+
+def read_input(path: str | Path, limit: int, what: str = "a transcript") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, refused otherwise before harm is done.
+
+    A FIFO would block ``open()`` forever and a device (``/dev/zero``, ``/dev/urandom``, a link to
+    one) never ends while ``stat`` says 0 bytes: so the kind of file is checked before opening, with
+    ``O_NONBLOCK`` against a swap between check and open, and the limit is enforced while reading.
+    """
+    path = Path(path)
+
+    def too_big(size: float) -> QualcodeError:
+        return QualcodeError(f"{path.name}: {_size(size)} is too large to be {what} "
+                             f"(limit {_size(limit)}); split it into parts")
+
+    try:
+        st = require_regular_file(path)
+        if st.st_size > limit:
+            raise too_big(st.st_size)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise QualcodeError(f"{path.name}: is not a regular file; only regular files are read")
+            data = fh.read(limit + 1)
+    except OSError as e:
+        raise QualcodeError(f"{path}: cannot read the file ({e.strerror})") from None
+    if len(data) > limit:
+        raise too_big(len(data))
+    return data
+
+
+def require_regular_file(path: Path) -> os.stat_result:
+    """The file's stat if it is a regular file (links followed); a FIFO, device, socket or folder is
+    refused with one line, before anything opens it."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise QualcodeError(f"{path}: no such file") from None
+    except OSError as e:
+        raise QualcodeError(f"{path}: cannot read the file ({e.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "a folder" if stat.S_ISDIR(st.st_mode)
+                else "not a regular file")
+        link = " (through a symbolic link)" if path.is_symlink() else ""
+        raise QualcodeError(f"{path.name}: is {kind}{link}, not a file; only regular files are read")
+    return st
+
+
+def _size(n: float) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n:,.0f} bytes"

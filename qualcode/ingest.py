@@ -18,6 +18,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.importers import extensions, read_file
 from qualcode.text.decoding import normalise, sha256
+from qualcode.text.names import check_name
 from qualcode.store.units import INSERT_SQL, pack, pack_spans
 from qualcode.text.segmentation import Segmented, Unit, segment_texts
 
@@ -96,7 +97,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                  progress: Progress | None = None, transform: Callable[[str], str] | None = None) -> ImportReport:
     """Import files or folders; ``transform`` rewrites each text before it is stored (pseudonymisation),
     so the original never reaches the project file — only the source file's hash does."""
-    from qualcode.attributes import apply_attribute_rows, read_csv_rows
+    from qualcode.attributes import apply_attribute_rows, read_csv_rows, rows_by_document
     from qualcode.project import KINDS
 
     if kind not in KINDS:
@@ -115,10 +116,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
     attr_rows: list[dict[str, str]] = []
     if attributes:
         attr_header, attr_rows = read_csv_rows(Path(attributes))
-        rows = attr_rows
-        for r in rows:
-            key = r.get("document") or next(iter(r.values()))
-            per_doc[Path(key.strip()).stem] = r
+        per_doc = rows_by_document(attr_header, attr_rows, Path(attributes).name)
     report = ImportReport()
     total = len(files) * 2
     known_shas = {r[0]: r[1] for r in project.db.execute("SELECT text_sha256, name FROM documents")}
@@ -141,7 +139,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 raise QualcodeError(f"{path.name}: no text after decoding (only white space)")
             source_sha = ex.source_sha256
             text_sha = sha256(text)
-            name = path.stem
+            name = check_name(path.stem, f"{path.name}: the document name")
             if text_sha in known_shas:
                 report.skipped.append((path.name, f"same text as '{known_shas[text_sha]}', already imported"))
                 continue

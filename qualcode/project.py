@@ -349,10 +349,10 @@ class Project:
 
         return import_files(self, paths, **options)
 
-    def import_attributes(self, csv_path: str | Path):
+    def import_attributes(self, csv_path: str | Path, keep_going: bool = False):
         from qualcode.attributes import import_attributes_csv
 
-        return import_attributes_csv(self, Path(csv_path))
+        return import_attributes_csv(self, Path(csv_path), keep_going=keep_going)
 
     # ------------------------------------------------------------------ codes
     def _codes(self) -> dict[int, Code]:

@@ -111,8 +111,8 @@ def test_codings_csv_round_trip_and_all_or_nothing(proj, tmp_path):
     csv.write_text("document,start,end,code,coder,memo\n"
                    f"d1,{s},{s + 12},Stigma,bo,\"a memo, with comma\"\n"
                    f"d1,{s},{s + 28},Help declined/By the service,anna,\n", encoding="utf-8")
-    assert import_codings_csv(proj, csv) == {"added": 2, "skipped": 0}
-    assert import_codings_csv(proj, csv) == {"added": 0, "skipped": 2}  # twice changes nothing
+    assert import_codings_csv(proj, csv) == {"added": 2, "skipped": 0, "failed": []}
+    assert import_codings_csv(proj, csv) == {"added": 0, "skipped": 2, "failed": []}  # twice changes nothing
     out = codings_csv(proj)
     lines = out.split("\r\n")
     assert lines[0] == "guid,document,start,end,code,coder,memo,text"

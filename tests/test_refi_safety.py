@@ -118,5 +118,5 @@ def test_doctype_in_utf16_is_refused_too():
 def test_oversized_qdc_is_refused(tmp_path):
     qdc = tmp_path / "huge.qdc"
     qdc.write_bytes(b"<CodeBook>" + b" " * 2000 + b"</CodeBook>")
-    with pytest.raises(RefiError, match=r"huge\.qdc: refused: larger than 1000 bytes"):
+    with pytest.raises(RefiError, match=r"huge\.qdc: 2,021 bytes is too large to be a codebook \(limit 1,000 bytes\)"):
         read_qdc(qdc, max_bytes=1000)

@@ -155,7 +155,7 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
 
 
 @main.command()
-@click.argument("other", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("other", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
 def merge(ctx: Ctx, other: Path) -> None:
     """Merge another project file (a coder's copy) into this one, by GUID.

@@ -52,7 +52,7 @@ main.add_command(codebook_show, name="codes")
 
 
 @codebook.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--no-write-guids", is_flag=True, help="Do not write new GUIDs back into the YAML file.")
 @pass_ctx
 def codebook_import(ctx: Ctx, file: Path, no_write_guids: bool) -> None:

@@ -51,15 +51,22 @@ def codings(cctx: click.Context, document, code_, children, coder, as_json) -> N
 
 
 @codings.command("import")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--keep-going", is_flag=True, help="Import the good rows and list the bad ones (by line).")
 @click.pass_context
-def codings_import(cctx: click.Context, csv_file: Path) -> None:
-    """Import codings from CSV: document,start,end,code,coder[,memo][,text]. All or nothing."""
+def codings_import(cctx: click.Context, csv_file: Path, keep_going: bool) -> None:
+    """Import codings from CSV: document,start,end,code,coder[,memo][,text]. All or nothing.
+
+    A file without a coder column needs --coder (before the command) to say whose codings they are;
+    an empty coder cell is an error.
+    """
     ctx: Ctx = cctx.obj
     coder_given = cctx.find_root().params.get("coder")
     with ctx.open() as p:
-        r = import_codings_csv(p, csv_file, default_coder=coder_given)
+        r = import_codings_csv(p, csv_file, default_coder=coder_given, keep_going=keep_going)
     click.echo(f"{r['added']} coding(s) added, {r['skipped']} already present")
+    for line, reason in r["failed"]:
+        click.echo(f"skipped line {line}: {reason}", err=True)
 
 
 @codings.command("export")

@@ -45,7 +45,7 @@ def init(ctx: Ctx, force: bool, group: str | None, shared: bool) -> None:
               help="Kind for every file (a 'kind' column in --attributes overrides it per file).")
 @click.option("--language", default="auto", show_default=True,
               help="spaCy language code (da, en, …); 'auto' picks Danish or English per file.")
-@click.option("--attributes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--attributes", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV with one row per document: document,site,role,… (types are inferred).")
 @click.option("--speaker-pattern", help="Regex with a (?P<speaker>…) group marking turns, e.g. '^(?P<speaker>[A-Z]+):\\s*'.")
 @click.option("--encoding", help="Decode text files with this encoding (default: UTF-8 or UTF-16 with BOM).")
@@ -111,12 +111,17 @@ def attributes_group(cctx: click.Context, as_json: bool) -> None:
 
 
 @attributes_group.command("import")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--keep-going", is_flag=True, help="Skip rows naming no document of the project (and list them).")
 @pass_ctx
-def attributes_import(ctx: Ctx, csv_file: Path) -> None:
-    """Set attributes from a CSV: first column (or 'document') names the document."""
+def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
+    """Set attributes from a CSV: first column (or 'document') names the document.
+
+    All or nothing: a row for a document the project does not have, or two rows for one document,
+    stop the import with the line (--keep-going skips unknown documents and lists them).
+    """
     with ctx.open() as p:
-        r = p.import_attributes(csv_file)
+        r = p.import_attributes(csv_file, keep_going=keep_going)
     click.echo(f"attributes set on {r['documents']} document(s): " +
                ", ".join(f"{k} ({v})" for k, v in r["types"].items()))
     if r["unknown"]:

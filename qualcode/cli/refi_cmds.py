@@ -56,7 +56,7 @@ def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
 
 
 @qdpx.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", default="interview", show_default=True,
               help="Kind for documents whose file does not say (interview, fieldnote, other).")
 @click.option("--allow-external-files", is_flag=True,
@@ -95,7 +95,7 @@ def qdc_export(ctx: Ctx, output: Path | None) -> None:
 
 
 @qdc.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 @pass_ctx
 def qdc_import(ctx: Ctx, file: Path, as_json: bool) -> None:

@@ -185,7 +185,7 @@ def _print_placements(report, show_same: bool = False) -> None:
 
 @main.command()
 @click.argument("document")
-@click.argument("text_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("text_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--from-version", type=int, help="Go back to the text of this earlier version instead of a file.")
 @click.option("--note", help="Why the text changed (kept with the version).")
 @click.option("--apply", "do_apply", is_flag=True, help="Write the new version (default: preview the re-anchoring).")
@@ -301,7 +301,7 @@ def pseudonyms_remove(ctx: Ctx, original) -> None:
 
 
 @pseudonyms_group.command("import")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
 def pseudonyms_import(ctx: Ctx, csv_file) -> None:
     """Read original,pseudonym[,kind] rows."""

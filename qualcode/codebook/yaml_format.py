@@ -14,10 +14,61 @@ from pathlib import Path
 import yaml
 
 from qualcode.errors import QualcodeError
+from qualcode.files import read_input
 from qualcode.ids import new_guid, normalise_guid
+from qualcode.text.names import check_name
 
 FIELDS = ("description", "inclusion", "exclusion", "example", "colour", "hotkey")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_BYTES = 5 * 2**20   # a codebook of a thousand codes with long definitions is well under 1 MB
+MAX_ALIASES = 50        # anchors may repeat a text; a "billion laughs" needs thousands
+MAX_NESTING = 100       # YAML levels (each code level is two: its mapping and its children list)
+MAX_DEPTH = 20          # code levels: "A/B/C/…" twenty deep is far beyond any study's codebook
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark) -> None:
+        super().__init__(message)
+        self.mark = mark
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with budgets: aliases only for scalars and few of them, bounded
+    nesting, and duplicate keys refused (PyYAML silently keeps the last)."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._nesting = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(f"more than {MAX_ALIASES} aliases (*name); write the text out", event.start_mark)
+            node = self.anchors.get(event.anchor)
+            if node is not None and not isinstance(node, yaml.ScalarNode):
+                raise _Refused(f"the alias *{event.anchor} repeats a whole mapping or list; aliases may only "
+                               "repeat a text", event.start_mark)
+        self._nesting += 1
+        try:
+            if self._nesting > MAX_NESTING:
+                raise _Refused(f"nested deeper than {MAX_NESTING} levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _Refused(f"the key '{key}' appears twice in one mapping (lines {seen[key] + 1} and "
+                               f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+            if isinstance(key, str | int | float | bool):
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
 
 
 @dataclass
@@ -50,7 +101,9 @@ class Codebook:
             yield from c.walk()
 
 
-def _node(raw: object, where: str, file: str) -> CodeNode:
+def _node(raw: object, where: str, file: str, depth: int = 1) -> CodeNode:
+    if depth > MAX_DEPTH:
+        raise QualcodeError(f"{file}: {where}: codes nest deeper than {MAX_DEPTH} levels")
     if not isinstance(raw, dict):
         raise QualcodeError(f"{file}: {where}: each code must be a mapping with at least 'name'")
     unknown = set(raw) - {"name", "guid", "codable", "children", *FIELDS}
@@ -59,6 +112,10 @@ def _node(raw: object, where: str, file: str) -> CodeNode:
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise QualcodeError(f"{file}: {where}: a code needs a non-empty 'name'")
+    try:
+        name = check_name(name, "code name")
+    except QualcodeError as e:
+        raise QualcodeError(f"{file}: {where}: {e}") from None
     if "/" in name:
         raise QualcodeError(f"{file}: {where}: code name '{name}' may not contain '/' (it separates levels)")
     colour = raw.get("colour")
@@ -75,18 +132,19 @@ def _node(raw: object, where: str, file: str) -> CodeNode:
         raise QualcodeError(f"{file}: {where} ({name}): 'children' must be a list")
     node = CodeNode(name=name.strip(), guid=guid, codable=bool(raw.get("codable", True)),
                     **{f: (str(raw[f]).strip() if raw.get(f) is not None else None) for f in FIELDS})
-    node.children = [_node(c, f"{where} > {name} > child {i + 1}", file) for i, c in enumerate(children)]
+    node.children = [_node(c, f"{where} > {name} > child {i + 1}", file, depth + 1) for i, c in enumerate(children)]
     return node
 
 
 def load(path: str | Path) -> Codebook:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise QualcodeError(f"{path}: no such file") from None
+        text = read_input(path, MAX_BYTES, "a codebook").decode("utf-8")
+        raw = yaml.load(text, Loader=_GuardedLoader)  # noqa: S506 - a SafeLoader with budgets
     except UnicodeDecodeError:
         raise QualcodeError(f"{path}: not UTF-8; save the codebook as UTF-8") from None
+    except _Refused as e:
+        raise QualcodeError(f"{path}: line {e.mark.line + 1}, column {e.mark.column + 1}: {e}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

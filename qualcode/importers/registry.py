@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.files import read_input
 from qualcode.text.decoding import sha256
 from qualcode.text.segmentation import Unit
 
@@ -56,15 +57,7 @@ def read_file(path: Path, encoding: str | None = None) -> Extracted:
             f"{path.name}: cannot import .{ext or '(no extension)'} files; supported: "
             + ", ".join("." + e for e in extensions())
         )
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise QualcodeError(
-                f"{path.name}: {size / 2**20:.0f} MB is too large to be a transcript "
-                f"(limit {MAX_FILE_BYTES // 2**20} MB); split it into parts")
-        data = path.read_bytes()
-    except OSError as e:
-        raise QualcodeError(f"{path}: cannot read the file ({e.strerror})") from None
+    data = read_input(path, MAX_FILE_BYTES)
     extracted = reader(path, data, encoding)
     extracted.source_sha256 = sha256(data)
     return extracted

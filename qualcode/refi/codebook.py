@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from qualcode.errors import QualcodeError
+from qualcode.files import read_input
 from qualcode.refi.elements import Elements, NoteRefs, check_namespace
 from qualcode.refi.errors import RefiError
 from qualcode.refi.model import CODEBOOK_NS, Code, ImportReport
@@ -15,11 +17,9 @@ def read_qdc(path: str | Path, *, max_bytes: int = MAX_QDC_BYTES) -> tuple[list[
     """Read a .qdc codebook: the code tree (sets are tolerated, even empty ones, and reported)."""
     p = Path(path)
     try:
-        if p.stat().st_size > max_bytes:
-            raise RefiError(f"{p}: refused: larger than {max_bytes} bytes")
-        data = p.read_bytes()
-    except OSError as e:
-        raise RefiError(f"{p}: cannot read: {e.strerror}") from None
+        data = read_input(p, max_bytes, "a codebook")
+    except QualcodeError as e:
+        raise RefiError(str(e)) from None
     return read_qdc_bytes(data, str(p))
 
 

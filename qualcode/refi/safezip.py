@@ -9,6 +9,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from qualcode.errors import QualcodeError
+from qualcode.files import require_regular_file
 from qualcode.refi.errors import RefiError
 
 MiB = 1024 * 1024
@@ -43,6 +45,11 @@ class SafeZip:
     def __init__(self, path: str | Path, limits: ZipLimits = ZipLimits()):
         self.path = str(path)
         self.limits = limits
+        if Path(path).exists():  # a FIFO would block zipfile's open() forever
+            try:
+                require_regular_file(Path(path))
+            except QualcodeError as e:
+                raise RefiError(str(e)) from None
         try:
             self._zf = zipfile.ZipFile(path)
         except FileNotFoundError:

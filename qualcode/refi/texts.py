@@ -3,8 +3,12 @@
 import re
 from pathlib import Path
 
+from qualcode.errors import QualcodeError
+from qualcode.files import read_input
 from qualcode.refi.errors import RefiError
 from qualcode.refi.safezip import SafeZip
+
+MAX_EXTERNAL_BYTES = 200 * 2**20  # a source text outside the archive: the same cap as any transcript
 
 
 def decode_text(data: bytes, where: str) -> str:
@@ -60,6 +64,6 @@ class ArchiveTexts:
         if not self.allow_external:
             return None, f"text is in an external file {str(path)!r} (not read; allow_external_files=True reads it)"
         try:
-            return decode_text(path.read_bytes(), str(path)), ""
-        except OSError as e:
-            return None, f"external file {str(path)!r} cannot be read: {e.strerror}"
+            return decode_text(read_input(path, MAX_EXTERNAL_BYTES), str(path)), ""
+        except QualcodeError as e:
+            return None, f"external file {str(path)!r} cannot be read: {e}"

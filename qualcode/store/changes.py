@@ -19,6 +19,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.store import history
 from qualcode.store.failures import storage_error
+from qualcode.text.names import NAME_COLUMNS, check_name
 
 # Tables whose rows the change log may touch; keys are their primary key columns.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -111,7 +112,13 @@ class Transaction:
             raise
 
     # -- writes
+    def _check_names(self, table: str, values: dict) -> None:
+        for col in NAME_COLUMNS.get(table, ()):
+            if col in values and values[col] is not None:
+                check_name(values[col], f"{table[:-1]} {col}")
+
     def insert(self, table: str, row: dict) -> int:
+        self._check_names(table, row)
         cols = list(row)
         cur = self.db.execute(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -131,6 +138,7 @@ class Transaction:
         values = {k: v for k, v in values.items() if before.get(k) != v}
         if not values:
             return
+        self._check_names(table, values)
         where, params = _where(table, key)
         self.db.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
                         list(values.values()) + params)
