@@ -94,7 +94,7 @@ def store_units(project: "Project", document_id: int, segmented: "Segmented") ->
 def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "interview",
                  language: str = "auto", speaker_pattern: str | None = None, encoding: str | None = None,
                  keep_going: bool = False, attributes: str | Path | None = None,
-                 progress: Progress | None = None, transform: Callable[[str], str] | None = None) -> ImportReport:
+                 progress: Progress | None = None, transform: Callable[[str, str], str] | None = None) -> ImportReport:
     """Import files or folders; ``transform`` rewrites each text before it is stored (pseudonymisation),
     so the original never reaches the project file — only the source file's hash does."""
     from qualcode.attributes import apply_attribute_rows, read_csv_rows, rows_by_document
@@ -130,11 +130,15 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
         try:
             ex = read_file(path, encoding)
             text = normalise(ex.text)
+            row = per_doc.get(path.stem, {})
+            lang = (row.get("language") or "").strip() or language
+            if lang == "auto":
+                lang = guess_language(text)
             if transform is not None:
                 if ex.turns:
                     raise QualcodeError(f"{path.name}: subtitles keep timed turns whose offsets a rewrite would break; "
                                         "import without --pseudonymise, then run 'qualcode pseudonyms apply'")
-                text = normalise(transform(text))
+                text = normalise(transform(text, lang))
             if not text.strip():
                 raise QualcodeError(f"{path.name}: no text after decoding (only white space)")
             source_sha = ex.source_sha256
@@ -145,13 +149,9 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 continue
             if name in known_names:
                 raise QualcodeError(f"{path.name}: a different document named '{name}' is already in the project; rename the file")
-            row = per_doc.get(name, {})
             doc_kind = (row.get("kind") or "").strip() or kind
             if doc_kind not in KINDS:
                 raise QualcodeError(f"{path.name}: kind '{doc_kind}' from the attributes file must be one of {', '.join(KINDS)}")
-            lang = (row.get("language") or "").strip() or language
-            if lang == "auto":
-                lang = guess_language(text)
             prepared.append(_Prepared(path, name, text, ex.format, ex.encoding, source_sha, text_sha,
                                       doc_kind, lang, ex.turns))
             known_shas[text_sha] = name

@@ -23,6 +23,7 @@ from qualcode.store import migrate, open_database
 from qualcode.store.connection import in_memory_copy
 from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
 from qualcode.store.changes import Transaction
+from qualcode.text.names import check_name
 from qualcode.text.offsets import check_span
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class Project:
         self.notice: str | None = None   # what the user should know about how the file was opened
         self.supervisor = False          # sees every coder's codings while blind coding is on
         self.own_events: set[int] = set()  # events this object wrote (not news to its user)
+        self._pending: list = []  # derived-data writes waiting for the command to succeed
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -134,13 +136,25 @@ class Project:
         return cls.open(path, coder=coder, create=True, group=group)
 
     def close(self) -> None:
+        self._pending.clear()
         self.db.close()
 
     def __enter__(self) -> "Project":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        """Leaving ``with project:`` normally writes the derived data kept for later (caches);
+        leaving with an error writes nothing: a failed command leaves the file as it was."""
+        try:
+            if exc_type is None:
+                for write in self._pending:
+                    write()
+        finally:
+            self.close()
+
+    def after_success(self, write) -> None:
+        """Keep a derived-data write (a cache) until the command ends well (see ``__exit__``)."""
+        self._pending.append(write)
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
@@ -245,6 +259,7 @@ class Project:
         name = (name or self.coder).strip()
         if not name:
             raise QualcodeError("a coder needs a name (use --coder NAME)")
+        name = check_name(name, "coder name")
         row = self.db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
         if row:
             return row[0]

@@ -199,6 +199,13 @@ class RevisionReport:
     def counts(self) -> dict[str, int]:
         return {s: len(self.by_status(s)) for s in STATUSES}
 
+    def summary(self) -> str:
+        """The event's summary: document, version and how the codings fared (never any text)."""
+        if not self.placements:
+            return f"{self.document}: version {self.version}; no codings"
+        return (f"{self.document}: version {self.version}; codings " +
+                ", ".join(f"{n} {s}" for s, n in self.counts().items() if n))
+
 
 def place_codings(alignment: Alignment, codings: list[dict], min_similarity: float = 80.0,
                   sentences: list[tuple[int, int]] | None = None) -> list[Placement]:
@@ -330,17 +337,21 @@ def resolve_reviews(project: "Project", ids: list[int]) -> int:
 
 
 # ----------------------------------------------------------------------------------------- revising
-def revise_document(project: "Project", document: str | int, new_text: str, note: str | None = None,
-                    apply: bool = True, min_similarity: float = 80.0, alignment: Alignment | None = None,
-                    keep_previous: bool = True) -> RevisionReport:
-    """Make ``new_text`` the current version of a document and re-anchor every coding.
+@dataclass
+class RevisionPlan:
+    """Everything a revision will write, computed before any write lock is taken."""
 
-    ``apply=False`` previews (nothing is written). ``keep_previous=False`` withholds the superseded
-    text from ``document_versions`` and the event log (pseudonymisation: the real names should not
-    survive in the audit trail); the event then records only the summary.
-    """
-    from qualcode.store.units import pack
-    from qualcode.text.decoding import normalise, sha256
+    doc: dict
+    new: str
+    words: int
+    units: list
+    report: "RevisionReport"
+
+
+def plan_revision(project: "Project", document: str | int, new_text: str, min_similarity: float = 80.0,
+                  alignment: Alignment | None = None) -> RevisionPlan:
+    """Align the new text with the current one and place every coding (nothing is written)."""
+    from qualcode.text.decoding import normalise
     from qualcode.text.segmentation import segment_many
 
     doc = project.document(document)
@@ -359,46 +370,67 @@ def revise_document(project: "Project", document: str | int, new_text: str, note
     sentences = [(u.start, u.end) for u in units if u.kind == "sentence"]
     codings = project.codings(document=doc["id"])
     placements = place_codings(alignment, codings, min_similarity, sentences)
-    history = versions(project, doc["id"])
-    current = history[-1]["version"]
-    report = RevisionReport(doc["name"], doc["id"], current + 1, placements)
+    current = versions(project, doc["id"])[-1]["version"]
+    return RevisionPlan(doc, new, words, units, RevisionReport(doc["name"], doc["id"], current + 1, placements))
+
+
+def write_revision(project: "Project", tx, plan: RevisionPlan, note: str | None, keep_previous: bool = True,
+                   scrub=None) -> None:
+    """Write a planned revision inside the caller's transaction.
+
+    ``keep_previous=False`` withholds the superseded text (pseudonymisation); ``scrub`` then rewrites
+    what would otherwise keep it (the old words a review row remembers).
+    """
+    from qualcode.store.units import pack
+    from qualcode.text.decoding import sha256
+
+    doc, new, report = plan.doc, plan.new, plan.report
+    current, ts = report.version - 1, now()
+    if not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone():
+        tx.insert("document_versions", {
+            "document_id": doc["id"], "version": 1, "text": doc["text"] if keep_previous else "",
+            "text_sha256": doc["text_sha256"], "created_at": doc["imported_at"], "created_by": doc["imported_by"],
+            "note": "imported" if keep_previous else "imported (text withheld)"})
+    elif not keep_previous:
+        tx.update("document_versions", {"id": project.db.execute(
+            "SELECT id FROM document_versions WHERE document_id = ? AND version = ?",
+            [doc["id"], current]).fetchone()[0]}, {"text": "", "note": "text withheld"})
+    tx.insert("document_versions", {"document_id": doc["id"], "version": current + 1, "text": new,
+                                    "text_sha256": sha256(new), "created_at": ts, "created_by": project.coder,
+                                    "note": note})
+    tx.update("documents", doc["id"], {"text": new, "text_sha256": sha256(new), "char_count": len(new),
+                                       "word_count": plan.words})
+    for p in report.placements:
+        tx.update("codings", p.coding_id, {"start": p.new_start, "end": p.new_end, "text": p.new_text,
+                                           "updated_at": ts})
+        if p.status == "unplaced":
+            tx.insert("coding_reviews", {"coding_guid": p.guid, "document_id": doc["id"], "version": current + 1,
+                                         "status": p.status, "old_start": p.old_start, "old_end": p.old_end,
+                                         "old_text": scrub(p.old_text) if scrub else p.old_text, "created_at": ts})
+    # Units follow the text inside the same change set, so undo restores them with it.
+    for (kind,) in project.db.execute("SELECT kind FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchall():
+        tx.delete("unit_sets", {"document_id": doc["id"], "kind": kind})
+    by_kind: dict[str, list] = {}
+    for u in plan.units:
+        by_kind.setdefault(u.kind, []).append(u)
+    cols = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")
+    for k, us in by_kind.items():
+        tx.insert("unit_sets", dict(zip(cols, pack(doc["id"], k, us))))
+
+
+def revise_document(project: "Project", document: str | int, new_text: str, note: str | None = None,
+                    apply: bool = True, min_similarity: float = 80.0, alignment: Alignment | None = None,
+                    keep_previous: bool = True) -> RevisionReport:
+    """Make ``new_text`` the current version of a document and re-anchor every coding.
+
+    ``apply=False`` previews (nothing is written). ``keep_previous=False`` withholds the superseded
+    text from ``document_versions`` and the event log; the event then records only the summary.
+    """
+    plan = plan_revision(project, document, new_text, min_similarity, alignment)
+    report = plan.report
     if not apply:
         return report
-    counts = report.counts()
-    summary = (f"{doc['name']}: version {current + 1}; codings " +
-               ", ".join(f"{n} {s}" for s, n in counts.items() if n) if placements else
-               f"{doc['name']}: version {current + 1}; no codings")
-    ts = now()
-    with project.transaction("document.revise", summary, record_rows=keep_previous) as tx:
-        if not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone():
-            tx.insert("document_versions", {
-                "document_id": doc["id"], "version": 1, "text": old if keep_previous else "",
-                "text_sha256": doc["text_sha256"], "created_at": doc["imported_at"], "created_by": doc["imported_by"],
-                "note": "imported" if keep_previous else "imported (text withheld)"})
-        elif not keep_previous:
-            tx.update("document_versions", {"id": project.db.execute(
-                "SELECT id FROM document_versions WHERE document_id = ? AND version = ?",
-                [doc["id"], current]).fetchone()[0]}, {"text": "", "note": "text withheld"})
-        tx.insert("document_versions", {"document_id": doc["id"], "version": current + 1, "text": new,
-                                        "text_sha256": sha256(new), "created_at": ts, "created_by": project.coder,
-                                        "note": note})
-        tx.update("documents", doc["id"], {"text": new, "text_sha256": sha256(new), "char_count": len(new),
-                                           "word_count": words})
-        for p in placements:
-            tx.update("codings", p.coding_id, {"start": p.new_start, "end": p.new_end, "text": p.new_text,
-                                               "updated_at": ts})
-            if p.status == "unplaced":
-                tx.insert("coding_reviews", {"coding_guid": p.guid, "document_id": doc["id"], "version": current + 1,
-                                             "status": p.status, "old_start": p.old_start, "old_end": p.old_end,
-                                             "old_text": p.old_text, "created_at": ts})
-        # Units follow the text inside the same change set, so undo restores them with it.
-        for (kind,) in project.db.execute("SELECT kind FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchall():
-            tx.delete("unit_sets", {"document_id": doc["id"], "kind": kind})
-        by_kind: dict[str, list] = {}
-        for u in units:
-            by_kind.setdefault(u.kind, []).append(u)
-        cols = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")
-        for k, us in by_kind.items():
-            tx.insert("unit_sets", dict(zip(cols, pack(doc["id"], k, us))))
+    with project.transaction("document.revise", report.summary(), record_rows=keep_previous) as tx:
+        write_revision(project, tx, plan, note, keep_previous)
     report.event_id, report.applied = tx.event_id, True
     return report

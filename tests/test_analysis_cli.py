@@ -403,21 +403,30 @@ def test_by_attribute_files_per_coder_and_value(project, tmp_path):
 
 
 def test_coding_arrays_are_cached_until_the_next_change(demo_path):
-    """Repeated analyses reuse the arrays; any change (an event) makes the next one read the rows again."""
+    """Repeated analyses reuse the arrays once a command has succeeded; any change (an event) makes
+    the next one read the rows again; a command that fails writes no cache at all."""
     from qualcode.analysis import project_data as pdx
+    from qualcode.errors import QualcodeError
     from qualcode.project import Project
 
-    demo = Project.open(demo_path, coder="anna")
+    def cached() -> int:
+        with Project.open(demo_path) as p:
+            return p.db.execute("SELECT COUNT(*) FROM analysis_cache").fetchone()[0]
 
-    sel, _ = pdx.choose(demo, coders=["anna"], pool=False)
-    n = len(sel.codings)
-    assert demo.db.execute("SELECT COUNT(*) FROM analysis_cache").fetchone()[0] == 1
-    sel2, _ = pdx.choose(demo, coders=["anna"], pool=False)
-    assert list(sel2.codings.start) == list(sel.codings.start)
-    doc = demo.documents()[0]
-    demo.add_coding(doc["id"], 0, 5, "Help sought", coder="anna")
-    sel3, _ = pdx.choose(demo, coders=["anna"], pool=False)
-    assert len(sel3.codings) == n + 1
-    demo.undo()
-    assert len(pdx.choose(demo, coders=["anna"], pool=False)[0].codings) == n
-    demo.close()
+    with pytest.raises(QualcodeError), Project.open(demo_path, coder="anna") as demo:
+        pdx.choose(demo, coders=["anna"], pool=False)
+        raise QualcodeError("the command failed after loading")
+    assert cached() == 0
+    with Project.open(demo_path, coder="anna") as demo:
+        sel, _ = pdx.choose(demo, coders=["anna"], pool=False)
+        n = len(sel.codings)
+    assert cached() == 1
+    with Project.open(demo_path, coder="anna") as demo:
+        sel2, _ = pdx.choose(demo, coders=["anna"], pool=False)
+        assert list(sel2.codings.start) == list(sel.codings.start)
+        doc = demo.documents()[0]
+        demo.add_coding(doc["id"], 0, 5, "Help sought", coder="anna")
+        sel3, _ = pdx.choose(demo, coders=["anna"], pool=False)
+        assert len(sel3.codings) == n + 1
+        demo.undo()
+        assert len(pdx.choose(demo, coders=["anna"], pool=False)[0].codings) == n

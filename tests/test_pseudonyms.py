@@ -80,7 +80,7 @@ def test_preview_then_apply_as_a_revision(project):
     assert [m.replacement for m in found["int09"]] == ["Sanne Holm", "Vestergade", "Sannes", "Sanne", "Kim", "Kim",
                                                        "KIM", "Vestergades", "Sanne", "Holm"]
     assert project.document("int09")["text"] == TEXT  # preview wrote nothing
-    (report,) = apply_pseudonyms(project)
+    (report,) = apply_pseudonyms(project).documents
     assert project.document("int09")["text"] == EXPECTED
     rows = {r["guid"]: r for r in project.codings()}
     assert rows[c1["guid"]]["text"] == "Sannes kontor lå lige ved siden af"
@@ -106,7 +106,7 @@ def test_preview_then_apply_as_a_revision(project):
 def test_keep_original_and_import_transform(project):
     apply_pseudonyms(project, keep_original=True)
     assert version_text(project, "int09", 1) == TEXT
-    assert import_transform(project)(TEXT) == EXPECTED
+    assert import_transform(project)(TEXT, "da") == EXPECTED
 
 
 def test_list_rules(project):
@@ -125,7 +125,7 @@ def test_cli(project, tmp_path):
     out = runner.invoke(main, base + ["pseudonyms", "add", "Sundholm", "Amagerbro", "--kind", "place"])
     assert out.exit_code == 0, out.output
     out = runner.invoke(main, base + ["pseudonyms", "preview"])
-    assert out.exit_code == 0 and "'Mete' → 'Sanne' (fuzzy 89)" in out.output and "11 replacement(s)" in out.output
+    assert out.exit_code == 0 and "'Mete' → 'Sanne' (fuzzy 89; Mette)" in out.output and "11 replacement(s)" in out.output
     out = runner.invoke(main, base + ["pseudonyms", "apply"])
     assert out.exit_code == 0, out.output
     assert project.document("int09")["text"] == EXPECTED.replace("Sundholm", "Amagerbro")

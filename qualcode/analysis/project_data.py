@@ -188,21 +188,25 @@ def _fetch_codings(project: Project, where: str = "") -> tuple[np.ndarray, Codin
 
 
 def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
-    """Keep the arrays for next time; a busy project file simply goes without."""
+    """Keep the arrays for next time — once the command has succeeded (a failed one writes
+    nothing); a busy project file simply goes without."""
     from qualcode.errors import QualcodeError
     from qualcode.ids import now
     from qualcode.store.derived import derived_tx
 
-    if project.db.conn.in_transaction:
-        return
-    try:
-        with derived_tx(project, ["analysis_cache"]) as conn:
-            conn.execute("INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) "
-                         "VALUES (?, ?, ?, ?)", [key, last_event, now(), data])
-            conn.execute("DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
-                         "ORDER BY used_at DESC, rowid DESC LIMIT ?)", [CACHE_ENTRIES])
-    except QualcodeError:
-        pass
+    def write() -> None:
+        if project.db.conn.in_transaction:
+            return
+        try:
+            with derived_tx(project, ["analysis_cache"]) as conn:
+                conn.execute("INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) "
+                             "VALUES (?, ?, ?, ?)", [key, last_event, now(), data])
+                conn.execute("DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
+                             "ORDER BY used_at DESC, rowid DESC LIMIT ?)", [CACHE_ENTRIES])
+        except QualcodeError:
+            pass
+
+    project.after_success(write)
 
 
 def code_ids_with_children(project: Project, refs: Iterable[str | int]) -> list[int]:

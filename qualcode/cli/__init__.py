@@ -28,7 +28,9 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
     Run without a command to open the coding workbench (TUI) on the project.
     Every command takes --project and --coder; listing commands take --json.
     """
-    ctx.obj = Ctx(project or default_project_path(), coder or default_coder(), readonly, supervisor,
+    from qualcode.text.names import check_name
+
+    ctx.obj = Ctx(project or default_project_path(), check_name(coder or default_coder(), "coder name"), readonly, supervisor,
                   ctx.meta.get("qualcode.command", "qualcode"))
     if ctx.invoked_subcommand is None:
         from qualcode.cli.tui_launcher import launch
@@ -37,7 +39,7 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
 
 
 def _register() -> None:
-    from qualcode.cli import codebook_cmds, coding_cmds, document_cmds, history_cmds, demo_cmd, team_cmds  # noqa: F401
+    from qualcode.cli import codebook_cmds, coding_cmds, document_cmds, history_cmds, demo_cmd, team_cmds, privacy_cmds  # noqa: F401,E501
 
 
 _register()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.codebook.yaml_format import FIELDS, Codebook, CodeNode
 from qualcode.errors import QualcodeError
+from qualcode.text.names import check_name
 from qualcode.ids import new_guid, now
 
 if TYPE_CHECKING:
@@ -21,9 +22,7 @@ EDITABLE = set(FIELDS) | {"name", "codable"}
 
 
 def _check_name(project: "Project", name: str, parent_id: int | None, exclude: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise QualcodeError("a code needs a name")
+    name = check_name(name, "code name")
     if "/" in name:
         raise QualcodeError(f"'{name}': a code name may not contain '/' (it separates levels)")
     for c in project.codes():

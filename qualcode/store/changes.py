@@ -156,6 +156,12 @@ class Transaction:
             self.changes.append({"t": table, "op": "delete", "before": before})
         return before
 
+    def derived(self, *statements: str) -> None:
+        """Statements on derived tables (the search index, caches) inside this transaction, not
+        recorded: such rows are rebuilt from the data, never undone."""
+        for sql in statements:
+            self.db.execute(sql)
+
     def _fetch(self, table: str, key: dict) -> dict | None:
         where, params = _where(table, key)
         cur = self.db.execute(f"SELECT * FROM [{table}] WHERE {where}", params)
