@@ -18,7 +18,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.importers import extensions, read_file
 from qualcode.text.decoding import normalise, sha256
-from qualcode.text.names import check_name
+from qualcode.text.names import check_name, visible
 from qualcode.store.units import INSERT_SQL, pack, pack_spans
 from qualcode.text.segmentation import Segmented, Unit, segment_texts
 
@@ -143,7 +143,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 raise QualcodeError(f"{path.name}: no text after decoding (only white space)")
             source_sha = ex.source_sha256
             text_sha = sha256(text)
-            name = check_name(path.stem, f"{path.name}: the document name")
+            name = check_name(path.stem, f"{visible(path.name)}: the document name")
             if text_sha in known_shas:
                 report.skipped.append((path.name, f"same text as '{known_shas[text_sha]}', already imported"))
                 continue

@@ -73,7 +73,7 @@ def parse_where(items: Iterable[str], known: Iterable[str] | None = None) -> lis
     out = []
     for item in items:
         m = re.fullmatch(r"\s*([^=!]+?)\s*(!?=)\s*(.*?)\s*", item)
-        if not m or not m.group(3):
+        if not m or not m.group(3) or m.group(3).startswith("="):
             raise QualcodeError(f"--where {item!r}: write NAME=VALUE (e.g. site=Vesterbro), "
                                 "NAME=V1,V2 or NAME!=VALUE")
         name = m.group(1)
