@@ -37,7 +37,7 @@ def _median(fn, repeat: int = REPEAT) -> tuple[float, object]:
 
 def _audit_rows(size: str = "S") -> list[dict]:
     from benchmarks.generate import build_project
-    from qualcode.analysis.audit import audit
+    from qualcode.analysis.agreement.audit import audit
 
     corpus = make_corpus(size)
     rows = []

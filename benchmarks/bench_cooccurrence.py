@@ -56,8 +56,8 @@ def tidy_export(project_path: Path) -> Path:
     """The tidy CSV of the whole project, written by our own exporter (cached)."""
     path = project_path.with_name(project_path.stem + "-tidy.csv")
     if not path.exists():
-        from qualcode.exporters.csv_export import write_csv
-        from qualcode.exporters.tidy import tidy_table
+        from qualcode.interchange.exporters.csv_export import write_csv
+        from qualcode.interchange.exporters.tidy import tidy_table
         from qualcode.project import Project
 
         with Project.open(project_path) as p:
@@ -74,7 +74,7 @@ def tidy_export(project_path: Path) -> Path:
 def measure_ours(project_path: str, unit: str, coder: str | None,
                  documents: int | None = None) -> dict:
     """Runs in a subprocess: load + compute, wall time and peak memory."""
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
     from qualcode.project import Project
 
     t0 = time.perf_counter()

@@ -72,8 +72,8 @@ def importer(path: str, folder: str, files: int, seconds: float) -> dict:
 
 def reader(path: str, seconds: float) -> dict:
     """Analyse again and again: co-occurrence, agreement, search — each on a fresh Project."""
-    from qualcode.analysis import project_data as pdx
-    from qualcode.analysis.audit import audit
+    from qualcode.analysis import data as pdx
+    from qualcode.analysis.agreement.audit import audit
     from qualcode.errors import QualcodeError
     from qualcode.project import Project
     from qualcode.search import search

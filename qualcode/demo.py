@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualcode.codebook import tree, yaml_format
-from qualcode.codings_io import import_codings_csv
+from qualcode.coding.csv_io import import_codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 

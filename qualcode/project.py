@@ -317,7 +317,7 @@ class Project:
 
     def attributes(self, document_id: int | None = None) -> dict[int, dict[str, Any]]:
         """``{document_id: {attribute: typed value}}``."""
-        from qualcode.attributes import from_storage
+        from qualcode.corpus.attributes import from_storage
 
         sql = ("SELECT da.document_id, a.name, a.type, da.value FROM document_attributes da "
                "JOIN attributes a ON a.id = da.attribute_id")
@@ -360,12 +360,12 @@ class Project:
         return n
 
     def import_files(self, paths: Iterable[str | Path], **options):
-        from qualcode.ingest import import_files
+        from qualcode.corpus.ingest import import_files
 
         return import_files(self, paths, **options)
 
     def import_attributes(self, csv_path: str | Path, keep_going: bool = False):
-        from qualcode.attributes import import_attributes_csv
+        from qualcode.corpus.attributes import import_attributes_csv
 
         return import_attributes_csv(self, Path(csv_path), keep_going=keep_going)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from qualcode.adjudication import accept_agreements, accepted_coders, adjudicate
-from qualcode.analysis.audit import audit
+from qualcode.analysis.agreement.adjudication import accept_agreements, accepted_coders, adjudicate
+from qualcode.analysis.agreement.audit import audit
 from qualcode.codebook import tree
 from qualcode.errors import QualcodeError
 

@@ -348,7 +348,7 @@ def demo(tmp_path_factory) -> Path:
 
 
 def test_demo_matrix_reads_in_pandas_with_code_names(demo, tmp_path):
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
 
     path = tmp_path / "demo.db"
     shutil.copy(demo, path)
@@ -369,7 +369,7 @@ def test_demo_matrix_reads_in_pandas_with_code_names(demo, tmp_path):
 
 
 def test_where_conditions():
-    from qualcode.analysis.project_data import Condition, parse_where
+    from qualcode.analysis.data import Condition, parse_where
     from qualcode.errors import QualcodeError
 
     (c,) = parse_where(["Site = Vesterbro, Nordvest"], known=["site"])
@@ -405,7 +405,7 @@ def test_by_attribute_files_per_coder_and_value(project, tmp_path):
 def test_coding_arrays_are_cached_until_the_next_change(demo_path):
     """Repeated analyses reuse the arrays once a command has succeeded; any change (an event) makes
     the next one read the rows again; a command that fails writes no cache at all."""
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
     from qualcode.errors import QualcodeError
     from qualcode.project import Project
 

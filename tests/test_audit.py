@@ -9,9 +9,9 @@ from statsmodels.stats import inter_rater
 
 from qualcode.analysis.agreement import (character_agreement, cohen_kappa, fleiss_kappa,
                                          krippendorff_alpha, unit_presence)
-from qualcode.analysis.audit import (audit, default_domains, parse_unit, quick_stats, report_tables,
+from qualcode.analysis.agreement.audit import (audit, default_domains, parse_unit, quick_stats, report_tables,
                                      stats_from_patterns)
-from qualcode.analysis.methods_text import methods_paragraph
+from qualcode.analysis.agreement.methods import methods_paragraph
 from qualcode.codebook import tree
 from qualcode.errors import QualcodeError
 
@@ -180,7 +180,7 @@ def test_report_tables_and_methods(demo):
     n = report.codes[0].stats.units
     assert f"The unit of analysis was the turn (N = {n:,} speaker turns per code)" in text
     assert "Cohen's κ (Cohen 1960)" in text and "bootstrap confidence interval" in text
-    from qualcode.analysis.methods_text import cited
+    from qualcode.analysis.agreement.methods import cited
     assert cited(report)[0].startswith("Cohen, J. (1960). A coefficient of agreement for nominal scales.")
     assert "computed with qualcode 0.test" in text
     seg = methods_paragraph(audit(demo, ["anna", "bo"], "segment:80%"), version="x")
@@ -212,7 +212,7 @@ def _random_partition(rng, length, n):
 
 
 def test_sparse_overlaps_and_label_sets_equal_the_plain_definitions():
-    from qualcode.analysis.agreement_unitized import _arrays, _label_sets, _overlap_pairs
+    from qualcode.analysis.agreement.unitized import _arrays, _label_sets, _overlap_pairs
 
     rng = np.random.default_rng(5)
     for _ in range(20):

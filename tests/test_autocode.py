@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from qualcode.autocode import apply_autocode, auto_coder_name, plan_autocode
+from qualcode.coding.autocode import apply_autocode, auto_coder_name, plan_autocode
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.project import Project

@@ -9,7 +9,7 @@ import pytest
 
 from qualcode.cli import main
 from qualcode.codebook import tree
-from qualcode.codings_io import codings_csv, import_codings_csv
+from qualcode.coding.csv_io import codings_csv, import_codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from tests.conftest import dump

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import dump
 from qualcode.errors import QualcodeError
-from qualcode.exchange import (
+from qualcode.interchange.qdpx import (
     compose_description, derived_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, split_description,
 )
 from qualcode.project import Project

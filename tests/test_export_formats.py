@@ -11,14 +11,14 @@ import pytest
 
 from qualcode.analysis.cooccurrence import Codings, Units, cooccurrence
 from qualcode.analysis.matrices import code_attribute_crosstab, document_code_matrix
-from qualcode.exporters import (Table, cooccurrence_table, crosstab_table, data_dictionary,
+from qualcode.interchange.exporters import (Table, cooccurrence_table, crosstab_table, data_dictionary,
                                 document_code_table, matrix_table, pairs_table, write_tables)
-from qualcode.exporters.csv_export import csv_text, write_csv
-from qualcode.exporters.json_export import write_json
-from qualcode.exporters.spss_stata_export import write_dta, write_sav
-from qualcode.exporters.varnames import (MAX_LENGTH, NAME_LENGTH, is_valid_varname, make_varnames,
+from qualcode.interchange.exporters.csv_export import csv_text, write_csv
+from qualcode.interchange.exporters.json_export import write_json
+from qualcode.interchange.exporters.spss_stata_export import write_dta, write_sav
+from qualcode.interchange.exporters.varnames import (MAX_LENGTH, NAME_LENGTH, is_valid_varname, make_varnames,
                                          to_varname)
-from qualcode.exporters.xlsx_export import sheet_names, write_xlsx
+from qualcode.interchange.exporters.xlsx_export import sheet_names, write_xlsx
 
 CODE_NAMES = {1: "Hjælp søgt", 2: "Barrierer/Dårligt samarbejde mellem myndigheder",
               3: "Barrierer/Afstand, \"langt væk\""}

@@ -235,7 +235,7 @@ def test_forced_failure_mid_import_of_40_files_leaves_previous_state(tmp_path, m
     folder.mkdir()
     for i in range(40):
         (folder / f"int{i:02d}.txt").write_text(f"I: question {i}?\n\nIP: answer number {i}.\n", encoding="utf-8")
-    import qualcode.ingest as ingest
+    import qualcode.corpus.ingest as ingest
 
     real_pack = ingest.pack
     calls = {"n": 0}
@@ -288,7 +288,7 @@ def test_import_event_is_logged(project, tmp_path):
 
 
 def test_huge_file_is_refused_before_reading(project, tmp_path, monkeypatch):
-    import qualcode.importers.registry as registry
+    import qualcode.corpus.importers.registry as registry
 
     monkeypatch.setattr(registry, "MAX_FILE_BYTES", 1024 * 1024)
     big = tmp_path / "dump.txt"

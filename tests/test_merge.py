@@ -7,7 +7,7 @@ import pytest
 
 from qualcode.codebook import tree
 from qualcode.errors import QualcodeError
-from qualcode.merge import merge_project
+from qualcode.interchange.merge import merge_project
 from qualcode.project import Project
 from tests.conftest import dump
 

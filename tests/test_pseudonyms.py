@@ -9,12 +9,12 @@ from click.testing import CliRunner
 
 from qualcode.cli import main
 from qualcode.codebook.tree import add_code
-from qualcode.codings_io import codings_csv
+from qualcode.coding.csv_io import codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from qualcode.pseudonyms import (add_pseudonym, apply_pseudonyms, find_matches, import_transform, mapping_csv,
+from qualcode.corpus.pseudonyms import (add_pseudonym, apply_pseudonyms, find_matches, import_transform, mapping_csv,
                                  preview, pseudonymise_text, pseudonyms)
-from qualcode.revise import review_list, version_text
+from qualcode.corpus.revise import review_list, version_text
 
 TEXT = ("I: Hvornår mødte du Mette Hansen første gang?\n\n"
         "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "

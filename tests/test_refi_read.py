@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.refi import RefiError, read_project_xml, read_qdc, read_qdc_bytes, read_qdpx
+from qualcode.interchange.refi import RefiError, read_project_xml, read_qdc, read_qdc_bytes, read_qdpx
 
 DATA = Path(__file__).parent / "data" / "refi"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi"
@@ -492,7 +492,7 @@ def test_qdc_with_duplicate_code_guid_is_refused():
 
 
 def test_refi_package_imports_no_front_end_or_database():
-    code = ("import sys, qualcode.refi, qualcode.refi.writer, qualcode.refi.reader;"
+    code = ("import sys, qualcode.interchange.refi, qualcode.interchange.refi.writer, qualcode.interchange.refi.reader;"
             "bad = [m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.refi import RefiError, ZipLimits, read_project_xml, read_qdc, read_qdpx
+from qualcode.interchange.refi import RefiError, ZipLimits, read_project_xml, read_qdc, read_qdpx
 
 QDE = b'<?xml version="1.0"?><Project name="x" xmlns="urn:QDA-XML:project:1.0"/>'
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from qualcode.refi import (
+from qualcode.interchange.refi import (
     Case, Code, Coding, Note, NoteTarget, Project, RefiError, TextSource, User, Variable, codebook_xml,
     project_xml, read_qdc, read_qdpx, write_qdc, write_qdpx,
 )

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from qualcode.cli import main
 from qualcode.project import Project
 from qualcode.search import SearchFilter, build_index, index_status, kwic, search
-from qualcode.wordfreq import log_likelihood, words_per_code
+from qualcode.analysis.words import log_likelihood, words_per_code
 
 DA = ("I: Hvem hjalp dig dengang?\n\n"
       "IP: Min kontaktperson hjælper mig stadig. Hun har hjulpet mig med metadonbehandling.\n\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.project import Project
-from qualcode.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
+from qualcode.corpus.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
 from qualcode.text.lexicon import lexicon
 from test_team_project import qc
 
@@ -134,9 +134,9 @@ def test_a_crash_in_the_middle_of_apply_changes_nothing(tmp_path: Path):
     before = _dump(path)
     script = f"""
 import os
-from qualcode import revise
+from qualcode.corpus import revise
 from qualcode.project import Project
-from qualcode.pseudonyms import apply_pseudonyms
+from qualcode.corpus.pseudonyms import apply_pseudonyms
 written = []
 original = revise.write_revision
 def crash_on_the_third(*args, **kwargs):

@@ -109,11 +109,11 @@ def test_speaker_detection_needs_recurring_or_known_labels():
 
 def test_core_does_not_import_textual_or_the_front_ends():
     """The core stays headless. (click itself may load: sqlite-utils imports it for its plugins.)"""
-    code = ("import sys, qualcode.project, qualcode.ingest, qualcode.codebook.tree, qualcode.codings_io, "
-            "qualcode.demo, qualcode.analysis.agreement, qualcode.analysis.cooccurrence, qualcode.exporters, "
-            "qualcode.refi, qualcode.analysis.project_data, qualcode.analysis.audit, qualcode.exporters.tidy, "
-            "qualcode.exporters.quotes, qualcode.exchange, qualcode.merge, qualcode.adjudication, qualcode.search, "
-            "qualcode.autocode, qualcode.revise, qualcode.pseudonyms, qualcode.wordfreq; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
+    code = ("import sys, qualcode.project, qualcode.corpus.ingest, qualcode.codebook.tree, qualcode.coding.csv_io, "
+            "qualcode.demo, qualcode.analysis.agreement, qualcode.analysis.cooccurrence, qualcode.interchange.exporters, "
+            "qualcode.interchange.refi, qualcode.analysis.data, qualcode.analysis.agreement.audit, qualcode.interchange.exporters.tidy, "
+            "qualcode.interchange.exporters.quotes, qualcode.interchange.qdpx, qualcode.interchange.merge, qualcode.analysis.agreement.adjudication, qualcode.search, "
+            "qualcode.coding.autocode, qualcode.corpus.revise, qualcode.corpus.pseudonyms, qualcode.analysis.words; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
             "or m.startswith(('qualcode.cli', 'qualcode.tui'))]; print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

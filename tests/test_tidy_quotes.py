@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from qualcode.cli import main
-from qualcode.exporters.quotes import collect_quotes, quotes_html, quotes_markdown
-from qualcode.exporters.tidy import tidy_table
+from qualcode.interchange.exporters.quotes import collect_quotes, quotes_html, quotes_markdown
+from qualcode.interchange.exporters.tidy import tidy_table
 from qualcode.project import Project
 from test_analysis_cli import TEXTS, build
 

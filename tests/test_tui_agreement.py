@@ -9,7 +9,7 @@ from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
 from qualcode.project import Session
-from qualcode.analysis.audit import audit
+from qualcode.analysis.agreement.audit import audit
 from qualcode.project import Project
 from qualcode.tui.screens.agreement import AgreementScreen, default_coders, passage_view
 
@@ -121,7 +121,7 @@ async def test_error_is_shown_not_raised(demo_path):
 
 
 def test_passage_view_marks_the_coders_spans():
-    from qualcode.analysis.audit import CodedSpan
+    from qualcode.analysis.agreement.audit import CodedSpan
 
     from qualcode.tui.screens.agreement import CONTEXT
 

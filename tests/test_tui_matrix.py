@@ -10,7 +10,7 @@ from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
 from qualcode.project import Session
-from qualcode.analysis import project_data as pdx
+from qualcode.analysis import data as pdx
 from qualcode.project import Project
 from qualcode.tui.screens.matrix import MatrixScreen
 from test_analysis_cli import build

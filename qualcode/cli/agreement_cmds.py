@@ -102,7 +102,7 @@ def _audit_options(fn):
 
 
 def _run_audit(p, coders, unit, codes, documents, **kw):
-    from qualcode.analysis.audit import audit
+    from qualcode.analysis.agreement.audit import audit
 
     return audit(p, _split(coders), unit, _split(codes) or None, _split(documents) or None, **kw)
 
@@ -131,15 +131,15 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
     qualcode agreement --coders anna,bo --unit segment:90%
     qualcode agreement --coders anna,bo --unit unitized --domain "Help declined"
     """
-    from qualcode.analysis.audit import report_tables
-    from qualcode.analysis.methods_text import methods_paragraph
+    from qualcode.analysis.agreement.audit import report_tables
+    from qualcode.analysis.agreement.methods import methods_paragraph
 
     with ctx.open() as p:
         report = _run_audit(p, coders, unit, codes, documents, bootstrap=bootstrap, seed=seed,
                             domains=list(domains) or None)
     print_report(report, show_disagreements)
     if methods:
-        from qualcode.analysis.methods_text import cited
+        from qualcode.analysis.agreement.methods import cited
 
         click.echo()
         click.echo(methods_paragraph(report))
@@ -147,7 +147,7 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
         for ref in cited(report):
             click.echo(ref)
     if fmt:
-        from qualcode.exporters import write_tables
+        from qualcode.interchange.exporters import write_tables
 
         stem = f"agreement_{'_'.join(report.coders)}_{report.unit.label}".replace(":", "").replace("%", "pct")
         for path in write_tables(report_tables(report), output, fmt, stem=stem, like=ctx.project_path):
@@ -163,7 +163,7 @@ def merge(ctx: Ctx, other: Path) -> None:
     Brings in coders, codes, documents, codings and memos that are new; refuses a document with
     the same GUID but different text. Merging the same file again changes nothing.
     """
-    from qualcode.merge import merge_project
+    from qualcode.interchange.merge import merge_project
 
     with ctx.open() as p:
         report = merge_project(p, other)
@@ -194,7 +194,7 @@ def adjudicate(ctx: Ctx, coders, unit, codes, documents, accept, agreed, consens
     qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept a --only 1,3
     qualcode adjudicate --coders anna,bo --codes Barriers/Stigma --accept both --agreed
     """
-    from qualcode.adjudication import accept_agreements, adjudicate_all
+    from qualcode.analysis.agreement.adjudication import accept_agreements, adjudicate_all
 
     if not accept and not agreed:
         raise click.UsageError("give --accept a|b|both|neither, --agreed, or both")

@@ -1,6 +1,6 @@
 """Analysis commands: co-occurrence, document × code matrices, crosstabs, tidy exports and
 quote reports. Thin: selection and computation live in ``qualcode.analysis``, files in
-``qualcode.exporters``; here we parse options, print a table and say what was written."""
+``qualcode.interchange.exporters``; here we parse options, print a table and say what was written."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ _output_options = _options(
 def _slug(text: str) -> str:
     """A file-name part: ASCII, lower case, ``_`` between words (Danish letters spelt out);
     unlike a variable name it may start with a digit ("34")."""
-    from qualcode.exporters.varnames import to_varname
+    from qualcode.interchange.exporters.varnames import to_varname
 
     return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"
 
@@ -105,8 +105,8 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
     """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
     ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
     ``<stem>_dictionary.csv``."""
-    from qualcode.exporters import dictionary_table, write_tables
-    from qualcode.exporters.csv_export import write_csv
+    from qualcode.interchange.exporters import dictionary_table, write_tables
+    from qualcode.interchange.exporters.csv_export import write_csv
 
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -116,7 +116,7 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
             def writer(t, path):
                 return write_csv(t, path, bom=bom, like=like)
         else:
-            from qualcode.exporters import spss_stata_export as ss
+            from qualcode.interchange.exporters import spss_stata_export as ss
 
             write = ss.write_sav if fmt == "sav" else ss.write_dta
 
@@ -192,7 +192,7 @@ def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str]
 def _open(ctx: Ctx, kind, where, codes, coders, pool):
     """Open the project, resolve the coders and load only their codings; the caller closes
     the project (``with p:``)."""
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
 
     p = ctx.open()
     try:
@@ -243,9 +243,9 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
     qualcode cooccurrence --unit overlap --pool --where site=Vesterbro --format xlsx
     qualcode cooccurrence --unit window:200 --depth 1 --by-attribute site --pairs
     """
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
     from qualcode.analysis.cooccurrence import parse_unit
-    from qualcode.exporters import cooccurrence_table, pairs_table
+    from qualcode.interchange.exporters import cooccurrence_table, pairs_table
 
     try:
         parse_unit(unit)
@@ -341,9 +341,9 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
     \b
     qualcode matrix docs-codes --value binary --coder anna --format sav
     """
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
     from qualcode.analysis.matrices import document_code_matrix
-    from qualcode.exporters import document_code_table
+    from qualcode.interchange.exporters import document_code_table
 
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
@@ -408,9 +408,9 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
     \b
     qualcode matrix crosstab --attribute site --value documents --coder anna
     """
-    from qualcode.analysis import project_data as pdx
+    from qualcode.analysis import data as pdx
     from qualcode.analysis.matrices import code_attribute_crosstab
-    from qualcode.exporters import crosstab_table
+    from qualcode.interchange.exporters import crosstab_table
 
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
@@ -472,7 +472,7 @@ def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
     qualcode export tidy --format dta
     qualcode export tidy --where site=Sundholm -o sundholm.csv --bom
     """
-    from qualcode.exporters.tidy import tidy_table
+    from qualcode.interchange.exporters.tidy import tidy_table
 
     with ctx.open() as p:
         t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders)
@@ -486,7 +486,7 @@ def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
 @pass_ctx
 def export_codebook_table(ctx: Ctx, fmt, bom, output) -> None:
     """The codebook as a table: path, levels, definitions, variable name, codings per coder."""
-    from qualcode.exporters.tidy import codebook_table
+    from qualcode.interchange.exporters.tidy import codebook_table
 
     with ctx.open() as p:
         t = codebook_table(p)
@@ -528,7 +528,7 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
     qualcode report quotes --code Barriers --children --format docx
     qualcode report quotes --code "Help declined" --children --where site=Nordvest -o q.md
     """
-    from qualcode.exporters.quotes import collect_quotes, write_quotes
+    from qualcode.interchange.exporters.quotes import collect_quotes, write_quotes
 
     with ctx.open() as p:
         sections = collect_quotes(p, codes, children=children, coders=coders, kind=kind,

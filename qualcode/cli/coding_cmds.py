@@ -9,7 +9,7 @@ from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.codings_io import codings_csv, import_codings_csv
+from qualcode.coding.csv_io import codings_csv, import_codings_csv
 
 
 @main.command()

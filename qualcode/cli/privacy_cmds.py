@@ -23,7 +23,7 @@ def pseudonyms_group(cctx: click.Context) -> None:
     """Names and places and their pseudonyms: suggest, add, preview, apply, scan. Never exported."""
     if cctx.invoked_subcommand:
         return
-    from qualcode.pseudonyms import pseudonyms
+    from qualcode.corpus.pseudonyms import pseudonyms
 
     with cctx.obj.open() as p:
         rows = pseudonyms(p)
@@ -42,7 +42,7 @@ def pseudonyms_add(ctx: Ctx, original, pseudonym, kind) -> None:
 
     "Mette Hansen" → "Sanne Holm" also replaces "Mette" by "Sanne" and "Hansen" by "Holm".
     """
-    from qualcode.pseudonyms import add_pseudonym
+    from qualcode.corpus.pseudonyms import add_pseudonym
 
     with ctx.open() as p:
         add_pseudonym(p, original, pseudonym, kind)
@@ -54,7 +54,7 @@ def pseudonyms_add(ctx: Ctx, original, pseudonym, kind) -> None:
 @pass_ctx
 def pseudonyms_remove(ctx: Ctx, original) -> None:
     """Take ORIGINAL off the list (texts already pseudonymised stay as they are)."""
-    from qualcode.pseudonyms import remove_pseudonym
+    from qualcode.corpus.pseudonyms import remove_pseudonym
 
     with ctx.open() as p:
         remove_pseudonym(p, original)
@@ -66,7 +66,7 @@ def pseudonyms_remove(ctx: Ctx, original) -> None:
 @pass_ctx
 def pseudonyms_import(ctx: Ctx, csv_file) -> None:
     """Read original,pseudonym[,kind] rows (all or nothing)."""
-    from qualcode.pseudonyms import import_mapping_csv
+    from qualcode.corpus.pseudonyms import import_mapping_csv
 
     with ctx.open() as p:
         click.echo(f"{import_mapping_csv(p, csv_file)} pseudonym(s) added")
@@ -79,7 +79,7 @@ def pseudonyms_import(ctx: Ctx, csv_file) -> None:
 def pseudonyms_export(ctx: Ctx, output) -> None:
     """Write the mapping to a CSV file (mode 0600) — the only way it leaves the project."""
     from qualcode.files import write_text_atomic
-    from qualcode.pseudonyms import mapping_csv
+    from qualcode.corpus.pseudonyms import mapping_csv
 
     with ctx.open() as p:
         write_text_atomic(output, mapping_csv(p))  # always 0600, even in a team project
@@ -94,7 +94,7 @@ def pseudonyms_export(ctx: Ctx, output) -> None:
 def pseudonyms_suggest(ctx: Ctx, limit: int, min_count: int, as_json: bool) -> None:
     """Names and places not yet on the list: speaker labels, capitalised words the language does not
     have, recurring capitalised sequences — with counts and a line of context."""
-    from qualcode.pseudonyms.suggest import suggest
+    from qualcode.corpus.pseudonyms.suggest import suggest
 
     with ctx.open() as p:
         rows = suggest(p, limit, min_count)
@@ -117,7 +117,7 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
     """Show every variant that would be replaced in DOCUMENTS (default: all), and where."""
     from collections import Counter
 
-    from qualcode.pseudonyms import preview
+    from qualcode.corpus.pseudonyms import preview
 
     with ctx.open() as p:
         found = preview(p, list(documents) or None, threshold)
@@ -147,7 +147,7 @@ def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
     """Replace the names everywhere at once: documents (a new version each; codings follow the
     words), memos, code definitions, text attributes. One transaction: all or nothing."""
     from qualcode.cli.search_cmds import _print_placements
-    from qualcode.pseudonyms import apply_pseudonyms
+    from qualcode.corpus.pseudonyms import apply_pseudonyms
 
     with ctx.open() as p:
         report = apply_pseudonyms(p, list(documents) or None, threshold, keep_original)
@@ -172,7 +172,7 @@ def pseudonyms_scan(ctx: Ctx, files, no_project: bool, threshold, as_json: bool)
     """Look for every name on the list (and its variants) in the project file's raw pages — every
     table, old versions, the history, free pages — and in export FILES (csv, xlsx, sav, dta, json,
     docx, html, md, qdpx, qdc; folders too). Exit status 1 if anything is found."""
-    from qualcode.pseudonyms.scan import NameWords, ScanReport, scan_files, scan_project
+    from qualcode.corpus.pseudonyms.scan import NameWords, ScanReport, scan_files, scan_project
 
     report = ScanReport()
     with ctx.open() as p:
@@ -214,7 +214,7 @@ def share(ctx: Ctx, output: Path, no_scan: bool) -> None:
     The copy is private (0600) and checked with 'pseudonyms scan'; if a name on the list is still
     in it, nothing is written. Pseudonymise first with 'qualcode pseudonyms apply'.
     """
-    from qualcode.pseudonyms.share import share as make_share
+    from qualcode.interchange.share import share as make_share
 
     if output.absolute() == ctx.project_path.absolute():
         raise QualcodeError("the shared copy cannot replace the project; choose another name with -o")

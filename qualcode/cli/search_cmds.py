@@ -107,7 +107,7 @@ def autocode(ctx: Ctx, query, code_path, mode, threshold, documents, kind, langu
     Shows a preview unless --apply is given. An applied run is one step: `qualcode undo` (as the
     same --coder) takes it all back.
     """
-    from qualcode.autocode import apply_autocode, plan_autocode
+    from qualcode.coding.autocode import apply_autocode, plan_autocode
 
     if do_apply and dry_run:
         raise click.UsageError("choose --apply or --dry-run, not both")
@@ -151,7 +151,7 @@ def autocode(ctx: Ctx, query, code_path, mode, threshold, documents, kind, langu
 @pass_ctx
 def words(ctx: Ctx, code_path, coder, children, language, lemmas, top, min_count, sort, keep_stop, as_json) -> None:
     """Word frequencies and keywords of a code's segments against the rest of the corpus."""
-    from qualcode.wordfreq import words_per_code
+    from qualcode.analysis.words import words_per_code
 
     with ctx.open() as p:
         r = words_per_code(p, code_path, coder, children, language, lemmas, top, min_count, sort, keep_stop)
@@ -196,8 +196,8 @@ def revise(ctx: Ctx, document, text_file, from_version, note, do_apply, encoding
 
     Codings that cannot be placed with confidence are kept and listed (see `qualcode review`).
     """
-    from qualcode.importers import read_file
-    from qualcode.revise import revise_document, version_text
+    from qualcode.corpus.importers import read_file
+    from qualcode.corpus.revise import revise_document, version_text
 
     if bool(text_file) == bool(from_version):
         raise click.UsageError("give TEXT_FILE or --from-version N")
@@ -219,7 +219,7 @@ def revise(ctx: Ctx, document, text_file, from_version, note, do_apply, encoding
 @pass_ctx
 def versions(ctx: Ctx, document, show_version, as_json) -> None:
     """List a document's versions (or print one with --show N)."""
-    from qualcode.revise import version_text, versions as list_versions
+    from qualcode.corpus.revise import version_text, versions as list_versions
 
     with ctx.open() as p:
         if show_version:
@@ -242,7 +242,7 @@ def versions(ctx: Ctx, document, show_version, as_json) -> None:
 @pass_ctx
 def review(ctx: Ctx, document, resolve_ids, as_json) -> None:
     """Codings a revision could not place with confidence: where they were and where they are now."""
-    from qualcode.revise import resolve_reviews, review_list
+    from qualcode.corpus.revise import resolve_reviews, review_list
 
     with ctx.open() as p:
         if resolve_ids:

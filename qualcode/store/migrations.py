@@ -144,7 +144,7 @@ def _m003_covering_index(db: sqlite_utils.Database) -> None:
 
 
 def _m004_analysis_cache(db: sqlite_utils.Database) -> None:
-    """Derived arrays for analyses (see ``qualcode.analysis.project_data``), valid while no event
+    """Derived arrays for analyses (see ``qualcode.analysis.data``), valid while no event
     has been logged since they were written; safe to delete at any time."""
     db["analysis_cache"].create({"key": str, "last_event": int, "used_at": str, "data": bytes}, pk="key",
                                 not_null={"last_event", "data"})

@@ -122,7 +122,7 @@ class AgreementScreen(Screen[None]):
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="agreement")
     def compute(self) -> None:
-        from qualcode.analysis.audit import audit
+        from qualcode.analysis.agreement.audit import audit
 
         try:
             with self.session.open() as p:
@@ -137,7 +137,7 @@ class AgreementScreen(Screen[None]):
 
     @work(thread=True, group="decide")
     def write_decision(self, disagreement, choice: str) -> None:
-        from qualcode.adjudication import adjudicate
+        from qualcode.analysis.agreement.adjudication import adjudicate
 
         try:
             with self.session.open() as p:

@@ -102,7 +102,7 @@ class MatrixScreen(Screen):
 
     # ------------------------------------------------------------------ workers
     def _open(self):
-        from qualcode.analysis import project_data as pdx
+        from qualcode.analysis import data as pdx
         p = self.session.open()
         try:
             sel, choice = pdx.choose(p, pool=self.pool, session_coder=self.session.coder)
@@ -113,7 +113,7 @@ class MatrixScreen(Screen):
 
     @work(thread=True, exclusive=True, group="matrix")
     def compute(self) -> None:
-        from qualcode.analysis import project_data as pdx
+        from qualcode.analysis import data as pdx
         from qualcode.errors import QualcodeError
 
         try:
@@ -132,7 +132,7 @@ class MatrixScreen(Screen):
 
     @work(thread=True, exclusive=True, group="segments")
     def find_segments(self, row: int, column: int) -> None:
-        from qualcode.analysis import project_data as pdx
+        from qualcode.analysis import data as pdx
 
         data = self.data
         if data is None:

@@ -82,7 +82,7 @@ class TransferScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True)
     def run_export(self, destination: str) -> None:
-        from qualcode.codings_io import codings_csv
+        from qualcode.coding.csv_io import codings_csv
 
         try:
             self.post_message(self.Progress(0, 2, "reading codings"))

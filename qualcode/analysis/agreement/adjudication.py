@@ -1,0 +1,157 @@
+"""Adjudication: resolve the coders' disagreements into a consensus coder.
+
+A disagreement (:class:`qualcode.analysis.agreement.audit.Disagreement`) is a passage where the coders
+differ about one code. The supervisor accepts coder A's spans, B's, both (their union) or
+neither; the consensus coder (default ``consensus``) then holds exactly that for the passage.
+Deciding again replaces the earlier decision (the consensus coder's spans of that code in the
+passage are removed first), so a wrong key press is fixed by pressing the right one -- or by
+undo, since each decision is one transaction and one event. A "neither" decision that changes
+nothing is still written to the event log (not undoable: there is nothing to undo), so the
+audit trail shows every decision.
+
+The consensus coder is an ordinary coder: its agreement with each original coder can be
+computed like any other, and exports keep it apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+from qualcode.ids import new_guid, now
+from qualcode.text.offsets import merge_spans
+
+if TYPE_CHECKING:
+    from qualcode.analysis.agreement.audit import Disagreement
+    from qualcode.project import Project
+
+CONSENSUS = "consensus"
+CHOICES = ("a", "b", "both", "neither")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What one decision did: consensus spans added and removed, and the event written."""
+
+    code: str
+    document: str
+    accepted: tuple[str, ...]
+    added: tuple[tuple[int, int], ...]
+    removed: tuple[tuple[int, int], ...]
+    event_id: int | None
+
+
+def accepted_coders(disagreement: "Disagreement", choice: str) -> tuple[str, ...]:
+    """``"a"``/``"b"``/``"both"``/``"neither"`` or a coder's name → the coders whose spans are kept.
+
+    A and B are the first and second coder of the comparison (the order of ``--coders``);
+    with three or more coders, "both" means all of them.
+    """
+    coders = list(disagreement.spans)
+    c = choice.strip()
+    if c.lower() == "a":
+        return (coders[0],)
+    if c.lower() == "b":
+        return (coders[1],)
+    if c.lower() in ("both", "all"):
+        return tuple(coders)
+    if c.lower() == "neither":
+        return ()
+    if c in coders:
+        return (c,)
+    raise QualcodeError(f"accept one of a, b, both, neither or a coder ({', '.join(coders)}); got '{choice}'")
+
+
+def adjudicate(project: "Project", disagreement: "Disagreement", choice: str,
+               consensus: str = CONSENSUS) -> Resolution:
+    """Make the consensus coder's coding of this passage the accepted coders' spans."""
+    d = disagreement
+    keep = accepted_coders(d, choice)
+    if consensus in d.spans:
+        raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders; "
+                            "choose another name with --consensus")
+    wanted = merge_spans((s.start, s.end) for coder in keep for s in d.spans[coder])
+    if len(keep) == 1:  # one coder's spans as they are (touching spans stay two codings)
+        wanted = sorted({(s.start, s.end) for s in d.spans[keep[0]]})
+    text = project.db.execute("SELECT text FROM documents WHERE id = ?", [d.document_id]).fetchone()
+    if text is None:
+        raise QualcodeError(f"document {d.document} is gone")
+    text = text[0]
+    row = project.db.execute("SELECT id FROM coders WHERE name = ?", [consensus]).fetchone()
+    current = []
+    if row:
+        current = project.db.execute(
+            "SELECT id, guid, start, [end] FROM codings WHERE coder_id = ? AND document_id = ? AND code_id = ? "
+            "AND start < ? AND [end] > ? ORDER BY start", [row[0], d.document_id, d.code_id, d.end, d.start]
+        ).fetchall()
+    have = {(s, e) for _, _, s, e in current}
+    to_remove = [(i, g, s, e) for i, g, s, e in current if (s, e) not in wanted]
+    to_add = [(s, e) for s, e in wanted if (s, e) not in have]
+    label = " and ".join(keep) + "'s" if keep else "neither"
+    summary = f"{d.code} in {d.document} [{d.start},{d.end}): accepted {label} → {consensus}"
+    changes = bool(to_remove or to_add)
+    with project.transaction("adjudicate", summary, record_rows=changes) as tx:
+        coder_id = project.coder_id(consensus, tx=tx) if to_add else None
+        for cid, guid, _, _ in to_remove:
+            for (mid,) in project.db.execute("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?",
+                                             [guid]).fetchall():
+                tx.delete("memos", mid)
+            tx.delete("codings", cid)
+        for s, e in to_add:
+            tx.insert("codings", {"guid": new_guid(), "document_id": d.document_id, "code_id": d.code_id,
+                                  "coder_id": coder_id, "start": s, "end": e, "text": text[s:e],
+                                  "memo": None, "created_at": now(), "updated_at": now()})
+    return Resolution(d.code, d.document, keep, tuple(to_add), tuple((s, e) for _, _, s, e in to_remove),
+                      tx.event_id)
+
+
+def adjudicate_all(project: "Project", disagreements: Sequence["Disagreement"], choice: str,
+                   consensus: str = CONSENSUS) -> list[Resolution]:
+    """The same decision for many passages (one event each, so each can be undone)."""
+    return [adjudicate(project, d, choice, consensus) for d in disagreements]
+
+
+def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) -> int:
+    """Copy the passages the coders agree on (at the report's unit) into the consensus coder.
+
+    With the decided disagreements, this makes the consensus coder a complete coding of the
+    audited codes and documents. The first coder's spans represent an agreed passage (at the
+    report's unit they are equivalent to the others'). One event; returns the codings added.
+    """
+    from qualcode.analysis.agreement.audit import _clusters, load
+
+    if consensus in report.coders:
+        raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders")
+    codes = [c.code_id for c in report.codes if c.code_id is not None]
+    data = load(project, report.coders, codes or None, [d for d, _ in report.documents])
+    disputed = {(d.document_id, d.code_id, d.start, d.end) for d in report.disagreements}
+    texts = {d["id"]: None for d in data.docs}
+    row = project.db.execute("SELECT id FROM coders WHERE name = ?", [consensus]).fetchone()
+    have = set()
+    if row:
+        have = {tuple(r) for r in project.db.execute(
+            "SELECT document_id, code_id, start, [end] FROM codings WHERE coder_id = ?", [row[0]])}
+    to_add = []
+    for (doc_id, code_id), lists in sorted(data.spans.items()):
+        for s, e in _clusters([(a, b) for spans in lists for a, b, _ in spans]):
+            if (doc_id, code_id, s, e) in disputed:
+                continue
+            for a, b, _ in lists[0]:
+                if a < e and b > s and (doc_id, code_id, a, b) not in have:
+                    have.add((doc_id, code_id, a, b))
+                    to_add.append((doc_id, code_id, a, b))
+    if not to_add:
+        return 0
+    with project.transaction("adjudicate.agreed", f"{len(to_add)} agreed passage(s) of "
+                             f"{', '.join(report.coders)} → {consensus}") as tx:
+        coder_id = project.coder_id(consensus, tx=tx)
+        for doc_id, code_id, s, e in to_add:
+            if texts[doc_id] is None:
+                texts[doc_id] = project.db.execute("SELECT text FROM documents WHERE id = ?",
+                                                   [doc_id]).fetchone()[0]
+            tx.insert("codings", {"guid": new_guid(), "document_id": doc_id, "code_id": code_id,
+                                  "coder_id": coder_id, "start": s, "end": e, "text": texts[doc_id][s:e],
+                                  "memo": None, "created_at": now(), "updated_at": now()})
+    return len(to_add)

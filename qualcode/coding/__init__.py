@@ -1,0 +1,1 @@
+"""Coding: codings, memos, CSV in and out, auto-coding."""

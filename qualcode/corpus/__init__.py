@@ -1,0 +1,1 @@
+"""The corpus: documents and their text units, filters, attributes, import, revisions, pseudonyms."""

@@ -1,0 +1,16 @@
+"""Pseudonymisation: the project's list of names and places, finding them, replacing them
+everywhere at once, suggesting names not yet on the list, and checking that none is left.
+
+``entries`` keeps the list, ``matching`` finds every variant of a name in a text, ``apply`` previews
+and replaces (one transaction), ``suggest`` proposes candidates, ``scan`` looks for leftovers in
+the project file's raw pages and in export files.
+"""
+
+from qualcode.corpus.pseudonyms.apply import ApplyReport, Matcher, apply_pseudonyms, import_transform, preview
+from qualcode.corpus.pseudonyms.entries import (KINDS, Pseudonym, add_pseudonym, import_mapping_csv, mapping_csv,
+                                         pseudonyms, remove_pseudonym)
+from qualcode.corpus.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, pseudonymise_text, rules
+
+__all__ = ["KINDS", "Pseudonym", "pseudonyms", "add_pseudonym", "remove_pseudonym", "import_mapping_csv",
+           "mapping_csv", "DEFAULT_THRESHOLD", "Match", "Rule", "rules", "find_matches", "pseudonymise_text",
+           "Matcher", "ApplyReport", "apply_pseudonyms", "preview", "import_transform"]

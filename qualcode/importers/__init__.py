@@ -1,9 +1,0 @@
-"""Readers that turn a file into text (and, for subtitles, timed speaker turns).
-
-One module per format, registered by file extension. A reader only extracts; decoding rules,
-normalisation, segmentation and storage are shared and live elsewhere.
-"""
-
-from qualcode.importers.registry import Extracted, extensions, read_file
-
-__all__ = ["Extracted", "read_file", "extensions"]

@@ -1,0 +1,2 @@
+"""Exchange with the world outside: REFI-QDA projects and codebooks, project merges, shared copies,
+tables for R/SPSS/Stata."""

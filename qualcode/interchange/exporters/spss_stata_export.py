@@ -1,0 +1,117 @@
+"""SPSS ``.sav`` and Stata ``.dta`` through pyreadstat (an optional dependency: ``stats``).
+
+Column titles become variable names by :func:`~qualcode.interchange.exporters.varnames.make_varnames`;
+the title (or the explicit label) becomes the variable label, so code paths survive. Limits of
+the formats, applied here rather than left to fail or to silent byte-cutting in readstat:
+Stata variable and data labels ≤ 80 characters, value labels only for integer values; SPSS
+variable labels ≤ 256 bytes, file label ≤ 64 bytes (cut on a character boundary), the
+description also goes into the file's notes (lines of ≤ 80 bytes). Integer
+columns with missing cells are written as doubles (system-missing / ``.``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import QualcodeError
+from qualcode.interchange.exporters.tables import Table
+from qualcode.files import atomic_path
+
+__all__ = ["table_frame", "write_sav", "write_dta"]
+
+
+def _require():
+    try:
+        import pandas as pd
+        import pyreadstat
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise QualcodeError("SPSS/Stata export needs pandas and pyreadstat: "
+                            "pip install 'qualcode[stats]'") from exc
+    return pd, pyreadstat
+
+
+def _column(values: list[Any]) -> tuple[str, list[Any]]:
+    """Kind ('int', 'float', 'str') and the converted values of one column."""
+    present = [v for v in values if v is not None]
+    if all(isinstance(v, bool | int) for v in present) and present:
+        if len(present) == len(values):
+            return "int", [int(v) for v in values]
+        return "float", [float("nan") if v is None else float(v) for v in values]
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present) and present:
+        return "float", [float("nan") if v is None else float(v) for v in values]
+    return "str", ["" if v is None else str(v) for v in values]
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    data = text.encode("utf-8")[:limit]
+    return data.decode("utf-8", errors="ignore")
+
+
+def _note_lines(text: str, limit: int = 80) -> list[str]:
+    """SPSS document lines hold at most 80 bytes: wrap on spaces, cut over-long words."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while len(word.encode("utf-8")) > limit:
+            head = _cut_bytes(word, limit)
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(head)
+            word = word[len(head):]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate.encode("utf-8")) <= limit:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def table_frame(table: Table, *, stata: bool):
+    """DataFrame with variable names, plus labels and value labels in pyreadstat's form."""
+    pd, _ = _require()
+    names = table.varnames()
+    data, labels, value_labels = {}, {}, {}
+    for i, (col, var) in enumerate(zip(table.columns, names)):
+        kind, values = _column([r[i] for r in table.rows])
+        dtype = {"int": "int64", "float": "float64", "str": "object"}[kind]
+        data[var] = pd.Series(values, dtype=dtype)
+        label = table.label(col)
+        labels[var] = label[:80] if stata else _cut_bytes(label, 256)
+        vl = table.value_labels.get(col)
+        if vl:
+            if stata:
+                vl = {int(k): v for k, v in vl.items()
+                      if isinstance(k, int | float) and float(k).is_integer()}
+                if kind != "int":
+                    vl = {}
+            elif kind == "str":
+                vl = {str(k): v for k, v in vl.items()}
+            else:
+                vl = {k: v for k, v in vl.items() if isinstance(k, int | float)}
+            if vl:
+                value_labels[var] = vl
+    return pd.DataFrame(data), labels, value_labels
+
+
+def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
+    _, pyreadstat = _require()
+    df, labels, value_labels = table_frame(table, stata=False)
+    with atomic_path(path, like) as tmp:
+        pyreadstat.write_sav(df, str(tmp), file_label=_cut_bytes(table.description, 64),
+                             column_labels=labels, variable_value_labels=value_labels or None,
+                             note=_note_lines(table.description) or None)
+    return Path(path)
+
+
+def write_dta(table: Table, path: str | Path, like: Path | None = None) -> Path:
+    _, pyreadstat = _require()
+    df, labels, value_labels = table_frame(table, stata=True)
+    with atomic_path(path, like) as tmp:
+        pyreadstat.write_dta(df, str(tmp), file_label=table.description[:80],
+                             column_labels=labels, variable_value_labels=value_labels or None)
+    return Path(path)

@@ -1,0 +1,235 @@
+"""Projects ↔ REFI-QDA files: .qdpx projects and .qdc codebooks for NVivo, MAXQDA, ATLAS.ti, QualCoder.
+
+``qualcode.interchange.refi`` reads and writes the files into a plain model without touching a database; this
+module maps that model to and from a project. Export is here; import, which has to merge into a
+project that may already hold some of the file, is in ``qualcode.interchange.qdpx_import``.
+
+What REFI-QDA has no place for is carried in a documented, recognisable form so that it survives a
+round trip through qualcode and stays readable in other tools:
+
+- a code's inclusion, exclusion and example follow its description as paragraphs
+  ``Inclusion: …``, ``Exclusion: …``, ``Example: …`` (see ``compose_description``); import splits
+  them back, from any tool's file. Hotkeys are not exported (REFI has no field for them);
+- a document's ``kind`` and ``language`` travel as Text variables named ``kind`` and ``language``
+  (as in the attributes CSV); other attributes as typed Variables. Values are written both on the
+  TextSource (MAXQDA's document variables) and on one Case per document (NVivo's cases);
+- memos become Notes attached (NoteRef) to the project, a source, a code or a coding; a coding's
+  own memo becomes a Note whose GUID is derived from the coding's GUID, so that re-importing the
+  file finds it again instead of adding a copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.interchange import refi
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.project import Project
+
+__all__ = [
+    "compose_description", "derived_guid", "export_qdc", "export_qdpx", "file_sha256", "import_qdc", "import_qdpx",
+    "project_model", "split_description",
+]
+
+# Derives GUIDs for what qualcode has no row of its own for (cases, the kind/language variables,
+# coding memos), so that the same project exports the same GUIDs every time.
+_DERIVE = uuid.UUID("0C5E61A4-2B7D-4E0F-9C3A-5D1B8E7F6A20")
+FIELD_VARIABLES = ("kind", "language")  # document fields, exchanged as Text variables
+SECTIONS = ("Inclusion", "Exclusion", "Example")
+ATTR_TO_VARIABLE = {"text": "Text", "integer": "Integer", "float": "Float", "date": "Date", "boolean": "Boolean"}
+VARIABLE_TO_ATTR = {"Text": "text", "Integer": "integer", "Float": "float", "Date": "date", "Boolean": "boolean",
+                    "DateTime": "text"}  # no date-time attribute type: kept as ISO 8601 text
+
+
+def derived_guid(kind: str, guid: str) -> str:
+    """A stable GUID for ``kind`` of the thing with ``guid`` (uuid5, upper case)."""
+    return str(uuid.uuid5(_DERIVE, f"{kind}:{guid}")).upper()
+
+
+# ----------------------------------------------------------------------------- code descriptions
+
+_SECTION = re.compile(r"(?:^|\n\n)(Inclusion|Exclusion|Example): ")
+
+
+def compose_description(description: str | None, inclusion: str | None = None, exclusion: str | None = None,
+                        example: str | None = None) -> str | None:
+    """One REFI description: the description, then ``Inclusion: …``/``Exclusion: …``/``Example: …`` paragraphs."""
+    parts = [description] if description else []
+    parts += [f"{label}: {value}" for label, value in zip(SECTIONS, (inclusion, exclusion, example)) if value]
+    return "\n\n".join(parts) if parts else None
+
+
+def split_description(text: str | None) -> dict[str, str | None]:
+    """The inverse of ``compose_description``: labelled paragraphs, in that order, become fields.
+
+    A paragraph counts when it starts a description or follows a blank line, so a MAXQDA or NVivo
+    user who wrote "Example: …" in the same way gets it in the example field too.
+    """
+    out: dict[str, str | None] = {"description": text or None, "inclusion": None, "exclusion": None, "example": None}
+    if not text:
+        return out
+    cuts: list[tuple[int, int, str]] = []
+    want = list(SECTIONS)
+    for m in _SECTION.finditer(text):
+        if m.group(1) in want:
+            want = want[want.index(m.group(1)) + 1:]
+            cuts.append((m.start(), m.end(), m.group(1).lower()))
+    if not cuts:
+        return out
+    out["description"] = text[:cuts[0][0]] or None
+    for i, (_, end, field) in enumerate(cuts):
+        out[field] = text[end:cuts[i + 1][0] if i + 1 < len(cuts) else len(text)]
+    return out
+
+
+# ----------------------------------------------------------------------------- export
+
+def code_tree(project: "Project") -> list[refi.Code]:
+    """The codebook as REFI codes (roots with nested children), in tree order."""
+    nodes: dict[int, refi.Code] = {}
+    roots: list[refi.Code] = []
+    for c in project.codes():  # parents come before their children
+        node = refi.Code(guid=c.guid, name=c.name, color=c.colour.upper() if c.colour else None,
+                         description=compose_description(c.description, c.inclusion, c.exclusion, c.example),
+                         is_codable=c.codable)
+        nodes[c.id] = node
+        (nodes[c.parent_id].children if c.parent_id else roots).append(node)
+    return roots
+
+
+def _selected_coders(project: "Project", coders: Iterable[str] | None) -> list[dict]:
+    rows = project.coders()
+    me = project.visible_coder()  # blind coding: only your own codings leave with you
+    if me is not None:
+        if coders is not None and any(c.strip() != me for c in coders):
+            project.require_supervisor("exporting other coders' codings")
+        return [r for r in rows if r["name"] == me]
+    if coders is None:
+        return rows
+    wanted = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+    if not wanted:
+        raise QualcodeError("--coders names no coder; leave it out to export everyone's codings")
+    known = {r["name"] for r in rows}
+    missing = [c for c in wanted if c not in known]
+    if missing:
+        raise QualcodeError(f"no coder named {', '.join(repr(m) for m in missing)}; "
+                            f"known: {', '.join(sorted(known)) or 'none'}")
+    return [r for r in rows if r["name"] in wanted]
+
+
+def project_model(project: "Project", coders: Iterable[str] | None = None) -> refi.Project:
+    """The project as a REFI model: all documents and codes; codings and memos of ``coders`` (default all)."""
+    db = project.db
+    coder_rows = _selected_coders(project, coders)
+    coder_guid = {r["id"]: r["guid"] for r in coder_rows}
+    guid_by_name = {r["name"]: r["guid"] for r in coder_rows}
+    last_change = db.execute("SELECT MAX(at) FROM events").fetchone()[0]
+    model = refi.Project(name=project.meta("name") or project.path.stem,
+                         creation_datetime=project.meta("created_at"), modified_datetime=last_change,
+                         users=[refi.User(r["guid"], r["name"]) for r in coder_rows], codes=code_tree(project))
+
+    # variables: the two document fields, then the typed attributes
+    field_vars = {name: refi.Variable(derived_guid("variable", name), name, "Text",
+                                      f"qualcode document {name}") for name in FIELD_VARIABLES}
+    attr_rows = list(db.query("SELECT id, guid, name, type FROM attributes ORDER BY id"))
+    attr_vars = {r["name"]: refi.Variable(r["guid"], r["name"], ATTR_TO_VARIABLE.get(r["type"], "Text"))
+                 for r in attr_rows if r["name"] not in FIELD_VARIABLES}
+    model.variables = list(field_vars.values()) + list(attr_vars.values())
+    values = project.attributes()
+
+    doc_guids: set[str] = set()
+    for d in db.query("SELECT id, guid, name, kind, language, text, imported_at, imported_by FROM documents "
+                      "ORDER BY sort_order, name"):
+        vals = {field_vars["kind"].guid: d["kind"], field_vars["language"].guid: d["language"]}
+        for name, value in values.get(d["id"], {}).items():
+            var = attr_vars.get(name)
+            if var is not None and value is not None:
+                vals[var.guid] = str(value) if var.type in ("Text", "Date") else value
+        model.sources.append(refi.TextSource(
+            guid=d["guid"], name=d["name"], text=d["text"], creating_user=guid_by_name.get(d["imported_by"]),
+            creation_datetime=d["imported_at"], variable_values=vals))
+        model.cases.append(refi.Case(derived_guid("case", d["guid"]), d["name"], variable_values=dict(vals),
+                                     source_guids=[d["guid"]]))
+        doc_guids.add(d["guid"])
+
+    coding_guids: set[str] = set()
+    for r in db.query("SELECT c.guid, d.guid AS doc, k.guid AS code, c.coder_id, c.start, c.[end], c.text, c.memo, "
+                      "c.created_at, c.updated_at FROM codings c JOIN documents d ON d.id = c.document_id "
+                      "JOIN codes k ON k.id = c.code_id ORDER BY c.id"):
+        if r["coder_id"] not in coder_guid:
+            continue
+        coder = coder_guid[r["coder_id"]]
+        model.codings.append(refi.Coding(r["guid"], r["doc"], r["start"], r["end"], r["code"], coder,
+                                         created=r["created_at"], excerpt=_excerpt(r["text"])))
+        coding_guids.add(r["guid"])
+        if r["memo"]:
+            model.notes.append(refi.Note(derived_guid("coding-memo", r["guid"]), "coding memo", r["memo"], coder,
+                                         r["updated_at"] or r["created_at"], [refi.NoteTarget("coding", r["guid"])]))
+
+    code_guids = {c.guid for c in model.all_codes()}
+    kinds = {"project": ("project", None), "document": ("source", doc_guids), "code": ("code", code_guids),
+             "coding": ("coding", coding_guids)}
+    for m in db.query("SELECT guid, target, target_guid, coder_id, title, text, created_at FROM memos ORDER BY id"):
+        if m["coder_id"] is not None and m["coder_id"] not in coder_guid:
+            continue  # another coder's memo, left out with their codings
+        kind, allowed = kinds.get(m["target"], (None, None))
+        if kind is None or (allowed is not None and m["target_guid"] not in allowed):
+            continue  # attached to something not exported
+        model.notes.append(refi.Note(m["guid"], m["title"], m["text"],
+                                     coder_guid.get(m["coder_id"]), m["created_at"],
+                                     [refi.NoteTarget(kind, None if kind == "project" else m["target_guid"])]))
+    return model
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    """The quote a selection is named by in other tools (and checked against on import)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
+
+
+def export_qdpx(project: "Project", path: str | Path, coders: Iterable[str] | None = None) -> refi.Project:
+    """Write the project to ``path`` as .qdpx (atomically) and return the model written."""
+    model = project_model(project, coders)
+    refi.write_qdpx(model, path, like=project.path)
+    return model
+
+
+def export_qdc(project: "Project", path: str | Path) -> list[refi.Code]:
+    """Write the codebook to ``path`` as .qdc and return the codes written (roots)."""
+    codes = code_tree(project)
+    if not codes:
+        raise QualcodeError("the codebook is empty: nothing to export")
+    refi.write_qdc(codes, path, like=project.path)
+    return codes
+
+
+# ----------------------------------------------------------------------------- import (see exchange_import)
+
+def import_qdpx(project: "Project", path: str | Path, *, kind: str = "interview", allow_external_files: bool = False,
+                limits: refi.ZipLimits = refi.ZipLimits()) -> refi.ImportReport:
+    """Merge a .qdpx into the project, all or nothing, by GUID; the report lists what came in and what not."""
+    from qualcode.interchange.qdpx_import import import_model
+
+    model, report = refi.read_qdpx(path, limits=limits, allow_external_files=allow_external_files)
+    return import_model(project, model, report, kind=kind, source_sha=file_sha256(path), archive=Path(path).name)
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, streamed (a .qdpx may carry large media), recorded as the documents' source."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def import_qdc(project: "Project", path: str | Path) -> refi.ImportReport:
+    """Merge a .qdc codebook into the project (by GUID, then path), updating the codes it names."""
+    from qualcode.interchange.qdpx_import import import_codes
+
+    codes, report = refi.read_qdc(path)
+    return import_codes(project, codes, report, Path(path).name)

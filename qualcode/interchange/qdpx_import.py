@@ -1,0 +1,591 @@
+"""Merging a REFI-QDA model into a project: all or nothing, by GUID, never silently.
+
+Rules (the README's "Exchange with other QDA tools" repeats them for users):
+
+- **One transaction, one event.** The file is read and checked and new texts are segmented
+  before the transaction opens; any refusal leaves the project exactly as it was. An import that
+  would add nothing (the same file twice) writes nothing, not even an event.
+- **Identity is the GUID** (case and braces already folded by the reader). What the project
+  already has is never changed by a .qdpx import: documents, codes, codings, attribute values and
+  memos that differ from the file are kept and the difference is reported. A .qdc import is a
+  codebook update instead: matched codes take the file's name, place, colour, description and
+  codability (hotkeys are kept, REFI has none).
+- **Documents**: a source whose GUID is known but whose text differs is refused (texts are
+  immutable); a new GUID with a known text joins that document (reported); a clashing name gets
+  " (2)". Units are computed exactly as for imported files (``ingest.store_units``).
+- **Codes**: matched by GUID, then by path (as ``codebook.tree.import_codebook``); a "/" in a
+  name becomes "∕" (it separates levels here); a grouping code that holds codings in the file
+  becomes codable.
+- **Users → coders**: by GUID. A new GUID whose name is taken by another coder is *not* merged
+  into that coder (two tools' "anna" may be two people, and agreement must never pool coders
+  silently): it is added as "anna (1A2B3C4D)" — the first GUID characters — and reported.
+- **Codings** store the document's slice as their text; a selection's quoted name that does not
+  match the slice is reported. Empty spans, duplicates and codings on grouping codes are skipped
+  and reported.
+- **Variables/cases → attributes** (by GUID, then name); ``kind``/``language`` set document fields.
+- **Notes → memos** on the project, a document, a code or a coding; a note on a selection goes to
+  the selection's codings; a note without a target is a project memo.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from qualcode.interchange import refi
+from qualcode.corpus.attributes import to_storage
+from qualcode.errors import QualcodeError
+from qualcode.interchange.qdpx import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
+from qualcode.ids import now
+from qualcode.corpus.ingest import guess_language, store_units
+from qualcode.text.decoding import sha256
+
+if TYPE_CHECKING:
+    from qualcode.project import Code, Project
+    from qualcode.text.segmentation import Segmented
+
+
+MAX_MISMATCHES_LISTED = 10  # a tool that names selections otherwise must not flood the report
+
+
+class _Unchanged(Exception):
+    """Raised inside a transaction that found nothing to add, so that it rolls back without an event."""
+
+
+# ----------------------------------------------------------------------------- codes
+
+_FIELD_LABELS = {"parent_id": "place in the tree", "codable": "codability"}
+
+
+class CodeMerger:
+    """Map a file's code tree onto the project's codes inside an open transaction.
+
+    ``update=False`` (.qdpx): matched codes stay as they are; differences are reported.
+    ``update=True`` (.qdc): matched codes take the file's name, parent, colour, description, codability.
+    ``used`` holds the GUIDs of codes that carry codings in the file (those must be codable).
+    """
+
+    def __init__(self, project: "Project", tx, report: refi.ImportReport, update: bool, used: set[str] = frozenset()):
+        self.project, self.tx, self.report, self.update, self.used = project, tx, report, update, used
+        codes = project.codes()
+        self.by_guid = {c.guid: c for c in codes}
+        self.by_path = {c.path.casefold(): c for c in codes}
+        self.names: dict[int | None, dict[str, int]] = {}
+        for c in codes:
+            self.names.setdefault(c.parent_id, {})[c.name.casefold()] = c.id
+        self.claimed: set[int] = set()
+        self.map: dict[str, int] = {}  # file GUID → project code id
+        self.codable: dict[int, bool] = {c.id: c.codable for c in codes}
+        self.added = self.changed = self.unchanged = 0
+
+    def merge(self, roots: list[refi.Code]) -> None:
+        file_guids = {c.guid for root in roots for c in root.walk()}
+        self.claimed = {self.by_guid[g].id for g in file_guids if g in self.by_guid}
+        for node in roots:
+            self._visit(node, None, "")
+
+    def _clean_name(self, node: refi.Code) -> str:
+        name = " ".join((node.name or "").split())
+        if not name:
+            name = f"code {node.guid[:8]}"
+            self.report.warnings.append(f"a code without a name ({node.guid}) was named '{name}'")
+        if "/" in name:
+            fixed = name.replace("/", "∕")
+            self.report.warnings.append(f"code '{name}': '/' separates levels here, so it is named '{fixed}'")
+            name = fixed
+        return name
+
+    def _unique(self, parent_id: int | None, name: str, exclude: int | None = None) -> str:
+        taken = self.names.get(parent_id, {})
+        candidate, n = name, 1
+        while taken.get(candidate.casefold()) not in (None, exclude):
+            n += 1
+            candidate = f"{name} ({n})"
+        return candidate
+
+    def _visit(self, node: refi.Code, parent_id: int | None, parent_path: str) -> None:
+        name = self._clean_name(node)
+        path = f"{parent_path}/{name}" if parent_path else name
+        existing = self.by_guid.get(node.guid)
+        if existing is None:
+            candidate = self.by_path.get(path.casefold())
+            if candidate is not None and candidate.id not in self.claimed:
+                existing = candidate
+                self.report.warnings.append(f"code '{path}' ({node.guid}) matched the project's code of that path "
+                                            f"({candidate.guid}) by path")
+        fields = split_description(node.description)
+        if existing is None:
+            code_id, name = self._add(node, name, parent_id, fields)
+            child_path = f"{parent_path}/{name}" if parent_path else name
+        else:
+            code_id = existing.id
+            self.claimed.add(code_id)
+            self._match(existing, node, name, parent_id, fields)
+            child_path = existing.path
+        self.map[node.guid] = code_id
+        for child in node.children:
+            self._visit(child, code_id, child_path)
+
+    def _add(self, node: refi.Code, name: str, parent_id: int | None, fields: dict) -> tuple[int, str]:
+        unique = self._unique(parent_id, name)
+        if unique != name:
+            self.report.warnings.append(f"code '{name}' ({node.guid}) was named '{unique}': its parent already "
+                                        f"has a code of that name")
+        codable = node.is_codable
+        if not codable and node.guid in self.used:
+            codable = True
+            self.report.warnings.append(f"code '{unique}' is not codable in the file but holds codings: made codable")
+        order = self.project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
+                                        [parent_id]).fetchone()[0]
+        code_id = self.tx.insert("codes", {
+            "guid": node.guid, "parent_id": parent_id, "name": unique, "colour": node.color, **fields,
+            "sort_order": order, "codable": int(codable), "created_at": now()})
+        self.names.setdefault(parent_id, {})[unique.casefold()] = code_id
+        self.codable[code_id] = codable
+        self.added += 1
+        return code_id, unique
+
+    def _match(self, c: "Code", node: refi.Code, name: str, parent_id: int | None, fields: dict) -> None:
+        wanted: dict[str, Any] = {}
+        if name != c.name:
+            wanted["name"] = name
+        if parent_id != c.parent_id:
+            wanted["parent_id"] = parent_id
+        if node.color and node.color.upper() != (c.colour or "").upper():
+            wanted["colour"] = node.color
+        if node.description is not None:
+            wanted.update({k: v for k, v in fields.items() if (v or None) != (getattr(c, k) or None)})
+        if node.is_codable != c.codable:
+            wanted["codable"] = int(node.is_codable)
+        if not wanted:
+            self.unchanged += 1
+            return
+        if not self.update:
+            what = sorted(_FIELD_LABELS.get(k, k) for k in wanted)
+            self.report.warnings.append(f"code '{c.path}': the file differs in {', '.join(what)}; kept the project's")
+            self.unchanged += 1
+            return
+        self._apply(c, wanted)
+
+    def _apply(self, c: "Code", wanted: dict[str, Any]) -> None:
+        parent_id = wanted.get("parent_id", c.parent_id)
+        name = wanted.get("name", c.name)
+        if self._unique(parent_id, name, exclude=c.id) != name:
+            self.report.warnings.append(f"code '{c.path}' kept its name and place: '{name}' is taken there")
+            wanted.pop("name", None)
+            wanted.pop("parent_id", None)
+        if wanted.get("codable") == 0 and self.project.db.execute(
+                "SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [c.id]).fetchone():
+            self.report.warnings.append(f"code '{c.path}' holds codings: kept codable")
+            wanted.pop("codable")
+        if "parent_id" in wanted:
+            wanted["sort_order"] = self.project.db.execute(
+                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]).fetchone()[0]
+        if not wanted:
+            self.unchanged += 1
+            return
+        self.names.get(c.parent_id, {}).pop(c.name.casefold(), None)
+        self.names.setdefault(wanted.get("parent_id", c.parent_id), {})[wanted.get("name", c.name).casefold()] = c.id
+        self.tx.update("codes", c.id, wanted)
+        if "codable" in wanted:
+            self.codable[c.id] = bool(wanted["codable"])
+        self.changed += 1
+
+
+def import_codes(project: "Project", codes: list[refi.Code], report: refi.ImportReport,
+                 name: str = "codebook") -> refi.ImportReport:
+    """A .qdc import: one undoable transaction that adds new codes and updates matched ones."""
+    merger = None
+    try:
+        with project.transaction("codebook.import", f"codebook from {name}") as tx:
+            merger = CodeMerger(project, tx, report, update=True)
+            merger.merge(codes)
+            if not (merger.added or merger.changed):
+                raise _Unchanged
+            tx.summary = f"codebook from {name}: {merger.added} new, {merger.changed} changed code(s)"
+    except _Unchanged:
+        pass
+    report.counts = {"new codes": merger.added, "changed codes": merger.changed}
+    if merger.unchanged:
+        report.warnings.append(f"{merger.unchanged} code(s) already in the project unchanged")
+    return report
+
+
+# ----------------------------------------------------------------------------- whole projects
+
+@dataclass
+class _NewDocument:
+    source: refi.TextSource
+    name: str
+    kind: str
+    language: str
+    segmented: "Segmented | None" = None
+
+
+@dataclass
+class _Doc:
+    id: int | None  # None until a new document is inserted
+    guid: str
+    text: str
+
+
+def _flat(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _excerpt_matches(excerpt: str, quoted: str) -> bool:
+    """Does a selection's name quote the coded text? Tools shorten and add "…", so prefixes count."""
+    name = _flat(excerpt).rstrip("…").rstrip(".").strip()
+    quoted = _flat(quoted)
+    return not name or quoted.startswith(name) or name.startswith(quoted)
+
+
+def _as_storage(value: refi.VariableValue, attr_type: str) -> Any:
+    """A file's typed value as stored for an attribute of ``attr_type`` (ValueError if it does not fit)."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+        if attr_type in ("integer", "float"):
+            raise ValueError(text)
+    elif isinstance(value, (date, datetime)):
+        text = value.isoformat()
+    elif isinstance(value, float) and attr_type == "integer":
+        if not value.is_integer():
+            raise ValueError(value)
+        text = str(int(value))
+    else:
+        text = str(value)
+    return to_storage(text, attr_type)
+
+
+class ProjectImport:
+    """One .qdpx model into one project. ``run()`` returns the report with what was added."""
+
+    def __init__(self, project: "Project", model: refi.Project, report: refi.ImportReport, kind: str = "interview",
+                 source_sha: str | None = None, archive: str | None = None):
+        from qualcode.project import KINDS
+
+        if kind not in KINDS:
+            raise QualcodeError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
+        self.project, self.model, self.report, self.kind = project, model, report, kind
+        self.source_sha, self.archive = source_sha, archive or report.file
+        self.db = project.db
+        self.added = dict.fromkeys(("documents", "coders", "codes", "codings", "attribute values", "memos"), 0)
+        self.same = dict.fromkeys(self.added, 0)
+        self.field_vars = {v.guid: v.name.strip().casefold() for v in model.variables
+                           if v.name.strip().casefold() in FIELD_VARIABLES}
+        self.docs: dict[str, _Doc] = {}  # source GUID → document
+        self.new_docs: list[_NewDocument] = []
+        self.coders: dict[str, int] = {}  # user GUID → coder id
+        self.codings: set[str] = set()  # coding GUIDs present in the project after the import
+        self.values = self._values_by_source()
+
+    # -- before the transaction: read-only checks and segmentation
+    def _values_by_source(self) -> dict[str, dict[str, refi.VariableValue]]:
+        out: dict[str, dict[str, refi.VariableValue]] = {s.guid: {} for s in self.model.sources}
+        for case in self.model.cases:
+            if case.variable_values and not case.source_guids:
+                self.report.skip("Case", case.guid, case.name,
+                                 "case without text sources: its values were not imported")
+            for sg in case.source_guids:
+                for vg, value in case.variable_values.items():
+                    if out[sg].setdefault(vg, value) != value:
+                        self.report.warnings.append(f"case '{case.name}' gives another value for a variable of "
+                                                    f"source {sg}; kept the first")
+        for s in self.model.sources:
+            out[s.guid].update(s.variable_values)  # the source's own values win over its cases'
+        return out
+
+    def _plan_documents(self) -> None:
+        from qualcode.project import KINDS
+        from qualcode.text.nlp import sentence_pipeline
+        from qualcode.text.segmentation import segment_texts
+
+        by_guid = {r["guid"]: r for r in self.db.query("SELECT id, guid, name, text_sha256 FROM documents")}
+        by_sha = {r["text_sha256"]: r for r in by_guid.values()}
+        names = {r["name"].casefold() for r in by_guid.values()}
+        for s in self.model.sources:
+            if not s.text.strip():
+                self.report.skip("TextSource", s.guid, s.name, "empty text")
+                continue
+            sha = sha256(s.text)
+            if s.guid in by_guid:
+                row = by_guid[s.guid]
+                if row["text_sha256"] != sha:
+                    raise QualcodeError(
+                        f"{self.archive}: source '{s.name}' ({s.guid}) is already in the project as document "
+                        f"'{row['name']}' with a different text; an import never replaces a text, so nothing "
+                        f"was imported (use 'qualcode revise' for a corrected text, or import into a new project)")
+                self.docs[s.guid] = _Doc(row["id"], s.guid, s.text)
+                self.same["documents"] += 1
+                continue
+            if sha in by_sha:
+                row = by_sha[sha]
+                self.report.warnings.append(f"source '{s.name}' ({s.guid}) has the same text as document "
+                                            f"'{row['name']}': its codings and notes go there")
+                if "doc" in row:  # a source earlier in this file: share its (not yet inserted) document
+                    self.docs[s.guid] = row["doc"]
+                else:
+                    self.docs[s.guid] = _Doc(row["id"], row["guid"], s.text)
+                    self.same["documents"] += 1
+                continue
+            name = " ".join((s.name or "").split()) or f"source {s.guid[:8]}"
+            base, n = name, 1
+            while name.casefold() in names:
+                n += 1
+                name = f"{base} ({n})"
+            if name != base:
+                self.report.warnings.append(f"source '{base}' was named '{name}': the project has a document "
+                                            f"of that name")
+            names.add(name.casefold())
+            fields = {self.field_vars[vg]: str(v).strip() for vg, v in self.values[s.guid].items()
+                      if vg in self.field_vars}
+            kind = fields.get("kind") or self.kind
+            if kind not in KINDS:
+                self.report.warnings.append(f"source '{name}': kind '{kind}' is not one of {', '.join(KINDS)}; "
+                                            f"made it '{self.kind}'")
+                kind = self.kind
+            language = fields.get("language") or guess_language(s.text)
+            try:
+                sentence_pipeline(language)
+            except QualcodeError:
+                guessed = guess_language(s.text)
+                self.report.warnings.append(f"source '{name}': language '{language}' is unknown; guessed '{guessed}'")
+                language = guessed
+            self.new_docs.append(_NewDocument(s, name, kind, language))
+            self.docs[s.guid] = _Doc(None, s.guid, s.text)
+            by_sha[sha] = {"guid": s.guid, "name": name, "doc": self.docs[s.guid]}
+        for doc, seg in zip(self.new_docs, segment_texts((d.source.text, d.language) for d in self.new_docs)):
+            doc.segmented = seg
+
+    # -- the transaction
+    def run(self) -> refi.ImportReport:
+        self._plan_documents()
+        try:
+            with self.project.transaction("qdpx.import", f"imported {self.archive}", record_rows=False) as tx:
+                self.tx = tx
+                try:
+                    self._write()
+                except sqlite3.IntegrityError as e:  # a conflict the checks above did not foresee
+                    raise QualcodeError(f"{self.archive}: cannot import ({e}); nothing was imported") from None
+                if not any(self.added.values()):
+                    raise _Unchanged
+                tx.summary = f"imported {self.archive}: " + ", ".join(f"{n} {k}" for k, n in self.added.items() if n)
+        except _Unchanged:
+            pass
+        self.report.counts = dict(self.added)
+        same = ", ".join(f"{n} {k}" for k, n in self.same.items() if n)
+        if same:
+            self.report.warnings.append(f"already in the project, unchanged: {same}")
+        return self.report
+
+    def _write(self) -> None:
+        self._users()
+        merger = CodeMerger(self.project, self.tx, self.report, update=False,
+                            used={c.code_guid for c in self.model.codings})
+        merger.merge(self.model.codes)
+        self.code_map, self.code_codable = merger.map, merger.codable
+        self.added["codes"], self.same["codes"] = merger.added, merger.unchanged
+        self._documents()
+        self._attributes()
+        self._codings()
+        self._notes()
+
+    def _users(self) -> None:
+        rows = list(self.db.query("SELECT id, guid, name FROM coders"))
+        by_guid = {r["guid"]: r for r in rows}
+        names = {r["name"] for r in rows}
+        for u in self.model.users:
+            if u.guid in by_guid:
+                row = by_guid[u.guid]
+                self.coders[u.guid] = row["id"]
+                self.same["coders"] += 1
+                if u.name and u.name != row["name"]:
+                    self.report.warnings.append(f"user '{u.name}' ({u.guid}) is the project's coder '{row['name']}'")
+                continue
+            base = " ".join(u.name.split()) or f"coder {u.guid[:8]}"
+            name = base
+            if name in names:
+                name = f"{base} ({u.guid[:8]})"
+                self.report.warnings.append(
+                    f"user '{base}' ({u.guid}) is not the project's coder '{base}' (another GUID): added as '{name}'")
+            names.add(name)
+            self.coders[u.guid] = self.tx.insert("coders", {"guid": u.guid, "name": name, "created_at": now()})
+            self.added["coders"] += 1
+
+    def _documents(self) -> None:
+        base = (self.db.execute("SELECT COALESCE(MAX(sort_order), 0) FROM documents").fetchone()[0] or 0) + 1
+        for k, d in enumerate(self.new_docs):
+            s = d.source
+            doc_id = self.tx.insert("documents", {
+                "guid": s.guid, "name": d.name, "kind": d.kind, "language": d.language, "text": s.text,
+                "text_sha256": sha256(s.text), "source_sha256": self.source_sha,
+                "source_name": f"{self.archive}!{s.plain_text_path or s.name}", "source_format": "qdpx",
+                "encoding": "utf-8", "char_count": len(s.text), "word_count": d.segmented.words, "imported_at": now(),
+                "imported_by": self.project.coder, "sort_order": base + k})
+            store_units(self.project, doc_id, d.segmented)
+            self.docs[s.guid].id = doc_id
+            self.added["documents"] += 1
+
+    def _attributes(self) -> None:
+        rows = list(self.db.query("SELECT id, guid, name, type FROM attributes"))
+        by_guid = {r["guid"]: r for r in rows}
+        by_name = {r["name"]: r for r in rows}
+        attrs: dict[str, dict] = {}
+        for v in self.model.variables:
+            if v.guid in self.field_vars:
+                continue
+            row = by_guid.get(v.guid) or by_name.get(v.name.strip())
+            if row is None:
+                name = v.name.strip()
+                if not name or name.casefold() in FIELD_VARIABLES:
+                    self.report.skip("Variable", v.guid, v.name, "variable without a usable name")
+                    continue
+                row = {"guid": v.guid, "name": name, "type": VARIABLE_TO_ATTR[v.type]}
+                row["id"] = self.tx.insert("attributes", dict(row))
+                by_name[name] = row
+                if v.type == "DateTime":
+                    self.report.warnings.append(f"variable '{name}' holds date-times: kept as ISO 8601 text")
+            attrs[v.guid] = row
+        for sguid, values in self.values.items():
+            doc = self.docs.get(sguid)
+            if doc is None:
+                continue
+            for vg, value in values.items():
+                attr = attrs.get(vg)
+                if attr is None:
+                    continue
+                try:
+                    stored = _as_storage(value, attr["type"])
+                except ValueError:
+                    self.report.skip("VariableValue", vg, attr["name"],
+                                     f"value {value!r} is not a {attr['type']} (the project's type for it)")
+                    continue
+                if stored is None:
+                    continue
+                cur = self.db.execute(  # also for new documents: two sources of one text share one
+                    "SELECT value FROM document_attributes WHERE document_id = ? AND attribute_id = ?",
+                    [doc.id, attr["id"]]).fetchone()
+                if cur is None:
+                    self.tx.insert("document_attributes", {"document_id": doc.id, "attribute_id": attr["id"],
+                                                           "value": stored})
+                    self.added["attribute values"] += 1
+                elif cur[0] == stored:
+                    self.same["attribute values"] += 1
+                else:
+                    self.report.warnings.append(f"attribute '{attr['name']}' of document {doc.guid}: the file says "
+                                                f"{stored!r}, the project {cur[0]!r}; kept the project's")
+
+    def _codings(self) -> None:
+        existing = {r[0]: tuple(r[1:]) for r in self.db.execute(
+            "SELECT guid, document_id, code_id, coder_id, start, [end] FROM codings")}
+        keys = {v: g for g, v in existing.items()}
+        self.codings = set(existing)
+        skipped_sources: dict[str, int] = {}
+        mismatches: list[str] = []
+        for c in self.model.codings:
+            doc = self.docs.get(c.source_guid)
+            if doc is None:
+                skipped_sources[c.source_guid] = skipped_sources.get(c.source_guid, 0) + 1
+                continue
+            code_id, coder_id = self.code_map[c.code_guid], self.coders[c.coder_guid]
+            key = (doc.id, code_id, coder_id, c.start, c.end)
+            where = f"[{c.start},{c.end})"
+            if c.guid in existing:
+                if existing[c.guid] == key:
+                    self.same["codings"] += 1
+                else:
+                    self.report.warnings.append(f"coding {c.guid} differs from the project's coding of that GUID; "
+                                                f"kept the project's")
+                continue
+            if c.start >= c.end:
+                self.report.skip("Coding", c.guid, where, "empty selection")
+                continue
+            if not self.code_codable.get(code_id, True):
+                self.report.skip("Coding", c.guid, where, "on a grouping code of the project (not codable)")
+                continue
+            if key in keys:
+                self.report.skip("Coding", c.guid, where, f"same code, coder and span as coding {keys[key]}")
+                continue
+            text = doc.text[c.start:c.end]
+            if c.excerpt and not _excerpt_matches(c.excerpt, text):
+                mismatches.append(f"coding {c.guid} {where}: the file quotes {c.excerpt[:60]!r} but the "
+                                  f"text there reads {text[:60]!r}")
+            created = c.created or now()
+            self.tx.insert("codings", {"guid": c.guid, "document_id": doc.id, "code_id": code_id,
+                                       "coder_id": coder_id, "start": c.start, "end": c.end, "text": text,
+                                       "created_at": created, "updated_at": created})
+            keys[key] = c.guid
+            self.codings.add(c.guid)
+            self.added["codings"] += 1
+        self.report.warnings += mismatches[:MAX_MISMATCHES_LISTED]
+        if len(mismatches) > MAX_MISMATCHES_LISTED:
+            self.report.warnings.append(f"and {len(mismatches) - MAX_MISMATCHES_LISTED} more codings whose quoted "
+                                        f"text differs from the text at their positions")
+        for sguid, n in skipped_sources.items():
+            self.report.skip("Coding", sguid, None, f"{n} coding(s) on a source that was not imported")
+
+    def _notes(self) -> None:
+        memos = {r[0]: r[1] for r in self.db.execute("SELECT guid, text FROM memos")}
+        by_selection: dict[str, list[str]] = {}
+        for c in self.model.codings:
+            if c.selection_guid:
+                by_selection.setdefault(c.selection_guid, []).append(c.guid)
+        code_guid = {cid: g for g, cid in ((r[0], r[1]) for r in self.db.execute("SELECT guid, id FROM codes"))}
+        for n in self.model.notes:
+            targets = n.targets or [refi.NoteTarget("project")]
+            first = targets[0]
+            if len(targets) == 1 and first.kind == "coding" and n.guid == derived_guid("coding-memo", first.guid):
+                self._coding_memo(n, first.guid)
+                continue
+            resolved: list[tuple[str, str | None]] = []
+            for t in targets:
+                if t.kind == "project":
+                    resolved.append(("project", None))
+                elif t.kind == "source" and t.guid in self.docs:
+                    resolved.append(("document", self.docs[t.guid].guid))
+                elif t.kind == "code" and t.guid in self.code_map:
+                    resolved.append(("code", code_guid[self.code_map[t.guid]]))
+                elif t.kind == "coding" and t.guid in self.codings:
+                    resolved.append(("coding", t.guid))
+                elif t.kind == "selection":
+                    resolved += [("coding", g) for g in by_selection.get(t.guid, []) if g in self.codings]
+            resolved = list(dict.fromkeys(resolved))
+            if not resolved:
+                self.report.skip("Note", n.guid, n.name, "attached only to things that were not imported")
+                continue
+            coder_id = self.coders.get(n.creating_user) or self.project.coder_id(tx=self.tx)
+            for i, (target, tguid) in enumerate(resolved):
+                guid = n.guid if i == 0 else derived_guid(f"note:{target}:{tguid}", n.guid)
+                if guid in memos:
+                    if memos[guid] == n.text:
+                        self.same["memos"] += 1
+                    else:
+                        self.report.warnings.append(f"memo {guid} differs from the file's note; kept the project's")
+                    continue
+                created = n.creation_datetime or now()
+                self.tx.insert("memos", {"guid": guid, "target": target, "target_guid": tguid, "coder_id": coder_id,
+                                         "title": n.name or None, "text": n.text, "created_at": created,
+                                         "updated_at": created})
+                memos[guid] = n.text
+                self.added["memos"] += 1
+
+    def _coding_memo(self, note: refi.Note, coding_guid: str) -> None:
+        row = self.db.execute("SELECT id, memo FROM codings WHERE guid = ?", [coding_guid]).fetchone()
+        if row is None:
+            self.report.skip("Note", note.guid, note.name, f"memo of coding {coding_guid}, which was not imported")
+        elif row[1] == note.text:
+            self.same["memos"] += 1
+        elif not row[1]:
+            self.tx.update("codings", row[0], {"memo": note.text})
+            self.added["memos"] += 1
+        else:
+            self.report.warnings.append(f"the memo of coding {coding_guid} differs from the file's; kept the project's")
+
+
+def import_model(project: "Project", model: refi.Project, report: refi.ImportReport, *, kind: str = "interview",
+                 source_sha: str | None = None, archive: str | None = None) -> refi.ImportReport:
+    """Merge a read .qdpx model into the project (see the module docstring for the rules)."""
+    return ProjectImport(project, model, report, kind, source_sha, archive).run()

@@ -1,0 +1,80 @@
+"""Element access by local name, so any (or no) namespace works, with errors naming element and line.
+
+Vendors disagree on namespaces and on GUID spelling; everything that reads XML goes through
+``Elements`` so that both are handled once and every error says where.
+"""
+
+from lxml import etree
+
+from qualcode.ids import normalise_guid
+from qualcode.interchange.refi.errors import RefiError
+from qualcode.interchange.refi.model import ImportReport, NoteTarget
+
+
+class Elements:
+    """Element access by local name, with errors that name the element and line."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    @staticmethod
+    def name(el) -> str:
+        return etree.QName(el).localname
+
+    def kids(self, el, name: str) -> list:
+        return [c for c in el if isinstance(c.tag, str) and self.name(c) == name]
+
+    def kid(self, el, name: str):
+        found = self.kids(el, name)
+        return found[0] if found else None
+
+    def text_of(self, el, name: str) -> str | None:
+        k = self.kid(el, name)
+        return None if k is None else (k.text or "")
+
+    def fail(self, el, msg: str) -> RefiError:
+        return RefiError(f"{self.where} line {el.sourceline}: <{self.name(el)}> {msg}")
+
+    def req(self, el, attr: str) -> str:
+        v = el.get(attr)
+        if v is None:
+            raise self.fail(el, f"lacks required attribute '{attr}'")
+        return v
+
+    def guid(self, el, attr: str, required: bool = True) -> str | None:
+        v = el.get(attr)
+        if v is None or not v.strip():
+            if required:
+                raise self.fail(el, f"lacks required attribute '{attr}'")
+            return None
+        try:
+            return normalise_guid(v)
+        except ValueError:
+            raise self.fail(el, f"has an invalid GUID in '{attr}': {v!r}") from None
+
+    def int_attr(self, el, attr: str) -> int:
+        v = self.req(el, attr)
+        try:
+            return int(v.strip())
+        except ValueError:
+            raise self.fail(el, f"has a non-integer '{attr}': {v!r}") from None
+
+
+def check_namespace(root, expected: str, report: ImportReport) -> None:
+    ns = etree.QName(root).namespace
+    if ns != expected:
+        report.warnings.append(f"namespace {ns!r} instead of {expected!r}; read by element names")
+
+
+
+class NoteRefs:
+    """NoteRef elements seen anywhere, collected as note GUID → targets."""
+
+    def __init__(self):
+        self.targets: dict[str, list[NoteTarget]] = {}
+
+    def collect(self, x: Elements, el, kind: str, guid: str | None) -> None:
+        for ref in x.kids(el, "NoteRef"):
+            note = x.guid(ref, "targetGUID")
+            self.targets.setdefault(note, []).append(NoteTarget(kind, guid))
+

@@ -1,0 +1,348 @@
+"""Read REFI-QDA .qdpx projects into the plain model, tolerating vendors' differences.
+
+Known differences handled: GUIDs in lower case or ``{braces}`` (→ upper case, no braces);
+any or no XML namespace (elements are matched by local name); text in ``plainTextPath``
+(``internal://`` entries, bare paths inside the archive, ``relative://``/``absolute://``
+files on disk only when allowed) or inline ``PlainTextContent``; missing optional elements;
+empty ``<Sets/>`` (Taguette); sources and selections we cannot code (pictures, audio, video,
+PDF areas), which are listed in the ImportReport rather than dropped silently.
+
+Positions: the counting the exporter used is judged per source (``readings``), then the text is
+folded to ``\\n`` + NFC and offsets are mapped through ``positions``.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from qualcode.text import offsets as positions
+from qualcode.text.decoding import normalise
+from qualcode.interchange.refi.codebook import read_codes
+from qualcode.interchange.refi.elements import Elements, NoteRefs, check_namespace
+from qualcode.interchange.refi.errors import RefiError
+from qualcode.interchange.refi.model import (
+    OWN_ORIGIN, PROJECT_NS, VARIABLE_TYPES, Case, Coding, ImportReport, Note, Project, TextSource, User,
+    Variable, VariableValue,
+)
+from qualcode.interchange.refi.readings import RawSelection, choose_reading
+from qualcode.interchange.refi.safexml import parse_xml
+from qualcode.interchange.refi.safezip import SafeZip, ZipLimits
+from qualcode.interchange.refi.texts import ArchiveTexts
+
+
+def read_qdpx(
+    path: str | Path, *, limits: ZipLimits = ZipLimits(), allow_external_files: bool = False
+) -> tuple[Project, ImportReport]:
+    """Read a .qdpx archive. Raises RefiError (naming entry/element/line) on anything unsafe or broken.
+
+    ``allow_external_files`` lets ``relative://``/``absolute://`` text paths be read from disk;
+    off by default so that an untrusted file cannot pull local files into a project.
+    """
+    with SafeZip(path, limits) as zf:
+        qde = zf.find("project.qde") or next((n for n in zf.names() if n.lower().endswith(".qde")), None)
+        if qde is None:
+            raise RefiError(f"{path}: no project.qde inside the archive")
+        where = f"{path}!{qde}"
+        root = parse_xml(zf.read(qde), where)
+        reader = _ProjectReader(where, ArchiveTexts(zf, str(path), allow_external_files), str(path))
+        return reader.read(root)
+
+
+def read_project_xml(data: bytes, where: str = "project.qde") -> tuple[Project, ImportReport]:
+    """Read a bare project.qde (texts must be inline ``PlainTextContent``)."""
+    root = parse_xml(data, where)
+    return _ProjectReader(where, ArchiveTexts(None, where, False), where).read(root)
+
+
+
+_VALUE_ELEMENTS = {
+    "TextValue": "Text", "BooleanValue": "Boolean", "IntegerValue": "Integer",
+    "FloatValue": "Float", "DateValue": "Date", "DateTimeValue": "DateTime",
+}
+
+
+class _ProjectReader:
+    def __init__(self, where: str, texts: ArchiveTexts, file: str):
+        self.x = Elements(where)
+        self.texts = texts
+        self.report = ImportReport(file=file)
+        self.notes = NoteRefs()
+        self.project = Project()
+        self.users: dict[str, User] = {}
+        self.code_guids: set[str] = set()
+        self.source_guids: set[str] = set()
+        self.coding_guids: set[str] = set()
+        self.variables: dict[str, Variable] = {}
+        self.trusted_positions = False  # our own exports: positions are always "as stored"
+
+    def read(self, root) -> tuple[Project, ImportReport]:
+        x, p = self.x, self.project
+        if x.name(root) != "Project":
+            raise x.fail(root, "is the root element; expected <Project> (is this a .qdc codebook?)")
+        check_namespace(root, PROJECT_NS, self.report)
+        p.name = root.get("name") or ""
+        p.origin = root.get("origin")
+        self.trusted_positions = (p.origin or "").startswith(OWN_ORIGIN)
+        p.creating_user = x.guid(root, "creatingUserGUID", required=False)
+        p.creation_datetime = root.get("creationDateTime")
+        p.modified_datetime = root.get("modifiedDateTime")
+        p.description = x.text_of(root, "Description")
+        self.texts.base_path = root.get("basePath")
+        for users in x.kids(root, "Users"):
+            for el in x.kids(users, "User"):
+                u = User(x.guid(el, "guid"), el.get("name") or "")
+                if u.guid not in self.users:
+                    self.users[u.guid] = u
+                    p.users.append(u)
+        for cb in x.kids(root, "CodeBook"):
+            for codes in x.kids(cb, "Codes"):
+                p.codes.extend(read_codes(x, codes, self.report, self.code_guids, self.notes))
+        for vs in x.kids(root, "Variables"):
+            for el in x.kids(vs, "Variable"):
+                self._variable(el)
+        for srcs in x.kids(root, "Sources"):
+            for el in srcs:
+                if isinstance(el.tag, str):
+                    self._source(el)
+        for cs in x.kids(root, "Cases"):
+            for el in x.kids(cs, "Case"):
+                self._case(el)
+        for ns in x.kids(root, "Notes"):
+            for el in x.kids(ns, "Note"):
+                self._note(el)
+        for kind, item in (("Links", "Link"), ("Sets", "Set"), ("Graphs", "Graph")):
+            for group in x.kids(root, kind):
+                for el in x.kids(group, item):
+                    self.report.skip(item, x.guid(el, "guid", required=False), el.get("name"),
+                                     f"{kind.lower()} are not imported")
+        self.notes.collect(x, root, "project", None)
+        self._attach_notes()
+        self._ensure_coders()
+        self.report.counts.update({
+            "users": len(p.users), "codes": len(self.code_guids), "sources": len(p.sources),
+            "codings": len(p.codings), "variables": len(p.variables), "cases": len(p.cases),
+            "notes": len(p.notes),
+        })
+        return p, self.report
+
+    # variables and values
+
+    def _variable(self, el) -> None:
+        x = self.x
+        vtype = el.get("typeOfVariable", "Text")
+        if vtype not in VARIABLE_TYPES:
+            raise x.fail(el, f"has an unknown typeOfVariable {vtype!r}")
+        v = Variable(x.guid(el, "guid"), x.req(el, "name"), vtype, x.text_of(el, "Description"))
+        self.variables[v.guid] = v
+        self.project.variables.append(v)
+
+    def _values(self, owner_el, owner: str) -> dict[str, VariableValue]:
+        x, out = self.x, {}
+        for vv in x.kids(owner_el, "VariableValue"):
+            ref = x.kid(vv, "VariableRef")
+            if ref is None:
+                raise x.fail(vv, "lacks <VariableRef>")
+            vguid = x.guid(ref, "targetGUID")
+            if vguid not in self.variables:
+                self.report.skip("VariableValue", vguid, owner, "refers to an unknown variable")
+                continue
+            value_el = next((c for c in vv if isinstance(c.tag, str) and x.name(c) in _VALUE_ELEMENTS), None)
+            if value_el is None:
+                continue  # the schema allows an empty choice: no value
+            raw = (value_el.text or "")
+            try:
+                out[vguid] = _parse_value(_VALUE_ELEMENTS[x.name(value_el)], raw)
+            except ValueError:
+                self.report.skip("VariableValue", vguid, owner,
+                                 f"line {value_el.sourceline}: {x.name(value_el)} {raw!r} is not valid")
+        return out
+
+    def _case(self, el) -> None:
+        x = self.x
+        guid = x.guid(el, "guid")
+        case = Case(guid, el.get("name") or "", x.text_of(el, "Description"), self._values(el, f"case {guid}"))
+        known = {s.guid for s in self.project.sources}
+        for ref in x.kids(el, "SourceRef"):
+            sguid = x.guid(ref, "targetGUID")
+            if sguid in known:
+                case.source_guids.append(sguid)
+            else:
+                self.report.skip("SourceRef", sguid, case.name, "case member is not an imported text source")
+        for kind in ("CodeRef", "SelectionRef"):
+            for ref in x.kids(el, kind):
+                self.report.skip(kind, x.guid(ref, "targetGUID"), case.name, f"case {kind} members are not imported")
+        self.project.cases.append(case)
+
+    # sources
+
+    def _source(self, el) -> None:
+        x, kind = self.x, self.x.name(el)
+        guid = x.guid(el, "guid")
+        name = el.get("name") or ""
+        if kind == "TextSource":
+            self._text_source(el, guid, name)
+        elif kind == "PDFSource":
+            rep = x.kid(el, "Representation")
+            for sel in x.kids(el, "PDFSelection"):
+                self.report.skip("PDFSelection", x.guid(sel, "guid", required=False), name,
+                                 "area selections on PDF pages are not imported")
+            if rep is not None:
+                self.report.warnings.append(f"PDF source {name!r}: imported its plain-text representation")
+                self._text_source(rep, guid, name, outer=el)
+            else:
+                self.report.skip("PDFSource", guid, name, "PDF without a plain-text representation")
+        elif kind in ("PictureSource", "AudioSource", "VideoSource"):
+            inner = sum(len(x.kids(el, k))
+                        for k in ("PictureSelection", "AudioSelection", "VideoSelection", "Transcript"))
+            self.report.skip(kind, guid, name, f"{kind[:-6].lower()} sources are not imported"
+                             + (f" (with {inner} selections/transcripts)" if inner else ""))
+        else:
+            self.report.skip(kind, guid, name, "unknown source type")
+
+    def _text_source(self, el, guid: str, name: str, outer=None) -> None:
+        x, outer = self.x, (el if outer is None else outer)
+        if guid in self.source_guids:
+            raise x.fail(outer, f"repeats source GUID {guid}")
+        self.source_guids.add(guid)
+        inline = x.text_of(el, "PlainTextContent")
+        path = el.get("plainTextPath")
+        if inline is not None:
+            raw = inline
+        elif path:
+            raw, reason = self.texts.load(path)
+            if raw is None:
+                self.report.skip("TextSource", guid, name, reason)
+                return
+        else:
+            self.report.skip("TextSource", guid, name, "has neither plainTextPath nor PlainTextContent")
+            return
+        sels = []
+        for s in x.kids(el, "PlainTextSelection"):
+            start, end = x.int_attr(s, "startPosition"), x.int_attr(s, "endPosition")
+            sels.append(RawSelection(s, x.guid(s, "guid"), start, end, s.get("name")))
+        label, exporter_text, sels = choose_reading(raw, sels, trusted=self.trusted_positions)
+        if label != "as stored":
+            self.report.warnings.append(f"source {name!r}: positions read with {label}")
+        text = normalise(raw)
+        flat = positions.to_stored_offsets(exporter_text, [v for s in sels for v in (s.start, s.end)])
+        src = TextSource(
+            guid=guid, name=name, text=text, plain_text_path=path,
+            description=x.text_of(outer, "Description"),
+            creating_user=x.guid(outer, "creatingUser", required=False),
+            creation_datetime=outer.get("creationDateTime"),
+            modifying_user=x.guid(outer, "modifyingUser", required=False),
+            modified_datetime=outer.get("modifiedDateTime"),
+            variable_values=self._values(outer, name),
+        )
+        self.project.sources.append(src)
+        self.notes.collect(x, outer, "source", guid)
+        n_exp = len(exporter_text)
+        for i, s in enumerate(sels):
+            if not (0 <= s.start <= s.end <= n_exp):
+                self.report.skip("PlainTextSelection", s.guid, name,
+                                 f"line {s.el.sourceline}: positions {s.start}-{s.end} are reversed or outside "
+                                 f"the text (length {n_exp})")
+                continue
+            start, end = flat[2 * i], flat[2 * i + 1]
+            self.notes.collect(x, s.el, "selection", s.guid)
+            codings = x.kids(s.el, "Coding")
+            if not codings:
+                self.report.skip("PlainTextSelection", s.guid, name, "selection without a coding")
+            for c in codings:
+                self._coding(c, src, start, end, s.guid, s.el)
+        for c in x.kids(outer, "Coding"):  # a code applied to the whole source
+            self.report.warnings.append(f"source {name!r}: a whole-source coding became a coding of the full text")
+            self._coding(c, src, 0, len(text), None, outer)
+
+    def _coding(self, el, src: TextSource, start: int, end: int, sel_guid: str | None, sel_el) -> None:
+        x = self.x
+        guid = x.guid(el, "guid")
+        if guid in self.coding_guids:
+            raise x.fail(el, f"repeats coding GUID {guid}")
+        self.coding_guids.add(guid)
+        ref = x.kid(el, "CodeRef")
+        if ref is None:
+            raise x.fail(el, "lacks <CodeRef>")
+        code = x.guid(ref, "targetGUID")
+        if code not in self.code_guids:
+            self.report.skip("Coding", guid, src.name, f"line {el.sourceline}: refers to unknown code {code}")
+            return
+        coder = (x.guid(el, "creatingUser", required=False) or x.guid(sel_el, "creatingUser", required=False)
+                 or src.creating_user or self.project.creating_user or "")
+        self.project.codings.append(Coding(
+            guid=guid, source_guid=src.guid, start=start, end=end, code_guid=code, coder_guid=coder,
+            created=el.get("creationDateTime") or sel_el.get("creationDateTime"),
+            selection_guid=sel_guid, selection_created=sel_el.get("creationDateTime") if sel_guid else None,
+            excerpt=sel_el.get("name") if sel_guid else None,
+        ))
+        self.notes.collect(x, el, "coding", guid)
+
+    def _ensure_coders(self) -> None:
+        """Every coding gets a coder: unknown GUIDs become users; none at all becomes one placeholder."""
+        for c in self.project.codings:
+            if not c.coder_guid:
+                placeholder = "00000000-0000-4000-8000-000000000000"
+                c.coder_guid = placeholder
+                if placeholder not in self.users:
+                    self.report.warnings.append("codings without any creating user were given the user 'unknown coder'")
+                    self._add_user(placeholder, "unknown coder")
+            elif c.coder_guid not in self.users:
+                self.report.warnings.append(f"coder {c.coder_guid} is not among <Users>; added without a name")
+                self._add_user(c.coder_guid, "")
+
+    def _add_user(self, guid: str, name: str) -> None:
+        u = User(guid, name)
+        self.users[guid] = u
+        self.project.users.append(u)
+
+    # notes
+
+    def _note(self, el) -> None:
+        x = self.x
+        guid = x.guid(el, "guid")
+        name = el.get("name") or ""
+        inline = x.text_of(el, "PlainTextContent")
+        if inline is not None:
+            raw = inline
+        elif el.get("plainTextPath"):
+            raw, reason = self.texts.load(el.get("plainTextPath"))
+            if raw is None:
+                self.report.skip("Note", guid, name, reason)
+                return
+        else:
+            raw = x.text_of(el, "Description") or ""
+        if x.kids(el, "PlainTextSelection"):
+            self.report.warnings.append(f"note {name!r}: selections inside notes are not imported")
+        self.project.notes.append(Note(guid, name, normalise(raw),
+                                       x.guid(el, "creatingUser", required=False), el.get("creationDateTime")))
+
+    def _attach_notes(self) -> None:
+        by_guid = {n.guid: n for n in self.project.notes}
+        for note_guid, targets in self.notes.targets.items():
+            note = by_guid.get(note_guid)
+            if note is None:
+                self.report.skip("NoteRef", note_guid, None, "refers to a note that is not in <Notes>")
+                continue
+            note.targets.extend(targets)
+
+
+def _parse_value(vtype: str, raw: str) -> VariableValue:
+    s = raw.strip()
+    if vtype == "Text":
+        return raw
+    if vtype == "Boolean":
+        if s.lower() in ("true", "1"):
+            return True
+        if s.lower() in ("false", "0"):
+            return False
+        raise ValueError(s)
+    if vtype == "Integer":
+        return int(s)
+    if vtype == "Float":
+        try:
+            return float(Decimal(s))
+        except InvalidOperation:
+            raise ValueError(s) from None
+    if vtype == "Date":
+        return date.fromisoformat(s)
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
