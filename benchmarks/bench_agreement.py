@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.generate import make_corpus
+from qualcode.corpus.documents import list_documents
 
 REPEAT = 5
 
@@ -57,7 +58,7 @@ def _audit_rows(size: str = "S") -> list[dict]:
             cu = report.unitized[-1]
             rows.append({
                 "benchmark": f"audit {size}: unitized α family (|uα per code, uα/cuα per domain, Cuα)",
-                "seconds": seconds, "units": sum(d["char_count"] for d in project.documents()),
+                "seconds": seconds, "units": sum(d["char_count"] for d in list_documents(project)),
                 "result": f"{len(report.unitized)} coefficients, {cu.variant} = {cu.value:.4f}",
                 "ratio": None, "target": ""})
         finally:

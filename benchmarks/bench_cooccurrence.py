@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from qualcode.corpus.documents import get_document, list_documents, unit_arrays
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".corpora"
@@ -81,7 +82,7 @@ def measure_ours(project_path: str, unit: str, coder: str | None,
     with Project.open(project_path) as p:
         subset = None
         if documents is not None:
-            subset = [d["id"] for d in p.documents()[:documents]]
+            subset = [d["id"] for d in list_documents(p)[:documents]]
         sel, choice = pdx.choose(p, coders=[coder] if coder else [], pool=coder is None,
                                  documents=subset)
         t1 = time.perf_counter()
@@ -164,7 +165,7 @@ def _sentence_table(pd, project_path: Path):
 
     with Project.open(project_path) as p:
         names = {r["id"]: r["name"] for r in p.db.query("SELECT id, name FROM documents")}
-        arrays = p.unit_arrays("sentence")
+        arrays = unit_arrays(p, "sentence")
     doc = np.concatenate([np.full(len(s), d) for d, (s, _) in arrays.items()])
     return pd.DataFrame({"document": pd.Series([names[int(d)] for d in doc]),
                          "s_start": np.concatenate([s for s, _ in arrays.values()]),
@@ -228,8 +229,8 @@ def run_qc(project_path: Path, documents: int, workdir: Path) -> dict | None:
     from qualcode.project import Project
 
     with Project.open(project_path) as p:
-        docs = p.documents()[:documents]
-        texts = {d["id"]: p.document(d["id"])["text"] for d in docs}
+        docs = list_documents(p)[:documents]
+        texts = {d["id"]: get_document(p, d["id"])["text"] for d in docs}
         rows = p.db.execute(
             "SELECT c.document_id, k.name, c.start, c.[end], o.name FROM codings c "
             "JOIN codes k ON k.id = c.code_id JOIN coders o ON o.id = c.coder_id "

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks.generate import make_corpus, write_files
+from qualcode.corpus.ingest import import_files
 
 REPEAT = 3
 
@@ -38,7 +39,7 @@ def run(size: str = "S") -> list[dict]:
 
         def ours(k: int) -> tuple[Project, object]:
             project = Project.create(Path(tmp) / f"bench{k}.db", coder="bench")
-            return project, project.import_files(paths, language="auto")
+            return project, import_files(project, paths, language="auto")
 
         floor()
         ours(-1)[0].close()

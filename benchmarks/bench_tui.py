@@ -13,6 +13,8 @@ import re
 import tempfile
 import time
 from pathlib import Path
+from qualcode.corpus.documents import get_document
+from qualcode.corpus.ingest import import_files
 
 WORDS = 100_000
 SEED = 20210314
@@ -45,8 +47,8 @@ def _build(folder: Path) -> tuple[Path, int]:
     project = build_demo(path)
     source = folder / "big_interview.txt"
     source.write_text(big_transcript(), encoding="utf-8")
-    project.import_files([source], kind="interview", language="en")
-    doc_id = project.document("big_interview")["id"]
+    import_files(project, [source], kind="interview", language="en")
+    doc_id = get_document(project, "big_interview")["id"]
     project.close()
     return path, doc_id
 

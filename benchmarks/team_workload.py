@@ -13,6 +13,10 @@ import random
 import sys
 import time
 from pathlib import Path
+from qualcode.codebook.codes import list_codes
+from qualcode.coding.codings import add_coding, remove_coding
+from qualcode.corpus.documents import list_documents
+from qualcode.corpus.ingest import import_files
 
 
 def writer(path: str, coder: str, seconds: float, limit: int, seed: int = 1) -> dict:
@@ -22,8 +26,8 @@ def writer(path: str, coder: str, seconds: float, limit: int, seed: int = 1) -> 
 
     rng = random.Random(f"{coder}{seed}")
     p = Project.open(path, coder=coder)
-    docs = [(d["id"], d["char_count"]) for d in p.documents()]
-    codes = [c.id for c in p.codes() if c.codable]
+    docs = [(d["id"], d["char_count"]) for d in list_documents(p)]
+    codes = [c.id for c in list_codes(p) if c.codable]
     kept: set[str] = set()
     errors: list[str] = []
     done, stamps = 0, []
@@ -34,10 +38,10 @@ def writer(path: str, coder: str, seconds: float, limit: int, seed: int = 1) -> 
         try:
             if kept and rng.random() < 0.1:
                 guid = rng.choice(sorted(kept))
-                p.remove_coding(guid)
+                remove_coding(p, guid)
                 kept.discard(guid)
             else:
-                row = p.add_coding(doc, start, start + rng.randint(5, 40), rng.choice(codes))
+                row = add_coding(p, doc, start, start + rng.randint(5, 40), rng.choice(codes))
                 kept.add(row["guid"])
             done += 1
             stamps.append(time.monotonic())
@@ -62,7 +66,7 @@ def importer(path: str, folder: str, files: int, seconds: float) -> dict:
                      encoding="utf-8")
         try:
             with Project.open(path, coder="importer") as p:
-                p.import_files([f])
+                import_files(p, [f])
             names.append(f.stem)
         except QualcodeError as e:
             errors.append(str(e))

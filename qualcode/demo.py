@@ -14,6 +14,7 @@ from qualcode.codebook import tree, yaml_format
 from qualcode.coding.csv_io import import_codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
+from qualcode.corpus.ingest import import_files
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,7 +50,7 @@ def build_demo(path: Path, root: Path | None = None, progress: Callable[[int, in
     tree.import_codebook(project, book)
     with project.transaction("project.meta", "codebook title") as tx:
         tx.insert("project", {"key": "codebook_title", "value": book.title or ""})
-    project.import_files(sorted(corpus.glob("*.txt")), attributes=corpus / "attributes.csv", progress=progress)
+    import_files(project, sorted(corpus.glob("*.txt")), attributes=corpus / "attributes.csv", progress=progress)
     for f in sorted(codings.glob("*.csv")):
         import_codings_csv(project, f)
     return project

@@ -24,14 +24,11 @@ from qualcode.store.connection import in_memory_copy
 from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
 from qualcode.store.changes import Transaction
 from qualcode.text.names import check_name
-from qualcode.text.offsets import check_span
 
 if TYPE_CHECKING:
     from qualcode.store.news import News
 
 DEFAULT_PROJECT = "qualcode.db"
-KINDS = ("interview", "fieldnote", "other")
-PATH_SEP = "/"
 
 
 def default_coder() -> str:
@@ -40,24 +37,6 @@ def default_coder() -> str:
 
 def default_project_path() -> Path:
     return Path(os.environ.get("QUALCODE_PROJECT") or DEFAULT_PROJECT)
-
-
-@dataclass(frozen=True)
-class Code:
-    id: int
-    guid: str
-    parent_id: int | None
-    name: str
-    path: str
-    depth: int
-    description: str | None
-    inclusion: str | None
-    exclusion: str | None
-    example: str | None
-    colour: str | None
-    hotkey: str | None
-    sort_order: int
-    codable: bool
 
 
 @dataclass(frozen=True)
@@ -85,7 +64,7 @@ class Project:
         self.db = db
         self.path = path
         self.coder = coder or default_coder()
-        self._codes_cache: dict[int, Code] | None = None
+        self.cache: dict[str, Any] = {}  # derived state kept until the next write (the code tree)
         self.readonly = False
         self.readonly_reason: str | None = None
         self.notice: str | None = None   # what the user should know about how the file was opened
@@ -189,7 +168,7 @@ class Project:
         """The only coder whose codings this session may see (blind coding), or None for all."""
         return self.coder if (not self.supervisor and self.blind) else None
 
-    def _visible(self, coder: str | None) -> str | None:
+    def visible(self, coder: str | None) -> str | None:
         """``coder`` if this session may see it; the session coder when blind; refuses another's."""
         me = self.visible_coder()
         if me is None:
@@ -230,14 +209,14 @@ class Project:
 
     def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
         self.require_writable()
-        self._codes_cache = None
+        self.cache.clear()
         tx = Transaction(self.db, self.coder, action, summary, **kw)
         tx.on_close = lambda: self._closed(tx)
         return tx
 
     def _closed(self, tx: Transaction) -> None:
         """Forget cached derived state (the code tree) after any write; remember our own events."""
-        self._codes_cache = None
+        self.cache.clear()
         if tx.event_id is not None:
             self.own_events.add(tx.event_id)
 
@@ -271,298 +250,10 @@ class Project:
         with self.transaction("coder.add", f"coder {name}") as t:
             return t.insert("coders", fields)
 
-    # ------------------------------------------------------------------ documents
-    def documents(self, kind: str | None = None) -> list[dict]:
-        me = self.visible_coder()
-        mine = " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)" if me is not None else ""
-        sql = ("SELECT id, guid, name, kind, language, char_count, word_count, source_name, source_format, "
-               "encoding, text_sha256, source_sha256, imported_at, "
-               f"(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{mine}) AS codings "
-               "FROM documents d")
-        params: list = [me] if me is not None else []
-        if kind:
-            sql += " WHERE kind = ?"
-            params.append(kind)
-        return list(self.db.query(sql + " ORDER BY sort_order, name", params))
-
-    def document(self, ref: str | int) -> dict:
-        """A document by id, GUID or name (the file's stem)."""
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]))
-        else:
-            rows = list(self.db.query("SELECT * FROM documents WHERE name = ? OR guid = ?", [ref, ref.upper()]))
-        if not rows:
-            names = [d["name"] for d in self.db.query("SELECT name FROM documents ORDER BY name LIMIT 5")]
-            hint = f"; documents are named like {', '.join(names)}" if names else "; the project has no documents yet"
-            raise QualcodeError(f"no document '{ref}'{hint}")
-        return rows[0]
-
-    def units(self, document_id: int, kind: str) -> list[dict]:
-        """Sentences, paragraphs or turns of a document, sorted by start (``seq`` counts from 1)."""
-        from qualcode.store.units import unpack
-
-        row = self.db.execute("SELECT starts, ends, speakers, times FROM unit_sets WHERE document_id = ? AND kind = ?",
-                              [document_id, kind]).fetchone()
-        return [{"kind": kind, **u} for u in unpack(row)] if row else []
-
-    def unit_arrays(self, kind: str, document_ids: list[int] | None = None) -> dict[int, tuple]:
-        """``{document_id: (starts, ends)}`` numpy arrays of one unit kind, for analysis."""
-        from qualcode.store.units import arrays
-
-        sql, params = "SELECT document_id, starts, ends FROM unit_sets WHERE kind = ?", [kind]
-        if document_ids is not None:
-            sql += f" AND document_id IN ({','.join('?' * len(document_ids))})"
-            params += document_ids
-        return {d: arrays((s, e)) for d, s, e in self.db.execute(sql, params)}
-
-    def attributes(self, document_id: int | None = None) -> dict[int, dict[str, Any]]:
-        """``{document_id: {attribute: typed value}}``."""
-        from qualcode.corpus.attributes import from_storage
-
-        sql = ("SELECT da.document_id, a.name, a.type, da.value FROM document_attributes da "
-               "JOIN attributes a ON a.id = da.attribute_id")
-        params: list = []
-        if document_id is not None:
-            sql += " WHERE da.document_id = ?"
-            params.append(document_id)
-        out: dict[int, dict[str, Any]] = {}
-        for doc_id, name, typ, value in self.db.execute(sql, params).fetchall():
-            out.setdefault(doc_id, {})[name] = from_storage(value, typ)
-        return out
-
-    def attribute_types(self) -> dict[str, str]:
-        return {r["name"]: r["type"] for r in self.db.query("SELECT name, type FROM attributes ORDER BY id")}
-
-    def remove_document(self, ref: str | int, with_codings: bool = False) -> int:
-        """Remove a document with its units, attributes, versions and memos; one undoable step.
-
-        Refused while it holds codings unless ``with_codings`` (the count is in the message), so
-        nobody's coding disappears by accident. Returns the number of codings removed.
-        """
-        doc = self.document(ref)
-        n = self.db.execute("SELECT COUNT(*) FROM codings WHERE document_id = ?", [doc["id"]]).fetchone()[0]
-        if n and not with_codings:
-            raise QualcodeError(f"'{doc['name']}' holds {n} coding(s); pass --with-codings to remove them too")
-        with self.transaction("document.remove", f"removed {doc['name']} ({n} coding(s))") as tx:
-            coding_guids = [g for (g,) in self.db.execute("SELECT guid FROM codings WHERE document_id = ?", [doc["id"]])]
-            for guid in coding_guids + [doc["guid"]]:
-                for (mid,) in self.db.execute("SELECT id FROM memos WHERE target_guid = ?", [guid]).fetchall():
-                    tx.delete("memos", mid)
-            for (cid,) in self.db.execute("SELECT id FROM codings WHERE document_id = ?", [doc["id"]]).fetchall():
-                tx.delete("codings", cid)
-            for table, key_cols in (("document_attributes", ("document_id", "attribute_id")),
-                                    ("unit_sets", ("document_id", "kind")),
-                                    ("document_versions", ("id",)), ("coding_reviews", ("id",))):
-                cols = ", ".join(f"[{c}]" for c in key_cols)
-                for key in self.db.execute(f"SELECT {cols} FROM [{table}] WHERE document_id = ?", [doc["id"]]).fetchall():
-                    tx.delete(table, dict(zip(key_cols, key)))
-            tx.delete("documents", doc["id"])
-        return n
-
-    def import_files(self, paths: Iterable[str | Path], **options):
-        from qualcode.corpus.ingest import import_files
-
-        return import_files(self, paths, **options)
-
-    def import_attributes(self, csv_path: str | Path, keep_going: bool = False):
-        from qualcode.corpus.attributes import import_attributes_csv
-
-        return import_attributes_csv(self, Path(csv_path), keep_going=keep_going)
-
-    # ------------------------------------------------------------------ codes
-    def _codes(self) -> dict[int, Code]:
-        if self._codes_cache is None:
-            rows = list(self.db.query("SELECT * FROM codes ORDER BY sort_order, id"))
-            by_id = {r["id"]: r for r in rows}
-            out: dict[int, Code] = {}
-
-            def path_of(r):
-                if r["parent_id"] is None:
-                    return r["name"], 0
-                p, d = path_of(by_id[r["parent_id"]])
-                return p + PATH_SEP + r["name"], d + 1
-
-            for r in rows:
-                path, depth = path_of(r)
-                out[r["id"]] = Code(
-                    r["id"], r["guid"], r["parent_id"], r["name"], path, depth, r["description"],
-                    r["inclusion"], r["exclusion"], r["example"], r["colour"], r["hotkey"],
-                    r["sort_order"], bool(r["codable"]))
-            self._codes_cache = out
-        return self._codes_cache
-
-    def codes(self) -> list[Code]:
-        """All codes in tree order (depth first, siblings by sort order)."""
-        codes = self._codes()
-        children: dict[int | None, list[Code]] = {}
-        for c in codes.values():
-            children.setdefault(c.parent_id, []).append(c)
-        out: list[Code] = []
-
-        def walk(pid):
-            for c in sorted(children.get(pid, []), key=lambda c: (c.sort_order, c.id)):
-                out.append(c)
-                walk(c.id)
-
-        walk(None)
-        return out
-
-    def code(self, ref: str | int) -> Code:
-        """A code by id, GUID or path ("Barriers/Stigma"); a unique leaf name also works."""
-        codes = self._codes()
-        if isinstance(ref, int):
-            if ref in codes:
-                return codes[ref]
-            raise QualcodeError(f"no code with id {ref}")
-        ref = ref.strip().strip(PATH_SEP)
-        for c in codes.values():
-            if c.path == ref or c.guid == ref.upper():
-                return c
-        folded = [c for c in codes.values() if c.path.casefold() == ref.casefold()]
-        if len(folded) == 1:
-            return folded[0]
-        by_name = [c for c in codes.values() if c.name.casefold() == ref.casefold()]
-        if len(by_name) == 1:
-            return by_name[0]
-        if len(by_name) > 1:
-            raise QualcodeError(f"'{ref}' is ambiguous: " + ", ".join(c.path for c in by_name))
-        from rapidfuzz import process
-
-        near = process.extract(ref, [c.path for c in codes.values()], limit=3)
-        hint = f"; did you mean {', '.join(n for n, _, _ in near)}?" if near else "; the codebook is empty"
-        raise QualcodeError(f"no code '{ref}'{hint}")
-
-    def code_counts(self, coder: str | None = None) -> dict[int, int]:
-        coder = self._visible(coder)
-        sql, params = "SELECT code_id, COUNT(*) FROM codings", []
-        if coder:
-            sql += " WHERE coder_id = (SELECT id FROM coders WHERE name = ?)"
-            params.append(coder)
-        return dict(self.db.execute(sql + " GROUP BY code_id", params).fetchall())
-
-    # ------------------------------------------------------------------ codings
-    def add_coding(self, document: str | int, start: int, end: int, code: str | int,
-                   coder: str | None = None, memo: str | None = None) -> dict:
-        doc = self.document(document)
-        c = self.code(code)
-        if not c.codable:
-            raise QualcodeError(f"'{c.path}' is a grouping code and cannot be applied; choose one of its children")
-        check_span(doc["char_count"], start, end, f"{doc['name']}")
-        coder_name = coder or self.coder
-        text = doc["text"][start:end]
-        existing = self.db.execute(
-            "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
-            "AND k.name = ? AND start = ? AND [end] = ?", [doc["id"], c.id, coder_name, start, end]).fetchone()
-        if existing:
-            raise QualcodeError(f"{coder_name} has already coded [{start}, {end}) in {doc['name']} with {c.path}")
-        row = {"guid": new_guid(), "document_id": doc["id"], "code_id": c.id, "start": start, "end": end,
-               "text": text, "memo": memo, "created_at": now(), "updated_at": now()}
-        with self.transaction("coding.add", f"{c.path} on {doc['name']} [{start},{end})") as tx:
-            row["coder_id"] = self.coder_id(coder_name, tx=tx)
-            row["id"] = tx.insert("codings", row)
-        return row
-
-    def coding(self, ref: int | str) -> dict:
-        col = "id" if isinstance(ref, int) or str(ref).isdigit() else "guid"
-        rows = list(self.db.query(f"SELECT * FROM codings WHERE {col} = ?", [ref if col == "id" else str(ref).upper()]))
-        if not rows:
-            raise QualcodeError(f"no coding {ref}")
-        return rows[0]
-
-    def remove_coding(self, ref: int | str) -> None:
-        row = self.coding(ref)
-        with self.transaction("coding.remove", f"coding {row['guid']}") as tx:
-            for m in self.db.query("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?", [row["guid"]]):
-                tx.delete("memos", m["id"])
-            tx.delete("codings", row["id"])
-
-    def resize_coding(self, ref: int | str, start: int, end: int) -> dict:
-        row = self.coding(ref)
-        doc = self.document(row["document_id"])
-        check_span(doc["char_count"], start, end, doc["name"])
-        text = doc["text"][start:end]
-        with self.transaction("coding.resize", f"coding {row['guid']} → [{start},{end})") as tx:
-            tx.update("codings", row["id"], {"start": start, "end": end, "text": text, "updated_at": now()})
-        return self.coding(row["id"])
-
-    def set_coding_memo(self, ref: int | str, memo: str | None) -> None:
-        row = self.coding(ref)
-        with self.transaction("coding.memo", f"memo on coding {row['guid']}") as tx:
-            tx.update("codings", row["id"], {"memo": memo or None, "updated_at": now()})
-
-    def codings(self, document: str | int | None = None, code: str | int | None = None,
-                coder: str | None = None, include_children: bool = False) -> list[dict]:
-        """Codings joined with document, code path and coder, in document order (only the session
-        coder's while blind coding is on)."""
-        coder = self._visible(coder)
-        where, params = [], []
-        if document is not None:
-            where.append("c.document_id = ?")
-            params.append(self.document(document)["id"])
-        if code is not None:
-            target = self.code(code)
-            ids = [target.id] + ([d.id for d in self.descendants(target.id)] if include_children else [])
-            where.append(f"c.code_id IN ({','.join('?' * len(ids))})")
-            params += ids
-        if coder is not None:
-            where.append("k.name = ?")
-            params.append(coder)
-        sql = ("SELECT c.id, c.guid, c.document_id, d.name AS document, c.code_id, c.coder_id, k.name AS coder, "
-               "c.start, c.[end], c.text, c.memo, c.created_at FROM codings c "
-               "JOIN documents d ON d.id = c.document_id JOIN coders k ON k.id = c.coder_id")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = list(self.db.query(sql + " ORDER BY d.sort_order, d.name, c.start, c.[end], c.id", params))
-        codes = self._codes()
-        for r in rows:
-            r["code"] = codes[r["code_id"]].path
-        return rows
-
-    def descendants(self, code_id: int) -> list[Code]:
-        codes = self._codes()
-        out, frontier = [], [code_id]
-        while frontier:
-            pid = frontier.pop()
-            for c in codes.values():
-                if c.parent_id == pid:
-                    out.append(c)
-                    frontier.append(c.id)
-        return out
-
-    # ------------------------------------------------------------------ memos
-    def memos(self, target: str | None = None, target_guid: str | None = None) -> list[dict]:
-        sql, params = "SELECT m.*, k.name AS coder FROM memos m LEFT JOIN coders k ON k.id = m.coder_id", []
-        if target:
-            sql += " WHERE m.target = ?" + (" AND m.target_guid = ?" if target_guid else "")
-            params = [target] + ([target_guid] if target_guid else [])
-        return list(self.db.query(sql + " ORDER BY m.id", params))
-
-    def set_memo(self, target: str, target_guid: str | None, text: str, title: str | None = None) -> dict:
-        """Create or replace this coder's memo on a project/document/code/coding (empty text deletes it)."""
-        if target not in ("project", "document", "code", "coding"):
-            raise QualcodeError(f"memos attach to a project, document, code or coding, not '{target}'")
-        with self.transaction("memo.set", f"memo on {target} {target_guid or ''}".strip()) as tx:
-            coder_id = self.coder_id(tx=tx)
-            row = self.db.execute(
-                "SELECT id FROM memos WHERE target = ? AND IFNULL(target_guid,'') = ? AND coder_id = ?",
-                [target, target_guid or "", coder_id]).fetchone()
-            if row and not text.strip():
-                tx.delete("memos", row[0])
-                return {}
-            if row:
-                tx.update("memos", row[0], {"text": text, "title": title, "updated_at": now()})
-                return self.db["memos"].get(row[0])
-            if not text.strip():
-                return {}
-            fields = {"guid": new_guid(), "target": target, "target_guid": target_guid, "coder_id": coder_id,
-                      "title": title, "text": text, "created_at": now(), "updated_at": now()}
-            fields["id"] = tx.insert("memos", fields)
-            return fields
-
     # ------------------------------------------------------------------ history
     def events(self, limit: int = 50, coder: str | None = None) -> list[dict]:
         """The newest events (only the session coder's while blind coding is on: summaries name spans)."""
-        coder = self._visible(coder)
+        coder = self.visible(coder)
         sql, params = "SELECT id, at, coder, action, summary, undoable, ref FROM events", []
         if coder:
             sql += " WHERE coder = ?"
@@ -582,6 +273,8 @@ class Project:
 
         rows = self.db.execute("SELECT id, coder, action, summary, changes FROM events WHERE id > ? ORDER BY id",
                                [event_id]).fetchall()
+        if rows:
+            self.cache.clear()  # another process may have changed the code tree
         names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM documents")}
         skip = set(exclude)
         me = self.visible_coder()

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from qualcode.errors import QualcodeError
 from qualcode.store.derived import derived_tx
 from qualcode.store.units import from_ints
+from qualcode.corpus.attributes import attribute_types, document_attributes
+from qualcode.corpus.documents import document_units, get_document
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -109,14 +111,14 @@ def select_documents(project: "Project", flt: SearchFilter | None = None) -> lis
         sql += " WHERE " + " AND ".join(where)
     docs = list(project.db.query(sql + " ORDER BY sort_order, name", params))
     if flt.documents:
-        wanted = {project.document(ref)["id"] for ref in flt.documents}
+        wanted = {get_document(project, ref)["id"] for ref in flt.documents}
         docs = [d for d in docs if d["id"] in wanted]
     if flt.attributes:
-        known = project.attribute_types()
+        known = attribute_types(project)
         for name in flt.attributes:
             if name not in known:
                 raise QualcodeError(f"no attribute '{name}'; known: {', '.join(known) or 'none'}")
-        attrs = project.attributes()
+        attrs = document_attributes(project)
         docs = [d for d in docs if all(
             _same(attrs.get(d["id"], {}).get(k), v) for k, v in flt.attributes.items())]
     return docs
@@ -439,7 +441,7 @@ def _in_speaker_turns(project: "Project", hits: list[Hit], speakers: list[str]) 
     out, cache = [], {}
     for h in hits:
         if h.document_id not in cache:
-            turns = [u for u in project.units(h.document_id, "turn")
+            turns = [u for u in document_units(project, h.document_id, "turn")
                      if u["speaker"] and u["speaker"].casefold() in wanted]
             cache[h.document_id] = ([u["start"] for u in turns], turns)
         starts, turns = cache[h.document_id]

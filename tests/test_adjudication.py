@@ -6,6 +6,8 @@ from qualcode.analysis.agreement.adjudication import accept_agreements, accepted
 from qualcode.analysis.agreement.audit import audit
 from qualcode.codebook import tree
 from qualcode.errors import QualcodeError
+from qualcode.coding.codings import add_coding, list_codings
+from qualcode.corpus.ingest import import_files
 
 TEXT = ("I: Did you ask the shelter for a bed? They said no.\n"
         "IP: I waited three weeks. Then I gave up. Nobody called me back.\n\n"
@@ -16,23 +18,23 @@ TEXT = ("I: Did you ask the shelter for a bed? They said no.\n"
 def coded(project, tmp_path):
     f = tmp_path / "int1.txt"
     f.write_text(TEXT, encoding="utf-8")
-    project.import_files([f], language="en")
+    import_files(project, [f], language="en")
     tree.add_code(project, "Barriers", codable=False)
     tree.add_code(project, "Waiting", parent="Barriers")
     tree.add_code(project, "Stigma", parent="Barriers")
     # Sentences: s1 [3,37) s2 [38,51) s3 [52,77) s4 [78,93) s5 [94,116) s6 [121,138) s7 [139,161) s8 [162,186).
-    project.add_coding("int1", 52, 116, "Barriers/Waiting", coder="anna")
-    project.add_coding("int1", 56, 80, "Barriers/Waiting", coder="bo")
+    add_coding(project, "int1", 52, 116, "Barriers/Waiting", coder="anna")
+    add_coding(project, "int1", 56, 80, "Barriers/Waiting", coder="bo")
     # Stigma: anna [139,161), bo [143,186): s8 [162,186) only bo → a disagreement.
-    project.add_coding("int1", 139, 161, "Barriers/Stigma", coder="anna")
-    project.add_coding("int1", 143, 186, "Barriers/Stigma", coder="bo")
-    project.add_coding("int1", 3, 37, "Barriers/Stigma", coder="anna")
-    project.add_coding("int1", 3, 37, "Barriers/Stigma", coder="bo")
+    add_coding(project, "int1", 139, 161, "Barriers/Stigma", coder="anna")
+    add_coding(project, "int1", 143, 186, "Barriers/Stigma", coder="bo")
+    add_coding(project, "int1", 3, 37, "Barriers/Stigma", coder="anna")
+    add_coding(project, "int1", 3, 37, "Barriers/Stigma", coder="bo")
     return project
 
 
 def consensus(project):
-    return [(c["code"], c["start"], c["end"]) for c in project.codings(coder="consensus")]
+    return [(c["code"], c["start"], c["end"]) for c in list_codings(project, coder="consensus")]
 
 
 def the_disagreement(project, code="Barriers/Stigma", unit="sentence"):
@@ -65,7 +67,7 @@ def test_accept_a_then_b_then_both_then_neither(coded):
     assert consensus(coded) == [("Barriers/Stigma", 143, 186)]
     adjudicate(coded, d, "both")  # the union of both coders' spans
     assert consensus(coded) == [("Barriers/Stigma", 139, 186)]
-    assert coded.codings(coder="consensus")[0]["text"] == TEXT[139:186]
+    assert list_codings(coded, coder="consensus")[0]["text"] == TEXT[139:186]
     adjudicate(coded, d, "neither")
     assert consensus(coded) == []
     actions = [e["action"] for e in coded.events(limit=4)]

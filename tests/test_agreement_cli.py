@@ -33,6 +33,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import main
+from qualcode.coding.codings import list_codings
 
 INT1 = ("I: Did you ask the shelter for a bed? They said no.\n"
         "IP: I waited three weeks. Then I gave up. Nobody called me back.\n\n"
@@ -247,6 +248,6 @@ def test_adjudicate_command(project, tmp_path):
     from qualcode.project import Project
 
     with Project.open(db) as p:
-        spans = [(c["document"], c["start"], c["end"]) for c in p.codings(coder="consensus")]
+        spans = [(c["document"], c["start"], c["end"]) for c in list_codings(p, coder="consensus")]
     # anna's spans in the two passages: int1 [52,116); in int2's passage [24,45) anna had nothing.
     assert spans == [("int1", 52, 116)]

@@ -39,6 +39,10 @@ from click.testing import CliRunner
 from qualcode.cli import main
 from qualcode.codebook.tree import add_code
 from qualcode.project import Project
+from qualcode.codebook.codes import get_code, list_codes
+from qualcode.coding.codings import add_coding
+from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.corpus.ingest import import_files
 
 TEXTS = {"a": "I: Alpha beta. Gamma delta.\n\nP: Epsilon zeta. Eta theta.\n",
          "b": "Iota kappa. Lambda mu.\n",
@@ -69,14 +73,14 @@ def build(path: Path) -> Path:
         (src / f"{name}.txt").write_text(text, encoding="utf-8")
     (src / "attrs.csv").write_text(ATTRS, encoding="utf-8")
     p = Project.create(path, coder="anna")
-    p.import_files(sorted(src.glob("*.txt")), language="en", attributes=src / "attrs.csv")
+    import_files(p, sorted(src.glob("*.txt")), language="en", attributes=src / "attrs.csv")
     add_code(p, "Help")
     add_code(p, "Barriers")
     add_code(p, "Stigma", parent="Barriers")
     add_code(p, "Waiting", parent="Barriers")
     for doc, s, e, code, coder in CODINGS:
         memo = "first mention" if (doc, s, coder) == ("a", 32, "anna") else None
-        p.add_coding(doc, s, e, code, coder=coder, memo=memo)
+        add_coding(p, doc, s, e, code, coder=coder, memo=memo)
     p.close()
     return path
 
@@ -100,12 +104,12 @@ def read_matrix(path: Path) -> pd.DataFrame:
 def test_units_as_imported(project):
     """The docstring's unit boundaries are what the importer produced."""
     with Project.open(project) as p:
-        a = p.document("a")["id"]
-        assert [(u["start"], u["end"]) for u in p.units(a, "sentence")] == [
+        a = get_document(p, "a")["id"]
+        assert [(u["start"], u["end"]) for u in document_units(p, a, "sentence")] == [
             (3, 14), (15, 27), (32, 45), (46, 56)]
-        assert [(u["start"], u["end"]) for u in p.units(a, "turn")] == [(3, 27), (32, 56)]
-        assert [(u["start"], u["end"]) for u in p.units(a, "paragraph")] == [(0, 27), (29, 56)]
-        assert [c.path for c in p.codes()] == ["Help", "Barriers", *CODES[1:]]
+        assert [(u["start"], u["end"]) for u in document_units(p, a, "turn")] == [(3, 27), (32, 56)]
+        assert [(u["start"], u["end"]) for u in document_units(p, a, "paragraph")] == [(0, 27), (29, 56)]
+        assert [c.path for c in list_codes(p)] == ["Help", "Barriers", *CODES[1:]]
 
 
 @pytest.mark.parametrize("unit", list(ANNA))
@@ -356,7 +360,7 @@ def test_demo_matrix_reads_in_pandas_with_code_names(demo, tmp_path):
     (csv,) = (tmp_path / "exports").glob("cooccurrence_sentence_count_anna.csv")
     df = pd.read_csv(csv, index_col=0)
     with Project.open(path) as p:
-        paths = [c.path for c in p.codes()]
+        paths = [c.path for c in list_codes(p)]
         sel = pdx.load(p)
         (r,) = pdx.project_cooccurrence(p, sel, "sentence",
                                         pdx.resolve_coders(sel, ["anna"])).values()
@@ -365,7 +369,7 @@ def test_demo_matrix_reads_in_pandas_with_code_names(demo, tmp_path):
     assert df.index.is_unique and len(df) == len(r.codes) > 10
     assert (df.to_numpy() == df.to_numpy().T).all()
     assert df.to_numpy().tolist() == r.counts.tolist()
-    assert df.loc["Barriers/Stigma", "Barriers/Stigma"] == r.n(p.code("Barriers/Stigma").id)
+    assert df.loc["Barriers/Stigma", "Barriers/Stigma"] == r.n(get_code(p, "Barriers/Stigma").id)
 
 
 def test_where_conditions():
@@ -424,8 +428,8 @@ def test_coding_arrays_are_cached_until_the_next_change(demo_path):
     with Project.open(demo_path, coder="anna") as demo:
         sel2, _ = pdx.choose(demo, coders=["anna"], pool=False)
         assert list(sel2.codings.start) == list(sel.codings.start)
-        doc = demo.documents()[0]
-        demo.add_coding(doc["id"], 0, 5, "Help sought", coder="anna")
+        doc = list_documents(demo)[0]
+        add_coding(demo, doc["id"], 0, 5, "Help sought", coder="anna")
         sel3, _ = pdx.choose(demo, coders=["anna"], pool=False)
         assert len(sel3.codings) == n + 1
         demo.undo()

@@ -14,6 +14,10 @@ from qualcode.analysis.agreement.audit import (audit, default_domains, parse_uni
 from qualcode.analysis.agreement.methods import methods_paragraph
 from qualcode.codebook import tree
 from qualcode.errors import QualcodeError
+from qualcode.codebook.codes import get_code, list_codes
+from qualcode.coding.codings import add_coding, list_codings
+from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.corpus.ingest import import_files
 
 
 # ---------------------------------------------------------------- pattern statistics
@@ -74,11 +78,11 @@ def test_parse_unit():
 # ---------------------------------------------------------------- on the demo project
 def test_sentence_presence_matches_unit_presence(demo):
     report = audit(demo, ["anna", "bo"], "sentence", ["Barriers/Stigma"])
-    code = demo.code("Barriers/Stigma")
+    code = get_code(demo, "Barriers/Stigma")
     both = only_a = only_b = neither = 0
     for doc_id, name in report.documents:
-        units = [(u["start"], u["end"]) for u in demo.units(doc_id, "sentence") if u["end"] > u["start"]]
-        spans = {c: [(r["start"], r["end"]) for r in demo.codings(document=doc_id, code=code.id, coder=c)]
+        units = [(u["start"], u["end"]) for u in document_units(demo, doc_id, "sentence") if u["end"] > u["start"]]
+        spans = {c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
                  for c in ("anna", "bo")}
         pres = unit_presence(units, spans)
         for a, b in zip(pres["anna"], pres["bo"]):
@@ -94,10 +98,10 @@ def test_sentence_presence_matches_unit_presence(demo):
 
 def test_character_level_matches_nvivo_function_per_document(demo):
     report = audit(demo, ["anna", "bo"], "character", ["Help declined/By the service"])
-    code = demo.code("Help declined/By the service")
+    code = get_code(demo, "Help declined/By the service")
     for row in report.per_document:
-        doc = demo.document(row.document_id)
-        spans = {c: [(r["start"], r["end"]) for r in demo.codings(document=doc["id"], code=code.id, coder=c)]
+        doc = get_document(demo, row.document_id)
+        spans = {c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc["id"], code=code.id, coder=c)]
                  for c in ("anna", "bo")}
         ref = character_agreement(doc["char_count"], spans["anna"], spans["bo"])
         assert row.stats.units == ref.length
@@ -110,15 +114,15 @@ def test_character_level_matches_nvivo_function_per_document(demo):
 
 def test_three_coders_use_fleiss_and_match_statsmodels(demo):
     # cai copies anna's Stigma codings but shortens each to its first 20 characters.
-    for c in demo.codings(code="Barriers/Stigma", coder="anna"):
-        demo.add_coding(c["document_id"], c["start"], min(c["end"], c["start"] + 20), "Barriers/Stigma", coder="cai")
+    for c in list_codings(demo, code="Barriers/Stigma", coder="anna"):
+        add_coding(demo, c["document_id"], c["start"], min(c["end"], c["start"] + 20), "Barriers/Stigma", coder="cai")
     report = audit(demo, ["anna", "bo", "cai"], "paragraph", ["Barriers/Stigma"])
     assert report.kappa_name == "Fleiss' κ"
-    code = demo.code("Barriers/Stigma")
+    code = get_code(demo, "Barriers/Stigma")
     rows = {c: [] for c in ("anna", "bo", "cai")}
     for doc_id, _ in report.documents:
-        units = [(u["start"], u["end"]) for u in demo.units(doc_id, "paragraph") if u["end"] > u["start"]]
-        spans = {c: [(r["start"], r["end"]) for r in demo.codings(document=doc_id, code=code.id, coder=c)]
+        units = [(u["start"], u["end"]) for u in document_units(demo, doc_id, "paragraph") if u["end"] > u["start"]]
+        spans = {c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
                  for c in rows}
         for c, values in unit_presence(units, spans).items():
             rows[c] += values
@@ -133,11 +137,11 @@ def test_three_coders_use_fleiss_and_match_statsmodels(demo):
 
 
 def test_documents_default_to_those_every_coder_coded(demo):
-    doc = demo.documents()[0]
-    demo.add_coding(doc["id"], 0, 10, "Help sought", coder="cai")
+    doc = list_documents(demo)[0]
+    add_coding(demo, doc["id"], 0, 10, "Help sought", coder="cai")
     report = audit(demo, ["anna", "cai"], "sentence")
     assert report.documents == [(doc["id"], doc["name"])]
-    other = demo.documents()[1]
+    other = list_documents(demo)[1]
     chosen = audit(demo, ["anna", "cai"], "sentence", documents=[doc["name"], other["name"]])
     assert [d for d, _ in chosen.documents] == [doc["id"], other["id"]]
     with pytest.raises(QualcodeError, match="no document has codings by all of anna, zoe"):
@@ -151,7 +155,7 @@ def test_grouping_code_means_its_children(demo):
 
 
 def test_unitized_domains_and_the_variant_named(demo):
-    codes = [c for c in demo.codes() if c.codable]
+    codes = [c for c in list_codes(demo) if c.codable]
     assert [d.path for d in default_domains(demo, codes)] == ["Help declined", "Barriers", "Resources",
                                                              "Environment"]
     report = audit(demo, ["anna", "bo"], "unitized", domains=["Help declined"])
@@ -192,12 +196,12 @@ def test_report_tables_and_methods(demo):
 def test_disagreement_passages_merge_overlapping_spans(project, tmp_path):
     f = tmp_path / "t.txt"
     f.write_text("One two. Three four. Five six. Seven eight.\n", encoding="utf-8")
-    project.import_files([f], language="en")
+    import_files(project, [f], language="en")
     tree.add_code(project, "X")
     # anna [0,8) and [21,30); bo [4,19): [0,8) and [4,19) form one passage [0,19); [21,30) another.
-    project.add_coding("t", 0, 8, "X", coder="anna")
-    project.add_coding("t", 21, 30, "X", coder="anna")
-    project.add_coding("t", 4, 19, "X", coder="bo")
+    add_coding(project, "t", 0, 8, "X", coder="anna")
+    add_coding(project, "t", 21, 30, "X", coder="anna")
+    add_coding(project, "t", 4, 19, "X", coder="bo")
     report = audit(project, ["anna", "bo"], "character")
     got = [(d.start, d.end, d.units, {c: [(s.start, s.end) for s in v] for c, v in d.spans.items()})
            for d in report.disagreements]

@@ -11,6 +11,8 @@ from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.search import SearchFilter, search
+from qualcode.coding.codings import list_codings
+from qualcode.corpus.documents import document_units, get_document
 
 DERIVED = {"events", "search_docs", "search_vocab", "search_postings", "analysis_cache"}
 
@@ -31,17 +33,17 @@ def test_preview_apply_undo_leaves_the_project_as_before(demo):
     assert plan.hits == len(hits.hits) == 6
     # every planned span is the sentence that holds a hit
     for c in plan.planned:
-        sentences = demo.units(c.document_id, "sentence")
+        sentences = document_units(demo, c.document_id, "sentence")
         assert {"start": c.start, "end": c.end} in [{"start": u["start"], "end": u["end"]} for u in sentences]
         assert any(c.start <= h.start and h.end <= c.end for h in hits.hits if h.document_id == c.document_id)
     assert plan.coder == "auto:hjælpe" == auto_coder_name("hjælpe")
     n_events = len(demo.events(1000))
 
     event_id = apply_autocode(demo, plan)
-    rows = demo.codings(coder="auto:hjælpe")
+    rows = list_codings(demo, coder="auto:hjælpe")
     assert len(rows) == len(plan.planned) == 6
     assert all(r["code"] == "Help sought" for r in rows)
-    assert all(r["text"] == demo.document(r["document_id"])["text"][r["start"]:r["end"]] for r in rows)
+    assert all(r["text"] == get_document(demo, r["document_id"])["text"][r["start"]:r["end"]] for r in rows)
     events = demo.events(1000)
     assert len(events) == n_events + 1
     assert events[0]["id"] == event_id and events[0]["coder"] == "anna" and events[0]["action"] == "autocode"
@@ -57,7 +59,7 @@ def test_preview_apply_undo_leaves_the_project_as_before(demo):
     assert "auto:hjælpe" not in {c["name"] for c in demo.coders()}
     # and redo brings the whole run back
     demo.redo()
-    assert len(demo.codings(coder="auto:hjælpe")) == 6
+    assert len(list_codings(demo, coder="auto:hjælpe")) == 6
 
 
 def test_another_coder_cannot_undo_the_run(demo):
@@ -65,9 +67,9 @@ def test_another_coder_cannot_undo_the_run(demo):
     apply_autocode(demo, plan)
     bo = Project.open(demo.path, coder="bo")
     try:
-        before = len(demo.codings(coder=plan.coder))
+        before = len(list_codings(demo, coder=plan.coder))
         assert bo.undo() is None  # bo made no change of their own: anna's run is not bo's to undo
-        assert len(demo.codings(coder=plan.coder)) == before
+        assert len(list_codings(demo, coder=plan.coder)) == before
     finally:
         bo.close()
 
@@ -79,7 +81,7 @@ def test_units_hits_and_speaker_filter(demo):
     assert len(hit.planned) == hit.hits  # one coding per hit
     assert len(turns.planned) <= len(hit.planned)
     for c in turns.planned:
-        turn = [u for u in demo.units(c.document_id, "turn") if u["start"] == c.start and u["end"] == c.end]
+        turn = [u for u in document_units(demo, c.document_id, "turn") if u["start"] == c.start and u["end"] == c.end]
         assert turn and turn[0]["speaker"] == "IP" and c.in_unit
     assert sum(c.hits for c in turns.planned) == turns.hits
     with pytest.raises(QualcodeError, match="grouping code"):
@@ -98,7 +100,7 @@ def test_cli_dry_run_then_apply_then_undo(demo):
     assert snapshot(demo) == before
     out = runner.invoke(main, base + ["autocode", "methadone", "Barriers/Waiting", "--apply"])
     assert out.exit_code == 0, out.output
-    n = len(demo.codings(coder="auto:methadone"))
+    n = len(list_codings(demo, coder="auto:methadone"))
     assert n > 0 and f"auto-coded {n} sentence(s)" in out.output
     out = runner.invoke(main, base + ["undo"])
     assert out.exit_code == 0, out.output

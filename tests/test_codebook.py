@@ -9,6 +9,9 @@ import pytest
 from qualcode.cli import main
 from qualcode.codebook import tree, yaml_format
 from qualcode.errors import QualcodeError
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import add_coding, list_codings
+from qualcode.corpus.ingest import import_files
 
 STUDY = Path(__file__).resolve().parents[1] / "codebooks" / "study.yaml"
 
@@ -64,14 +67,14 @@ def test_import_matches_by_guid_then_path_and_reports_changes(project, tmp_path)
     book = yaml_format.load(f)
     yaml_format.ensure_guids(book)
     tree.import_codebook(project, book)
-    stigma_guid = project.code("Barriers/Stigma").guid
+    stigma_guid = get_code(project, "Barriers/Stigma").guid
     # rename in the file, keep the GUID: matched by GUID, so it is a change, not an addition
     book.codes[0].children[0].name = "Stigmatisation"
     book.codes[0].children[1].guid = None  # Waiting: matched by path
     book.codes[1].description = "Asking for help."
     r = tree.import_codebook(project, book)
     assert r.added == [] and sorted(r.changed) == ["Barriers/Stigmatisation", "Help sought"]
-    assert project.code("Barriers/Stigmatisation").guid == stigma_guid
+    assert get_code(project, "Barriers/Stigmatisation").guid == stigma_guid
 
 
 def test_bad_yaml_is_reported_with_place(tmp_path):
@@ -90,38 +93,38 @@ def test_bad_yaml_is_reported_with_place(tmp_path):
 @pytest.fixture
 def coded(project, tmp_path):
     (tmp_path / "d.txt").write_text("IP: one two three four five six seven eight\n", encoding="utf-8")
-    project.import_files([tmp_path / "d.txt"])
+    import_files(project, [tmp_path / "d.txt"])
     tree.add_code(project, "Barriers", codable=False)
     tree.add_code(project, "Stigma", "Barriers", hotkey="s")
     tree.add_code(project, "Not welcome", "Barriers")
     tree.add_code(project, "Resources")
-    project.add_coding("d", 4, 7, "Barriers/Stigma", coder="anna", memo="m1")
-    project.add_coding("d", 8, 11, "Barriers/Stigma", coder="anna")
-    project.add_coding("d", 4, 7, "Barriers/Not welcome", coder="anna", memo="m2")  # exact duplicate after merge
-    project.add_coding("d", 4, 7, "Barriers/Not welcome", coder="bo")
+    add_coding(project, "d", 4, 7, "Barriers/Stigma", coder="anna", memo="m1")
+    add_coding(project, "d", 8, 11, "Barriers/Stigma", coder="anna")
+    add_coding(project, "d", 4, 7, "Barriers/Not welcome", coder="anna", memo="m2")  # exact duplicate after merge
+    add_coding(project, "d", 4, 7, "Barriers/Not welcome", coder="bo")
     return project
 
 
 def test_merge_moves_codings_and_collapses_exact_duplicates(coded):
     r = tree.merge_codes(coded, "Barriers/Not welcome", "Barriers/Stigma")
     assert (r.moved, r.collapsed) == (1, 1)
-    rows = [(c["coder"], c["start"], c["end"], c["code"], c["memo"]) for c in coded.codings()]
+    rows = [(c["coder"], c["start"], c["end"], c["code"], c["memo"]) for c in list_codings(coded)]
     assert rows == [("anna", 4, 7, "Barriers/Stigma", "m1\n\nm2"), ("bo", 4, 7, "Barriers/Stigma", None),
                     ("anna", 8, 11, "Barriers/Stigma", None)]
     with pytest.raises(QualcodeError, match="no code 'Barriers/Not welcome'"):
-        coded.code("Barriers/Not welcome")
+        get_code(coded, "Barriers/Not welcome")
     assert coded.undo()["action"] == "code.merge"
-    assert len(coded.codings(code="Barriers/Not welcome")) == 2
+    assert len(list_codings(coded, code="Barriers/Not welcome")) == 2
 
 
 def test_move_refuses_cycles_and_rename_keeps_guid(coded):
     with pytest.raises(QualcodeError, match="cannot be inside itself"):
         tree.move_code(coded, "Barriers", "Barriers/Stigma")
-    guid = coded.code("Barriers/Stigma").guid
+    guid = get_code(coded, "Barriers/Stigma").guid
     tree.move_code(coded, "Barriers/Stigma", "Resources")
-    assert coded.code("Resources/Stigma").guid == guid
+    assert get_code(coded, "Resources/Stigma").guid == guid
     tree.update_code(coded, "Resources/Stigma", name="Shame")
-    assert coded.code(guid).path == "Resources/Shame"
+    assert get_code(coded, guid).path == "Resources/Shame"
     with pytest.raises(QualcodeError, match="'Resources/Shame' already exists"):
         tree.add_code(coded, "shame", "Resources")
     with pytest.raises(QualcodeError, match="hotkey 's' already belongs to 'Resources/Shame'"):
@@ -134,14 +137,14 @@ def test_delete_refused_with_count_unless_told(coded, runner):
     with pytest.raises(QualcodeError, match="grouping code and cannot take codings"):
         tree.delete_code(coded, "Barriers/Stigma", "parent")
     assert tree.delete_code(coded, "Barriers/Stigma", "delete") == 2
-    assert len(coded.codings()) == 2
+    assert len(list_codings(coded)) == 2
     with pytest.raises(QualcodeError, match="has child codes"):
         tree.delete_code(coded, "Barriers")
 
 
 def test_grouping_codes_cannot_be_applied(coded):
     with pytest.raises(QualcodeError, match="'Barriers' is a grouping code"):
-        coded.add_coding("d", 0, 3, "Barriers")
+        add_coding(coded, "d", 0, 3, "Barriers")
 
 
 def test_codebook_cli_tree_operations(tmp_path, runner):

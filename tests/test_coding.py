@@ -13,6 +13,12 @@ from qualcode.coding.csv_io import codings_csv, import_codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from tests.conftest import dump
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import add_coding, list_codings
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.attributes import document_attributes
+from qualcode.corpus.documents import document_units, get_document, list_documents, remove_document
+from qualcode.corpus.ingest import import_files
 
 TEXT = "I: Hvad skete der?\n\nIP: De sagde nej på herberget. 🙂 Så gik jeg.\n"
 
@@ -21,7 +27,7 @@ TEXT = "I: Hvad skete der?\n\nIP: De sagde nej på herberget. 🙂 Så gik jeg.\
 def proj(tmp_path) -> Project:
     p = Project.create(tmp_path / "p.db", coder="anna")
     (tmp_path / "d1.txt").write_text(TEXT, encoding="utf-8")
-    p.import_files([tmp_path / "d1.txt"], language="da")
+    import_files(p, [tmp_path / "d1.txt"], language="da")
     tree.add_code(p, "Help declined", codable=False)
     tree.add_code(p, "By the service", "Help declined", hotkey="v")
     tree.add_code(p, "Stigma")
@@ -31,9 +37,9 @@ def proj(tmp_path) -> Project:
 
 def test_code_stores_quote_coder_guid_and_event(proj):
     s = TEXT.index("De sagde")
-    row = proj.add_coding("d1", s, s + 28, "Help declined/By the service", memo="shelter")
+    row = add_coding(proj, "d1", s, s + 28, "Help declined/By the service", memo="shelter")
     assert row["text"] == "De sagde nej på herberget. 🙂"
-    stored = proj.codings()[0]
+    stored = list_codings(proj)[0]
     assert stored["coder"] == "anna" and stored["guid"] == row["guid"] and len(row["guid"]) == 36
     assert stored["guid"] == stored["guid"].upper() and stored["memo"] == "shelter"
     ev = proj.events(1)[0]
@@ -44,39 +50,39 @@ def test_code_stores_quote_coder_guid_and_event(proj):
     (-1, 4, "not inside the text"), (10, 999, "not inside the text"), (5, 5, "is empty")])
 def test_offsets_must_lie_inside_the_text(proj, start, end, message):
     with pytest.raises(QualcodeError, match=message):
-        proj.add_coding("d1", start, end, "Stigma")
+        add_coding(proj, "d1", start, end, "Stigma")
 
 
 def test_code_must_exist_and_be_codable(proj):
     with pytest.raises(QualcodeError, match="no code 'Stigmaa'; did you mean Stigma"):
-        proj.add_coding("d1", 0, 3, "Stigmaa")
+        add_coding(proj, "d1", 0, 3, "Stigmaa")
     with pytest.raises(QualcodeError, match="grouping code"):
-        proj.add_coding("d1", 0, 3, "Help declined")
+        add_coding(proj, "d1", 0, 3, "Help declined")
     with pytest.raises(QualcodeError, match="no document 'd2'"):
-        proj.add_coding("d2", 0, 3, "Stigma")
+        add_coding(proj, "d2", 0, 3, "Stigma")
 
 
 def test_every_change_is_one_event_and_undo_redo_survive_restart(proj, tmp_path):
     path = proj.path
     before = dump(path)
     s = TEXT.index("Så gik")
-    proj.add_coding("d1", s, s + 11, "Stigma")
+    add_coding(proj, "d1", s, s + 11, "Stigma")
     tree.update_code(proj, "Stigma", description="Being looked down on")
     n_events = len(proj.events(100))
     proj.close()
     # a new session (another process, another day): undo walks back through the log
     p2 = Project.open(path, coder="anna")
     assert p2.undo()["action"] == "code.edit"
-    assert p2.code("Stigma").description is None
+    assert get_code(p2, "Stigma").description is None
     assert p2.undo()["action"] == "coding.add"
-    assert p2.codings() == []
+    assert list_codings(p2) == []
     assert p2.redo()["action"] == "coding.add"
     p2.close()
     p3 = Project.open(path, coder="anna")
     while p3.redo():
         pass
-    assert [c["text"] for c in p3.codings()] == ["Så gik jeg."]
-    assert p3.code("Stigma").description == "Being looked down on"
+    assert [c["text"] for c in list_codings(p3)] == ["Så gik jeg."]
+    assert get_code(p3, "Stigma").description == "Being looked down on"
     assert len(p3.events(100)) > n_events  # undo/redo are events too: the log only grows
     # an edit after undo clears the redo stack
     p3.undo()
@@ -88,11 +94,11 @@ def test_every_change_is_one_event_and_undo_redo_survive_restart(proj, tmp_path)
 
 def test_undo_is_per_coder(proj):
     s = TEXT.index("De sagde")
-    proj.add_coding("d1", s, s + 8, "Stigma", coder="anna")
+    add_coding(proj, "d1", s, s + 8, "Stigma", coder="anna")
     bo = Project.open(proj.path, coder="bo")
-    bo.add_coding("d1", s, s + 12, "Stigma")
+    add_coding(bo, "d1", s, s + 12, "Stigma")
     assert proj.undo()["summary"].startswith("Stigma on d1 [")
-    assert [c["coder"] for c in proj.codings()] == ["bo"]
+    assert [c["coder"] for c in list_codings(proj)] == ["bo"]
     bo.close()
 
 
@@ -133,18 +139,18 @@ def test_codings_csv_round_trip_and_all_or_nothing(proj, tmp_path):
 
 
 def test_memos_on_document_code_coding_project(proj):
-    doc = proj.document("d1")
-    proj.set_memo("document", doc["guid"], "Trust builds slowly")
-    proj.set_memo("document", doc["guid"], "Trust builds slowly here")  # replaces this coder's memo
-    proj.set_memo("project", None, "Decision log")
-    code = proj.code("Stigma")
-    proj.set_memo("code", code.guid, "Split public/professional?")
-    assert [m["text"] for m in proj.memos("document", doc["guid"])] == ["Trust builds slowly here"]
-    assert [m["target"] for m in proj.memos()] == ["document", "project", "code"]
-    proj.set_memo("project", None, "")
-    assert [m["target"] for m in proj.memos()] == ["document", "code"]
+    doc = get_document(proj, "d1")
+    set_memo(proj, "document", doc["guid"], "Trust builds slowly")
+    set_memo(proj, "document", doc["guid"], "Trust builds slowly here")  # replaces this coder's memo
+    set_memo(proj, "project", None, "Decision log")
+    code = get_code(proj, "Stigma")
+    set_memo(proj, "code", code.guid, "Split public/professional?")
+    assert [m["text"] for m in list_memos(proj, "document", doc["guid"])] == ["Trust builds slowly here"]
+    assert [m["target"] for m in list_memos(proj)] == ["document", "project", "code"]
+    set_memo(proj, "project", None, "")
+    assert [m["target"] for m in list_memos(proj)] == ["document", "code"]
     assert proj.undo()["action"] == "memo.set"
-    assert len(proj.memos("project")) == 1
+    assert len(list_memos(proj, "project")) == 1
 
 
 # ------------------------------------------------------------------------- the CLI contract
@@ -214,33 +220,33 @@ def test_cli_undo_redo_log(runner, proj):
 
 
 def test_demo_project_has_the_study(demo):
-    docs = demo.documents()
+    docs = list_documents(demo)
     assert len(docs) == 12
     assert {d["kind"] for d in docs} == {"interview", "fieldnote"}
     assert {d["language"] for d in docs} == {"da", "en"}
     interviews = [d for d in docs if d["kind"] == "interview"]
     assert all(1500 <= d["word_count"] <= 4500 for d in interviews), [(d["name"], d["word_count"]) for d in interviews]
-    attrs = demo.attributes()
+    attrs = document_attributes(demo)
     assert {a["site"] for a in attrs.values()} == {"Vesterbro", "Nordvest", "Sundholm"}
-    coders = {c["coder"] for c in demo.codings()}
+    coders = {c["coder"] for c in list_codings(demo)}
     assert coders == {"anna", "bo"}
-    by_coder = {k: len(demo.codings(coder=k)) for k in coders}
+    by_coder = {k: len(list_codings(demo, coder=k)) for k in coders}
     assert min(by_coder.values()) > 200
     # every stored quote is exactly its span of the document
-    texts = {d["id"]: demo.document(d["id"])["text"] for d in docs}
-    assert all(texts[c["document_id"]][c["start"]:c["end"]] == c["text"] for c in demo.codings())
-    turns = demo.units(demo.document("da_int01_vesterbro_bruger")["id"], "turn")
+    texts = {d["id"]: get_document(demo, d["id"])["text"] for d in docs}
+    assert all(texts[c["document_id"]][c["start"]:c["end"]] == c["text"] for c in list_codings(demo))
+    turns = document_units(demo, get_document(demo, "da_int01_vesterbro_bruger")["id"], "turn")
     assert {t["speaker"] for t in turns} == {"I", "IP"}
 
 
 def test_remove_document_refused_with_codings_then_undoable(demo, runner):
-    doc = demo.document("en_obs04_vesterbro_cafe")
-    n = len(demo.codings(document=doc["id"]))
+    doc = get_document(demo, "en_obs04_vesterbro_cafe")
+    n = len(list_codings(demo, document=doc["id"]))
     with pytest.raises(QualcodeError, match=rf"holds {n} coding\(s\); pass --with-codings"):
-        demo.remove_document(doc["name"])
+        remove_document(demo, doc["name"])
     before = dump(demo.path)
-    assert demo.remove_document(doc["name"], with_codings=True) == n
-    assert doc["name"] not in [d["name"] for d in demo.documents()]
+    assert remove_document(demo, doc["name"], with_codings=True) == n
+    assert doc["name"] not in [d["name"] for d in list_documents(demo)]
     assert demo.db.execute("SELECT COUNT(*) FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchone()[0] == 0
     assert demo.undo()["action"] == "document.remove"
     restored = sorted(line for line in dump(demo.path) if not line.startswith('INSERT INTO "events"'))
@@ -252,7 +258,7 @@ def test_remove_document_refused_with_codings_then_undoable(demo, runner):
 def test_peek_shows_what_undo_and_redo_would_replay(proj):
     assert proj.peek("redo") is None
     s = TEXT.index("De sagde")
-    proj.add_coding("d1", s, s + 12, "Stigma")
+    add_coding(proj, "d1", s, s + 12, "Stigma")
     ev = proj.peek("undo")
     # anna's first coding also creates her coder row: both are in the one step
     assert ev["action"] == "coding.add"

@@ -13,6 +13,12 @@ from qualcode.interchange.qdpx import (
     compose_description, derived_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, split_description,
 )
 from qualcode.project import Project
+from qualcode.codebook.codes import get_code, list_codes
+from qualcode.coding.codings import add_coding, get_coding, list_codings, set_coding_memo
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
+from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.corpus.ingest import import_files
 
 DATA = Path(__file__).parent / "data" / "refi"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi"
@@ -25,12 +31,12 @@ BO = "F8CDD31D-3CFA-4770-A551-CDB9C0A8F39C"
 
 def documents(p: Project) -> list[tuple]:
     return [(d["guid"], d["name"], d["kind"], d["language"], d["char_count"], d["word_count"],
-             p.document(d["id"])["text"]) for d in p.documents()]
+             get_document(p, d["id"])["text"]) for d in list_documents(p)]
 
 
 def codes(p: Project) -> list[tuple]:
     return [(c.guid, c.path, c.colour.upper() if c.colour else None, c.description, c.inclusion, c.exclusion,
-             c.example, c.codable) for c in p.codes()]
+             c.example, c.codable) for c in list_codes(p)]
 
 
 def coders(p: Project) -> list[tuple]:
@@ -38,34 +44,34 @@ def coders(p: Project) -> list[tuple]:
 
 
 def codings(p: Project) -> list[tuple]:
-    guid = {d["id"]: d["guid"] for d in p.documents()}
-    code_guid = {c.id: c.guid for c in p.codes()}
+    guid = {d["id"]: d["guid"] for d in list_documents(p)}
+    code_guid = {c.id: c.guid for c in list_codes(p)}
     return sorted((c["guid"], guid[c["document_id"]], code_guid[c["code_id"]], c["coder"], c["start"], c["end"],
-                   c["text"], c["memo"]) for c in p.codings())
+                   c["text"], c["memo"]) for c in list_codings(p))
 
 
 def attributes(p: Project) -> dict:
-    guid = {d["id"]: d["guid"] for d in p.documents()}
-    return {guid[k]: v for k, v in p.attributes().items()}
+    guid = {d["id"]: d["guid"] for d in list_documents(p)}
+    return {guid[k]: v for k, v in document_attributes(p).items()}
 
 
 def memos(p: Project) -> list[tuple]:
     return sorted((m["guid"], m["target"], m["target_guid"] or "", m["coder"], m["title"] or "", m["text"])
-                  for m in p.memos())
+                  for m in list_memos(p))
 
 
 def units(p: Project) -> list:
     return [[(u["start"], u["end"], u["speaker"]) for kind in ("sentence", "paragraph", "turn")
-             for u in p.units(d["id"], kind)] for d in p.documents()]
+             for u in document_units(p, d["id"], kind)] for d in list_documents(p)]
 
 
 def add_memos(p: Project) -> None:
-    p.set_memo("project", None, "Memo on the whole study.", title="Study memo")
-    p.set_memo("document", p.documents()[0]["guid"], "Interview felt rushed.")
-    p.set_memo("code", p.codes()[-1].guid, "Check this code with bo.")
-    first = p.codings()[0]
-    p.set_memo("coding", first["guid"], "A memo in the memos table on a coding.")
-    p.set_coding_memo(first["id"], "The coding's own memo.")
+    set_memo(p, "project", None, "Memo on the whole study.", title="Study memo")
+    set_memo(p, "document", list_documents(p)[0]["guid"], "Interview felt rushed.")
+    set_memo(p, "code", list_codes(p)[-1].guid, "Check this code with bo.")
+    first = list_codings(p)[0]
+    set_memo(p, "coding", first["guid"], "A memo in the memos table on a coding.")
+    set_coding_memo(p, first["id"], "The coding's own memo.")
 
 
 # ----------------------------------------------------------------------------- round trip
@@ -74,13 +80,13 @@ def test_demo_round_trips_through_qdpx(demo, tmp_path):
     add_memos(demo)
     path = tmp_path / "demo.qdpx"
     model = export_qdpx(demo, path)
-    n_codings = len(demo.codings())
+    n_codings = len(list_codings(demo))
     assert (len(model.sources), len(model.all_codes()), len(model.codings), len(model.users)) == (12, 22, n_codings, 2)
 
     fresh = Project.create(tmp_path / "fresh.db", coder="tester")
     report = import_qdpx(fresh, path)
-    n_memos = len(demo.memos()) + sum(1 for c in demo.codings() if c["memo"])
-    n_values = sum(len(v) for v in demo.attributes().values())
+    n_memos = len(list_memos(demo)) + sum(1 for c in list_codings(demo) if c["memo"])
+    n_values = sum(len(v) for v in document_attributes(demo).values())
     assert report.counts == {"documents": 12, "coders": 2, "codes": 22, "codings": n_codings,
                              "attribute values": n_values, "memos": n_memos}
     assert report.skipped == []
@@ -89,10 +95,10 @@ def test_demo_round_trips_through_qdpx(demo, tmp_path):
     assert coders(fresh) == coders(demo)
     assert codings(fresh) == codings(demo)
     assert attributes(fresh) == attributes(demo)
-    assert fresh.attribute_types() == demo.attribute_types()
+    assert attribute_types(fresh) == attribute_types(demo)
     assert memos(fresh) == memos(demo)
     assert units(fresh) == units(demo)
-    assert [c.hotkey for c in fresh.codes()] == [None] * 22  # REFI has no hotkeys (documented)
+    assert [c.hotkey for c in list_codes(fresh)] == [None] * 22  # REFI has no hotkeys (documented)
     assert fresh.events(1)[0]["action"] == "qdpx.import"
 
 
@@ -117,8 +123,8 @@ def test_crlf_emoji_and_combining_characters_round_trip(project, tmp_path):
     raw = ("I: Hvordan gik det?\r\nIP: Caf\u0065\u0301en var lukket 😞 igen.\r\n\r\n"
            "I: Og så?\r\nIP: Så gik jeg 🚶\u200d♂️ hjem.\r\n")
     (tmp_path / "int01.txt").write_bytes(raw.encode("utf-8"))
-    project.import_files([tmp_path / "int01.txt"], language="da")
-    text = project.document("int01")["text"]
+    import_files(project, [tmp_path / "int01.txt"], language="da")
+    text = get_document(project, "int01")["text"]
     assert "\r" not in text and "Caf\u00e9en" in text
     from qualcode.codebook.tree import add_code
 
@@ -128,16 +134,16 @@ def test_crlf_emoji_and_combining_characters_round_trip(project, tmp_path):
     spans = [(text.index("Caféen"), text.index("igen") + 4), (text.index("😞"), text.index("😞") + 1),
              (text.index("Så gik"), text.index("hjem") + 4)]
     for start, end in spans:
-        project.add_coding("int01", start, end, "Barriers/Opening hours")
+        add_coding(project, "int01", start, end, "Barriers/Opening hours")
     expected = [text[s:e] for s, e in spans]
     assert expected == ["Caféen var lukket 😞 igen", "😞", "Så gik jeg 🚶\u200d♂️ hjem"]
 
     (tmp_path / "attrs.csv").write_text("document,age,score,consent,site\nint01,47,3.5,yes,Nordvest\n", encoding="utf-8")
-    project.import_attributes(tmp_path / "attrs.csv")
+    import_attributes_csv(project, tmp_path / "attrs.csv")
     path = tmp_path / "x.qdpx"
     export_qdpx(project, path)
     with zipfile.ZipFile(path) as zf:
-        stored = zf.read(f"sources/{project.document('int01')['guid']}.txt").decode("utf-8")
+        stored = zf.read(f"sources/{get_document(project, 'int01')['guid']}.txt").decode("utf-8")
         qde = zf.read("project.qde")
     assert stored == text  # "\n" line breaks, NFC: positions are code points into exactly this
     import xmlschema
@@ -148,15 +154,15 @@ def test_crlf_emoji_and_combining_characters_round_trip(project, tmp_path):
 
     fresh = Project.create(tmp_path / "fresh.db", coder="tester")
     import_qdpx(fresh, path)
-    assert [(c["start"], c["end"], c["text"]) for c in fresh.codings()] == [
+    assert [(c["start"], c["end"], c["text"]) for c in list_codings(fresh)] == [
         (s, e, t) for (s, e), t in zip(spans, expected)]
     assert codings(fresh) == codings(project)
     assert codes(fresh) == codes(project)
     assert attributes(fresh) == attributes(project) == {
-        project.document("int01")["guid"]: {"age": 47, "score": 3.5, "consent": True, "site": "Nordvest"}}
-    assert fresh.attribute_types() == {"age": "integer", "score": "float", "consent": "boolean", "site": "text"}
-    assert fresh.code("Barriers").inclusion == "Closed doors."
-    assert fresh.code("Barriers").example == "Caféen var lukket"
+        get_document(project, "int01")["guid"]: {"age": 47, "score": 3.5, "consent": True, "site": "Nordvest"}}
+    assert attribute_types(fresh) == {"age": "integer", "score": "float", "consent": "boolean", "site": "text"}
+    assert get_code(fresh, "Barriers").inclusion == "Closed doors."
+    assert get_code(fresh, "Barriers").example == "Caféen var lukket"
 
 
 def test_export_validates_against_the_project_schema(demo, tmp_path):
@@ -169,7 +175,7 @@ def test_export_validates_against_the_project_schema(demo, tmp_path):
         qde = zf.read("project.qde")
         names = zf.namelist()
     xmlschema.XMLSchema(str(DATA / "Project-mrt2019.xsd")).validate(qde)
-    assert names == ["project.qde"] + [f"sources/{d['guid']}.txt" for d in demo.documents()]
+    assert names == ["project.qde"] + [f"sources/{d['guid']}.txt" for d in list_documents(demo)]
 
 
 def test_export_is_read_by_pyrefiqda_with_the_same_counts(demo, tmp_path):
@@ -187,7 +193,7 @@ def test_export_is_read_by_pyrefiqda_with_the_same_counts(demo, tmp_path):
     sources = other.sources.text_source
     n_codings = sum(len(sel.coding) for s in sources for sel in s.plain_text_selection)
     assert (len(sources), len(list(walk(other.code_book.codes.code))), n_codings) == (
-        len(demo.documents()), len(demo.codes()), len(demo.codings()))
+        len(list_documents(demo)), len(list_codes(demo)), len(list_codings(demo)))
     assert len(other.users.user) == len(demo.coders())
 
 
@@ -196,7 +202,7 @@ def test_export_of_some_coders(demo, tmp_path):
     bo = {c["guid"] for c in demo.coders() if c["name"] == "bo"}
     assert [u.name for u in model.users] == ["bo"]
     assert {c.coder_guid for c in model.codings} == bo
-    assert len(model.codings) == len(demo.codings(coder="bo"))
+    assert len(model.codings) == len(list_codings(demo, coder="bo"))
     with pytest.raises(QualcodeError, match=r"no coder named 'carl'; known: anna, bo"):
         export_qdpx(demo, tmp_path / "x.qdpx", coders=["carl"])
 
@@ -206,10 +212,10 @@ def test_export_of_some_coders(demo, tmp_path):
 @pytest.mark.skipif(not (SHARED / "maxqda24-icls-themes.qdpx").exists(), reason="../shared/refi not present")
 def test_maxqda24_export_imports_ten_sources_and_a_two_level_codebook(project):
     report = import_qdpx(project, SHARED / "maxqda24-icls-themes.qdpx")
-    docs = project.documents()
+    docs = list_documents(project)
     assert len(docs) == 10 and all(d["name"].startswith("ICLS 202") and d["char_count"] > 0 for d in docs)
     assert [d["name"] for d in docs][:2] == ["ICLS 2024 3-10", "ICLS 2024 11-18"]
-    cs = project.codes()
+    cs = list_codes(project)
     assert (len(cs), max(c.depth for c in cs), sum(c.depth == 0 for c in cs)) == (307, 1, 18)
     first = cs[0]
     assert (first.path, first.colour) == ("Additional Themes and Ideas", "#EF8256")
@@ -226,12 +232,12 @@ def test_handmade_fixture_imports_texts_codes_coders_and_codings(project):
     report = import_qdpx(project, HANDMADE)
     assert report.lines() == [f"{HANDMADE}: imported 3 documents, 2 coders, 9 codes, 10 codings",
                               "skipped 1 × Set: sets are not imported"]
-    assert [d["name"] for d in project.documents()] == [
+    assert [d["name"] for d in list_documents(project)] == [
         "Interview 05 Nordvest (user)", "Field note Vesterbro", "Interview 06 Sundholm (social worker)"]
     assert coders(project) == [(ANNA, "anna"), (BO, "bo")]
-    assert [(c.path, c.colour) for c in project.codes()][:3] == [
+    assert [(c.path, c.colour) for c in list_codes(project)][:3] == [
         ("Help", "#EF8256"), ("Help/Help sought", "#EF8256"), ("Help/Help declined", "#EF8256")]
-    got = [(c["document"][:14], c["code"], c["coder"], c["start"], c["end"], c["text"]) for c in project.codings()]
+    got = [(c["document"][:14], c["code"], c["coder"], c["start"], c["end"], c["text"]) for c in list_codings(project)]
     assert got == [
         ("Interview 05 N", "Help/Help declined", "anna", 47, 71, "Jeg går ikke på kontoret"),
         ("Interview 05 N", "Barriers/Shame and stigma", "anna", 73, 88, "De kigger på én"),
@@ -244,7 +250,7 @@ def test_handmade_fixture_imports_texts_codes_coders_and_codings(project):
         ("Interview 06 S", "Help/Help declined", "bo", 69, 95, "Many decline help at first"),
         ("Interview 06 S", "Barriers/Opening hours", "bo", 101, 128, "Opening hours are a barrier"),
     ]
-    assert project.coding("{c90c3ddc-ce0b-4d9d-99ff-ab0e104150b1}".strip("{}"))["text"] == "Café Dugnad"
+    assert get_coding(project, "{c90c3ddc-ce0b-4d9d-99ff-ab0e104150b1}".strip("{}"))["text"] == "Café Dugnad"
 
 
 def make_qdpx(path: Path, qde: str, sources: dict[str, str]) -> Path:
@@ -303,9 +309,9 @@ def test_pictures_audio_pdf_and_bad_codings_are_reported_not_dropped(project, tm
                                f"reads 'sygeplejersken'") for line in lines)
     # the grouping code holds a coding in the file: made codable rather than losing the coding
     assert "note: code 'Places' is not codable in the file but holds codings: made codable" in lines
-    assert [(c["code"], c["text"]) for c in project.codings()] == [("Places", "Jeg"), ("Help", "Jeg ringede"),
+    assert [(c["code"], c["text"]) for c in list_codings(project)] == [("Places", "Jeg"), ("Help", "Jeg ringede"),
                                                                      ("Help", "sygeplejersken")]
-    assert (project.code("Help").description, project.code("Help").example) == ("Asking.", "Jeg ringede.")
+    assert (get_code(project, "Help").description, get_code(project, "Help").example) == ("Asking.", "Jeg ringede.")
 
 
 def test_a_known_source_with_another_text_is_refused_and_nothing_changes(project, tmp_path):
@@ -334,7 +340,7 @@ def test_same_coder_name_with_another_guid_is_kept_apart(project, tmp_path):
     import_qdpx(project, HANDMADE)
     names = {c["name"]: c["guid"] for c in project.coders()}
     assert names["anna (86D96175)"] == ANNA and names["bo"] == BO and names["anna"] != ANNA
-    assert {c["coder"] for c in project.codings()} == {"anna (86D96175)", "bo"}
+    assert {c["coder"] for c in list_codings(project)} == {"anna (86D96175)", "bo"}
 
 
 def test_codes_merge_by_guid_then_path_and_project_codes_are_kept(project, tmp_path):
@@ -344,15 +350,15 @@ def test_codes_merge_by_guid_then_path_and_project_codes_are_kept(project, tmp_p
     add_code(project, "Resources")
     add_code(project, "Nurse", parent="Resources")
     report = import_qdpx(project, HANDMADE)
-    help_ = project.code("Help")
+    help_ = get_code(project, "Help")
     assert (help_.colour, help_.hotkey, help_.description) == ("#000000", "h", None)  # kept
     assert "note: code 'Help' (666437DC-03E5-4DBA-84E6-587B9ABC395A) matched the project's code of that path " \
            f"({help_.guid}) by path" in report.lines()
     assert "note: code 'Help': the file differs in colour, description; kept the project's" in report.lines()
-    assert [c.path for c in project.codes()] == [
+    assert [c.path for c in list_codes(project)] == [
         "Help", "Help/Help sought", "Help/Help declined", "Resources", "Resources/Nurse", "Resources/Peer support",
         "Barriers", "Barriers/Shame and stigma", "Barriers/Opening hours"]
-    assert len(project.codings(code="Resources/Nurse")) == 1
+    assert len(list_codings(project, code="Resources/Nurse")) == 1
 
 
 def test_attributes_and_memos_come_in_as_variables_cases_and_notes(project, tmp_path):
@@ -374,11 +380,11 @@ def test_attributes_and_memos_come_in_as_variables_cases_and_notes(project, tmp_
     qde_text = qde(body).replace("</Description></Code>", f'</Description><NoteRef targetGUID="{G[36]}"/></Code>')
     path = make_qdpx(tmp_path / "attrs.qdpx", qde_text, {f"sources/{G[10]}.txt": TEXT})
     report = import_qdpx(project, path)
-    doc = project.document("Interview")
+    doc = get_document(project, "Interview")
     assert doc["kind"] == "fieldnote"
-    assert project.attributes(doc["id"]) == {doc["id"]: {"age": 47, "site": "Nordvest"}}
-    assert project.attribute_types() == {"age": "integer", "site": "text"}
-    assert [(m["target"], m["target_guid"], m["coder"], m["title"], m["text"]) for m in project.memos()] == [
+    assert document_attributes(project, doc["id"]) == {doc["id"]: {"age": 47, "site": "Nordvest"}}
+    assert attribute_types(project) == {"age": "integer", "site": "text"}
+    assert [(m["target"], m["target_guid"], m["coder"], m["title"], m["text"]) for m in list_memos(project)] == [
         ("document", G[10], "anna", "Observation", "Rainy day."),
         ("project", None, "tester", "Free", "About everything."),
         ("code", G[1], "tester", "On Help", "Broad code."),
@@ -417,7 +423,7 @@ def test_codebook_round_trips_through_qdc_and_validates(demo, tmp_path):
     import_qdc(fresh, path)
     assert dump(fresh.path) == before
     fresh.undo()  # a codebook import is one undoable step
-    assert fresh.codes() == []
+    assert list_codes(fresh) == []
 
 
 def test_qdc_import_updates_matched_codes_and_keeps_hotkeys(demo, tmp_path):
@@ -428,14 +434,14 @@ def test_qdc_import_updates_matched_codes_and_keeps_hotkeys(demo, tmp_path):
     update_code(demo, "Help sought", name="Help asked", colour="#000000", inclusion=None)
     report = import_qdc(demo, path)
     assert report.counts == {"new codes": 0, "changed codes": 1}
-    c = demo.code("Help sought")
+    c = get_code(demo, "Help sought")
     assert (c.colour, c.hotkey) == ("#1F77B4", "h")
     assert c.inclusion.startswith("Accounts of asking, phoning")
 
 
 def test_taguette_codebook_with_empty_sets_imports(project):
     report = import_qdc(project, DATA / "taguette-codebook.qdc")
-    assert [(c.guid, c.path, c.description) for c in project.codes()] == [
+    assert [(c.guid, c.path, c.description) for c in list_codes(project)] == [
         ("3F2B7F0C-3E0B-5C7A-9E8B-1B7F0C3E0B5C", "barriers", "What stands between people and help"),
         ("9D2C1A40-6E55-5B1D-8F0A-2C4D6E8F0A1B", "help.declined", None),
         ("5A7E3C21-0B9D-5F4E-A1C3-E5F7091B3D5F", "help.sought", None),
@@ -464,17 +470,17 @@ def test_same_text_twice_slash_in_names_and_notes_on_selections(project, tmp_pat
     text = qde(body).replace('name="Places"', 'name="Places/Spaces"')
     path = make_qdpx(tmp_path / "dup.qdpx", text, {f"sources/{G[10]}.txt": TEXT, f"sources/{G[19]}.txt": TEXT})
     report = import_qdpx(project, path)
-    assert [d["name"] for d in project.documents()] == ["Interview"]
-    assert [(c["document"], c["text"]) for c in project.codings()] == [("Interview", "Jeg ringede"),
+    assert [d["name"] for d in list_documents(project)] == ["Interview"]
+    assert [(c["document"], c["text"]) for c in list_codings(project)] == [("Interview", "Jeg ringede"),
                                                                         ("Interview", "sygeplejersken")]
     assert f"note: source 'Interview' ({G[19]}) has the same text as document 'Interview': its codings and notes " \
            "go there" in report.lines()
-    assert [c.path for c in project.codes()] == ["Help", "Places∕Spaces"]
-    doc_id = project.document("Interview")["id"]
-    assert project.attributes(doc_id) == {doc_id: {"site": "Nordvest"}}
+    assert [c.path for c in list_codes(project)] == ["Help", "Places∕Spaces"]
+    doc_id = get_document(project, "Interview")["id"]
+    assert document_attributes(project, doc_id) == {doc_id: {"site": "Nordvest"}}
     assert f"note: attribute 'site' of document {G[10]}: the file says 'Sundholm', the project 'Nordvest'; " \
            "kept the project's" in report.lines()
-    assert [(m["target"], m["target_guid"], m["text"]) for m in project.memos()] == [("coding", G[12], "Called twice.")]
+    assert [(m["target"], m["target_guid"], m["text"]) for m in list_memos(project)] == [("coding", G[12], "Called twice.")]
     before = dump(project.path)
     import_qdpx(project, path)
     assert dump(project.path) == before
@@ -484,7 +490,7 @@ def test_a_new_source_with_a_taken_name_is_renamed(project, tmp_path):
     import_qdpx(project, HANDMADE)
     body = "<Sources>" + text_source(G[10], "Field note Vesterbro", selection(G[11], 0, 11, G[12], G[1])) + "</Sources>"
     report = import_qdpx(project, make_qdpx(tmp_path / "n.qdpx", qde(body), {f"sources/{G[10]}.txt": TEXT}))
-    assert project.document(G[10])["name"] == "Field note Vesterbro (2)"
+    assert get_document(project, G[10])["name"] == "Field note Vesterbro (2)"
     assert "note: source 'Field note Vesterbro' was named 'Field note Vesterbro (2)': the project has a document " \
            "of that name" in report.lines()
     assert report.counts == {"documents": 1, "coders": 0, "codes": 1, "codings": 1, "attribute values": 0, "memos": 0}

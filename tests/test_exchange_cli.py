@@ -11,6 +11,9 @@ import pytest
 from conftest import dump
 from qualcode.cli import main
 from qualcode.project import Project
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import list_codings
+from qualcode.coding.memos import list_memos
 
 DATA = Path(__file__).parent / "data" / "refi"
 
@@ -24,8 +27,8 @@ def test_qdpx_export_to_exports_and_import_into_a_new_project(runner, demo_path,
     assert result.exit_code == 0, result.output
     out = demo_path.parent / "exports" / "demo.qdpx"
     with Project.open(demo_path) as demo:
-        n = len(demo.codings())
-        n_notes = len(demo.memos()) + sum(1 for c in demo.codings() if c["memo"])
+        n = len(list_codings(demo))
+        n_notes = len(list_memos(demo)) + sum(1 for c in list_codings(demo) if c["memo"])
     assert result.output == f"wrote {out}: 12 documents, 22 codes, {n} codings by 2 coder(s), {n_notes} memos\n"
     assert out.exists()
 
@@ -34,7 +37,7 @@ def test_qdpx_export_to_exports_and_import_into_a_new_project(runner, demo_path,
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith(f"{out}: imported 12 documents, 2 coders, 22 codes, {n} codings")
     with Project.open(fresh) as p:
-        assert len(p.codings()) == n
+        assert len(list_codings(p)) == n
 
     again = run(runner, fresh, "qdpx", "import", str(out), "--json", coder="tester")
     data = json.loads(again.output)
@@ -62,7 +65,7 @@ def test_qdc_export_and_import(runner, demo_path, tmp_path):
     assert result.output == f"{out}: imported 22 new codes\n"
     result = run(runner, fresh, "qdc", "import", str(DATA / "taguette-codebook.qdc"))
     with Project.open(fresh) as p:
-        barriers = p.code("Barriers")
+        barriers = get_code(p, "Barriers")
     assert result.output.splitlines() == [
         f"{DATA / 'taguette-codebook.qdc'}: imported 2 new codes, 1 changed codes",
         "note: code 'barriers' (3F2B7F0C-3E0B-5C7A-9E8B-1B7F0C3E0B5C) matched the project's code of that path "

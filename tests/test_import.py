@@ -13,30 +13,35 @@ from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from tests.conftest import dump
 from tests.helpers_files import truncate, write_docx, write_odt, write_pdf
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
+from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.corpus.ingest import import_files
 
 TRANSCRIPT = "I: Hvordan gik det på herberget?\r\nIP: Det gik skidt. De sagde nej.\r\n\r\nI: Og så?\r\nIP: Så gik jeg hjem 🙂 igen.\r\n"
 
 
 def stored(project: Project, name: str) -> str:
-    return project.document(name)["text"]
+    return get_document(project, name)["text"]
 
 
 def test_utf8_bom_crlf_is_folded_and_offsets_are_code_points(project, tmp_path):
     f = tmp_path / "bom.txt"
     f.write_bytes(codecs.BOM_UTF8 + TRANSCRIPT.encode("utf-8"))
-    project.import_files([f])
+    import_files(project, [f])
     text = stored(project, "bom")
     assert "\r" not in text and not text.startswith("\ufeff")
     assert text == TRANSCRIPT.replace("\r\n", "\n")
     # A user selects "De sagde nej." — its code-point offsets in the stored text:
     start = text.index("De sagde nej.")
-    row = project.add_coding("bom", start, start + len("De sagde nej."), _code(project))
+    row = add_coding(project, "bom", start, start + len("De sagde nej."), _code(project))
     assert row["text"] == "De sagde nej."
     assert text[start:start + 13] == "De sagde nej."
     # the emoji is ONE code point: the span after it is not shifted
     s = text.index("igen")
-    assert project.add_coding("bom", s, s + 4, _code(project))["text"] == "igen"
-    doc = project.document("bom")
+    assert add_coding(project, "bom", s, s + 4, _code(project))["text"] == "igen"
+    doc = get_document(project, "bom")
     assert doc["encoding"] == "utf-8-sig" and doc["char_count"] == len(text)
 
 
@@ -45,33 +50,33 @@ def test_utf16_with_bom(project, tmp_path):
     f.write_bytes(TRANSCRIPT.encode("utf-16"))  # BOM + native order
     f2 = tmp_path / "u16be.txt"
     f2.write_bytes(codecs.BOM_UTF16_BE + "Interviewer: 🙂 ok\n".encode("utf-16-be"))
-    project.import_files([f, f2])
+    import_files(project, [f, f2])
     assert stored(project, "u16") == TRANSCRIPT.replace("\r\n", "\n")
     assert stored(project, "u16be") == "Interviewer: 🙂 ok\n"
-    assert project.document("u16be")["char_count"] == 18  # 🙂 counts once
+    assert get_document(project, "u16be")["char_count"] == 18  # 🙂 counts once
 
 
 def test_combining_characters_are_stored_nfc_and_emoji_count_once(project, tmp_path):
     raw = "IP: Rene\u0301 sagde: \u201cja\u201d \U0001F600 og Ma\u030ale\u0301ne.\n"  # decomposed é, å
     f = tmp_path / "nfd.txt"
     f.write_text(raw, encoding="utf-8")
-    project.import_files([f])
+    import_files(project, [f])
     text = stored(project, "nfd")
     assert text == unicodedata.normalize("NFC", raw)
     assert "René" in text and "a\u030a" not in text and "e\u0301" not in text
     start = text.index("\U0001F600")
-    row = project.add_coding("nfd", start, start + 1, _code(project))
+    row = add_coding(project, "nfd", start, start + 1, _code(project))
     assert row["text"] == "\U0001F600"
     s = text.index("Målé")
-    assert project.add_coding("nfd", s, s + len("Måléne"), _code(project))["text"] == "Måléne"
-    assert project.document("nfd")["source_sha256"] != project.document("nfd")["text_sha256"]
+    assert add_coding(project, "nfd", s, s + len("Måléne"), _code(project))["text"] == "Måléne"
+    assert get_document(project, "nfd")["source_sha256"] != get_document(project, "nfd")["text_sha256"]
 
 
 def _code(project: Project) -> str:
     from qualcode.codebook.tree import add_code
 
     try:
-        return project.code("Test").path
+        return get_code(project, "Test").path
     except QualcodeError:
         return add_code(project, "Test").path
 
@@ -95,14 +100,14 @@ def test_every_format_imports_its_text(project, tmp_path, fmt):
     else:
         path.write_text("1\n00:00:01,000 --> 00:00:03,500\nInterviewer: Hvordan har du det?\n\n"
                         "2\n00:00:04,000 --> 00:00:08,250\nMette: Fint, tak. Jeg fik hjælp i går.\n", encoding="utf-8")
-    report = project.import_files([path], language="da")
+    report = import_files(project, [path], language="da")
     assert report.imported == ["doc"]
-    doc = project.document("doc")
+    doc = get_document(project, "doc")
     assert doc["source_format"] == fmt
     assert "Jeg fik hjælp i går." in doc["text"]
-    sentences = [doc["text"][u["start"]:u["end"]] for u in project.units(doc["id"], "sentence")]
+    sentences = [doc["text"][u["start"]:u["end"]] for u in document_units(project, doc["id"], "sentence")]
     assert "Jeg fik hjælp i går." in sentences
-    turns = project.units(doc["id"], "turn")
+    turns = document_units(project, doc["id"], "turn")
     if fmt in ("vtt", "srt"):
         assert doc["text"] == "Interviewer: Hvordan har du det?\n\nMette: Fint, tak. Jeg fik hjælp i går."
         assert [(t["speaker"], t["time_start"], t["time_end"]) for t in turns] == [
@@ -117,27 +122,27 @@ def test_units_sentences_paragraphs_turns(project, tmp_path):
     f = tmp_path / "t.txt"
     f.write_text("Interview 01\n\nI: Hej. Hvordan går det?\n\nIP: Godt! Jeg bor på Sundholm nu.\nDet er fint.\n\n"
                  "Note: not a speaker\n", encoding="utf-8")
-    project.import_files([f], language="da")
-    doc = project.document("t")
+    import_files(project, [f], language="da")
+    doc = get_document(project, "t")
     text = doc["text"]
-    cut = lambda kind: [text[u["start"]:u["end"]] for u in project.units(doc["id"], kind)]  # noqa: E731
+    cut = lambda kind: [text[u["start"]:u["end"]] for u in document_units(project, doc["id"], kind)]  # noqa: E731
     assert cut("paragraph") == ["Interview 01", "I: Hej. Hvordan går det?",
                                 "IP: Godt! Jeg bor på Sundholm nu.\nDet er fint.", "Note: not a speaker"]
     # A turn runs until the next speaker label, across paragraphs; "Note:" occurs once, so it is no speaker.
     assert cut("turn") == ["Hej. Hvordan går det?", "Godt! Jeg bor på Sundholm nu.\nDet er fint.\n\nNote: not a speaker"]
     assert "Hvordan går det?" in cut("sentence") and "Godt!" in cut("sentence")
-    assert [u["speaker"] for u in project.units(doc["id"], "turn")] == ["I", "IP"]
+    assert [u["speaker"] for u in document_units(project, doc["id"], "turn")] == ["I", "IP"]
 
 
 def test_custom_speaker_pattern(project, tmp_path):
     f = tmp_path / "p.txt"
     f.write_text("[A] hello there\n[B] hi\n", encoding="utf-8")
-    project.import_files([f], speaker_pattern=r"^\[(?P<speaker>[A-Z])\]\s*")
-    doc = project.document("p")
-    assert [(u["speaker"], doc["text"][u["start"]:u["end"]]) for u in project.units(doc["id"], "turn")] == [
+    import_files(project, [f], speaker_pattern=r"^\[(?P<speaker>[A-Z])\]\s*")
+    doc = get_document(project, "p")
+    assert [(u["speaker"], doc["text"][u["start"]:u["end"]]) for u in document_units(project, doc["id"], "turn")] == [
         ("A", "hello there"), ("B", "hi")]
     with pytest.raises(QualcodeError, match="named group"):
-        project.import_files([f], speaker_pattern=r"^\w+:")
+        import_files(project, [f], speaker_pattern=r"^\w+:")
 
 
 def test_same_text_twice_is_skipped(project, tmp_path):
@@ -145,8 +150,8 @@ def test_same_text_twice_is_skipped(project, tmp_path):
     a.write_text("same words\n", encoding="utf-8")
     b = tmp_path / "b.txt"
     b.write_text("same words\r\n", encoding="utf-8")  # same stored text after folding
-    r1 = project.import_files([a])
-    r2 = project.import_files([a, b])
+    r1 = import_files(project, [a])
+    r2 = import_files(project, [a, b])
     assert r1.imported == ["a"] and r2.imported == []
     assert [n for n, _ in r2.skipped] == ["a.txt", "b.txt"]
     assert "already imported" in r2.skipped[0][1]
@@ -158,26 +163,26 @@ def test_attributes_types_are_inferred(project, tmp_path):
     csv = tmp_path / "attrs.csv"
     csv.write_text("document,kind,site,age,score,consent,date\n"
                    "d1,fieldnote,Vesterbro,34,1.5,yes,2021-03-14\nd2,,Nordvest,51,2,no,2021-04-02\n", encoding="utf-8")
-    project.import_files([tmp_path / "d1.txt", tmp_path / "d2.txt"], attributes=csv)
-    assert project.attribute_types() == {"site": "text", "age": "integer", "score": "float", "consent": "boolean",
+    import_files(project, [tmp_path / "d1.txt", tmp_path / "d2.txt"], attributes=csv)
+    assert attribute_types(project) == {"site": "text", "age": "integer", "score": "float", "consent": "boolean",
                                          "date": "date"}
-    ids = {d["name"]: d["id"] for d in project.documents()}
-    attrs = project.attributes()
+    ids = {d["name"]: d["id"] for d in list_documents(project)}
+    attrs = document_attributes(project)
     assert attrs[ids["d1"]] == {"site": "Vesterbro", "age": 34, "score": 1.5, "consent": True, "date": "2021-03-14"}
     assert attrs[ids["d2"]]["consent"] is False and attrs[ids["d2"]]["age"] == 51
-    assert project.document("d1")["kind"] == "fieldnote" and project.document("d2")["kind"] == "interview"
+    assert get_document(project, "d1")["kind"] == "fieldnote" and get_document(project, "d2")["kind"] == "interview"
 
 
 def test_attribute_csv_bad_value_names_line(project, tmp_path):
     (tmp_path / "d1.txt").write_text("x\n", encoding="utf-8")
-    project.import_files([tmp_path / "d1.txt"])
+    import_files(project, [tmp_path / "d1.txt"])
     ok = tmp_path / "a.csv"
     ok.write_text("document,age\nd1,34\n", encoding="utf-8")
-    project.import_attributes(ok)
+    import_attributes_csv(project, ok)
     bad = tmp_path / "b.csv"
     bad.write_text("document,age\nd1,old\n", encoding="utf-8")
     with pytest.raises(QualcodeError, match=r"b.csv: line 2: 'old' in column 'age' is not a integer"):
-        project.import_attributes(bad)
+        import_attributes_csv(project, bad)
 
 
 # ---------------------------------------------------------------- bad input: clear error, nothing changed
@@ -221,7 +226,7 @@ def test_bad_file_one_clear_line_nonzero_exit_project_unchanged(tmp_path, runner
 def test_explicit_encoding_reads_latin1(project, tmp_path):
     f = tmp_path / "latin1.txt"
     f.write_bytes("Hun fik hjælp på Østerbro\n".encode("latin-1"))
-    project.import_files([f], encoding="latin-1")
+    import_files(project, [f], encoding="latin-1")
     assert stored(project, "latin1") == "Hun fik hjælp på Østerbro\n"
 
 
@@ -229,7 +234,7 @@ def test_forced_failure_mid_import_of_40_files_leaves_previous_state(tmp_path, m
     db = tmp_path / "p.db"
     project = Project.create(db, coder="tester")
     (tmp_path / "old.txt").write_text("IP: already here\n", encoding="utf-8")
-    project.import_files([tmp_path / "old.txt"])
+    import_files(project, [tmp_path / "old.txt"])
     before = dump(db)
     folder = tmp_path / "forty"
     folder.mkdir()
@@ -248,7 +253,7 @@ def test_forced_failure_mid_import_of_40_files_leaves_previous_state(tmp_path, m
 
     monkeypatch.setattr(ingest, "pack", failing_pack)
     with pytest.raises(QualcodeError, match="simulated"):
-        project.import_files([folder])
+        import_files(project, [folder])
     assert calls["n"] == 60
     assert dump(db) == before
     project.close()
@@ -267,22 +272,22 @@ def test_keep_going_imports_good_files_and_lists_failures(tmp_path, runner):
     assert "b.txt: the file is empty" in r.output and "c.txt: not UTF-8" in r.output
     assert "2 imported, 0 skipped, 2 failed" in r.output
     with Project.open(tmp_path / "p.db") as p:
-        assert [d["name"] for d in p.documents()] == ["a", "d"]
+        assert [d["name"] for d in list_documents(p)] == ["a", "d"]
 
 
 def test_unsupported_extension_and_missing_path(project, tmp_path):
     f = tmp_path / "data.xyz"
     f.write_text("x", encoding="utf-8")
     with pytest.raises(QualcodeError, match=r"data.xyz: cannot import .xyz files; supported: .*\.docx"):
-        project.import_files([f])
+        import_files(project, [f])
     with pytest.raises(QualcodeError, match="no such file or folder"):
-        project.import_files([tmp_path / "nope.txt"])
+        import_files(project, [tmp_path / "nope.txt"])
 
 
 def test_import_event_is_logged(project, tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("IP: x\n", encoding="utf-8")
-    project.import_files([f])
+    import_files(project, [f])
     ev = project.events(1)[0]
     assert ev["action"] == "documents.import" and "a" in ev["summary"] and ev["coder"] == "tester"
 
@@ -294,8 +299,8 @@ def test_huge_file_is_refused_before_reading(project, tmp_path, monkeypatch):
     big = tmp_path / "dump.txt"
     big.write_bytes(b"IP: words words words\n" * 60_000)  # ~1.3 MB
     with pytest.raises(QualcodeError, match=r"dump.txt: 1 MB is too large to be a transcript \(limit 1 MB\)"):
-        project.import_files([big])
-    assert project.documents() == []
+        import_files(project, [big])
+    assert list_documents(project) == []
 
 
 def test_large_transcript_imports_with_exact_units(project, tmp_path):
@@ -303,9 +308,9 @@ def test_large_transcript_imports_with_exact_units(project, tmp_path):
     turn = "IP: Jeg ventede tre uger på metadon, og så lukkede de. Det var hårdt!\n\n"
     big = tmp_path / "long.txt"
     big.write_text(turn * 14_000 + "I: Tak for i dag.\n", encoding="utf-8")
-    project.import_files([big], language="da")
-    doc = project.document("long")
-    sents = project.units(doc["id"], "sentence")
+    import_files(project, [big], language="da")
+    doc = get_document(project, "long")
+    sents = document_units(project, doc["id"], "sentence")
     assert len(sents) == 14_000 * 2 + 1
     last = sents[-1]
     assert doc["text"][last["start"]:last["end"]] == "Tak for i dag."

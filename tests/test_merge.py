@@ -10,6 +10,11 @@ from qualcode.errors import QualcodeError
 from qualcode.interchange.merge import merge_project
 from qualcode.project import Project
 from tests.conftest import dump
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import add_coding, list_codings
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.corpus.ingest import import_files
 
 
 @pytest.fixture
@@ -23,11 +28,11 @@ def copies(demo_template, tmp_path):
 def _work_in_copy(path):
     """cai codes two passages, adds a code under Barriers and writes a memo on it."""
     with Project.open(path, coder="cai") as p:
-        doc = p.documents()[0]
-        p.add_coding(doc["id"], 10, 60, "Help sought")
+        doc = list_documents(p)[0]
+        add_coding(p, doc["id"], 10, 60, "Help sought")
         tree.add_code(p, "Housing queue", parent="Barriers")
-        p.add_coding(doc["id"], 100, 140, "Barriers/Housing queue", memo="new code")
-        p.set_memo("code", p.code("Barriers/Housing queue").guid, "Split from Waiting?")
+        add_coding(p, doc["id"], 100, 140, "Barriers/Housing queue", memo="new code")
+        set_memo(p, "code", get_code(p, "Barriers/Housing queue").guid, "Split from Waiting?")
         return doc["name"]
 
 
@@ -42,18 +47,18 @@ def test_merge_brings_codings_codes_coders_and_memos(copies):
         assert dict(report.codings) == {"cai": 2}
         assert report.memos == 1 and report.documents == []
         assert report.summary() == "from cai.db: added 1 coder(s) (cai), 1 code(s), 2 coding(s), 1 memo(s)"
-        spans = [(c["document"], c["start"], c["end"], c["code"], c["memo"]) for c in p.codings(coder="cai")]
+        spans = [(c["document"], c["start"], c["end"], c["code"], c["memo"]) for c in list_codings(p, coder="cai")]
         assert spans == [(doc_name, 10, 60, "Help sought", None),
                          (doc_name, 100, 140, "Barriers/Housing queue", "new code")]
-        code = p.code("Barriers/Housing queue")
-        assert p.code(code.parent_id).path == "Barriers"
-        assert [m["text"] for m in p.memos("code", code.guid)] == ["Split from Waiting?"]
+        code = get_code(p, "Barriers/Housing queue")
+        assert get_code(p, code.parent_id).path == "Barriers"
+        assert [m["text"] for m in list_memos(p, "code", code.guid)] == ["Split from Waiting?"]
         # One transaction, one event.
         events = p.db.execute("SELECT action FROM events WHERE id > ?", [before]).fetchall()
         assert events == [("project.merge",)]
         # GUIDs are kept, so the other file's identities survive.
         with Project.open(other) as o:
-            assert {c["guid"] for c in o.codings(coder="cai")} == {c["guid"] for c in p.codings(coder="cai")}
+            assert {c["guid"] for c in list_codings(o, coder="cai")} == {c["guid"] for c in list_codings(p, coder="cai")}
 
 
 def test_merging_twice_changes_nothing(copies):
@@ -103,24 +108,24 @@ def test_new_documents_come_with_units_attributes_and_codings(copies, tmp_path):
     note = tmp_path / "en_obs99_new.txt"
     note.write_text("A new field note. It has two sentences.\n", encoding="utf-8")
     with Project.open(other, coder="cai") as p:
-        p.import_files([note], language="en")
-        p.add_coding("en_obs99_new", 0, 17, "Help sought")
-        units = p.units(p.document("en_obs99_new")["id"], "sentence")
+        import_files(p, [note], language="en")
+        add_coding(p, "en_obs99_new", 0, 17, "Help sought")
+        units = document_units(p, get_document(p, "en_obs99_new")["id"], "sentence")
     with Project.open(main, coder="supervisor") as p:
         report = merge_project(p, other)
         assert report.documents == ["en_obs99_new"]
-        doc = p.document("en_obs99_new")
+        doc = get_document(p, "en_obs99_new")
         assert doc["text"] == "A new field note. It has two sentences.\n"
-        assert p.units(doc["id"], "sentence") == units
-        assert [(c["start"], c["end"]) for c in p.codings(document=doc["id"])] == [(0, 17)]
+        assert document_units(p, doc["id"], "sentence") == units
+        assert [(c["start"], c["end"]) for c in list_codings(p, document=doc["id"])] == [(0, 17)]
         # One event, undoable as one step: the document, its packed units and its codings go.
         ev = p.events(limit=1)[0]
         assert ev["action"] == "project.merge" and ev["undoable"]
         assert p.undo()["action"] == "project.merge"
-        assert "en_obs99_new" not in [d["name"] for d in p.documents()]
+        assert "en_obs99_new" not in [d["name"] for d in list_documents(p)]
         assert p.db.execute("SELECT COUNT(*) FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchone()[0] == 0
         assert p.redo()["action"] == "project.merge"
-        assert p.units(p.document("en_obs99_new")["id"], "sentence") == units
+        assert document_units(p, get_document(p, "en_obs99_new")["id"], "sentence") == units
 
 
 def test_independently_imported_identical_document_is_matched(copies, tmp_path):
@@ -129,14 +134,14 @@ def test_independently_imported_identical_document_is_matched(copies, tmp_path):
     note.write_text("Imported in both copies.\n", encoding="utf-8")
     for path, coder in ((main, "anna"), (other, "cai")):
         with Project.open(path, coder=coder) as p:
-            p.import_files([note], language="en")
+            import_files(p, [note], language="en")
     with Project.open(other, coder="cai") as p:
-        p.add_coding("en_obs98_twice", 0, 8, "Help sought")
+        add_coding(p, "en_obs98_twice", 0, 8, "Help sought")
     with Project.open(main, coder="supervisor") as p:
         report = merge_project(p, other)
         assert report.documents == []
         assert "document 'en_obs98_twice' matched by name and identical text" in report.matched
-        assert [(c["start"], c["end"]) for c in p.codings(document="en_obs98_twice")] == [(0, 8)]
+        assert [(c["start"], c["end"]) for c in list_codings(p, document="en_obs98_twice")] == [(0, 8)]
 
 
 def test_merge_cli(copies, runner):

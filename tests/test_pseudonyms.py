@@ -15,6 +15,9 @@ from qualcode.project import Project
 from qualcode.corpus.pseudonyms import (add_pseudonym, apply_pseudonyms, find_matches, import_transform, mapping_csv,
                                  preview, pseudonymise_text, pseudonyms)
 from qualcode.corpus.revise import review_list, version_text
+from qualcode.coding.codings import add_coding, list_codings
+from qualcode.corpus.documents import get_document
+from qualcode.corpus.ingest import import_files
 
 TEXT = ("I: Hvornår mødte du Mette Hansen første gang?\n\n"
         "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "
@@ -40,7 +43,7 @@ NAMES = ("Mette", "Mete", "Hansen", "Istedgade", "Bo ", "Bo?", "BO ")
 def project(tmp_path: Path):
     (tmp_path / "int09.txt").write_text(TEXT, encoding="utf-8")
     p = Project.create(tmp_path / "p.db", coder="anna")
-    p.import_files([tmp_path / "int09.txt"], language="da")
+    import_files(p, [tmp_path / "int09.txt"], language="da")
     for orig, pseudo, kind in ENTRIES:
         add_pseudonym(p, orig, pseudo, kind)
     yield p
@@ -71,18 +74,18 @@ def test_threshold_and_short_names():
 def test_preview_then_apply_as_a_revision(project):
     add_code(project, "Contact")
     s = TEXT.index("Mettes kontor")
-    c1 = project.add_coding("int09", s, s + len("Mettes kontor lå lige ved siden af"), "Contact")
+    c1 = add_coding(project, "int09", s, s + len("Mettes kontor lå lige ved siden af"), "Contact")
     s = TEXT.index("ringede til Bo")
-    c2 = project.add_coding("int09", s, s + len("ringede til Bo hver uge"), "Contact", coder="bo")
+    c2 = add_coding(project, "int09", s, s + len("ringede til Bo hver uge"), "Contact", coder="bo")
     s = TEXT.index("Boligen er ok.")
-    c3 = project.add_coding("int09", s, s + 14, "Contact")
+    c3 = add_coding(project, "int09", s, s + 14, "Contact")
     found = preview(project)
     assert [m.replacement for m in found["int09"]] == ["Sanne Holm", "Vestergade", "Sannes", "Sanne", "Kim", "Kim",
                                                        "KIM", "Vestergades", "Sanne", "Holm"]
-    assert project.document("int09")["text"] == TEXT  # preview wrote nothing
+    assert get_document(project, "int09")["text"] == TEXT  # preview wrote nothing
     (report,) = apply_pseudonyms(project).documents
-    assert project.document("int09")["text"] == EXPECTED
-    rows = {r["guid"]: r for r in project.codings()}
+    assert get_document(project, "int09")["text"] == EXPECTED
+    rows = {r["guid"]: r for r in list_codings(project)}
     assert rows[c1["guid"]]["text"] == "Sannes kontor lå lige ved siden af"
     assert rows[c2["guid"]]["text"] == "ringede til Kim hver uge" and rows[c2["guid"]]["coder"] == "bo"
     assert rows[c3["guid"]]["text"] == "Boligen er ok."
@@ -128,7 +131,7 @@ def test_cli(project, tmp_path):
     assert out.exit_code == 0 and "'Mete' → 'Sanne' (fuzzy 89; Mette)" in out.output and "11 replacement(s)" in out.output
     out = runner.invoke(main, base + ["pseudonyms", "apply"])
     assert out.exit_code == 0, out.output
-    assert project.document("int09")["text"] == EXPECTED.replace("Sundholm", "Amagerbro")
+    assert get_document(project, "int09")["text"] == EXPECTED.replace("Sundholm", "Amagerbro")
     mapping = tmp_path / "mapping.csv"
     out = runner.invoke(main, base + ["pseudonyms", "export-mapping", "-o", str(mapping)])
     assert out.exit_code == 0 and "Sundholm,Amagerbro,place" in mapping.read_text(encoding="utf-8")
@@ -155,7 +158,7 @@ def test_pseudonymise_at_import_names_never_reach_the_project(tmp_path):
     from qualcode.project import Project
 
     with Project.open(db) as p:
-        assert "Lone fra gadeteamet" in p.document("int")["text"]
+        assert "Lone fra gadeteamet" in get_document(p, "int")["text"]
     vtt = tmp_path / "talk.vtt"
     vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Mette>hej\n", encoding="utf-8")
     r = runner.invoke(main, ["-p", str(db), "import", "--pseudonymise", str(vtt)])

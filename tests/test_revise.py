@@ -14,6 +14,9 @@ from qualcode.project import Project
 from qualcode.corpus.revise import Alignment, review_list, revise_document, version_text, versions
 from qualcode.search import search
 from qualcode.text.segmentation import segment_many
+from qualcode.coding.codings import add_coding, get_coding, list_codings
+from qualcode.corpus.documents import document_units, get_document
+from qualcode.corpus.ingest import import_files
 
 P1 = "IP: Jeg gik til herberget i går. De sagde der ikke var plads.\n\n"
 P2 = "I: Hvad gjorde du så?\n\n"
@@ -39,20 +42,20 @@ CODED = {  # name: (words, code, coder)
 def project(tmp_path: Path):
     (tmp_path / "int01.txt").write_text(OLD, encoding="utf-8")
     p = Project.create(tmp_path / "p.db", coder="anna")
-    p.import_files([tmp_path / "int01.txt"], language="da")
+    import_files(p, [tmp_path / "int01.txt"], language="da")
     for name in ("Barriers", "Resources", "Waiting"):
         add_code(p, name)
     ids = {}
     for key, (words, code, coder) in CODED.items():
         s = OLD.index(words)
-        ids[key] = p.add_coding("int01", s, s + len(words), code, coder=coder)["guid"]
+        ids[key] = add_coding(p, "int01", s, s + len(words), code, coder=coder)["guid"]
     p.ids = ids
     yield p
     p.close()
 
 
 def _by_guid(p: Project) -> dict[str, dict]:
-    return {r["guid"]: r for r in p.codings()}
+    return {r["guid"]: r for r in list_codings(p)}
 
 
 def test_every_coding_keeps_its_words_or_is_listed(project):
@@ -66,7 +69,7 @@ def test_every_coding_keeps_its_words_or_is_listed(project):
     assert status[ids["D"]] == "unplaced"
     rows = _by_guid(project)
     assert len(rows) == 5  # nothing dropped
-    doc = project.document("int01")
+    doc = get_document(project, "int01")
     assert doc["text"] == NEW and doc["char_count"] == len(NEW)
     for key in "ABE":  # same words, new offsets
         r = rows[ids[key]]
@@ -96,12 +99,12 @@ def test_versions_units_and_index_follow_the_new_text(project):
     vs = versions(project, "int01")
     assert [v["version"] for v in vs] == [1, 2] and [v["current"] for v in vs] == [False, True]
     assert version_text(project, "int01", 1) == OLD and version_text(project, "int01", 2) == NEW
-    doc_id = project.document("int01")["id"]
+    doc_id = get_document(project, "int01")["id"]
     (units, words), = segment_many([(NEW, "da")])
-    assert [(u["start"], u["end"]) for u in project.units(doc_id, "sentence")] == \
+    assert [(u["start"], u["end"]) for u in document_units(project, doc_id, "sentence")] == \
         [(u.start, u.end) for u in units if u.kind == "sentence"]
-    assert project.document(doc_id)["word_count"] == words
-    turns = project.units(doc_id, "turn")
+    assert get_document(project, doc_id)["word_count"] == words
+    turns = document_units(project, doc_id, "turn")
     assert [NEW[u["start"]:u["end"]] for u in turns][-1] == P3[4:].rstrip("\n")
     hits = search(project, "forgårs").hits
     assert [(h.start, h.end) for h in hits] == [(NEW.index("forgårs"), NEW.index("forgårs") + 7)]
@@ -165,7 +168,7 @@ def test_cli_revise_versions_review(project, tmp_path):
     out = runner.invoke(main, base + ["revise", "int01", str(new_file)])
     assert out.exit_code == 0, out.output
     assert "preview only" in out.output and "2 same, 1 moved, 1 changed, 1 unplaced" in out.output
-    assert project.document("int01")["text"] == OLD
+    assert get_document(project, "int01")["text"] == OLD
     out = runner.invoke(main, base + ["revise", "int01", str(new_file), "--apply"])
     assert out.exit_code == 0 and "need a look" in out.output, out.output
     out = runner.invoke(main, base + ["versions", "int01"])
@@ -178,7 +181,7 @@ def test_cli_revise_versions_review(project, tmp_path):
     out = runner.invoke(main, base + ["review", "--resolve", str(rid)])
     assert out.exit_code == 0 and review_list(project) == []
     out = runner.invoke(main, base + ["revise", "int01", "--from-version", "1", "--apply"])
-    assert out.exit_code == 0 and project.document("int01")["text"] == OLD
+    assert out.exit_code == 0 and get_document(project, "int01")["text"] == OLD
 
 
 def test_subtitle_turns_keep_their_times(tmp_path):
@@ -186,13 +189,13 @@ def test_subtitle_turns_keep_their_times(tmp_path):
            "00:00:05.000 --> 00:00:09.500\n<v Lars>Det går fint med metadonen nu.\n")
     (tmp_path / "call.vtt").write_text(vtt, encoding="utf-8")
     p = Project.create(tmp_path / "v.db", coder="anna")
-    p.import_files([tmp_path / "call.vtt"], language="da")
-    doc = p.document("call")
-    before = p.units(doc["id"], "turn")
+    import_files(p, [tmp_path / "call.vtt"], language="da")
+    doc = get_document(p, "call")
+    before = document_units(p, doc["id"], "turn")
     assert [t["time_start"] for t in before] == [1.0, 5.0]
     revise_document(p, "call", doc["text"].replace("fint", "rigtig fint"))
-    after = p.units(doc["id"], "turn")
-    new = p.document("call")["text"]
+    after = document_units(p, doc["id"], "turn")
+    new = get_document(p, "call")["text"]
     assert [(t["speaker"], t["time_start"], t["time_end"]) for t in after] == \
         [(t["speaker"], t["time_start"], t["time_end"]) for t in before]
     assert new[after[1]["start"]:after[1]["end"]] == "Det går rigtig fint med metadonen nu."
@@ -204,11 +207,11 @@ def test_a_sentence_deleted_from_a_coded_passage(tmp_path):
     new = old.replace("metadonen", "methadonen").replace(" Jeg blev så flov.", "")
     (tmp_path / "x.txt").write_text(old, encoding="utf-8")
     p = Project.create(tmp_path / "x.db", coder="anna")
-    p.import_files([tmp_path / "x.txt"], language="da")
+    import_files(p, [tmp_path / "x.txt"], language="da")
     add_code(p, "Stigma")
     s = old.index("Jeg blev")
-    guid = p.add_coding("x", s, s + len("Jeg blev så flov. Jeg gik bare igen."), "Stigma")["guid"]
+    guid = add_coding(p, "x", s, s + len("Jeg blev så flov. Jeg gik bare igen."), "Stigma")["guid"]
     (placement,) = revise_document(p, "x", new).placements
     assert placement.status == "changed"  # what is left of its own words, not the edited neighbour
-    assert p.coding(guid)["text"] == "Jeg gik bare igen." == new[placement.new_start:placement.new_end]
+    assert get_coding(p, guid)["text"] == "Jeg gik bare igen." == new[placement.new_start:placement.new_end]
     p.close()

@@ -14,6 +14,10 @@ from qualcode.cli import main
 from qualcode.project import Project
 from qualcode.search import SearchFilter, build_index, index_status, kwic, search
 from qualcode.analysis.words import log_likelihood, words_per_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus.attributes import document_attributes
+from qualcode.corpus.documents import get_document, list_documents
+from qualcode.corpus.ingest import import_files
 
 DA = ("I: Hvem hjalp dig dengang?\n\n"
       "IP: Min kontaktperson hjælper mig stadig. Hun har hjulpet mig med metadonbehandling.\n\n"
@@ -34,8 +38,8 @@ def small(tmp_path: Path) -> Project:
     (tmp_path / "da_one.txt").write_text(DA, encoding="utf-8")
     (tmp_path / "en_one.txt").write_text(EN, encoding="utf-8")
     p = Project.create(tmp_path / "p.db", coder="anna")
-    p.import_files([tmp_path / "da_one.txt"], language="da")
-    p.import_files([tmp_path / "en_one.txt"], language="en", kind="fieldnote")
+    import_files(p, [tmp_path / "da_one.txt"], language="da")
+    import_files(p, [tmp_path / "en_one.txt"], language="en", kind="fieldnote")
     yield p
     p.close()
 
@@ -108,9 +112,9 @@ def test_filters_speaker_kind_document(small):
 
 def test_attribute_filter_on_demo(demo):
     res = search(demo, "metadon", "exact", SearchFilter(attributes={"site": "vesterbro"}))
-    vesterbro = {n for n, a in ((demo.document(i)["name"], a) for i, a in demo.attributes().items())
+    vesterbro = {n for n, a in ((get_document(demo, i)["name"], a) for i, a in document_attributes(demo).items())
                  if a.get("site") == "Vesterbro"}
-    expected = {n for n in vesterbro if re.search(r"(?<!\w)metadon(?!\w)", demo.document(n)["text"], re.I)}
+    expected = {n for n in vesterbro if re.search(r"(?<!\w)metadon(?!\w)", get_document(demo, n)["text"], re.I)}
     assert {h.document for h in res.hits} == expected == {"da_int01_vesterbro_bruger", "en_obs04_vesterbro_cafe"}
     assert "da_int02_nordvest_bruger" in {h.document for h in search(demo, "metadon").hits}
     with pytest.raises(Exception, match="no attribute 'sted'"):
@@ -118,7 +122,7 @@ def test_attribute_filter_on_demo(demo):
 
 
 def test_exact_search_agrees_with_a_regex_scan_over_the_demo(demo):
-    docs = {d["id"]: demo.document(d["id"])["text"] for d in demo.documents()}
+    docs = {d["id"]: get_document(demo, d["id"])["text"] for d in list_documents(demo)}
     for word in ("metadon", "kontaktperson", "help", "the"):
         res = search(demo, word, "exact")
         expected = sorted((i, m.start()) for i, t in docs.items()
@@ -140,7 +144,7 @@ def test_kwic_lines(small):
 def fresh(tmp_path: Path) -> Project:
     (tmp_path / "a.txt").write_text(DA, encoding="utf-8")
     p = Project.create(tmp_path / "f.db", coder="anna")
-    p.import_files([tmp_path / "a.txt"], language="da")
+    import_files(p, [tmp_path / "a.txt"], language="da")
     yield p
     p.close()
 
@@ -181,9 +185,9 @@ def test_words_per_code_counts_and_stop_words(small):
     from qualcode.codebook.tree import add_code
 
     add_code(small, "Treatment")
-    text = small.document("da_one")["text"]
+    text = get_document(small, "da_one")["text"]
     s = text.index("IP: Ja")
-    small.add_coding("da_one", s + 4, len(text.rstrip()), "Treatment")  # "Ja, jeg vil gerne hjælpe andre. …"
+    add_coding(small, "da_one", s + 4, len(text.rstrip()), "Treatment")  # "Ja, jeg vil gerne hjælpe andre. …"
     r = words_per_code(small, "Treatment", min_count=1, top=0)
     # words with a letter in the segment: Ja jeg vil gerne hjælpe andre Jeg henter metadon men nogle skriver methadon
     assert r.words_in_code == 13
@@ -206,7 +210,7 @@ def test_cli_search_json_and_text(demo):
     data = json.loads(out.output)
     assert data["total"] == len(data["hits"]) > 0
     for h in data["hits"]:
-        text = demo.document(h["document"])["text"]
+        text = get_document(demo, h["document"])["text"]
         assert text[h["start"]:h["end"]] == h["match"]
     out = runner.invoke(main, ["-p", str(demo.path), "search", "metadon", "-n", "2"])
     assert out.exit_code == 0 and "(showing 2; --limit 0 for all)" in out.output

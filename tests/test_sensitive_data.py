@@ -17,6 +17,11 @@ from qualcode.project import Project
 from qualcode.corpus.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
 from qualcode.text.lexicon import lexicon
 from test_team_project import qc
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import add_coding, list_codings, set_coding_memo
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.documents import get_document
+from qualcode.corpus.ingest import import_files
 
 TEXT = ("I: Hvornår mødte du Mette Hansen første gang?\n\n"
         "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "
@@ -32,14 +37,14 @@ def study(tmp_path: Path) -> Path:
     (tmp_path / "int09.txt").write_text(TEXT, encoding="utf-8")
     path = tmp_path / "study.db"
     with Project.create(path, coder="anna") as p:
-        p.import_files([tmp_path / "int09.txt"], language="da")
+        import_files(p, [tmp_path / "int09.txt"], language="da")
         from qualcode.codebook.tree import add_code
 
         add_code(p, "Help sought", description="Help from Mette's team counts here.")
         s = TEXT.index("Mettes kontor")
-        c = p.add_coding("int09", s, s + 30, "Help sought", memo="Mette again, see Hansen")
-        p.set_memo("document", p.document("int09")["guid"], "Interview with Mette at Istedgade")
-        p.set_coding_memo(c["guid"], "Mette again, see Hansen")
+        c = add_coding(p, "int09", s, s + 30, "Help sought", memo="Mette again, see Hansen")
+        set_memo(p, "document", get_document(p, "int09")["guid"], "Interview with Mette at Istedgade")
+        set_coding_memo(p, c["guid"], "Mette again, see Hansen")
     return path
 
 
@@ -58,16 +63,16 @@ def test_readme_example_replaces_every_part_and_variant(study: Path):
         assert {"Mette Hansen", "Mettes", "Mete", "METTE", "mette", "Hansen", "Hansens", "Istedgade"} <= found
         assert "Hele" not in found and "bo" not in found and "Bo" not in found
         report = apply_pseudonyms(p)
-        text = p.document("int09")["text"]
+        text = get_document(p, "int09")["text"]
         assert names_in(text) == []
         assert "Sanne Holm" in text and "Sannes kontor" in text and "SANNE siger" in text
         assert "Holm-familien" in text and "Holms bil" in text and "skrev sanne på" in text
         assert "Hele dagen" in text and "ikke bo der" in text
         assert report.other_texts == 3  # the document memo, the coding memo, the code's description
-        memos = " ".join(m["text"] for m in p.memos())
-        assert names_in(memos) == [] and names_in(p.code("Help sought").description) == []
-        assert names_in(" ".join(c["memo"] or "" for c in p.codings())) == []
-        for c in p.codings():
+        memos = " ".join(m["text"] for m in list_memos(p))
+        assert names_in(memos) == [] and names_in(get_code(p, "Help sought").description) == []
+        assert names_in(" ".join(c["memo"] or "" for c in list_codings(p))) == []
+        for c in list_codings(p):
             assert text[c["start"]:c["end"]] == c["text"]
         # the search index was rebuilt from the new text: the old words are gone from it
         vocab = {r[0] for r in p.db.execute("SELECT form FROM search_vocab")}
@@ -129,7 +134,7 @@ def test_a_crash_in_the_middle_of_apply_changes_nothing(tmp_path: Path):
         docs.append(f)
     path = tmp_path / "p.db"
     with Project.create(path, coder="anna") as p:
-        p.import_files(docs, language="da")
+        import_files(p, docs, language="da")
         add_pseudonym(p, "Mette Hansen", "Sanne Holm")
     before = _dump(path)
     script = f"""

@@ -18,6 +18,8 @@ import pytest
 from qualcode.project import Project
 from qualcode.store.connection import APPLICATION_ID
 from qualcode.store.migrations import MIGRATIONS
+from qualcode.coding.codings import add_coding
+from qualcode.corpus.ingest import import_files
 
 DOC = "da_int01_vesterbro_bruger"
 
@@ -62,7 +64,7 @@ def test_project_exports_backups_and_mapping_are_0600_under_umask_022(tmp_path, 
     assert mode(path) == 0o600
     p = Project.open(path, coder="anna")
     (tmp_path / "a.txt").write_text("I: Hej.\n\nIP: Mette kom forbi i går.\n", encoding="utf-8")
-    p.import_files([tmp_path / "a.txt"])
+    import_files(p, [tmp_path / "a.txt"])
     assert mode(Path(f"{path}-wal")) == 0o600 and mode(Path(f"{path}-shm")) == 0o600
     p.close()
     demo = tmp_path / "demo.db"
@@ -300,16 +302,15 @@ async def test_an_unexpected_error_ends_the_workbench_with_one_line_and_no_text(
 def test_the_cli_reports_a_bug_in_one_line_without_its_message(tmp_path, demo_template, monkeypatch):
     from click.testing import CliRunner
 
-    from qualcode import project as project_module
-    from qualcode.cli import main
+    from qualcode.cli import document_cmds, main
 
     demo = tmp_path / "demo.db"
     shutil.copy(demo_template, demo)
 
-    def boom(self, *a, **k):
+    def boom(*a, **k):
         raise KeyError("Mette Hansen")
 
-    monkeypatch.setattr(project_module.Project, "documents", boom)
+    monkeypatch.setattr(document_cmds, "list_documents", boom)
     r = CliRunner().invoke(main, ["-p", str(demo), "docs"])
     assert r.exit_code == 1
     assert "internal error (KeyError at test_team_project.py:" in r.output and "Mette" not in r.output
@@ -366,10 +367,10 @@ def test_verify_catches_a_removed_event_and_a_cut_tail(demo_path):
 def test_backup_while_another_process_writes_is_consistent_and_private(demo_path, tmp_path, loose_umask):
     os.chmod(demo_path, 0o600)
     writer = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from qualcode.project import Project\n"
+        "import sys; from qualcode.project import Project; from qualcode.coding.codings import add_coding\n"
         "p = Project.open(sys.argv[1], coder='bo')\n"
         "for i in range(150):\n"
-        f"    p.add_coding('{DOC}', i, i + 3, 'Help sought')\n"
+        f"    add_coding(p, '{DOC}', i, i + 3, 'Help sought')\n"
         "p.close()"), str(demo_path)])
     backups = []
     try:

@@ -17,6 +17,7 @@ from qualcode.interchange.exporters.quotes import collect_quotes, quotes_html, q
 from qualcode.interchange.exporters.tidy import tidy_table
 from qualcode.project import Project
 from test_analysis_cli import TEXTS, build
+from qualcode.coding.codings import add_coding, list_codings
 
 TIDY_ORDER = [  # document order, then start, end, id
     ("a", 3, 14, "Help", "anna"), ("a", 3, 14, "Help", "bo"),
@@ -54,7 +55,7 @@ def test_tidy_csv_one_row_per_coding(project, tmp_path):
     assert df.coding_guid.str.fullmatch(r"[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-"
                                         r"[0-9A-F]{12}").all()
     with Project.open(project) as p:
-        assert set(df.coding_guid) == {c["guid"] for c in p.codings()}
+        assert set(df.coding_guid) == {c["guid"] for c in list_codings(p)}
 
 
 def test_tidy_filters(project, tmp_path):
@@ -145,7 +146,7 @@ def test_quotes_html_escapes_and_keeps_lines(project, tmp_path):
     path = tmp_path / "copy.db"
     shutil.copy(project, path)
     with Project.open(path, coder="anna") as p:
-        p.add_coding("a", 15, 39, "Help", memo="<b>bold</b> & more")
+        add_coding(p, "a", 15, 39, "Help", memo="<b>bold</b> & more")
         sections = collect_quotes(p, ["Help"], attributes=[])
     html = quotes_html(sections, "Help & co")
     assert "<title>Help &amp; co</title>" in html

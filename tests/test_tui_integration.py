@@ -11,6 +11,7 @@ from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.matrix import MatrixScreen
 from qualcode.tui.screens.search import SearchScreen
 from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
+from qualcode.corpus.documents import get_document
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
@@ -35,7 +36,7 @@ async def test_search_hit_opens_the_transcript_with_the_hit_selected(demo_copy):
         await pilot.press("enter")
         await _until(pilot, lambda: not isinstance(app.screen, SearchScreen), "back to the workbench")
         start, end = app.transcript.selection
-        text = app.project.document(app.doc["id"])["text"]
+        text = get_document(app.project, app.doc["id"])["text"]
         assert text[start:end].lower() == "metadon"
 
 

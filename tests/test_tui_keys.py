@@ -11,6 +11,10 @@ from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.retrieval import RetrievalScreen
 from qualcode.tui.widgets.code_tree import CodeTree
 from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
+from qualcode.codebook.codes import code_counts, get_code, list_codes
+from qualcode.coding.codings import list_codings
+from qualcode.corpus.attributes import document_attributes
+from qualcode.corpus.documents import document_units
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
@@ -54,7 +58,7 @@ async def test_cursor_and_selection_keys(demo_copy):
         await pilot.press("ctrl+home", "pagedown")
         assert t.scroll_y > 0 and t._wrapped.row_of(t.cursor) >= t.scrollable_content_region.height - 1
         await pilot.press("ctrl+home", "4")
-        paragraphs = [(u["start"], u["end"]) for u in app.project.units(app.doc["id"], "paragraph")]
+        paragraphs = [(u["start"], u["end"]) for u in document_units(app.project, app.doc["id"], "paragraph")]
         assert t.selection == paragraphs[0]
         await pilot.press("right_square_bracket")  # end edge one paragraph right
         assert t.selection == (paragraphs[0][0], paragraphs[1][1])
@@ -76,7 +80,7 @@ async def test_coding_navigation_and_memos(demo_copy):
         await pilot.press("escape", "ctrl+down", "ctrl+up")
         assert t.cursor == mine[0][0]
         # the code under the cursor is the highlighted code: ctrl+b writes a memo on it
-        code = app.project.code(app.code_id)
+        code = get_code(app.project, app.code_id)
         await pilot.press("ctrl+b")
         app.screen.query_one(TextArea).load_text("check against the pharmacy excerpts")
         await pilot.press("ctrl+s")
@@ -92,20 +96,20 @@ async def test_codebook_keys(demo_copy):
         await pilot.press("ctrl+k", "A")
         app.screen.query_one(Input).value = "Time"
         await pilot.press("enter")
-        time_code = app.project.code("Time")
+        time_code = get_code(app.project, "Time")
         assert time_code.parent_id is None
         await pilot.press("c")  # recolour: the suggestion is the palette's first unused colour
         suggestion = app.screen.query_one(Input).value
         await pilot.press("enter")
-        assert app.project.code("Time").colour == suggestion
+        assert get_code(app.project, "Time").colour == suggestion
         await pilot.press("ctrl+up")  # reorder among top-level codes
-        tops = [c.name for c in app.project.codes() if c.parent_id is None]
+        tops = [c.name for c in list_codes(app.project) if c.parent_id is None]
         assert tops.index("Time") == len(tops) - 2
         await pilot.press("m")
         app.screen.query_one(Input).value = "Environment"
         await pilot.pause()
         await pilot.press("enter")
-        assert app.project.code("Environment/Time").id == time_code.id
+        assert get_code(app.project, "Environment/Time").id == time_code.id
         await pilot.press("n")
         app.screen.query_one(TextArea).load_text("waiting time vs clock time")
         await pilot.press("ctrl+s")
@@ -114,38 +118,38 @@ async def test_codebook_keys(demo_copy):
         await pilot.press("delete", "enter")  # no codings: a plain confirmation
         assert one(demo_copy, "SELECT COUNT(*) FROM codes WHERE guid = ?", time_code.guid) == (0,)
         # deleting a code with codings asks where they go: move them to the parent
-        stigma = app.project.code("Barriers/Stigma")
-        n = app.project.code_counts()[stigma.id]
+        stigma = get_code(app.project, "Barriers/Stigma")
+        n = code_counts(app.project)[stigma.id]
         app.screen.query_one(CodeTree).select_code(stigma.id)
         await pilot.pause()
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("escape")  # cancel keeps everything
-        assert app.project.code_counts()[stigma.id] == n
+        assert code_counts(app.project)[stigma.id] == n
 
 
 async def test_retrieval_keys(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
-        barriers = app.project.code("Barriers")
+        barriers = get_code(app.project, "Barriers")
         app.query_one("#codes", CodeTree).select_code(barriers.id)
         await pilot.pause()
         await pilot.press("ctrl+r")
         screen = app.screen
         assert isinstance(screen, RetrievalScreen)
         with_children = len(screen.rows)
-        assert with_children == len(app.project.codings(code=barriers.id, include_children=True))
+        assert with_children == len(list_codings(app.project, code=barriers.id, include_children=True))
         await pilot.press("c")  # Barriers itself is a grouping code: nothing without children
         assert screen.rows == []
         await pilot.press("slash")
         app.screen.query_one(Input).value = "waiting"
         await pilot.pause()
         await pilot.press("enter")
-        assert screen.code_id == app.project.code("Barriers/Waiting").id
+        assert screen.code_id == get_code(app.project, "Barriers/Waiting").id
         await pilot.press("f")
         app.screen.query_one(Input).value = "site=Nordvest"
         await pilot.press("enter")
-        docs = {d for d, attrs in app.project.attributes().items() if attrs.get("site") == "Nordvest"}
+        docs = {d for d, attrs in document_attributes(app.project).items() if attrs.get("site") == "Nordvest"}
         assert screen.rows and {r["document_id"] for r in screen.rows} <= docs
         await pilot.press("escape")
         assert not isinstance(app.screen, RetrievalScreen)

@@ -15,6 +15,8 @@ from qualcode.project import Project
 from qualcode.tui.screens.matrix import MatrixScreen
 from test_analysis_cli import build
 from test_tui_support import anyio_backend  # noqa: F401  (fixture)
+from qualcode.codebook.codes import get_code
+from qualcode.corpus.documents import get_document
 
 pytestmark = pytest.mark.anyio
 
@@ -79,7 +81,7 @@ async def test_heatmap_units_measures_and_open_segment(project):
         options = screen.query_one(OptionList)
         assert options.option_count == 2
         with Project.open(project) as p:
-            a, b = p.document("a")["id"], p.document("b")["id"]
+            a, b = get_document(p, "a")["id"], get_document(p, "b")["id"]
         assert [options.get_option_at_index(i).id for i in range(2)] == [f"{a}:3:14",
                                                                         f"{b}:0:11"]
         assert "2 sentence unit(s) with both Help and Barriers/Stigma" in str(
@@ -116,8 +118,8 @@ def test_segments_count_what_the_cell_counts(project):
                 for b in r.codes:
                     units = pdx.cooccurring_units(p, sel, unit, choice, a, b, codes=r.codes)
                     assert len(units) == r.n(a, b), (unit, a, b)
-        help_id, waiting = p.code("Help").id, p.code("Barriers/Waiting").id
-        b_id = p.document("b")["id"]
+        help_id, waiting = get_code(p, "Help").id, get_code(p, "Barriers/Waiting").id
+        b_id = get_document(p, "b")["id"]
         # the one overlap passage with Help and Waiting: b's three chained codings
         assert pdx.cooccurring_units(p, sel, "overlap", choice, help_id, waiting) == [
             (b_id, 0, 22)]

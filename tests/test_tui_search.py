@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from qualcode.project import Session
 from qualcode.project import Project
 from qualcode.tui.screens.search import SearchScreen
+from qualcode.corpus.ingest import import_files
 
 DA = ("I: Hvem hjalp dig dengang?\n\n"
       "IP: Min kontaktperson hjælper mig stadig. Jeg henter metadon, men nogle skriver methadon.\n")
@@ -33,7 +34,7 @@ class Host(App):
 def project_path(tmp_path: Path) -> Path:
     (tmp_path / "one.txt").write_text(DA, encoding="utf-8")
     p = Project.create(tmp_path / "p.db", coder="anna")
-    p.import_files([tmp_path / "one.txt"], language="da")
+    import_files(p, [tmp_path / "one.txt"], language="da")
     p.close()
     return tmp_path / "p.db"
 

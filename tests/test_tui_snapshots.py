@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from qualcode.tui.app import QualcodeApp
 from test_tui_support import demo_copy  # noqa: F401  (fixture)
+from qualcode.codebook.codes import get_code
 
 SIZE = (120, 40)
 
@@ -31,7 +32,7 @@ def test_codebook_editor(snap_compare, demo_copy):
 def test_retrieval(snap_compare, demo_copy):
     async def highlight_stigma(pilot):
         app = pilot.app
-        app.query_one("#codes").select_code(app.project.code("Barriers/Stigma").id)
+        app.query_one("#codes").select_code(get_code(app.project, "Barriers/Stigma").id)
         await pilot.pause()
 
     assert snap_compare(QualcodeApp(demo_copy, "anna"), press=["ctrl+r"], run_before=highlight_stigma,

@@ -9,6 +9,7 @@ from qualcode.tui.fuzzy import rank_codes
 from qualcode.tui.layout import wrap
 from qualcode.tui.selection import Units, grow, move_edge, next_word_start, prev_word_start, words_near
 from test_tui_support import demo_copy  # noqa: F401  (fixture)
+from qualcode.codebook.codes import list_codes
 
 TEXT = "Hello world. This is a test of wrapping.\n\nSecond para here."
 
@@ -69,7 +70,7 @@ def test_fuzzy_picker_ranks_paths_first(demo_copy):
     from qualcode.project import Project
 
     with Project.open(demo_copy) as p:
-        codable = [c for c in p.codes() if c.codable]
+        codable = [c for c in list_codes(p) if c.codable]
         assert rank_codes("stig", codable)[0].path == "Barriers/Stigma"
         assert rank_codes("wait", codable)[0].path == "Barriers/Waiting"
         assert rank_codes("contact", codable)[0].path == "Resources/Contact person"

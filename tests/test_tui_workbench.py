@@ -14,6 +14,8 @@ from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.screens.retrieval import RetrievalScreen
 from qualcode.tui.widgets.code_tree import CodeTree
 from test_tui_support import anyio_backend, codings, demo_copy  # noqa: F401  (fixtures)
+from qualcode.codebook.codes import code_counts, get_code
+from qualcode.corpus.documents import document_units
 
 DOC = "da_int01_vesterbro_bruger"
 SIZE = (100, 30)
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.anyio
 
 def units(app, kind):
     """The stored units of the open document: the truth the selection keys must snap to."""
-    return [(u["start"], u["end"]) for u in app.project.units(app.doc["id"], kind)]
+    return [(u["start"], u["end"]) for u in document_units(app.project, app.doc["id"], kind)]
 
 
 def count(path, sql, *params):
@@ -77,14 +79,14 @@ async def test_picker_fuzzy_and_new_code(demo_copy):
         assert isinstance(app.screen, CodePicker)
         await pilot.press(*"stig")
         first = app.screen.query_one(OptionList).get_option_at_index(0)
-        assert app.project.code(int(first.id)).path == "Barriers/Stigma"
+        assert get_code(app.project, int(first.id)).path == "Barriers/Stigma"
         await pilot.press("enter")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e1, None)]
         await pilot.press("escape", "3", "slash")
         app.screen.query_one(Input).value = "Barriers/Pharmacy"  # a new code, then applied
         await pilot.press("enter")
         assert codings(demo_copy, document=DOC, start=t0) == [(DOC, "Barriers/Pharmacy", "anna", t0, t1, None)]
-        assert app.project.code("Barriers/Pharmacy").parent_id == app.project.code("Barriers").id
+        assert get_code(app.project, "Barriers/Pharmacy").parent_id == get_code(app.project, "Barriers").id
 
 
 async def test_switch_coder_and_compare(demo_copy):
@@ -152,21 +154,21 @@ async def test_codebook_editing(demo_copy):
         await pilot.press("ctrl+k")
         screen = app.screen
         assert isinstance(screen, CodebookScreen)
-        stigma = app.project.code("Barriers/Stigma")
+        stigma = get_code(app.project, "Barriers/Stigma")
         screen.query_one(CodeTree).select_code(stigma.id)
         await pilot.pause()
         await pilot.press("a")
         app.screen.query_one(Input).value = "Pharmacy"
         await pilot.press("enter")
-        assert app.project.code("Barriers/Stigma/Pharmacy").parent_id == stigma.id
+        assert get_code(app.project, "Barriers/Stigma/Pharmacy").parent_id == stigma.id
         await pilot.press("r")
         app.screen.query_one(Input).value = "Pharmacy counter"
         await pilot.press("enter")
-        assert app.project.code("Barriers/Stigma/Pharmacy counter").name == "Pharmacy counter"
+        assert get_code(app.project, "Barriers/Stigma/Pharmacy counter").name == "Pharmacy counter"
         # merge Waiting into Stigma: asks first, then every coding moves
-        waiting = app.project.code("Barriers/Waiting")
-        n_waiting = app.project.code_counts()[waiting.id]
-        n_stigma = app.project.code_counts()[stigma.id]
+        waiting = get_code(app.project, "Barriers/Waiting")
+        n_waiting = code_counts(app.project)[waiting.id]
+        n_stigma = code_counts(app.project)[stigma.id]
         screen.query_one(CodeTree).select_code(waiting.id)
         await pilot.pause()
         await pilot.press("g")
@@ -184,7 +186,7 @@ async def test_codebook_editing(demo_copy):
 async def test_retrieval_opens_segment(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
-        stigma = app.project.code("Barriers/Stigma")
+        stigma = get_code(app.project, "Barriers/Stigma")
         app.query_one("#codes", CodeTree).select_code(stigma.id)
         await pilot.pause()
         await pilot.press("ctrl+r")

@@ -28,9 +28,13 @@ import numpy as np
 from qualcode.analysis.cooccurrence import (Codings, Cooccurrence, Units, cooccurrence,
                                             cooccurrence_by_coder, parse_unit, roll_up)
 from qualcode.errors import QualcodeError
+from qualcode.codebook.codes import descendants, get_code, list_codes
+from qualcode.corpus.attributes import attribute_types, document_attributes
+from qualcode.corpus.documents import unit_arrays
 
 if TYPE_CHECKING:
-    from qualcode.project import Code, Project
+    from qualcode.codebook.codes import Code
+    from qualcode.project import Project
 
 __all__ = ["Condition", "Selection", "parse_where", "select_documents", "load", "load_units",
            "resolve_coders", "CoderChoice", "ordered_codes", "project_cooccurrence",
@@ -103,8 +107,8 @@ def select_documents(project: Project, kind: str | None = None,
         conds = [w for w in where if isinstance(w, Condition)]
         texts = [w for w in where if not isinstance(w, Condition)]
         if texts:
-            conds += parse_where(texts, [*project.attribute_types(), "kind", "language"])
-        attrs = project.attributes()
+            conds += parse_where(texts, [*attribute_types(project), "kind", "language"])
+        attrs = document_attributes(project)
         kept = []
         for r in rows:
             values = {**attrs.get(r["id"], {}), "kind": r["kind"], "language": r["language"]}
@@ -212,8 +216,8 @@ def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
 def code_ids_with_children(project: Project, refs: Iterable[str | int]) -> list[int]:
     ids: list[int] = []
     for ref in refs:
-        c = project.code(ref)
-        for k in [c.id, *(d.id for d in project.descendants(c.id))]:
+        c = get_code(project, ref)
+        for k in [c.id, *(d.id for d in descendants(project, c.id))]:
             if k not in ids:
                 ids.append(k)
     return ids
@@ -257,7 +261,7 @@ def _load(project: Project, docs: list[dict], everything: bool, code_ids: list[i
         mask = m if mask is None else mask & m
     if mask is not None:
         c, ids = c.select(mask), ids[mask]
-    return Selection(docs, c, {code.id: code for code in project.codes()}, coder_names, ids)
+    return Selection(docs, c, {code.id: code for code in list_codes(project)}, coder_names, ids)
 
 
 def load(project: Project, *, kind: str | None = None,
@@ -323,7 +327,7 @@ def load_units(project: Project, unit: str, documents: Sequence[dict]) -> Units 
         lengths = np.asarray([d["char_count"] or 0 for d in documents], _I64)
         return Units(ids, np.arange(len(ids), dtype=_I64), np.zeros(len(ids), _I64), lengths)
     wanted = [d["id"] for d in documents]
-    packed = project.unit_arrays(kind, wanted if len(wanted) < 900 else None)
+    packed = unit_arrays(project, kind, wanted if len(wanted) < 900 else None)
     chosen = set(wanted)
     parts = [(d, s, e) for d, (s, e) in packed.items() if d in chosen]
     if not parts:
@@ -422,7 +426,7 @@ def project_cooccurrence(project: Project, selection: Selection, unit: str,
 def resolve_attribute(project: Project, name: str) -> str:
     """The attribute's stored spelling (case-insensitive match); ``kind`` and ``language``
     count as attributes too."""
-    names = {k.casefold(): k for k in [*project.attribute_types(), "kind", "language"]}
+    names = {k.casefold(): k for k in [*attribute_types(project), "kind", "language"]}
     if name.casefold() not in names:
         raise QualcodeError(f"no attribute {name!r}; attributes: "
                             f"{', '.join(sorted(names.values()))}")
@@ -433,7 +437,7 @@ def attribute_groups(project: Project, documents: Sequence[dict], attribute: str
                      ) -> dict[Any, list[dict]]:
     """Documents grouped by one attribute's value (sorted; missing values last as None)."""
     attribute = resolve_attribute(project, attribute)
-    attrs = project.attributes()
+    attrs = document_attributes(project)
     groups: dict[Any, list[dict]] = {}
     for d in documents:
         v = d.get(attribute) if attribute in ("kind", "language") else \

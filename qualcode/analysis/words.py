@@ -20,6 +20,8 @@ from qualcode.errors import QualcodeError
 from qualcode.search import build_index, lemma_of
 from qualcode.store.units import from_ints
 from qualcode.text.offsets import merge_spans
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import list_codings
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -72,8 +74,8 @@ def words_per_code(project: "Project", code: str | int, coder: str | None = None
     """Frequencies and keywords of the words in a code's segments against the rest of the corpus."""
     if sort not in ("ll", "count"):
         raise QualcodeError("sort by 'll' (keyness) or 'count'")
-    target = project.code(code)
-    rows = project.codings(code=target.id, coder=coder, include_children=include_children)
+    target = get_code(project, code)
+    rows = list_codings(project, code=target.id, coder=coder, include_children=include_children)
     if not rows:
         who = f" by {coder}" if coder else ""
         raise QualcodeError(f"'{target.path}' has no codings{who}")

@@ -10,14 +10,15 @@ from rich.tree import Tree
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
 from qualcode.codebook import tree, yaml_format
+from qualcode.codebook.codes import code_counts, get_code, list_codes
 
 
 def _code_rows(p, coder: str | None = None) -> list[dict]:
-    counts = p.code_counts(coder)
+    counts = code_counts(p, coder)
     return [{"id": c.id, "guid": c.guid, "path": c.path, "name": c.name, "depth": c.depth,
-             "parent_guid": p.code(c.parent_id).guid if c.parent_id else None, "codable": c.codable,
+             "parent_guid": get_code(p, c.parent_id).guid if c.parent_id else None, "codable": c.codable,
              "hotkey": c.hotkey, "colour": c.colour, "description": c.description, "inclusion": c.inclusion,
-             "exclusion": c.exclusion, "example": c.example, "codings": counts.get(c.id, 0)} for c in p.codes()]
+             "exclusion": c.exclusion, "example": c.example, "codings": counts.get(c.id, 0)} for c in list_codes(p)]
 
 
 def _print_tree(rows: list[dict]) -> None:
@@ -171,6 +172,6 @@ def codebook_merge(ctx: Ctx, source: str, target: str) -> None:
 def codebook_delete(ctx: Ctx, code: str, mode: str | None) -> None:
     """Delete a code; refused while it holds codings unless you say where they go."""
     with ctx.open() as p:
-        path = p.code(code).path
+        path = get_code(p, code).path
         n = tree.delete_code(p, code, mode or "refuse")
     click.echo(f"deleted {path}" + (f"; {n} coding(s) {'moved to the parent' if mode == 'parent' else 'deleted'}" if n else ""))

@@ -10,6 +10,10 @@ from rich.table import Table
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
 from qualcode.coding.csv_io import codings_csv, import_codings_csv
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import add_coding, get_coding, list_codings, remove_coding
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.documents import get_document
 
 
 @main.command()
@@ -22,8 +26,8 @@ from qualcode.coding.csv_io import codings_csv, import_codings_csv
 def code(ctx: Ctx, document: str, start: int, end: int, code_path: str, memo: str | None) -> None:
     """Apply CODE_PATH to DOCUMENT[START:END) (code-point offsets, half-open) as --coder."""
     with ctx.open() as p:
-        row = p.add_coding(document, start, end, code_path, memo=memo)
-        click.echo(f"{row['guid']}  {p.code(code_path).path}  [{start},{end}) by {p.coder}: {row['text'][:70]!r}")
+        row = add_coding(p, document, start, end, code_path, memo=memo)
+        click.echo(f"{row['guid']}  {get_code(p, code_path).path}  [{start},{end}) by {p.coder}: {row['text'][:70]!r}")
 
 
 @main.group(invoke_without_command=True)
@@ -38,7 +42,7 @@ def codings(cctx: click.Context, document, code_, children, coder, as_json) -> N
     if cctx.invoked_subcommand:
         return
     with cctx.obj.open() as p:
-        rows = p.codings(document=document, code=code_, coder=coder, include_children=children)
+        rows = list_codings(p, document=document, code=code_, coder=coder, include_children=children)
     if as_json:
         print_json([{k: r[k] for k in ("guid", "document", "start", "end", "code", "coder", "memo", "text")} for r in rows])
         return
@@ -92,7 +96,7 @@ def codings_export(ctx: Ctx, output: Path | None, coder: str | None) -> None:
 def codings_remove(ctx: Ctx, guid: str) -> None:
     """Remove a coding by its GUID (undo brings it back)."""
     with ctx.open() as p:
-        p.remove_coding(guid)
+        remove_coding(p, guid)
     click.echo(f"removed {guid.upper()}")
 
 
@@ -114,16 +118,16 @@ def memo(ctx: Ctx, target: str, ref: str | None, text: str | None) -> None:
     with ctx.open() as p:
         guid = None
         if target == "document":
-            guid = p.document(ref)["guid"]
+            guid = get_document(p, ref)["guid"]
         elif target == "code":
-            guid = p.code(ref).guid
+            guid = get_code(p, ref).guid
         elif target == "coding":
-            guid = p.coding(ref)["guid"]
+            guid = get_coding(p, ref)["guid"]
         if text is None:
-            for m in p.memos(target, guid):
+            for m in list_memos(p, target, guid):
                 click.echo(f"[{m['coder']} {m['updated_at']}] {m['text']}")
             return
-        p.set_memo(target, guid, text)
+        set_memo(p, target, guid, text)
     click.echo("memo saved" if text.strip() else "memo deleted")
 
 

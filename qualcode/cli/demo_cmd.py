@@ -9,6 +9,8 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx
+from qualcode.codebook.codes import list_codes
+from qualcode.corpus.documents import list_documents
 
 
 @main.command()
@@ -24,8 +26,8 @@ def demo(cctx: click.Context, no_open: bool) -> None:
     explicit = cctx.find_root().params.get("project")
     path = Path(explicit) if explicit else Path("demo.db")
     project = build_demo(path)
-    n_docs = len(project.documents())
-    n_codes = len(project.codes())
+    n_docs = len(list_documents(project))
+    n_codes = len(list_codes(project))
     n_codings = project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
     coders = ", ".join(c["name"] for c in project.coders() if c["name"] != "demo")
     project.close()

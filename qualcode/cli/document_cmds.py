@@ -11,6 +11,9 @@ from rich.table import Table
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
 from qualcode.errors import QualcodeError
+from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
+from qualcode.corpus.documents import document_units, get_document, list_documents, remove_document
+from qualcode.corpus.ingest import import_files
 
 
 @main.command()
@@ -74,7 +77,7 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
             if not pseudonyms(project):
                 raise QualcodeError("the pseudonym list is empty; add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM'")
             transform = import_transform(project)
-        report = project.import_files(paths, kind=kind, language=language, attributes=attributes,
+        report = import_files(project, paths, kind=kind, language=language, attributes=attributes,
                                       speaker_pattern=speaker_pattern, encoding=encoding,
                                       keep_going=keep_going, progress=progress, transform=transform)
     for name in report.imported:
@@ -98,9 +101,9 @@ def attributes_group(cctx: click.Context, as_json: bool) -> None:
     if cctx.invoked_subcommand:
         return
     with cctx.obj.open() as p:
-        docs = {d["id"]: d["name"] for d in p.documents()}
-        attrs = p.attributes()
-        types = p.attribute_types()
+        docs = {d["id"]: d["name"] for d in list_documents(p)}
+        attrs = document_attributes(p)
+        types = attribute_types(p)
     if as_json:
         print_json({"types": types, "documents": {docs[k]: v for k, v in attrs.items()}})
         return
@@ -121,7 +124,7 @@ def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
     stop the import with the line (--keep-going skips unknown documents and lists them).
     """
     with ctx.open() as p:
-        r = p.import_attributes(csv_file, keep_going=keep_going)
+        r = import_attributes_csv(p, csv_file, keep_going=keep_going)
     click.echo(f"attributes set on {r['documents']} document(s): " +
                ", ".join(f"{k} ({v})" for k, v in r["types"].items()))
     if r["unknown"]:
@@ -135,8 +138,8 @@ def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
 def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
     """List documents with kind, language, size, attributes and codings."""
     with ctx.open() as p:
-        rows = p.documents(kind)
-        attrs = p.attributes()
+        rows = list_documents(p, kind)
+        attrs = document_attributes(p)
     for r in rows:
         r["attributes"] = attrs.get(r["id"], {})
     if as_json:
@@ -166,9 +169,9 @@ def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
 def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
     """Print a document's text, or its units with code-point offsets (for scripting codings)."""
     with ctx.open() as p:
-        doc = p.document(document)
+        doc = get_document(p, document)
         if units:
-            rows = p.units(doc["id"], units)
+            rows = document_units(p, doc["id"], units)
             for r in rows:
                 r["text"] = doc["text"][r["start"]:r["end"]]
             if as_json:
@@ -190,6 +193,6 @@ def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
 def remove(ctx: Ctx, document: str, with_codings: bool) -> None:
     """Remove a document (its units, attributes, versions, memos); 'qualcode undo' brings it back."""
     with ctx.open() as p:
-        name = p.document(document)["name"]
-        n = p.remove_document(document, with_codings=with_codings)
+        name = get_document(p, document)["name"]
+        n = remove_document(p, document, with_codings=with_codings)
     click.echo(f"removed {name}" + (f" and its {n} coding(s)" if n else ""))

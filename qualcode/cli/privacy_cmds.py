@@ -12,6 +12,7 @@ from rich.table import Table
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
 from qualcode.errors import QualcodeError
+from qualcode.corpus.documents import get_document
 
 THRESHOLD = click.option("--threshold", "-t", type=click.FloatRange(1, 100), default=85.0, show_default=True,
                          help="Least rapidfuzz similarity for a spelling variant (names of four letters or more).")
@@ -121,7 +122,7 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
 
     with ctx.open() as p:
         found = preview(p, list(documents) or None, threshold)
-        texts = {name: p.document(name)["text"] for name in found}
+        texts = {name: get_document(p, name)["text"] for name in found}
     variants: Counter = Counter()
     n = 0
     for name, matches in found.items():

@@ -11,6 +11,7 @@ from rich.table import Table
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
 from qualcode.search import DEFAULT_THRESHOLD, MODES, SearchFilter
+from qualcode.corpus.documents import get_document
 
 
 def filter_options(fn):
@@ -125,7 +126,7 @@ def autocode(ctx: Ctx, query, code_path, mode, threshold, documents, kind, langu
             name_w = max((len(c.document) for c in plan.planned[:limit or None]), default=0)
             for c in plan.planned[:limit or None]:
                 if c.document_id not in texts:
-                    texts[c.document_id] = p.document(c.document_id)["text"]
+                    texts[c.document_id] = get_document(p, c.document_id)["text"]
                 snippet = texts[c.document_id][c.start:c.end].replace("\n", " ")
                 click.echo(f"{c.document:<{name_w}} {c.start:>7}-{c.end:<7} {c.hits:>2} hit(s)  "
                            + snippet[:70] + ("…" if len(snippet) > 70 else ""))

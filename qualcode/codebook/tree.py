@@ -14,9 +14,11 @@ from qualcode.codebook.yaml_format import FIELDS, Codebook, CodeNode
 from qualcode.errors import QualcodeError
 from qualcode.text.names import check_name
 from qualcode.ids import new_guid, now
+from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
 
 if TYPE_CHECKING:
-    from qualcode.project import Code, Project
+    from qualcode.codebook.codes import Code
+    from qualcode.project import Project
 
 EDITABLE = set(FIELDS) | {"name", "codable"}
 
@@ -25,7 +27,7 @@ def _check_name(project: "Project", name: str, parent_id: int | None, exclude: i
     name = check_name(name, "code name")
     if "/" in name:
         raise QualcodeError(f"'{name}': a code name may not contain '/' (it separates levels)")
-    for c in project.codes():
+    for c in list_codes(project):
         if c.parent_id == parent_id and c.name.casefold() == name.casefold() and c.id != exclude:
             raise QualcodeError(f"'{c.path}' already exists")
     return name
@@ -35,13 +37,13 @@ def _check_hotkey(project: "Project", hotkey: str | None, exclude: int | None = 
     if hotkey:
         if len(hotkey) != 1:
             raise QualcodeError(f"hotkey '{hotkey}' must be a single character")
-        for c in project.codes():
+        for c in list_codes(project):
             if c.hotkey == hotkey and c.id != exclude:
                 raise QualcodeError(f"hotkey '{hotkey}' already belongs to '{c.path}'")
 
 
 def add_code(project: "Project", name: str, parent: str | int | None = None, **fields) -> "Code":
-    parent_code = project.code(parent) if parent not in (None, "") else None
+    parent_code = get_code(project, parent) if parent not in (None, "") else None
     parent_id = parent_code.id if parent_code else None
     name = _check_name(project, name, parent_id)
     _check_hotkey(project, fields.get("hotkey"))
@@ -55,11 +57,11 @@ def add_code(project: "Project", name: str, parent: str | int | None = None, **f
     path = f"{parent_code.path}/{name}" if parent_code else name
     with project.transaction("code.add", f"added {path}") as tx:
         code_id = tx.insert("codes", row)
-    return project.code(code_id)
+    return get_code(project, code_id)
 
 
 def update_code(project: "Project", code: str | int, **fields) -> "Code":
-    c = project.code(code)
+    c = get_code(project, code)
     bad = set(fields) - EDITABLE
     if bad:
         raise QualcodeError(f"unknown code field(s): {', '.join(sorted(bad))}")
@@ -70,18 +72,18 @@ def update_code(project: "Project", code: str | int, **fields) -> "Code":
         _check_hotkey(project, fields["hotkey"], exclude=c.id)
     if "codable" in fields:
         fields["codable"] = int(bool(fields["codable"]))
-        if not fields["codable"] and project.code_counts().get(c.id):
+        if not fields["codable"] and code_counts(project).get(c.id):
             raise QualcodeError(f"'{c.path}' holds codings; move them before making it a grouping code")
     what = "renamed" if set(fields) == {"name"} else "edited"
     with project.transaction("code.edit", f"{what} {c.path}") as tx:
         tx.update("codes", c.id, fields)
-    return project.code(c.id)
+    return get_code(project, c.id)
 
 
 def move_code(project: "Project", code: str | int, new_parent: str | int | None) -> "Code":
-    c = project.code(code)
-    parent = project.code(new_parent) if new_parent not in (None, "") else None
-    if parent and (parent.id == c.id or parent.id in {d.id for d in project.descendants(c.id)}):
+    c = get_code(project, code)
+    parent = get_code(project, new_parent) if new_parent not in (None, "") else None
+    if parent and (parent.id == c.id or parent.id in {d.id for d in descendants(project, c.id)}):
         raise QualcodeError(f"cannot move '{c.path}' under '{parent.path}': a code cannot be inside itself")
     parent_id = parent.id if parent else None
     _check_name(project, c.name, parent_id, exclude=c.id)
@@ -89,13 +91,13 @@ def move_code(project: "Project", code: str | int, new_parent: str | int | None)
                                [parent_id]).fetchone()[0]
     with project.transaction("code.move", f"moved {c.path} to {parent.path if parent else 'top level'}") as tx:
         tx.update("codes", c.id, {"parent_id": parent_id, "sort_order": order})
-    return project.code(c.id)
+    return get_code(project, c.id)
 
 
 def reorder_code(project: "Project", code: str | int, delta: int) -> "Code":
     """Move a code up (-1) or down (+1) among its siblings."""
-    c = project.code(code)
-    sibs = [s for s in project.codes() if s.parent_id == c.parent_id]
+    c = get_code(project, code)
+    sibs = [s for s in list_codes(project) if s.parent_id == c.parent_id]
     i = [s.id for s in sibs].index(c.id)
     j = max(0, min(len(sibs) - 1, i + delta))
     if i == j:
@@ -104,7 +106,7 @@ def reorder_code(project: "Project", code: str | int, delta: int) -> "Code":
     with project.transaction("code.reorder", f"reordered {c.path}") as tx:
         for k, s in enumerate(sibs):
             tx.update("codes", s.id, {"sort_order": k})
-    return project.code(c.id)
+    return get_code(project, c.id)
 
 
 @dataclass
@@ -120,10 +122,10 @@ def merge_codes(project: "Project", source: str | int, target: str | int) -> Mer
     A coding that would duplicate one already on the target (same document, coder and span)
     collapses into it; its memo is appended so nothing written is lost.
     """
-    s, t = project.code(source), project.code(target)
+    s, t = get_code(project, source), get_code(project, target)
     if s.id == t.id:
         raise QualcodeError("cannot merge a code into itself")
-    if t.id in {d.id for d in project.descendants(s.id)}:
+    if t.id in {d.id for d in descendants(project, s.id)}:
         raise QualcodeError(f"cannot merge '{s.path}' into its own descendant '{t.path}'")
     if not t.codable:
         raise QualcodeError(f"'{t.path}' is a grouping code; merge into a codable code")
@@ -146,8 +148,8 @@ def merge_codes(project: "Project", source: str | int, target: str | int) -> Mer
                 tx.update("codings", cid, {"code_id": t.id, "updated_at": now()})
                 target_keys[key] = (cid, memo)
                 moved += 1
-        children = [c for c in project.codes() if c.parent_id == s.id]
-        taken = {c.name.casefold() for c in project.codes() if c.parent_id == t.id}
+        children = [c for c in list_codes(project) if c.parent_id == s.id]
+        taken = {c.name.casefold() for c in list_codes(project) if c.parent_id == t.id}
         for child in children:
             if child.name.casefold() in taken:
                 raise QualcodeError(f"cannot merge: '{t.path}' already has a child named '{child.name}'")
@@ -160,17 +162,17 @@ def merge_codes(project: "Project", source: str | int, target: str | int) -> Mer
 
 def delete_code(project: "Project", code: str | int, codings: str = "refuse") -> int:
     """Delete a code. ``codings``: 'refuse' (default), 'parent' (move them up) or 'delete'. Returns the count."""
-    c = project.code(code)
-    if any(x.parent_id == c.id for x in project.codes()):
+    c = get_code(project, code)
+    if any(x.parent_id == c.id for x in list_codes(project)):
         raise QualcodeError(f"'{c.path}' has child codes; move, merge or delete them first")
-    n = project.code_counts().get(c.id, 0)
+    n = code_counts(project).get(c.id, 0)
     if n and codings == "refuse":
         raise QualcodeError(
             f"'{c.path}' holds {n} coding(s); say where they go: --move-to-parent or --delete-codings")
     if n and codings == "parent":
         if c.parent_id is None:
             raise QualcodeError(f"'{c.path}' is at the top level: it has no parent to take its {n} coding(s)")
-        parent = project.code(c.parent_id)
+        parent = get_code(project, c.parent_id)
         if not parent.codable:
             raise QualcodeError(f"the parent '{parent.path}' is a grouping code and cannot take codings")
     with project.transaction("code.delete", f"deleted {c.path} ({n} coding(s) {'moved to parent' if codings == 'parent' else 'deleted'})") as tx:
@@ -209,9 +211,9 @@ class CodebookReport:
 def import_codebook(project: "Project", book: Codebook) -> CodebookReport:
     """Merge a codebook into the project: match by GUID, then by path; add the rest."""
     report = CodebookReport()
-    by_guid = {c.guid: c for c in project.codes()}
-    by_path = {c.path.casefold(): c for c in project.codes()}
-    keys_in_use = {c.hotkey: c.path for c in project.codes() if c.hotkey}
+    by_guid = {c.guid: c for c in list_codes(project)}
+    by_path = {c.path.casefold(): c for c in list_codes(project)}
+    keys_in_use = {c.hotkey: c.path for c in list_codes(project) if c.hotkey}
     with project.transaction("codebook.import", f"codebook {book.title or ''}".strip()) as tx:
         def visit(node: CodeNode, parent_id: int | None, prefix: str, order: int):
             path = f"{prefix}/{node.name}" if prefix else node.name
@@ -247,7 +249,7 @@ def import_codebook(project: "Project", book: Codebook) -> CodebookReport:
 def export_codebook(project: "Project", title: str | None = None) -> Codebook:
     nodes: dict[int, CodeNode] = {}
     roots: list[CodeNode] = []
-    for c in project.codes():  # tree order: parents come before children
+    for c in list_codes(project):  # tree order: parents come before children
         n = CodeNode(name=c.name, guid=c.guid, description=c.description, inclusion=c.inclusion,
                      exclusion=c.exclusion, example=c.example, colour=c.colour, hotkey=c.hotkey, codable=c.codable)
         nodes[c.id] = n

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.search import DEFAULT_THRESHOLD, Hit, SearchFilter, search
+from qualcode.codebook.codes import get_code
+from qualcode.corpus.documents import document_units
 
 if TYPE_CHECKING:
-    from qualcode.project import Code, Project
+    from qualcode.codebook.codes import Code
+    from qualcode.project import Project
 
 UNITS = ("sentence", "turn", "paragraph", "hit")
 
@@ -60,7 +63,7 @@ def plan_autocode(project: "Project", query: str, code: str | int, mode: str = "
     """What an auto-coding run would add (nothing is written)."""
     if unit not in UNITS:
         raise QualcodeError(f"extend hits to one of {', '.join(UNITS)}, not '{unit}'")
-    target = project.code(code)
+    target = get_code(project, code)
     if not target.codable:
         raise QualcodeError(f"'{target.path}' is a grouping code and cannot be applied; choose one of its children")
     result = search(project, query, mode, flt, threshold=threshold)
@@ -73,7 +76,7 @@ def plan_autocode(project: "Project", query: str, code: str | int, mode: str = "
         "WHERE c.code_id = ? AND k.name = ?", [target.id, plan.coder]).fetchall())
     for doc_id, hits in by_doc.items():
         spans: dict[tuple[int, int], list] = {}
-        units = project.units(doc_id, unit) if unit != "hit" else []
+        units = document_units(project, doc_id, unit) if unit != "hit" else []
         starts = [u["start"] for u in units]
         for h in hits:
             span, inside = _extend(h, units, starts) if unit != "hit" else ((h.start, h.end), True)

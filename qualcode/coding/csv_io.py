@@ -16,6 +16,8 @@ from qualcode.corpus.attributes import read_csv_rows
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.text.names import check_name
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import list_codings
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -83,7 +85,7 @@ def _row(project: "Project", r: dict, name: str, docs: dict, default_coder: str 
     if not (0 <= start < end <= n):
         raise QualcodeError(f"{name}: line {line}: [{start}, {end}) is not inside '{doc['name']}' (0..{n})")
     try:
-        code = project.code(r["code"])
+        code = get_code(project, r["code"])
     except QualcodeError as e:
         raise QualcodeError(f"{name}: line {line}: {e}") from None
     if not code.codable:
@@ -107,6 +109,6 @@ def codings_csv(project: "Project", **filters) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(EXPORT_COLUMNS)
-    for r in project.codings(**filters):
+    for r in list_codings(project, **filters):
         w.writerow([r["guid"], r["document"], r["start"], r["end"], r["code"], r["coder"], r["memo"] or "", r["text"]])
     return out.getvalue()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid
 
+
 if TYPE_CHECKING:
     from qualcode.project import Project
 
@@ -139,12 +140,12 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
                          source: str, only: set[str] | None = None, keep_going: bool = False) -> dict[str, Any]:
     """Write attribute rows inside an open transaction; ``only`` limits them to those document names
     (an import's files: rows for other documents are then not errors)."""
-    from qualcode.project import KINDS
+    from qualcode.corpus.documents import KINDS
 
     rows = list(rows_by_document(header, rows, source).values())
     key = key_column(header)
     attr_cols = [h for h in header if h != key and h not in DOCUMENT_FIELDS]
-    existing_types = project.attribute_types()
+    existing_types = attribute_types(project)
     types = {col: existing_types.get(col) or infer_type([r[col] for r in rows]) for col in attr_cols}
     docs = {d["name"]: d["id"] for d in project.db.query("SELECT id, name FROM documents")}
     by_source = {d["source_name"]: d["id"] for d in project.db.query("SELECT id, source_name FROM documents")}
@@ -193,3 +194,21 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
                 tx.update("document_attributes", k, {"value": value})
         updated += 1
     return {"documents": updated, "unknown": unknown, "types": types}
+
+
+def document_attributes(project: "Project", document_id: int | None = None) -> dict[int, dict[str, Any]]:
+    """``{document_id: {attribute: typed value}}``."""
+    sql = ("SELECT da.document_id, a.name, a.type, da.value FROM document_attributes da "
+           "JOIN attributes a ON a.id = da.attribute_id")
+    params: list = []
+    if document_id is not None:
+        sql += " WHERE da.document_id = ?"
+        params.append(document_id)
+    out: dict[int, dict[str, Any]] = {}
+    for doc_id, name, typ, value in project.db.execute(sql, params).fetchall():
+        out.setdefault(doc_id, {})[name] = from_storage(value, typ)
+    return out
+
+
+def attribute_types(project: "Project") -> dict[str, str]:
+    return {r["name"]: r["type"] for r in project.db.query("SELECT name, type FROM attributes ORDER BY id")}

@@ -98,7 +98,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
     """Import files or folders; ``transform`` rewrites each text before it is stored (pseudonymisation),
     so the original never reaches the project file — only the source file's hash does."""
     from qualcode.corpus.attributes import apply_attribute_rows, read_csv_rows, rows_by_document
-    from qualcode.project import KINDS
+    from qualcode.corpus.documents import KINDS
 
     if kind not in KINDS:
         raise QualcodeError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")

@@ -34,6 +34,9 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.text.segmentation import trim
+from qualcode.codebook.codes import list_codes
+from qualcode.coding.codings import list_codings
+from qualcode.corpus.documents import document_units, get_document
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -286,7 +289,7 @@ def _keep_timed_turns(old_turns: list[dict], units: list, alignment: Alignment) 
 # ----------------------------------------------------------------------------------------- versions
 def versions(project: "Project", document: str | int) -> list[dict]:
     """Every version of a document, oldest first; the last is the current text."""
-    doc = project.document(document)
+    doc = get_document(project, document)
     rows = list(project.db.query(
         "SELECT version, text_sha256, length(text) AS char_count, created_at, created_by, note "
         "FROM document_versions WHERE document_id = ? ORDER BY version", [doc["id"]]))
@@ -299,7 +302,7 @@ def versions(project: "Project", document: str | int) -> list[dict]:
 
 
 def version_text(project: "Project", document: str | int, version: int) -> str:
-    doc = project.document(document)
+    doc = get_document(project, document)
     row = project.db.execute("SELECT text FROM document_versions WHERE document_id = ? AND version = ?",
                              [doc["id"], version]).fetchone()
     if row:
@@ -320,9 +323,9 @@ def review_list(project: "Project", document: str | int | None = None) -> list[d
     params: list = []
     if document is not None:
         sql += " WHERE r.document_id = ?"
-        params.append(project.document(document)["id"])
+        params.append(get_document(project, document)["id"])
     rows = list(project.db.query(sql + " ORDER BY d.sort_order, r.old_start", params))
-    codes = {c.id: c.path for c in project.codes()}
+    codes = {c.id: c.path for c in list_codes(project)}
     for r in rows:
         r["code"] = codes.get(r.pop("code_id"))
     return rows
@@ -354,7 +357,7 @@ def plan_revision(project: "Project", document: str | int, new_text: str, min_si
     from qualcode.text.decoding import normalise
     from qualcode.text.segmentation import segment_many
 
-    doc = project.document(document)
+    doc = get_document(project, document)
     old = doc["text"]
     new = normalise(new_text)
     if not new.strip():
@@ -366,9 +369,9 @@ def plan_revision(project: "Project", document: str | int, new_text: str, min_si
     elif alignment.new != new or alignment.old != old:
         raise QualcodeError("the alignment does not belong to these texts")
     (units, words), = segment_many([(new, doc["language"])])
-    units = _keep_timed_turns(project.units(doc["id"], "turn"), units, alignment)
+    units = _keep_timed_turns(document_units(project, doc["id"], "turn"), units, alignment)
     sentences = [(u.start, u.end) for u in units if u.kind == "sentence"]
-    codings = project.codings(document=doc["id"])
+    codings = list_codings(project, document=doc["id"])
     placements = place_codings(alignment, codings, min_similarity, sentences)
     current = versions(project, doc["id"])[-1]["version"]
     return RevisionPlan(doc, new, words, units, RevisionReport(doc["name"], doc["id"], current + 1, placements))

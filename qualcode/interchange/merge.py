@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
+from qualcode.codebook.codes import list_codes
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -180,10 +181,10 @@ def _copy_document(project, other, d, tx, report) -> int:
 
 def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
     project._codes_cache = None
-    local = {c.guid: c.id for c in project.codes()}
-    local_paths = {c.path: c for c in project.codes()}
+    local = {c.guid: c.id for c in list_codes(project)}
+    local_paths = {c.path: c for c in list_codes(project)}
     out: dict[int, int] = {}
-    for c in other.codes():  # tree order: parents before children
+    for c in list_codes(other):  # tree order: parents before children
         if c.guid in local:
             out[c.id] = local[c.guid]
             continue

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 from qualcode.interchange import refi
 from qualcode.errors import QualcodeError
+from qualcode.codebook.codes import list_codes
+from qualcode.corpus.attributes import document_attributes
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -95,7 +97,7 @@ def code_tree(project: "Project") -> list[refi.Code]:
     """The codebook as REFI codes (roots with nested children), in tree order."""
     nodes: dict[int, refi.Code] = {}
     roots: list[refi.Code] = []
-    for c in project.codes():  # parents come before their children
+    for c in list_codes(project):  # parents come before their children
         node = refi.Code(guid=c.guid, name=c.name, color=c.colour.upper() if c.colour else None,
                          description=compose_description(c.description, c.inclusion, c.exclusion, c.example),
                          is_codable=c.codable)
@@ -142,7 +144,7 @@ def project_model(project: "Project", coders: Iterable[str] | None = None) -> re
     attr_vars = {r["name"]: refi.Variable(r["guid"], r["name"], ATTR_TO_VARIABLE.get(r["type"], "Text"))
                  for r in attr_rows if r["name"] not in FIELD_VARIABLES}
     model.variables = list(field_vars.values()) + list(attr_vars.values())
-    values = project.attributes()
+    values = document_attributes(project)
 
     doc_guids: set[str] = set()
     for d in db.query("SELECT id, guid, name, kind, language, text, imported_at, imported_by FROM documents "

@@ -42,9 +42,11 @@ from qualcode.interchange.qdpx import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived
 from qualcode.ids import now
 from qualcode.corpus.ingest import guess_language, store_units
 from qualcode.text.decoding import sha256
+from qualcode.codebook.codes import list_codes
 
 if TYPE_CHECKING:
-    from qualcode.project import Code, Project
+    from qualcode.codebook.codes import Code
+    from qualcode.project import Project
     from qualcode.text.segmentation import Segmented
 
 
@@ -70,7 +72,7 @@ class CodeMerger:
 
     def __init__(self, project: "Project", tx, report: refi.ImportReport, update: bool, used: set[str] = frozenset()):
         self.project, self.tx, self.report, self.update, self.used = project, tx, report, update, used
-        codes = project.codes()
+        codes = list_codes(project)
         self.by_guid = {c.guid: c for c in codes}
         self.by_path = {c.path.casefold(): c for c in codes}
         self.names: dict[int | None, dict[str, int]] = {}
@@ -265,7 +267,7 @@ class ProjectImport:
 
     def __init__(self, project: "Project", model: refi.Project, report: refi.ImportReport, kind: str = "interview",
                  source_sha: str | None = None, archive: str | None = None):
-        from qualcode.project import KINDS
+        from qualcode.corpus.documents import KINDS
 
         if kind not in KINDS:
             raise QualcodeError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
@@ -299,7 +301,7 @@ class ProjectImport:
         return out
 
     def _plan_documents(self) -> None:
-        from qualcode.project import KINDS
+        from qualcode.corpus.documents import KINDS
         from qualcode.text.nlp import sentence_pipeline
         from qualcode.text.segmentation import segment_texts
 

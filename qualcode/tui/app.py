@@ -35,6 +35,11 @@ from qualcode.tui.widgets.code_info import CodeInfo
 from qualcode.tui.widgets.code_tree import CodeTree, code_label
 from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript import Shown, Transcript
+from qualcode.codebook.codes import code_counts, list_codes
+from qualcode.coding.codings import add_coding, get_coding, remove_coding, resize_coding, set_coding_memo
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.attributes import document_attributes
+from qualcode.corpus.documents import document_units, get_document, list_documents
 
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
@@ -61,7 +66,7 @@ class QualcodeApp(App[None]):
             self.project.as_supervisor("workbench")
         self._seen_event = self.project.last_event_id()
         self._data_version = self.project.data_version()
-        self.start_document = self.project.document(document)["id"] if document is not None else None
+        self.start_document = get_document(self.project, document)["id"] if document is not None else None
         self.doc: dict | None = None
         self.view = "mine"
         self.other: str | None = None
@@ -156,20 +161,20 @@ class QualcodeApp(App[None]):
 
     # ------------------------------------------------------------------ data down
     def refresh_documents(self, keep_highlight: bool = False) -> None:
-        self.document_rows = self.project.documents()
+        self.document_rows = list_documents(self.project)
         mine = queries.codings_per_document(self.project, self.project.coder)
-        self.query_one(DocumentList).show(self.document_rows, self.project.attributes(), mine,
+        self.query_one(DocumentList).show(self.document_rows, document_attributes(self.project), mine,
                                           self.doc["id"] if self.doc else None, keep_highlight)
 
     def refresh_codes(self) -> None:
-        self.codes = self.project.codes()
+        self.codes = list_codes(self.project)
         self.by_hotkey = {c.hotkey: c for c in self.codes if c.hotkey}
-        self.query_one(CodeTree).show(self.codes, self.project.code_counts(), self.code_id)
+        self.query_one(CodeTree).show(self.codes, code_counts(self.project), self.code_id)
         self.show_code(self.code_id)
 
     def update_counts(self) -> None:
         """After a coding changes: relabel tree nodes in place (cheap; keeps the tree's cursor)."""
-        counts = self.project.code_counts()
+        counts = code_counts(self.project)
         totals = dict(counts)
         for c in reversed(self.codes):
             if c.parent_id is not None:
@@ -225,7 +230,7 @@ class QualcodeApp(App[None]):
     def show_code(self, code_id: int | None) -> None:
         self.code_id = code_id
         code = next((c for c in self.codes if c.id == code_id), None)
-        self.query_one(CodeInfo).show(code, self.project.code_counts().get(code_id) if code else None)
+        self.query_one(CodeInfo).show(code, code_counts(self.project).get(code_id) if code else None)
 
     def open_document(self, doc_id: int, cursor: int = 0, select: tuple[int, int] | None = None) -> None:
         doc, text = queries.document_text(self.project, doc_id)
@@ -236,11 +241,11 @@ class QualcodeApp(App[None]):
             if self.other is None:
                 self.view = "all"
         project = self.project
-        self.transcript.load(doc_id, text, lambda kind: Units.from_rows(project.units(doc_id, kind)), cursor, select)
+        self.transcript.load(doc_id, text, lambda kind: Units.from_rows(document_units(project, doc_id, kind)), cursor, select)
         self.refresh_codings()
         docs = self.query_one(DocumentList)
         mine = queries.codings_per_document(self.project, self.project.coder)
-        docs.show(self.document_rows, self.project.attributes(), mine, doc_id)
+        docs.show(self.document_rows, document_attributes(self.project), mine, doc_id)
 
     def refresh_all(self) -> None:
         """After undo/redo or another screen's edits: anything may have changed, even the open document."""
@@ -293,19 +298,19 @@ class QualcodeApp(App[None]):
             self.apply_code(code.id, event.span)
 
     def on_transcript_uncode_requested(self, event: Transcript.UncodeRequested) -> None:
-        if self._write(self.project.remove_coding, event.coding.id):
+        if self._write(remove_coding, self.project, event.coding.id):
             self.notify(f"removed {self._code_name(event.coding.code_id)} (ctrl+z undoes)")
             self.after_coding_change()
 
     def on_transcript_resize_requested(self, event: Transcript.ResizeRequested) -> None:
-        if self._write(self.project.resize_coding, event.coding.id, event.start, event.end):
+        if self._write(resize_coding, self.project, event.coding.id, event.start, event.end):
             self.after_coding_change()
 
     def on_transcript_memo_requested(self, event: Transcript.MemoRequested) -> None:
-        row = self.project.coding(event.coding.id)
+        row = get_coding(self.project, event.coding.id)
 
         def save(text):
-            if text is not None and self._write(self.project.set_coding_memo, row["id"], text):
+            if text is not None and self._write(set_coding_memo, self.project, row["id"], text):
                 self.notify("memo saved" if text.strip() else "memo removed")
 
         self.push_screen(MemoScreen(f"Memo on {self._code_name(row['code_id'])} [{row['start']}–{row['end']})",
@@ -323,7 +328,7 @@ class QualcodeApp(App[None]):
         return next((c.path for c in self.codes if c.id == code_id), "?")
 
     def apply_code(self, code_id: int, span: tuple[int, int]) -> None:
-        if self._write(self.project.add_coding, self.doc["id"], span[0], span[1], code_id):
+        if self._write(add_coding, self.project, self.doc["id"], span[0], span[1], code_id):
             self.committed_at = time.perf_counter()
             self.code_id = code_id
             self.after_coding_change()
@@ -479,10 +484,10 @@ class QualcodeApp(App[None]):
         self.transcript.focus()
 
     def _memo(self, target: str, guid: str, title: str) -> None:
-        mine = [m for m in self.project.memos(target, guid) if m["coder"] == self.project.coder]
+        mine = [m for m in list_memos(self.project, target, guid) if m["coder"] == self.project.coder]
 
         def save(text):
-            if text is not None and self._write(self.project.set_memo, target, guid, text):
+            if text is not None and self._write(set_memo, self.project, target, guid, text):
                 self.notify("memo saved" if text.strip() else "memo removed")
 
         self.push_screen(MemoScreen(title, mine[0]["text"] if mine else ""), save)

@@ -65,6 +65,8 @@ from qualcode.analysis.agreement.spans import (CharacterAgreement, match_segment
 from qualcode.analysis.agreement.kappas import cohen_kappa, fleiss_kappa
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
 from qualcode.errors import QualcodeError
+from qualcode.codebook.codes import get_code, list_codes
+from qualcode.corpus.documents import get_document, list_documents, unit_arrays
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -378,12 +380,12 @@ class _Data:
 
 
 def _resolve_codes(project: "Project", refs: Sequence[str] | None) -> list:
-    all_codes = project.codes()
+    all_codes = list_codes(project)
     if not refs:
         return [c for c in all_codes if c.codable]
     chosen, seen = [], set()
     for ref in refs:
-        c = project.code(ref)
+        c = get_code(project, ref)
         group = [c] if c.codable else [d for d in all_codes if d.codable and
                                          d.path.startswith(c.path + "/")]
         if not group:
@@ -413,9 +415,9 @@ def load(project: "Project", coders: Sequence[str], codes: Sequence[str] | None 
     rows = project.db.execute(
         f"SELECT document_id, code_id, coder_id, start, [end], guid FROM codings WHERE coder_id IN "
         f"({','.join('?' * len(coder_ids))}) ORDER BY document_id, code_id, start, [end]", coder_ids).fetchall()
-    all_docs = project.documents()
+    all_docs = list_documents(project)
     if documents:
-        wanted = {project.document(d)["id"] for d in documents}
+        wanted = {get_document(project, d)["id"] for d in documents}
         docs = [d for d in all_docs if d["id"] in wanted]
     else:
         by_doc: dict[int, set[int]] = defaultdict(set)
@@ -453,7 +455,7 @@ def _span_arrays(lists) -> list[np.ndarray]:
 def _pattern_audit(project: "Project", data: _Data, u: Unit, bootstrap: int, seed: int) -> AgreementReport:
     m = len(data.coders)
     full = 2**m - 1
-    stored = (project.unit_arrays(u.kind, [d["id"] for d in data.docs]) if u.kind in TEXT_UNITS else {})
+    stored = (unit_arrays(project, u.kind, [d["id"] for d in data.docs]) if u.kind in TEXT_UNITS else {})
     if u.kind in TEXT_UNITS and not stored:
         raise QualcodeError(f"the documents have no stored {u.kind} units")
     per_doc: dict[tuple[int, int], np.ndarray] = {}
@@ -609,7 +611,7 @@ def default_domains(project: "Project", codes: Sequence) -> list:
     """Every grouping (non-codable) code whose direct children include audited, codable codes."""
     chosen = {c.id for c in codes}
     out = []
-    for parent in project.codes():
+    for parent in list_codes(project):
         if parent.codable:
             continue
         if any(c.parent_id == parent.id and c.id in chosen for c in codes):
@@ -640,7 +642,7 @@ def _unitized_audit(project: "Project", data: _Data, u: Unit, domain_refs) -> Ag
     for code in data.codes:
         r = binary_u_alpha(total, segments({code.id}))
         report.unitized.append(UnitizedRow(r.variant, code.path, r.value, r.reason))
-    domains = ([project.code(ref) for ref in domain_refs] if domain_refs
+    domains = ([get_code(project, ref) for ref in domain_refs] if domain_refs
                else default_domains(project, data.codes))
     domain_of = {}
     for dom in domains:

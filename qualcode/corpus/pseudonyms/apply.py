@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.corpus.pseudonyms.entries import pseudonyms
 from qualcode.corpus.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, rules
+from qualcode.corpus.documents import get_document, list_documents
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -76,8 +77,8 @@ def preview(project: "Project", documents: list[str | int] | None = None,
 
 
 def _documents(project: "Project", documents) -> list[dict]:
-    ids = [project.document(d)["id"] for d in documents] if documents else [r["id"] for r in project.documents()]
-    return [project.document(i) for i in ids]
+    ids = [get_document(project, d)["id"] for d in documents] if documents else [r["id"] for r in list_documents(project)]
+    return [get_document(project, i) for i in ids]
 
 
 @dataclass

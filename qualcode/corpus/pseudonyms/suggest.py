@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualcode.corpus.pseudonyms.entries import pseudonyms
+from qualcode.corpus.documents import document_units, get_document, list_documents
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -73,12 +74,12 @@ def suggest(project: "Project", limit: int = 50, min_count: int = 1) -> list[Sug
         s.count += 1
         s.documents.add(doc)
 
-    for d in project.documents():
-        doc = project.document(d["id"])
+    for d in list_documents(project):
+        doc = get_document(project, d["id"])
         text, name = doc["text"], doc["name"]
         words = lexicon(doc["language"])
-        sentences = {u["start"] for u in project.units(doc["id"], "sentence")}
-        turns = project.units(doc["id"], "turn")
+        sentences = {u["start"] for u in document_units(project, doc["id"], "sentence")}
+        turns = document_units(project, doc["id"], "turn")
         initial = sentences | {t["start"] for t in turns}
         labels: list[tuple[int, int]] = []
         for t in turns:

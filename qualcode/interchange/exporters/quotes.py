@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.files import write_atomic, write_text_atomic
+from qualcode.codebook.codes import descendants, get_code, list_codes
+from qualcode.coding.codings import list_codings
+from qualcode.corpus.attributes import attribute_types, document_attributes
 
 if TYPE_CHECKING:
-    from qualcode.project import Code, Project
+    from qualcode.codebook.codes import Code
+    from qualcode.project import Project
 
 __all__ = ["Quote", "CodeSection", "collect_quotes", "quotes_markdown", "quotes_html",
            "write_quotes_docx", "write_quotes", "REPORT_FORMATS"]
@@ -68,16 +72,16 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
     targets: list[Code] = []
     if codes:
         for ref in codes:
-            c = project.code(ref)
-            for k in [c, *(sorted(project.descendants(c.id), key=_tree_key(project))
+            c = get_code(project, ref)
+            for k in [c, *(sorted(descendants(project, c.id), key=_tree_key(project))
                            if children else [])]:
                 if k not in targets:
                     targets.append(k)
     else:
-        targets = list(project.codes())
+        targets = list(list_codes(project))
     docs = select_documents(project, kind, where)
     doc_order = {d["id"]: k for k, d in enumerate(docs)}
-    types = list(project.attribute_types())
+    types = list(attribute_types(project))
     if attributes is None:
         shown = types
     else:
@@ -87,7 +91,7 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
             raise QualcodeError(f"no attribute {unknown[0]!r}; attributes: "
                                 f"{', '.join(types) or 'none'}")
         shown = [by_fold[a.casefold()] for a in attributes]
-    attrs = project.attributes()
+    attrs = document_attributes(project)
     coder_set = set(coders)
     known = {c["name"] for c in project.coders()}
     for name in coder_set - known:
@@ -95,7 +99,7 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
     sections = []
     for code in targets:
         grouped: dict[tuple, Quote] = {}
-        for r in project.codings(code=code.id):
+        for r in list_codings(project, code=code.id):
             if r["document_id"] not in doc_order or (coder_set and r["coder"] not in coder_set):
                 continue
             key = (r["document_id"], r["start"], r["end"])
@@ -117,7 +121,7 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
 
 
 def _tree_key(project: Project):
-    order = {c.id: k for k, c in enumerate(project.codes())}
+    order = {c.id: k for k, c in enumerate(list_codes(project))}
     return lambda c: order[c.id]
 
 

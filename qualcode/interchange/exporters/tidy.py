@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qualcode.interchange.exporters.tables import Table
+from qualcode.codebook.codes import list_codes
+from qualcode.corpus.attributes import attribute_types, document_attributes
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -45,8 +47,8 @@ def tidy_table(project: Project, *, kind: str | None = None, where: Sequence[str
     keep = set(sel.coding_ids.tolist())
     docs = {d["id"]: d for d in sel.documents}
     order = {d["id"]: k for k, d in enumerate(sel.documents)}
-    attr_types = project.attribute_types()
-    attrs = project.attributes()
+    attr_types = attribute_types(project)
+    attrs = document_attributes(project)
     rows_db = [r for r in project.db.execute(
         "SELECT id, guid, document_id, code_id, coder_id, start, [end], text, memo FROM codings")
         if r[0] in keep]
@@ -84,7 +86,7 @@ def codebook_table(project: Project, name: str = "codebook") -> Table:
     """One row per code in tree order: path, levels, definitions, variable name, counts per coder."""
     from qualcode.interchange.exporters.varnames import make_varnames
 
-    codes = project.codes()
+    codes = list_codes(project)
     me = project.visible_coder()  # blind coding: only your own counts
     coders = [c["name"] for c in project.coders() if me is None or c["name"] == me]
     depth = max((c.depth + 1 for c in codes), default=1)

@@ -18,6 +18,8 @@ from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.widgets.code_info import CodeInfo
 from qualcode.tui.widgets.code_tree import CodeTree, EditorTree
+from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
+from qualcode.coding.memos import list_memos, set_memo
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
@@ -47,24 +49,24 @@ class CodebookScreen(Screen[None]):
     def _reload(self, highlight: int | None = None) -> None:
         if highlight is not None:
             self.code_id = highlight
-        codes = self.project.codes()
+        codes = list_codes(self.project)
         if self.code_id not in {c.id for c in codes}:
             self.code_id = codes[0].id if codes else None
-        self.query_one(CodeTree).show(codes, self.project.code_counts(), self.code_id)
+        self.query_one(CodeTree).show(codes, code_counts(self.project), self.code_id)
         self._show_info()
 
     def _show_info(self) -> None:
         code = self.current
         memo = None
         if code:
-            memos = [m for m in self.project.memos("code", code.guid) if m["coder"] == self.project.coder]
+            memos = [m for m in list_memos(self.project, "code", code.guid) if m["coder"] == self.project.coder]
             memo = memos[0]["text"] if memos else None
-        self.query_one(CodeInfo).show(code, self.project.code_counts().get(code.id, 0) if code else None, memo)
+        self.query_one(CodeInfo).show(code, code_counts(self.project).get(code.id, 0) if code else None, memo)
 
     @property
     def current(self):
         try:
-            return self.project.code(self.code_id) if self.code_id is not None else None
+            return get_code(self.project, self.code_id) if self.code_id is not None else None
         except QualcodeError:
             return None
 
@@ -112,7 +114,7 @@ class CodebookScreen(Screen[None]):
         code = self.current
         if not code:
             return
-        used = {c.colour for c in self.project.codes()}
+        used = {c.colour for c in list_codes(self.project)}
         suggestion = next((p for p in PALETTE if p not in used), PALETTE[(code.id) % len(PALETTE)])
         self.app.push_screen(Prompt(f"Colour for {code.path} (#RRGGBB):", suggestion),
                              lambda colour: colour and self._recolour(code, colour))
@@ -128,8 +130,8 @@ class CodebookScreen(Screen[None]):
         code = self.current
         if not code:
             return
-        exclude = {code.id} | {d.id for d in self.project.descendants(code.id)}
-        picker = CodePicker(self.project.codes(), f"Move {code.path} under…", allow_new=False, allow_top=True,
+        exclude = {code.id} | {d.id for d in descendants(self.project, code.id)}
+        picker = CodePicker(list_codes(self.project), f"Move {code.path} under…", allow_new=False, allow_top=True,
                             exclude=exclude)
 
         def moved(choice):
@@ -143,15 +145,15 @@ class CodebookScreen(Screen[None]):
         code = self.current
         if not code:
             return
-        exclude = {code.id} | {d.id for d in self.project.descendants(code.id)}
-        targets = [c for c in self.project.codes() if c.codable]
+        exclude = {code.id} | {d.id for d in descendants(self.project, code.id)}
+        targets = [c for c in list_codes(self.project) if c.codable]
         picker = CodePicker(targets, f"Merge {code.path} into…", allow_new=False, exclude=exclude)
 
         def chosen(choice):
             if not choice:
                 return
-            target = self.project.code(choice["code_id"])
-            n = self.project.code_counts().get(code.id, 0)
+            target = get_code(self.project, choice["code_id"])
+            n = code_counts(self.project).get(code.id, 0)
             question = (f"Merge {code.path} into {target.path}?\n{n} coding(s) move to {target.path}; "
                         f"{code.path} is deleted. (ctrl+z undoes it)")
             self.app.push_screen(confirm(question, "Merge"), lambda ok: ok == "yes" and self._merge(code, target))
@@ -173,7 +175,7 @@ class CodebookScreen(Screen[None]):
         code = self.current
         if not code:
             return
-        n = self.project.code_counts().get(code.id, 0)
+        n = code_counts(self.project).get(code.id, 0)
         if n:
             choices = [("parent", "Move codings to parent"), ("delete", f"Delete {n} coding(s)"), ("no", "Cancel")]
             question = f"{code.path} holds {n} coding(s). Where do they go?"
@@ -187,11 +189,11 @@ class CodebookScreen(Screen[None]):
         code = self.current
         if not code:
             return
-        mine = [m for m in self.project.memos("code", code.guid) if m["coder"] == self.project.coder]
+        mine = [m for m in list_memos(self.project, "code", code.guid) if m["coder"] == self.project.coder]
 
         def save(text):
             if text is not None:
-                self._do(lambda p: p.set_memo("code", code.guid, text), done="memo saved")
+                self._do(lambda p: set_memo(p, "code", code.guid, text), done="memo saved")
 
         self.app.push_screen(MemoScreen(f"Memo on code {code.path}", mine[0]["text"] if mine else ""), save)
 

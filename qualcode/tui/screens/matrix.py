@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
+from qualcode.corpus.documents import get_document
 
 UNITS = ("overlap", "sentence", "turn", "paragraph", "document")
 MEASURES = ("count", "jaccard", "conditional", "phi", "lift")
@@ -146,7 +147,7 @@ class MatrixScreen(Screen):
             rows = []
             for doc, start, end in units:
                 if doc not in texts:
-                    texts[doc] = p.document(doc)["text"]
+                    texts[doc] = get_document(p, doc)["text"]
                 snippet = " ".join(texts[doc][start:end].split())
                 rows.append((doc, start, end, f"{names[doc]} [{start}–{end})  {snippet[:90]}"))
         a, b = data.labels[row], data.labels[column]

@@ -11,6 +11,9 @@ from textual.widgets.option_list import Option
 from qualcode.tui.actions import bindings
 from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.picker import CodePicker
+from qualcode.codebook.codes import get_code, list_codes
+from qualcode.coding.codings import list_codings
+from qualcode.corpus.attributes import attribute_types, document_attributes
 
 
 def parse_filters(text: str) -> dict[str, str]:
@@ -49,7 +52,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     def on_mount(self) -> None:
         self.sub_title = "retrieval"
         if self.code_id is None:
-            codes = self.project.codes()
+            codes = list_codes(self.project)
             self.code_id = codes[0].id if codes else None
         self._reload()
         self.query_one(OptionList).focus()
@@ -57,16 +60,16 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     def segments(self) -> list[dict]:
         if self.code_id is None:
             return []
-        rows = self.project.codings(code=self.code_id, coder=self.coder, include_children=self.include_children)
+        rows = list_codings(self.project, code=self.code_id, coder=self.coder, include_children=self.include_children)
         if self.filters:
-            attrs = self.project.attributes()
+            attrs = document_attributes(self.project)
             rows = [r for r in rows if all(str(attrs.get(r["document_id"], {}).get(k, "")).casefold() == v.casefold()
                                            for k, v in self.filters.items())]
         return rows
 
     def _reload(self) -> None:
         self.rows = self.segments()
-        code = self.project.code(self.code_id) if self.code_id is not None else None
+        code = get_code(self.project, self.code_id) if self.code_id is not None else None
         summary = Text()
         if code:
             summary.append("■ ", style=code.colour or "grey50")
@@ -78,7 +81,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self.query_one("#ret-summary", Static).update(summary)
         ol = self.query_one(OptionList)
         ol.clear_options()
-        colours = {c.id: c.colour for c in self.project.codes()}
+        colours = {c.id: c.colour for c in list_codes(self.project)}
         for i, r in enumerate(self.rows):
             head = Text()
             head.append("▌", style=colours.get(r["code_id"]) or "grey50")
@@ -96,7 +99,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
                 self.code_id = choice["code_id"]
                 self._reload()
 
-        self.app.push_screen(CodePicker(self.project.codes(), "Retrieve code…", allow_new=False), chosen)
+        self.app.push_screen(CodePicker(list_codes(self.project), "Retrieve code…", allow_new=False), chosen)
 
     def action_toggle_children(self) -> None:
         self.include_children = not self.include_children
@@ -108,7 +111,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self._reload()
 
     def action_filter_attributes(self) -> None:
-        types = self.project.attribute_types()
+        types = attribute_types(self.project)
         current = " ".join(f"{k}={v}" for k, v in self.filters.items())
 
         def apply(text):

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 
 from qualcode.errors import QualcodeError
 from qualcode.project import Session
+from qualcode.corpus.ingest import import_files
 
 
 class TransferScreen(ModalScreen[bool]):
@@ -68,7 +69,7 @@ class TransferScreen(ModalScreen[bool]):
     def run_import(self, paths: list[str]) -> None:
         try:
             with self.session.open() as project:
-                report = project.import_files(
+                report = import_files(project, 
                     [Path(p).expanduser() for p in paths], keep_going=True,
                     progress=lambda done, total, what: self.post_message(self.Progress(done, total, str(what))))
             parts = [f"imported {len(report.imported)}"]

@@ -1,0 +1,101 @@
+"""Codings: a code applied by a coder to a span of a document — add, resize, annotate, remove, list.
+
+Offsets are code points, half-open, inside the document's current text; every coding stores the
+text it quotes and belongs to a coder. Each change is one transaction and one undoable event.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qualcode.codebook.codes import codes_by_id, descendants, get_code
+from qualcode.corpus.documents import get_document
+from qualcode.errors import QualcodeError
+from qualcode.ids import new_guid, now
+from qualcode.text.offsets import check_span
+
+if TYPE_CHECKING:
+    from qualcode.project import Project
+
+
+def add_coding(project: "Project", document: str | int, start: int, end: int, code: str | int,
+               coder: str | None = None, memo: str | None = None) -> dict:
+    doc = get_document(project, document)
+    c = get_code(project, code)
+    if not c.codable:
+        raise QualcodeError(f"'{c.path}' is a grouping code and cannot be applied; choose one of its children")
+    check_span(doc["char_count"], start, end, f"{doc['name']}")
+    coder_name = coder or project.coder
+    text = doc["text"][start:end]
+    existing = project.db.execute(
+        "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
+        "AND k.name = ? AND start = ? AND [end] = ?", [doc["id"], c.id, coder_name, start, end]).fetchone()
+    if existing:
+        raise QualcodeError(f"{coder_name} has already coded [{start}, {end}) in {doc['name']} with {c.path}")
+    row = {"guid": new_guid(), "document_id": doc["id"], "code_id": c.id, "start": start, "end": end,
+           "text": text, "memo": memo, "created_at": now(), "updated_at": now()}
+    with project.transaction("coding.add", f"{c.path} on {doc['name']} [{start},{end})") as tx:
+        row["coder_id"] = project.coder_id(coder_name, tx=tx)
+        row["id"] = tx.insert("codings", row)
+    return row
+
+
+def get_coding(project: "Project", ref: int | str) -> dict:
+    col = "id" if isinstance(ref, int) or str(ref).isdigit() else "guid"
+    rows = list(project.db.query(f"SELECT * FROM codings WHERE {col} = ?", [ref if col == "id" else str(ref).upper()]))
+    if not rows:
+        raise QualcodeError(f"no coding {ref}")
+    return rows[0]
+
+
+def remove_coding(project: "Project", ref: int | str) -> None:
+    row = get_coding(project, ref)
+    with project.transaction("coding.remove", f"coding {row['guid']}") as tx:
+        for m in project.db.query("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?", [row["guid"]]):
+            tx.delete("memos", m["id"])
+        tx.delete("codings", row["id"])
+
+
+def resize_coding(project: "Project", ref: int | str, start: int, end: int) -> dict:
+    row = get_coding(project, ref)
+    doc = get_document(project, row["document_id"])
+    check_span(doc["char_count"], start, end, doc["name"])
+    text = doc["text"][start:end]
+    with project.transaction("coding.resize", f"coding {row['guid']} → [{start},{end})") as tx:
+        tx.update("codings", row["id"], {"start": start, "end": end, "text": text, "updated_at": now()})
+    return get_coding(project, row["id"])
+
+
+def set_coding_memo(project: "Project", ref: int | str, memo: str | None) -> None:
+    row = get_coding(project, ref)
+    with project.transaction("coding.memo", f"memo on coding {row['guid']}") as tx:
+        tx.update("codings", row["id"], {"memo": memo or None, "updated_at": now()})
+
+
+def list_codings(project: "Project", document: str | int | None = None, code: str | int | None = None,
+            coder: str | None = None, include_children: bool = False) -> list[dict]:
+    """Codings joined with document, code path and coder, in document order (only the session
+    coder's while blind coding is on)."""
+    coder = project.visible(coder)
+    where, params = [], []
+    if document is not None:
+        where.append("c.document_id = ?")
+        params.append(get_document(project, document)["id"])
+    if code is not None:
+        target = get_code(project, code)
+        ids = [target.id] + ([d.id for d in descendants(project, target.id)] if include_children else [])
+        where.append(f"c.code_id IN ({','.join('?' * len(ids))})")
+        params += ids
+    if coder is not None:
+        where.append("k.name = ?")
+        params.append(coder)
+    sql = ("SELECT c.id, c.guid, c.document_id, d.name AS document, c.code_id, c.coder_id, k.name AS coder, "
+           "c.start, c.[end], c.text, c.memo, c.created_at FROM codings c "
+           "JOIN documents d ON d.id = c.document_id JOIN coders k ON k.id = c.coder_id")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = list(project.db.query(sql + " ORDER BY d.sort_order, d.name, c.start, c.[end], c.id", params))
+    codes = codes_by_id(project)
+    for r in rows:
+        r["code"] = codes[r["code_id"]].path
+    return rows
