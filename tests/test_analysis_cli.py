@@ -373,7 +373,7 @@ def test_demo_matrix_reads_in_pandas_with_code_names(demo, tmp_path):
 
 
 def test_where_conditions():
-    from qualcode.analysis.data import Condition, parse_where
+    from qualcode.corpus.filters import Condition, parse_where
     from qualcode.errors import QualcodeError
 
     (c,) = parse_where(["Site = Vesterbro, Nordvest"], known=["site"])

@@ -10,7 +10,7 @@ from qualcode.coding.autocode import apply_autocode, auto_coder_name, plan_autoc
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from qualcode.search import SearchFilter, search
+from qualcode.search import search
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.documents import document_units, get_document
 
@@ -75,8 +75,8 @@ def test_another_coder_cannot_undo_the_run(demo):
 
 
 def test_units_hits_and_speaker_filter(demo):
-    turns = plan_autocode(demo, "metadon", "Barriers/Waiting", unit="turn", flt=SearchFilter(speakers=["IP"]))
-    hit = plan_autocode(demo, "metadon", "Barriers/Waiting", unit="hit", flt=SearchFilter(speakers=["IP"]))
+    turns = plan_autocode(demo, "metadon", "Barriers/Waiting", unit="turn", speakers=["IP"])
+    hit = plan_autocode(demo, "metadon", "Barriers/Waiting", unit="hit", speakers=["IP"])
     assert hit.hits == turns.hits
     assert len(hit.planned) == hit.hits  # one coding per hit
     assert len(turns.planned) <= len(hit.planned)

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from qualcode.cli import main
 from qualcode.project import Project
-from qualcode.search import SearchFilter, build_index, index_status, kwic, search
+from qualcode.corpus.filters import DocumentFilter
+from qualcode.search import build_index, index_status, kwic, search
 from qualcode.analysis.words import log_likelihood, words_per_code
 from qualcode.coding.codings import add_coding
 from qualcode.corpus.attributes import document_attributes
@@ -64,7 +65,7 @@ def test_danish_inflected_forms_found_by_lemma(small):
 
 
 def test_english_inflected_forms_found_by_lemma(small):
-    res = search(small, "help", "lemma", SearchFilter(language="en"))
+    res = search(small, "help", "lemma", DocumentFilter(language="en"))
     assert sorted(EN[h.start:h.end] for h in res.hits) == ["Helped", "help", "helped", "helping", "helps"]
     assert res.hits[0].start == EN.index("helped")
 
@@ -82,7 +83,7 @@ def test_fuzzy_finds_spelling_variants_above_the_threshold_and_not_below(small):
     from rapidfuzz import fuzz
 
     assert fuzz.ratio("metadon", "methadon") == pytest.approx(93.333, abs=0.001)
-    da = SearchFilter(language="da")
+    da = DocumentFilter(language="da")
     res = search(small, "metadon", "fuzzy", da, threshold=90)
     assert sorted(DA[h.start:h.end] for h in res.hits) == ["metadon", "methadon"]
     assert res.forms["methadon"] == pytest.approx(93.333, abs=0.001)
@@ -90,9 +91,9 @@ def test_fuzzy_finds_spelling_variants_above_the_threshold_and_not_below(small):
     # 93.3 is below a threshold of 94: only the exact spelling is left
     assert sorted(DA[h.start:h.end] for h in search(small, "metadon", "fuzzy", da, threshold=94).hits) == ["metadon"]
     # English: "metadone" ~ "methadone" (ratio 94.1), at 95 it is not found
-    en = search(small, "methadone", "fuzzy", SearchFilter(language="en"), threshold=90)
+    en = search(small, "methadone", "fuzzy", DocumentFilter(language="en"), threshold=90)
     assert sorted(EN[h.start:h.end] for h in en.hits) == ["metadone", "methadone"]
-    assert len(search(small, "methadone", "fuzzy", SearchFilter(language="en"), threshold=95)) == 1
+    assert len(search(small, "methadone", "fuzzy", DocumentFilter(language="en"), threshold=95)) == 1
 
 
 def test_regex_offsets_are_those_of_re(small):
@@ -103,22 +104,22 @@ def test_regex_offsets_are_those_of_re(small):
 
 
 def test_filters_speaker_kind_document(small):
-    ip = search(small, "hjælpe", "lemma", SearchFilter(speakers=["IP"]))
+    ip = search(small, "hjælpe", "lemma", speakers=["IP"])
     assert sorted(DA[h.start:h.end] for h in ip.hits) == ["hjulpet", "hjælpe", "hjælper"]  # not the I's "hjalp"
-    assert len(search(small, "help", "lemma", SearchFilter(kind="interview"))) == 0
-    assert len(search(small, "help", "lemma", SearchFilter(kind="fieldnote"))) == 5
-    assert len(search(small, "help", "lemma", SearchFilter(documents=["da_one"]))) == 0
+    assert len(search(small, "help", "lemma", DocumentFilter(kind="interview"))) == 0
+    assert len(search(small, "help", "lemma", DocumentFilter(kind="fieldnote"))) == 5
+    assert len(search(small, "help", "lemma", DocumentFilter(documents=("da_one",)))) == 0
 
 
 def test_attribute_filter_on_demo(demo):
-    res = search(demo, "metadon", "exact", SearchFilter(attributes={"site": "vesterbro"}))
+    res = search(demo, "metadon", "exact", DocumentFilter(where=("site=vesterbro",)))
     vesterbro = {n for n, a in ((get_document(demo, i)["name"], a) for i, a in document_attributes(demo).items())
                  if a.get("site") == "Vesterbro"}
     expected = {n for n in vesterbro if re.search(r"(?<!\w)metadon(?!\w)", get_document(demo, n)["text"], re.I)}
     assert {h.document for h in res.hits} == expected == {"da_int01_vesterbro_bruger", "en_obs04_vesterbro_cafe"}
     assert "da_int02_nordvest_bruger" in {h.document for h in search(demo, "metadon").hits}
     with pytest.raises(Exception, match="no attribute 'sted'"):
-        search(demo, "metadon", "exact", SearchFilter(attributes={"sted": "Vesterbro"}))
+        search(demo, "metadon", "exact", DocumentFilter(where=("sted=Vesterbro",)))
 
 
 def test_exact_search_agrees_with_a_regex_scan_over_the_demo(demo):
@@ -215,5 +216,5 @@ def test_cli_search_json_and_text(demo):
     out = runner.invoke(main, ["-p", str(demo.path), "search", "metadon", "-n", "2"])
     assert out.exit_code == 0 and "(showing 2; --limit 0 for all)" in out.output
     bad = runner.invoke(main, ["-p", str(demo.path), "search", "x", "--attr", "site"])
-    assert bad.exit_code == 1 and "name=value" in bad.output
+    assert bad.exit_code == 1 and "NAME=VALUE" in bad.output
 

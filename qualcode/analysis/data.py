@@ -6,19 +6,13 @@ CLI, the TUI and the benchmarks select documents, coders and codes the same way.
 read as five integer columns straight into numpy (no dicts per row), so a million codings load
 in about a second; units come from the packed ``unit_sets`` blobs.
 
-Filters:
-
-- ``kind``: document kind (interview, fieldnote, other);
-- ``where``: attribute conditions ``name=value`` (``site=Vesterbro``), ``name=v1,v2`` for
-  either value, ``name!=value`` to exclude; several conditions must all hold. Values compare
-  case-insensitively as text (``true``/``yes``/``1`` all match a true boolean);
-- ``codes``: code references (path, GUID, unique name); a code selects its descendants too;
-- ``coders``: names; see :func:`resolve_coders` for the rule when none is given.
+Filters are ``qualcode.corpus.filters`` (the one document filter: kind, language, attribute
+conditions); ``codes`` selects a code with its descendants; see :func:`resolve_coders` for the
+rule on coders when none is given.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -27,6 +21,7 @@ import numpy as np
 
 from qualcode.analysis.cooccurrence import (Codings, Cooccurrence, Units, cooccurrence,
                                             cooccurrence_by_coder, parse_unit, roll_up)
+from qualcode.corpus.filters import Condition, select_documents
 from qualcode.errors import QualcodeError
 from qualcode.codebook.codes import descendants, get_code, list_codes
 from qualcode.corpus.attributes import attribute_types, document_attributes
@@ -36,86 +31,11 @@ if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
     from qualcode.project import Project
 
-__all__ = ["Condition", "Selection", "parse_where", "select_documents", "load", "load_units",
+__all__ = ["Selection", "load", "load_units",
            "resolve_coders", "CoderChoice", "ordered_codes", "project_cooccurrence",
            "attribute_groups", "resolve_attribute", "cooccurring_units", "choose"]
 
 _I64 = np.int64
-_TRUE = {"true", "yes", "ja", "y", "1"}
-_FALSE = {"false", "no", "nej", "n", "0"}
-
-
-@dataclass(frozen=True)
-class Condition:
-    """``attribute`` must (or, with ``negate``, must not) have one of ``values``."""
-
-    attribute: str
-    values: frozenset[str]
-    negate: bool = False
-
-    def matches(self, value: Any) -> bool:
-        hit = value is not None and bool(_variants(value) & self.values)
-        return hit != self.negate
-
-
-def _variants(value: Any) -> set[str]:
-    """The texts a typed attribute value answers to (lower case)."""
-    if isinstance(value, bool):
-        return set(_TRUE if value else _FALSE)
-    if isinstance(value, float) and value.is_integer():
-        return {str(value).lower(), str(int(value))}
-    return {str(value).casefold()}
-
-
-def parse_where(items: Iterable[str], known: Iterable[str] | None = None) -> list[Condition]:
-    """``["site=Vesterbro,Nordvest", "role!=social worker"]`` → conditions.
-
-    ``known`` (attribute names, plus ``kind``/``language``) turns a typo into an error that lists
-    the names, instead of a silently empty selection.
-    """
-    known_set = None if known is None else {k.casefold(): k for k in known}
-    out = []
-    for item in items:
-        m = re.fullmatch(r"\s*([^=!]+?)\s*(!?=)\s*(.*?)\s*", item)
-        if not m or not m.group(3) or m.group(3).startswith("="):
-            raise QualcodeError(f"--where {item!r}: write NAME=VALUE (e.g. site=Vesterbro), "
-                                "NAME=V1,V2 or NAME!=VALUE")
-        name = m.group(1)
-        if known_set is not None:
-            if name.casefold() not in known_set:
-                raise QualcodeError(f"--where {item!r}: no attribute {name!r}; attributes: "
-                                    f"{', '.join(sorted(known_set.values())) or 'none'}")
-            name = known_set[name.casefold()]
-        values = frozenset(v.strip().casefold() for v in m.group(3).split(",") if v.strip())
-        out.append(Condition(name, values, m.group(2) == "!="))
-    return out
-
-
-def select_documents(project: Project, kind: str | None = None,
-                     where: Sequence[str] | Sequence[Condition] = ()) -> list[dict]:
-    """Documents (id, name, guid, kind, language, char_count) in project order, filtered."""
-    cols = ("id", "guid", "name", "kind", "language", "char_count")
-    rows = [dict(zip(cols, r)) for r in project.db.conn.execute(  # not db.query: 10,000 rows add up
-        f"SELECT {', '.join(cols)} FROM documents ORDER BY sort_order, name")]
-    if kind:
-        kinds = {r["kind"] for r in rows}
-        if kind not in kinds:
-            raise QualcodeError(f"no documents of kind {kind!r}; kinds in this project: "
-                                f"{', '.join(sorted(kinds)) or 'none'}")
-        rows = [r for r in rows if r["kind"] == kind]
-    if where:
-        conds = [w for w in where if isinstance(w, Condition)]
-        texts = [w for w in where if not isinstance(w, Condition)]
-        if texts:
-            conds += parse_where(texts, [*attribute_types(project), "kind", "language"])
-        attrs = document_attributes(project)
-        kept = []
-        for r in rows:
-            values = {**attrs.get(r["id"], {}), "kind": r["kind"], "language": r["language"]}
-            if all(c.matches(values.get(c.attribute)) for c in conds):
-                kept.append(r)
-        rows = kept
-    return rows
 
 
 @dataclass

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.search import DEFAULT_THRESHOLD, MODES, SearchFilter
+from qualcode.corpus.filters import DocumentFilter
+from qualcode.search import DEFAULT_THRESHOLD, MODES
 from qualcode.corpus.documents import get_document
 
 
@@ -24,8 +25,9 @@ def filter_options(fn):
         click.option("--document", "-d", "documents", multiple=True, help="Only this document (repeatable)."),
         click.option("--kind", type=click.Choice(["interview", "fieldnote", "other"]), help="Only this kind."),
         click.option("--language", help="Only documents in this language (da, en …)."),
-        click.option("--attr", "attrs", multiple=True, metavar="NAME=VALUE",
-                     help="Only documents with this attribute value, e.g. --attr site=Vesterbro (repeatable)."),
+        click.option("--where", "--attr", "attrs", multiple=True, metavar="NAME=VALUE",
+                     help="Only documents whose attribute matches: site=Vesterbro, site=A,B (either), "
+                          "role!=social worker (repeatable; all must hold)."),
         click.option("--speaker", "speakers", multiple=True,
                      help="Only hits inside this speaker's turns, e.g. --speaker IP (repeatable)."),
     ]):
@@ -33,8 +35,8 @@ def filter_options(fn):
     return fn
 
 
-def _filter(documents, kind, language, attrs, speakers) -> SearchFilter:
-    return SearchFilter(list(documents), kind, language, SearchFilter.parse_attributes(attrs), list(speakers))
+def _filter(documents, kind, language, attrs) -> DocumentFilter:
+    return DocumentFilter(tuple(documents), kind, language, tuple(attrs))
 
 
 @main.command()
@@ -58,7 +60,8 @@ def search(ctx: Ctx, query, mode, threshold, documents, kind, language, attrs, s
     from qualcode.search import kwic, search as run
 
     with ctx.open() as p:
-        res = run(p, query, mode, _filter(documents, kind, language, attrs, speakers), threshold, case_sensitive)
+        res = run(p, query, mode, _filter(documents, kind, language, attrs), threshold, case_sensitive,
+                  speakers=speakers)
         shown = res.hits if not limit else res.hits[:limit]
         lines = kwic(p, shown, width)
     if as_json:
@@ -113,8 +116,8 @@ def autocode(ctx: Ctx, query, code_path, mode, threshold, documents, kind, langu
     if do_apply and dry_run:
         raise click.UsageError("choose --apply or --dry-run, not both")
     with ctx.open() as p:
-        plan = plan_autocode(p, query, code_path, mode, unit, _filter(documents, kind, language, attrs, speakers),
-                             threshold, as_coder)
+        plan = plan_autocode(p, query, code_path, mode, unit, _filter(documents, kind, language, attrs),
+                             threshold, as_coder, speakers=speakers)
         if as_json and not do_apply:
             print_json({"code": plan.code.path, "coder": plan.coder, "unit": unit, "hits": plan.hits,
                         "already": plan.already, "planned": [

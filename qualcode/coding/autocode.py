@@ -9,13 +9,16 @@ including the ``auto:`` coder row if the run created it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.search import DEFAULT_THRESHOLD, Hit, SearchFilter, search
+from qualcode.corpus.filters import DocumentFilter
+from qualcode.search import DEFAULT_THRESHOLD, Hit, search
 from qualcode.codebook.codes import get_code
 from qualcode.corpus.documents import document_units
 
@@ -58,15 +61,15 @@ def auto_coder_name(query: str) -> str:
 
 
 def plan_autocode(project: "Project", query: str, code: str | int, mode: str = "exact", unit: str = "sentence",
-                  flt: SearchFilter | None = None, threshold: float = DEFAULT_THRESHOLD,
-                  coder: str | None = None) -> AutoCodePlan:
+                  flt: DocumentFilter | None = None, threshold: float = DEFAULT_THRESHOLD,
+                  coder: str | None = None, speakers: Sequence[str] = ()) -> AutoCodePlan:
     """What an auto-coding run would add (nothing is written)."""
     if unit not in UNITS:
         raise QualcodeError(f"extend hits to one of {', '.join(UNITS)}, not '{unit}'")
     target = get_code(project, code)
     if not target.codable:
         raise QualcodeError(f"'{target.path}' is a grouping code and cannot be applied; choose one of its children")
-    result = search(project, query, mode, flt, threshold=threshold)
+    result = search(project, query, mode, flt, threshold=threshold, speakers=speakers)
     plan = AutoCodePlan(query, mode, unit, target, coder or auto_coder_name(query), hits=len(result.hits))
     by_doc: dict[int, list[Hit]] = {}
     for h in result.hits:

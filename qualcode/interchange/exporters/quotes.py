@@ -66,7 +66,7 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
 
     ``attributes`` names the attributes shown with each quote (default: all of them).
     """
-    from qualcode.analysis.data import select_documents
+    from qualcode.corpus.filters import select_documents
     from qualcode.errors import QualcodeError
 
     targets: list[Code] = []

@@ -91,11 +91,11 @@ class SearchScreen(Screen):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str, mode: str, threshold: float, speakers: list[str]) -> None:
         from qualcode.errors import QualcodeError
-        from qualcode.search import SearchFilter, kwic, search
+        from qualcode.search import kwic, search
 
         try:
             with self.session.open() as p:
-                res = search(p, query, mode, SearchFilter(speakers=speakers), threshold)
+                res = search(p, query, mode, None, threshold, speakers=speakers)
                 lines = kwic(p, res.hits[:MAX_LINES], CONTEXT)
             self.post_message(self.Searched(lines, len(res.hits)))
         except QualcodeError as e:
