@@ -308,7 +308,7 @@ def test_pictures_audio_pdf_and_bad_codings_are_reported_not_dropped(project, tm
     assert any(line.startswith(f"note: coding {G[14]} [16,30): the file quotes 'til lægen' but the text there "
                                f"reads 'sygeplejersken'") for line in lines)
     # the grouping code holds a coding in the file: made codable rather than losing the coding
-    assert "note: code 'Places' is not codable in the file but holds codings: made codable" in lines
+    assert "note: code 'Places' is not codable in the source but holds codings: made codable" in lines
     assert [(c["code"], c["text"]) for c in list_codings(project)] == [("Places", "Jeg"), ("Help", "Jeg ringede"),
                                                                      ("Help", "sygeplejersken")]
     assert (get_code(project, "Help").description, get_code(project, "Help").example) == ("Asking.", "Jeg ringede.")
@@ -354,7 +354,7 @@ def test_codes_merge_by_guid_then_path_and_project_codes_are_kept(project, tmp_p
     assert (help_.colour, help_.hotkey, help_.description) == ("#000000", "h", None)  # kept
     assert "note: code 'Help' (666437DC-03E5-4DBA-84E6-587B9ABC395A) matched the project's code of that path " \
            f"({help_.guid}) by path" in report.lines()
-    assert "note: code 'Help': the file differs in colour, description; kept the project's" in report.lines()
+    assert "note: code 'Help': the source differs in colour, description; kept the project's" in report.lines()
     assert [c.path for c in list_codes(project)] == [
         "Help", "Help/Help sought", "Help/Help declined", "Resources", "Resources/Nurse", "Resources/Peer support",
         "Barriers", "Barriers/Shame and stigma", "Barriers/Opening hours"]

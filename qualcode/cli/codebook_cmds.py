@@ -69,6 +69,8 @@ def codebook_import(ctx: Ctx, file: Path, no_write_guids: bool) -> None:
         yaml_format.save(book, file)
         click.echo(f"wrote GUIDs into {file}")
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.unchanged)} unchanged")
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     for path in report.changed:
         click.echo(f"changed  {path}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
 from qualcode.codebook.yaml_format import FIELDS, Codebook, CodeNode
 from qualcode.errors import QualcodeError
 from qualcode.text.names import check_name
@@ -206,44 +207,20 @@ class CodebookReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def import_codebook(project: "Project", book: Codebook) -> CodebookReport:
-    """Merge a codebook into the project: match by GUID, then by path; add the rest."""
-    report = CodebookReport()
-    by_guid = {c.guid: c for c in list_codes(project)}
-    by_path = {c.path.casefold(): c for c in list_codes(project)}
-    keys_in_use = {c.hotkey: c.path for c in list_codes(project) if c.hotkey}
-    with project.transaction("codebook.import", f"codebook {book.title or ''}".strip()) as tx:
-        def visit(node: CodeNode, parent_id: int | None, prefix: str, order: int):
-            path = f"{prefix}/{node.name}" if prefix else node.name
-            existing = by_guid.get(node.guid) if node.guid else None
-            existing = existing or by_path.get(path.casefold())
-            fields = {f: getattr(node, f) for f in FIELDS}
-            fields.update(name=node.name, codable=int(node.codable), parent_id=parent_id)
-            if node.hotkey and keys_in_use.get(node.hotkey) not in (None, existing.path if existing else None):
-                raise QualcodeError(f"hotkey '{node.hotkey}' of '{path}' is already used by '{keys_in_use[node.hotkey]}'")
-            if existing is None:
-                code_id = tx.insert("codes", {"guid": node.guid or new_guid(), "sort_order": order,
-                                              "created_at": now(), **fields})
-                report.added.append(path)
-            else:
-                code_id = existing.id
-                current = project.db.execute(f"SELECT {', '.join(f'[{k}]' for k in fields)} FROM codes WHERE id = ?",
-                                             [code_id]).fetchone()
-                if tuple(current) != tuple(fields.values()):
-                    tx.update("codes", code_id, fields)
-                    report.changed.append(path)
-                else:
-                    report.unchanged.append(path)
-            if node.hotkey:
-                keys_in_use[node.hotkey] = path
-            for i, child in enumerate(node.children):
-                visit(child, code_id, path, i)
+    """Merge a codebook file into the project (see ``qualcode.codebook.identity``): the file is the
+    team's reference, so matched codes take its names, places, definitions, colours and hotkeys."""
+    def incoming(node: CodeNode, order: int) -> IncomingCode:
+        values = {f: getattr(node, f) for f in FIELDS} | {"codable": node.codable, "sort_order": order}
+        return IncomingCode(node.name, node.guid, values, [incoming(c, i) for i, c in enumerate(node.children)])
 
-        for i, node in enumerate(book.codes):
-            visit(node, None, "", i)
-    return report
+    with project.transaction("codebook.import", f"codebook {book.title or ''}".strip()) as tx:
+        result = CodeTreeMerger(project, tx, update=True, hotkey_clash="refuse").merge(
+            [incoming(n, i) for i, n in enumerate(book.codes)])
+    return CodebookReport(result.added, result.changed, result.unchanged, result.by_path + result.notes)
 
 
 def export_codebook(project: "Project", title: str | None = None) -> Codebook:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.codebook.codes import list_codes
+from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -180,29 +181,26 @@ def _copy_document(project, other, d, tx, report) -> int:
 
 
 def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
-    project._codes_cache = None
-    local = {c.guid: c.id for c in list_codes(project)}
-    local_paths = {c.path: c for c in list_codes(project)}
-    out: dict[int, int] = {}
+    """The other project's codes by ``qualcode.codebook.identity``: nothing here changes; new codes come
+    with their definitions, colours and (where free) hotkeys."""
+    nodes: dict[int, IncomingCode] = {}
+    roots: list[IncomingCode] = []
     for c in list_codes(other):  # tree order: parents before children
-        if c.guid in local:
-            out[c.id] = local[c.guid]
-            continue
-        if c.path in local_paths:
-            out[c.id] = local_paths[c.path].id
-            guid_map[c.guid] = local_paths[c.path].guid
-            report.matched.append(f"code '{c.path}' matched by path")
-            continue
-        row = _rows(other.db, "SELECT * FROM codes WHERE id = ?", [c.id])[0]
-        row.pop("id")
-        row["parent_id"] = out[c.parent_id] if c.parent_id is not None else None
-        if row.get("hotkey") and project.db.execute("SELECT 1 FROM codes WHERE hotkey = ?",
-                                                     [row["hotkey"]]).fetchone():
-            row["hotkey"] = None  # hotkeys are unique per project; the local one wins
-        out[c.id] = tx.insert("codes", row)
-        report.codes.append(c.path)
-    project._codes_cache = None
-    return out
+        values = {"description": c.description, "inclusion": c.inclusion, "exclusion": c.exclusion,
+                  "example": c.example, "colour": c.colour, "hotkey": c.hotkey, "codable": c.codable,
+                  "sort_order": c.sort_order}
+        node = nodes[c.id] = IncomingCode(c.name, c.guid, values)
+        (nodes[c.parent_id].children if c.parent_id is not None else roots).append(node)
+    created = dict(other.db.execute("SELECT id, created_at FROM codes").fetchall())
+    for cid, node in nodes.items():
+        node.values["created_at"] = created.get(cid)
+    result = CodeTreeMerger(project, tx, update=False, hotkey_clash="drop").merge(roots)
+    for node in nodes.values():
+        if node.local_guid != node.guid:
+            guid_map[node.guid] = node.local_guid
+    report.codes.extend(result.added)
+    report.matched.extend(result.by_path)
+    return {cid: node.code_id for cid, node in nodes.items()}
 
 
 def _merge_codings(project, other, tx, report, doc_map, code_map, coder_map, guid_map) -> None:

@@ -42,10 +42,9 @@ from qualcode.interchange.qdpx import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived
 from qualcode.ids import now
 from qualcode.corpus.ingest import guess_language, store_units
 from qualcode.text.decoding import sha256
-from qualcode.codebook.codes import list_codes
+from qualcode.codebook.identity import CodeTreeMerger, IncomingCode, TreeMerge
 
 if TYPE_CHECKING:
-    from qualcode.codebook.codes import Code
     from qualcode.project import Project
     from qualcode.text.segmentation import Segmented
 
@@ -59,35 +58,32 @@ class _Unchanged(Exception):
 
 # ----------------------------------------------------------------------------- codes
 
-_FIELD_LABELS = {"parent_id": "place in the tree", "codable": "codability"}
+class RefiCodes:
+    """A REFI code tree merged with ``qualcode.codebook.identity`` (the one rule for every source)."""
 
+    def __init__(self, project: "Project", tx, report: refi.ImportReport, update: bool,
+                 used: set[str] = frozenset()) -> None:
+        self.merger = CodeTreeMerger(project, tx, update=update, hotkey_clash="drop", must_be_codable=set(used))
+        self.report = report
+        self.map: dict[str, int] = {}        # file GUID → project code id
+        self.codable: dict[int, bool] = {}
 
-class CodeMerger:
-    """Map a file's code tree onto the project's codes inside an open transaction.
+    def merge(self, roots: list[refi.Code]) -> TreeMerge:
+        incoming = [self._incoming(r) for r in roots]
+        result = self.merger.merge(incoming)
+        for node in (n for r in incoming for n in r.walk()):
+            self.map[node.guid] = node.code_id
+        self.codable = self.merger.codable
+        self.report.warnings.extend(result.by_path + result.notes)
+        return result
 
-    ``update=False`` (.qdpx): matched codes stay as they are; differences are reported.
-    ``update=True`` (.qdc): matched codes take the file's name, parent, colour, description, codability.
-    ``used`` holds the GUIDs of codes that carry codings in the file (those must be codable).
-    """
-
-    def __init__(self, project: "Project", tx, report: refi.ImportReport, update: bool, used: set[str] = frozenset()):
-        self.project, self.tx, self.report, self.update, self.used = project, tx, report, update, used
-        codes = list_codes(project)
-        self.by_guid = {c.guid: c for c in codes}
-        self.by_path = {c.path.casefold(): c for c in codes}
-        self.names: dict[int | None, dict[str, int]] = {}
-        for c in codes:
-            self.names.setdefault(c.parent_id, {})[c.name.casefold()] = c.id
-        self.claimed: set[int] = set()
-        self.map: dict[str, int] = {}  # file GUID → project code id
-        self.codable: dict[int, bool] = {c.id: c.codable for c in codes}
-        self.added = self.changed = self.unchanged = 0
-
-    def merge(self, roots: list[refi.Code]) -> None:
-        file_guids = {c.guid for root in roots for c in root.walk()}
-        self.claimed = {self.by_guid[g].id for g in file_guids if g in self.by_guid}
-        for node in roots:
-            self._visit(node, None, "")
+    def _incoming(self, node: refi.Code) -> IncomingCode:
+        values: dict[str, Any] = {"codable": node.is_codable}
+        if node.color:
+            values["colour"] = node.color
+        if node.description is not None:
+            values.update(split_description(node.description))
+        return IncomingCode(self._clean_name(node), node.guid, values, [self._incoming(c) for c in node.children])
 
     def _clean_name(self, node: refi.Code) -> str:
         name = " ".join((node.name or "").split())
@@ -100,119 +96,22 @@ class CodeMerger:
             name = fixed
         return name
 
-    def _unique(self, parent_id: int | None, name: str, exclude: int | None = None) -> str:
-        taken = self.names.get(parent_id, {})
-        candidate, n = name, 1
-        while taken.get(candidate.casefold()) not in (None, exclude):
-            n += 1
-            candidate = f"{name} ({n})"
-        return candidate
-
-    def _visit(self, node: refi.Code, parent_id: int | None, parent_path: str) -> None:
-        name = self._clean_name(node)
-        path = f"{parent_path}/{name}" if parent_path else name
-        existing = self.by_guid.get(node.guid)
-        if existing is None:
-            candidate = self.by_path.get(path.casefold())
-            if candidate is not None and candidate.id not in self.claimed:
-                existing = candidate
-                self.report.warnings.append(f"code '{path}' ({node.guid}) matched the project's code of that path "
-                                            f"({candidate.guid}) by path")
-        fields = split_description(node.description)
-        if existing is None:
-            code_id, name = self._add(node, name, parent_id, fields)
-            child_path = f"{parent_path}/{name}" if parent_path else name
-        else:
-            code_id = existing.id
-            self.claimed.add(code_id)
-            self._match(existing, node, name, parent_id, fields)
-            child_path = existing.path
-        self.map[node.guid] = code_id
-        for child in node.children:
-            self._visit(child, code_id, child_path)
-
-    def _add(self, node: refi.Code, name: str, parent_id: int | None, fields: dict) -> tuple[int, str]:
-        unique = self._unique(parent_id, name)
-        if unique != name:
-            self.report.warnings.append(f"code '{name}' ({node.guid}) was named '{unique}': its parent already "
-                                        f"has a code of that name")
-        codable = node.is_codable
-        if not codable and node.guid in self.used:
-            codable = True
-            self.report.warnings.append(f"code '{unique}' is not codable in the file but holds codings: made codable")
-        order = self.project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
-                                        [parent_id]).fetchone()[0]
-        code_id = self.tx.insert("codes", {
-            "guid": node.guid, "parent_id": parent_id, "name": unique, "colour": node.color, **fields,
-            "sort_order": order, "codable": int(codable), "created_at": now()})
-        self.names.setdefault(parent_id, {})[unique.casefold()] = code_id
-        self.codable[code_id] = codable
-        self.added += 1
-        return code_id, unique
-
-    def _match(self, c: "Code", node: refi.Code, name: str, parent_id: int | None, fields: dict) -> None:
-        wanted: dict[str, Any] = {}
-        if name != c.name:
-            wanted["name"] = name
-        if parent_id != c.parent_id:
-            wanted["parent_id"] = parent_id
-        if node.color and node.color.upper() != (c.colour or "").upper():
-            wanted["colour"] = node.color
-        if node.description is not None:
-            wanted.update({k: v for k, v in fields.items() if (v or None) != (getattr(c, k) or None)})
-        if node.is_codable != c.codable:
-            wanted["codable"] = int(node.is_codable)
-        if not wanted:
-            self.unchanged += 1
-            return
-        if not self.update:
-            what = sorted(_FIELD_LABELS.get(k, k) for k in wanted)
-            self.report.warnings.append(f"code '{c.path}': the file differs in {', '.join(what)}; kept the project's")
-            self.unchanged += 1
-            return
-        self._apply(c, wanted)
-
-    def _apply(self, c: "Code", wanted: dict[str, Any]) -> None:
-        parent_id = wanted.get("parent_id", c.parent_id)
-        name = wanted.get("name", c.name)
-        if self._unique(parent_id, name, exclude=c.id) != name:
-            self.report.warnings.append(f"code '{c.path}' kept its name and place: '{name}' is taken there")
-            wanted.pop("name", None)
-            wanted.pop("parent_id", None)
-        if wanted.get("codable") == 0 and self.project.db.execute(
-                "SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [c.id]).fetchone():
-            self.report.warnings.append(f"code '{c.path}' holds codings: kept codable")
-            wanted.pop("codable")
-        if "parent_id" in wanted:
-            wanted["sort_order"] = self.project.db.execute(
-                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]).fetchone()[0]
-        if not wanted:
-            self.unchanged += 1
-            return
-        self.names.get(c.parent_id, {}).pop(c.name.casefold(), None)
-        self.names.setdefault(wanted.get("parent_id", c.parent_id), {})[wanted.get("name", c.name).casefold()] = c.id
-        self.tx.update("codes", c.id, wanted)
-        if "codable" in wanted:
-            self.codable[c.id] = bool(wanted["codable"])
-        self.changed += 1
-
 
 def import_codes(project: "Project", codes: list[refi.Code], report: refi.ImportReport,
                  name: str = "codebook") -> refi.ImportReport:
     """A .qdc import: one undoable transaction that adds new codes and updates matched ones."""
-    merger = None
+    result = None
     try:
         with project.transaction("codebook.import", f"codebook from {name}") as tx:
-            merger = CodeMerger(project, tx, report, update=True)
-            merger.merge(codes)
-            if not (merger.added or merger.changed):
+            result = RefiCodes(project, tx, report, update=True).merge(codes)
+            if not (result.added or result.changed):
                 raise _Unchanged
-            tx.summary = f"codebook from {name}: {merger.added} new, {merger.changed} changed code(s)"
+            tx.summary = f"codebook from {name}: {len(result.added)} new, {len(result.changed)} changed code(s)"
     except _Unchanged:
         pass
-    report.counts = {"new codes": merger.added, "changed codes": merger.changed}
-    if merger.unchanged:
-        report.warnings.append(f"{merger.unchanged} code(s) already in the project unchanged")
+    report.counts = {"new codes": len(result.added), "changed codes": len(result.changed)}
+    if result.unchanged:
+        report.warnings.append(f"{len(result.unchanged)} code(s) already in the project unchanged")
     return report
 
 
@@ -385,11 +284,11 @@ class ProjectImport:
 
     def _write(self) -> None:
         self._users()
-        merger = CodeMerger(self.project, self.tx, self.report, update=False,
-                            used={c.code_guid for c in self.model.codings})
-        merger.merge(self.model.codes)
-        self.code_map, self.code_codable = merger.map, merger.codable
-        self.added["codes"], self.same["codes"] = merger.added, merger.unchanged
+        codes = RefiCodes(self.project, self.tx, self.report, update=False,
+                          used={c.code_guid for c in self.model.codings})
+        result = codes.merge(self.model.codes)
+        self.code_map, self.code_codable = codes.map, codes.codable
+        self.added["codes"], self.same["codes"] = len(result.added), len(result.unchanged)
         self._documents()
         self._attributes()
         self._codings()
