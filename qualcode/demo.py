@@ -15,6 +15,7 @@ from qualcode.coding.csv_io import import_codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.corpus.ingest import import_files
+from qualcode.store import events
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -44,11 +45,11 @@ def build_demo(path: Path, root: Path | None = None, progress: Callable[[int, in
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
     project = Project.create(path, coder=coder)
-    with project.transaction("project.meta", "marked as demo") as tx:
+    with project.transaction(events.PROJECT_META, "marked as demo") as tx:
         tx.insert("project", {"key": "demo", "value": "1"})
     book = yaml_format.load(codebook)
     tree.import_codebook(project, book)
-    with project.transaction("project.meta", "codebook title") as tx:
+    with project.transaction(events.PROJECT_META, "codebook title") as tx:
         tx.insert("project", {"key": "codebook_title", "value": book.title or ""})
     import_files(project, sorted(corpus.glob("*.txt")), attributes=corpus / "attributes.csv", progress=progress)
     for f in sorted(codings.glob("*.csv")):

@@ -24,6 +24,7 @@ from qualcode.store.connection import in_memory_copy
 from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
 from qualcode.store.changes import Transaction
 from qualcode.text.names import check_name
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.store.news import News
@@ -104,7 +105,7 @@ class Project:
         project = cls(conn.db, path, coder)
         project.readonly, project.readonly_reason, project.notice = conn.readonly, conn.reason, conn.notice
         if create and not project.meta("guid"):
-            with project.transaction("project.create", f"created {path.name}") as tx:
+            with project.transaction(events.PROJECT_CREATE, f"created {path.name}") as tx:
                 tx.insert("project", {"key": "guid", "value": new_guid()})
                 tx.insert("project", {"key": "name", "value": path.stem})
                 tx.insert("project", {"key": "created_at", "value": now()})
@@ -149,7 +150,7 @@ class Project:
         """Turn blind coding on or off (one event); returns False if it was already so."""
         if self.blind == on:
             return False
-        with self.transaction("project.blind", f"blind coding {'on' if on else 'off'}") as tx:
+        with self.transaction(events.PROJECT_BLIND, f"blind coding {'on' if on else 'off'}") as tx:
             if self.meta("blind") is None:
                 tx.insert("project", {"key": "blind", "value": "1" if on else "0"})
             else:
@@ -160,8 +161,7 @@ class Project:
         """See every coder's work; while blind coding is on, the access is logged as an event."""
         self.supervisor = True
         if self.blind and not self.readonly:
-            with self.transaction("blind.supervisor", f"supervisor access while blind: {purpose}",
-                                  record_rows=False, undoable=False):
+            with self.transaction(events.SUPERVISOR_ACCESS, f"supervisor access while blind: {purpose}"):
                 pass
 
     def visible_coder(self) -> str | None:
@@ -191,8 +191,7 @@ class Project:
         target = Path(target) if target else default_target(self.path)
         backup(self.db.conn, self.path, target)
         if not self.readonly:
-            with self.transaction("project.backup", f"backup written to {target.name}",
-                                  record_rows=False, undoable=False):
+            with self.transaction(events.PROJECT_BACKUP, f"backup written to {target.name}"):
                 pass
         return target
 
@@ -207,10 +206,11 @@ class Project:
         if self.readonly:
             raise QualcodeError(f"{self.path.name} is open read-only ({self.readonly_reason}); nothing was changed")
 
-    def transaction(self, action: str, summary: str = "", **kw) -> Transaction:
+    def transaction(self, kind: events.EventKind, summary: str = "", **kw: Any) -> Transaction:
+        """One change: one SQLite transaction and one event of ``kind`` (see ``qualcode.store.events``)."""
         self.require_writable()
         self.cache.clear()
-        tx = Transaction(self.db, self.coder, action, summary, **kw)
+        tx = Transaction(self.db, self.coder, kind, summary, **kw)
         tx.on_close = lambda: self._closed(tx)
         return tx
 
@@ -247,7 +247,7 @@ class Project:
         fields = {"guid": new_guid(), "name": name, "created_at": now()}
         if tx is not None:
             return tx.insert("coders", fields)
-        with self.transaction("coder.add", f"coder {name}") as t:
+        with self.transaction(events.CODER_ADD, f"coder {name}") as t:
             return t.insert("coders", fields)
 
     # ------------------------------------------------------------------ history
@@ -316,7 +316,8 @@ class Project:
         ev = self.peek(kind)
         if ev is None:
             return None
-        with self.transaction(kind, f"{kind} {ev['action']}: {ev['summary']}", ref=ev["id"], undoable=False) as tx:
+        step = events.UNDO if kind == "undo" else events.REDO
+        with self.transaction(step, f"{kind} {ev['action']}: {ev['summary']}", ref=ev["id"]) as tx:
             tx.apply(ev["changes"], inverse=(kind == "undo"))
         return ev
 

@@ -116,13 +116,13 @@ def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
     nothing); a busy project file simply goes without."""
     from qualcode.errors import QualcodeError
     from qualcode.ids import now
-    from qualcode.store.derived import derived_tx
+    from qualcode.store.changes import derived_write
 
     def write() -> None:
         if project.db.conn.in_transaction:
             return
         try:
-            with derived_tx(project, ["analysis_cache"]) as conn:
+            with derived_write(project, ["analysis_cache"]) as conn:
                 conn.execute("INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) "
                              "VALUES (?, ?, ?, ?)", [key, last_event, now(), data])
                 conn.execute("DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "

@@ -16,6 +16,7 @@ from qualcode.errors import QualcodeError
 from qualcode.text.names import check_name
 from qualcode.ids import new_guid, now
 from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
@@ -56,7 +57,7 @@ def add_code(project: "Project", name: str, parent: str | int | None = None, **f
     row = {"guid": fields.pop("guid", None) or new_guid(), "parent_id": parent_id, "name": name,
            "sort_order": order, "codable": int(fields.pop("codable", True)), "created_at": now(), **fields}
     path = f"{parent_code.path}/{name}" if parent_code else name
-    with project.transaction("code.add", f"added {path}") as tx:
+    with project.transaction(events.CODE_ADD, f"added {path}") as tx:
         code_id = tx.insert("codes", row)
     return get_code(project, code_id)
 
@@ -76,7 +77,7 @@ def update_code(project: "Project", code: str | int, **fields) -> "Code":
         if not fields["codable"] and code_counts(project).get(c.id):
             raise QualcodeError(f"'{c.path}' holds codings; move them before making it a grouping code")
     what = "renamed" if set(fields) == {"name"} else "edited"
-    with project.transaction("code.edit", f"{what} {c.path}") as tx:
+    with project.transaction(events.CODE_EDIT, f"{what} {c.path}") as tx:
         tx.update("codes", c.id, fields)
     return get_code(project, c.id)
 
@@ -90,7 +91,7 @@ def move_code(project: "Project", code: str | int, new_parent: str | int | None)
     _check_name(project, c.name, parent_id, exclude=c.id)
     order = project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
                                [parent_id]).fetchone()[0]
-    with project.transaction("code.move", f"moved {c.path} to {parent.path if parent else 'top level'}") as tx:
+    with project.transaction(events.CODE_MOVE, f"moved {c.path} to {parent.path if parent else 'top level'}") as tx:
         tx.update("codes", c.id, {"parent_id": parent_id, "sort_order": order})
     return get_code(project, c.id)
 
@@ -104,7 +105,7 @@ def reorder_code(project: "Project", code: str | int, delta: int) -> "Code":
     if i == j:
         return c
     sibs.insert(j, sibs.pop(i))
-    with project.transaction("code.reorder", f"reordered {c.path}") as tx:
+    with project.transaction(events.CODE_REORDER, f"reordered {c.path}") as tx:
         for k, s in enumerate(sibs):
             tx.update("codes", s.id, {"sort_order": k})
     return get_code(project, c.id)
@@ -133,7 +134,7 @@ def merge_codes(project: "Project", source: str | int, target: str | int) -> Mer
     target_keys = {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in project.db.execute(
         "SELECT document_id, coder_id, start, [end], id, memo FROM codings WHERE code_id = ?", [t.id])}
     moved = collapsed = 0
-    with project.transaction("code.merge", f"merged {s.path} into {t.path}") as tx:
+    with project.transaction(events.CODE_MERGE, f"merged {s.path} into {t.path}") as tx:
         for cid, doc, coder, start, end, memo in project.db.execute(
                 "SELECT id, document_id, coder_id, start, [end], memo FROM codings WHERE code_id = ?", [s.id]).fetchall():
             key = (doc, coder, start, end)
@@ -176,7 +177,7 @@ def delete_code(project: "Project", code: str | int, codings: str = "refuse") ->
         parent = get_code(project, c.parent_id)
         if not parent.codable:
             raise QualcodeError(f"the parent '{parent.path}' is a grouping code and cannot take codings")
-    with project.transaction("code.delete", f"deleted {c.path} ({n} coding(s) {'moved to parent' if codings == 'parent' else 'deleted'})") as tx:
+    with project.transaction(events.CODE_DELETE, f"deleted {c.path} ({n} coding(s) {'moved to parent' if codings == 'parent' else 'deleted'})") as tx:
         if n:
             rows = project.db.execute("SELECT id, document_id, coder_id, start, [end] FROM codings WHERE code_id = ?",
                                       [c.id]).fetchall()
@@ -217,7 +218,7 @@ def import_codebook(project: "Project", book: Codebook) -> CodebookReport:
         values = {f: getattr(node, f) for f in FIELDS} | {"codable": node.codable, "sort_order": order}
         return IncomingCode(node.name, node.guid, values, [incoming(c, i) for i, c in enumerate(node.children)])
 
-    with project.transaction("codebook.import", f"codebook {book.title or ''}".strip()) as tx:
+    with project.transaction(events.CODEBOOK_IMPORT, f"codebook {book.title or ''}".strip()) as tx:
         result = CodeTreeMerger(project, tx, update=True, hotkey_clash="refuse").merge(
             [incoming(n, i) for i, n in enumerate(book.codes)])
     return CodebookReport(result.added, result.changed, result.unchanged, result.by_path + result.notes)

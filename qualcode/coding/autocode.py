@@ -21,6 +21,7 @@ from qualcode.corpus.filters import DocumentFilter
 from qualcode.search import DEFAULT_THRESHOLD, Hit, search
 from qualcode.codebook.codes import get_code
 from qualcode.corpus.documents import document_units
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
@@ -110,7 +111,7 @@ def apply_autocode(project: "Project", plan: AutoCodePlan) -> int:
         raise QualcodeError(f"nothing to code: {plan.hits} hit(s), {plan.already} span(s) already coded "
                             f"by {plan.coder}")
     texts: dict[int, str] = {}
-    with project.transaction("autocode", plan.summary) as tx:
+    with project.transaction(events.AUTOCODE, plan.summary) as tx:
         coder_id = project.coder_id(plan.coder, tx=tx)
         ts = now()
         for p in plan.planned:

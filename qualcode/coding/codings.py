@@ -13,6 +13,7 @@ from qualcode.corpus.documents import get_document
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.text.offsets import check_span
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -34,7 +35,7 @@ def add_coding(project: "Project", document: str | int, start: int, end: int, co
         raise QualcodeError(f"{coder_name} has already coded [{start}, {end}) in {doc['name']} with {c.path}")
     row = {"guid": new_guid(), "document_id": doc["id"], "code_id": c.id, "start": start, "end": end,
            "text": text, "memo": memo, "created_at": now(), "updated_at": now()}
-    with project.transaction("coding.add", f"{c.path} on {doc['name']} [{start},{end})") as tx:
+    with project.transaction(events.CODING_ADD, f"{c.path} on {doc['name']} [{start},{end})") as tx:
         row["coder_id"] = project.coder_id(coder_name, tx=tx)
         row["id"] = tx.insert("codings", row)
     return row
@@ -50,7 +51,7 @@ def get_coding(project: "Project", ref: int | str) -> dict:
 
 def remove_coding(project: "Project", ref: int | str) -> None:
     row = get_coding(project, ref)
-    with project.transaction("coding.remove", f"coding {row['guid']}") as tx:
+    with project.transaction(events.CODING_REMOVE, f"coding {row['guid']}") as tx:
         for m in project.db.query("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?", [row["guid"]]):
             tx.delete("memos", m["id"])
         tx.delete("codings", row["id"])
@@ -61,14 +62,14 @@ def resize_coding(project: "Project", ref: int | str, start: int, end: int) -> d
     doc = get_document(project, row["document_id"])
     check_span(doc["char_count"], start, end, doc["name"])
     text = doc["text"][start:end]
-    with project.transaction("coding.resize", f"coding {row['guid']} → [{start},{end})") as tx:
+    with project.transaction(events.CODING_RESIZE, f"coding {row['guid']} → [{start},{end})") as tx:
         tx.update("codings", row["id"], {"start": start, "end": end, "text": text, "updated_at": now()})
     return get_coding(project, row["id"])
 
 
 def set_coding_memo(project: "Project", ref: int | str, memo: str | None) -> None:
     row = get_coding(project, ref)
-    with project.transaction("coding.memo", f"memo on coding {row['guid']}") as tx:
+    with project.transaction(events.CODING_MEMO, f"memo on coding {row['guid']}") as tx:
         tx.update("codings", row["id"], {"memo": memo or None, "updated_at": now()})
 
 

@@ -18,6 +18,7 @@ from qualcode.ids import new_guid, now
 from qualcode.text.names import check_name
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import list_codings
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -46,7 +47,7 @@ def import_codings_csv(project: "Project", path: Path, default_coder: str | None
         "SELECT document_id, code_id, coder_id, start, [end] FROM codings")}
     added = skipped = 0
     failed: list[tuple[str, str]] = []
-    with project.transaction("codings.import", f"codings from {name}") as tx:
+    with project.transaction(events.CODINGS_IMPORT, f"codings from {name}") as tx:
         for r in rows:
             try:
                 row = _row(project, r, name, docs, default_coder if "coder" not in header else None)

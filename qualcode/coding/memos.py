@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -25,7 +26,7 @@ def set_memo(project: "Project", target: str, target_guid: str | None, text: str
     """Create or replace this coder's memo on a project/document/code/coding (empty text deletes it)."""
     if target not in ("project", "document", "code", "coding"):
         raise QualcodeError(f"memos attach to a project, document, code or coding, not '{target}'")
-    with project.transaction("memo.set", f"memo on {target} {target_guid or ''}".strip()) as tx:
+    with project.transaction(events.MEMO_SET, f"memo on {target} {target_guid or ''}".strip()) as tx:
         coder_id = project.coder_id(tx=tx)
         row = project.db.execute(
             "SELECT id FROM memos WHERE target = ? AND IFNULL(target_guid,'') = ? AND coder_id = ?",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid
+from qualcode.store import events
 
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def import_attributes_csv(project: "Project", path: Path, keep_going: bool = Fal
     with ``keep_going`` skipped and reported.
     """
     header, rows = read_csv_rows(path)
-    with project.transaction("attributes.import", f"attributes from {path.name}") as tx:
+    with project.transaction(events.ATTRIBUTES_IMPORT, f"attributes from {path.name}") as tx:
         return apply_attribute_rows(project, tx, header, rows, path.name, keep_going=keep_going)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -74,7 +75,7 @@ def remove_document(project: "Project", ref: str | int, with_codings: bool = Fal
     n = project.db.execute("SELECT COUNT(*) FROM codings WHERE document_id = ?", [doc["id"]]).fetchone()[0]
     if n and not with_codings:
         raise QualcodeError(f"'{doc['name']}' holds {n} coding(s); pass --with-codings to remove them too")
-    with project.transaction("document.remove", f"removed {doc['name']} ({n} coding(s))") as tx:
+    with project.transaction(events.DOCUMENT_REMOVE, f"removed {doc['name']} ({n} coding(s))") as tx:
         coding_guids = [g for (g,) in project.db.execute("SELECT guid FROM codings WHERE document_id = ?", [doc["id"]])]
         for guid in coding_guids + [doc["guid"]]:
             for (mid,) in project.db.execute("SELECT id FROM memos WHERE target_guid = ?", [guid]).fetchall():

@@ -21,9 +21,11 @@ from qualcode.text.decoding import normalise, sha256
 from qualcode.text.names import check_name, visible
 from qualcode.store.units import INSERT_SQL, pack, pack_spans
 from qualcode.text.segmentation import Segmented, Unit, segment_texts
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
+    from qualcode.store.changes import Transaction
 
 Progress = Callable[[int, int, str], None]
 
@@ -79,7 +81,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def store_units(project: "Project", document_id: int, segmented: "Segmented") -> None:
+def store_units(tx: "Transaction", document_id: int, segmented: "Segmented") -> None:
     """Write a document's units, one packed row per kind, inside the caller's open transaction.
 
     Units are derived data (recomputable from the text): bulk-written, not logged row by row.
@@ -88,7 +90,7 @@ def store_units(project: "Project", document_id: int, segmented: "Segmented") ->
     rows = [pack_spans(document_id, "sentence", segmented.sentences)]
     rows += [pack(document_id, kind, us) for kind, us in (("paragraph", segmented.paragraphs),
                                                             ("turn", segmented.turns)) if us]
-    project.db.conn.executemany(INSERT_SQL, rows)
+    tx.derived(INSERT_SQL, rows)
 
 
 def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "interview",
@@ -174,8 +176,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
     base_order = (project.db.execute("SELECT COALESCE(MAX(sort_order), 0) FROM documents").fetchone()[0] or 0) + 1
     coder = project.coder
     names = ", ".join(p.name for p in prepared)
-    with project.transaction("documents.import", f"imported {len(prepared)} document(s): {names}"[:2000],
-                             record_rows=False) as tx:
+    with project.transaction(events.DOCUMENTS_IMPORT, f"imported {len(prepared)} document(s): {names}"[:2000]) as tx:
         for k, p in enumerate(prepared):
             if keep_going:
                 project.db.execute("SAVEPOINT import_file")
@@ -186,7 +187,7 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                     "source_format": p.fmt, "encoding": p.encoding, "char_count": len(p.text),
                     "word_count": p.segmented.words, "imported_at": now(), "imported_by": coder,
                     "sort_order": base_order + k})
-                store_units(project, doc_id, p.segmented)
+                store_units(tx, doc_id, p.segmented)
                 if keep_going:
                     project.db.execute("RELEASE import_file")
                 report.imported.append(p.name)

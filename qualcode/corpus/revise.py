@@ -37,6 +37,7 @@ from qualcode.text.segmentation import trim
 from qualcode.codebook.codes import list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.documents import document_units, get_document
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -333,7 +334,7 @@ def review_list(project: "Project", document: str | int | None = None) -> list[d
 
 def resolve_reviews(project: "Project", ids: list[int]) -> int:
     """The coder has checked these codings: take them off the review list (one event)."""
-    with project.transaction("review.resolve", f"{len(ids)} coding(s) checked after revision") as tx:
+    with project.transaction(events.REVIEW_RESOLVE, f"{len(ids)} coding(s) checked after revision") as tx:
         for i in ids:
             tx.delete("coding_reviews", i)
     return len(ids)
@@ -433,7 +434,7 @@ def revise_document(project: "Project", document: str | int, new_text: str, note
     report = plan.report
     if not apply:
         return report
-    with project.transaction("document.revise", report.summary(), record_rows=keep_previous) as tx:
+    with project.transaction(events.DOCUMENT_REVISE, report.summary(), record_rows=keep_previous) as tx:
         write_revision(project, tx, plan, note, keep_previous)
     report.event_id, report.applied = tx.event_id, True
     return report

@@ -26,6 +26,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.codebook.codes import list_codes
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -125,7 +126,7 @@ def _merge(project: "Project", other: "Project", source: str) -> MergeReport:
             continue
         new_docs.append(d)
 
-    with project.transaction("project.merge", f"merge {source}") as tx:
+    with project.transaction(events.PROJECT_MERGE, f"merge {source}") as tx:
         coder_map = _merge_coders(project, other, tx, report)
         for d in new_docs:
             doc_map[d["id"]] = _copy_document(project, other, d, tx, report)

@@ -43,6 +43,7 @@ from qualcode.ids import now
 from qualcode.corpus.ingest import guess_language, store_units
 from qualcode.text.decoding import sha256
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode, TreeMerge
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -50,10 +51,6 @@ if TYPE_CHECKING:
 
 
 MAX_MISMATCHES_LISTED = 10  # a tool that names selections otherwise must not flood the report
-
-
-class _Unchanged(Exception):
-    """Raised inside a transaction that found nothing to add, so that it rolls back without an event."""
 
 
 # ----------------------------------------------------------------------------- codes
@@ -100,15 +97,11 @@ class RefiCodes:
 def import_codes(project: "Project", codes: list[refi.Code], report: refi.ImportReport,
                  name: str = "codebook") -> refi.ImportReport:
     """A .qdc import: one undoable transaction that adds new codes and updates matched ones."""
-    result = None
-    try:
-        with project.transaction("codebook.import", f"codebook from {name}") as tx:
-            result = RefiCodes(project, tx, report, update=True).merge(codes)
-            if not (result.added or result.changed):
-                raise _Unchanged
-            tx.summary = f"codebook from {name}: {len(result.added)} new, {len(result.changed)} changed code(s)"
-    except _Unchanged:
-        pass
+    with project.transaction(events.CODEBOOK_IMPORT, f"codebook from {name}") as tx:
+        result = RefiCodes(project, tx, report, update=True).merge(codes)
+        if not (result.added or result.changed):
+            tx.abandon()
+        tx.summary = f"codebook from {name}: {len(result.added)} new, {len(result.changed)} changed code(s)"
     report.counts = {"new codes": len(result.added), "changed codes": len(result.changed)}
     if result.unchanged:
         report.warnings.append(f"{len(result.unchanged)} code(s) already in the project unchanged")
@@ -264,18 +257,15 @@ class ProjectImport:
     # -- the transaction
     def run(self) -> refi.ImportReport:
         self._plan_documents()
-        try:
-            with self.project.transaction("qdpx.import", f"imported {self.archive}", record_rows=False) as tx:
-                self.tx = tx
-                try:
-                    self._write()
-                except sqlite3.IntegrityError as e:  # a conflict the checks above did not foresee
-                    raise QualcodeError(f"{self.archive}: cannot import ({e}); nothing was imported") from None
-                if not any(self.added.values()):
-                    raise _Unchanged
-                tx.summary = f"imported {self.archive}: " + ", ".join(f"{n} {k}" for k, n in self.added.items() if n)
-        except _Unchanged:
-            pass
+        with self.project.transaction(events.QDPX_IMPORT, f"imported {self.archive}") as tx:
+            self.tx = tx
+            try:
+                self._write()
+            except sqlite3.IntegrityError as e:  # a conflict the checks above did not foresee
+                raise QualcodeError(f"{self.archive}: cannot import ({e}); nothing was imported") from None
+            if not any(self.added.values()):
+                tx.abandon()
+            tx.summary = f"imported {self.archive}: " + ", ".join(f"{n} {k}" for k, n in self.added.items() if n)
         self.report.counts = dict(self.added)
         same = ", ".join(f"{n} {k}" for k, n in self.same.items() if n)
         if same:
@@ -326,7 +316,7 @@ class ProjectImport:
                 "source_name": f"{self.archive}!{s.plain_text_path or s.name}", "source_format": "qdpx",
                 "encoding": "utf-8", "char_count": len(s.text), "word_count": d.segmented.words, "imported_at": now(),
                 "imported_by": self.project.coder, "sort_order": base + k})
-            store_units(self.project, doc_id, d.segmented)
+            store_units(self.tx, doc_id, d.segmented)
             self.docs[s.guid].id = doc_id
             self.added["documents"] += 1
 

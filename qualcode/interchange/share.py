@@ -22,6 +22,7 @@ import sqlite_utils
 from qualcode.errors import QualcodeError
 from qualcode.files import atomic_path
 from qualcode.ids import new_guid, now
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -84,7 +85,7 @@ def _copy(project: "Project", db: sqlite_utils.Database, matcher) -> dict[str, i
     counts: dict[str, int] = {}
     from qualcode.store.changes import Transaction
 
-    with Transaction(db, project.coder, "project.share", summary, record_rows=False) as tx:
+    with Transaction(db, project.coder, events.PROJECT_SHARE, summary) as tx:
         meta = {"guid": new_guid(), "created_at": now(), "shared_from": source_guid, "shared_at": now()}
         meta.update({k: project.meta(k) for k in PROJECT_KEYS if project.meta(k) is not None})
         for k, v in meta.items():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from qualcode.store.derived import derived_tx
+from qualcode.store.changes import derived_write
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -71,7 +71,7 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
     """
     db = project.db
     if rebuild:
-        with derived_tx(project, INDEX_TABLES) as conn:
+        with derived_write(project, INDEX_TABLES) as conn:
             for t in INDEX_TABLES:
                 conn.execute(f"DELETE FROM {t}")
     todo = db.execute(
@@ -121,7 +121,7 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
                             known_forms.add(form)
                             new_vocab.append((form, lang, lemma_of(form, lang)))
                 docs_rows.append((sha, lang, int(len(ordinals))))
-            with derived_tx(project, INDEX_TABLES) as conn:
+            with derived_write(project, INDEX_TABLES) as conn:
                 conn.executemany("INSERT OR REPLACE INTO search_postings "
                                  "(form, text_sha256, starts, ends, ordinals) VALUES (?,?,?,?,?)", postings)
                 conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)",
@@ -143,7 +143,7 @@ def _prune(project: "Project") -> None:
         "WHERE d.id IS NULL")]
     if not stale:
         return
-    with derived_tx(project, INDEX_TABLES) as conn:
+    with derived_write(project, INDEX_TABLES) as conn:
         for sha in stale:
             conn.execute("DELETE FROM search_postings WHERE text_sha256 = ?", [sha])
             conn.execute("DELETE FROM search_docs WHERE text_sha256 = ?", [sha])

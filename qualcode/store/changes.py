@@ -1,4 +1,4 @@
-"""Every change is one transaction and one event.
+"""Every change is one transaction and one event; derived data is written apart, never logged.
 
 A ``Transaction`` is the only way the core writes domain tables. It records each row it inserts,
 updates or deletes (before and after), and on commit appends one row to ``events`` holding that
@@ -8,9 +8,11 @@ shows exactly what changed.
 """
 
 import base64
+import contextlib
 import json
+import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -20,6 +22,7 @@ from qualcode.ids import now
 from qualcode.store import history
 from qualcode.store.failures import storage_error
 from qualcode.text.names import NAME_COLUMNS, check_name
+from qualcode.store import events
 
 # Tables whose rows the change log may touch; keys are their primary key columns.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -53,14 +56,23 @@ def _from_json(value: Any) -> Any:
 
 
 class Transaction:
-    """``with project.transaction("code.add", summary) as tx: tx.insert(...)``."""
+    """``with project.transaction(events.CODE_ADD, summary) as tx: tx.insert(...)``.
 
-    def __init__(self, db: sqlite_utils.Database, coder: str, action: str, summary: str = "",
-                 undoable: bool = True, record_rows: bool = True, ref: int | None = None,
+    The event's kind says whether it records its rows and is a step of undo; ``record_rows`` overrides
+    the first where one kind may do either (a revision that withholds the old text). ``abandon()``
+    ends the transaction without writing anything — a run that found nothing to do leaves no event.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, coder: str, kind: events.EventKind, summary: str = "",
+                 record_rows: bool | None = None, ref: int | None = None,
                  on_close: Callable[[], None] | None = None):
-        self.db, self.coder, self.action, self.summary = db, coder, action, summary
+        self.db, self.coder, self.kind, self.summary = db, coder, kind, summary
+        self.action = kind.name
         self.on_close = on_close
-        self.undoable, self.record_rows, self.ref = undoable, record_rows, ref
+        self.undoable = kind.undoable
+        self.record_rows = kind.records_rows if record_rows is None else record_rows
+        self.ref = ref
+        self.abandoned = False
         self.changes: list[dict[str, Any]] = []
         self.event_id: int | None = None
 
@@ -94,8 +106,12 @@ class Transaction:
         except sqlite3.Error:
             return "the project"
 
+    def abandon(self) -> None:
+        """Write nothing after all: the transaction rolls back when the ``with`` block ends, no event."""
+        self.abandoned = True
+
     def _finish(self, exc_type) -> None:
-        if exc_type is not None:
+        if exc_type is not None or self.abandoned:
             if self.db.conn.in_transaction:
                 self.db.execute("ROLLBACK")
             return
@@ -156,11 +172,14 @@ class Transaction:
             self.changes.append({"t": table, "op": "delete", "before": before})
         return before
 
-    def derived(self, *statements: str) -> None:
-        """Statements on derived tables (the search index, caches) inside this transaction, not
-        recorded: such rows are rebuilt from the data, never undone."""
-        for sql in statements:
+    def derived(self, sql: str, rows: Iterable[Sequence[Any]] | None = None) -> None:
+        """A statement on derived data (text units, the search index, caches) inside this transaction,
+        not recorded in the change set: such rows are rebuilt from the data, never undone. With
+        ``rows``, the statement runs once per row."""
+        if rows is None:
             self.db.execute(sql)
+        else:
+            self.db.conn.executemany(sql, rows)
 
     def _fetch(self, table: str, key: dict) -> dict | None:
         where, params = _where(table, key)
@@ -196,3 +215,46 @@ class Transaction:
                                 {k: _from_json(v) for k, v in after.items() if k not in TABLES[table]})
             except sqlite3.IntegrityError as e:
                 raise QualcodeError(f"cannot undo/redo: {e}") from None
+
+
+# -- derived data
+def _shadow(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
+    have = {r[0] for r in conn.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table'")}
+    for table in tables:
+        if table in have:
+            continue
+        ddl = conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+        if ddl is None:
+            continue
+        conn.execute(re.sub(r"^CREATE TABLE", "CREATE TEMP TABLE", ddl[0], count=1))
+        conn.execute(f"INSERT INTO temp.[{table}] SELECT * FROM main.[{table}]")
+        for (sql,) in conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                   "AND sql IS NOT NULL", [table]).fetchall():
+            conn.execute(re.sub(r"^CREATE (UNIQUE )?INDEX \[?(\w+)\]?", r"CREATE \1INDEX temp.[\2]", sql, count=1))
+
+
+@contextlib.contextmanager
+def derived_write(project, tables: Iterable[str]) -> Iterator[sqlite3.Connection]:
+    """One transaction of derived rows in ``tables`` (the search index, the analysis cache): not an
+    event, rolled back on any error. On a read-only project the rows go to TEMP tables that shadow
+    the file's own (SQLite resolves unqualified names in ``temp`` first), so searching and analysing
+    a file you may not write still work, and the file is never touched."""
+    conn = project.db.conn
+    if project.readonly:
+        _shadow(conn, tables)
+    try:
+        conn.execute("BEGIN" if project.readonly else "BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        raise storage_error(e, project.path) from None
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise storage_error(e, project.path) from None

@@ -11,11 +11,12 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from qualcode.store import events
+
 AREAS = {"documents": "documents", "document_attributes": "documents", "attributes": "documents",
          "unit_sets": "documents", "document_versions": "documents", "codes": "codes",
          "codings": "codings", "memos": "memos", "project": "project", "coders": "coders"}
-# Events that carry no row changes, and the areas they touch.
-WITHOUT_ROWS = {"documents.import": {"documents"}, "qdpx.import": {"documents", "codes", "codings", "memos", "coders"}}
+QUIET = {events.SUPERVISOR_ACCESS.name, events.PROJECT_BACKUP.name}  # nothing for others to refresh
 
 
 @dataclass
@@ -41,9 +42,10 @@ def summarise(rows: list[tuple], doc_names: dict[int, str], hide_others: str | N
     codings: dict[str, Counter] = defaultdict(Counter)
     for _, coder, action, summary, changes in rows:
         coder = coder or "someone"
-        if action in ("blind.supervisor", "project.backup"):
+        if action in QUIET:
             continue
-        touched = set(WITHOUT_ROWS.get(action, ()))
+        kind = events.kind(action)
+        touched = set(kind.touches)
         for ch in json.loads(changes) if changes else []:
             area = AREAS.get(ch["t"])
             if area:
@@ -55,7 +57,7 @@ def summarise(rows: list[tuple], doc_names: dict[int, str], hide_others: str | N
         news.areas |= touched
         if hide_others is not None and coder != hide_others:
             continue
-        if action in WITHOUT_ROWS:
+        if kind.touches:
             per_coder[coder].append(summary or action)
         elif touched - {"codings", "coders"}:
             per_coder[coder].append({"codes": "changed the codebook", "memos": "wrote a memo",

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.text.offsets import merge_spans
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.analysis.agreement.audit import Disagreement
@@ -92,7 +93,7 @@ def adjudicate(project: "Project", disagreement: "Disagreement", choice: str,
     label = " and ".join(keep) + "'s" if keep else "neither"
     summary = f"{d.code} in {d.document} [{d.start},{d.end}): accepted {label} → {consensus}"
     changes = bool(to_remove or to_add)
-    with project.transaction("adjudicate", summary, record_rows=changes) as tx:
+    with project.transaction(events.ADJUDICATE, summary, record_rows=changes) as tx:
         coder_id = project.coder_id(consensus, tx=tx) if to_add else None
         for cid, guid, _, _ in to_remove:
             for (mid,) in project.db.execute("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?",
@@ -144,7 +145,7 @@ def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) ->
                     to_add.append((doc_id, code_id, a, b))
     if not to_add:
         return 0
-    with project.transaction("adjudicate.agreed", f"{len(to_add)} agreed passage(s) of "
+    with project.transaction(events.ADJUDICATE_AGREED, f"{len(to_add)} agreed passage(s) of "
                              f"{', '.join(report.coders)} → {consensus}") as tx:
         coder_id = project.coder_id(consensus, tx=tx)
         for doc_id, code_id, s, e in to_add:

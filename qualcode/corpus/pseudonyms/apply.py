@@ -23,6 +23,7 @@ from qualcode.errors import QualcodeError
 from qualcode.corpus.pseudonyms.entries import pseudonyms
 from qualcode.corpus.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, rules
 from qualcode.corpus.documents import get_document, list_documents
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -117,7 +118,7 @@ def apply_pseudonyms(project: "Project", documents: list[str | int] | None = Non
         return report
     project.db.execute("PRAGMA secure_delete = ON")
     summary = f"pseudonymised {len(plans)} document(s), {len(updates)} other text(s)"
-    with project.transaction("pseudonyms.apply", summary, record_rows=keep_original) as tx:
+    with project.transaction(events.PSEUDONYMS_APPLY, summary, record_rows=keep_original) as tx:
         for plan, n in plans:
             write_revision(project, tx, plan, f"pseudonymised ({n} replacement(s))", keep_previous=keep_original,
                            scrub=None if keep_original else (lambda text: matcher.replace(text, language)))
@@ -126,7 +127,8 @@ def apply_pseudonyms(project: "Project", documents: list[str | int] | None = Non
             tx.update(table, key, values)
         for version_id, text in old_versions:
             tx.update("document_versions", version_id, {"text": text, "note": "older version, pseudonymised"})
-        tx.derived(*(f"DELETE FROM {t}" for t in (*INDEX_TABLES, "analysis_cache")))
+        for table in (*INDEX_TABLES, "analysis_cache"):
+            tx.derived(f"DELETE FROM {table}")
     report.event_id = tx.event_id
     report.versions_blanked = len(old_versions)
     for r in report.documents:

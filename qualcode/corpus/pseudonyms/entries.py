@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.text.names import check_name
+from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -50,7 +51,7 @@ def add_pseudonym(project: "Project", original: str, pseudonym: str, kind: str =
         raise QualcodeError(f"'{original}' would be replaced by itself")
     if project.db.execute("SELECT 1 FROM pseudonyms WHERE original = ?", [original]).fetchone():
         raise QualcodeError(f"'{original}' already has a pseudonym; remove it first")
-    with project.transaction("pseudonym.add", f"pseudonym for a {kind}", record_rows=False) as tx:
+    with project.transaction(events.PSEUDONYM_ADD, f"pseudonym for a {kind}") as tx:
         pid = tx.insert("pseudonyms", {"guid": new_guid(), "original": original, "pseudonym": pseudonym,
                                        "kind": kind, "created_at": now()})
     return next(p for p in pseudonyms(project) if p.id == pid)
@@ -60,7 +61,7 @@ def remove_pseudonym(project: "Project", original: str) -> None:
     row = project.db.execute("SELECT id FROM pseudonyms WHERE original = ?", [original.strip()]).fetchone()
     if not row:
         raise QualcodeError(f"no pseudonym for '{original}'")
-    with project.transaction("pseudonym.remove", "pseudonym removed", record_rows=False) as tx:
+    with project.transaction(events.PSEUDONYM_REMOVE, "pseudonym removed") as tx:
         tx.delete("pseudonyms", row[0])
 
 
@@ -72,7 +73,7 @@ def import_mapping_csv(project: "Project", path: Path) -> int:
     if records and [c.strip().lower() for c in records[0][1][:2]] == ["original", "pseudonym"]:
         records = records[1:]
     have = {p.original for p in pseudonyms(project)}
-    with project.transaction("pseudonym.import", f"pseudonyms from {path.name}", record_rows=False) as tx:
+    with project.transaction(events.PSEUDONYM_IMPORT, f"pseudonyms from {path.name}") as tx:
         n = 0
         for line, r in records:
             if not r or not "".join(r).strip():
