@@ -11,7 +11,8 @@ from textual.widgets import DataTable, OptionList, Static
 from qualcode.project import Session
 from qualcode.analysis.agreement.audit import audit
 from qualcode.project import Project
-from qualcode.tui.screens.agreement import AgreementScreen, default_coders, passage_view
+from qualcode.analysis.agreement.audit import default_coders
+from qualcode.tui.screens.agreement import AgreementScreen, passage_view
 
 pytestmark = pytest.mark.anyio
 SIZE = (140, 45)

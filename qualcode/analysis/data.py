@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
     from qualcode.project import Project
 
-__all__ = ["Selection", "load", "load_units",
+__all__ = ["Selection", "load", "load_units", "chosen_codings", "CooccurrenceRun", "cooccurrence_runs",
            "resolve_coders", "CoderChoice", "ordered_codes", "project_cooccurrence",
            "attribute_groups", "resolve_attribute", "cooccurring_units", "choose"]
 
@@ -324,8 +324,7 @@ def project_cooccurrence(project: Project, selection: Selection, unit: str,
         kind, _ = parse_unit(unit)
     except ValueError as e:
         raise QualcodeError(str(e)) from None
-    c = selection.codings
-    c = c.select(np.isin(c.coder, np.asarray(choice.coder_ids, _I64)))
+    c = chosen_codings(selection, choice)
     if depth is not None and depth < 1:
         raise QualcodeError("--depth starts at 1 (top-level codes)")
     if codes is None:
@@ -351,6 +350,42 @@ def resolve_attribute(project: Project, name: str) -> str:
         raise QualcodeError(f"no attribute {name!r}; attributes: "
                             f"{', '.join(sorted(names.values()))}")
     return names[name.casefold()]
+
+
+def chosen_codings(selection: Selection, choice: CoderChoice) -> Codings:
+    """The codings of the chosen coders."""
+    c = selection.codings
+    return c.select(np.isin(c.coder, np.asarray(choice.coder_ids, _I64)))
+
+
+@dataclass
+class CooccurrenceRun:
+    """One matrix of a co-occurrence command: per coder (``coder``) and per attribute value (``value``)."""
+
+    result: Cooccurrence
+    coder: str | None = None
+    value: Any = None
+
+
+def cooccurrence_runs(project: Project, selection: Selection, unit: str, choice: CoderChoice,
+                      depth: int | None = None, by_attribute: str | None = None
+                      ) -> tuple[list[int], list[CooccurrenceRun]]:
+    """Every matrix a co-occurrence asks for — one per coder (or pooled) and, with ``by_attribute``,
+    one per value of that document attribute, all with the same rows and columns (the codes in
+    tree order) so they can be compared. The CLI and the workbench call this one function."""
+    code_ids = ordered_codes(selection, chosen_codings(selection, choice), depth)
+    groups = ({None: selection.documents} if not by_attribute
+              else attribute_groups(project, selection.documents, by_attribute))
+    runs = []
+    for value, docs in groups.items():
+        sub = selection
+        if by_attribute:
+            keep = np.isin(selection.codings.document, np.asarray([d["id"] for d in docs], _I64))
+            sub = Selection(docs, selection.codings.select(keep), selection.codes, selection.coders,
+                            selection.coding_ids[keep])
+        for coder, result in project_cooccurrence(project, sub, unit, choice, depth, codes=code_ids).items():
+            runs.append(CooccurrenceRun(result, coder, value))
+    return code_ids, runs
 
 
 def attribute_groups(project: Project, documents: Sequence[dict], attribute: str

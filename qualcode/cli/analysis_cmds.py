@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
-import numpy as np
 from rich.table import Table as RichTable
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, pass_ctx
+from qualcode.corpus.documents import document_texts
 from qualcode.errors import QualcodeError
 
 FORMATS = ("csv", "xlsx", "json", "sav", "dta")
@@ -150,7 +150,7 @@ def _cell(v) -> str:
 
 
 def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str],
-                  values: np.ndarray, caption: str = "") -> None:
+                  values, caption: str = "") -> None:
     """Print a labelled matrix; columns are split into blocks that fit the terminal.
 
     For a code × code matrix the columns are numbered (1, 2, …) and the row labels carry the
@@ -253,36 +253,27 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
         raise QualcodeError(str(e)) from None
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
-        groups = ({None: sel.documents} if not by_attribute
-                  else pdx.attribute_groups(p, sel.documents, by_attribute))
-        chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
-        code_ids = pdx.ordered_codes(sel, chosen, depth)
-        names, defs = sel.code_names(), sel.definitions()
-        tables, shown, parts = [], [], []
-        for value, docs in groups.items():
-            sub = sel
+        _, runs = pdx.cooccurrence_runs(p, sel, unit, choice, depth, by_attribute)
+    names, defs = sel.code_names(), sel.definitions()
+    tables, shown, parts = [], [], []
+    for run in runs:
+        r, coder_name, value = run.result, run.coder, run.value
+        suffix = [] if coder_name is None else [coder_name]
+        if by_attribute:
+            suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
+        t = (pairs_table(r, names, measure) if pairs
+             else cooccurrence_table(r, names, measure, definitions=defs))
+        if suffix:  # short names: they become sheet names (≤ 31 characters)
+            t.name = "_".join([_slug(unit), measure, *map(_slug, suffix)])
+            # file names: the stem already says "by_<attribute>"; add the value only
+            part = [coder_name] if coder_name else []
             if by_attribute:
-                keep = np.isin(sel.codings.document, np.asarray([d["id"] for d in docs]))
-                sub = pdx.Selection(docs, sel.codings.select(keep), sel.codes, sel.coders,
-                                    sel.coding_ids[keep])
-            results = pdx.project_cooccurrence(p, sub, unit, choice, depth, codes=code_ids)
-            for coder_name, r in results.items():
-                suffix = [] if coder_name is None else [coder_name]
-                if by_attribute:
-                    suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
-                t = (pairs_table(r, names, measure) if pairs
-                     else cooccurrence_table(r, names, measure, definitions=defs))
-                if suffix:  # short names: they become sheet names (≤ 31 characters)
-                    t.name = "_".join([_slug(unit), measure, *map(_slug, suffix)])
-                    # file names: the stem already says "by_<attribute>"; add the value only
-                    part = [coder_name] if coder_name else []
-                    if by_attribute:
-                        part.append("missing" if value is None else value)
-                    parts.append("_".join(map(_slug, part)))
-                if by_attribute:
-                    t.description += f"; documents with {by_attribute} = {value}"
-                tables.append(t)
-                shown.append((r, coder_name, value))
+                part.append("missing" if value is None else value)
+            parts.append("_".join(map(_slug, part)))
+        if by_attribute:
+            t.description += f"; documents with {by_attribute} = {value}"
+        tables.append(t)
+        shown.append((r, coder_name, value))
     stem = "_".join(["cooccurrence"] + ["pairs"] * pairs + [unit.replace(":", ""), measure])
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
@@ -347,13 +338,11 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
 
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
-        chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
+        chosen = pdx.chosen_codings(sel, choice)
         code_ids = pdx.ordered_codes(sel, chosen, depth)
         texts = None
         if value == "words":
-            texts = dict(p.db.execute(
-                f"SELECT id, text FROM documents WHERE id IN "
-                f"({','.join(map(str, sel.document_ids))})").fetchall())
+            texts = document_texts(p, sel.document_ids)
         groups = ([(n, [i]) for n, i in zip((sel.coders[i] for i in choice.coder_ids),
                                             choice.coder_ids)]
                   if choice.per_coder else [(None, list(choice.coder_ids))])
@@ -417,7 +406,7 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
         groups = pdx.attribute_groups(p, sel.documents, attribute)
         attr_name = pdx.resolve_attribute(p, attribute)
         doc_value = {d["id"]: v for v, docs in groups.items() for d in docs}
-        chosen = sel.codings.select(np.isin(sel.codings.coder, np.asarray(choice.coder_ids)))
+        chosen = pdx.chosen_codings(sel, choice)
         code_ids = pdx.ordered_codes(sel, chosen, depth)
         runs = ([(sel.coders[i], [i]) for i in choice.coder_ids] if choice.per_coder
                 else [(None, list(choice.coder_ids))])

@@ -9,6 +9,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx
+from qualcode.coding.codings import count_codings
 from qualcode.codebook.codes import list_codes
 from qualcode.corpus.documents import list_documents
 
@@ -28,7 +29,7 @@ def demo(cctx: click.Context, no_open: bool) -> None:
     project = build_demo(path)
     n_docs = len(list_documents(project))
     n_codes = len(list_codes(project))
-    n_codings = project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+    n_codings = count_codings(project)
     coders = ", ".join(c["name"] for c in project.coders() if c["name"] != "demo")
     project.close()
     click.echo(f"Built {path}: {n_docs} documents, {n_codes} codes, {n_codings} codings by {coders}")

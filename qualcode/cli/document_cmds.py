@@ -26,7 +26,7 @@ def init(ctx: Ctx, force: bool, group: str | None, shared: bool) -> None:
 
     Exports, backups and the pseudonym mapping follow the project's mode: never more open than it.
     """
-    from qualcode.store.team import folder_advice, team_group
+    from qualcode.files import folder_advice, team_group
 
     if ctx.project_path.exists():
         if not force:

@@ -100,3 +100,34 @@ def list_codings(project: "Project", document: str | int | None = None, code: st
     for r in rows:
         r["code"] = codes[r["code_id"]].path
     return rows
+
+
+def codings_in_document(project: "Project", document_id: int) -> list[dict]:
+    """(id, code_id, coder, start, end) of every coding in one document (yours only while blind):
+    what the workbench draws, read lean because it runs on every keystroke that codes."""
+    me = project.visible_coder()
+    rows = [dict(zip(("id", "code_id", "coder", "start", "end"), r)) for r in project.db.execute(
+        "SELECT c.id, c.code_id, k.name, c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
+        "WHERE c.document_id = ? ORDER BY c.start, c.[end], c.id", [document_id]).fetchall()]
+    return rows if me is None else [r for r in rows if r["coder"] == me]
+
+
+def codings_per_document(project: "Project", coder: str) -> dict[int, int]:
+    """``{document_id: number of this coder's codings}``."""
+    return dict(project.db.execute(
+        "SELECT c.document_id, COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ? "
+        "GROUP BY c.document_id", [coder]).fetchall())
+
+
+def other_coders(project: "Project", document_id: int, me: str) -> list[str]:
+    """Coders other than ``me`` with codings in the document, most codings first (none while blind)."""
+    if project.visible_coder() is not None:
+        return []
+    return [r[0] for r in project.db.execute(
+        "SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? AND k.name != ? "
+        "GROUP BY k.name ORDER BY COUNT(*) DESC, k.name", [document_id, me]).fetchall()]
+
+
+def count_codings(project: "Project") -> int:
+    return project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+

@@ -7,6 +7,7 @@ units (sentences, paragraphs, speaker turns) are stored per kind as packed array
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
@@ -90,3 +91,21 @@ def remove_document(project: "Project", ref: str | int, with_codings: bool = Fal
                 tx.delete(table, dict(zip(key_cols, key)))
         tx.delete("documents", doc["id"])
     return n
+
+
+def document_text(project: "Project", document_id: int) -> tuple[dict, str]:
+    """(id, guid, name, kind) and the text of one document."""
+    row = project.db.execute("SELECT id, guid, name, kind, text FROM documents WHERE id = ?", [document_id]).fetchone()
+    if row is None:
+        raise QualcodeError(f"no document with id {document_id}")
+    return dict(zip(("id", "guid", "name", "kind"), row[:4])), row[4]
+
+
+def document_texts(project: "Project", ids: Iterable[int]) -> dict[int, str]:
+    """``{document_id: text}`` for these documents."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return dict(project.db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})",
+                                   ids).fetchall())
+

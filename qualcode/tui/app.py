@@ -18,7 +18,6 @@ from textual.widgets import Footer, Header, Static
 from qualcode.codebook import tree as code_ops
 from qualcode.errors import QualcodeError, describe_unexpected
 from qualcode.project import Project, Session
-from qualcode.tui import queries
 from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
 from qualcode.tui.compat import guard_toast_timeout, report_and_exit
@@ -36,10 +35,11 @@ from qualcode.tui.widgets.code_tree import CodeTree, code_label
 from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript import Shown, Transcript
 from qualcode.codebook.codes import code_counts, list_codes
-from qualcode.coding.codings import add_coding, get_coding, remove_coding, resize_coding, set_coding_memo
+from qualcode.coding.codings import (add_coding, codings_in_document, codings_per_document, get_coding, other_coders,
+                                     remove_coding, resize_coding, set_coding_memo)
 from qualcode.coding.memos import list_memos, set_memo
 from qualcode.corpus.attributes import document_attributes
-from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.corpus.documents import document_text, document_units, get_document, list_documents
 
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
@@ -162,7 +162,7 @@ class QualcodeApp(App[None]):
     # ------------------------------------------------------------------ data down
     def refresh_documents(self, keep_highlight: bool = False) -> None:
         self.document_rows = list_documents(self.project)
-        mine = queries.codings_per_document(self.project, self.project.coder)
+        mine = codings_per_document(self.project, self.project.coder)
         self.query_one(DocumentList).show(self.document_rows, document_attributes(self.project), mine,
                                           self.doc["id"] if self.doc else None, keep_highlight)
 
@@ -189,7 +189,7 @@ class QualcodeApp(App[None]):
         if not self.doc:
             return
         me = self.project.coder
-        rows = queries.document_codings(self.project, self.doc["id"])
+        rows = codings_in_document(self.project, self.doc["id"])
         compare = None
         if self.view == "mine":
             rows = [r for r in rows if r["coder"] == me]
@@ -233,10 +233,10 @@ class QualcodeApp(App[None]):
         self.query_one(CodeInfo).show(code, code_counts(self.project).get(code_id) if code else None)
 
     def open_document(self, doc_id: int, cursor: int = 0, select: tuple[int, int] | None = None) -> None:
-        doc, text = queries.document_text(self.project, doc_id)
+        doc, text = document_text(self.project, doc_id)
         self.doc = doc
         if self.view == "compare":
-            others = queries.other_coders(self.project, doc_id, self.project.coder)
+            others = other_coders(self.project, doc_id, self.project.coder)
             self.other = self.other if self.other in others else (others[0] if others else None)
             if self.other is None:
                 self.view = "all"
@@ -244,7 +244,7 @@ class QualcodeApp(App[None]):
         self.transcript.load(doc_id, text, lambda kind: Units.from_rows(document_units(project, doc_id, kind)), cursor, select)
         self.refresh_codings()
         docs = self.query_one(DocumentList)
-        mine = queries.codings_per_document(self.project, self.project.coder)
+        mine = codings_per_document(self.project, self.project.coder)
         docs.show(self.document_rows, document_attributes(self.project), mine, doc_id)
 
     def refresh_all(self) -> None:
@@ -432,7 +432,7 @@ class QualcodeApp(App[None]):
             self.view = "mine"
             self.notify("blind coding is on: you see only your own codings", severity="warning")
             return
-        others = queries.other_coders(self.project, self.doc["id"], self.project.coder) if self.doc else []
+        others = other_coders(self.project, self.doc["id"], self.project.coder) if self.doc else []
         if self.view == "mine":
             self.view = "all"
         elif self.view == "all" and others:

@@ -730,3 +730,15 @@ def report_tables(report: AgreementReport) -> list:
                         description=f"Passages where the coders disagree at unit {report.unit.label}; "
                                     "spans as half-open code-point offsets"))
     return tables
+
+
+def default_coders(project: "Project", consensus: str = "consensus") -> list[str]:
+    """Whom to compare when nobody said: the two coders with the most codings (the consensus
+    coder left out) — the CLI and the workbench alike."""
+    rows = project.db.execute(
+        "SELECT k.name, COUNT(c.id) AS n FROM coders k JOIN codings c ON c.coder_id = k.id "
+        "WHERE k.name != ? GROUP BY k.id ORDER BY n DESC, k.name LIMIT 2", [consensus]).fetchall()
+    if len(rows) < 2:
+        raise QualcodeError("agreement needs two coders with codings; switch coder and code, or merge a copy")
+    return [r[0] for r in rows]
+

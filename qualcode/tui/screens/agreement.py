@@ -122,15 +122,15 @@ class AgreementScreen(Screen[None]):
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="agreement")
     def compute(self) -> None:
-        from qualcode.analysis.agreement.audit import audit
+        from qualcode.analysis.agreement.audit import audit, default_coders
+        from qualcode.corpus.documents import document_texts
 
         try:
             with self.session.open() as p:
                 coders = self.coders or default_coders(p, self.consensus)
                 report = audit(p, coders, self.unit)
                 ids = {d.document_id for d in report.disagreements}
-                texts = {i: p.db.execute("SELECT text FROM documents WHERE id = ?", [i]).fetchone()[0]
-                         for i in ids}
+                texts = document_texts(p, ids)
             self.post_message(self.Computed(report, texts))
         except QualcodeError as e:
             self.post_message(self.Computed(None, {}, str(e)))
@@ -280,13 +280,3 @@ class AgreementScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def default_coders(project, consensus: str = "consensus") -> list[str]:
-    """The two coders with the most codings (the consensus coder left out)."""
-    rows = project.db.execute(
-        "SELECT k.name, COUNT(c.id) AS n FROM coders k JOIN codings c ON c.coder_id = k.id "
-        "WHERE k.name != ? GROUP BY k.id ORDER BY n DESC, k.name LIMIT 2", [consensus]).fetchall()
-    if len(rows) < 2:
-        raise QualcodeError("agreement needs two coders with codings; switch coder and code, or merge a copy")
-    return [r[0] for r in rows]
