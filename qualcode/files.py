@@ -219,3 +219,12 @@ def folder_advice(project: Path, gid: int) -> list[str]:
     elif st.st_mode & 0o007:
         out.append(f"the folder is open to everyone; close it with: chmod o-rwx {folder}")
     return out
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a regular file, streamed (a .qdpx may carry large media)."""
+    import hashlib
+
+    require_regular_file(Path(path))
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

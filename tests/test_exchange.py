@@ -9,9 +9,9 @@ import pytest
 
 from conftest import dump
 from qualcode.errors import QualcodeError
-from qualcode.interchange.qdpx import (
-    compose_description, derived_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, split_description,
-)
+from qualcode.interchange.qdpx_export import export_qdc, export_qdpx
+from qualcode.interchange.qdpx_import import import_qdc, import_qdpx
+from qualcode.interchange.refi_mapping import compose_description, derived_guid, split_description
 from qualcode.project import Project
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, get_coding, list_codings, set_coding_memo

@@ -46,7 +46,7 @@ def qdpx() -> None:
 @pass_ctx
 def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
     """Write the project as .qdpx: documents, codebook, coders, codings, attributes, memos."""
-    from qualcode.interchange.qdpx import export_qdpx
+    from qualcode.interchange.qdpx_export import export_qdpx
 
     with ctx.open() as p:
         target = _prepare(output or _default_output(ctx, ".qdpx"))
@@ -66,7 +66,7 @@ def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
 def qdpx_import(ctx: Ctx, file: Path, kind: str, allow_external_files: bool, as_json: bool) -> None:
     """Merge a .qdpx into the project by GUID, all or nothing; prints what came in and what not."""
     from qualcode.interchange import refi
-    from qualcode.interchange.qdpx import file_sha256
+    from qualcode.files import file_sha256
     from qualcode.interchange.qdpx_import import import_model
 
     model, report = refi.read_qdpx(file, allow_external_files=allow_external_files)
@@ -86,7 +86,7 @@ def qdc() -> None:
 @pass_ctx
 def qdc_export(ctx: Ctx, output: Path | None) -> None:
     """Write the codebook as .qdc (inclusion/exclusion/example follow each description)."""
-    from qualcode.interchange.qdpx import export_qdc
+    from qualcode.interchange.qdpx_export import export_qdc
 
     with ctx.open() as p:
         target = _prepare(output or _default_output(ctx, ".qdc"))

@@ -33,12 +33,14 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.interchange import refi
 from qualcode.corpus.attributes import to_storage
 from qualcode.errors import QualcodeError
-from qualcode.interchange.qdpx import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
+from qualcode.files import file_sha256
+from qualcode.interchange.refi_mapping import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
 from qualcode.ids import now
 from qualcode.corpus.ingest import guess_language, store_units
 from qualcode.text.decoding import sha256
@@ -480,3 +482,18 @@ def import_model(project: "Project", model: refi.Project, report: refi.ImportRep
                  source_sha: str | None = None, archive: str | None = None) -> refi.ImportReport:
     """Merge a read .qdpx model into the project (see the module docstring for the rules)."""
     return ProjectImport(project, model, report, kind, source_sha, archive).run()
+
+
+# ----------------------------------------------------------------------------- entry points
+
+def import_qdpx(project: "Project", path: str | Path, *, kind: str = "interview", allow_external_files: bool = False,
+                limits: refi.ZipLimits = refi.ZipLimits()) -> refi.ImportReport:
+    """Merge a .qdpx into the project, all or nothing, by GUID; the report lists what came in and what not."""
+    model, report = refi.read_qdpx(path, limits=limits, allow_external_files=allow_external_files)
+    return import_model(project, model, report, kind=kind, source_sha=file_sha256(path), archive=Path(path).name)
+
+
+def import_qdc(project: "Project", path: str | Path) -> refi.ImportReport:
+    """Merge a .qdc codebook into the project (by GUID, then path), updating the codes it names."""
+    codes, report = refi.read_qdc(path)
+    return import_codes(project, codes, report, Path(path).name)

@@ -15,7 +15,6 @@ already on the list (as an original or a pseudonym) are left out.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 

@@ -1,8 +1,8 @@
 """Projects ↔ REFI-QDA files: .qdpx projects and .qdc codebooks for NVivo, MAXQDA, ATLAS.ti, QualCoder.
 
 ``qualcode.interchange.refi`` reads and writes the files into a plain model without touching a database; this
-module maps that model to and from a project. Export is here; import, which has to merge into a
-project that may already hold some of the file, is in ``qualcode.interchange.qdpx_import``.
+module maps that model to and from a project. This module exports; ``qdpx_import`` imports (merging into a project that may already hold some
+of the file); ``refi_mapping`` is how things are spelt in REFI both ways.
 
 What REFI-QDA has no place for is carried in a documented, recognisable form so that it survives a
 round trip through qualcode and stays readable in other tools:
@@ -20,75 +20,21 @@ round trip through qualcode and stays readable in other tools:
 
 from __future__ import annotations
 
-import hashlib
-import re
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcode.interchange import refi
-from qualcode.errors import QualcodeError
 from qualcode.codebook.codes import list_codes
 from qualcode.corpus.attributes import document_attributes
+from qualcode.errors import QualcodeError
+from qualcode.interchange import refi
+from qualcode.interchange.refi_mapping import (ATTR_TO_VARIABLE, FIELD_VARIABLES, compose_description,
+                                               derived_guid)
 
 if TYPE_CHECKING:
     from qualcode.project import Project
 
-__all__ = [
-    "compose_description", "derived_guid", "export_qdc", "export_qdpx", "file_sha256", "import_qdc", "import_qdpx",
-    "project_model", "split_description",
-]
-
-# Derives GUIDs for what qualcode has no row of its own for (cases, the kind/language variables,
-# coding memos), so that the same project exports the same GUIDs every time.
-_DERIVE = uuid.UUID("0C5E61A4-2B7D-4E0F-9C3A-5D1B8E7F6A20")
-FIELD_VARIABLES = ("kind", "language")  # document fields, exchanged as Text variables
-SECTIONS = ("Inclusion", "Exclusion", "Example")
-ATTR_TO_VARIABLE = {"text": "Text", "integer": "Integer", "float": "Float", "date": "Date", "boolean": "Boolean"}
-VARIABLE_TO_ATTR = {"Text": "text", "Integer": "integer", "Float": "float", "Date": "date", "Boolean": "boolean",
-                    "DateTime": "text"}  # no date-time attribute type: kept as ISO 8601 text
-
-
-def derived_guid(kind: str, guid: str) -> str:
-    """A stable GUID for ``kind`` of the thing with ``guid`` (uuid5, upper case)."""
-    return str(uuid.uuid5(_DERIVE, f"{kind}:{guid}")).upper()
-
-
-# ----------------------------------------------------------------------------- code descriptions
-
-_SECTION = re.compile(r"(?:^|\n\n)(Inclusion|Exclusion|Example): ")
-
-
-def compose_description(description: str | None, inclusion: str | None = None, exclusion: str | None = None,
-                        example: str | None = None) -> str | None:
-    """One REFI description: the description, then ``Inclusion: …``/``Exclusion: …``/``Example: …`` paragraphs."""
-    parts = [description] if description else []
-    parts += [f"{label}: {value}" for label, value in zip(SECTIONS, (inclusion, exclusion, example)) if value]
-    return "\n\n".join(parts) if parts else None
-
-
-def split_description(text: str | None) -> dict[str, str | None]:
-    """The inverse of ``compose_description``: labelled paragraphs, in that order, become fields.
-
-    A paragraph counts when it starts a description or follows a blank line, so a MAXQDA or NVivo
-    user who wrote "Example: …" in the same way gets it in the example field too.
-    """
-    out: dict[str, str | None] = {"description": text or None, "inclusion": None, "exclusion": None, "example": None}
-    if not text:
-        return out
-    cuts: list[tuple[int, int, str]] = []
-    want = list(SECTIONS)
-    for m in _SECTION.finditer(text):
-        if m.group(1) in want:
-            want = want[want.index(m.group(1)) + 1:]
-            cuts.append((m.start(), m.end(), m.group(1).lower()))
-    if not cuts:
-        return out
-    out["description"] = text[:cuts[0][0]] or None
-    for i, (_, end, field) in enumerate(cuts):
-        out[field] = text[end:cuts[i + 1][0] if i + 1 < len(cuts) else len(text)]
-    return out
+__all__ = ["code_tree", "project_model", "export_qdpx", "export_qdc"]
 
 
 # ----------------------------------------------------------------------------- export
@@ -210,28 +156,3 @@ def export_qdc(project: "Project", path: str | Path) -> list[refi.Code]:
         raise QualcodeError("the codebook is empty: nothing to export")
     refi.write_qdc(codes, path, like=project.path)
     return codes
-
-
-# ----------------------------------------------------------------------------- import (see exchange_import)
-
-def import_qdpx(project: "Project", path: str | Path, *, kind: str = "interview", allow_external_files: bool = False,
-                limits: refi.ZipLimits = refi.ZipLimits()) -> refi.ImportReport:
-    """Merge a .qdpx into the project, all or nothing, by GUID; the report lists what came in and what not."""
-    from qualcode.interchange.qdpx_import import import_model
-
-    model, report = refi.read_qdpx(path, limits=limits, allow_external_files=allow_external_files)
-    return import_model(project, model, report, kind=kind, source_sha=file_sha256(path), archive=Path(path).name)
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, streamed (a .qdpx may carry large media), recorded as the documents' source."""
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def import_qdc(project: "Project", path: str | Path) -> refi.ImportReport:
-    """Merge a .qdc codebook into the project (by GUID, then path), updating the codes it names."""
-    from qualcode.interchange.qdpx_import import import_codes
-
-    codes, report = refi.read_qdc(path)
-    return import_codes(project, codes, report, Path(path).name)
