@@ -9,8 +9,8 @@ from statsmodels.stats import inter_rater
 
 from qualcode.analysis.agreement import (character_agreement, cohen_kappa, fleiss_kappa,
                                          krippendorff_alpha, unit_presence)
-from qualcode.analysis.agreement.audit import (audit, default_domains, parse_unit, quick_stats, report_tables,
-                                     stats_from_patterns)
+from qualcode.analysis.agreement.audit import audit, default_domains, quick_stats, stats_from_patterns
+from qualcode.analysis.agreement.report import parse_unit, report_tables
 from qualcode.analysis.agreement.methods import methods_paragraph
 from qualcode.codebook import tree
 from qualcode.errors import QualcodeError

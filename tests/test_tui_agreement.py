@@ -122,7 +122,7 @@ async def test_error_is_shown_not_raised(demo_path):
 
 
 def test_passage_view_marks_the_coders_spans():
-    from qualcode.analysis.agreement.audit import CodedSpan
+    from qualcode.analysis.agreement.report import CodedSpan
 
     from qualcode.tui.screens.agreement import CONTEXT
 

@@ -131,7 +131,7 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
     qualcode agreement --coders anna,bo --unit segment:90%
     qualcode agreement --coders anna,bo --unit unitized --domain "Help declined"
     """
-    from qualcode.analysis.agreement.audit import report_tables
+    from qualcode.analysis.agreement.report import report_tables
     from qualcode.analysis.agreement.methods import methods_paragraph
 
     with ctx.open() as p:

@@ -25,7 +25,7 @@ from qualcode.text.offsets import merge_spans
 from qualcode.store import events
 
 if TYPE_CHECKING:
-    from qualcode.analysis.agreement.audit import Disagreement
+    from qualcode.analysis.agreement.report import Disagreement
     from qualcode.project import Project
 
 CONSENSUS = "consensus"
@@ -121,7 +121,8 @@ def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) ->
     audited codes and documents. The first coder's spans represent an agreed passage (at the
     report's unit they are equivalent to the others'). One event; returns the codings added.
     """
-    from qualcode.analysis.agreement.audit import _clusters, load
+    from qualcode.analysis.agreement.audit import load
+    from qualcode.analysis.agreement.spans import passages
 
     if consensus in report.coders:
         raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders")
@@ -136,7 +137,7 @@ def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) ->
             "SELECT document_id, code_id, start, [end] FROM codings WHERE coder_id = ?", [row[0]])}
     to_add = []
     for (doc_id, code_id), lists in sorted(data.spans.items()):
-        for s, e in _clusters([(a, b) for spans in lists for a, b, _ in spans]):
+        for s, e in passages([(a, b) for spans in lists for a, b, _ in spans]):
             if (doc_id, code_id, s, e) in disputed:
                 continue
             for a, b, _ in lists[0]:

@@ -49,19 +49,19 @@ a segment found no partner). Adjudication works on these passages.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualcode.analysis.agreement.alpha import (BootstrapInterval, bootstrap_alpha_counts,
+from qualcode.analysis.agreement.alpha import (bootstrap_alpha_counts,
                                                krippendorff_alpha_counts)
-from qualcode.analysis.agreement.spans import (CharacterAgreement, match_segments,
-                                               segment_agreement_kappa,
-                                               weighted_character_agreement)
+from qualcode.analysis.agreement.report import (TEXT_UNITS, AgreementReport, CodeAgreement, CodedSpan, Disagreement,
+                                                DocumentAgreement, Stats, Unit, UnitizedRow, parse_unit)
+from qualcode.analysis.agreement.spans import (CharacterAgreement, match_segments, passages,
+                                               segment_agreement_kappa, weighted_character_agreement)
 from qualcode.analysis.agreement.kappas import cohen_kappa, fleiss_kappa
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
 from qualcode.errors import QualcodeError
@@ -71,147 +71,11 @@ from qualcode.corpus.documents import get_document, list_documents, unit_arrays
 if TYPE_CHECKING:
     from qualcode.project import Project
 
-TEXT_UNITS = ("sentence", "turn", "paragraph")
-UNIT_HELP = "sentence, turn, paragraph, document, character, window:N, segment:X% or unitized"
 LOW_PREVALENCE = 0.01
 MIN_APPLIED = 10
 MAX_CODERS = 12
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A parsed ``--unit``: ``kind`` plus ``size`` (window) or ``overlap`` (segment, percent)."""
-
-    kind: str
-    size: int = 0
-    overlap: float = 0.0
-
-    @property
-    def label(self) -> str:
-        if self.kind == "window":
-            return f"window:{self.size}"
-        if self.kind == "segment":
-            return f"segment:{self.overlap:g}%"
-        return self.kind
-
-    @property
-    def noun(self) -> str:
-        """How the methods text and tables name the units (plural)."""
-        return {"sentence": "sentences", "turn": "speaker turns", "paragraph": "paragraphs",
-                "document": "documents", "character": "characters", "segment": "segments",
-                "unitized": "characters"}.get(self.kind, f"windows of {self.size} characters")
-
-
-def parse_unit(text: str) -> Unit:
-    """``"window:200"`` → ``Unit("window", 200)``; ``"segment:90%"`` → ``Unit("segment", overlap=90)``."""
-    t = text.strip().lower()
-    if t in TEXT_UNITS or t in ("document", "character", "unitized"):
-        return Unit(t)
-    if m := re.fullmatch(r"window:(\d+)", t):
-        if int(m.group(1)) < 1:
-            raise QualcodeError("window:N needs N >= 1 characters")
-        return Unit("window", int(m.group(1)))
-    if m := re.fullmatch(r"segment(?::(\d+(?:\.\d+)?)%?)?", t):
-        pct = float(m.group(1)) if m.group(1) else 90.0
-        if not 0 < pct <= 100:
-            raise QualcodeError("segment:X% needs 0 < X <= 100")
-        return Unit("segment", overlap=pct)
-    raise QualcodeError(f"unknown unit '{text}'; use {UNIT_HELP}")
-
-
-# ---------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Stats:
-    """Agreement of the coders on one code (in all documents or one), from pattern counts.
-
-    ``agreement`` is the share of units on which *all* coders agree (0..1); ``kappa`` is
-    Cohen's (two coders) or Fleiss' (more); ``warning`` replaces or qualifies κ when
-    prevalence makes it unreadable; ``coded`` counts, per coder, the units they applied the
-    code to.
-    """
-
-    units: int
-    agreement: float | None
-    kappa: Coefficient
-    alpha: Coefficient
-    warning: str | None
-    prevalence: float | None
-    coded: tuple[int, ...]
-    ci: BootstrapInterval | None = None
-
-
-@dataclass(frozen=True)
-class CodeAgreement:
-    code_id: int | None
-    code: str
-    stats: Stats
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class DocumentAgreement:
-    code_id: int
-    code: str
-    document_id: int
-    document: str
-    stats: Stats
-
-
-@dataclass(frozen=True)
-class CodedSpan:
-    start: int
-    end: int
-    guid: str
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A passage where the coders disagree about one code; ``spans`` per coder name."""
-
-    code_id: int
-    code: str
-    document_id: int
-    document: str
-    start: int
-    end: int
-    spans: dict[str, tuple[CodedSpan, ...]]
-    units: int  # disagreeing units (characters at character level) inside the passage
-
-    @property
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.document_id, self.code_id, self.start, self.end)
-
-
-@dataclass(frozen=True)
-class UnitizedRow:
-    variant: str  # "|uα", "uα", "cuα", "Cuα"
-    scope: str  # code path, domain path, or "(all domains)"
-    value: float | None
-    reason: str | None = None
-    coverage: float | None = None
-
-
-@dataclass
-class AgreementReport:
-    unit: Unit
-    coders: list[str]
-    documents: list[tuple[int, str]]
-    codes: list[CodeAgreement]
-    overall: CodeAgreement | None
-    per_document: list[DocumentAgreement] = field(default_factory=list)
-    disagreements: list[Disagreement] = field(default_factory=list)
-    unitized: list[UnitizedRow] = field(default_factory=list)
-    bootstrap: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def kappa_name(self) -> str:
-        if self.unit.kind == "segment":
-            return "Brennan-Prediger κ"
-        return "Cohen's κ" if len(self.coders) == 2 else "Fleiss' κ"
-
-
-# ---------------------------------------------------------------------------- statistics
 def _popcounts(m: int) -> np.ndarray:
     return np.array([bin(p).count("1") for p in range(2**m)], dtype=np.int64)
 
@@ -356,17 +220,6 @@ def _elementary(length: int, spans_by_coder: list[np.ndarray]) -> tuple[np.ndarr
     points = [np.array([0, length])] + [s.ravel() for s in spans_by_coder if len(s)]
     cuts = np.unique(np.concatenate(points))
     return cuts[:-1], cuts[1:]
-
-
-def _clusters(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Passages: maximal runs of spans that overlap by at least one character."""
-    out: list[list[int]] = []
-    for s, e in sorted(spans):
-        if out and s < out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
 
 
 # ---------------------------------------------------------------------------- the audit
@@ -537,7 +390,7 @@ def _passages(doc, code, coders, lists, starts, ends, pattern, full, weights) ->
     split = (pattern != 0) & (pattern != full)
     if not split.any():
         return []
-    clusters = _clusters([(a, b) for spans in lists for a, b, _ in spans])
+    clusters = passages([(a, b) for spans in lists for a, b, _ in spans])
     cs = np.fromiter((c[0] for c in clusters), np.int64, len(clusters))
     ce = np.fromiter((c[1] for c in clusters), np.int64, len(clusters))
     mass = split * (weights if weights is not None else 1)
@@ -579,7 +432,7 @@ def _segment_audit(data: _Data, u: Unit) -> AgreementReport:
                 code.id, code.path, doc["id"], doc["name"], _segment_stats([res], n_codes)))
             if res.disagreements:
                 unmatched = set(res.unmatched_a) | set(res.unmatched_b)
-                for s, e in _clusters(a + b):
+                for s, e in passages(a + b):
                     n = sum(1 for x in unmatched if x[0] < e and x[1] > s)
                     if n:
                         spans = {data.coders[i]: tuple(CodedSpan(x, y, g) for x, y, g in lists[i]
@@ -669,67 +522,6 @@ def _not_exclusive(error: ValueError, domain: str) -> str:
         return (f"a coder applied two codes of '{domain}' to overlapping text, so they are not "
                 "mutually exclusive and cuα/uα do not apply; name real domains with --domain")
     return text
-
-
-# ---------------------------------------------------------------------------- export tables
-def _pct(x: float | None) -> float | None:
-    return None if x is None else round(100 * x, 4)
-
-
-def _code_row(report: AgreementReport, row: CodeAgreement) -> list:
-    st = row.stats
-    ci = st.ci
-    return [row.code, st.units, _pct(st.agreement), st.kappa.value, st.alpha.value,
-            ci.low if ci and ci.size else None, ci.high if ci and ci.size else None,
-            *st.coded, st.warning or ""]
-
-
-def report_tables(report: AgreementReport) -> list:
-    """The audit as export tables (:class:`qualcode.interchange.exporters.Table`): per code, per document,
-    disagreements, and for ``unitized`` the α family. Names and descriptions carry the unit."""
-    from qualcode.interchange.exporters import Table
-
-    unit = report.unit.label.replace(":", "").replace("%", "pct").replace(".", "_")
-    who = ", ".join(report.coders)
-    coded_cols = [f"coded_{c}" for c in report.coders]
-    labels = {"units": f"Number of units ({report.unit.noun})",
-              "agreement_pct": "Units on which all coders agree (%)",
-              "kappa": report.kappa_name, "alpha": "Krippendorff's alpha (nominal)",
-              "alpha_ci_low": "alpha bootstrap CI, lower", "alpha_ci_high": "alpha bootstrap CI, upper",
-              "warning": "Why kappa is missing or unstable"}
-    labels.update({col: f"Units coded by {c}" for col, c in zip(coded_cols, report.coders)})
-    tables = []
-    if report.unit.kind == "unitized":
-        rows = [[r.variant, r.scope, r.value, r.coverage, r.reason or ""] for r in report.unitized]
-        tables.append(Table("agreement_unitized", ["variant", "scope", "value", "coverage", "reason"], rows,
-                            description=f"Krippendorff's unitizing alpha family (2016), coders {who}, "
-                                        f"{len(report.documents)} documents as one continuum",
-                            labels={"variant": "|uα per code, uα/cuα per semantic domain, Cuα across domains",
-                                    "coverage": "Share of the continuum both coders coded (cuα, Cuα)"}))
-        return tables
-    cols = ["code", "units", "agreement_pct", "kappa", "alpha", "alpha_ci_low", "alpha_ci_high",
-            *coded_cols, "warning"]
-    rows = [_code_row(report, r) for r in report.codes]
-    if report.overall is not None:
-        rows.append(_code_row(report, report.overall))
-    desc = (f"Agreement per code, unit {report.unit.label}, coders {who}, "
-            f"{len(report.documents)} documents; kappa = {report.kappa_name}")
-    tables.append(Table(f"agreement_{unit}", cols, rows, labels=labels, index="code", description=desc,
-                        code_paths={}))
-    doc_rows = [[r.code, r.document, *_code_row(report, CodeAgreement(r.code_id, r.code, r.stats))[1:]]
-                for r in report.per_document]
-    tables.append(Table(f"agreement_by_document_{unit}", ["code", "document", *cols[1:]], doc_rows,
-                        labels=labels, description=f"Agreement per code and document, unit "
-                                                   f"{report.unit.label}, coders {who}"))
-    dis_cols = ["code", "document", "start", "end", "disagreeing_units",
-                *[f"spans_{c}" for c in report.coders]]
-    dis_rows = [[d.code, d.document, d.start, d.end, d.units,
-                 *["; ".join(f"{s.start}-{s.end}" for s in d.spans.get(c, ())) for c in report.coders]]
-                for d in report.disagreements]
-    tables.append(Table(f"disagreements_{unit}", dis_cols, dis_rows,
-                        description=f"Passages where the coders disagree at unit {report.unit.label}; "
-                                    "spans as half-open code-point offsets"))
-    return tables
 
 
 def default_coders(project: "Project", consensus: str = "consensus") -> list[str]:

@@ -7,7 +7,7 @@ states exactly what :mod:`qualcode.analysis.agreement.audit` computed, with the 
 
 from __future__ import annotations
 
-from qualcode.analysis.agreement.audit import AgreementReport, CodeAgreement
+from qualcode.analysis.agreement.report import AgreementReport, CodeAgreement
 
 REFERENCES = {
     "cohen": "Cohen 1960",

@@ -281,3 +281,15 @@ def segment_agreement_kappa(matches: Sequence[SegmentMatch], n_codes: int | None
                          observed=p_o, n=total)
     p_e = 1.0 / n_codes
     return Coefficient(name, (p_o - p_e) / (1.0 - p_e), p_o, p_e, total)
+
+
+def passages(spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """Passages: maximal runs of spans that overlap by at least one character (what a disagreement
+    and an adjudication decision are about)."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
