@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
-from qualcode.store.failures import storage_error
+from qualcode.errors import storage_error
 from qualcode.files import atomic_path
 
 

@@ -20,7 +20,7 @@ import sqlite_utils
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.store import history
-from qualcode.store.failures import storage_error
+from qualcode.errors import storage_error
 from qualcode.text.names import NAME_COLUMNS, check_name
 from qualcode.store import events
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import sqlite_utils
 
 from qualcode.errors import QualcodeError
-from qualcode.store.failures import storage_error
+from qualcode.errors import storage_error
 from qualcode.files import creating_private, set_mode_like
 
 BUSY_TIMEOUT_MS = 10_000

@@ -1,6 +1,6 @@
 """Readers that turn a file into text (and, for subtitles, timed speaker turns).
 
-One module per format, registered by file extension. A reader only extracts; decoding rules,
+One module per format, named by file extension in ``registry``. A reader only extracts; decoding rules,
 normalisation, segmentation and storage are shared and live elsewhere.
 """
 

@@ -8,11 +8,10 @@ import io
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
-from qualcode.corpus.importers.registry import Extracted, register
+from qualcode.corpus.importers.base import Extracted
 from qualcode.corpus.importers.zipped import check_zip
 
 
-@register("docx")
 def read_docx(path: Path, data: bytes, encoding: str | None) -> Extracted:
     check_zip(path, data, ".docx")
     import docx

@@ -9,10 +9,9 @@ import logging
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
-from qualcode.corpus.importers.registry import Extracted, register
+from qualcode.corpus.importers.base import Extracted
 
 
-@register("pdf")
 def read_pdf(path: Path, data: bytes, encoding: str | None) -> Extracted:
     if not data:
         raise QualcodeError(f"{path.name}: the file is empty; nothing to import")

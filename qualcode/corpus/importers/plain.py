@@ -2,17 +2,15 @@
 
 from pathlib import Path
 
-from qualcode.corpus.importers.registry import Extracted, register
+from qualcode.corpus.importers.base import Extracted
 from qualcode.text.decoding import decode
 
 
-@register("txt", "text")
 def read_txt(path: Path, data: bytes, encoding: str | None) -> Extracted:
     text, used = decode(data, path.name, encoding)
     return Extracted(text, "txt", used)
 
 
-@register("md", "markdown")
 def read_md(path: Path, data: bytes, encoding: str | None) -> Extracted:
     """Markdown is kept as written: coders see and quote the source, and offsets stay exact."""
     text, used = decode(data, path.name, encoding)

@@ -1,57 +1,43 @@
-"""Extension → reader registry, and the shared result type."""
+"""Extension → reader, and reading a file through it.
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+Readers are plain functions in one module per format (``plain``, ``docx_reader`` …), named here by
+extension and imported only when a file of theirs is read, so ``qualcode --help`` does not load
+python-docx or pypdf.
+"""
+
+import importlib
 from pathlib import Path
 
+from qualcode.corpus.importers.base import Extracted, Reader
 from qualcode.errors import QualcodeError
 from qualcode.files import read_input
 from qualcode.text.decoding import sha256
-from qualcode.text.segmentation import Unit
-
-
-@dataclass
-class Extracted:
-    """Text as the reader produced it (before NFC/newline normalisation) plus reader-made units."""
-
-    text: str
-    format: str
-    encoding: str | None = None
-    turns: list[Unit] = field(default_factory=list)  # e.g. timed turns from subtitles, offsets into normalised text
-    source_sha256: str = ""  # of the file's bytes, filled in by read_file
-
-
-Reader = Callable[[Path, bytes, str | None], Extracted]
 
 # A transcript of 100,000 words is under 1 MB; a file far larger is almost surely the wrong file
 # (a video, a database dump) and would hold the import for minutes. Refuse it before reading.
 MAX_FILE_BYTES = 200 * 1024 * 1024
-_READERS: dict[str, Reader] = {}
-
-
-def register(*exts: str):
-    def deco(fn: Reader) -> Reader:
-        for ext in exts:
-            _READERS[ext] = fn
-        return fn
-
-    return deco
+READERS: dict[str, tuple[str, str]] = {  # extension → (module, function)
+    "txt": ("plain", "read_txt"), "text": ("plain", "read_txt"),
+    "md": ("plain", "read_md"), "markdown": ("plain", "read_md"),
+    "docx": ("docx_reader", "read_docx"), "odt": ("odt_reader", "read_odt"), "pdf": ("pdf_reader", "read_pdf"),
+    "vtt": ("subtitles", "read_vtt"), "srt": ("subtitles", "read_srt"),
+}
 
 
 def extensions() -> list[str]:
-    _load()
-    return sorted(_READERS)
+    return sorted(READERS)
 
 
-def _load() -> None:
-    # Importing the modules registers them; done lazily so ``qualcode --help`` stays fast.
-    from qualcode.corpus.importers import docx_reader, odt_reader, pdf_reader, plain, subtitles  # noqa: F401
+def reader_for(ext: str) -> Reader | None:
+    if ext not in READERS:
+        return None
+    module, name = READERS[ext]
+    return getattr(importlib.import_module(f"qualcode.corpus.importers.{module}"), name)
 
 
 def read_file(path: Path, encoding: str | None = None) -> Extracted:
-    _load()
     ext = path.suffix.lower().lstrip(".")
-    reader = _READERS.get(ext)
+    reader = reader_for(ext)
     if reader is None:
         raise QualcodeError(
             f"{path.name}: cannot import .{ext or '(no extension)'} files; supported: "

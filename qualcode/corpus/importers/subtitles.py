@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
-from qualcode.corpus.importers.registry import Extracted, register
+from qualcode.corpus.importers.base import Extracted
 from qualcode.text.decoding import decode, normalise
 from qualcode.text.segmentation import Unit
 
@@ -87,11 +87,9 @@ def _build(path: Path, data: bytes, encoding: str | None, kind: str) -> Extracte
     return Extracted("\n\n".join(parts), kind, used, turns=units)
 
 
-@register("vtt")
 def read_vtt(path: Path, data: bytes, encoding: str | None) -> Extracted:
     return _build(path, data, encoding, "vtt")
 
 
-@register("srt")
 def read_srt(path: Path, data: bytes, encoding: str | None) -> Extracted:
     return _build(path, data, encoding, "srt")
