@@ -12,9 +12,9 @@ from qualcode.codebook.tree import add_code
 from qualcode.coding.csv_io import codings_csv
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from qualcode.corpus.pseudonyms import (add_pseudonym, apply_pseudonyms, find_matches, import_transform, mapping_csv,
+from qualcode.revision.pseudonyms import (add_pseudonym, apply_pseudonyms, find_matches, import_transform, mapping_csv,
                                  preview, pseudonymise_text, pseudonyms)
-from qualcode.corpus.revise import review_list, version_text
+from qualcode.revision.revise import review_list, version_text
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.corpus.documents import get_document
 from qualcode.corpus.ingest import import_files

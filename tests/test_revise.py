@@ -11,7 +11,7 @@ from qualcode.cli import main
 from qualcode.codebook.tree import add_code
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from qualcode.corpus.revise import Alignment, review_list, revise_document, version_text, versions
+from qualcode.revision.revise import Alignment, review_list, revise_document, version_text, versions
 from qualcode.search import search
 from qualcode.text.segmentation import segment_many
 from qualcode.coding.codings import add_coding, get_coding, list_codings

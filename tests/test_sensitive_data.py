@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.project import Project
-from qualcode.corpus.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
+from qualcode.revision.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
 from qualcode.text.lexicon import lexicon
 from test_team_project import qc
 from qualcode.codebook.codes import get_code
@@ -139,9 +139,9 @@ def test_a_crash_in_the_middle_of_apply_changes_nothing(tmp_path: Path):
     before = _dump(path)
     script = f"""
 import os
-from qualcode.corpus import revise
+from qualcode.revision import revise
 from qualcode.project import Project
-from qualcode.corpus.pseudonyms import apply_pseudonyms
+from qualcode.revision.pseudonyms import apply_pseudonyms
 written = []
 original = revise.write_revision
 def crash_on_the_third(*args, **kwargs):

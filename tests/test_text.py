@@ -113,7 +113,7 @@ def test_core_does_not_import_textual_or_the_front_ends():
             "qualcode.demo, qualcode.analysis.agreement, qualcode.analysis.cooccurrence, qualcode.interchange.exporters, "
             "qualcode.interchange.refi, qualcode.analysis.data, qualcode.analysis.agreement.audit, qualcode.interchange.exporters.tidy, "
             "qualcode.interchange.exporters.quotes, qualcode.interchange.qdpx_export, qualcode.interchange.qdpx_import, qualcode.interchange.merge, qualcode.analysis.agreement.adjudication, qualcode.search, "
-            "qualcode.coding.autocode, qualcode.corpus.revise, qualcode.corpus.pseudonyms, qualcode.analysis.words; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
+            "qualcode.coding.autocode, qualcode.revision.revise, qualcode.revision.pseudonyms, qualcode.analysis.words; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
             "or m.startswith(('qualcode.cli', 'qualcode.tui'))]; print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -72,7 +72,7 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
 
         transform = None
         if pseudonymise:
-            from qualcode.corpus.pseudonyms import import_transform, pseudonyms
+            from qualcode.revision.pseudonyms import import_transform, pseudonyms
 
             if not pseudonyms(project):
                 raise QualcodeError("the pseudonym list is empty; add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM'")

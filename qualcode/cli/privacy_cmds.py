@@ -24,7 +24,7 @@ def pseudonyms_group(cctx: click.Context) -> None:
     """Names and places and their pseudonyms: suggest, add, preview, apply, scan. Never exported."""
     if cctx.invoked_subcommand:
         return
-    from qualcode.corpus.pseudonyms import pseudonyms
+    from qualcode.revision.pseudonyms import pseudonyms
 
     with cctx.obj.open() as p:
         rows = pseudonyms(p)
@@ -43,7 +43,7 @@ def pseudonyms_add(ctx: Ctx, original, pseudonym, kind) -> None:
 
     "Mette Hansen" → "Sanne Holm" also replaces "Mette" by "Sanne" and "Hansen" by "Holm".
     """
-    from qualcode.corpus.pseudonyms import add_pseudonym
+    from qualcode.revision.pseudonyms import add_pseudonym
 
     with ctx.open() as p:
         add_pseudonym(p, original, pseudonym, kind)
@@ -55,7 +55,7 @@ def pseudonyms_add(ctx: Ctx, original, pseudonym, kind) -> None:
 @pass_ctx
 def pseudonyms_remove(ctx: Ctx, original) -> None:
     """Take ORIGINAL off the list (texts already pseudonymised stay as they are)."""
-    from qualcode.corpus.pseudonyms import remove_pseudonym
+    from qualcode.revision.pseudonyms import remove_pseudonym
 
     with ctx.open() as p:
         remove_pseudonym(p, original)
@@ -67,7 +67,7 @@ def pseudonyms_remove(ctx: Ctx, original) -> None:
 @pass_ctx
 def pseudonyms_import(ctx: Ctx, csv_file) -> None:
     """Read original,pseudonym[,kind] rows (all or nothing)."""
-    from qualcode.corpus.pseudonyms import import_mapping_csv
+    from qualcode.revision.pseudonyms import import_mapping_csv
 
     with ctx.open() as p:
         click.echo(f"{import_mapping_csv(p, csv_file)} pseudonym(s) added")
@@ -80,7 +80,7 @@ def pseudonyms_import(ctx: Ctx, csv_file) -> None:
 def pseudonyms_export(ctx: Ctx, output) -> None:
     """Write the mapping to a CSV file (mode 0600) — the only way it leaves the project."""
     from qualcode.files import write_text_atomic
-    from qualcode.corpus.pseudonyms import mapping_csv
+    from qualcode.revision.pseudonyms import mapping_csv
 
     with ctx.open() as p:
         write_text_atomic(output, mapping_csv(p))  # always 0600, even in a team project
@@ -95,7 +95,7 @@ def pseudonyms_export(ctx: Ctx, output) -> None:
 def pseudonyms_suggest(ctx: Ctx, limit: int, min_count: int, as_json: bool) -> None:
     """Names and places not yet on the list: speaker labels, capitalised words the language does not
     have, recurring capitalised sequences — with counts and a line of context."""
-    from qualcode.corpus.pseudonyms.suggest import suggest
+    from qualcode.revision.pseudonyms.suggest import suggest
 
     with ctx.open() as p:
         rows = suggest(p, limit, min_count)
@@ -118,7 +118,7 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
     """Show every variant that would be replaced in DOCUMENTS (default: all), and where."""
     from collections import Counter
 
-    from qualcode.corpus.pseudonyms import preview
+    from qualcode.revision.pseudonyms import preview
 
     with ctx.open() as p:
         found = preview(p, list(documents) or None, threshold)
@@ -148,7 +148,7 @@ def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
     """Replace the names everywhere at once: documents (a new version each; codings follow the
     words), memos, code definitions, text attributes. One transaction: all or nothing."""
     from qualcode.cli.search_cmds import _print_placements
-    from qualcode.corpus.pseudonyms import apply_pseudonyms
+    from qualcode.revision.pseudonyms import apply_pseudonyms
 
     with ctx.open() as p:
         report = apply_pseudonyms(p, list(documents) or None, threshold, keep_original)
@@ -173,7 +173,7 @@ def pseudonyms_scan(ctx: Ctx, files, no_project: bool, threshold, as_json: bool)
     """Look for every name on the list (and its variants) in the project file's raw pages — every
     table, old versions, the history, free pages — and in export FILES (csv, xlsx, sav, dta, json,
     docx, html, md, qdpx, qdc; folders too). Exit status 1 if anything is found."""
-    from qualcode.corpus.pseudonyms.scan import NameWords, ScanReport, scan_files, scan_project
+    from qualcode.revision.pseudonyms.scan import NameWords, ScanReport, scan_files, scan_project
 
     report = ScanReport()
     with ctx.open() as p:

@@ -201,7 +201,7 @@ def revise(ctx: Ctx, document, text_file, from_version, note, do_apply, encoding
     Codings that cannot be placed with confidence are kept and listed (see `qualcode review`).
     """
     from qualcode.corpus.importers import read_file
-    from qualcode.corpus.revise import revise_document, version_text
+    from qualcode.revision.revise import revise_document, version_text
 
     if bool(text_file) == bool(from_version):
         raise click.UsageError("give TEXT_FILE or --from-version N")
@@ -223,7 +223,7 @@ def revise(ctx: Ctx, document, text_file, from_version, note, do_apply, encoding
 @pass_ctx
 def versions(ctx: Ctx, document, show_version, as_json) -> None:
     """List a document's versions (or print one with --show N)."""
-    from qualcode.corpus.revise import version_text, versions as list_versions
+    from qualcode.revision.revise import version_text, versions as list_versions
 
     with ctx.open() as p:
         if show_version:
@@ -246,7 +246,7 @@ def versions(ctx: Ctx, document, show_version, as_json) -> None:
 @pass_ctx
 def review(ctx: Ctx, document, resolve_ids, as_json) -> None:
     """Codings a revision could not place with confidence: where they were and where they are now."""
-    from qualcode.corpus.revise import resolve_reviews, review_list
+    from qualcode.revision.revise import resolve_reviews, review_list
 
     with ctx.open() as p:
         if resolve_ids:

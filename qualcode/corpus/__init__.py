@@ -1,1 +1,1 @@
-"""The corpus: documents and their text units, filters, attributes, import, revisions, pseudonyms."""
+"""The corpus: documents and their text units, attributes, the document filter, import from files."""

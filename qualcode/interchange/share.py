@@ -26,7 +26,7 @@ from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
-    from qualcode.corpus.pseudonyms.scan import ScanReport
+    from qualcode.revision.pseudonyms.scan import ScanReport
 
 # What a shared copy holds, table by table (columns left out are not copied).
 TABLES = ("coders", "documents", "attributes", "document_attributes", "unit_sets", "codes", "codings", "memos")
@@ -44,9 +44,9 @@ class ShareReport:
 def share(project: "Project", target: str | Path, scan: bool = True) -> ShareReport:
     """Write the shared copy to ``target`` (refused if it exists); with ``scan``, refuse to keep a
     copy in which the leak check still finds a name on the list."""
-    from qualcode.corpus.pseudonyms.apply import Matcher
-    from qualcode.corpus.pseudonyms.entries import pseudonyms
-    from qualcode.corpus.pseudonyms.scan import NameWords, scan_project
+    from qualcode.revision.pseudonyms.apply import Matcher
+    from qualcode.revision.pseudonyms.entries import pseudonyms
+    from qualcode.revision.pseudonyms.scan import NameWords, scan_project
     from qualcode.project import Project
     from qualcode.store.connection import open_database
     from qualcode.store.migrations import migrate

@@ -6,10 +6,10 @@ and replaces (one transaction), ``suggest`` proposes candidates, ``scan`` looks 
 the project file's raw pages and in export files.
 """
 
-from qualcode.corpus.pseudonyms.apply import ApplyReport, Matcher, apply_pseudonyms, import_transform, preview
-from qualcode.corpus.pseudonyms.entries import (KINDS, Pseudonym, add_pseudonym, import_mapping_csv, mapping_csv,
+from qualcode.revision.pseudonyms.apply import ApplyReport, Matcher, apply_pseudonyms, import_transform, preview
+from qualcode.revision.pseudonyms.entries import (KINDS, Pseudonym, add_pseudonym, import_mapping_csv, mapping_csv,
                                          pseudonyms, remove_pseudonym)
-from qualcode.corpus.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, pseudonymise_text, rules
+from qualcode.revision.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, pseudonymise_text, rules
 
 __all__ = ["KINDS", "Pseudonym", "pseudonyms", "add_pseudonym", "remove_pseudonym", "import_mapping_csv",
            "mapping_csv", "DEFAULT_THRESHOLD", "Match", "Rule", "rules", "find_matches", "pseudonymise_text",

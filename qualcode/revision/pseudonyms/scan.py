@@ -11,7 +11,7 @@ Export files are read by format: text (CSV, JSON, Markdown, HTML, YAML), zip con
 ODT, QDPX) entry by entry, XML (QDC), and binary SPSS/Stata files as UTF-8 and Latin-1 bytes.
 
 A word counts as a name if it stands for a word of an original on the list under the same rules as
-replacing (``qualcode.corpus.pseudonyms.matching``): any capitalisation, a genitive -s, a spelling variant,
+replacing (``qualcode.revision.pseudonyms.matching``): any capitalisation, a genitive -s, a spelling variant,
 a lower-case form only where the language has no such word.
 """
 
@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.files import read_input
-from qualcode.corpus.pseudonyms.entries import pseudonyms
-from qualcode.corpus.pseudonyms.matching import DEFAULT_THRESHOLD, WordTest
+from qualcode.revision.pseudonyms.entries import pseudonyms
+from qualcode.revision.pseudonyms.matching import DEFAULT_THRESHOLD, WordTest
 
 if TYPE_CHECKING:
     from qualcode.project import Project

@@ -1,7 +1,7 @@
 """Preview and apply the list: every document and every other text the project keeps, at once.
 
 ``apply_pseudonyms`` is one transaction and one event: all documents are revised (codings follow
-their words, see ``qualcode.corpus.revise``) and memos, coding memos, code definitions, text attributes
+their words, see ``qualcode.revision.revise``) and memos, coding memos, code definitions, text attributes
 and the words review rows remember are rewritten — or, if anything fails or the process is killed,
 nothing is. Unless ``keep_original``, the superseded texts are withheld (the event records no rows,
 older versions are blanked) and deleted content is overwritten (``PRAGMA secure_delete``); the
@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
-from qualcode.corpus.pseudonyms.entries import pseudonyms
-from qualcode.corpus.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, rules
+from qualcode.revision.pseudonyms.entries import pseudonyms
+from qualcode.revision.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, rules
 from qualcode.corpus.documents import get_document, list_documents
 from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
-    from qualcode.corpus.revise import RevisionReport
+    from qualcode.revision.revise import RevisionReport
 
 # Other texts a project keeps that may quote a participant: (table, key column, text columns).
 OTHER_TEXTS = (("memos", "id", ("title", "text")), ("codings", "id", ("memo",)),
@@ -96,7 +96,7 @@ class ApplyReport:
 def apply_pseudonyms(project: "Project", documents: list[str | int] | None = None,
                      threshold: float = DEFAULT_THRESHOLD, keep_original: bool = False) -> ApplyReport:
     """Replace every match in every document and every other stored text, in one transaction."""
-    from qualcode.corpus.revise import Alignment, plan_revision, write_revision
+    from qualcode.revision.revise import Alignment, plan_revision, write_revision
     from qualcode.search import INDEX_TABLES, build_index
 
     project.require_writable()

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qualcode.corpus.pseudonyms.entries import pseudonyms
+from qualcode.revision.pseudonyms.entries import pseudonyms
 from qualcode.corpus.documents import document_units, get_document, list_documents
 
 if TYPE_CHECKING:
