@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import platform
 import pkgutil
+import platform
 import sys
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from rich.table import Table
 
 def available() -> list[str]:
     here = Path(__file__).parent
-    return sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    return sorted(m.name[len("bench_") :] for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
 
 
 def main(argv: list[str]) -> int:
@@ -25,8 +25,10 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available())}", file=sys.stderr)
         return 2
     console = Console()
-    console.print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                  f"{platform.system()}")
+    console.print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()}"
+    )
     for name in names:
         mod = importlib.import_module(f"benchmarks.bench_{name}")
         rows = mod.run()

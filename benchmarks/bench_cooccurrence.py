@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
 from qualcode.corpus.documents import get_document, list_documents, unit_arrays
 
 HERE = Path(__file__).resolve().parent
@@ -72,8 +73,7 @@ def tidy_export(project_path: Path) -> Path:
 # ----------------------------------------------------------------------------- qualcode
 
 
-def measure_ours(project_path: str, unit: str, coder: str | None,
-                 documents: int | None = None) -> dict:
+def measure_ours(project_path: str, unit: str, coder: str | None, documents: int | None = None) -> dict:
     """Runs in a subprocess: load + compute, wall time and peak memory."""
     from qualcode.analysis import data as pdx
     from qualcode.project import Project
@@ -83,16 +83,21 @@ def measure_ours(project_path: str, unit: str, coder: str | None,
         subset = None
         if documents is not None:
             subset = [d["id"] for d in list_documents(p)[:documents]]
-        sel, choice = pdx.choose(p, coders=[coder] if coder else [], pool=coder is None,
-                                 documents=subset)
+        sel, choice = pdx.choose(p, coders=[coder] if coder else [], pool=coder is None, documents=subset)
         t1 = time.perf_counter()
         (r,) = pdx.project_cooccurrence(p, sel, unit, choice).values()
         compute = time.perf_counter() - t1
         names = sel.code_names()
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "compute": compute, "peak_mb": _peak_mb(), "n_units": r.n_units,
-            "codings": len(sel.codings), "labels": [names[c] for c in r.codes],
-            "counts": r.counts.tolist()}
+    return {
+        "seconds": seconds,
+        "compute": compute,
+        "peak_mb": _peak_mb(),
+        "n_units": r.n_units,
+        "codings": len(sel.codings),
+        "labels": [names[c] for c in r.codes],
+        "counts": r.counts.tolist(),
+    }
 
 
 def _peak_mb() -> float:
@@ -118,13 +123,18 @@ def _clear_cache(project_path: Path) -> None:
     con.close()
 
 
-def _subprocess_ours(project_path: Path, unit: str, coder: str | None,
-                     documents: int | None = None) -> dict:
-    code = ("import json, sys; from benchmarks.bench_cooccurrence import measure_ours; "
-            "print(json.dumps(measure_ours(*json.loads(sys.argv[1]))))")
-    out = subprocess.run([sys.executable, "-c", code,
-                          json.dumps([str(project_path), unit, coder, documents])],
-                         capture_output=True, text=True, cwd=HERE.parent, check=True)
+def _subprocess_ours(project_path: Path, unit: str, coder: str | None, documents: int | None = None) -> dict:
+    code = (
+        "import json, sys; from benchmarks.bench_cooccurrence import measure_ours; "
+        "print(json.dumps(measure_ours(*json.loads(sys.argv[1]))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps([str(project_path), unit, coder, documents])],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -167,10 +177,14 @@ def _sentence_table(pd, project_path: Path):
         names = {r["id"]: r["name"] for r in p.db.query("SELECT id, name FROM documents")}
         arrays = unit_arrays(p, "sentence")
     doc = np.concatenate([np.full(len(s), d) for d, (s, _) in arrays.items()])
-    return pd.DataFrame({"document": pd.Series([names[int(d)] for d in doc]),
-                         "s_start": np.concatenate([s for s, _ in arrays.values()]),
-                         "s_end": np.concatenate([e for _, e in arrays.values()]),
-                         "unit": np.arange(len(doc))})
+    return pd.DataFrame(
+        {
+            "document": pd.Series([names[int(d)] for d in doc]),
+            "s_start": np.concatenate([s for s, _ in arrays.values()]),
+            "s_end": np.concatenate([e for _, e in arrays.values()]),
+            "unit": np.arange(len(doc)),
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- qc
@@ -211,10 +225,13 @@ def _qc_python() -> Path | None:
     py = QC_VENV / "bin" / "python"
     if not (QC_VENV / "bin" / "qc").exists():
         try:
-            subprocess.run([sys.executable, "-m", "venv", str(QC_VENV)], check=True,
-                           capture_output=True)
-            subprocess.run([str(py), "-m", "pip", "install", "-q", "qualitative-coding"],
-                           check=True, capture_output=True, timeout=900)
+            subprocess.run([sys.executable, "-m", "venv", str(QC_VENV)], check=True, capture_output=True)
+            subprocess.run(
+                [str(py), "-m", "pip", "install", "-q", "qualitative-coding"],
+                check=True,
+                capture_output=True,
+                timeout=900,
+            )
         except (subprocess.SubprocessError, OSError):
             return None
     return py
@@ -234,7 +251,8 @@ def run_qc(project_path: Path, documents: int, workdir: Path) -> dict | None:
         rows = p.db.execute(
             "SELECT c.document_id, k.name, c.start, c.[end], o.name FROM codings c "
             "JOIN codes k ON k.id = c.code_id JOIN coders o ON o.id = c.coder_id "
-            f"WHERE c.document_id IN ({','.join(str(d['id']) for d in docs)})").fetchall()
+            f"WHERE c.document_id IN ({','.join(str(d['id']) for d in docs)})"
+        ).fetchall()
     (workdir / "corpus").mkdir(parents=True)
     index = {d["id"]: i for i, d in enumerate(docs)}
     line_starts = {}
@@ -253,15 +271,34 @@ def run_qc(project_path: Path, documents: int, workdir: Path) -> dict | None:
             b = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
             if text[a:b].strip() and max(s, a) < min(e, b):  # shares a character, not just "\n"
                 lines.add((index[doc], line, code, coder))
-    data = {"docs": [d["name"] for d in docs], "lines": sorted(lines),
-            "codes": sorted({r[1] for r in rows}), "coders": sorted({r[4] for r in rows})}
+    data = {
+        "docs": [d["name"] for d in docs],
+        "lines": sorted(lines),
+        "codes": sorted({r[1] for r in rows}),
+        "coders": sorted({r[4] for r in rows}),
+    }
     (workdir / "codedlines.json").write_text(json.dumps(data))
     subprocess.run([str(py), "-c", _QC_SETUP, str(workdir)], check=True, capture_output=True)
     out = workdir / "crosstab.csv"
     t0 = time.perf_counter()
-    subprocess.run([str(QC_VENV / "bin" / "qc"), "codes", "crosstab", "-s", "settings.yaml",
-                    "-n", "line", "-c", CODER, "-o", str(out)], cwd=workdir, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            str(QC_VENV / "bin" / "qc"),
+            "codes",
+            "crosstab",
+            "-s",
+            "settings.yaml",
+            "-n",
+            "line",
+            "-c",
+            CODER,
+            "-o",
+            str(out),
+        ],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - t0
     import csv
 
@@ -269,11 +306,17 @@ def run_qc(project_path: Path, documents: int, workdir: Path) -> dict | None:
         reader = csv.reader(fh)
         header = next(reader)[1:]
         matrix = {r[0]: dict(zip(header, map(int, r[1:]))) for r in reader}
-    version = subprocess.run([str(py), "-c", "from importlib.metadata import version; "
-                              "print(version('qualitative-coding'))"],
-                             capture_output=True, text=True).stdout.strip()
-    return {"seconds": seconds, "matrix": matrix, "version": version,
-            "coded_lines": sum(1 for x in lines if x[3] == CODER)}
+    version = subprocess.run(
+        [str(py), "-c", "from importlib.metadata import version; print(version('qualitative-coding'))"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "seconds": seconds,
+        "matrix": matrix,
+        "version": version,
+        "coded_lines": sum(1 for x in lines if x[3] == CODER),
+    }
 
 
 # ----------------------------------------------------------------------------- run
@@ -285,11 +328,22 @@ def _same(pd, ours: dict, frame) -> bool:
     return bool(np.array_equal(np.asarray(ours["counts"]), frame.to_numpy()))
 
 
-def _row(benchmark: str, seconds: float | None, peak: float | None = None,
-         baseline: float | None = None, target: str = "", same: str = "") -> dict:
-    return {"benchmark": benchmark, "seconds": seconds, "peak MB": peak,
-            "speed-up": (baseline / seconds) if baseline and seconds else None,
-            "target": target, "same matrix": same}
+def _row(
+    benchmark: str,
+    seconds: float | None,
+    peak: float | None = None,
+    baseline: float | None = None,
+    target: str = "",
+    same: str = "",
+) -> dict:
+    return {
+        "benchmark": benchmark,
+        "seconds": seconds,
+        "peak MB": peak,
+        "speed-up": (baseline / seconds) if baseline and seconds else None,
+        "target": target,
+        "same matrix": same,
+    }
 
 
 def run(size: str = SIZE) -> list[dict]:
@@ -314,27 +368,56 @@ def run(size: str = SIZE) -> list[dict]:
         cold = _subprocess_ours(project_path, unit, CODER)  # reads every row, keeps the arrays
         ours = _subprocess_ours(project_path, unit, CODER)  # what the next analysis costs
         t0 = time.perf_counter()
-        frame = (pandas_overlap(pd, one, ours["labels"]) if unit == "overlap"
-                 else pandas_sentence(pd, one, sentences, ours["labels"]))
+        frame = (
+            pandas_overlap(pd, one, ours["labels"])
+            if unit == "overlap"
+            else pandas_sentence(pd, one, sentences, ours["labels"])
+        )
         pandas_seconds = time.perf_counter() - t0
         same = "yes" if _same(pd, ours, frame) else "NO"
         what = f"{ours['codings']:,} codings of {CODER}"
-        rows.append(_row(f"pandas, unit={unit}: read CSV + compute ({what})",
-                         read_seconds + pandas_seconds))
-        rows.append(_row(f"qualcode, unit={unit}: first analysis after a change — open, read rows, "
-                         f"compute (N = {cold['n_units']:,} units)", cold["seconds"], cold["peak_mb"],
-                         read_seconds + pandas_seconds, "≤ 5 s, ≤ 1 GB", same))
-        rows.append(_row(f"qualcode, unit={unit}: next analyses — open, cached arrays, compute",
-                         ours["seconds"], ours["peak_mb"], read_seconds + pandas_seconds,
-                         "≤ 5 s, ≤ 1 GB, ≥ 5×", same))
-        rows.append(_row(f"pandas, unit={unit}: compute only, DataFrame in memory",
-                         pandas_seconds))
-        rows.append(_row(f"qualcode, unit={unit}: compute only (units + matrix)",
-                         ours["compute"], None, pandas_seconds, "≥ 5×", same))
+        rows.append(_row(f"pandas, unit={unit}: read CSV + compute ({what})", read_seconds + pandas_seconds))
+        rows.append(
+            _row(
+                f"qualcode, unit={unit}: first analysis after a change — open, read rows, "
+                f"compute (N = {cold['n_units']:,} units)",
+                cold["seconds"],
+                cold["peak_mb"],
+                read_seconds + pandas_seconds,
+                "≤ 5 s, ≤ 1 GB",
+                same,
+            )
+        )
+        rows.append(
+            _row(
+                f"qualcode, unit={unit}: next analyses — open, cached arrays, compute",
+                ours["seconds"],
+                ours["peak_mb"],
+                read_seconds + pandas_seconds,
+                "≤ 5 s, ≤ 1 GB, ≥ 5×",
+                same,
+            )
+        )
+        rows.append(_row(f"pandas, unit={unit}: compute only, DataFrame in memory", pandas_seconds))
+        rows.append(
+            _row(
+                f"qualcode, unit={unit}: compute only (units + matrix)",
+                ours["compute"],
+                None,
+                pandas_seconds,
+                "≥ 5×",
+                same,
+            )
+        )
         pooled = _subprocess_ours(project_path, unit, None)
-        rows.append(_row(f"qualcode, unit={unit}, 3 coders pooled ({pooled['codings']:,} "
-                         "codings): open, load, compute", pooled["seconds"], pooled["peak_mb"],
-                         target="≤ 5 s, ≤ 1 GB"))
+        rows.append(
+            _row(
+                f"qualcode, unit={unit}, 3 coders pooled ({pooled['codings']:,} codings): open, load, compute",
+                pooled["seconds"],
+                pooled["peak_mb"],
+                target="≤ 5 s, ≤ 1 GB",
+            )
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         qc = run_qc(project_path, QC_DOCS, Path(tmp) / "qc")
@@ -343,14 +426,27 @@ def run(size: str = SIZE) -> list[dict]:
         return rows
     ours = _subprocess_ours(project_path, "paragraph", CODER, QC_DOCS)
     leaf = [name.rsplit("/", 1)[-1] for name in ours["labels"]]
-    same = all(qc["matrix"].get(a, {}).get(b, 0) == ours["counts"][i][j]
-               for i, a in enumerate(leaf) for j, b in enumerate(leaf))
-    rows.append(_row(f"qc codes crosstab -n line (qualitative-coding {qc['version']}; "
-                     f"{QC_DOCS} documents, {qc['coded_lines']:,} coded lines of {CODER})",
-                     qc["seconds"]))
-    rows.append(_row(f"qualcode, unit=paragraph (= qc's line here), same {QC_DOCS} documents: "
-                     "open, load, compute", ours["seconds"], ours["peak_mb"], qc["seconds"],
-                     same="yes" if same else "NO"))
+    same = all(
+        qc["matrix"].get(a, {}).get(b, 0) == ours["counts"][i][j]
+        for i, a in enumerate(leaf)
+        for j, b in enumerate(leaf)
+    )
+    rows.append(
+        _row(
+            f"qc codes crosstab -n line (qualitative-coding {qc['version']}; "
+            f"{QC_DOCS} documents, {qc['coded_lines']:,} coded lines of {CODER})",
+            qc["seconds"],
+        )
+    )
+    rows.append(
+        _row(
+            f"qualcode, unit=paragraph (= qc's line here), same {QC_DOCS} documents: open, load, compute",
+            ours["seconds"],
+            ours["peak_mb"],
+            qc["seconds"],
+            same="yes" if same else "NO",
+        )
+    )
     return rows
 
 

@@ -58,8 +58,9 @@ def _median(fn) -> tuple[float, object]:
 
 
 def _re_count(texts: list[str], forms: list[str]) -> int:
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?!\w)",
-                    re.IGNORECASE)
+    rx = re.compile(
+        r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?!\w)", re.IGNORECASE
+    )
     return sum(1 for t in texts for _ in rx.finditer(t))
 
 
@@ -77,10 +78,22 @@ def _case(project, texts, label, query, mode, threshold=85.0, target=""):
     t_re, n_re = _median(lambda: _re_count(texts, forms))
     assert n_re == len(res.hits), (label, n_re, len(res.hits))
     return [
-        {"benchmark": f"{label}: qualcode {mode} '{query}'", "seconds": t_ours, "hits": len(res.hits),
-         "ratio": t_ours / t_re, "target": target, "forms": ", ".join(forms[:6])},
-        {"benchmark": f"{label}: re scan of the same texts", "seconds": t_re, "hits": n_re, "ratio": 1.0,
-         "target": "", "forms": ""},
+        {
+            "benchmark": f"{label}: qualcode {mode} '{query}'",
+            "seconds": t_ours,
+            "hits": len(res.hits),
+            "ratio": t_ours / t_re,
+            "target": target,
+            "forms": ", ".join(forms[:6]),
+        },
+        {
+            "benchmark": f"{label}: re scan of the same texts",
+            "seconds": t_re,
+            "hits": n_re,
+            "ratio": 1.0,
+            "target": "",
+            "forms": "",
+        },
     ]
 
 
@@ -97,9 +110,16 @@ def run() -> list[dict]:
             t_index = time.perf_counter() - t0
             texts = [t for (t,) in p.db.execute("SELECT text FROM documents ORDER BY id")]
             words = sum(len(t.split()) for t in texts)
-            rows.append({"benchmark": f"{size}: build the index ({len(texts):,} docs, {words:,} words)",
-                         "seconds": t_index if n else None, "hits": None, "ratio": None,
-                         "target": "once per text" if n else "cached from an earlier run", "forms": ""})
+            rows.append(
+                {
+                    "benchmark": f"{size}: build the index ({len(texts):,} docs, {words:,} words)",
+                    "seconds": t_index if n else None,
+                    "hits": None,
+                    "ratio": None,
+                    "target": "once per text" if n else "cached from an earlier run",
+                    "forms": "",
+                }
+            )
             if size == "L":
                 rows += _case(p, texts, "L", "metadon", "exact", target="≤ 1 s")
                 rows += _case(p, texts, "L", "hjælpe", "lemma", target="≤ 1 s")
@@ -124,5 +144,11 @@ def _naive_fuzzy(texts: list[str]) -> dict:
         return n
 
     t, n = _median(scan)
-    return {"benchmark": "S: rapidfuzz ratio on every token (no index)", "seconds": t, "hits": n, "ratio": None,
-            "target": "", "forms": ""}
+    return {
+        "benchmark": "S: rapidfuzz ratio on every token (no index)",
+        "seconds": t,
+        "hits": n,
+        "ratio": None,
+        "target": "",
+        "forms": "",
+    }

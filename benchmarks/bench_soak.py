@@ -22,8 +22,13 @@ WRITERS = 4
 
 def _start(role: str, *args) -> subprocess.Popen:
     root = Path(__file__).resolve().parents[1]
-    return subprocess.Popen([sys.executable, "-m", "benchmarks.team_workload", role, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    return subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.team_workload", role, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=root,
+    )
 
 
 def soak(seconds: float) -> dict:
@@ -34,9 +39,12 @@ def soak(seconds: float) -> dict:
         build_demo(path).close()
         began = time.monotonic()
         procs = [_start("writer", path, f"coder{k}", seconds, 10**9) for k in range(WRITERS)]
-        procs += [_start("importer", path, tmp, max(3, int(seconds / 5)), seconds),
-                  _start("reader", path, seconds), _start("reader", path, seconds),
-                  _start("workbench", path, seconds)]
+        procs += [
+            _start("importer", path, tmp, max(3, int(seconds / 5)), seconds),
+            _start("reader", path, seconds),
+            _start("reader", path, seconds),
+            _start("workbench", path, seconds),
+        ]
         results = []
         for p in procs:
             out, err = p.communicate(timeout=seconds * 4 + 120)
@@ -49,8 +57,12 @@ def soak(seconds: float) -> dict:
         lost = 0
         for r in results:
             if r["role"] == "writer":
-                have = {g for (g,) in con.execute("SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id "
-                                                  "WHERE k.name = ?", [r["coder"]])}
+                have = {
+                    g
+                    for (g,) in con.execute(
+                        "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ?", [r["coder"]]
+                    )
+                }
                 lost += len(set(r["kept"]) - have) + len(have - set(r["kept"]))
             if r["role"] == "workbench":
                 have = {i for (i,) in con.execute("SELECT id FROM codings")}
@@ -65,17 +77,30 @@ def soak(seconds: float) -> dict:
     third = seconds / 3
     first = sum(1 for s in writes if s - t0 < third) / third
     last = sum(1 for s in writes if s - t0 >= 2 * third) / third
-    return {"seconds": round(wall, 1), "writers": WRITERS, "writes": len(writes),
-            "writes_per_s": len(writes) / seconds, "first_third_per_s": first, "last_third_per_s": last,
-            "imports": sum(r["ops"] for r in results if r["role"] == "importer"),
-            "analyses": sum(r["ops"] for r in results if r["role"] == "reader"),
-            "workbench_codings": sum(r["ops"] for r in results if r["role"] == "workbench"),
-            "lost": lost, "errors": sum(len(r["errors"]) for r in results),
-            "integrity": check[0], "chain": "ok" if chain else "BROKEN"}
+    return {
+        "seconds": round(wall, 1),
+        "writers": WRITERS,
+        "writes": len(writes),
+        "writes_per_s": len(writes) / seconds,
+        "first_third_per_s": first,
+        "last_third_per_s": last,
+        "imports": sum(r["ops"] for r in results if r["role"] == "importer"),
+        "analyses": sum(r["ops"] for r in results if r["role"] == "reader"),
+        "workbench_codings": sum(r["ops"] for r in results if r["role"] == "workbench"),
+        "lost": lost,
+        "errors": sum(len(r["errors"]) for r in results),
+        "integrity": check[0],
+        "chain": "ok" if chain else "BROKEN",
+    }
 
 
 def run() -> list[dict]:
     seconds = float(os.environ.get("QUALCODE_SOAK_SECONDS", "60"))
     row = soak(seconds)
-    return [{"benchmark": f"soak {seconds:.0f} s: {WRITERS} writers, importer, 2 readers, workbench", **row,
-             "target": "lost = 0, errors = 0, integrity ok"}]
+    return [
+        {
+            "benchmark": f"soak {seconds:.0f} s: {WRITERS} writers, importer, 2 readers, workbench",
+            **row,
+            "target": "lost = 0, errors = 0, integrity ok",
+        }
+    ]

@@ -18,25 +18,31 @@ SIZES = {
     "L": (10_000, 800, 3, 200, 1_000_000),
 }
 
-_EN = ("I went to the shelter but they said there was no room . She waited three weeks for the methadone programme . "
-       "My contact person helped me with the housing forms . The outreach team came by every Tuesday morning . "
-       "At the pharmacy they looked at me like I was nothing . People in the consumption room know my name . "
-       "The municipality never answered my letters about money . My sister still calls me on Sundays . "
-       "We share needles less now because the van brings clean ones . Nobody trusts the social office here .").split(" . ")
-_DA = ("Jeg gik til herberget men de sagde der ikke var plads . Hun ventede tre uger på metadon . "
-       "Min kontaktperson hjalp mig med boligpapirerne . Gadeteamet kom forbi hver tirsdag morgen . "
-       "På apoteket kiggede de på mig som om jeg ingenting var . Personalet i fixerummet kender mit navn . "
-       "Kommunen svarede aldrig på mine breve om penge . Min søster ringer stadig om søndagen . "
-       "Vi deler færre sprøjter nu fordi bussen har rene med . Ingen stoler på socialkontoret her .").split(" . ")
+_EN = (
+    "I went to the shelter but they said there was no room . She waited three weeks for the methadone programme . "
+    "My contact person helped me with the housing forms . The outreach team came by every Tuesday morning . "
+    "At the pharmacy they looked at me like I was nothing . People in the consumption room know my name . "
+    "The municipality never answered my letters about money . My sister still calls me on Sundays . "
+    "We share needles less now because the van brings clean ones . Nobody trusts the social office here ."
+).split(" . ")
+_DA = (
+    "Jeg gik til herberget men de sagde der ikke var plads . Hun ventede tre uger på metadon . "
+    "Min kontaktperson hjalp mig med boligpapirerne . Gadeteamet kom forbi hver tirsdag morgen . "
+    "På apoteket kiggede de på mig som om jeg ingenting var . Personalet i fixerummet kender mit navn . "
+    "Kommunen svarede aldrig på mine breve om penge . Min søster ringer stadig om søndagen . "
+    "Vi deler færre sprøjter nu fordi bussen har rene med . Ingen stoler på socialkontoret her ."
+).split(" . ")
 
 
 @dataclass
 class Corpus:
     size: str
     documents: list[tuple[str, str, str]] = field(default_factory=list)  # (name, language, text)
-    codes: list[tuple[str, str | None]] = field(default_factory=list)    # (path, parent path)
+    codes: list[tuple[str, str | None]] = field(default_factory=list)  # (path, parent path)
     coders: list[str] = field(default_factory=list)
-    codings: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (doc idx, code idx, coder idx, start, end)
+    codings: list[tuple[int, int, int, int, int]] = field(
+        default_factory=list
+    )  # (doc idx, code idx, coder idx, start, end)
 
 
 def _text(rng: random.Random, words: int, lang: str) -> str:
@@ -108,26 +114,53 @@ def build_project(corpus: Corpus, path: Path, segment: str = "regex"):
         coder_ids = [tx.insert("coders", {"guid": new_guid(), "name": c, "created_at": now()}) for c in corpus.coders]
         code_ids: dict[str, int] = {}
         for i, (cpath, parent) in enumerate(corpus.codes):
-            code_ids[cpath] = tx.insert("codes", {
-                "guid": new_guid(), "name": cpath.rsplit("/", 1)[-1], "parent_id": code_ids.get(parent) if parent else None,
-                "codable": 0 if parent is None else 1, "sort_order": i, "created_at": now()})
+            code_ids[cpath] = tx.insert(
+                "codes",
+                {
+                    "guid": new_guid(),
+                    "name": cpath.rsplit("/", 1)[-1],
+                    "parent_id": code_ids.get(parent) if parent else None,
+                    "codable": 0 if parent is None else 1,
+                    "sort_order": i,
+                    "created_at": now(),
+                },
+            )
         code_list = [code_ids[p] for p, _ in corpus.codes]
         doc_ids = []
         for k, (name, lang, text) in enumerate(corpus.documents):
-            doc_id = tx.insert("documents", {
-                "guid": new_guid(), "name": name, "kind": "interview", "language": lang, "text": text,
-                "text_sha256": f"bench-{corpus.size}-{k}", "char_count": len(text), "word_count": len(text.split()),
-                "imported_at": now(), "sort_order": k})
+            doc_id = tx.insert(
+                "documents",
+                {
+                    "guid": new_guid(),
+                    "name": name,
+                    "kind": "interview",
+                    "language": lang,
+                    "text": text,
+                    "text_sha256": f"bench-{corpus.size}-{k}",
+                    "char_count": len(text),
+                    "word_count": len(text.split()),
+                    "imported_at": now(),
+                    "sort_order": k,
+                },
+            )
             doc_ids.append(doc_id)
             sents = [Unit("sentence", m.start(), m.end()) for m in sent_rx.finditer(text)]
-            project.db.conn.executemany(INSERT_SQL, [
-                pack(doc_id, "sentence", sents), pack(doc_id, "paragraph", paragraphs(text)),
-                pack(doc_id, "turn", speaker_turns(text))])
+            project.db.conn.executemany(
+                INSERT_SQL,
+                [
+                    pack(doc_id, "sentence", sents),
+                    pack(doc_id, "paragraph", paragraphs(text)),
+                    pack(doc_id, "turn", speaker_turns(text)),
+                ],
+            )
         texts = [t for _, _, t in corpus.documents]
         ts = now()
         project.db.conn.executemany(
             "INSERT INTO codings (guid, document_id, code_id, coder_id, start, [end], text, created_at, updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?)",
-            ((new_guid(), doc_ids[d], code_list[c], coder_ids[k], s, e, texts[d][s:e], ts, ts)
-             for d, c, k, s, e in corpus.codings))
+            (
+                (new_guid(), doc_ids[d], code_list[c], coder_ids[k], s, e, texts[d][s:e], ts, ts)
+                for d, c, k, s, e in corpus.codings
+            ),
+        )
     return project

@@ -13,6 +13,7 @@ import random
 import sys
 import time
 from pathlib import Path
+
 from qualcode.codebook.codes import list_codes
 from qualcode.coding.codings import add_coding, remove_coding
 from qualcode.corpus.documents import list_documents
@@ -49,8 +50,7 @@ def writer(path: str, coder: str, seconds: float, limit: int, seed: int = 1) -> 
             if "already coded" not in str(e):
                 errors.append(str(e))
     p.close()
-    return {"role": "writer", "coder": coder, "ops": done, "kept": sorted(kept), "errors": errors,
-            "stamps": stamps}
+    return {"role": "writer", "coder": coder, "ops": done, "kept": sorted(kept), "errors": errors, "stamps": stamps}
 
 
 def importer(path: str, folder: str, files: int, seconds: float) -> dict:
@@ -62,8 +62,9 @@ def importer(path: str, folder: str, files: int, seconds: float) -> dict:
     pause = seconds / max(files, 1)
     for k in range(files):
         f = Path(folder) / f"team_extra_{k:03d}.txt"
-        f.write_text(f"I: Hvordan gik dag {k}?\n\nIP: Det gik godt. Jeg fik hjælp af min kontaktperson {k}.\n",
-                     encoding="utf-8")
+        f.write_text(
+            f"I: Hvordan gik dag {k}?\n\nIP: Det gik godt. Jeg fik hjælp af min kontaktperson {k}.\n", encoding="utf-8"
+        )
         try:
             with Project.open(path, coder="importer") as p:
                 import_files(p, [f])

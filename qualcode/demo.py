@@ -12,9 +12,9 @@ from pathlib import Path
 
 from qualcode.codebook import tree, yaml_format
 from qualcode.coding.csv_io import import_codings_csv
+from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from qualcode.corpus.ingest import import_files
 from qualcode.store import events
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,8 +28,9 @@ def demo_paths(root: Path | None = None) -> tuple[Path, Path, Path]:
     return corpus, codebook, corpus / "codings"
 
 
-def build_demo(path: Path, root: Path | None = None, progress: Callable[[int, int, str], None] | None = None,
-               coder: str = "demo") -> Project:
+def build_demo(
+    path: Path, root: Path | None = None, progress: Callable[[int, int, str], None] | None = None, coder: str = "demo"
+) -> Project:
     """(Re)build the demo project at ``path``; refuses to overwrite a file that is not a demo.
 
     The build's events belong to the ``demo`` coder, not to anna or bo, so a coder's first undo in

@@ -24,6 +24,7 @@ RESTORE = "restore your latest backup ('qualcode backup' makes one) and check it
 def storage_error(e: BaseException, path: str | Path) -> QualcodeError:
     """The user-facing line for an error that SQLite (or the OS) raised on ``path``."""
     import sqlite3  # here, not at the top: the REFI reader uses these errors without a database
+
     msg = str(e).lower()
     if isinstance(e, OSError) and not isinstance(e, sqlite3.Error):
         if e.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -32,21 +33,28 @@ def storage_error(e: BaseException, path: str | Path) -> QualcodeError:
             return QualcodeError(f"{path}: the file system is read-only; nothing was changed")
         return QualcodeError(f"{path}: {e.strerror or e}; nothing was changed")
     if "file is not a database" in msg:
-        return QualcodeError(f"{path}: not a qualcode project (not an SQLite file, or damaged beyond reading); "
-                             f"it was left untouched — if it was your project, {RESTORE}")
+        return QualcodeError(
+            f"{path}: not a qualcode project (not an SQLite file, or damaged beyond reading); "
+            f"it was left untouched — if it was your project, {RESTORE}"
+        )
     if "malformed" in msg or "corrupt" in msg:
         return QualcodeError(f"{path}: the project file is damaged ({e}); nothing was changed — {RESTORE}")
     if "database or disk is full" in msg:
         return QualcodeError(f"{path}: the disk is full; nothing was changed — free some space and try again")
     if "readonly" in msg or "read-only" in msg:
-        return QualcodeError(f"{path}: cannot be written (a read-only file, folder or file system); "
-                             "nothing was changed — open it with --read-only to look, or copy it somewhere writable")
+        return QualcodeError(
+            f"{path}: cannot be written (a read-only file, folder or file system); "
+            "nothing was changed — open it with --read-only to look, or copy it somewhere writable"
+        )
     if "locked" in msg or "busy" in msg:
-        return QualcodeError(f"{path}: busy — another qualcode kept it locked for over 10 seconds; "
-                             "nothing was changed, try again")
+        return QualcodeError(
+            f"{path}: busy — another qualcode kept it locked for over 10 seconds; nothing was changed, try again"
+        )
     if "disk i/o error" in msg:
-        return QualcodeError(f"{path}: the disk failed a read or write; nothing was changed — check the storage "
-                             "(full? removed?) and run 'qualcode verify'")
+        return QualcodeError(
+            f"{path}: the disk failed a read or write; nothing was changed — check the storage "
+            "(full? removed?) and run 'qualcode verify'"
+        )
     if "unable to open" in msg:
         return QualcodeError(f"{path}: cannot be opened (check the folder's permissions)")
     return QualcodeError(f"{path}: {e}; nothing was changed")
@@ -69,5 +77,7 @@ def describe_unexpected(e: BaseException, project: Path | str | None = None) -> 
         traceback.print_exception(e)
     frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
     place = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    return (f"internal error ({type(e).__name__}{place}); any change in progress was rolled back. "
-            "Please report this line (QUALCODE_DEBUG=1 shows the traceback)")
+    return (
+        f"internal error ({type(e).__name__}{place}); any change in progress was rolled back. "
+        "Please report this line (QUALCODE_DEBUG=1 shows the traceback)"
+    )

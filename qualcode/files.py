@@ -139,8 +139,9 @@ def read_input(path: str | Path, limit: int, what: str = "a transcript") -> byte
     path = Path(path)
 
     def too_big(size: float) -> QualcodeError:
-        return QualcodeError(f"{path.name}: {_size(size)} is too large to be {what} "
-                             f"(limit {_size(limit)}); split it into parts")
+        return QualcodeError(
+            f"{path.name}: {_size(size)} is too large to be {what} (limit {_size(limit)}); split it into parts"
+        )
 
     try:
         st = require_regular_file(path)
@@ -168,10 +169,17 @@ def require_regular_file(path: Path) -> os.stat_result:
     except OSError as e:
         raise QualcodeError(f"{path}: cannot read the file ({e.strerror})") from None
     if not stat.S_ISREG(st.st_mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
-                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "a folder" if stat.S_ISDIR(st.st_mode)
-                else "not a regular file")
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "a folder"
+            if stat.S_ISDIR(st.st_mode)
+            else "not a regular file"
+        )
         link = " (through a symbolic link)" if path.is_symlink() else ""
         raise QualcodeError(f"{path.name}: is {kind}{link}, not a file; only regular files are read")
     return st
@@ -185,6 +193,7 @@ def _size(n: float) -> str:
 # SQLite gives the -wal and -shm files the project's mode, but their group comes from the folder:
 # in a setgid folder every new file (WAL, exports, backups) belongs to the team's group, so each
 # coder can open what another created. ``folder_advice`` says what to fix when the folder is not so.
+
 
 def team_group(project: Path, name: str | None, shared: bool) -> int:
     """The gid for a team project: ``name``'s, or (``--shared``) the folder's; you must belong to it."""
@@ -214,8 +223,10 @@ def folder_advice(project: Path, gid: int) -> list[str]:
     st = os.stat(folder)
     out = []
     if st.st_gid != gid or not st.st_mode & stat.S_ISGID:
-        out.append(f"make the folder the team's, so new files (-wal, exports, backups) are too: "
-                   f"chgrp {_name(gid)} {folder} && chmod 2770 {folder}")
+        out.append(
+            f"make the folder the team's, so new files (-wal, exports, backups) are too: "
+            f"chgrp {_name(gid)} {folder} && chmod 2770 {folder}"
+        )
     elif st.st_mode & 0o007:
         out.append(f"the folder is open to everyone; close it with: chmod o-rwx {folder}")
     return out

@@ -1,7 +1,7 @@
 """GUIDs and timestamps, in the forms REFI-QDA uses."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def new_guid() -> str:
@@ -18,4 +18,4 @@ def normalise_guid(value: str) -> str:
 
 def now() -> str:
     """UTC timestamp, ISO 8601 with seconds, as stored in every table."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

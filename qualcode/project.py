@@ -19,12 +19,11 @@ import sqlite_utils
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.store import migrate, open_database
+from qualcode.store import events, migrate, open_database
+from qualcode.store.changes import Transaction
 from qualcode.store.connection import in_memory_copy
 from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
-from qualcode.store.changes import Transaction
 from qualcode.text.names import check_name
-from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.store.news import News
@@ -51,7 +50,7 @@ class Session:
     supervisor: bool = False
     own_events: set[int] = field(default_factory=set, compare=False)  # shared: what this session wrote
 
-    def open(self) -> "Project":
+    def open(self) -> Project:
         p = Project.open(self.path, coder=self.coder, readonly=self.readonly)
         p.supervisor = self.supervisor
         p.own_events = self.own_events
@@ -68,15 +67,21 @@ class Project:
         self.cache: dict[str, Any] = {}  # derived state kept until the next write (the code tree)
         self.readonly = False
         self.readonly_reason: str | None = None
-        self.notice: str | None = None   # what the user should know about how the file was opened
-        self.supervisor = False          # sees every coder's codings while blind coding is on
+        self.notice: str | None = None  # what the user should know about how the file was opened
+        self.supervisor = False  # sees every coder's codings while blind coding is on
         self.own_events: set[int] = set()  # events this object wrote (not news to its user)
         self._pending: list = []  # derived-data writes waiting for the command to succeed
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path | None = None, coder: str | None = None, create: bool = False,
-             readonly: bool | None = None, group: int | None = None) -> "Project":
+    def open(
+        cls,
+        path: str | Path | None = None,
+        coder: str | None = None,
+        create: bool = False,
+        readonly: bool | None = None,
+        group: int | None = None,
+    ) -> Project:
         """Open a project file (``create``: make it if missing, private or with ``group``'s mode).
 
         ``readonly=None`` opens read-only when this user may not write the file or its folder; a
@@ -95,8 +100,9 @@ class Project:
                     old, conn = conn, in_memory_copy(conn)
                     old.db.close()
                     migrate(conn.db)
-                    conn.notice = conn.notice or (f"{path.name} is from an older qualcode; shown read-only "
-                                                  "without upgrading the file")
+                    conn.notice = conn.notice or (
+                        f"{path.name} is from an older qualcode; shown read-only without upgrading the file"
+                    )
             else:
                 migrate(conn.db)
         except BaseException:
@@ -112,14 +118,14 @@ class Project:
         return project
 
     @classmethod
-    def create(cls, path: str | Path, coder: str | None = None, group: int | None = None) -> "Project":
+    def create(cls, path: str | Path, coder: str | None = None, group: int | None = None) -> Project:
         return cls.open(path, coder=coder, create=True, group=group)
 
     def close(self) -> None:
         self._pending.clear()
         self.db.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
@@ -174,15 +180,19 @@ class Project:
         if me is None:
             return coder
         if coder is not None and coder != me:
-            raise QualcodeError(f"blind coding is on: {me} sees only their own codings "
-                                "(a supervisor adds --supervisor, which is logged)")
+            raise QualcodeError(
+                f"blind coding is on: {me} sees only their own codings "
+                "(a supervisor adds --supervisor, which is logged)"
+            )
         return me
 
     def require_supervisor(self, what: str) -> None:
         """Refuse a comparison of coders while blind coding is on, unless a supervisor asks."""
         if self.blind and not self.supervisor:
-            raise QualcodeError(f"blind coding is on: {what} shows other coders' work; "
-                                "a supervisor adds --supervisor (logged), or turn it off with 'qualcode blind off'")
+            raise QualcodeError(
+                f"blind coding is on: {what} shows other coders' work; "
+                "a supervisor adds --supervisor (logged), or turn it off with 'qualcode blind off'"
+            )
 
     def backup(self, target: str | Path | None = None) -> Path:
         """A consistent copy taken with SQLite's online backup while others keep writing (logged)."""
@@ -227,8 +237,12 @@ class Project:
     def coder_summary(self) -> list[dict]:
         """Coders with their numbers of codings (None for others' while blind coding is on)."""
         me = self.visible_coder()
-        rows = list(self.db.query("SELECT k.name, k.guid, COUNT(c.id) AS codings FROM coders k "
-                                  "LEFT JOIN codings c ON c.coder_id = k.id GROUP BY k.id ORDER BY k.name"))
+        rows = list(
+            self.db.query(
+                "SELECT k.name, k.guid, COUNT(c.id) AS codings FROM coders k "
+                "LEFT JOIN codings c ON c.coder_id = k.id GROUP BY k.id ORDER BY k.name"
+            )
+        )
         for r in rows:
             if me is not None and r["name"] != me:
                 r["codings"] = None
@@ -243,7 +257,9 @@ class Project:
         if row:
             return row[0]
         if not create:
-            raise QualcodeError(f"no coder named '{name}'; known: {', '.join(c['name'] for c in self.coders()) or 'none'}")
+            raise QualcodeError(
+                f"no coder named '{name}'; known: {', '.join(c['name'] for c in self.coders()) or 'none'}"
+            )
         fields = {"guid": new_guid(), "name": name, "created_at": now()}
         if tx is not None:
             return tx.insert("coders", fields)
@@ -267,12 +283,13 @@ class Project:
         """Changes when another connection (another process or worker) commits; cheap to poll."""
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 
-    def news_since(self, event_id: int, exclude: Iterable[int] = ()) -> "News":
+    def news_since(self, event_id: int, exclude: Iterable[int] = ()) -> News:
         """What others changed after ``event_id``: what to refresh, and a line per coder to say so."""
         from qualcode.store.news import summarise
 
-        rows = self.db.execute("SELECT id, coder, action, summary, changes FROM events WHERE id > ? ORDER BY id",
-                               [event_id]).fetchall()
+        rows = self.db.execute(
+            "SELECT id, coder, action, summary, changes FROM events WHERE id > ? ORDER BY id", [event_id]
+        ).fetchall()
         if rows:
             self.cache.clear()  # another process may have changed the code tree
         names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM documents")}
@@ -285,7 +302,8 @@ class Project:
         undo: list[int] = []
         redo: list[int] = []
         for eid, action, undoable, ref in self.db.execute(
-                "SELECT id, action, undoable, ref FROM events WHERE coder = ? ORDER BY id", [coder]).fetchall():
+            "SELECT id, action, undoable, ref FROM events WHERE coder = ? ORDER BY id", [coder]
+        ).fetchall():
             if action == "undo":
                 if undo and undo[-1] == ref:
                     redo.append(undo.pop())
@@ -306,8 +324,12 @@ class Project:
         stack = undo if kind == "undo" else redo
         if not stack:
             return None
-        ev = dict(zip(("id", "action", "summary", "changes"), self.db.execute(
-            "SELECT id, action, summary, changes FROM events WHERE id = ?", [stack[-1]]).fetchone()))
+        ev = dict(
+            zip(
+                ("id", "action", "summary", "changes"),
+                self.db.execute("SELECT id, action, summary, changes FROM events WHERE id = ?", [stack[-1]]).fetchone(),
+            )
+        )
         ev["changes"] = json.loads(ev["changes"])
         return ev
 

@@ -30,8 +30,11 @@ def write_odt(path: Path, paragraphs: list[str]) -> Path:
 
 def write_pdf(path: Path, lines: list[str]) -> Path:
     """A minimal one-page PDF with a real text layer (Helvetica, WinAnsi)."""
-    content = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(
-        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines) + " ET"
+    content = (
+        "BT /F1 12 Tf 72 720 Td 14 TL "
+        + " ".join("(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines)
+        + " ET"
+    )
     stream = content.encode("cp1252")
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

@@ -5,13 +5,15 @@ import pytest
 from qualcode.analysis.agreement.adjudication import accept_agreements, accepted_coders, adjudicate
 from qualcode.analysis.agreement.audit import audit
 from qualcode.codebook import tree
-from qualcode.errors import QualcodeError
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
 
-TEXT = ("I: Did you ask the shelter for a bed? They said no.\n"
-        "IP: I waited three weeks. Then I gave up. Nobody called me back.\n\n"
-        "I: And the pharmacy?\nIP: They stared at me. I never went back there.\n")
+TEXT = (
+    "I: Did you ask the shelter for a bed? They said no.\n"
+    "IP: I waited three weeks. Then I gave up. Nobody called me back.\n\n"
+    "I: And the pharmacy?\nIP: They stared at me. I never went back there.\n"
+)
 
 
 @pytest.fixture
@@ -72,8 +74,7 @@ def test_accept_a_then_b_then_both_then_neither(coded):
     assert consensus(coded) == []
     actions = [e["action"] for e in coded.events(limit=4)]
     assert actions == ["adjudicate"] * 4
-    assert coded.events(limit=1)[0]["summary"] == (
-        "Barriers/Stigma in int1 [139,186): accepted neither → consensus")
+    assert coded.events(limit=1)[0]["summary"] == ("Barriers/Stigma in int1 [139,186): accepted neither → consensus")
 
 
 def test_each_decision_is_undoable(coded):

@@ -35,11 +35,15 @@ from click.testing import CliRunner
 from qualcode.cli import main
 from qualcode.coding.codings import list_codings
 
-INT1 = ("I: Did you ask the shelter for a bed? They said no.\n"
-        "IP: I waited three weeks. Then I gave up. Nobody called me back.\n\n"
-        "I: And the pharmacy?\nIP: They stared at me. I never went back there.\n")
-INT2 = ("IP: My sister helps me. She calls on Sundays.\n\n"
-        "IP: The outreach van comes on Tuesdays. They bring clean needles.\n")
+INT1 = (
+    "I: Did you ask the shelter for a bed? They said no.\n"
+    "IP: I waited three weeks. Then I gave up. Nobody called me back.\n\n"
+    "I: And the pharmacy?\nIP: They stared at me. I never went back there.\n"
+)
+INT2 = (
+    "IP: My sister helps me. She calls on Sundays.\n\n"
+    "IP: The outreach van comes on Tuesdays. They bring clean needles.\n"
+)
 BOOK = """title: test
 codes:
   - name: Help sought
@@ -86,8 +90,7 @@ def agreement(db: Path, unit: str, *extra: str) -> dict:
     out = db.parent / f"out_{unit.replace(':', '').replace('%', '')}"
     run(db, "agreement", "--coders", "anna,bo", "--unit", unit, "--format", "json", "-o", str(out), *extra)
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
-    return {t["name"].split("_")[0] + ("_doc" if "by_document" in t["name"] else ""): t
-            for t in data["tables"]}
+    return {t["name"].split("_")[0] + ("_doc" if "by_document" in t["name"] else ""): t for t in data["tables"]}
 
 
 def rows(table: dict) -> dict:
@@ -213,8 +216,7 @@ def test_unitized_unit_names_each_variant(project):
 
 
 def test_printed_table_methods_and_disagreements(project):
-    out = run(project, "agreement", "--coders", "anna,bo", "--unit", "sentence", "--methods",
-              "--disagreements").output
+    out = run(project, "agreement", "--coders", "anna,bo", "--unit", "sentence", "--methods", "--disagreements").output
     assert "0.625" in out and "0.641" in out and "never applied" in out
     assert "N = 12 sentences per code" in out and "Cohen's κ" in out and "Two coders (anna, bo)" in out
     # Disagreements are passages: Waiting int1 [52,116), int2 [24,45); Stigma int1 [139,186).

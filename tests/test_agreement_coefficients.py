@@ -192,8 +192,18 @@ def test_fleiss_kappa_fleiss_1971():
 
 def test_fleiss_kappa_statsmodels_wikipedia_table():
     # statsmodels' own test table (Wikipedia: 10 subjects, 14 raters, 5 categories) -> 0.210.
-    table = [[0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-             [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
+    table = [
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
+    ]
     assert round(fleiss_kappa(table).value, 3) == 0.210
 
 
@@ -293,10 +303,13 @@ def test_segment_agreement_kappa_pools_codes():
 
 
 def test_agreement_imports_no_front_end_or_database():
-    code = ("import sys, qualcode.analysis.agreement; "
-            "print(sorted(m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parent.parent)
+    code = (
+        "import sys, qualcode.analysis.agreement; "
+        "print(sorted(m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -304,4 +317,5 @@ def test_alpha_ordinal_needs_an_order_for_unorderable_labels():
     with pytest.raises(ValueError, match="value_order"):
         krippendorff_alpha([[1, "a"], [1, "b"]], "ordinal")
     assert krippendorff_alpha([[1, "a"], [1, "b"]], "nominal") == pytest.approx(
-        krippendorff.alpha(value_counts=[[2, 0, 0], [0, 1, 1]], level_of_measurement="nominal"))
+        krippendorff.alpha(value_counts=[[2, 0, 0], [0, 1, 1]], level_of_measurement="nominal")
+    )

@@ -99,8 +99,7 @@ def test_Cu_alpha_equals_cu_alpha_on_domain_labels_and_allows_cross_domain_overl
 
 def test_Cu_alpha_treats_overlapping_domains_as_a_label_set():
     domain_of = {"x1": "X", "y1": "Y", "y2": "Y"}
-    both = {"a": [(0, 10, "x1"), (5, 20, "y1"), (25, 30, "x1")],
-            "b": [(0, 10, "x1"), (5, 20, "y2"), (25, 30, "x1")]}
+    both = {"a": [(0, 10, "x1"), (5, 20, "y1"), (25, 30, "x1")], "b": [(0, 10, "x1"), (5, 20, "y2"), (25, 30, "x1")]}
     partial = {"a": both["a"], "b": [(0, 10, "x1"), (10, 20, "y2"), (25, 30, "x1")]}
     assert Cu_alpha(40, both, domain_of).value == pytest.approx(1.0)
     result = Cu_alpha(40, partial, domain_of)

@@ -7,17 +7,22 @@ import numpy as np
 import pytest
 from statsmodels.stats import inter_rater
 
-from qualcode.analysis.agreement import (character_agreement, cohen_kappa, fleiss_kappa,
-                                         krippendorff_alpha, unit_presence)
+from qualcode.analysis.agreement import (
+    character_agreement,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    unit_presence,
+)
 from qualcode.analysis.agreement.audit import audit, default_domains, quick_stats, stats_from_patterns
-from qualcode.analysis.agreement.report import parse_unit, report_tables
 from qualcode.analysis.agreement.methods import methods_paragraph
+from qualcode.analysis.agreement.report import parse_unit, report_tables
 from qualcode.codebook import tree
-from qualcode.errors import QualcodeError
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.corpus.documents import document_units, get_document, list_documents
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
 
 
 # ---------------------------------------------------------------- pattern statistics
@@ -39,7 +44,8 @@ def test_pattern_statistics_equal_the_coefficients_on_the_full_matrix(m):
         assert st.alpha.value == pytest.approx(alpha, abs=1e-12)
         assert quick.alpha.value == pytest.approx(alpha, abs=1e-12)
         assert st.alpha.value == pytest.approx(
-            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), abs=1e-9)
+            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), abs=1e-9
+        )
         if m == 2:
             table = [[counts[3], counts[1]], [counts[2], counts[0]]]
             expected = cohen_kappa(table).value
@@ -82,8 +88,10 @@ def test_sentence_presence_matches_unit_presence(demo):
     both = only_a = only_b = neither = 0
     for doc_id, name in report.documents:
         units = [(u["start"], u["end"]) for u in document_units(demo, doc_id, "sentence") if u["end"] > u["start"]]
-        spans = {c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
-                 for c in ("anna", "bo")}
+        spans = {
+            c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
+            for c in ("anna", "bo")
+        }
         pres = unit_presence(units, spans)
         for a, b in zip(pres["anna"], pres["bo"]):
             both += a and b
@@ -101,8 +109,10 @@ def test_character_level_matches_nvivo_function_per_document(demo):
     code = get_code(demo, "Help declined/By the service")
     for row in report.per_document:
         doc = get_document(demo, row.document_id)
-        spans = {c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc["id"], code=code.id, coder=c)]
-                 for c in ("anna", "bo")}
+        spans = {
+            c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc["id"], code=code.id, coder=c)]
+            for c in ("anna", "bo")
+        }
         ref = character_agreement(doc["char_count"], spans["anna"], spans["bo"])
         assert row.stats.units == ref.length
         assert row.stats.agreement == pytest.approx(ref.agreement)
@@ -122,16 +132,19 @@ def test_three_coders_use_fleiss_and_match_statsmodels(demo):
     rows = {c: [] for c in ("anna", "bo", "cai")}
     for doc_id, _ in report.documents:
         units = [(u["start"], u["end"]) for u in document_units(demo, doc_id, "paragraph") if u["end"] > u["start"]]
-        spans = {c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
-                 for c in rows}
+        spans = {
+            c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
+            for c in rows
+        }
         for c, values in unit_presence(units, spans).items():
             rows[c] += values
     data = np.array([rows[c] for c in ("anna", "bo", "cai")], dtype=float)
     k = data.sum(axis=0)
     st = report.codes[0].stats
     assert st.kappa.value == pytest.approx(inter_rater.fleiss_kappa(np.stack([3 - k, k], axis=1)), abs=1e-12)
-    assert st.alpha.value == pytest.approx(krippendorff.alpha(reliability_data=data,
-                                                              level_of_measurement="nominal"), abs=1e-9)
+    assert st.alpha.value == pytest.approx(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), abs=1e-9
+    )
     with pytest.raises(QualcodeError, match="exactly two coders"):
         audit(demo, ["anna", "bo", "cai"], "segment:90%")
 
@@ -156,8 +169,7 @@ def test_grouping_code_means_its_children(demo):
 
 def test_unitized_domains_and_the_variant_named(demo):
     codes = [c for c in list_codes(demo) if c.codable]
-    assert [d.path for d in default_domains(demo, codes)] == ["Help declined", "Barriers", "Resources",
-                                                             "Environment"]
+    assert [d.path for d in default_domains(demo, codes)] == ["Help declined", "Barriers", "Resources", "Environment"]
     report = audit(demo, ["anna", "bo"], "unitized", domains=["Help declined"])
     variants = [(r.variant, r.scope) for r in report.unitized]
     assert ("uα", "Help declined") in variants and ("cuα", "Help declined") in variants
@@ -185,6 +197,7 @@ def test_report_tables_and_methods(demo):
     assert f"The unit of analysis was the turn (N = {n:,} speaker turns per code)" in text
     assert "Cohen's κ (Cohen 1960)" in text and "bootstrap confidence interval" in text
     from qualcode.analysis.agreement.methods import cited
+
     assert cited(report)[0].startswith("Cohen, J. (1960). A coefficient of agreement for nominal scales.")
     assert "computed with qualcode 0.test" in text
     seg = methods_paragraph(audit(demo, ["anna", "bo"], "segment:80%"), version="x")
@@ -203,10 +216,11 @@ def test_disagreement_passages_merge_overlapping_spans(project, tmp_path):
     add_coding(project, "t", 21, 30, "X", coder="anna")
     add_coding(project, "t", 4, 19, "X", coder="bo")
     report = audit(project, ["anna", "bo"], "character")
-    got = [(d.start, d.end, d.units, {c: [(s.start, s.end) for s in v] for c, v in d.spans.items()})
-           for d in report.disagreements]
-    assert got == [(0, 19, 4 + 11, {"anna": [(0, 8)], "bo": [(4, 19)]}),
-                   (21, 30, 9, {"anna": [(21, 30)], "bo": []})]
+    got = [
+        (d.start, d.end, d.units, {c: [(s.start, s.end) for s in v] for c, v in d.spans.items()})
+        for d in report.disagreements
+    ]
+    assert got == [(0, 19, 4 + 11, {"anna": [(0, 8)], "bo": [(4, 19)]}), (21, 30, 9, {"anna": [(21, 30)], "bo": []})]
 
 
 def _random_partition(rng, length, n):
@@ -228,7 +242,9 @@ def test_sparse_overlaps_and_label_sets_equal_the_plain_definitions():
         sparse[i, j] = ov
         assert (sparse == dense).all()
         # Label sets: one piece per pair of neighbouring boundaries, valued by the covering domains.
-        segs = sorted({(int(s), int(s + rng.integers(1, 60)), int(rng.integers(1, 4))) for s in rng.integers(0, 400, 15)})
+        segs = sorted(
+            {(int(s), int(s + rng.integers(1, 60)), int(rng.integers(1, 4))) for s in rng.integers(0, 400, 15)}
+        )
         names = ["∅", "X", "Y", "Z"]
         got = _label_sets(segs, names, {}, ["∅"])
         cuts = sorted({p for s, e, _ in segs for p in (s, e)})

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-
 import pytest
 from click.testing import CliRunner
 
-from qualcode.coding.autocode import apply_autocode, auto_coder_name, plan_autocode
 from qualcode.cli import main
+from qualcode.coding.autocode import apply_autocode, auto_coder_name, plan_autocode
+from qualcode.coding.codings import list_codings
+from qualcode.corpus.documents import document_units, get_document
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.search import search
-from qualcode.coding.codings import list_codings
-from qualcode.corpus.documents import document_units, get_document
 
 DERIVED = {"events", "search_docs", "search_vocab", "search_postings", "analysis_cache"}
 
 
 def snapshot(p: Project, skip: set[str] = DERIVED) -> dict[str, list[tuple]]:
     """Every row of every table (sorted), except the event log and derived caches."""
-    tables = [r[0] for r in p.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-              if not r[0].startswith("sqlite_") and r[0] not in skip]
+    tables = [
+        r[0]
+        for r in p.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not r[0].startswith("sqlite_") and r[0] not in skip
+    ]
     return {t: sorted(map(tuple, p.db.execute(f"SELECT * FROM [{t}]").fetchall()), key=repr) for t in tables}
 
 
@@ -43,7 +45,7 @@ def test_preview_apply_undo_leaves_the_project_as_before(demo):
     rows = list_codings(demo, coder="auto:hjælpe")
     assert len(rows) == len(plan.planned) == 6
     assert all(r["code"] == "Help sought" for r in rows)
-    assert all(r["text"] == get_document(demo, r["document_id"])["text"][r["start"]:r["end"]] for r in rows)
+    assert all(r["text"] == get_document(demo, r["document_id"])["text"][r["start"] : r["end"]] for r in rows)
     events = demo.events(1000)
     assert len(events) == n_events + 1
     assert events[0]["id"] == event_id and events[0]["coder"] == "anna" and events[0]["action"] == "autocode"

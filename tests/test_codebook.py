@@ -8,10 +8,10 @@ import pytest
 
 from qualcode.cli import main
 from qualcode.codebook import tree, yaml_format
-from qualcode.errors import QualcodeError
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
 
 STUDY = Path(__file__).resolve().parents[1] / "codebooks" / "study.yaml"
 
@@ -109,8 +109,11 @@ def test_merge_moves_codings_and_collapses_exact_duplicates(coded):
     r = tree.merge_codes(coded, "Barriers/Not welcome", "Barriers/Stigma")
     assert (r.moved, r.collapsed) == (1, 1)
     rows = [(c["coder"], c["start"], c["end"], c["code"], c["memo"]) for c in list_codings(coded)]
-    assert rows == [("anna", 4, 7, "Barriers/Stigma", "m1\n\nm2"), ("bo", 4, 7, "Barriers/Stigma", None),
-                    ("anna", 8, 11, "Barriers/Stigma", None)]
+    assert rows == [
+        ("anna", 4, 7, "Barriers/Stigma", "m1\n\nm2"),
+        ("bo", 4, 7, "Barriers/Stigma", None),
+        ("anna", 8, 11, "Barriers/Stigma", None),
+    ]
     with pytest.raises(QualcodeError, match="no code 'Barriers/Not welcome'"):
         get_code(coded, "Barriers/Not welcome")
     assert coded.undo()["action"] == "code.merge"
@@ -132,7 +135,9 @@ def test_move_refuses_cycles_and_rename_keeps_guid(coded):
 
 
 def test_delete_refused_with_count_unless_told(coded, runner):
-    with pytest.raises(QualcodeError, match=r"holds 2 coding\(s\); say where they go: --move-to-parent or --delete-codings"):
+    with pytest.raises(
+        QualcodeError, match=r"holds 2 coding\(s\); say where they go: --move-to-parent or --delete-codings"
+    ):
         tree.delete_code(coded, "Barriers/Stigma")
     with pytest.raises(QualcodeError, match="grouping code and cannot take codings"):
         tree.delete_code(coded, "Barriers/Stigma", "parent")
@@ -153,12 +158,18 @@ def test_codebook_cli_tree_operations(tmp_path, runner):
     assert run("codebook", "add", "Barriers", "--grouping").exit_code == 0
     assert run("codebook", "add", "Barriers/Stigma", "--hotkey", "s", "--colour", "#D62728").exit_code == 0
     assert run("codebook", "add", "Barriers/Waiting").exit_code == 0
-    assert run("codebook", "rename", "Barriers/Waiting", "Waiting lists").output.strip() == "renamed to Barriers/Waiting lists"
+    assert (
+        run("codebook", "rename", "Barriers/Waiting", "Waiting lists").output.strip()
+        == "renamed to Barriers/Waiting lists"
+    )
     r = run("codebook", "move", "Barriers/Nope", "Barriers")
     assert r.exit_code == 1 and r.output.startswith("Error: no code 'Barriers/Nope'")
     r = run("codes", "--json")
     data = __import__("json").loads(r.output)
     assert [(c["path"], c["hotkey"], c["codable"]) for c in data] == [
-        ("Barriers", None, False), ("Barriers/Stigma", "s", True), ("Barriers/Waiting lists", None, True)]
+        ("Barriers", None, False),
+        ("Barriers/Stigma", "s", True),
+        ("Barriers/Waiting lists", None, True),
+    ]
     assert run("codebook", "merge", "Barriers/Waiting lists", "Barriers/Stigma").exit_code == 0
     assert "Stigma" in run("codes").output

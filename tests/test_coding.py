@@ -9,16 +9,16 @@ import pytest
 
 from qualcode.cli import main
 from qualcode.codebook import tree
-from qualcode.coding.csv_io import codings_csv, import_codings_csv
-from qualcode.errors import QualcodeError
-from qualcode.project import Project
-from tests.conftest import dump
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings
+from qualcode.coding.csv_io import codings_csv, import_codings_csv
 from qualcode.coding.memos import list_memos, set_memo
 from qualcode.corpus.attributes import document_attributes
 from qualcode.corpus.documents import document_units, get_document, list_documents, remove_document
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from tests.conftest import dump
 
 TEXT = "I: Hvad skete der?\n\nIP: De sagde nej på herberget. 🙂 Så gik jeg.\n"
 
@@ -46,8 +46,9 @@ def test_code_stores_quote_coder_guid_and_event(proj):
     assert ev["action"] == "coding.add" and ev["coder"] == "anna" and ev["undoable"] == 1
 
 
-@pytest.mark.parametrize("start,end,message", [
-    (-1, 4, "not inside the text"), (10, 999, "not inside the text"), (5, 5, "is empty")])
+@pytest.mark.parametrize(
+    "start,end,message", [(-1, 4, "not inside the text"), (10, 999, "not inside the text"), (5, 5, "is empty")]
+)
 def test_offsets_must_lie_inside_the_text(proj, start, end, message):
     with pytest.raises(QualcodeError, match=message):
         add_coding(proj, "d1", start, end, "Stigma")
@@ -114,20 +115,22 @@ def test_events_table_is_append_only(proj):
 def test_codings_csv_round_trip_and_all_or_nothing(proj, tmp_path):
     s = TEXT.index("De sagde")
     csv = tmp_path / "in.csv"
-    csv.write_text("document,start,end,code,coder,memo\n"
-                   f"d1,{s},{s + 12},Stigma,bo,\"a memo, with comma\"\n"
-                   f"d1,{s},{s + 28},Help declined/By the service,anna,\n", encoding="utf-8")
+    csv.write_text(
+        "document,start,end,code,coder,memo\n"
+        f'd1,{s},{s + 12},Stigma,bo,"a memo, with comma"\n'
+        f"d1,{s},{s + 28},Help declined/By the service,anna,\n",
+        encoding="utf-8",
+    )
     assert import_codings_csv(proj, csv) == {"added": 2, "skipped": 0, "failed": []}
     assert import_codings_csv(proj, csv) == {"added": 0, "skipped": 2, "failed": []}  # twice changes nothing
     out = codings_csv(proj)
     lines = out.split("\r\n")
     assert lines[0] == "guid,document,start,end,code,coder,memo,text"
-    assert lines[1].endswith(f",d1,{s},{s + 12},Stigma,bo,\"a memo, with comma\",De sagde nej")
+    assert lines[1].endswith(f',d1,{s},{s + 12},Stigma,bo,"a memo, with comma",De sagde nej')
     # a file with one bad line changes nothing
     before = dump(proj.path)
     bad = tmp_path / "bad.csv"
-    bad.write_text("document,start,end,code,coder\n"
-                   "d1,0,3,Stigma,cy\nd1,0,9999,Stigma,cy\n", encoding="utf-8")
+    bad.write_text("document,start,end,code,coder\nd1,0,3,Stigma,cy\nd1,0,9999,Stigma,cy\n", encoding="utf-8")
     with pytest.raises(QualcodeError, match=r"bad.csv: line 3: \[0, 9999\) is not inside 'd1'"):
         import_codings_csv(proj, bad)
     assert dump(proj.path) == before
@@ -155,6 +158,7 @@ def test_memos_on_document_code_coding_project(proj):
 
 # ------------------------------------------------------------------------- the CLI contract
 
+
 def cli(runner, db: Path, *args, **kw):
     return runner.invoke(main, ["-p", str(db), *args], **kw)
 
@@ -166,16 +170,31 @@ def test_cli_code_and_list_as_json(runner, proj):
     assert r.exit_code == 0, r.output
     assert "Stigma  [" in r.output and "by bo: 'De sagde nej'" in r.output
     rows = json.loads(cli(runner, proj.path, "codings", "--json").output)
-    assert rows == [{"guid": rows[0]["guid"], "document": "d1", "start": s, "end": s + 12, "code": "Stigma",
-                     "coder": "bo", "memo": "m", "text": "De sagde nej"}]
+    assert rows == [
+        {
+            "guid": rows[0]["guid"],
+            "document": "d1",
+            "start": s,
+            "end": s + 12,
+            "code": "Stigma",
+            "coder": "bo",
+            "memo": "m",
+            "text": "De sagde nej",
+        }
+    ]
     docs = json.loads(cli(runner, proj.path, "docs", "--json").output)
     assert [(d["name"], d["kind"], d["language"], d["codings"]) for d in docs] == [("d1", "interview", "da", 1)]
     codes = json.loads(cli(runner, proj.path, "codes", "--json").output)
     assert [(c["path"], c["codings"]) for c in codes] == [
-        ("Help declined", 0), ("Help declined/By the service", 0), ("Stigma", 1)]
+        ("Help declined", 0),
+        ("Help declined/By the service", 0),
+        ("Stigma", 1),
+    ]
     units = json.loads(cli(runner, proj.path, "show", "d1", "--units", "turn", "--json").output)
     assert [(u["speaker"], u["text"]) for u in units] == [
-        ("I", "Hvad skete der?"), ("IP", "De sagde nej på herberget. 🙂 Så gik jeg.")]
+        ("I", "Hvad skete der?"),
+        ("IP", "De sagde nej på herberget. 🙂 Så gik jeg."),
+    ]
 
 
 def test_cli_exit_codes(runner, proj, tmp_path):
@@ -234,7 +253,7 @@ def test_demo_project_has_the_study(demo):
     assert min(by_coder.values()) > 200
     # every stored quote is exactly its span of the document
     texts = {d["id"]: get_document(demo, d["id"])["text"] for d in docs}
-    assert all(texts[c["document_id"]][c["start"]:c["end"]] == c["text"] for c in list_codings(demo))
+    assert all(texts[c["document_id"]][c["start"] : c["end"]] == c["text"] for c in list_codings(demo))
     turns = document_units(demo, get_document(demo, "da_int01_vesterbro_bruger")["id"], "turn")
     assert {t["speaker"] for t in turns} == {"I", "IP"}
 

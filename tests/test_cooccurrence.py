@@ -24,17 +24,31 @@ import sys
 import numpy as np
 import pytest
 
-from qualcode.analysis.cooccurrence import (Codings, Units, cooccurrence, cooccurrence_by_coder,
-                                            document_units, parse_unit, roll_up)
+from qualcode.analysis.cooccurrence import (
+    Codings,
+    Units,
+    cooccurrence,
+    cooccurrence_by_coder,
+    document_units,
+    parse_unit,
+    roll_up,
+)
 
 A, B, C = 1, 2, 3
 ROWS = [
-    (10, A, 1, 0, 10), (10, B, 1, 5, 25), (10, C, 1, 30, 40), (10, A, 1, 60, 70),
-    (10, C, 1, 70, 80), (20, B, 1, 0, 10), (20, C, 1, 5, 15), (20, A, 1, 40, 50),
+    (10, A, 1, 0, 10),
+    (10, B, 1, 5, 25),
+    (10, C, 1, 30, 40),
+    (10, A, 1, 60, 70),
+    (10, C, 1, 70, 80),
+    (20, B, 1, 0, 10),
+    (20, C, 1, 5, 15),
+    (20, A, 1, 40, 50),
 ]
 CODINGS = Codings.from_rows(ROWS)
-SENTENCES = Units.from_rows([(10, 1, 0, 20), (10, 2, 20, 50), (10, 3, 50, 100),
-                             (20, 4, 0, 30), (20, 5, 30, 60), (30, 6, 0, 10)])
+SENTENCES = Units.from_rows(
+    [(10, 1, 0, 20), (10, 2, 20, 50), (10, 3, 50, 100), (20, 4, 0, 30), (20, 5, 30, 60), (30, 6, 0, 10)]
+)
 LENGTHS = {10: 100, 20: 60, 30: 10}
 
 
@@ -42,12 +56,15 @@ def counts(result):
     return result.counts.tolist()
 
 
-@pytest.mark.parametrize("unit, n_units, expected", [
-    ("overlap", 6, [[3, 1, 0], [1, 2, 1], [0, 1, 3]]),
-    ("window:0", 5, [[3, 1, 1], [1, 2, 1], [1, 1, 3]]),
-    ("window:4", 5, [[3, 1, 1], [1, 2, 1], [1, 1, 3]]),
-    ("window:5", 4, [[3, 1, 2], [1, 2, 2], [2, 2, 3]]),
-])
+@pytest.mark.parametrize(
+    "unit, n_units, expected",
+    [
+        ("overlap", 6, [[3, 1, 0], [1, 2, 1], [0, 1, 3]]),
+        ("window:0", 5, [[3, 1, 1], [1, 2, 1], [1, 1, 3]]),
+        ("window:4", 5, [[3, 1, 1], [1, 2, 1], [1, 1, 3]]),
+        ("window:5", 4, [[3, 1, 2], [1, 2, 2], [2, 2, 3]]),
+    ],
+)
 def test_passage_units(unit, n_units, expected):
     r = cooccurrence(CODINGS, unit)
     assert r.codes == (A, B, C)
@@ -78,9 +95,12 @@ def test_sentence_units_and_every_measure():
 
 
 def test_empty_units_are_not_counted():
-    units = Units.from_rows(list(zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(),
-                                     SENTENCES.start.tolist(), SENTENCES.end.tolist()))
-                            + [(30, 7, 10, 10)])
+    units = Units.from_rows(
+        list(
+            zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(), SENTENCES.start.tolist(), SENTENCES.end.tolist())
+        )
+        + [(30, 7, 10, 10)]
+    )
     r = cooccurrence(CODINGS, "sentence", units=units)
     assert r.n_units == 6 and counts(r) == [[3, 1, 1], [1, 3, 2], [1, 2, 3]]
 
@@ -118,8 +138,7 @@ def test_pairs_table():
     rows = [(p.code_a, p.code_b, p.n_a, p.n_b, p.n_ab) for p in r.pairs("count")]
     assert rows == [(A, B, 3, 3, 1), (A, C, 3, 3, 1), (B, C, 3, 3, 2)]
     cond = [(p.code_a, p.code_b, round(p.value, 4)) for p in r.pairs("conditional")]
-    assert cond == [(A, B, 0.3333), (A, C, 0.3333), (B, A, 0.3333), (B, C, 0.6667),
-                    (C, A, 0.3333), (C, B, 0.6667)]
+    assert cond == [(A, B, 0.3333), (A, C, 0.3333), (B, A, 0.3333), (B, C, 0.6667), (C, A, 0.3333), (C, B, 0.6667)]
     overlap = cooccurrence(CODINGS, "overlap")
     assert [(p.code_a, p.code_b) for p in overlap.pairs("jaccard")] == [(A, B), (B, C)]
     assert len(overlap.pairs("jaccard", include_zero=True)) == 3
@@ -153,8 +172,7 @@ def test_roll_up_to_depth():
     parents = {100: None, 101: 100, 102: 100, 103: 101, 200: None}
     assert roll_up(np.array([103, 101, 200]), parents, 1).tolist() == [100, 100, 200]
     assert roll_up(np.array([103, 101, 200]), parents, 2).tolist() == [101, 101, 200]
-    codings = Codings.from_rows([(1, 101, 1, 0, 10), (1, 102, 1, 20, 30),
-                                 (1, 103, 1, 40, 50), (1, 200, 1, 45, 55)])
+    codings = Codings.from_rows([(1, 101, 1, 0, 10), (1, 102, 1, 20, 30), (1, 103, 1, 40, 50), (1, 200, 1, 45, 55)])
     sentences = Units.from_rows([(1, 1, 0, 15), (1, 2, 15, 35), (1, 3, 35, 60)])
     top = cooccurrence(codings, "sentence", units=sentences, parents=parents, depth=1)
     assert top.codes == (100, 200) and counts(top) == [[3, 1], [1, 1]]
@@ -172,8 +190,7 @@ def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="needs the units"):
         cooccurrence(CODINGS, "sentence")
     with pytest.raises(ValueError, match="units overlap"):
-        cooccurrence(CODINGS, "sentence",
-                     units=Units.from_rows([(10, 1, 0, 30), (10, 2, 20, 50)]))
+        cooccurrence(CODINGS, "sentence", units=Units.from_rows([(10, 1, 0, 30), (10, 2, 20, 50)]))
     with pytest.raises(ValueError, match="start < end"):
         Codings.from_rows([(1, 1, 1, 5, 5)])
     empty = cooccurrence(Codings.from_rows([]), "overlap")
@@ -181,8 +198,7 @@ def test_bad_input_is_refused():
 
 
 def test_structured_array_input():
-    arr = np.array(ROWS, dtype=[("document", "i8"), ("code", "i8"), ("coder", "i8"),
-                                ("start", "i8"), ("end", "i8")])
+    arr = np.array(ROWS, dtype=[("document", "i8"), ("code", "i8"), ("coder", "i8"), ("start", "i8"), ("end", "i8")])
     result = cooccurrence(Codings.from_rows(arr), "overlap")
     assert counts(result) == [[3, 1, 0], [1, 2, 1], [0, 1, 3]]
 
@@ -191,8 +207,7 @@ def _brute(rows, unit_rows, gap=None):
     """Sets and loops: units given, or passages by union-find over pairs within ``gap``."""
     if gap is None:
         units = [(d, s, e) for d, _, s, e in unit_rows]
-        sets = [{c for (dd, c, _, cs, ce) in rows if dd == d and cs < e and s < ce}
-                for d, s, e in units]
+        sets = [{c for (dd, c, _, cs, ce) in rows if dd == d and cs < e and s < ce} for d, s, e in units]
     else:
         parent = list(range(len(rows)))
 
@@ -200,6 +215,7 @@ def _brute(rows, unit_rows, gap=None):
             while parent[i] != i:
                 i = parent[i]
             return i
+
         for i, j in itertools.combinations(range(len(rows)), 2):
             (d1, _, _, s1, e1), (d2, _, _, s2, e2) = rows[i], rows[j]
             if d1 == d2 and s2 < e1 + gap and s1 < e2 + gap:
@@ -237,9 +253,11 @@ def test_matches_brute_force(seed):
 
 
 def test_core_imports_no_ui_or_database():
-    code = ("import sys, qualcode.analysis.cooccurrence, qualcode.analysis.matrices;"
-            "print([m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils')"
-            " if m in sys.modules])")
+    code = (
+        "import sys, qualcode.analysis.cooccurrence, qualcode.analysis.matrices;"
+        "print([m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils')"
+        " if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -248,10 +266,14 @@ def test_unusual_document_ids_take_the_rank_path():
     # negative or huge ids cannot be multiplied into one int64 position; counts must not change
     mapping = {10: -7, 20: 2**61, 30: 3}
     rows = [(mapping[d], *rest) for d, *rest in ROWS]
-    units = Units.from_rows([(mapping[d], u, s, e) for d, u, s, e in
-                             zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(),
-                                 SENTENCES.start.tolist(), SENTENCES.end.tolist())])
+    units = Units.from_rows(
+        [
+            (mapping[d], u, s, e)
+            for d, u, s, e in zip(
+                SENTENCES.document.tolist(), SENTENCES.unit.tolist(), SENTENCES.start.tolist(), SENTENCES.end.tolist()
+            )
+        ]
+    )
     codings = Codings.from_rows(rows)
     assert counts(cooccurrence(codings, "overlap")) == [[3, 1, 0], [1, 2, 1], [0, 1, 3]]
-    assert counts(cooccurrence(codings, "sentence", units=units)) == \
-        [[3, 1, 1], [1, 3, 2], [1, 2, 3]]
+    assert counts(cooccurrence(codings, "sentence", units=units)) == [[3, 1, 1], [1, 3, 2], [1, 2, 3]]

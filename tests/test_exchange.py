@@ -6,19 +6,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import dump
-from qualcode.errors import QualcodeError
-from qualcode.interchange.qdpx_export import export_qdc, export_qdpx
-from qualcode.interchange.qdpx_import import import_qdc, import_qdpx
-from qualcode.interchange.refi_mapping import compose_description, derived_guid, split_description
-from qualcode.project import Project
+
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, get_coding, list_codings, set_coding_memo
 from qualcode.coding.memos import list_memos, set_memo
 from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
 from qualcode.corpus.documents import document_units, get_document, list_documents
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
+from qualcode.interchange.qdpx_export import export_qdc, export_qdpx
+from qualcode.interchange.qdpx_import import import_qdc, import_qdpx
+from qualcode.interchange.refi_mapping import compose_description, derived_guid, split_description
+from qualcode.project import Project
 
 DATA = Path(__file__).parent / "data" / "refi"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi"
@@ -29,14 +29,36 @@ BO = "F8CDD31D-3CFA-4770-A551-CDB9C0A8F39C"
 
 # ----------------------------------------------------------------------------- what a project holds
 
+
 def documents(p: Project) -> list[tuple]:
-    return [(d["guid"], d["name"], d["kind"], d["language"], d["char_count"], d["word_count"],
-             get_document(p, d["id"])["text"]) for d in list_documents(p)]
+    return [
+        (
+            d["guid"],
+            d["name"],
+            d["kind"],
+            d["language"],
+            d["char_count"],
+            d["word_count"],
+            get_document(p, d["id"])["text"],
+        )
+        for d in list_documents(p)
+    ]
 
 
 def codes(p: Project) -> list[tuple]:
-    return [(c.guid, c.path, c.colour.upper() if c.colour else None, c.description, c.inclusion, c.exclusion,
-             c.example, c.codable) for c in list_codes(p)]
+    return [
+        (
+            c.guid,
+            c.path,
+            c.colour.upper() if c.colour else None,
+            c.description,
+            c.inclusion,
+            c.exclusion,
+            c.example,
+            c.codable,
+        )
+        for c in list_codes(p)
+    ]
 
 
 def coders(p: Project) -> list[tuple]:
@@ -46,8 +68,19 @@ def coders(p: Project) -> list[tuple]:
 def codings(p: Project) -> list[tuple]:
     guid = {d["id"]: d["guid"] for d in list_documents(p)}
     code_guid = {c.id: c.guid for c in list_codes(p)}
-    return sorted((c["guid"], guid[c["document_id"]], code_guid[c["code_id"]], c["coder"], c["start"], c["end"],
-                   c["text"], c["memo"]) for c in list_codings(p))
+    return sorted(
+        (
+            c["guid"],
+            guid[c["document_id"]],
+            code_guid[c["code_id"]],
+            c["coder"],
+            c["start"],
+            c["end"],
+            c["text"],
+            c["memo"],
+        )
+        for c in list_codings(p)
+    )
 
 
 def attributes(p: Project) -> dict:
@@ -56,13 +89,20 @@ def attributes(p: Project) -> dict:
 
 
 def memos(p: Project) -> list[tuple]:
-    return sorted((m["guid"], m["target"], m["target_guid"] or "", m["coder"], m["title"] or "", m["text"])
-                  for m in list_memos(p))
+    return sorted(
+        (m["guid"], m["target"], m["target_guid"] or "", m["coder"], m["title"] or "", m["text"]) for m in list_memos(p)
+    )
 
 
 def units(p: Project) -> list:
-    return [[(u["start"], u["end"], u["speaker"]) for kind in ("sentence", "paragraph", "turn")
-             for u in document_units(p, d["id"], kind)] for d in list_documents(p)]
+    return [
+        [
+            (u["start"], u["end"], u["speaker"])
+            for kind in ("sentence", "paragraph", "turn")
+            for u in document_units(p, d["id"], kind)
+        ]
+        for d in list_documents(p)
+    ]
 
 
 def add_memos(p: Project) -> None:
@@ -76,6 +116,7 @@ def add_memos(p: Project) -> None:
 
 # ----------------------------------------------------------------------------- round trip
 
+
 def test_demo_round_trips_through_qdpx(demo, tmp_path):
     add_memos(demo)
     path = tmp_path / "demo.qdpx"
@@ -87,8 +128,14 @@ def test_demo_round_trips_through_qdpx(demo, tmp_path):
     report = import_qdpx(fresh, path)
     n_memos = len(list_memos(demo)) + sum(1 for c in list_codings(demo) if c["memo"])
     n_values = sum(len(v) for v in document_attributes(demo).values())
-    assert report.counts == {"documents": 12, "coders": 2, "codes": 22, "codings": n_codings,
-                             "attribute values": n_values, "memos": n_memos}
+    assert report.counts == {
+        "documents": 12,
+        "coders": 2,
+        "codes": 22,
+        "codings": n_codings,
+        "attribute values": n_values,
+        "memos": n_memos,
+    }
     assert report.skipped == []
     assert documents(fresh) == documents(demo)
     assert codes(fresh) == codes(demo)
@@ -120,25 +167,38 @@ def test_importing_the_same_file_twice_changes_nothing(demo, tmp_path):
 
 
 def test_crlf_emoji_and_combining_characters_round_trip(project, tmp_path):
-    raw = ("I: Hvordan gik det?\r\nIP: Caf\u0065\u0301en var lukket 😞 igen.\r\n\r\n"
-           "I: Og så?\r\nIP: Så gik jeg 🚶\u200d♂️ hjem.\r\n")
+    raw = (
+        "I: Hvordan gik det?\r\nIP: Caf\u0065\u0301en var lukket 😞 igen.\r\n\r\n"
+        "I: Og så?\r\nIP: Så gik jeg 🚶\u200d♂️ hjem.\r\n"
+    )
     (tmp_path / "int01.txt").write_bytes(raw.encode("utf-8"))
     import_files(project, [tmp_path / "int01.txt"], language="da")
     text = get_document(project, "int01")["text"]
     assert "\r" not in text and "Caf\u00e9en" in text
     from qualcode.codebook.tree import add_code
 
-    add_code(project, "Barriers", colour="#32BD59", description="What stands between.", inclusion="Closed doors.",
-             example="Caféen var lukket")
+    add_code(
+        project,
+        "Barriers",
+        colour="#32BD59",
+        description="What stands between.",
+        inclusion="Closed doors.",
+        example="Caféen var lukket",
+    )
     add_code(project, "Opening hours", parent="Barriers")
-    spans = [(text.index("Caféen"), text.index("igen") + 4), (text.index("😞"), text.index("😞") + 1),
-             (text.index("Så gik"), text.index("hjem") + 4)]
+    spans = [
+        (text.index("Caféen"), text.index("igen") + 4),
+        (text.index("😞"), text.index("😞") + 1),
+        (text.index("Så gik"), text.index("hjem") + 4),
+    ]
     for start, end in spans:
         add_coding(project, "int01", start, end, "Barriers/Opening hours")
     expected = [text[s:e] for s, e in spans]
     assert expected == ["Caféen var lukket 😞 igen", "😞", "Så gik jeg 🚶\u200d♂️ hjem"]
 
-    (tmp_path / "attrs.csv").write_text("document,age,score,consent,site\nint01,47,3.5,yes,Nordvest\n", encoding="utf-8")
+    (tmp_path / "attrs.csv").write_text(
+        "document,age,score,consent,site\nint01,47,3.5,yes,Nordvest\n", encoding="utf-8"
+    )
     import_attributes_csv(project, tmp_path / "attrs.csv")
     path = tmp_path / "x.qdpx"
     export_qdpx(project, path)
@@ -155,11 +215,15 @@ def test_crlf_emoji_and_combining_characters_round_trip(project, tmp_path):
     fresh = Project.create(tmp_path / "fresh.db", coder="tester")
     import_qdpx(fresh, path)
     assert [(c["start"], c["end"], c["text"]) for c in list_codings(fresh)] == [
-        (s, e, t) for (s, e), t in zip(spans, expected)]
+        (s, e, t) for (s, e), t in zip(spans, expected)
+    ]
     assert codings(fresh) == codings(project)
     assert codes(fresh) == codes(project)
-    assert attributes(fresh) == attributes(project) == {
-        get_document(project, "int01")["guid"]: {"age": 47, "score": 3.5, "consent": True, "site": "Nordvest"}}
+    assert (
+        attributes(fresh)
+        == attributes(project)
+        == {get_document(project, "int01")["guid"]: {"age": 47, "score": 3.5, "consent": True, "site": "Nordvest"}}
+    )
     assert attribute_types(fresh) == {"age": "integer", "score": "float", "consent": "boolean", "site": "text"}
     assert get_code(fresh, "Barriers").inclusion == "Closed doors."
     assert get_code(fresh, "Barriers").example == "Caféen var lukket"
@@ -193,7 +257,10 @@ def test_export_is_read_by_pyrefiqda_with_the_same_counts(demo, tmp_path):
     sources = other.sources.text_source
     n_codings = sum(len(sel.coding) for s in sources for sel in s.plain_text_selection)
     assert (len(sources), len(list(walk(other.code_book.codes.code))), n_codings) == (
-        len(list_documents(demo)), len(list_codes(demo)), len(list_codings(demo)))
+        len(list_documents(demo)),
+        len(list_codes(demo)),
+        len(list_codings(demo)),
+    )
     assert len(other.users.user) == len(demo.coders())
 
 
@@ -208,6 +275,7 @@ def test_export_of_some_coders(demo, tmp_path):
 
 
 # ----------------------------------------------------------------------------- other tools' files
+
 
 @pytest.mark.skipif(not (SHARED / "maxqda24-icls-themes.qdpx").exists(), reason="../shared/refi not present")
 def test_maxqda24_export_imports_ten_sources_and_a_two_level_codebook(project):
@@ -230,13 +298,21 @@ def test_maxqda24_export_imports_ten_sources_and_a_two_level_codebook(project):
 
 def test_handmade_fixture_imports_texts_codes_coders_and_codings(project):
     report = import_qdpx(project, HANDMADE)
-    assert report.lines() == [f"{HANDMADE}: imported 3 documents, 2 coders, 9 codes, 10 codings",
-                              "skipped 1 × Set: sets are not imported"]
+    assert report.lines() == [
+        f"{HANDMADE}: imported 3 documents, 2 coders, 9 codes, 10 codings",
+        "skipped 1 × Set: sets are not imported",
+    ]
     assert [d["name"] for d in list_documents(project)] == [
-        "Interview 05 Nordvest (user)", "Field note Vesterbro", "Interview 06 Sundholm (social worker)"]
+        "Interview 05 Nordvest (user)",
+        "Field note Vesterbro",
+        "Interview 06 Sundholm (social worker)",
+    ]
     assert coders(project) == [(ANNA, "anna"), (BO, "bo")]
     assert [(c.path, c.colour) for c in list_codes(project)][:3] == [
-        ("Help", "#EF8256"), ("Help/Help sought", "#EF8256"), ("Help/Help declined", "#EF8256")]
+        ("Help", "#EF8256"),
+        ("Help/Help sought", "#EF8256"),
+        ("Help/Help declined", "#EF8256"),
+    ]
     got = [(c["document"][:14], c["code"], c["coder"], c["start"], c["end"], c["text"]) for c in list_codings(project)]
     assert got == [
         ("Interview 05 N", "Help/Help declined", "anna", 47, 71, "Jeg går ikke på kontoret"),
@@ -265,10 +341,12 @@ G = [f"{i:08X}-0000-4000-8000-000000000000" for i in range(40)]
 
 
 def qde(body: str, users: str = f'<User guid="{ANNA}" name="anna"/>') -> str:
-    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="t" origin="test">'
-            f'<Users>{users}</Users><CodeBook><Codes><Code guid="{G[1]}" name="Help" isCodable="true" color="#112233">'
-            f'<Description>Asking.\n\nExample: Jeg ringede.</Description></Code>'
-            f'<Code guid="{G[2]}" name="Places" isCodable="false"/></Codes></CodeBook>{body}</Project>')
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="t" origin="test">'
+        f'<Users>{users}</Users><CodeBook><Codes><Code guid="{G[1]}" name="Help" isCodable="true" color="#112233">'
+        f"<Description>Asking.\n\nExample: Jeg ringede.</Description></Code>"
+        f'<Code guid="{G[2]}" name="Places" isCodable="false"/></Codes></CodeBook>{body}</Project>'
+    )
 
 
 def text_source(guid: str, name: str, selections: str = "") -> str:
@@ -277,40 +355,60 @@ def text_source(guid: str, name: str, selections: str = "") -> str:
 
 def selection(guid: str, start: int, end: int, coding: str, code: str, name: str | None = None) -> str:
     n = f' name="{name}"' if name else ""
-    return (f'<PlainTextSelection guid="{guid}"{n} startPosition="{start}" endPosition="{end}">'
-            f'<Coding guid="{coding}" creatingUser="{ANNA}"><CodeRef targetGUID="{code}"/></Coding>'
-            '</PlainTextSelection>')
+    return (
+        f'<PlainTextSelection guid="{guid}"{n} startPosition="{start}" endPosition="{end}">'
+        f'<Coding guid="{coding}" creatingUser="{ANNA}"><CodeRef targetGUID="{code}"/></Coding>'
+        "</PlainTextSelection>"
+    )
 
 
 TEXT = "Jeg ringede til sygeplejersken i går."
 
 
 def test_pictures_audio_pdf_and_bad_codings_are_reported_not_dropped(project, tmp_path):
-    body = ("<Sources>"
-            + text_source(G[10], "Interview", selection(G[11], 0, 11, G[12], G[1], "Jeg ringede")
-                          + selection(G[13], 16, 30, G[14], G[1], "til lægen")
-                          + selection(G[15], 5, 5, G[16], G[1])
-                          + selection(G[17], 0, 3, G[18], G[2]))
-            + f'<PictureSource guid="{G[20]}" name="Map" path="internal://{G[20]}.png">'
-              f'<PictureSelection guid="{G[21]}" firstX="0" firstY="0" secondX="1" secondY="1"/></PictureSource>'
-            + f'<AudioSource guid="{G[22]}" name="Walk" path="internal://{G[22]}.mp3"/>'
-            + f'<PDFSource guid="{G[23]}" name="Report" path="internal://{G[23]}.pdf">'
-              f'<PDFSelection guid="{G[24]}" page="1" firstX="0" firstY="0" secondX="1" secondY="1"/></PDFSource>'
-            + "</Sources>")
+    body = (
+        "<Sources>"
+        + text_source(
+            G[10],
+            "Interview",
+            selection(G[11], 0, 11, G[12], G[1], "Jeg ringede")
+            + selection(G[13], 16, 30, G[14], G[1], "til lægen")
+            + selection(G[15], 5, 5, G[16], G[1])
+            + selection(G[17], 0, 3, G[18], G[2]),
+        )
+        + f'<PictureSource guid="{G[20]}" name="Map" path="internal://{G[20]}.png">'
+        f'<PictureSelection guid="{G[21]}" firstX="0" firstY="0" secondX="1" secondY="1"/></PictureSource>'
+        + f'<AudioSource guid="{G[22]}" name="Walk" path="internal://{G[22]}.mp3"/>'
+        + f'<PDFSource guid="{G[23]}" name="Report" path="internal://{G[23]}.pdf">'
+        f'<PDFSelection guid="{G[24]}" page="1" firstX="0" firstY="0" secondX="1" secondY="1"/></PDFSource>'
+        + "</Sources>"
+    )
     path = make_qdpx(tmp_path / "mixed.qdpx", qde(body), {f"sources/{G[10]}.txt": TEXT})
     report = import_qdpx(project, path)
     assert report.counts["documents"] == 1 and report.counts["codings"] == 3
-    assert report.skipped_counts() == {"PictureSource": 1, "AudioSource": 1, "PDFSelection": 1, "PDFSource": 1,
-                                       "Coding": 1}
+    assert report.skipped_counts() == {
+        "PictureSource": 1,
+        "AudioSource": 1,
+        "PDFSelection": 1,
+        "PDFSource": 1,
+        "Coding": 1,
+    }
     lines = report.lines()
     assert "skipped 1 × Coding: empty selection" in lines
     assert "skipped 1 × PictureSource: picture sources are not imported (with 1 selections/transcripts)" in lines
-    assert any(line.startswith(f"note: coding {G[14]} [16,30): the file quotes 'til lægen' but the text there "
-                               f"reads 'sygeplejersken'") for line in lines)
+    assert any(
+        line.startswith(
+            f"note: coding {G[14]} [16,30): the file quotes 'til lægen' but the text there reads 'sygeplejersken'"
+        )
+        for line in lines
+    )
     # the grouping code holds a coding in the file: made codable rather than losing the coding
     assert "note: code 'Places' is not codable in the source but holds codings: made codable" in lines
-    assert [(c["code"], c["text"]) for c in list_codings(project)] == [("Places", "Jeg"), ("Help", "Jeg ringede"),
-                                                                     ("Help", "sygeplejersken")]
+    assert [(c["code"], c["text"]) for c in list_codings(project)] == [
+        ("Places", "Jeg"),
+        ("Help", "Jeg ringede"),
+        ("Help", "sygeplejersken"),
+    ]
     assert (get_code(project, "Help").description, get_code(project, "Help").example) == ("Asking.", "Jeg ringede.")
 
 
@@ -331,7 +429,8 @@ def test_a_known_source_with_another_text_is_refused_and_nothing_changes(project
     assert str(err.value) == (
         "edited.qdpx: source 'Field note Vesterbro' (A04D3BF4-B224-4C41-81AC-A3F66162BB61) is already in the project "
         "as document 'Field note Vesterbro' with a different text; an import never replaces a text, so nothing "
-        "was imported (use 'qualcode revise' for a corrected text, or import into a new project)")
+        "was imported (use 'qualcode revise' for a corrected text, or import into a new project)"
+    )
     assert dump(project.path) == before
 
 
@@ -352,31 +451,46 @@ def test_codes_merge_by_guid_then_path_and_project_codes_are_kept(project, tmp_p
     report = import_qdpx(project, HANDMADE)
     help_ = get_code(project, "Help")
     assert (help_.colour, help_.hotkey, help_.description) == ("#000000", "h", None)  # kept
-    assert "note: code 'Help' (666437DC-03E5-4DBA-84E6-587B9ABC395A) matched the project's code of that path " \
-           f"({help_.guid}) by path" in report.lines()
+    assert (
+        "note: code 'Help' (666437DC-03E5-4DBA-84E6-587B9ABC395A) matched the project's code of that path "
+        f"({help_.guid}) by path" in report.lines()
+    )
     assert "note: code 'Help': the source differs in colour, description; kept the project's" in report.lines()
     assert [c.path for c in list_codes(project)] == [
-        "Help", "Help/Help sought", "Help/Help declined", "Resources", "Resources/Nurse", "Resources/Peer support",
-        "Barriers", "Barriers/Shame and stigma", "Barriers/Opening hours"]
+        "Help",
+        "Help/Help sought",
+        "Help/Help declined",
+        "Resources",
+        "Resources/Nurse",
+        "Resources/Peer support",
+        "Barriers",
+        "Barriers/Shame and stigma",
+        "Barriers/Opening hours",
+    ]
     assert len(list_codings(project, code="Resources/Nurse")) == 1
 
 
 def test_attributes_and_memos_come_in_as_variables_cases_and_notes(project, tmp_path):
     var_kind, var_age, var_site = derived_guid("variable", "kind"), G[30], G[31]
-    body = (f'<Variables><Variable guid="{var_kind}" name="kind" typeOfVariable="Text"/>'
-            f'<Variable guid="{var_age}" name="age" typeOfVariable="Integer"/>'
-            f'<Variable guid="{var_site}" name="site" typeOfVariable="Text"/></Variables>'
-            f'<Cases><Case guid="{G[32]}" name="P05"><VariableValue><VariableRef targetGUID="{var_age}"/>'
-            f'<IntegerValue>47</IntegerValue></VariableValue><VariableValue><VariableRef targetGUID="{var_site}"/>'
-            f'<TextValue>Nordvest</TextValue></VariableValue><SourceRef targetGUID="{G[10]}"/></Case></Cases>'
-            "<Sources>" + text_source(G[10], "Interview", selection(G[11], 0, 11, G[12], G[1])).replace(
-                "</TextSource>", f'<NoteRef targetGUID="{G[34]}"/><VariableValue><VariableRef targetGUID="{var_kind}"/>'
-                                 f'<TextValue>fieldnote</TextValue></VariableValue></TextSource>')
-            + "</Sources>"
-            f'<Notes><Note guid="{G[34]}" name="Observation" creatingUser="{ANNA}"><PlainTextContent>Rainy day.'
-            f'</PlainTextContent></Note><Note guid="{G[35]}" name="Free"><PlainTextContent>About everything.'
-            f'</PlainTextContent></Note><Note guid="{G[36]}" name="On Help"><PlainTextContent>Broad code.'
-            f'</PlainTextContent></Note></Notes>')
+    body = (
+        f'<Variables><Variable guid="{var_kind}" name="kind" typeOfVariable="Text"/>'
+        f'<Variable guid="{var_age}" name="age" typeOfVariable="Integer"/>'
+        f'<Variable guid="{var_site}" name="site" typeOfVariable="Text"/></Variables>'
+        f'<Cases><Case guid="{G[32]}" name="P05"><VariableValue><VariableRef targetGUID="{var_age}"/>'
+        f'<IntegerValue>47</IntegerValue></VariableValue><VariableValue><VariableRef targetGUID="{var_site}"/>'
+        f'<TextValue>Nordvest</TextValue></VariableValue><SourceRef targetGUID="{G[10]}"/></Case></Cases>'
+        "<Sources>"
+        + text_source(G[10], "Interview", selection(G[11], 0, 11, G[12], G[1])).replace(
+            "</TextSource>",
+            f'<NoteRef targetGUID="{G[34]}"/><VariableValue><VariableRef targetGUID="{var_kind}"/>'
+            f"<TextValue>fieldnote</TextValue></VariableValue></TextSource>",
+        )
+        + "</Sources>"
+        f'<Notes><Note guid="{G[34]}" name="Observation" creatingUser="{ANNA}"><PlainTextContent>Rainy day.'
+        f'</PlainTextContent></Note><Note guid="{G[35]}" name="Free"><PlainTextContent>About everything.'
+        f'</PlainTextContent></Note><Note guid="{G[36]}" name="On Help"><PlainTextContent>Broad code.'
+        f"</PlainTextContent></Note></Notes>"
+    )
     qde_text = qde(body).replace("</Description></Code>", f'</Description><NoteRef targetGUID="{G[36]}"/></Code>')
     path = make_qdpx(tmp_path / "attrs.qdpx", qde_text, {f"sources/{G[10]}.txt": TEXT})
     report = import_qdpx(project, path)
@@ -395,10 +509,18 @@ def test_attributes_and_memos_come_in_as_variables_cases_and_notes(project, tmp_
 def test_descriptions_carry_inclusion_exclusion_example_recognisably():
     text = compose_description("Asking for help.", "Phoning.\nVisiting.", None, "Jeg ringede.")
     assert text == "Asking for help.\n\nInclusion: Phoning.\nVisiting.\n\nExample: Jeg ringede."
-    assert split_description(text) == {"description": "Asking for help.", "inclusion": "Phoning.\nVisiting.",
-                                       "exclusion": None, "example": "Jeg ringede."}
-    assert split_description("Inclusion: only this") == {"description": None, "inclusion": "only this",
-                                                         "exclusion": None, "example": None}
+    assert split_description(text) == {
+        "description": "Asking for help.",
+        "inclusion": "Phoning.\nVisiting.",
+        "exclusion": None,
+        "example": "Jeg ringede.",
+    }
+    assert split_description("Inclusion: only this") == {
+        "description": None,
+        "inclusion": "only this",
+        "exclusion": None,
+        "example": None,
+    }
     # out of order or inline labels are plain description text
     plain = "See the Example: section.\n\nExclusion: x\n\nInclusion: y"
     assert split_description(plain)["description"] == "See the Example: section."
@@ -408,6 +530,7 @@ def test_descriptions_carry_inclusion_exclusion_example_recognisably():
 
 
 # ----------------------------------------------------------------------------- .qdc
+
 
 def test_codebook_round_trips_through_qdc_and_validates(demo, tmp_path):
     import xmlschema
@@ -455,32 +578,47 @@ def test_empty_codebook_is_not_exported(project, tmp_path):
 
 
 def test_same_text_twice_slash_in_names_and_notes_on_selections(project, tmp_path):
-    sel = selection(G[11], 0, 11, G[12], G[1]).replace("</PlainTextSelection>",
-                                                       f'<NoteRef targetGUID="{G[37]}"/></PlainTextSelection>')
-    def site(value: str) -> str:
-        return (f'<VariableValue><VariableRef targetGUID="{G[31]}"/><TextValue>{value}</TextValue></VariableValue>'
-                "</TextSource>")
+    sel = selection(G[11], 0, 11, G[12], G[1]).replace(
+        "</PlainTextSelection>", f'<NoteRef targetGUID="{G[37]}"/></PlainTextSelection>'
+    )
 
-    body = (f'<Variables><Variable guid="{G[31]}" name="site" typeOfVariable="Text"/></Variables><Sources>'
-            + text_source(G[10], "Interview", sel).replace("</TextSource>", site("Nordvest"))
-            + text_source(G[19], "Interview", selection(G[13], 16, 30, G[14], G[1])).replace("</TextSource>",
-                                                                                            site("Sundholm"))
-            + "</Sources>"
-            f'<Notes><Note guid="{G[37]}" name="Why"><PlainTextContent>Called twice.</PlainTextContent></Note></Notes>')
+    def site(value: str) -> str:
+        return (
+            f'<VariableValue><VariableRef targetGUID="{G[31]}"/><TextValue>{value}</TextValue></VariableValue>'
+            "</TextSource>"
+        )
+
+    body = (
+        f'<Variables><Variable guid="{G[31]}" name="site" typeOfVariable="Text"/></Variables><Sources>'
+        + text_source(G[10], "Interview", sel).replace("</TextSource>", site("Nordvest"))
+        + text_source(G[19], "Interview", selection(G[13], 16, 30, G[14], G[1])).replace(
+            "</TextSource>", site("Sundholm")
+        )
+        + "</Sources>"
+        f'<Notes><Note guid="{G[37]}" name="Why"><PlainTextContent>Called twice.</PlainTextContent></Note></Notes>'
+    )
     text = qde(body).replace('name="Places"', 'name="Places/Spaces"')
     path = make_qdpx(tmp_path / "dup.qdpx", text, {f"sources/{G[10]}.txt": TEXT, f"sources/{G[19]}.txt": TEXT})
     report = import_qdpx(project, path)
     assert [d["name"] for d in list_documents(project)] == ["Interview"]
-    assert [(c["document"], c["text"]) for c in list_codings(project)] == [("Interview", "Jeg ringede"),
-                                                                        ("Interview", "sygeplejersken")]
-    assert f"note: source 'Interview' ({G[19]}) has the same text as document 'Interview': its codings and notes " \
-           "go there" in report.lines()
+    assert [(c["document"], c["text"]) for c in list_codings(project)] == [
+        ("Interview", "Jeg ringede"),
+        ("Interview", "sygeplejersken"),
+    ]
+    assert (
+        f"note: source 'Interview' ({G[19]}) has the same text as document 'Interview': its codings and notes "
+        "go there" in report.lines()
+    )
     assert [c.path for c in list_codes(project)] == ["Help", "Places∕Spaces"]
     doc_id = get_document(project, "Interview")["id"]
     assert document_attributes(project, doc_id) == {doc_id: {"site": "Nordvest"}}
-    assert f"note: attribute 'site' of document {G[10]}: the file says 'Sundholm', the project 'Nordvest'; " \
-           "kept the project's" in report.lines()
-    assert [(m["target"], m["target_guid"], m["text"]) for m in list_memos(project)] == [("coding", G[12], "Called twice.")]
+    assert (
+        f"note: attribute 'site' of document {G[10]}: the file says 'Sundholm', the project 'Nordvest'; "
+        "kept the project's" in report.lines()
+    )
+    assert [(m["target"], m["target_guid"], m["text"]) for m in list_memos(project)] == [
+        ("coding", G[12], "Called twice.")
+    ]
     before = dump(project.path)
     import_qdpx(project, path)
     assert dump(project.path) == before
@@ -491,6 +629,8 @@ def test_a_new_source_with_a_taken_name_is_renamed(project, tmp_path):
     body = "<Sources>" + text_source(G[10], "Field note Vesterbro", selection(G[11], 0, 11, G[12], G[1])) + "</Sources>"
     report = import_qdpx(project, make_qdpx(tmp_path / "n.qdpx", qde(body), {f"sources/{G[10]}.txt": TEXT}))
     assert get_document(project, G[10])["name"] == "Field note Vesterbro (2)"
-    assert "note: source 'Field note Vesterbro' was named 'Field note Vesterbro (2)': the project has a document " \
-           "of that name" in report.lines()
+    assert (
+        "note: source 'Field note Vesterbro' was named 'Field note Vesterbro (2)': the project has a document "
+        "of that name" in report.lines()
+    )
     assert report.counts == {"documents": 1, "coders": 0, "codes": 1, "codings": 1, "attribute values": 0, "memos": 0}

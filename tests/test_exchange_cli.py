@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import dump
+
 from qualcode.cli import main
-from qualcode.project import Project
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import list_codings
 from qualcode.coding.memos import list_memos
+from qualcode.project import Project
 
 DATA = Path(__file__).parent / "data" / "refi"
 
@@ -69,7 +69,8 @@ def test_qdc_export_and_import(runner, demo_path, tmp_path):
     assert result.output.splitlines() == [
         f"{DATA / 'taguette-codebook.qdc'}: imported 2 new codes, 1 changed codes",
         "note: code 'barriers' (3F2B7F0C-3E0B-5C7A-9E8B-1B7F0C3E0B5C) matched the project's code of that path "
-        f"({barriers.guid}) by path"]  # so "Barriers" took Taguette's name and description
+        f"({barriers.guid}) by path",
+    ]  # so "Barriers" took Taguette's name and description
     assert (barriers.name, barriers.description) == ("barriers", "What stands between people and help")
 
 
@@ -90,8 +91,10 @@ def make_zip(path: Path, entries: dict[str, bytes]) -> Path:
 
 HOSTILE = {
     "slip": ({"project.qde": QDE, "../../evil.txt": b"x"}, "refused: entry '../../evil.txt' contains '..' (zip slip)"),
-    "bomb": ({"project.qde": QDE, "sources/zeros.txt": b"0" * (3 * 1024 * 1024)},
-             "refused: entry 'sources/zeros.txt' expands"),
+    "bomb": (
+        {"project.qde": QDE, "sources/zeros.txt": b"0" * (3 * 1024 * 1024)},
+        "refused: entry 'sources/zeros.txt' expands",
+    ),
     "xxe": ({"project.qde": XXE}, "refused: XML with a DOCTYPE ('Project') is not accepted (entities/DTD)"),
 }
 

@@ -40,10 +40,12 @@ def test_a_boolean_attribute_selects_the_same_documents_in_search_and_analysis(c
 
 def test_unknown_kinds_languages_attributes_and_documents_are_errors_everywhere(consented: Path):
     with Project.open(consented) as p:
-        for flt, says in ((DocumentFilter(kind="diary"), "kinds in this project: interview"),
-                          (DocumentFilter(language="xx"), "languages in this project: da"),
-                          (DocumentFilter(where=("colour=red",)), "no attribute 'colour'"),
-                          (DocumentFilter(documents=("zzz",)), "no document 'zzz'")):
+        for flt, says in (
+            (DocumentFilter(kind="diary"), "kinds in this project: interview"),
+            (DocumentFilter(language="xx"), "languages in this project: da"),
+            (DocumentFilter(where=("colour=red",)), "no attribute 'colour'"),
+            (DocumentFilter(documents=("zzz",)), "no document 'zzz'"),
+        ):
             with pytest.raises(QualcodeError, match=says):
                 flt.select(p)
     runner = CliRunner()

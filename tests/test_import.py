@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from qualcode.cli import main
-from qualcode.errors import QualcodeError
-from qualcode.project import Project
-from tests.conftest import dump
-from tests.helpers_files import truncate, write_docx, write_odt, write_pdf
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding
 from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
 from qualcode.corpus.documents import document_units, get_document, list_documents
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from tests.conftest import dump
+from tests.helpers_files import truncate, write_docx, write_odt, write_pdf
 
 TRANSCRIPT = "I: Hvordan gik det på herberget?\r\nIP: Det gik skidt. De sagde nej.\r\n\r\nI: Og så?\r\nIP: Så gik jeg hjem 🙂 igen.\r\n"
 
@@ -37,7 +37,7 @@ def test_utf8_bom_crlf_is_folded_and_offsets_are_code_points(project, tmp_path):
     start = text.index("De sagde nej.")
     row = add_coding(project, "bom", start, start + len("De sagde nej."), _code(project))
     assert row["text"] == "De sagde nej."
-    assert text[start:start + 13] == "De sagde nej."
+    assert text[start : start + 13] == "De sagde nej."
     # the emoji is ONE code point: the span after it is not shifted
     s = text.index("igen")
     assert add_coding(project, "bom", s, s + 4, _code(project))["text"] == "igen"
@@ -57,16 +57,16 @@ def test_utf16_with_bom(project, tmp_path):
 
 
 def test_combining_characters_are_stored_nfc_and_emoji_count_once(project, tmp_path):
-    raw = "IP: Rene\u0301 sagde: \u201cja\u201d \U0001F600 og Ma\u030ale\u0301ne.\n"  # decomposed é, å
+    raw = "IP: Rene\u0301 sagde: \u201cja\u201d \U0001f600 og Ma\u030ale\u0301ne.\n"  # decomposed é, å
     f = tmp_path / "nfd.txt"
     f.write_text(raw, encoding="utf-8")
     import_files(project, [f])
     text = stored(project, "nfd")
     assert text == unicodedata.normalize("NFC", raw)
     assert "René" in text and "a\u030a" not in text and "e\u0301" not in text
-    start = text.index("\U0001F600")
+    start = text.index("\U0001f600")
     row = add_coding(project, "nfd", start, start + 1, _code(project))
-    assert row["text"] == "\U0001F600"
+    assert row["text"] == "\U0001f600"
     s = text.index("Målé")
     assert add_coding(project, "nfd", s, s + len("Måléne"), _code(project))["text"] == "Måléne"
     assert get_document(project, "nfd")["source_sha256"] != get_document(project, "nfd")["text_sha256"]
@@ -94,42 +94,60 @@ def test_every_format_imports_its_text(project, tmp_path, fmt):
     elif fmt == "md":
         path.write_text("# Interview\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
     elif fmt == "vtt":
-        path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.500\n<v Interviewer>Hvordan har du det?\n\n"
-                        "00:00:04.000 --> 00:00:06.000\n<v Mette>Fint, tak.\n\n"
-                        "00:00:06.000 --> 00:00:08.250\n<v Mette>Jeg fik hjælp i går.\n", encoding="utf-8")
+        path.write_text(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:03.500\n<v Interviewer>Hvordan har du det?\n\n"
+            "00:00:04.000 --> 00:00:06.000\n<v Mette>Fint, tak.\n\n"
+            "00:00:06.000 --> 00:00:08.250\n<v Mette>Jeg fik hjælp i går.\n",
+            encoding="utf-8",
+        )
     else:
-        path.write_text("1\n00:00:01,000 --> 00:00:03,500\nInterviewer: Hvordan har du det?\n\n"
-                        "2\n00:00:04,000 --> 00:00:08,250\nMette: Fint, tak. Jeg fik hjælp i går.\n", encoding="utf-8")
+        path.write_text(
+            "1\n00:00:01,000 --> 00:00:03,500\nInterviewer: Hvordan har du det?\n\n"
+            "2\n00:00:04,000 --> 00:00:08,250\nMette: Fint, tak. Jeg fik hjælp i går.\n",
+            encoding="utf-8",
+        )
     report = import_files(project, [path], language="da")
     assert report.imported == ["doc"]
     doc = get_document(project, "doc")
     assert doc["source_format"] == fmt
     assert "Jeg fik hjælp i går." in doc["text"]
-    sentences = [doc["text"][u["start"]:u["end"]] for u in document_units(project, doc["id"], "sentence")]
+    sentences = [doc["text"][u["start"] : u["end"]] for u in document_units(project, doc["id"], "sentence")]
     assert "Jeg fik hjælp i går." in sentences
     turns = document_units(project, doc["id"], "turn")
     if fmt in ("vtt", "srt"):
         assert doc["text"] == "Interviewer: Hvordan har du det?\n\nMette: Fint, tak. Jeg fik hjælp i går."
         assert [(t["speaker"], t["time_start"], t["time_end"]) for t in turns] == [
-            ("Interviewer", 1.0, 3.5), ("Mette", 4.0, 8.25)]
-        assert doc["text"][turns[1]["start"]:turns[1]["end"]] == "Fint, tak. Jeg fik hjælp i går."
+            ("Interviewer", 1.0, 3.5),
+            ("Mette", 4.0, 8.25),
+        ]
+        assert doc["text"][turns[1]["start"] : turns[1]["end"]] == "Fint, tak. Jeg fik hjælp i går."
     elif fmt != "pdf":
         assert [t["speaker"] for t in turns] == ["I", "IP"]
-        assert doc["text"][turns[1]["start"]:turns[1]["end"]] == "Fint, tak. Jeg fik hjælp i går."
+        assert doc["text"][turns[1]["start"] : turns[1]["end"]] == "Fint, tak. Jeg fik hjælp i går."
 
 
 def test_units_sentences_paragraphs_turns(project, tmp_path):
     f = tmp_path / "t.txt"
-    f.write_text("Interview 01\n\nI: Hej. Hvordan går det?\n\nIP: Godt! Jeg bor på Sundholm nu.\nDet er fint.\n\n"
-                 "Note: not a speaker\n", encoding="utf-8")
+    f.write_text(
+        "Interview 01\n\nI: Hej. Hvordan går det?\n\nIP: Godt! Jeg bor på Sundholm nu.\nDet er fint.\n\n"
+        "Note: not a speaker\n",
+        encoding="utf-8",
+    )
     import_files(project, [f], language="da")
     doc = get_document(project, "t")
     text = doc["text"]
-    cut = lambda kind: [text[u["start"]:u["end"]] for u in document_units(project, doc["id"], kind)]  # noqa: E731
-    assert cut("paragraph") == ["Interview 01", "I: Hej. Hvordan går det?",
-                                "IP: Godt! Jeg bor på Sundholm nu.\nDet er fint.", "Note: not a speaker"]
+    cut = lambda kind: [text[u["start"] : u["end"]] for u in document_units(project, doc["id"], kind)]  # noqa: E731
+    assert cut("paragraph") == [
+        "Interview 01",
+        "I: Hej. Hvordan går det?",
+        "IP: Godt! Jeg bor på Sundholm nu.\nDet er fint.",
+        "Note: not a speaker",
+    ]
     # A turn runs until the next speaker label, across paragraphs; "Note:" occurs once, so it is no speaker.
-    assert cut("turn") == ["Hej. Hvordan går det?", "Godt! Jeg bor på Sundholm nu.\nDet er fint.\n\nNote: not a speaker"]
+    assert cut("turn") == [
+        "Hej. Hvordan går det?",
+        "Godt! Jeg bor på Sundholm nu.\nDet er fint.\n\nNote: not a speaker",
+    ]
     assert "Hvordan går det?" in cut("sentence") and "Godt!" in cut("sentence")
     assert [u["speaker"] for u in document_units(project, doc["id"], "turn")] == ["I", "IP"]
 
@@ -139,8 +157,10 @@ def test_custom_speaker_pattern(project, tmp_path):
     f.write_text("[A] hello there\n[B] hi\n", encoding="utf-8")
     import_files(project, [f], speaker_pattern=r"^\[(?P<speaker>[A-Z])\]\s*")
     doc = get_document(project, "p")
-    assert [(u["speaker"], doc["text"][u["start"]:u["end"]]) for u in document_units(project, doc["id"], "turn")] == [
-        ("A", "hello there"), ("B", "hi")]
+    assert [(u["speaker"], doc["text"][u["start"] : u["end"]]) for u in document_units(project, doc["id"], "turn")] == [
+        ("A", "hello there"),
+        ("B", "hi"),
+    ]
     with pytest.raises(QualcodeError, match="named group"):
         import_files(project, [f], speaker_pattern=r"^\w+:")
 
@@ -161,11 +181,19 @@ def test_attributes_types_are_inferred(project, tmp_path):
     for n in ("d1", "d2"):
         (tmp_path / f"{n}.txt").write_text(f"text of {n}\n", encoding="utf-8")
     csv = tmp_path / "attrs.csv"
-    csv.write_text("document,kind,site,age,score,consent,date\n"
-                   "d1,fieldnote,Vesterbro,34,1.5,yes,2021-03-14\nd2,,Nordvest,51,2,no,2021-04-02\n", encoding="utf-8")
+    csv.write_text(
+        "document,kind,site,age,score,consent,date\n"
+        "d1,fieldnote,Vesterbro,34,1.5,yes,2021-03-14\nd2,,Nordvest,51,2,no,2021-04-02\n",
+        encoding="utf-8",
+    )
     import_files(project, [tmp_path / "d1.txt", tmp_path / "d2.txt"], attributes=csv)
-    assert attribute_types(project) == {"site": "text", "age": "integer", "score": "float", "consent": "boolean",
-                                         "date": "date"}
+    assert attribute_types(project) == {
+        "site": "text",
+        "age": "integer",
+        "score": "float",
+        "consent": "boolean",
+        "date": "date",
+    }
     ids = {d["name"]: d["id"] for d in list_documents(project)}
     attrs = document_attributes(project)
     assert attrs[ids["d1"]] == {"site": "Vesterbro", "age": 34, "score": 1.5, "consent": True, "date": "2021-03-14"}
@@ -186,6 +214,7 @@ def test_attribute_csv_bad_value_names_line(project, tmp_path):
 
 
 # ---------------------------------------------------------------- bad input: clear error, nothing changed
+
 
 def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     binary = tmp_path / "photo.txt"
@@ -313,5 +342,5 @@ def test_large_transcript_imports_with_exact_units(project, tmp_path):
     sents = document_units(project, doc["id"], "sentence")
     assert len(sents) == 14_000 * 2 + 1
     last = sents[-1]
-    assert doc["text"][last["start"]:last["end"]] == "Tak for i dag."
+    assert doc["text"][last["start"] : last["end"]] == "Tak for i dag."
     assert doc["word_count"] == 14_000 * 14 + 5  # labels count as words; punctuation does not

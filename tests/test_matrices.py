@@ -15,24 +15,33 @@ import numpy as np
 import pytest
 
 from qualcode.analysis.cooccurrence import Codings
-from qualcode.analysis.matrices import (code_attribute_crosstab, coded_characters,
-                                        document_code_matrix, word_spans)
+from qualcode.analysis.matrices import code_attribute_crosstab, coded_characters, document_code_matrix, word_spans
 
 TEXTS = {1: "aa bb cc dd ee ff", 2: "Sundholm-området er langt væk", 3: "", 4: "xyz"}
-CODER1 = [(1, 1, 1, 0, 5), (1, 1, 1, 3, 8), (1, 2, 1, 10, 13), (1, 2, 1, 16, 17),
-          (2, 4, 1, 0, 3), (2, 4, 1, 5, 10), (4, 2, 1, 0, 2)]
+CODER1 = [
+    (1, 1, 1, 0, 5),
+    (1, 1, 1, 3, 8),
+    (1, 2, 1, 10, 13),
+    (1, 2, 1, 16, 17),
+    (2, 4, 1, 0, 3),
+    (2, 4, 1, 5, 10),
+    (4, 2, 1, 0, 2),
+]
 CODER2 = [(1, 1, 2, 6, 12)]
 ONE = Codings.from_rows(CODER1)
 BOTH = Codings.from_rows(CODER1 + CODER2)
 ATTRS = {1: "Vesterbro", 2: "Nordvest", 3: "Vesterbro", 4: None}
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("count", [[2, 2, 0], [0, 0, 2], [0, 0, 0], [0, 1, 0]]),
-    ("binary", [[1, 1, 0], [0, 0, 1], [0, 0, 0], [0, 1, 0]]),
-    ("characters", [[8, 4, 0], [0, 0, 8], [0, 0, 0], [0, 2, 0]]),
-    ("words", [[3, 3, 0], [0, 0, 1], [0, 0, 0], [0, 1, 0]]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("count", [[2, 2, 0], [0, 0, 2], [0, 0, 0], [0, 1, 0]]),
+        ("binary", [[1, 1, 0], [0, 0, 1], [0, 0, 0], [0, 1, 0]]),
+        ("characters", [[8, 4, 0], [0, 0, 8], [0, 0, 0], [0, 2, 0]]),
+        ("words", [[3, 3, 0], [0, 0, 1], [0, 0, 0], [0, 1, 0]]),
+    ],
+)
 def test_document_code_matrix(value, expected):
     m = document_code_matrix(ONE, value, documents=[1, 2, 3, 4], texts=TEXTS)
     assert m.rows == (1, 2, 3, 4) and m.columns == (1, 2, 4)
@@ -70,18 +79,20 @@ def test_helpers():
 
 def test_roll_up_in_matrix():
     parents = {1: None, 2: 1, 4: None}
-    m = document_code_matrix(ONE, "characters", parents=parents, depth=1,
-                             documents=[1, 2, 4])
+    m = document_code_matrix(ONE, "characters", parents=parents, depth=1, documents=[1, 2, 4])
     assert m.columns == (1, 4)
     assert m.values.tolist() == [[12, 0], [0, 8], [2, 0]]  # [0,8) ∪ [10,13) ∪ [16,17)
 
 
-@pytest.mark.parametrize("value, expected", [
-    # columns: Nordvest (doc 2), Vesterbro (docs 1, 3), (missing) (doc 4)
-    ("documents", [[0, 1, 0], [0, 1, 1], [1, 0, 0]]),
-    ("codings", [[0, 2, 0], [0, 2, 1], [2, 0, 0]]),
-    ("characters", [[0, 8, 0], [0, 4, 2], [8, 0, 0]]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        # columns: Nordvest (doc 2), Vesterbro (docs 1, 3), (missing) (doc 4)
+        ("documents", [[0, 1, 0], [0, 1, 1], [1, 0, 0]]),
+        ("codings", [[0, 2, 0], [0, 2, 1], [2, 0, 0]]),
+        ("characters", [[0, 8, 0], [0, 4, 2], [8, 0, 0]]),
+    ],
+)
 def test_code_attribute_crosstab(value, expected):
     t = code_attribute_crosstab(ONE, ATTRS, value)
     assert t.rows == (1, 2, 4)
@@ -104,8 +115,7 @@ def test_characters_and_words_match_brute_force():
     rows = []
     for _ in range(300):
         s = int(rng.integers(0, 190))
-        rows.append((int(rng.integers(1, 6)), int(rng.integers(1, 5)), 1, s,
-                     s + int(rng.integers(1, 30))))
+        rows.append((int(rng.integers(1, 6)), int(rng.integers(1, 5)), 1, s, s + int(rng.integers(1, 30))))
     texts = {d: "".join(rng.choice(list("ab cd-ø "), 220)) for d in range(1, 6)}
     chars = document_code_matrix(Codings.from_rows(rows), "characters")
     words = document_code_matrix(Codings.from_rows(rows), "words", texts=texts)

@@ -6,15 +6,15 @@ import sqlite3
 import pytest
 
 from qualcode.codebook import tree
-from qualcode.errors import QualcodeError
-from qualcode.interchange.merge import merge_project
-from qualcode.project import Project
-from tests.conftest import dump
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.coding.memos import list_memos, set_memo
 from qualcode.corpus.documents import document_units, get_document, list_documents
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
+from qualcode.interchange.merge import merge_project
+from qualcode.project import Project
+from tests.conftest import dump
 
 
 @pytest.fixture
@@ -48,8 +48,10 @@ def test_merge_brings_codings_codes_coders_and_memos(copies):
         assert report.memos == 1 and report.documents == []
         assert report.summary() == "from cai.db: added 1 coder(s) (cai), 1 code(s), 2 coding(s), 1 memo(s)"
         spans = [(c["document"], c["start"], c["end"], c["code"], c["memo"]) for c in list_codings(p, coder="cai")]
-        assert spans == [(doc_name, 10, 60, "Help sought", None),
-                         (doc_name, 100, 140, "Barriers/Housing queue", "new code")]
+        assert spans == [
+            (doc_name, 10, 60, "Help sought", None),
+            (doc_name, 100, 140, "Barriers/Housing queue", "new code"),
+        ]
         code = get_code(p, "Barriers/Housing queue")
         assert get_code(p, code.parent_id).path == "Barriers"
         assert [m["text"] for m in list_memos(p, "code", code.guid)] == ["Split from Waiting?"]
@@ -58,7 +60,9 @@ def test_merge_brings_codings_codes_coders_and_memos(copies):
         assert events == [("project.merge",)]
         # GUIDs are kept, so the other file's identities survive.
         with Project.open(other) as o:
-            assert {c["guid"] for c in list_codings(o, coder="cai")} == {c["guid"] for c in list_codings(p, coder="cai")}
+            assert {c["guid"] for c in list_codings(o, coder="cai")} == {
+                c["guid"] for c in list_codings(p, coder="cai")
+            }
 
 
 def test_merging_twice_changes_nothing(copies):

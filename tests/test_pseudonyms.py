@@ -9,33 +9,50 @@ from click.testing import CliRunner
 
 from qualcode.cli import main
 from qualcode.codebook.tree import add_code
-from qualcode.coding.csv_io import codings_csv
-from qualcode.errors import QualcodeError
-from qualcode.project import Project
-from qualcode.revision.pseudonyms import (add_pseudonym, apply_pseudonyms, find_matches, import_transform, mapping_csv,
-                                 preview, pseudonymise_text, pseudonyms)
-from qualcode.revision.revise import review_list, version_text
 from qualcode.coding.codings import add_coding, list_codings
+from qualcode.coding.csv_io import codings_csv
 from qualcode.corpus.documents import get_document
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from qualcode.revision.pseudonyms import (
+    add_pseudonym,
+    apply_pseudonyms,
+    find_matches,
+    import_transform,
+    mapping_csv,
+    preview,
+    pseudonymise_text,
+    pseudonyms,
+)
+from qualcode.revision.revise import review_list, version_text
 
-TEXT = ("I: Hvornår mødte du Mette Hansen første gang?\n\n"
-        "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "
-        "ringede til Bo hver uge. Hans fra kommunen kom aldrig.\n\n"
-        "I: Bor du stadig hos Bo?\n\n"
-        "IP: Nej, jeg vil ikke bo der mere. BO er flyttet til Istedgades ende. Mette er god. "
-        "Metadon får jeg på Sundholm, ikke hos Hansen-familien. Boligen er ok.\n")
+TEXT = (
+    "I: Hvornår mødte du Mette Hansen første gang?\n\n"
+    "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "
+    "ringede til Bo hver uge. Hans fra kommunen kom aldrig.\n\n"
+    "I: Bor du stadig hos Bo?\n\n"
+    "IP: Nej, jeg vil ikke bo der mere. BO er flyttet til Istedgades ende. Mette er god. "
+    "Metadon får jeg på Sundholm, ikke hos Hansen-familien. Boligen er ok.\n"
+)
 # checked by hand: the full name, the genitive, the misspelling, the capitalised shout and the
 # hyphenated family name are replaced; "Bor", "bo" (the verb), "Boligen", "Hans", "Metadon" and
 # "Sundholm" (a study site, not on the list) are not.
-EXPECTED = ("I: Hvornår mødte du Sanne Holm første gang?\n\n"
-            "IP: Det var på Vestergade. Sannes kontor lå lige ved siden af. Sanne, som hun også bliver kaldt, "
-            "ringede til Kim hver uge. Hans fra kommunen kom aldrig.\n\n"
-            "I: Bor du stadig hos Kim?\n\n"
-            "IP: Nej, jeg vil ikke bo der mere. KIM er flyttet til Vestergades ende. Sanne er god. "
-            "Metadon får jeg på Sundholm, ikke hos Holm-familien. Boligen er ok.\n")
-ENTRIES = [("Mette Hansen", "Sanne Holm", "name"), ("Mette", "Sanne", "name"), ("Hansen", "Holm", "name"),
-           ("Bo", "Kim", "name"), ("Istedgade", "Vestergade", "place")]
+EXPECTED = (
+    "I: Hvornår mødte du Sanne Holm første gang?\n\n"
+    "IP: Det var på Vestergade. Sannes kontor lå lige ved siden af. Sanne, som hun også bliver kaldt, "
+    "ringede til Kim hver uge. Hans fra kommunen kom aldrig.\n\n"
+    "I: Bor du stadig hos Kim?\n\n"
+    "IP: Nej, jeg vil ikke bo der mere. KIM er flyttet til Vestergades ende. Sanne er god. "
+    "Metadon får jeg på Sundholm, ikke hos Holm-familien. Boligen er ok.\n"
+)
+ENTRIES = [
+    ("Mette Hansen", "Sanne Holm", "name"),
+    ("Mette", "Sanne", "name"),
+    ("Hansen", "Holm", "name"),
+    ("Bo", "Kim", "name"),
+    ("Istedgade", "Vestergade", "place"),
+]
 NAMES = ("Mette", "Mete", "Hansen", "Istedgade", "Bo ", "Bo?", "BO ")
 
 
@@ -54,14 +71,22 @@ def test_all_variants_replaced_and_nothing_else():
     new, matches = pseudonymise_text(TEXT, [(o, p) for o, p, _ in ENTRIES])
     assert new == EXPECTED
     how = {(m.found, m.how) for m in matches}
-    assert how == {("Mette Hansen", "exact"), ("Istedgade", "exact"), ("Mettes", "inflected"), ("Mete", "fuzzy"),
-                   ("Bo", "exact"), ("BO", "exact"), ("Istedgades", "inflected"), ("Mette", "exact"),
-                   ("Hansen", "exact")}
+    assert how == {
+        ("Mette Hansen", "exact"),
+        ("Istedgade", "exact"),
+        ("Mettes", "inflected"),
+        ("Mete", "fuzzy"),
+        ("Bo", "exact"),
+        ("BO", "exact"),
+        ("Istedgades", "inflected"),
+        ("Mette", "exact"),
+        ("Hansen", "exact"),
+    }
     assert len(matches) == 10  # "Bo" twice
     mete = next(m for m in matches if m.found == "Mete")
     assert mete.score == pytest.approx(800 / 9, abs=1e-6)  # Indel ratio 2·4/(4+5)
     for m in matches:
-        assert TEXT[m.start:m.end] == m.found
+        assert TEXT[m.start : m.end] == m.found
 
 
 def test_threshold_and_short_names():
@@ -80,8 +105,18 @@ def test_preview_then_apply_as_a_revision(project):
     s = TEXT.index("Boligen er ok.")
     c3 = add_coding(project, "int09", s, s + 14, "Contact")
     found = preview(project)
-    assert [m.replacement for m in found["int09"]] == ["Sanne Holm", "Vestergade", "Sannes", "Sanne", "Kim", "Kim",
-                                                       "KIM", "Vestergades", "Sanne", "Holm"]
+    assert [m.replacement for m in found["int09"]] == [
+        "Sanne Holm",
+        "Vestergade",
+        "Sannes",
+        "Sanne",
+        "Kim",
+        "Kim",
+        "KIM",
+        "Vestergades",
+        "Sanne",
+        "Holm",
+    ]
     assert get_document(project, "int09")["text"] == TEXT  # preview wrote nothing
     (report,) = apply_pseudonyms(project).documents
     assert get_document(project, "int09")["text"] == EXPECTED
@@ -90,13 +125,15 @@ def test_preview_then_apply_as_a_revision(project):
     assert rows[c2["guid"]]["text"] == "ringede til Kim hver uge" and rows[c2["guid"]]["coder"] == "bo"
     assert rows[c3["guid"]]["text"] == "Boligen er ok."
     for r in rows.values():
-        assert EXPECTED[r["start"]:r["end"]] == r["text"]
+        assert EXPECTED[r["start"] : r["end"]] == r["text"]
     assert report.review == [] and review_list(project) == []
     # the real names are withheld from the version history and the event log
     assert version_text(project, "int09", 1) == ""
     # (earlier events, such as adding a coding, keep what they recorded: pseudonymise at import to avoid that)
-    log = project.db.execute("SELECT group_concat(IFNULL(summary,'') || IFNULL(changes,''), ' ') FROM events "
-                             "WHERE action LIKE 'pseudonym%' OR action = 'document.revise'").fetchone()[0]
+    log = project.db.execute(
+        "SELECT group_concat(IFNULL(summary,'') || IFNULL(changes,''), ' ') FROM events "
+        "WHERE action LIKE 'pseudonym%' OR action = 'document.revise'"
+    ).fetchone()[0]
     assert not any(n in log for n in ("Mette", "Istedgade", "Hansen"))
     # exports carry the pseudonyms only; the mapping only on explicit request
     out = codings_csv(project)
@@ -128,7 +165,9 @@ def test_cli(project, tmp_path):
     out = runner.invoke(main, base + ["pseudonyms", "add", "Sundholm", "Amagerbro", "--kind", "place"])
     assert out.exit_code == 0, out.output
     out = runner.invoke(main, base + ["pseudonyms", "preview"])
-    assert out.exit_code == 0 and "'Mete' → 'Sanne' (fuzzy 89; Mette)" in out.output and "11 replacement(s)" in out.output
+    assert (
+        out.exit_code == 0 and "'Mete' → 'Sanne' (fuzzy 89; Mette)" in out.output and "11 replacement(s)" in out.output
+    )
     out = runner.invoke(main, base + ["pseudonyms", "apply"])
     assert out.exit_code == 0, out.output
     assert get_document(project, "int09")["text"] == EXPECTED.replace("Sundholm", "Amagerbro")
@@ -147,7 +186,9 @@ def test_pseudonymise_at_import_names_never_reach_the_project(tmp_path):
     assert runner.invoke(main, ["-p", str(db), "init"]).exit_code == 0
     assert runner.invoke(main, ["-p", str(db), "pseudonyms", "add", "Mette Hansen", "Lone"]).exit_code == 0
     f = tmp_path / "int.txt"
-    f.write_text("I: Hvem hjalp dig?\n\nIP: Mette Hansen fra gadeteamet. Mette Hansens kollega også.\n", encoding="utf-8")
+    f.write_text(
+        "I: Hvem hjalp dig?\n\nIP: Mette Hansen fra gadeteamet. Mette Hansens kollega også.\n", encoding="utf-8"
+    )
     r = runner.invoke(main, ["-p", str(db), "import", "--pseudonymise", str(f)])
     assert r.exit_code == 0, r.output
     import sqlite3

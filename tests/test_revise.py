@@ -9,14 +9,14 @@ from click.testing import CliRunner
 
 from qualcode.cli import main
 from qualcode.codebook.tree import add_code
+from qualcode.coding.codings import add_coding, get_coding, list_codings
+from qualcode.corpus.documents import document_units, get_document
+from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.revision.revise import Alignment, review_list, revise_document, version_text, versions
 from qualcode.search import search
 from qualcode.text.segmentation import segment_many
-from qualcode.coding.codings import add_coding, get_coding, list_codings
-from qualcode.corpus.documents import document_units, get_document
-from qualcode.corpus.ingest import import_files
 
 P1 = "IP: Jeg gik til herberget i går. De sagde der ikke var plads.\n\n"
 P2 = "I: Hvad gjorde du så?\n\n"
@@ -26,8 +26,14 @@ P5 = "IP: Jeg venter stadig på metadon. Det tager lang tid.\n"
 OLD = P1 + P2 + P3 + P4 + P5
 # an insertion before a coding, the P3 paragraph moved to the end, a word inserted inside a coding,
 # and a coded sentence deleted
-NEW = (P1.replace("i går.", "i forgårs, sent om aftenen.") + P2 + P4
-       + "IP: Jeg venter stadig på min metadon.\n\n" + P3.rstrip("\n") + "\n")
+NEW = (
+    P1.replace("i går.", "i forgårs, sent om aftenen.")
+    + P2
+    + P4
+    + "IP: Jeg venter stadig på min metadon.\n\n"
+    + P3.rstrip("\n")
+    + "\n"
+)
 
 CODED = {  # name: (words, code, coder)
     "A": ("De sagde der ikke var plads", "Barriers", "anna"),
@@ -73,14 +79,14 @@ def test_every_coding_keeps_its_words_or_is_listed(project):
     assert doc["text"] == NEW and doc["char_count"] == len(NEW)
     for key in "ABE":  # same words, new offsets
         r = rows[ids[key]]
-        assert r["text"] == CODED[key][0] == NEW[r["start"]:r["end"]]
+        assert r["text"] == CODED[key][0] == NEW[r["start"] : r["end"]]
         assert (r["start"], r["end"]) == (NEW.index(CODED[key][0]), NEW.index(CODED[key][0]) + len(CODED[key][0]))
     c = rows[ids["C"]]
-    assert c["text"] == NEW[c["start"]:c["end"]] == "Jeg venter stadig på min metadon"
+    assert c["text"] == NEW[c["start"] : c["end"]] == "Jeg venter stadig på min metadon"
     assert rows[ids["C"]]["coder"] == "bo"  # re-anchoring keeps the coder
     d = rows[ids["D"]]
     # its words are gone: it stays on the sentence where they were, and is listed for review
-    (units, _), = segment_many([(NEW, "da")])
+    ((units, _),) = segment_many([(NEW, "da")])
     there = [(u.start, u.end) for u in units if u.kind == "sentence" and u.end == NEW.index("metadon.\n\n") + 8]
     assert [(d["start"], d["end"])] == there and d["text"].endswith("Jeg venter stadig på min metadon.")
     (item,) = review_list(project, "int01")
@@ -100,12 +106,13 @@ def test_versions_units_and_index_follow_the_new_text(project):
     assert [v["version"] for v in vs] == [1, 2] and [v["current"] for v in vs] == [False, True]
     assert version_text(project, "int01", 1) == OLD and version_text(project, "int01", 2) == NEW
     doc_id = get_document(project, "int01")["id"]
-    (units, words), = segment_many([(NEW, "da")])
-    assert [(u["start"], u["end"]) for u in document_units(project, doc_id, "sentence")] == \
-        [(u.start, u.end) for u in units if u.kind == "sentence"]
+    ((units, words),) = segment_many([(NEW, "da")])
+    assert [(u["start"], u["end"]) for u in document_units(project, doc_id, "sentence")] == [
+        (u.start, u.end) for u in units if u.kind == "sentence"
+    ]
     assert get_document(project, doc_id)["word_count"] == words
     turns = document_units(project, doc_id, "turn")
-    assert [NEW[u["start"]:u["end"]] for u in turns][-1] == P3[4:].rstrip("\n")
+    assert [NEW[u["start"] : u["end"]] for u in turns][-1] == P3[4:].rstrip("\n")
     hits = search(project, "forgårs").hits
     assert [(h.start, h.end) for h in hits] == [(NEW.index("forgårs"), NEW.index("forgårs") + 7)]
     with pytest.raises(QualcodeError, match="no version 3"):
@@ -114,8 +121,11 @@ def test_versions_units_and_index_follow_the_new_text(project):
 
 def _rows(p: Project) -> dict[str, list]:
     skip = {"events", "search_docs", "search_vocab", "search_postings"}
-    tables = [r[0] for r in p.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-              if not r[0].startswith("sqlite_") and r[0] not in skip]
+    tables = [
+        r[0]
+        for r in p.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not r[0].startswith("sqlite_") and r[0] not in skip
+    ]
     return {t: sorted(map(tuple, p.db.execute(f"SELECT * FROM [{t}]").fetchall()), key=repr) for t in tables}
 
 
@@ -147,12 +157,12 @@ def test_going_back_to_an_older_version(project):
     rows = _by_guid(project)
     for key in "ABCE":  # the words they were on before the correction
         r = rows[project.ids[key]]
-        assert r["text"] == CODED[key][0] and OLD[r["start"]:r["end"]] == CODED[key][0]
+        assert r["text"] == CODED[key][0] and OLD[r["start"] : r["end"]] == CODED[key][0]
 
 
 def test_alignment_maps_offsets_through_edits():
     al = Alignment("abc def ghi", "abc XX def ghi")
-    assert al.span(4, 7) == (7, 10, True)   # "def" moved right by the insertion
+    assert al.span(4, 7) == (7, 10, True)  # "def" moved right by the insertion
     assert al.span(0, 3) == (0, 3, True)
     al2, new = Alignment.from_replacements("Mette og Bo", [(0, 5, "Sanne"), (9, 11, "Kim")])
     assert new == "Sanne og Kim" and al2.trusted
@@ -185,8 +195,10 @@ def test_cli_revise_versions_review(project, tmp_path):
 
 
 def test_subtitle_turns_keep_their_times(tmp_path):
-    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>Hvordan går det?\n\n"
-           "00:00:05.000 --> 00:00:09.500\n<v Lars>Det går fint med metadonen nu.\n")
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>Hvordan går det?\n\n"
+        "00:00:05.000 --> 00:00:09.500\n<v Lars>Det går fint med metadonen nu.\n"
+    )
     (tmp_path / "call.vtt").write_text(vtt, encoding="utf-8")
     p = Project.create(tmp_path / "v.db", coder="anna")
     import_files(p, [tmp_path / "call.vtt"], language="da")
@@ -196,9 +208,10 @@ def test_subtitle_turns_keep_their_times(tmp_path):
     revise_document(p, "call", doc["text"].replace("fint", "rigtig fint"))
     after = document_units(p, doc["id"], "turn")
     new = get_document(p, "call")["text"]
-    assert [(t["speaker"], t["time_start"], t["time_end"]) for t in after] == \
-        [(t["speaker"], t["time_start"], t["time_end"]) for t in before]
-    assert new[after[1]["start"]:after[1]["end"]] == "Det går rigtig fint med metadonen nu."
+    assert [(t["speaker"], t["time_start"], t["time_end"]) for t in after] == [
+        (t["speaker"], t["time_start"], t["time_end"]) for t in before
+    ]
+    assert new[after[1]["start"] : after[1]["end"]] == "Det går rigtig fint med metadonen nu."
     p.close()
 
 
@@ -213,5 +226,5 @@ def test_a_sentence_deleted_from_a_coded_passage(tmp_path):
     guid = add_coding(p, "x", s, s + len("Jeg blev så flov. Jeg gik bare igen."), "Stigma")["guid"]
     (placement,) = revise_document(p, "x", new).placements
     assert placement.status == "changed"  # what is left of its own words, not the edited neighbour
-    assert get_coding(p, guid)["text"] == "Jeg gik bare igen." == new[placement.new_start:placement.new_end]
+    assert get_coding(p, guid)["text"] == "Jeg gik bare igen." == new[placement.new_start : placement.new_end]
     p.close()

@@ -10,24 +10,28 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualcode.cli import main
-from qualcode.project import Project
-from qualcode.corpus.filters import DocumentFilter
-from qualcode.search import build_index, index_status, kwic, search
 from qualcode.analysis.words import log_likelihood, words_per_code
+from qualcode.cli import main
 from qualcode.coding.codings import add_coding
 from qualcode.corpus.attributes import document_attributes
 from qualcode.corpus.documents import get_document, list_documents
+from qualcode.corpus.filters import DocumentFilter
 from qualcode.corpus.ingest import import_files
+from qualcode.project import Project
+from qualcode.search import build_index, index_status, kwic, search
 
-DA = ("I: Hvem hjalp dig dengang?\n\n"
-      "IP: Min kontaktperson hjælper mig stadig. Hun har hjulpet mig med metadonbehandling.\n\n"
-      "I: Fik du hjælpen?\n\n"
-      "IP: Ja, jeg vil gerne hjælpe andre. Jeg henter metadon, men nogle skriver methadon.\n")
-EN = ("Interviewer: Who helped you back then?\n\n"
-      "Participant: My contact person is helping me. She helps everyone. Helped by nobody else.\n\n"
-      "Interviewer: Did that help?\n\n"
-      "Participant: I get methadone every day, but the forms say metadone.\n")
+DA = (
+    "I: Hvem hjalp dig dengang?\n\n"
+    "IP: Min kontaktperson hjælper mig stadig. Hun har hjulpet mig med metadonbehandling.\n\n"
+    "I: Fik du hjælpen?\n\n"
+    "IP: Ja, jeg vil gerne hjælpe andre. Jeg henter metadon, men nogle skriver methadon.\n"
+)
+EN = (
+    "Interviewer: Who helped you back then?\n\n"
+    "Participant: My contact person is helping me. She helps everyone. Helped by nobody else.\n\n"
+    "Interviewer: Did that help?\n\n"
+    "Participant: I get methadone every day, but the forms say metadone.\n"
+)
 
 
 def _spans(res):
@@ -53,20 +57,20 @@ def _at(text: str, word: str, nth: int = 0) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------- lemma
 def test_danish_inflected_forms_found_by_lemma(small):
     res = search(small, "hjælpe", "lemma")
-    found = sorted(DA[h.start:h.end] for h in res.hits)
+    found = sorted(DA[h.start : h.end] for h in res.hits)
     assert found == ["hjalp", "hjulpet", "hjælpe", "hjælper"]
     assert set(res.forms) >= {"hjalp", "hjælper", "hjulpet", "hjælpe"}
     # an inflected query word finds the same forms (its lemma is looked up first)
     assert _spans(search(small, "hjalp", "lemma")) == _spans(res)
     # the noun is a lemma of its own in spaCy's Danish table; alternatives join them
-    assert sorted(DA[h.start:h.end] for h in search(small, "hjælp", "lemma").hits) == ["hjælpen"]
+    assert sorted(DA[h.start : h.end] for h in search(small, "hjælp", "lemma").hits) == ["hjælpen"]
     both = search(small, "hjælp|hjælpe", "lemma")
     assert len(both) == 5
 
 
 def test_english_inflected_forms_found_by_lemma(small):
     res = search(small, "help", "lemma", DocumentFilter(language="en"))
-    assert sorted(EN[h.start:h.end] for h in res.hits) == ["Helped", "help", "helped", "helping", "helps"]
+    assert sorted(EN[h.start : h.end] for h in res.hits) == ["Helped", "help", "helped", "helping", "helps"]
     assert res.hits[0].start == EN.index("helped")
 
 
@@ -85,27 +89,28 @@ def test_fuzzy_finds_spelling_variants_above_the_threshold_and_not_below(small):
     assert fuzz.ratio("metadon", "methadon") == pytest.approx(93.333, abs=0.001)
     da = DocumentFilter(language="da")
     res = search(small, "metadon", "fuzzy", da, threshold=90)
-    assert sorted(DA[h.start:h.end] for h in res.hits) == ["metadon", "methadon"]
+    assert sorted(DA[h.start : h.end] for h in res.hits) == ["metadon", "methadon"]
     assert res.forms["methadon"] == pytest.approx(93.333, abs=0.001)
-    assert [h.score for h in res.hits if DA[h.start:h.end] == "methadon"] == [pytest.approx(93.333, abs=0.001)]
+    assert [h.score for h in res.hits if DA[h.start : h.end] == "methadon"] == [pytest.approx(93.333, abs=0.001)]
     # 93.3 is below a threshold of 94: only the exact spelling is left
-    assert sorted(DA[h.start:h.end] for h in search(small, "metadon", "fuzzy", da, threshold=94).hits) == ["metadon"]
+    assert sorted(DA[h.start : h.end] for h in search(small, "metadon", "fuzzy", da, threshold=94).hits) == ["metadon"]
     # English: "metadone" ~ "methadone" (ratio 94.1), at 95 it is not found
     en = search(small, "methadone", "fuzzy", DocumentFilter(language="en"), threshold=90)
-    assert sorted(EN[h.start:h.end] for h in en.hits) == ["metadone", "methadone"]
+    assert sorted(EN[h.start : h.end] for h in en.hits) == ["metadone", "methadone"]
     assert len(search(small, "methadone", "fuzzy", DocumentFilter(language="en"), threshold=95)) == 1
 
 
 def test_regex_offsets_are_those_of_re(small):
     res = search(small, r"meth?adon\w*", "regex")
-    expected = [("da_one", m.start(), m.end()) for m in re.finditer(r"meth?adon\w*", DA, re.I)] + \
-               [("en_one", m.start(), m.end()) for m in re.finditer(r"meth?adon\w*", EN, re.I)]
+    expected = [("da_one", m.start(), m.end()) for m in re.finditer(r"meth?adon\w*", DA, re.I)] + [
+        ("en_one", m.start(), m.end()) for m in re.finditer(r"meth?adon\w*", EN, re.I)
+    ]
     assert _spans(res) == expected and len(expected) == 5
 
 
 def test_filters_speaker_kind_document(small):
     ip = search(small, "hjælpe", "lemma", speakers=["IP"])
-    assert sorted(DA[h.start:h.end] for h in ip.hits) == ["hjulpet", "hjælpe", "hjælper"]  # not the I's "hjalp"
+    assert sorted(DA[h.start : h.end] for h in ip.hits) == ["hjulpet", "hjælpe", "hjælper"]  # not the I's "hjalp"
     assert len(search(small, "help", "lemma", DocumentFilter(kind="interview"))) == 0
     assert len(search(small, "help", "lemma", DocumentFilter(kind="fieldnote"))) == 5
     assert len(search(small, "help", "lemma", DocumentFilter(documents=("da_one",)))) == 0
@@ -113,8 +118,11 @@ def test_filters_speaker_kind_document(small):
 
 def test_attribute_filter_on_demo(demo):
     res = search(demo, "metadon", "exact", DocumentFilter(where=("site=vesterbro",)))
-    vesterbro = {n for n, a in ((get_document(demo, i)["name"], a) for i, a in document_attributes(demo).items())
-                 if a.get("site") == "Vesterbro"}
+    vesterbro = {
+        n
+        for n, a in ((get_document(demo, i)["name"], a) for i, a in document_attributes(demo).items())
+        if a.get("site") == "Vesterbro"
+    }
     expected = {n for n in vesterbro if re.search(r"(?<!\w)metadon(?!\w)", get_document(demo, n)["text"], re.I)}
     assert {h.document for h in res.hits} == expected == {"da_int01_vesterbro_bruger", "en_obs04_vesterbro_cafe"}
     assert "da_int02_nordvest_bruger" in {h.document for h in search(demo, "metadon").hits}
@@ -126,10 +134,11 @@ def test_exact_search_agrees_with_a_regex_scan_over_the_demo(demo):
     docs = {d["id"]: get_document(demo, d["id"])["text"] for d in list_documents(demo)}
     for word in ("metadon", "kontaktperson", "help", "the"):
         res = search(demo, word, "exact")
-        expected = sorted((i, m.start()) for i, t in docs.items()
-                          for m in re.finditer(rf"(?<!\w){word}(?!\w)", t, re.I))
+        expected = sorted(
+            (i, m.start()) for i, t in docs.items() for m in re.finditer(rf"(?<!\w){word}(?!\w)", t, re.I)
+        )
         assert sorted((h.document_id, h.start) for h in res.hits) == expected, word
-        assert all(docs[h.document_id][h.start:h.end].lower() == word for h in res.hits)
+        assert all(docs[h.document_id][h.start : h.end].lower() == word for h in res.hits)
 
 
 def test_kwic_lines(small):
@@ -212,9 +221,8 @@ def test_cli_search_json_and_text(demo):
     assert data["total"] == len(data["hits"]) > 0
     for h in data["hits"]:
         text = get_document(demo, h["document"])["text"]
-        assert text[h["start"]:h["end"]] == h["match"]
+        assert text[h["start"] : h["end"]] == h["match"]
     out = runner.invoke(main, ["-p", str(demo.path), "search", "metadon", "-n", "2"])
     assert out.exit_code == 0 and "(showing 2; --limit 0 for all)" in out.output
     bad = runner.invoke(main, ["-p", str(demo.path), "search", "x", "--attr", "site"])
     assert bad.exit_code == 1 and "NAME=VALUE" in bad.output
-

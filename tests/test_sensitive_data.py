@@ -4,30 +4,30 @@ the leak scan proves it — and catches a planted name."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from qualcode.project import Project
-from qualcode.revision.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
-from qualcode.text.lexicon import lexicon
 from test_team_project import qc
+
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings, set_coding_memo
 from qualcode.coding.memos import list_memos, set_memo
 from qualcode.corpus.documents import get_document
 from qualcode.corpus.ingest import import_files
+from qualcode.project import Project
+from qualcode.revision.pseudonyms import add_pseudonym, apply_pseudonyms, find_matches, preview, rules
+from qualcode.text.lexicon import lexicon
 
-TEXT = ("I: Hvornår mødte du Mette Hansen første gang?\n\n"
-        "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "
-        "ringede hver uge. METTE siger altid, at Hansen-familien hjalp. Hansens bil holdt udenfor. "
-        "Hele dagen var hun der. Jeg skrev mette på sedlen. Bo kom også, men jeg vil ikke bo der.\n\n"
-        "I: Og memo?\n\nIP: Ja.\n")
+TEXT = (
+    "I: Hvornår mødte du Mette Hansen første gang?\n\n"
+    "IP: Det var på Istedgade. Mettes kontor lå lige ved siden af. Mete, som hun også bliver kaldt, "
+    "ringede hver uge. METTE siger altid, at Hansen-familien hjalp. Hansens bil holdt udenfor. "
+    "Hele dagen var hun der. Jeg skrev mette på sedlen. Bo kom også, men jeg vil ikke bo der.\n\n"
+    "I: Og memo?\n\nIP: Ja.\n"
+)
 VARIANTS = ("Mette", "Mettes", "METTE", "Mete", "mette", "Hansen", "Hansens", "Istedgade")
 
 
@@ -73,17 +73,19 @@ def test_readme_example_replaces_every_part_and_variant(study: Path):
         assert names_in(memos) == [] and names_in(get_code(p, "Help sought").description) == []
         assert names_in(" ".join(c["memo"] or "" for c in list_codings(p))) == []
         for c in list_codings(p):
-            assert text[c["start"]:c["end"]] == c["text"]
+            assert text[c["start"] : c["end"]] == c["text"]
         # the search index was rebuilt from the new text: the old words are gone from it
         vocab = {r[0] for r in p.db.execute("SELECT form FROM search_vocab")}
         assert "mette" not in vocab and "sanne" in vocab
     # exports of the working project carry no name
     out = study.parent / "exports"
-    for args in (["export", "tidy", "-o", str(out / "tidy.csv")],
-                 ["export", "tidy", "-o", str(out / "tidy.xlsx")],
-                 ["report", "quotes", "--code", "Help sought", "-o", str(out / "quotes.docx")],
-                 ["report", "quotes", "--code", "Help sought", "-o", str(out / "quotes.html")],
-                 ["qdpx", "export", "-o", str(out / "study.qdpx")]):
+    for args in (
+        ["export", "tidy", "-o", str(out / "tidy.csv")],
+        ["export", "tidy", "-o", str(out / "tidy.xlsx")],
+        ["report", "quotes", "--code", "Help sought", "-o", str(out / "quotes.docx")],
+        ["report", "quotes", "--code", "Help sought", "-o", str(out / "quotes.html")],
+        ["qdpx", "export", "-o", str(out / "study.qdpx")],
+    ):
         assert qc(study, *args).returncode == 0, args
     r = qc(study, "pseudonyms", "scan", "--no-project", str(out))
     assert r.returncode == 0, r.stdout
@@ -112,7 +114,7 @@ def test_readme_example_replaces_every_part_and_variant(study: Path):
     con.close()
     # a planted name is caught, with its place
     planted = study.parent / "planted.csv"
-    planted.write_text("document,quote\nint09,\"Hun hed Mette, tror jeg\"\n", encoding="utf-8")
+    planted.write_text('document,quote\nint09,"Hun hed Mette, tror jeg"\n', encoding="utf-8")
     r = qc(study, "pseudonyms", "scan", "--no-project", str(planted))
     assert r.returncode == 1 and "planted.csv, line 2" in r.stdout and "Mette" in r.stdout
 
@@ -174,8 +176,9 @@ def test_parts_of_a_name_and_conflicts():
     by_word = {r.words: r.replacement for r in rs}
     assert by_word[("Mette",)] == "Sanne" and by_word[("Hansen",)] == "Holm"
     assert by_word[("Anne",)] == "Lise" and by_word[("Marie",)] == "Lise" and by_word[("Lund",)] == "Bo"
-    assert conflicts == ["'Hansen' is part of 'Mette Hansen' (Holm) and of 'Jens Hansen' (Berg); "
-                         "add 'Hansen' on its own to choose"]
+    assert conflicts == [
+        "'Hansen' is part of 'Mette Hansen' (Holm) and of 'Jens Hansen' (Berg); add 'Hansen' on its own to choose"
+    ]
     # an entry of its own for a part wins over the derived one
     rs, conflicts = rules([("Mette Hansen", "Sanne Holm"), ("Hansen", "Dal")])
     assert {r.words: r.replacement for r in rs}[("Hansen",)] == "Dal" and conflicts == []

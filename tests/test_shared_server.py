@@ -13,22 +13,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
 
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
-from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
 
 
 def cli(path: Path, *args: str, coder: str = "bo") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qualcode", "-p", str(path), "-c", coder, *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", "-p", str(path), "-c", coder, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def write_in_other_process(path: Path) -> None:
     """Another process writes one row through SQLite and closes: the last connection out
     checkpoints and deletes the WAL — unless someone else still holds the file."""
-    code = ("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA busy_timeout=5000');"
-            "c.execute(\"INSERT INTO project(key, value) VALUES ('probe', '1')\"); c.commit(); c.close()")
+    code = (
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA busy_timeout=5000');"
+        "c.execute(\"INSERT INTO project(key, value) VALUES ('probe', '1')\"); c.commit(); c.close()"
+    )
     subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=60)
 
 
@@ -158,8 +164,13 @@ async def test_the_issue_reproduction_leaves_the_file_whole(demo_copy: Path, tmp
 
 def start(role: str, *args) -> subprocess.Popen:
     root = Path(__file__).resolve().parents[1]
-    return subprocess.Popen([sys.executable, "-m", "benchmarks.team_workload", role, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    return subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.team_workload", role, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=root,
+    )
 
 
 def result(proc: subprocess.Popen) -> dict:
@@ -199,8 +210,12 @@ async def test_several_processes_and_the_workbench_on_one_file(demo_copy: Path, 
     con = sqlite3.connect(demo_copy)
     for r in results:
         if r["role"] == "writer":
-            have = {g for (g,) in con.execute(
-                "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ?", [r["coder"]])}
+            have = {
+                g
+                for (g,) in con.execute(
+                    "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ?", [r["coder"]]
+                )
+            }
             assert have == set(r["kept"]) and r["ops"] > 0
         if r["role"] == "importer":
             docs = {n for (n,) in con.execute("SELECT name FROM documents")}

@@ -15,21 +15,26 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.corpus.ingest import import_files
 from qualcode.project import Project
 from qualcode.store.connection import APPLICATION_ID
 from qualcode.store.migrations import MIGRATIONS
-from qualcode.coding.codings import add_coding
-from qualcode.corpus.ingest import import_files
 
 DOC = "da_int01_vesterbro_bruger"
 
 
-def qc(path: Path, *args: str, coder: str = "anna", cwd: Path | None = None, prefix: tuple = (),
-       env: dict | None = None) -> subprocess.CompletedProcess:
+def qc(
+    path: Path, *args: str, coder: str = "anna", cwd: Path | None = None, prefix: tuple = (), env: dict | None = None
+) -> subprocess.CompletedProcess:
     """The real command line, in its own process (as a user runs it)."""
-    return subprocess.run([*prefix, sys.executable, "-m", "qualcode", "-p", str(path), "-c", coder, *args],
-                          capture_output=True, text=True, timeout=180, cwd=cwd,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "qualcode", "-p", str(path), "-c", coder, *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def one_line_error(r: subprocess.CompletedProcess) -> str:
@@ -58,6 +63,7 @@ def loose_umask():
 
 # ----------------------------------------------------------------------------- private by default
 
+
 def test_project_exports_backups_and_mapping_are_0600_under_umask_022(tmp_path, demo_template, loose_umask):
     path = tmp_path / "p.db"
     assert qc(path, "init").returncode == 0
@@ -72,16 +78,18 @@ def test_project_exports_backups_and_mapping_are_0600_under_umask_022(tmp_path, 
     os.chmod(demo, 0o600)
     out = tmp_path / "out"
     out.mkdir()
-    for args in (["cooccurrence", "--unit", "sentence", "--coder", "anna", "-o", str(out / "c.csv")],
-                 ["matrix", "docs-codes", "--coder", "anna", "-o", str(out / "m.xlsx")],
-                 ["export", "tidy", "-o", str(out / "t.json")],
-                 ["report", "quotes", "--code", "Barriers", "-o", str(out / "q.docx")],
-                 ["qdpx", "export", "-o", str(out / "p.qdpx")],
-                 ["codings", "export", "-o", str(out / "codings.csv")],
-                 ["codebook", "export", str(out / "book.yaml")],
-                 ["pseudonyms", "add", "Mette", "Sanne"],
-                 ["pseudonyms", "export-mapping", "-o", str(out / "mapping.csv")],
-                 ["backup", "-o", str(out / "backup.db")]):
+    for args in (
+        ["cooccurrence", "--unit", "sentence", "--coder", "anna", "-o", str(out / "c.csv")],
+        ["matrix", "docs-codes", "--coder", "anna", "-o", str(out / "m.xlsx")],
+        ["export", "tidy", "-o", str(out / "t.json")],
+        ["report", "quotes", "--code", "Barriers", "-o", str(out / "q.docx")],
+        ["qdpx", "export", "-o", str(out / "p.qdpx")],
+        ["codings", "export", "-o", str(out / "codings.csv")],
+        ["codebook", "export", str(out / "book.yaml")],
+        ["pseudonyms", "add", "Mette", "Sanne"],
+        ["pseudonyms", "export-mapping", "-o", str(out / "mapping.csv")],
+        ["backup", "-o", str(out / "backup.db")],
+    ):
         r = qc(demo, *args)
         assert r.returncode == 0, (args, r.stderr)
     written = sorted(out.iterdir())
@@ -101,10 +109,12 @@ def test_team_project_is_group_shared_and_exports_follow_it(tmp_path, demo_templ
     assert r.returncode == 0, r.stderr
     assert mode(tmp_path / "book.csv") == 0o660
     assert one_line_error(qc(tmp_path / "x.db", "init", "--group", "no-such-group-here")).endswith(
-        "(see 'getent group')")
+        "(see 'getent group')"
+    )
 
 
 # ----------------------------------------------------------------------------- only our files
+
 
 def _survey(path: Path) -> Path:
     con = sqlite3.connect(path)
@@ -115,8 +125,19 @@ def _survey(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("args", [["docs"], ["codes"], ["log"], ["init", "--force"], ["blind", "on"],
-                                  ["code", "d", "0", "1", "x"], ["verify"], ["backup"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["docs"],
+        ["codes"],
+        ["log"],
+        ["init", "--force"],
+        ["blind", "on"],
+        ["code", "d", "0", "1", "x"],
+        ["verify"],
+        ["backup"],
+    ],
+)
 def test_a_foreign_sqlite_file_is_refused_and_left_byte_identical(tmp_path, args):
     survey = _survey(tmp_path / "survey.db")
     before, listing = digest(survey), sorted(os.listdir(tmp_path))
@@ -166,8 +187,10 @@ def _legacy_project(path: Path) -> Path:
         db["schema_migrations"].insert({"version": version, "name": name, "applied_at": "2026-11-01T00:00:00Z"})
     con.execute("PRAGMA user_version = 4")
     for i, action in enumerate(["project.create", "coder.add", "code.add"], start=1):
-        con.execute("INSERT INTO events (id, at, coder, action, summary, changes, undoable) VALUES (?,?,?,?,?,?,?)",
-                    (i, f"2026-11-0{i}T10:00:00Z", "anna", action, action, "[]", 0))
+        con.execute(
+            "INSERT INTO events (id, at, coder, action, summary, changes, undoable) VALUES (?,?,?,?,?,?,?)",
+            (i, f"2026-11-0{i}T10:00:00Z", "anna", action, action, "[]", 0),
+        )
     con.execute("INSERT INTO project VALUES ('guid', 'B6D1C6F2-3B1A-4F38-9A53-6A1A1E2C3D4F')")
     con.close()
     return path
@@ -224,16 +247,27 @@ def test_another_users_project_reads_but_never_writes(tmp_path, demo_template):
     out.mkdir()
     as_other = (UNSHARE, "-r")  # we stay root in a user namespace, but not over files of uid 65534
     before = digest(demo)
-    for args in (["docs"], ["codes"], ["codings", "--by", "bo"], ["log"], ["verify"],
-                 ["search", "hjælp", "--mode", "lemma"],
-                 ["cooccurrence", "--unit", "sentence", "--coder", "anna", "-o", str(out / "c.csv")],
-                 ["agreement", "--coders", "anna,bo", "--unit", "sentence"],
-                 ["export", "tidy", "-o", str(out / "t.csv")]):
+    for args in (
+        ["docs"],
+        ["codes"],
+        ["codings", "--by", "bo"],
+        ["log"],
+        ["verify"],
+        ["search", "hjælp", "--mode", "lemma"],
+        ["cooccurrence", "--unit", "sentence", "--coder", "anna", "-o", str(out / "c.csv")],
+        ["agreement", "--coders", "anna,bo", "--unit", "sentence"],
+        ["export", "tidy", "-o", str(out / "t.csv")],
+    ):
         r = qc(demo, *args, prefix=as_other)
         assert r.returncode == 0, (args, r.stderr)
         assert "read-only" in r.stderr  # said once, as a note
-    for args in (["code", DOC, "0", "5", "Help sought"], ["undo"], ["blind", "on"], ["codebook", "add", "New"],
-                 ["memo", "document", DOC, "hello"]):
+    for args in (
+        ["code", DOC, "0", "5", "Help sought"],
+        ["undo"],
+        ["blind", "on"],
+        ["codebook", "add", "New"],
+        ["memo", "document", DOC, "hello"],
+    ):
         line = one_line_error(qc(demo, *args, prefix=as_other))
         assert "read-only" in line and "nothing was changed" in line, line
     assert digest(demo) == before
@@ -245,10 +279,12 @@ def test_a_read_only_file_system_reads_and_refuses_writes(tmp_path, demo_templat
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(demo_template, data / "demo.db")
-    script = (f"mount --bind {data} {data} && mount -o remount,bind,ro {data} && "
-              f"{sys.executable} -m qualcode -p {data / 'demo.db'} docs --json > {tmp_path / 'docs.json'} && "
-              f"{sys.executable} -m qualcode -p {data / 'demo.db'} -c anna code {DOC} 0 5 'Help sought'; "
-              f"echo rc=$?")
+    script = (
+        f"mount --bind {data} {data} && mount -o remount,bind,ro {data} && "
+        f"{sys.executable} -m qualcode -p {data / 'demo.db'} docs --json > {tmp_path / 'docs.json'} && "
+        f"{sys.executable} -m qualcode -p {data / 'demo.db'} -c anna code {DOC} 0 5 'Help sought'; "
+        f"echo rc=$?"
+    )
     r = subprocess.run([UNSHARE, "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120)
     assert "rc=1" in r.stdout, r.stderr
     assert "read-only" in r.stderr and "Traceback" not in r.stderr
@@ -318,6 +354,7 @@ def test_the_cli_reports_a_bug_in_one_line_without_its_message(tmp_path, demo_te
 
 # ----------------------------------------------------------------------------- tamper-evident history
 
+
 def _edit(path: Path, *sql: str) -> None:
     con = sqlite3.connect(path)
     for s in sql:
@@ -336,24 +373,30 @@ def test_verify_passes_on_an_honest_project_and_prints_its_head(demo_path):
 
 
 def test_verify_catches_an_edited_event(demo_path):
-    _edit(demo_path, "DROP TRIGGER events_no_update",
-          "UPDATE events SET summary = 'nothing happened' WHERE id = 5")
+    _edit(demo_path, "DROP TRIGGER events_no_update", "UPDATE events SET summary = 'nothing happened' WHERE id = 5")
     r = qc(demo_path, "verify")
     line = one_line_error(r)
     assert "append-only triggers failed" in line
     assert "FAIL  history chain: event 5 (" in r.stdout and "does not match its hash" in r.stdout
     # even with the trigger put back, the edit shows
-    _edit(demo_path, "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
-                     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+    _edit(
+        demo_path,
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    )
     assert "history chain failed — event 5 (" in one_line_error(qc(demo_path, "verify"))
 
 
 def test_verify_catches_a_removed_event_and_a_cut_tail(demo_path):
     head = qc(demo_path, "verify").stdout.split("head")[-1].strip()
     n = sqlite3.connect(demo_path).execute("SELECT MAX(id) FROM events").fetchone()[0]
-    _edit(demo_path, "DROP TRIGGER events_no_delete", f"DELETE FROM events WHERE id = {n}",
-          "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
-          "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+    _edit(
+        demo_path,
+        "DROP TRIGGER events_no_delete",
+        f"DELETE FROM events WHERE id = {n}",
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    )
     assert qc(demo_path, "verify").returncode == 0  # a shorter chain is still a chain …
     assert "recorded head failed" in one_line_error(qc(demo_path, "verify", "--expect-head", head))  # … but not ours
     _edit(demo_path, "DROP TRIGGER events_no_delete", "DELETE FROM events WHERE id = 3")
@@ -364,14 +407,23 @@ def test_verify_catches_a_removed_event_and_a_cut_tail(demo_path):
 
 # ----------------------------------------------------------------------------- backups
 
+
 def test_backup_while_another_process_writes_is_consistent_and_private(demo_path, tmp_path, loose_umask):
     os.chmod(demo_path, 0o600)
-    writer = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from qualcode.project import Project; from qualcode.coding.codings import add_coding\n"
-        "p = Project.open(sys.argv[1], coder='bo')\n"
-        "for i in range(150):\n"
-        f"    add_coding(p, '{DOC}', i, i + 3, 'Help sought')\n"
-        "p.close()"), str(demo_path)])
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from qualcode.project import Project; from qualcode.coding.codings import add_coding\n"
+                "p = Project.open(sys.argv[1], coder='bo')\n"
+                "for i in range(150):\n"
+                f"    add_coding(p, '{DOC}', i, i + 3, 'Help sought')\n"
+                "p.close()"
+            ),
+            str(demo_path),
+        ]
+    )
     backups = []
     try:
         for k in range(3):
@@ -385,9 +437,11 @@ def test_backup_while_another_process_writes_is_consistent_and_private(demo_path
         assert not Path(f"{b}-wal").exists()
         assert qc(b, "verify").returncode == 0
         con = sqlite3.connect(b)
-        codings = con.execute("SELECT COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
-                              "WHERE k.name = 'bo' AND c.code_id = (SELECT id FROM codes WHERE name = 'Help sought') "
-                              "AND c.document_id = 1 AND c.[end] - c.start = 3").fetchone()[0]
+        codings = con.execute(
+            "SELECT COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
+            "WHERE k.name = 'bo' AND c.code_id = (SELECT id FROM codes WHERE name = 'Help sought') "
+            "AND c.document_id = 1 AND c.[end] - c.start = 3"
+        ).fetchone()[0]
         events = con.execute("SELECT COUNT(*) FROM events WHERE coder = 'bo' AND action = 'coding.add'").fetchone()[0]
         con.close()
         assert codings == events  # a snapshot between two commits, never inside one
@@ -395,6 +449,7 @@ def test_backup_while_another_process_writes_is_consistent_and_private(demo_path
 
 
 # ----------------------------------------------------------------------------- blind coding
+
 
 def test_blind_coding_shows_each_coder_only_their_own(demo_path):
     assert qc(demo_path, "blind", "on").stdout.strip() == "blind coding is on"
@@ -445,6 +500,7 @@ async def test_blind_coding_in_the_workbench(demo_path):
 
 # ----------------------------------------------------------------------------- damaged and full storage
 
+
 def test_a_truncated_project_is_one_line(demo_path):
     size = demo_path.stat().st_size
     with open(demo_path, "r+b") as fh:  # the test damages the file on purpose
@@ -470,10 +526,12 @@ def test_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path, demo_templ
     small = tmp_path / "small"
     small.mkdir()
     shutil.copy(demo_template, tmp_path / "demo.db")
-    script = (f"mount -t tmpfs -o size=200k tmpfs {small} && "
-              f"{sys.executable} -m qualcode -p {tmp_path / 'demo.db'} export tidy -o {small / 'tidy.json'}; "
-              f"echo rc=$?; ls -A {small}; "
-              f"cp {tmp_path / 'demo.db'} {small}/p.db 2>/dev/null; echo copied=$?")
+    script = (
+        f"mount -t tmpfs -o size=200k tmpfs {small} && "
+        f"{sys.executable} -m qualcode -p {tmp_path / 'demo.db'} export tidy -o {small / 'tidy.json'}; "
+        f"echo rc=$?; ls -A {small}; "
+        f"cp {tmp_path / 'demo.db'} {small}/p.db 2>/dev/null; echo copied=$?"
+    )
     r = subprocess.run([UNSHARE, "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120)
     assert "rc=1" in r.stdout, (r.stdout, r.stderr)
     assert "the disk is full" in r.stderr and "nothing was written" in r.stderr and "Traceback" not in r.stderr
@@ -487,13 +545,16 @@ def test_a_full_disk_under_the_project_is_one_line_and_loses_nothing(tmp_path, d
     small.mkdir()
     shutil.copy(demo_template, tmp_path / "demo.db")
     size_kb = demo_template.stat().st_size // 1024 + 40
-    script = (f"mount -t tmpfs -o size={size_kb}k tmpfs {small} && cp {tmp_path / 'demo.db'} {small}/demo.db && "
-              f"dd if=/dev/zero of={small}/fill bs=1k count=1000 2>/dev/null; "
-              f"{sys.executable} -m qualcode -p {small}/demo.db -c anna import {tmp_path / 'big.txt'}; echo rc=$?; "
-              f"rm {small}/fill; {sys.executable} -m qualcode -p {small}/demo.db verify; echo verify=$?; "
-              f"{sys.executable} -m qualcode -p {small}/demo.db docs --json | grep -c '\"name\"'")
-    (tmp_path / "big.txt").write_text(("I: Hvordan går det?\n\nIP: " + "Det går fint i dag. " * 4000 + "\n"),
-                                      encoding="utf-8")
+    script = (
+        f"mount -t tmpfs -o size={size_kb}k tmpfs {small} && cp {tmp_path / 'demo.db'} {small}/demo.db && "
+        f"dd if=/dev/zero of={small}/fill bs=1k count=1000 2>/dev/null; "
+        f"{sys.executable} -m qualcode -p {small}/demo.db -c anna import {tmp_path / 'big.txt'}; echo rc=$?; "
+        f"rm {small}/fill; {sys.executable} -m qualcode -p {small}/demo.db verify; echo verify=$?; "
+        f"{sys.executable} -m qualcode -p {small}/demo.db docs --json | grep -c '\"name\"'"
+    )
+    (tmp_path / "big.txt").write_text(
+        ("I: Hvordan går det?\n\nIP: " + "Det går fint i dag. " * 4000 + "\n"), encoding="utf-8"
+    )
     r = subprocess.run([UNSHARE, "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=180)
     assert "rc=1" in r.stdout, (r.stdout, r.stderr)
     assert "disk" in r.stderr and "Traceback" not in r.stderr

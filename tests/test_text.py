@@ -12,7 +12,7 @@ from qualcode.errors import QualcodeError
 from qualcode.text import offsets
 from qualcode.text.decoding import decode, normalise
 from qualcode.text.nlp import sentence_pipeline
-from qualcode.text.segmentation import trim, paragraphs, segment_many, speaker_turns
+from qualcode.text.segmentation import paragraphs, segment_many, speaker_turns, trim
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -41,7 +41,7 @@ def test_to_stored_offsets_folds_crlf_and_composes():
 
     ko = unicodedata.normalize("NFD", "한국어 텍스트")
     m = offsets.to_stored_offsets(ko, [ko.index(" "), len(ko)])
-    assert unicodedata.normalize("NFC", ko)[m[0]:m[1]] == " 텍스트"
+    assert unicodedata.normalize("NFC", ko)[m[0] : m[1]] == " 텍스트"
 
 
 def test_check_span_refuses_outside_and_empty():
@@ -57,7 +57,7 @@ def test_merge_spans_and_overlap():
 
 
 def test_decode_rules():
-    assert decode("æ".encode("utf-8"), "f") == ("æ", "utf-8")
+    assert decode("æ".encode(), "f") == ("æ", "utf-8")
     assert decode(b"\xef\xbb\xbf\xc3\xa6", "f") == ("æ", "utf-8-sig")
     assert decode("æ".encode("utf-16"), "f")[0] == "æ"
     assert decode(b"\xe6", "f", "cp1252") == ("æ", "cp1252")
@@ -87,8 +87,8 @@ def test_fast_sentence_bounds_equal_spacy_sentencizer_on_the_demo_corpus():
 
 def test_sentences_never_cross_blank_lines_or_include_labels():
     text = "Interview 01\n\nI: Hej. Hvordan går det?\n\nIP: Godt! Tak."
-    (units, words), = segment_many([(text, "da")])
-    sents = [text[u.start:u.end] for u in units if u.kind == "sentence"]
+    ((units, words),) = segment_many([(text, "da")])
+    sents = [text[u.start : u.end] for u in units if u.kind == "sentence"]
     assert sents == ["Interview 01", "Hej.", "Hvordan går det?", "Godt!", "Tak."]
     assert words == 10  # speaker labels are words too, as in NVivo's word counts
 
@@ -96,33 +96,50 @@ def test_sentences_never_cross_blank_lines_or_include_labels():
 def test_segment_many_keeps_input_order_across_languages():
     items = [("Jeg hjalp. Han kom.", "da"), ("I helped. He came.", "en"), ("Vi gik.", "da")]
     out = list(segment_many(items))
-    assert [[t[u.start:u.end] for u in us if u.kind == "sentence"] for (us, _), (t, _) in zip(out, items)] == [
-        ["Jeg hjalp.", "Han kom."], ["I helped.", "He came."], ["Vi gik."]]
+    assert [[t[u.start : u.end] for u in us if u.kind == "sentence"] for (us, _), (t, _) in zip(out, items)] == [
+        ["Jeg hjalp.", "Han kom."],
+        ["I helped.", "He came."],
+        ["Vi gik."],
+    ]
 
 
 def test_speaker_detection_needs_recurring_or_known_labels():
     text = "Note: sunny day.\n\nMark: hi\n\nMark: again\n\nI: question"
-    assert [(u.speaker, text[u.start:u.end]) for u in speaker_turns(text)] == [
-        ("Mark", "hi"), ("Mark", "again"), ("I", "question")]
-    assert [text[u.start:u.end] for u in paragraphs(text)][0] == "Note: sunny day."
+    assert [(u.speaker, text[u.start : u.end]) for u in speaker_turns(text)] == [
+        ("Mark", "hi"),
+        ("Mark", "again"),
+        ("I", "question"),
+    ]
+    assert [text[u.start : u.end] for u in paragraphs(text)][0] == "Note: sunny day."
 
 
 def test_core_does_not_import_textual_or_the_front_ends():
     """The core stays headless. (click itself may load: sqlite-utils imports it for its plugins.)"""
-    code = ("import sys, qualcode.project, qualcode.corpus.ingest, qualcode.codebook.tree, qualcode.coding.csv_io, "
-            "qualcode.demo, qualcode.analysis.agreement, qualcode.analysis.cooccurrence, qualcode.interchange.exporters, "
-            "qualcode.interchange.refi, qualcode.analysis.data, qualcode.analysis.agreement.audit, qualcode.interchange.exporters.tidy, "
-            "qualcode.interchange.exporters.quotes, qualcode.interchange.qdpx_export, qualcode.interchange.qdpx_import, qualcode.interchange.merge, qualcode.analysis.agreement.adjudication, qualcode.search, "
-            "qualcode.coding.autocode, qualcode.revision.revise, qualcode.revision.pseudonyms, qualcode.analysis.words; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
-            "or m.startswith(('qualcode.cli', 'qualcode.tui'))]; print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, qualcode.project, qualcode.corpus.ingest, qualcode.codebook.tree, qualcode.coding.csv_io, "
+        "qualcode.demo, qualcode.analysis.agreement, qualcode.analysis.cooccurrence, qualcode.interchange.exporters, "
+        "qualcode.interchange.refi, qualcode.analysis.data, qualcode.analysis.agreement.audit, qualcode.interchange.exporters.tidy, "
+        "qualcode.interchange.exporters.quotes, qualcode.interchange.qdpx_export, qualcode.interchange.qdpx_import, qualcode.interchange.merge, qualcode.analysis.agreement.adjudication, qualcode.search, "
+        "qualcode.coding.autocode, qualcode.revision.revise, qualcode.revision.pseudonyms, qualcode.analysis.words; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
+        "or m.startswith(('qualcode.cli', 'qualcode.tui'))]; print(bad); sys.exit(1 if bad else 0)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_labels_inside_a_paragraph_are_cut_out_of_sentences():
     text = "I: Hvad så\nIP: Jeg ventede tre uger. Det var hårdt.\nI: Okay?\n\nIP: Ja."
-    (units, _), = segment_many([(text, "da")])
-    assert [text[u.start:u.end] for u in units if u.kind == "sentence"] == [
-        "Hvad så", "Jeg ventede tre uger.", "Det var hårdt.", "Okay?", "Ja."]
-    assert [text[u.start:u.end] for u in units if u.kind == "turn"] == [
-        "Hvad så", "Jeg ventede tre uger. Det var hårdt.", "Okay?", "Ja."]
+    ((units, _),) = segment_many([(text, "da")])
+    assert [text[u.start : u.end] for u in units if u.kind == "sentence"] == [
+        "Hvad så",
+        "Jeg ventede tre uger.",
+        "Det var hårdt.",
+        "Okay?",
+        "Ja.",
+    ]
+    assert [text[u.start : u.end] for u in units if u.kind == "turn"] == [
+        "Hvad så",
+        "Jeg ventede tre uger. Det var hårdt.",
+        "Okay?",
+        "Ja.",
+    ]

@@ -11,20 +11,26 @@ import pyreadstat
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from test_analysis_cli import TEXTS, build
 
 from qualcode.cli import main
+from qualcode.coding.codings import add_coding, list_codings
 from qualcode.interchange.exporters.quotes import collect_quotes, quotes_html, quotes_markdown
 from qualcode.interchange.exporters.tidy import tidy_table
 from qualcode.project import Project
-from test_analysis_cli import TEXTS, build
-from qualcode.coding.codings import add_coding, list_codings
 
 TIDY_ORDER = [  # document order, then start, end, id
-    ("a", 3, 14, "Help", "anna"), ("a", 3, 14, "Help", "bo"),
-    ("a", 9, 20, "Barriers/Stigma", "anna"), ("a", 21, 27, "Barriers/Waiting", "anna"),
-    ("a", 32, 45, "Barriers/Stigma", "anna"), ("a", 32, 45, "Barriers/Waiting", "bo"),
-    ("a", 46, 56, "Barriers/Waiting", "anna"), ("b", 0, 11, "Help", "anna"),
-    ("b", 5, 16, "Barriers/Stigma", "anna"), ("b", 12, 22, "Barriers/Waiting", "anna")]
+    ("a", 3, 14, "Help", "anna"),
+    ("a", 3, 14, "Help", "bo"),
+    ("a", 9, 20, "Barriers/Stigma", "anna"),
+    ("a", 21, 27, "Barriers/Waiting", "anna"),
+    ("a", 32, 45, "Barriers/Stigma", "anna"),
+    ("a", 32, 45, "Barriers/Waiting", "bo"),
+    ("a", 46, 56, "Barriers/Waiting", "anna"),
+    ("b", 0, 11, "Help", "anna"),
+    ("b", 5, 16, "Barriers/Stigma", "anna"),
+    ("b", 12, 22, "Barriers/Waiting", "anna"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +49,23 @@ def test_tidy_csv_one_row_per_coding(project, tmp_path):
     assert "10 coding(s), 16 columns" in r.output
     df = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
     assert list(df.columns) == [
-        "coding_guid", "document", "document_guid", "kind", "language", "site", "age", "code",
-        "code_guid", "level_1", "level_2", "coder", "start", "end", "text", "memo"]
+        "coding_guid",
+        "document",
+        "document_guid",
+        "kind",
+        "language",
+        "site",
+        "age",
+        "code",
+        "code_guid",
+        "level_1",
+        "level_2",
+        "coder",
+        "start",
+        "end",
+        "text",
+        "memo",
+    ]
     assert list(zip(df.document, df.start, df.end, df.code, df.coder)) == TIDY_ORDER
     assert all(t == TEXTS[d][s:e] for d, s, e, t in zip(df.document, df.start, df.end, df.text))
     assert df.level_1.tolist()[:3] == ["Help", "Help", "Barriers"]
@@ -52,8 +73,10 @@ def test_tidy_csv_one_row_per_coding(project, tmp_path):
     assert df.site.tolist() == ["Vesterbro"] * 7 + ["Nordvest"] * 3
     assert df.age.tolist() == [34] * 7 + [51] * 3
     assert df.memo.tolist()[4] == "first mention" and df.memo.tolist().count("") == 9
-    assert df.coding_guid.str.fullmatch(r"[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-"
-                                        r"[0-9A-F]{12}").all()
+    assert df.coding_guid.str.fullmatch(
+        r"[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-"
+        r"[0-9A-F]{12}"
+    ).all()
     with Project.open(project) as p:
         assert set(df.coding_guid) == {c["guid"] for c in list_codings(p)}
 
@@ -61,8 +84,7 @@ def test_tidy_csv_one_row_per_coding(project, tmp_path):
 def test_tidy_filters(project, tmp_path):
     run(project, "export", "tidy", "--coder", "bo", "-o", str(tmp_path / "bo.csv"))
     assert pd.read_csv(tmp_path / "bo.csv")["code"].tolist() == ["Help", "Barriers/Waiting"]
-    run(project, "export", "tidy", "--where", "site=Nordvest", "--code", "Barriers", "-o",
-        str(tmp_path / "nv.csv"))
+    run(project, "export", "tidy", "--where", "site=Nordvest", "--code", "Barriers", "-o", str(tmp_path / "nv.csv"))
     df = pd.read_csv(tmp_path / "nv.csv")
     assert list(zip(df.document, df.code)) == [("b", "Barriers/Stigma"), ("b", "Barriers/Waiting")]
 
@@ -73,15 +95,29 @@ def test_tidy_spss_stata(project, tmp_path, fmt):
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
     df, meta = reader(str(tmp_path / f"tidy.{fmt}"))
     assert len(df) == 10
-    assert list(zip(df.document, df.start.astype(int), df.end.astype(int), df.code,
-                    df.coder)) == TIDY_ORDER
+    assert list(zip(df.document, df.start.astype(int), df.end.astype(int), df.code, df.coder)) == TIDY_ORDER
     assert meta.column_names_to_labels["level_2"] == "Code path level 2"
     assert meta.column_names_to_labels["age"] == "Document attribute age (integer)"
     assert meta.column_names_to_labels["start"].startswith("Start offset (Unicode code points")
     dictionary = pd.read_csv(tmp_path / "tidy_dictionary.csv")
     assert dictionary["variable"].tolist() == [
-        "coding_guid", "document", "document_guid", "kind", "language", "site", "age", "code",
-        "code_guid", "level_1", "level_2", "coder", "start", "end", "text", "memo"]
+        "coding_guid",
+        "document",
+        "document_guid",
+        "kind",
+        "language",
+        "site",
+        "age",
+        "code",
+        "code_guid",
+        "level_1",
+        "level_2",
+        "coder",
+        "start",
+        "end",
+        "text",
+        "memo",
+    ]
 
 
 def test_tidy_table_is_the_same_in_the_library(project):
@@ -121,8 +157,7 @@ HELP_MD = """# Quotes: Help
 
 
 def test_quotes_markdown_exact(project, tmp_path):
-    r = run(project, "report", "quotes", "--code", "Help", "--attribute", "site", "-o",
-            str(tmp_path / "q.md"))
+    r = run(project, "report", "quotes", "--code", "Help", "--attribute", "site", "-o", str(tmp_path / "q.md"))
     assert "2 quote(s) in 1 section(s)" in r.output
     assert (tmp_path / "q.md").read_text(encoding="utf-8") == HELP_MD
 
@@ -131,7 +166,10 @@ def test_quotes_children_filters_and_memos(project):
     with Project.open(project) as p:
         sections = collect_quotes(p, ["Barriers"], children=True)
         assert [(s.code.path, len(s.quotes)) for s in sections] == [
-            ("Barriers", 0), ("Barriers/Stigma", 3), ("Barriers/Waiting", 4)]
+            ("Barriers", 0),
+            ("Barriers/Stigma", 3),
+            ("Barriers/Waiting", 4),
+        ]
         stigma = sections[1].quotes
         assert [q.text for q in stigma] == ["beta. Gamma", "Epsilon zeta.", "kappa. Lamb"]
         assert stigma[1].memos == ["anna: first mention"]
@@ -158,8 +196,22 @@ def test_quotes_html_escapes_and_keeps_lines(project, tmp_path):
 
 
 def test_quotes_docx_reads_back(project, tmp_path):
-    run(project, "report", "quotes", "--code", "Barriers", "--children", "--where",
-        "site=Nordvest", "--attribute", "site", "--format", "docx", "-o", str(tmp_path / "q"))
+    run(
+        project,
+        "report",
+        "quotes",
+        "--code",
+        "Barriers",
+        "--children",
+        "--where",
+        "site=Nordvest",
+        "--attribute",
+        "site",
+        "--format",
+        "docx",
+        "-o",
+        str(tmp_path / "q"),
+    )
     doc = Document(str(tmp_path / "q.docx"))
     paras = [(p.style.name, p.text) for p in doc.paragraphs]
     assert paras[0] == ("Heading 1", "Quotes: Barriers")

@@ -8,10 +8,8 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
-from qualcode.project import Session
-from qualcode.analysis.agreement.audit import audit
-from qualcode.project import Project
-from qualcode.analysis.agreement.audit import default_coders
+from qualcode.analysis.agreement.audit import audit, default_coders
+from qualcode.project import Project, Session
 from qualcode.tui.screens.agreement import AgreementScreen, passage_view
 
 pytestmark = pytest.mark.anyio
@@ -38,9 +36,11 @@ class Host(App):
 
 def consensus_spans(path, document_id: int, code_id: int) -> list[tuple[int, int]]:
     con = sqlite3.connect(path)
-    rows = con.execute("SELECT c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
-                       "WHERE k.name = 'consensus' AND document_id = ? AND code_id = ? ORDER BY start",
-                       [document_id, code_id]).fetchall()
+    rows = con.execute(
+        "SELECT c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
+        "WHERE k.name = 'consensus' AND document_id = ? AND code_id = ? ORDER BY start",
+        [document_id, code_id],
+    ).fetchall()
     con.close()
     return rows
 
@@ -76,7 +76,8 @@ async def test_table_breakdown_and_adjudication(demo_path):
         await settle(pilot)
         d0 = mine[0]
         assert consensus_spans(demo_path, d0.document_id, d0.code_id) == sorted(
-            (s.start, s.end) for s in d0.spans["anna"])
+            (s.start, s.end) for s in d0.spans["anna"]
+        )
         # b on the second passage, then n on it: bo's spans, then nothing.
         ol.focus()
         await pilot.press("down")
@@ -123,11 +124,10 @@ async def test_error_is_shown_not_raised(demo_path):
 
 def test_passage_view_marks_the_coders_spans():
     from qualcode.analysis.agreement.report import CodedSpan
-
     from qualcode.tui.screens.agreement import CONTEXT
 
     text = "x" * 70 + "The van came. Nobody called." + "y" * 70
     view = passage_view(text, 70, 98, [CodedSpan(84, 98, "G")])
     assert view.plain == "…" + "x" * CONTEXT + "The van came. Nobody called." + "y" * CONTEXT + "…"
-    marked = [view.plain[s.start:s.end] for s in view.spans if "reverse" in str(s.style)]
+    marked = [view.plain[s.start : s.end] for s in view.spans if "reverse" in str(s.style)]
     assert marked == ["Nobody called."]

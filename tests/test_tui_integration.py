@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
 from textual.widgets import DataTable, OptionList
 
+from qualcode.corpus.documents import get_document
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.agreement import AgreementScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.matrix import MatrixScreen
 from qualcode.tui.screens.search import SearchScreen
-from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
-from qualcode.corpus.documents import get_document
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
@@ -69,6 +69,11 @@ async def test_help_lists_the_analysis_screens_and_their_keys(demo_copy):
         for part in help_tables(app.codes):
             console.print(part)
         shown = console.export_text()
-        for words in ("Search (ctrl+f)", "Co-occurrence matrix (ctrl+t)", "Inter-coder agreement (ctrl+w)",
-                      "Accept the first coder's spans", "Next measure"):
+        for words in (
+            "Search (ctrl+f)",
+            "Co-occurrence matrix (ctrl+t)",
+            "Inter-coder agreement (ctrl+w)",
+            "Accept the first coder's spans",
+            "Next measure",
+        ):
             assert words in shown, words

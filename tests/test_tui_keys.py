@@ -5,16 +5,16 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
 from textual.widgets import Input, TextArea
 
-from qualcode.tui.app import QualcodeApp
-from qualcode.tui.screens.retrieval import RetrievalScreen
-from qualcode.tui.widgets.code_tree import CodeTree
-from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
 from qualcode.codebook.codes import code_counts, get_code, list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.attributes import document_attributes
 from qualcode.corpus.documents import document_units
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.screens.retrieval import RetrievalScreen
+from qualcode.tui.widgets.code_tree import CodeTree
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
@@ -85,7 +85,8 @@ async def test_coding_navigation_and_memos(demo_copy):
         app.screen.query_one(TextArea).load_text("check against the pharmacy excerpts")
         await pilot.press("ctrl+s")
         assert one(demo_copy, "SELECT text FROM memos WHERE target = 'code' AND target_guid = ?", code.guid) == (
-            "check against the pharmacy excerpts",)
+            "check against the pharmacy excerpts",
+        )
         await pilot.press("escape", "tab")  # focus moves from the transcript to the code tree
         assert isinstance(app.focused, CodeTree)
 
@@ -113,8 +114,9 @@ async def test_codebook_keys(demo_copy):
         await pilot.press("n")
         app.screen.query_one(TextArea).load_text("waiting time vs clock time")
         await pilot.press("ctrl+s")
-        assert one(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'code' AND target_guid = ?",
-                   time_code.guid) == (1,)
+        assert one(
+            demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'code' AND target_guid = ?", time_code.guid
+        ) == (1,)
         await pilot.press("delete", "enter")  # no codings: a plain confirmation
         assert one(demo_copy, "SELECT COUNT(*) FROM codes WHERE guid = ?", time_code.guid) == (0,)
         # deleting a code with codings asks where they go: move them to the parent

@@ -6,17 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_analysis_cli import build
+from test_tui_support import anyio_backend  # noqa: F401  (fixture)
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
-from qualcode.project import Session
 from qualcode.analysis import data as pdx
-from qualcode.project import Project
-from qualcode.tui.screens.matrix import MatrixScreen
-from test_analysis_cli import build
-from test_tui_support import anyio_backend  # noqa: F401  (fixture)
 from qualcode.codebook.codes import get_code
 from qualcode.corpus.documents import get_document
+from qualcode.project import Project, Session
+from qualcode.tui.screens.matrix import MatrixScreen
 
 pytestmark = pytest.mark.anyio
 
@@ -58,8 +57,7 @@ async def test_heatmap_units_measures_and_open_segment(project):
         assert isinstance(screen, MatrixScreen)
         table = screen.query_one(DataTable)
         assert cells(table) == [["2", "2", "1"], ["2", "3", "1"], ["1", "1", "3"]]
-        assert [str(table.get_row_at(i)[0]) for i in range(3)] == [
-            "1 Help", "2 Barriers/Stigma", "3 Barriers/Waiting"]
+        assert [str(table.get_row_at(i)[0]) for i in range(3)] == ["1 Help", "2 Barriers/Stigma", "3 Barriers/Waiting"]
         title = str(screen.query_one("#matrix-title", Static).render())
         assert "unit: overlap" in title and "N = 5" in title and "coder anna" in title
         # off-diagonal cells are shaded by value; the largest is the reddest
@@ -82,10 +80,10 @@ async def test_heatmap_units_measures_and_open_segment(project):
         assert options.option_count == 2
         with Project.open(project) as p:
             a, b = get_document(p, "a")["id"], get_document(p, "b")["id"]
-        assert [options.get_option_at_index(i).id for i in range(2)] == [f"{a}:3:14",
-                                                                        f"{b}:0:11"]
+        assert [options.get_option_at_index(i).id for i in range(2)] == [f"{a}:3:14", f"{b}:0:11"]
         assert "2 sentence unit(s) with both Help and Barriers/Stigma" in str(
-            screen.query_one("#segments-title", Static).render())
+            screen.query_one("#segments-title", Static).render()
+        )
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.opened == [(b, 0, 11)]
@@ -101,8 +99,7 @@ async def test_pool_and_unknown_coder(project):
         assert "anna (8), bo (2)" in title and "--pool" in title
         await pilot.press("p")
         await settle(pilot)
-        assert cells(app.screen.query_one(DataTable)) == [["2", "2", "1"], ["2", "3", "2"],
-                                                          ["1", "2", "4"]]
+        assert cells(app.screen.query_one(DataTable)) == [["2", "2", "1"], ["2", "3", "2"], ["1", "2", "4"]]
         await pilot.press("escape")
         await pilot.pause()
         assert app.dismissed == [None]
@@ -121,5 +118,4 @@ def test_segments_count_what_the_cell_counts(project):
         help_id, waiting = get_code(p, "Help").id, get_code(p, "Barriers/Waiting").id
         b_id = get_document(p, "b")["id"]
         # the one overlap passage with Help and Waiting: b's three chained codings
-        assert pdx.cooccurring_units(p, sel, "overlap", choice, help_id, waiting) == [
-            (b_id, 0, 22)]
+        assert pdx.cooccurring_units(p, sel, "overlap", choice, help_id, waiting) == [(b_id, 0, 22)]

@@ -9,13 +9,14 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, OptionList, Select, Static
 
-from qualcode.project import Session
-from qualcode.project import Project
-from qualcode.tui.screens.search import SearchScreen
 from qualcode.corpus.ingest import import_files
+from qualcode.project import Project, Session
+from qualcode.tui.screens.search import SearchScreen
 
-DA = ("I: Hvem hjalp dig dengang?\n\n"
-      "IP: Min kontaktperson hjælper mig stadig. Jeg henter metadon, men nogle skriver methadon.\n")
+DA = (
+    "I: Hvem hjalp dig dengang?\n\n"
+    "IP: Min kontaktperson hjælper mig stadig. Jeg henter metadon, men nogle skriver methadon.\n"
+)
 
 
 class Host(App):
@@ -42,8 +43,9 @@ def project_path(tmp_path: Path) -> Path:
 async def _wait_for_results(pilot, screen) -> None:
     for _ in range(100):
         await pilot.pause(0.05)
-        if "hit(s)" in str(screen.query_one("#search-status", Static).render()) or \
-                "query" in str(screen.query_one("#search-status", Static).render()):
+        if "hit(s)" in str(screen.query_one("#search-status", Static).render()) or "query" in str(
+            screen.query_one("#search-status", Static).render()
+        ):
             return
     raise AssertionError("the search did not finish")
 
@@ -66,7 +68,7 @@ async def _fuzzy_search_and_open_a_hit(project_path: Path):
         assert "2 hit(s)" in str(screen.query_one("#search-status", Static).render())
         await pilot.press("down", "enter")  # the second hit: "methadon"
         await pilot.pause()
-    (doc_id, start, end), = app.opened
+    ((doc_id, start, end),) = app.opened
     assert DA[start:end] == "methadon" and doc_id == 1
 
 

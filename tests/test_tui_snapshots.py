@@ -5,9 +5,10 @@ Deterministic: fixed terminal size, fixed coder, the demo study; no clocks on sc
 
 from __future__ import annotations
 
-from qualcode.tui.app import QualcodeApp
 from test_tui_support import demo_copy  # noqa: F401  (fixture)
+
 from qualcode.codebook.codes import get_code
+from qualcode.tui.app import QualcodeApp
 
 SIZE = (120, 40)
 
@@ -35,5 +36,6 @@ def test_retrieval(snap_compare, demo_copy):
         app.query_one("#codes").select_code(get_code(app.project, "Barriers/Stigma").id)
         await pilot.pause()
 
-    assert snap_compare(QualcodeApp(demo_copy, "anna"), press=["ctrl+r"], run_before=highlight_stigma,
-                        terminal_size=SIZE)
+    assert snap_compare(
+        QualcodeApp(demo_copy, "anna"), press=["ctrl+r"], run_before=highlight_stigma, terminal_size=SIZE
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+
 @pytest.fixture
 def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
     """A private copy of the demo study (built once per session by conftest's ``demo_template``)."""
@@ -20,13 +21,20 @@ def codings(path: Path, **where) -> list[tuple]:
     import sqlite3
 
     con = sqlite3.connect(path)
-    sql = ("WITH RECURSIVE p(id, path) AS (SELECT id, name FROM codes WHERE parent_id IS NULL UNION ALL "
-           "SELECT c.id, p.path || '/' || c.name FROM codes c JOIN p ON c.parent_id = p.id) "
-           "SELECT d.name, p.path, k.name, c.start, c.[end], c.memo FROM codings c "
-           "JOIN documents d ON d.id = c.document_id JOIN p ON p.id = c.code_id JOIN coders k ON k.id = c.coder_id")
+    sql = (
+        "WITH RECURSIVE p(id, path) AS (SELECT id, name FROM codes WHERE parent_id IS NULL UNION ALL "
+        "SELECT c.id, p.path || '/' || c.name FROM codes c JOIN p ON c.parent_id = p.id) "
+        "SELECT d.name, p.path, k.name, c.start, c.[end], c.memo FROM codings c "
+        "JOIN documents d ON d.id = c.document_id JOIN p ON p.id = c.code_id JOIN coders k ON k.id = c.coder_id"
+    )
     conds, params = [], []
-    for key, column in (("document", "d.name"), ("code", "p.path"), ("coder", "k.name"), ("start", "c.start"),
-                        ("end", "c.[end]")):
+    for key, column in (
+        ("document", "d.name"),
+        ("code", "p.path"),
+        ("coder", "k.name"),
+        ("start", "c.start"),
+        ("end", "c.[end]"),
+    ):
         if key in where:
             conds.append(f"{column} = ?")
             params.append(where[key])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from test_tui_support import demo_copy  # noqa: F401  (fixture)
+
+from qualcode.codebook.codes import list_codes
 from qualcode.tui.actions import ACTIONS, SCOPES, bindings, reserved_keys
 from qualcode.tui.fuzzy import rank_codes
 from qualcode.tui.layout import wrap
 from qualcode.tui.selection import Units, grow, move_edge, next_word_start, prev_word_start, words_near
-from test_tui_support import demo_copy  # noqa: F401  (fixture)
-from qualcode.codebook.codes import list_codes
 
 TEXT = "Hello world. This is a test of wrapping.\n\nSecond para here."
 

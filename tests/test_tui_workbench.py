@@ -6,16 +6,16 @@ import csv
 import sqlite3
 
 import pytest
+from test_tui_support import anyio_backend, codings, demo_copy  # noqa: F401  (fixtures)
 from textual.widgets import Input, OptionList, TextArea
 
+from qualcode.codebook.codes import code_counts, get_code
+from qualcode.corpus.documents import document_units
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.screens.retrieval import RetrievalScreen
 from qualcode.tui.widgets.code_tree import CodeTree
-from test_tui_support import anyio_backend, codings, demo_copy  # noqa: F401  (fixtures)
-from qualcode.codebook.codes import code_counts, get_code
-from qualcode.corpus.documents import document_units
 
 DOC = "da_int01_vesterbro_bruger"
 SIZE = (100, 30)
@@ -47,8 +47,10 @@ async def test_sentence_hotkey_undo_redo(demo_copy):
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
         assert any(c.start == 0 and c.end == e0 for c in app.transcript.codings)  # highlighted
         await pilot.press("2", "h")  # grow by the next sentence, code it too
-        assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None),
-                                                              (DOC, "Help sought", "anna", 0, e1, None)]
+        assert codings(demo_copy, document=DOC, start=0) == [
+            (DOC, "Barriers/Stigma", "anna", 0, e0, None),
+            (DOC, "Help sought", "anna", 0, e1, None),
+        ]
         await pilot.press("ctrl+z")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Stigma", "anna", 0, e0, None)]
         await pilot.press("ctrl+z")
@@ -73,8 +75,8 @@ async def test_hotkey_without_selection_does_nothing(demo_copy):
 async def test_picker_fuzzy_and_new_code(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
-        (_, e1), = units(app, "sentence")[1:2]
-        (t0, t1), = units(app, "turn")[:1]
+        ((_, e1),) = units(app, "sentence")[1:2]
+        ((t0, t1),) = units(app, "turn")[:1]
         await pilot.press("2", "2", "slash")
         assert isinstance(app.screen, CodePicker)
         await pilot.press(*"stig")
@@ -97,7 +99,7 @@ async def test_switch_coder_and_compare(demo_copy):
         await pilot.press("enter")
         assert app.project.coder == "carl"
         assert app.transcript.codings == []  # "mine" view: carl has none yet
-        (_, e0), = units(app, "sentence")[:1]
+        ((_, e0),) = units(app, "sentence")[:1]
         await pilot.press("2", "t")
         assert codings(demo_copy, document=DOC, start=0) == [(DOC, "Barriers/Distrust", "carl", 0, e0, None)]
         await pilot.press("ctrl+d")  # all coders
@@ -110,7 +112,8 @@ async def test_switch_coder_and_compare(demo_copy):
         await pilot.press("ctrl+z")
         assert codings(demo_copy, coder="carl") == []
         assert len(codings(demo_copy, coder="anna")) == count(
-            demo_copy, "SELECT COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'anna'")
+            demo_copy, "SELECT COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'anna'"
+        )
 
 
 async def test_resize_remove_and_memo(demo_copy):
@@ -132,8 +135,10 @@ async def test_resize_remove_and_memo(demo_copy):
         await pilot.press("ctrl+g")
         app.screen.query_one(TextArea).load_text("first interview")
         await pilot.press("ctrl+s")
-        assert count(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'document' AND text = ?",
-                     "first interview") == 1
+        assert (
+            count(demo_copy, "SELECT COUNT(*) FROM memos WHERE target = 'document' AND text = ?", "first interview")
+            == 1
+        )
 
 
 async def test_mouse_drag_selects(demo_copy):

@@ -52,16 +52,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
+    "MEASURES",
     "Codings",
-    "Units",
     "Cooccurrence",
     "PairRow",
-    "MEASURES",
-    "document_units",
-    "roll_up",
+    "Units",
     "cooccurrence",
     "cooccurrence_by_coder",
+    "document_units",
     "parse_unit",
+    "roll_up",
 ]
 
 MEASURES = ("count", "jaccard", "conditional", "expected", "lift", "phi")
@@ -111,8 +111,7 @@ class Codings:
         return len(self.document)
 
     def select(self, mask: np.ndarray) -> Codings:
-        return Codings(self.document[mask], self.code[mask], self.coder[mask],
-                       self.start[mask], self.end[mask])
+        return Codings(self.document[mask], self.code[mask], self.coder[mask], self.start[mask], self.end[mask])
 
     def with_codes(self, code: np.ndarray) -> Codings:
         return Codings(self.document, code, self.coder, self.start, self.end)
@@ -218,8 +217,7 @@ def roll_up(code: np.ndarray, parents: Mapping[int, int | None], depth: int) -> 
         return path[::-1]  # root first
 
     uniq, inverse = np.unique(code, return_inverse=True)
-    mapped = np.array([(lambda p: p[min(depth, len(p)) - 1])(chain(int(c))) for c in uniq],
-                      dtype=_I64)
+    mapped = np.array([(lambda p: p[min(depth, len(p)) - 1])(chain(int(c))) for c in uniq], dtype=_I64)
     return mapped[inverse] if len(uniq) else code.copy()
 
 
@@ -279,15 +277,15 @@ class Cooccurrence:
             elif name == "lift":
                 out = n_ab * big_n / (n_a * n_b)
             elif name == "phi":
-                out = (big_n * n_ab - n_a * n_b) / np.sqrt(
-                    n_a * (big_n - n_a) * n_b * (big_n - n_b))
+                out = (big_n * n_ab - n_a * n_b) / np.sqrt(n_a * (big_n - n_a) * n_b * (big_n - n_b))
             else:
                 raise ValueError(f"unknown measure {name!r}; choose from {', '.join(MEASURES)}")
         out[~np.isfinite(out)] = np.nan
         return out
 
-    def pairs(self, measure: str = "count", *, ordered: bool | None = None,
-              include_zero: bool = False) -> list[PairRow]:
+    def pairs(
+        self, measure: str = "count", *, ordered: bool | None = None, include_zero: bool = False
+    ) -> list[PairRow]:
         """Long table of code pairs (a ≠ b) in code order.
 
         Symmetric measures give each unordered pair once (a before b); ``conditional`` is
@@ -304,8 +302,9 @@ class Cooccurrence:
                 if i == j or (not include_zero and self.counts[i, j] == 0):
                     continue
                 v = float(values[i, j])
-                rows.append(PairRow(self.codes[i], self.codes[j], int(diag[i]), int(diag[j]),
-                                    int(self.counts[i, j]), v))
+                rows.append(
+                    PairRow(self.codes[i], self.codes[j], int(diag[i]), int(diag[j]), int(self.counts[i, j]), v)
+                )
         return rows
 
 
@@ -349,8 +348,9 @@ def _unit_hits(c: Codings, units: Units) -> tuple[np.ndarray, np.ndarray]:
     if order is not None:
         gs, ge = gs[order], ge[order]
     if len(gs) > 1 and np.any(gs[1:] < ge[:-1]):
-        raise ValueError("units overlap within a document; give a partition (sentences, "
-                         "turns, paragraphs or documents)")
+        raise ValueError(
+            "units overlap within a document; give a partition (sentences, turns, paragraphs or documents)"
+        )
     keep = ge > gs  # empty units can hold no character
     if not keep.all():
         gs, ge = gs[keep], ge[keep]
@@ -393,11 +393,17 @@ def _count(unit_of: np.ndarray, code_idx: np.ndarray, k: int) -> np.ndarray:
     return m
 
 
-def cooccurrence(codings: Codings, unit: str = "overlap", *, units: Units | None = None,
-                 coders: Sequence[int] | None = None, pool: bool = False,
-                 codes: Sequence[int] | None = None,
-                 parents: Mapping[int, int | None] | None = None,
-                 depth: int | None = None) -> Cooccurrence:
+def cooccurrence(
+    codings: Codings,
+    unit: str = "overlap",
+    *,
+    units: Units | None = None,
+    coders: Sequence[int] | None = None,
+    pool: bool = False,
+    codes: Sequence[int] | None = None,
+    parents: Mapping[int, int | None] | None = None,
+    depth: int | None = None,
+) -> Cooccurrence:
     """Count co-occurrences of codes in ``unit`` (see the module docstring for definitions).
 
     ``units`` is required for sentence/turn/paragraph/document. ``coders`` restricts the
@@ -412,9 +418,11 @@ def cooccurrence(codings: Codings, unit: str = "overlap", *, units: Units | None
         c = c.select(np.isin(c.coder, _col(list(coders))))
     present_coders = tuple(int(x) for x in _unique(c.coder))
     if len(present_coders) > 1 and not pool:
-        raise ValueError(f"codings from {len(present_coders)} coders {present_coders}: choose "
-                         "coders=[...] or pass pool=True (use cooccurrence_by_coder for one "
-                         "matrix per coder)")
+        raise ValueError(
+            f"codings from {len(present_coders)} coders {present_coders}: choose "
+            "coders=[...] or pass pool=True (use cooccurrence_by_coder for one "
+            "matrix per coder)"
+        )
     if depth is not None:
         if parents is None:
             raise ValueError("depth needs the parent map")
@@ -440,12 +448,12 @@ def cooccurrence(codings: Codings, unit: str = "overlap", *, units: Units | None
         gap = 0 if kind == "overlap" else window + 1
         pid, n_units = _passages(c, gap)
         counts = _count(pid, code_idx, k) if k else np.zeros((0, 0), _I64)
-    return Cooccurrence(tuple(int(x) for x in code_list), counts, int(n_units), unit,
-                        present_coders, pool and len(present_coders) > 1)
+    return Cooccurrence(
+        tuple(int(x) for x in code_list), counts, int(n_units), unit, present_coders, pool and len(present_coders) > 1
+    )
 
 
-def cooccurrence_by_coder(codings: Codings, unit: str = "overlap",
-                          **options) -> dict[int, Cooccurrence]:
+def cooccurrence_by_coder(codings: Codings, unit: str = "overlap", **options) -> dict[int, Cooccurrence]:
     """One :func:`cooccurrence` per coder, all with the same rows/columns."""
     coders = options.pop("coders", None)
     options.pop("pool", None)
@@ -457,6 +465,4 @@ def cooccurrence_by_coder(codings: Codings, unit: str = "overlap",
                 raise ValueError("depth needs the parent map")
             c = c.with_codes(roll_up(c.code, options["parents"], options["depth"]))
         options["codes"] = [int(x) for x in _unique(c.code[np.isin(c.coder, pool_ids)])]
-    return {int(cid): cooccurrence(codings, unit, coders=[int(cid)], **options)
-            for cid in pool_ids}
-
+    return {int(cid): cooccurrence(codings, unit, coders=[int(cid)], **options) for cid in pool_ids}

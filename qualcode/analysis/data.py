@@ -19,21 +19,41 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qualcode.analysis.cooccurrence import (Codings, Cooccurrence, Units, cooccurrence,
-                                            cooccurrence_by_coder, parse_unit, roll_up)
-from qualcode.corpus.filters import Condition, select_documents
-from qualcode.errors import QualcodeError
+from qualcode.analysis.cooccurrence import (
+    Codings,
+    Cooccurrence,
+    Units,
+    cooccurrence,
+    cooccurrence_by_coder,
+    parse_unit,
+    roll_up,
+)
 from qualcode.codebook.codes import descendants, get_code, list_codes
 from qualcode.corpus.attributes import attribute_types, document_attributes
 from qualcode.corpus.documents import unit_arrays
+from qualcode.corpus.filters import Condition, select_documents
+from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
     from qualcode.project import Project
 
-__all__ = ["Selection", "load", "load_units", "chosen_codings", "CooccurrenceRun", "cooccurrence_runs",
-           "resolve_coders", "CoderChoice", "ordered_codes", "project_cooccurrence",
-           "attribute_groups", "resolve_attribute", "cooccurring_units", "choose"]
+__all__ = [
+    "CoderChoice",
+    "CooccurrenceRun",
+    "Selection",
+    "attribute_groups",
+    "choose",
+    "chosen_codings",
+    "cooccurrence_runs",
+    "cooccurring_units",
+    "load",
+    "load_units",
+    "ordered_codes",
+    "project_cooccurrence",
+    "resolve_attribute",
+    "resolve_coders",
+]
 
 _I64 = np.int64
 
@@ -69,8 +89,7 @@ class Selection:
         for i, n in self.coders.items():
             if n == name:
                 return i
-        raise QualcodeError(f"no coder named {name!r}; coders: "
-                            f"{', '.join(sorted(self.coders.values())) or 'none'}")
+        raise QualcodeError(f"no coder named {name!r}; coders: {', '.join(sorted(self.coders.values())) or 'none'}")
 
     def coder_counts(self) -> dict[str, int]:
         if self.counts is not None:
@@ -94,8 +113,9 @@ def _fetch_codings(project: Project, where: str = "") -> tuple[np.ndarray, Codin
     are therefore kept in ``analysis_cache`` and reused while the event log shows no change since
     (every change is an event, so the newest event id is a complete validity check).
     """
-    dtype = np.dtype([("id", _I64), ("document", _I64), ("code", _I64), ("coder", _I64),
-                      ("start", _I64), ("end", _I64)])
+    dtype = np.dtype(
+        [("id", _I64), ("document", _I64), ("code", _I64), ("coder", _I64), ("start", _I64), ("end", _I64)]
+    )
     key = f"codings:{where}"
     last_event = project.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
     hit = project.db.execute("SELECT last_event, data FROM analysis_cache WHERE key = ?", [key]).fetchone()
@@ -107,8 +127,7 @@ def _fetch_codings(project: Project, where: str = "") -> tuple[np.ndarray, Codin
         cur = project.db.execute(f"SELECT id, document_id, code_id, coder_id, start, [end] {sql}")
         arr = np.fromiter(cur, dtype=dtype, count=n)
         _store(project, key, last_event, arr.astype(dtype.newbyteorder("<")).tobytes())
-    return arr["id"], Codings(arr["document"], arr["code"], arr["coder"], arr["start"],
-                              arr["end"])
+    return arr["id"], Codings(arr["document"], arr["code"], arr["coder"], arr["start"], arr["end"])
 
 
 def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
@@ -123,10 +142,15 @@ def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
             return
         try:
             with derived_write(project, ["analysis_cache"]) as conn:
-                conn.execute("INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) "
-                             "VALUES (?, ?, ?, ?)", [key, last_event, now(), data])
-                conn.execute("DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
-                             "ORDER BY used_at DESC, rowid DESC LIMIT ?)", [CACHE_ENTRIES])
+                conn.execute(
+                    "INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) VALUES (?, ?, ?, ?)",
+                    [key, last_event, now(), data],
+                )
+                conn.execute(
+                    "DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
+                    "ORDER BY used_at DESC, rowid DESC LIMIT ?)",
+                    [CACHE_ENTRIES],
+                )
         except QualcodeError:
             pass
 
@@ -148,8 +172,7 @@ def _coder_ids(coder_names: Mapping[int, str], names: Iterable[str]) -> list[int
     out = []
     for name in dict.fromkeys(names):
         if name not in by_name:
-            raise QualcodeError(f"no coder named {name!r}; coders: "
-                                f"{', '.join(sorted(coder_names.values())) or 'none'}")
+            raise QualcodeError(f"no coder named {name!r}; coders: {', '.join(sorted(coder_names.values())) or 'none'}")
         out.append(by_name[name])
     return out
 
@@ -164,8 +187,9 @@ def _documents(project: Project, kind, where, documents) -> tuple[list[dict], bo
     return docs, len(docs) == total
 
 
-def _load(project: Project, docs: list[dict], everything: bool, code_ids: list[int] | None,
-          coder_ids: list[int] | None) -> Selection:
+def _load(
+    project: Project, docs: list[dict], everything: bool, code_ids: list[int] | None, coder_ids: list[int] | None
+) -> Selection:
     coder_names = {r["id"]: r["name"] for r in project.coders()}
     conditions = []
     if coder_ids is not None:
@@ -184,9 +208,15 @@ def _load(project: Project, docs: list[dict], everything: bool, code_ids: list[i
     return Selection(docs, c, {code.id: code for code in list_codes(project)}, coder_names, ids)
 
 
-def load(project: Project, *, kind: str | None = None,
-         where: Sequence[str] | Sequence[Condition] = (), codes: Sequence[str | int] = (),
-         coders: Sequence[str] = (), documents: Sequence[int] | None = None) -> Selection:
+def load(
+    project: Project,
+    *,
+    kind: str | None = None,
+    where: Sequence[str] | Sequence[Condition] = (),
+    codes: Sequence[str | int] = (),
+    coders: Sequence[str] = (),
+    documents: Sequence[int] | None = None,
+) -> Selection:
     """Codings of the selected documents (all coders unless ``coders`` names some;
     ``documents`` restricts to these ids)."""
     docs, everything = _documents(project, kind, where, documents)
@@ -210,10 +240,17 @@ def _blind_guard(project: Project, coder_names: Iterable[str]) -> None:
         project.require_supervisor("this analysis")
 
 
-def choose(project: Project, *, kind: str | None = None,
-           where: Sequence[str] | Sequence[Condition] = (), codes: Sequence[str | int] = (),
-           coders: Sequence[str] = (), pool: bool = False, session_coder: str | None = None,
-           documents: Sequence[int] | None = None) -> tuple[Selection, CoderChoice]:
+def choose(
+    project: Project,
+    *,
+    kind: str | None = None,
+    where: Sequence[str] | Sequence[Condition] = (),
+    codes: Sequence[str | int] = (),
+    coders: Sequence[str] = (),
+    pool: bool = False,
+    session_coder: str | None = None,
+    documents: Sequence[int] | None = None,
+) -> tuple[Selection, CoderChoice]:
     """Resolve the coders first (counted in SQL), then load only their codings: with three
     coders, a one-coder matrix reads a third of the rows. See :func:`resolve_coders`."""
     docs, everything = _documents(project, kind, where, documents)
@@ -224,8 +261,11 @@ def choose(project: Project, *, kind: str | None = None,
         conditions.append(f"document_id IN ({_in(d['id'] for d in docs)})")
     if code_ids is not None:
         conditions.append(f"code_id IN ({_in(code_ids)})")
-    sql = "SELECT coder_id, COUNT(*) FROM codings" + (
-        f" WHERE {' AND '.join(conditions)}" if conditions else "") + " GROUP BY coder_id"
+    sql = (
+        "SELECT coder_id, COUNT(*) FROM codings"
+        + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
+        + " GROUP BY coder_id"
+    )
     counts = {names[i]: n for i, n in project.db.execute(sql).fetchall() if n}
     choice = _resolve(counts, names, coders, pool, session_coder)
     _blind_guard(project, [names[i] for i in choice.coder_ids])
@@ -269,8 +309,9 @@ class CoderChoice:
     note: str = ""
 
 
-def resolve_coders(selection: Selection, names: Sequence[str] = (), pool: bool = False,
-                   session_coder: str | None = None) -> CoderChoice:
+def resolve_coders(
+    selection: Selection, names: Sequence[str] = (), pool: bool = False, session_coder: str | None = None
+) -> CoderChoice:
     """Never pool silently (DESIGN invariant).
 
     - ``names`` given: those coders; several → one result per coder, or pooled with ``pool``;
@@ -281,8 +322,13 @@ def resolve_coders(selection: Selection, names: Sequence[str] = (), pool: bool =
     return _resolve(selection.coder_counts(), selection.coders, names, pool, session_coder)
 
 
-def _resolve(counts: Mapping[str, int], coder_names: Mapping[int, str], names: Sequence[str],
-             pool: bool, session_coder: str | None) -> CoderChoice:
+def _resolve(
+    counts: Mapping[str, int],
+    coder_names: Mapping[int, str],
+    names: Sequence[str],
+    pool: bool,
+    session_coder: str | None,
+) -> CoderChoice:
     if names:
         ids = tuple(_coder_ids(coder_names, names))
         return CoderChoice(ids, pool and len(ids) > 1, len(ids) > 1 and not pool)
@@ -294,12 +340,17 @@ def _resolve(counts: Mapping[str, int], coder_names: Mapping[int, str], names: S
         return CoderChoice(present, False, False)
     if session_coder in counts:
         others = ", ".join(n for n in sorted(counts) if n != session_coder)
-        return CoderChoice((id_of[session_coder],), False, False,
-                           f"coder {session_coder} (also coded: {others}; use --coder NAME "
-                           "or --pool)")
+        return CoderChoice(
+            (id_of[session_coder],),
+            False,
+            False,
+            f"coder {session_coder} (also coded: {others}; use --coder NAME or --pool)",
+        )
     listing = ", ".join(f"{n} ({k})" for n, k in sorted(counts.items()))
-    raise QualcodeError(f"codings from {len(counts)} coders: {listing}; choose --coder NAME "
-                        "(repeat it for one result per coder) or --pool to pool them")
+    raise QualcodeError(
+        f"codings from {len(counts)} coders: {listing}; choose --coder NAME "
+        "(repeat it for one result per coder) or --pool to pool them"
+    )
 
 
 def ordered_codes(selection: Selection, codings: Codings, depth: int | None = None) -> list[int]:
@@ -311,10 +362,14 @@ def ordered_codes(selection: Selection, codings: Codings, depth: int | None = No
     return [i for i in selection.codes if i in present]
 
 
-def project_cooccurrence(project: Project, selection: Selection, unit: str,
-                         choice: CoderChoice, depth: int | None = None,
-                         codes: Sequence[int] | None = None
-                         ) -> dict[str | None, Cooccurrence]:
+def project_cooccurrence(
+    project: Project,
+    selection: Selection,
+    unit: str,
+    choice: CoderChoice,
+    depth: int | None = None,
+    codes: Sequence[int] | None = None,
+) -> dict[str | None, Cooccurrence]:
     """Co-occurrence for a coder choice: ``{coder name: result}`` per coder, else ``{None: r}``.
 
     Rows/columns are the codes present in the chosen coders' codings, in tree order (``codes``
@@ -330,14 +385,12 @@ def project_cooccurrence(project: Project, selection: Selection, unit: str,
     if codes is None:
         codes = ordered_codes(selection, c, depth)
     units = load_units(project, unit, selection.documents)
-    opts: dict[str, Any] = {"units": units, "codes": list(codes), "parents": selection.parents(),
-                            "depth": depth}
+    opts: dict[str, Any] = {"units": units, "codes": list(codes), "parents": selection.parents(), "depth": depth}
     try:
         if choice.per_coder:
             by = cooccurrence_by_coder(c, unit, coders=list(choice.coder_ids), **opts)
             return {selection.coders[k]: v for k, v in by.items()}
-        return {None: cooccurrence(c, unit, coders=list(choice.coder_ids), pool=choice.pool,
-                                   **opts)}
+        return {None: cooccurrence(c, unit, coders=list(choice.coder_ids), pool=choice.pool, **opts)}
     except ValueError as e:
         raise QualcodeError(str(e)) from None
 
@@ -347,8 +400,7 @@ def resolve_attribute(project: Project, name: str) -> str:
     count as attributes too."""
     names = {k.casefold(): k for k in [*attribute_types(project), "kind", "language"]}
     if name.casefold() not in names:
-        raise QualcodeError(f"no attribute {name!r}; attributes: "
-                            f"{', '.join(sorted(names.values()))}")
+        raise QualcodeError(f"no attribute {name!r}; attributes: {', '.join(sorted(names.values()))}")
     return names[name.casefold()]
 
 
@@ -367,45 +419,64 @@ class CooccurrenceRun:
     value: Any = None
 
 
-def cooccurrence_runs(project: Project, selection: Selection, unit: str, choice: CoderChoice,
-                      depth: int | None = None, by_attribute: str | None = None
-                      ) -> tuple[list[int], list[CooccurrenceRun]]:
+def cooccurrence_runs(
+    project: Project,
+    selection: Selection,
+    unit: str,
+    choice: CoderChoice,
+    depth: int | None = None,
+    by_attribute: str | None = None,
+) -> tuple[list[int], list[CooccurrenceRun]]:
     """Every matrix a co-occurrence asks for — one per coder (or pooled) and, with ``by_attribute``,
     one per value of that document attribute, all with the same rows and columns (the codes in
     tree order) so they can be compared. The CLI and the workbench call this one function."""
     code_ids = ordered_codes(selection, chosen_codings(selection, choice), depth)
-    groups = ({None: selection.documents} if not by_attribute
-              else attribute_groups(project, selection.documents, by_attribute))
+    groups = (
+        {None: selection.documents}
+        if not by_attribute
+        else attribute_groups(project, selection.documents, by_attribute)
+    )
     runs = []
     for value, docs in groups.items():
         sub = selection
         if by_attribute:
             keep = np.isin(selection.codings.document, np.asarray([d["id"] for d in docs], _I64))
-            sub = Selection(docs, selection.codings.select(keep), selection.codes, selection.coders,
-                            selection.coding_ids[keep])
+            sub = Selection(
+                docs, selection.codings.select(keep), selection.codes, selection.coders, selection.coding_ids[keep]
+            )
         for coder, result in project_cooccurrence(project, sub, unit, choice, depth, codes=code_ids).items():
             runs.append(CooccurrenceRun(result, coder, value))
     return code_ids, runs
 
 
-def attribute_groups(project: Project, documents: Sequence[dict], attribute: str
-                     ) -> dict[Any, list[dict]]:
+def attribute_groups(project: Project, documents: Sequence[dict], attribute: str) -> dict[Any, list[dict]]:
     """Documents grouped by one attribute's value (sorted; missing values last as None)."""
     attribute = resolve_attribute(project, attribute)
     attrs = document_attributes(project)
     groups: dict[Any, list[dict]] = {}
     for d in documents:
-        v = d.get(attribute) if attribute in ("kind", "language") else \
-            attrs.get(d["id"], {}).get(attribute)
+        v = d.get(attribute) if attribute in ("kind", "language") else attrs.get(d["id"], {}).get(attribute)
         groups.setdefault(v, []).append(d)
-    keys = sorted((k for k in groups if k is not None), key=lambda v: (not isinstance(
-        v, (int, float)) or isinstance(v, bool), v if isinstance(v, (int, float)) else str(v)))
+    keys = sorted(
+        (k for k in groups if k is not None),
+        key=lambda v: (
+            not isinstance(v, (int, float)) or isinstance(v, bool),
+            v if isinstance(v, (int, float)) else str(v),
+        ),
+    )
     return {k: groups[k] for k in keys + ([None] if None in groups else [])}
 
 
-def cooccurring_units(project: Project, selection: Selection, unit: str, choice: CoderChoice,
-                      code_a: int, code_b: int, depth: int | None = None,
-                      codes: Sequence[int] | None = None) -> list[tuple[int, int, int]]:
+def cooccurring_units(
+    project: Project,
+    selection: Selection,
+    unit: str,
+    choice: CoderChoice,
+    code_a: int,
+    code_b: int,
+    depth: int | None = None,
+    codes: Sequence[int] | None = None,
+) -> list[tuple[int, int, int]]:
     """``(document_id, start, end)`` of the units in which both codes occur — the units one
     cell of :func:`project_cooccurrence` counts (the diagonal: the units with the code).
 
@@ -439,8 +510,7 @@ def cooccurring_units(project: Project, selection: Selection, unit: str, choice:
         if units is None or not len(units) or not len(c):
             return []
         ci, ui = _unit_hits(c, units)
-        both = sorted(set(ui[c.code[ci] == code_a].tolist())
-                      & set(ui[c.code[ci] == code_b].tolist()))
+        both = sorted(set(ui[c.code[ci] == code_a].tolist()) & set(ui[c.code[ci] == code_b].tolist()))
         out = [(int(units.document[u]), int(units.start[u]), int(units.end[u])) for u in both]
     order = {d["id"]: k for k, d in enumerate(selection.documents)}
     return sorted(out, key=lambda x: (order.get(x[0], 0), x[1], x[2]))

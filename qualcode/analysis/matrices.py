@@ -26,14 +26,14 @@ import numpy as np
 from qualcode.analysis.cooccurrence import Codings, _unique, roll_up
 
 __all__ = [
-    "Matrix",
-    "Crosstab",
-    "MATRIX_VALUES",
     "CROSSTAB_VALUES",
+    "MATRIX_VALUES",
     "WORD_RE",
-    "document_code_matrix",
+    "Crosstab",
+    "Matrix",
     "code_attribute_crosstab",
     "coded_characters",
+    "document_code_matrix",
     "word_spans",
 ]
 
@@ -66,15 +66,22 @@ class Crosstab:
     coders: tuple[int, ...]
 
 
-def _select(codings: Codings, coders: Sequence[int] | None, pool: bool,
-            parents: Mapping[int, int | None] | None, depth: int | None) -> Codings:
+def _select(
+    codings: Codings,
+    coders: Sequence[int] | None,
+    pool: bool,
+    parents: Mapping[int, int | None] | None,
+    depth: int | None,
+) -> Codings:
     c = codings
     if coders is not None:
         c = c.select(np.isin(c.coder, np.asarray(list(coders), dtype=_I64)))
     present = _unique(c.coder)
     if len(present) > 1 and not pool:
-        raise ValueError(f"codings from {len(present)} coders {tuple(int(x) for x in present)}:"
-                         " choose coders=[...] or pass pool=True")
+        raise ValueError(
+            f"codings from {len(present)} coders {tuple(int(x) for x in present)}:"
+            " choose coders=[...] or pass pool=True"
+        )
     if depth is not None:
         if parents is None:
             raise ValueError("depth needs the parent map")
@@ -130,9 +137,16 @@ def word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-def _matrix_cells(c: Codings, doc_idx: np.ndarray, code_idx: np.ndarray, n_docs: int,
-                  n_codes: int, value: str, docs: np.ndarray,
-                  texts: Mapping[int, str] | None) -> np.ndarray:
+def _matrix_cells(
+    c: Codings,
+    doc_idx: np.ndarray,
+    code_idx: np.ndarray,
+    n_docs: int,
+    n_codes: int,
+    value: str,
+    docs: np.ndarray,
+    texts: Mapping[int, str] | None,
+) -> np.ndarray:
     cell = doc_idx * n_codes + code_idx
     size = n_docs * n_codes
     if value == "count":
@@ -169,13 +183,18 @@ def _matrix_cells(c: Codings, doc_idx: np.ndarray, code_idx: np.ndarray, n_docs:
     return np.asarray(flat, dtype=_I64).reshape(n_docs, n_codes)
 
 
-def document_code_matrix(codings: Codings, value: str = "count", *,
-                         documents: Sequence[int] | None = None,
-                         codes: Sequence[int] | None = None,
-                         coders: Sequence[int] | None = None, pool: bool = False,
-                         parents: Mapping[int, int | None] | None = None,
-                         depth: int | None = None,
-                         texts: Mapping[int, str] | None = None) -> Matrix:
+def document_code_matrix(
+    codings: Codings,
+    value: str = "count",
+    *,
+    documents: Sequence[int] | None = None,
+    codes: Sequence[int] | None = None,
+    coders: Sequence[int] | None = None,
+    pool: bool = False,
+    parents: Mapping[int, int | None] | None = None,
+    depth: int | None = None,
+    texts: Mapping[int, str] | None = None,
+) -> Matrix:
     """Documents × codes. ``documents``/``codes`` fix the rows/columns and their order (pass
     all documents to keep uncoded ones as rows of zeros); by default those present, by id."""
     c = _select(codings, coders, pool, parents, depth)
@@ -185,10 +204,14 @@ def document_code_matrix(codings: Codings, value: str = "count", *,
     k_idx, k_ok = _index(code_list, c.code)
     keep = d_ok & k_ok
     c = c.select(keep)
-    values = _matrix_cells(c, d_idx[keep], k_idx[keep], len(docs), len(code_list), value,
-                           docs, texts)
-    return Matrix(tuple(int(x) for x in docs), tuple(int(x) for x in code_list), values, value,
-                  tuple(int(x) for x in _unique(c.coder)))
+    values = _matrix_cells(c, d_idx[keep], k_idx[keep], len(docs), len(code_list), value, docs, texts)
+    return Matrix(
+        tuple(int(x) for x in docs),
+        tuple(int(x) for x in code_list),
+        values,
+        value,
+        tuple(int(x) for x in _unique(c.coder)),
+    )
 
 
 def _value_order(v: Hashable) -> tuple:
@@ -197,12 +220,18 @@ def _value_order(v: Hashable) -> tuple:
     return (0, v)
 
 
-def code_attribute_crosstab(codings: Codings, attributes: Mapping[int, Hashable],
-                            value: str = "documents", *, codes: Sequence[int] | None = None,
-                            coders: Sequence[int] | None = None, pool: bool = False,
-                            parents: Mapping[int, int | None] | None = None,
-                            depth: int | None = None,
-                            missing: Hashable | None = "(missing)") -> Crosstab:
+def code_attribute_crosstab(
+    codings: Codings,
+    attributes: Mapping[int, Hashable],
+    value: str = "documents",
+    *,
+    codes: Sequence[int] | None = None,
+    coders: Sequence[int] | None = None,
+    pool: bool = False,
+    parents: Mapping[int, int | None] | None = None,
+    depth: int | None = None,
+    missing: Hashable | None = "(missing)",
+) -> Crosstab:
     """Codes × values of one document attribute (NVivo's matrix coding query).
 
     ``attributes`` maps *every* document id to its value (``None`` = missing); documents not
@@ -218,8 +247,7 @@ def code_attribute_crosstab(codings: Codings, attributes: Mapping[int, Hashable]
         raise ValueError(f"unknown value {value!r}; choose from {', '.join(CROSSTAB_VALUES)}")
     labelled = {d: (missing if v is None else v) for d, v in attributes.items()}
     labelled = {d: v for d, v in labelled.items() if v is not None}
-    columns = sorted(set(labelled.values()),
-                     key=lambda v: (v == missing, _value_order(v)))  # missing last
+    columns = sorted(set(labelled.values()), key=lambda v: (v == missing, _value_order(v)))  # missing last
     col_of = {v: i for i, v in enumerate(columns)}
     totals = [0] * len(columns)
     for v in labelled.values():
@@ -227,8 +255,9 @@ def code_attribute_crosstab(codings: Codings, attributes: Mapping[int, Hashable]
     doc_ids = np.asarray(sorted(labelled), dtype=_I64)
     doc_col = np.asarray([col_of[labelled[int(d)]] for d in doc_ids], dtype=_I64)
     inner = "binary" if value == "documents" else ("count" if value == "codings" else value)
-    m = document_code_matrix(codings, inner, documents=doc_ids, codes=codes, coders=coders,
-                             pool=pool, parents=parents, depth=depth)
+    m = document_code_matrix(
+        codings, inner, documents=doc_ids, codes=codes, coders=coders, pool=pool, parents=parents, depth=depth
+    )
     out = np.zeros((len(m.columns), len(columns)), _I64)
     if len(doc_ids):
         np.add.at(out.T, doc_col, m.values)

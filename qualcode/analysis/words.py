@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import list_codings
 from qualcode.errors import QualcodeError
 from qualcode.search import build_index, lemma_of
 from qualcode.store.units import from_ints
 from qualcode.text.offsets import merge_spans
-from qualcode.codebook.codes import get_code
-from qualcode.coding.codings import list_codings
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class WordStat:
     word: str
-    count: int          # in the code's segments
-    rest: int           # in the rest of the documents of that language
-    per_1000: float     # per 1,000 words of the segments
+    count: int  # in the code's segments
+    rest: int  # in the rest of the documents of that language
+    per_1000: float  # per 1,000 words of the segments
     rest_per_1000: float
-    ll: float           # signed log-likelihood: > 0 over-used in the code, < 0 under-used
+    ll: float  # signed log-likelihood: > 0 over-used in the code, < 0 under-used
 
 
 @dataclass
@@ -68,9 +68,18 @@ def stop_words(lang: str) -> set[str]:
         return set()
 
 
-def words_per_code(project: "Project", code: str | int, coder: str | None = None, include_children: bool = False,
-                   language: str | None = None, lemmas: bool = False, top: int = 30, min_count: int = 2,
-                   sort: str = "ll", keep_stop_words: bool = False) -> WordsReport:
+def words_per_code(
+    project: Project,
+    code: str | int,
+    coder: str | None = None,
+    include_children: bool = False,
+    language: str | None = None,
+    lemmas: bool = False,
+    top: int = 30,
+    min_count: int = 2,
+    sort: str = "ll",
+    keep_stop_words: bool = False,
+) -> WordsReport:
     """Frequencies and keywords of the words in a code's segments against the rest of the corpus."""
     if sort not in ("ll", "count"):
         raise QualcodeError("sort by 'll' (keyness) or 'count'")
@@ -96,8 +105,7 @@ def words_per_code(project: "Project", code: str | int, coder: str | None = None
         merged = merge_spans(spans.get(doc_id, []))
         s_arr = np.array([s for s, _ in merged], dtype=np.int64)
         e_arr = np.array([e for _, e in merged], dtype=np.int64)
-        for form, starts in project.db.execute(
-                "SELECT form, starts FROM search_postings WHERE text_sha256 = ?", [sha]):
+        for form, starts in project.db.execute("SELECT form, starts FROM search_postings WHERE text_sha256 = ?", [sha]):
             if not any(ch.isalpha() for ch in form):
                 continue
             pos = np.asarray(from_ints(starts), dtype=np.int64)
@@ -119,8 +127,9 @@ def words_per_code(project: "Project", code: str | int, coder: str | None = None
         if a < min_count or w in stops:
             continue
         b = outside.get(w, 0)
-        stats.append(WordStat(w, a, b, 1000 * a / c if c else 0.0, 1000 * b / d if d else 0.0,
-                              log_likelihood(a, b, c, d)))
+        stats.append(
+            WordStat(w, a, b, 1000 * a / c if c else 0.0, 1000 * b / d if d else 0.0, log_likelihood(a, b, c, d))
+        )
     key = (lambda s: (-s.ll, -s.count, s.word)) if sort == "ll" else (lambda s: (-s.count, -s.ll, s.word))
     stats.sort(key=key)
     others = {k: v for k, v in seg_langs.items() if k != lang}

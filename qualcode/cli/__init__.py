@@ -11,15 +11,30 @@ from qualcode.cli.common import Ctx, QualcodeGroup
 from qualcode.project import default_coder, default_project_path
 
 
-@click.group(cls=QualcodeGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--project", "-p", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Project file (default: $QUALCODE_PROJECT or ./qualcode.db).")
+@click.group(
+    cls=QualcodeGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file (default: $QUALCODE_PROJECT or ./qualcode.db).",
+)
 @click.option("--coder", "-c", default=None, help="Who is coding (default: $QUALCODE_CODER or your login name).")
-@click.option("--read-only", "readonly", is_flag=True,
-              help="Open the project read-only (automatic when you may not write it); may follow the command.")
-@click.option("--supervisor", is_flag=True,
-              help="See every coder's codings while blind coding is on (logged); may follow the command.")
+@click.option(
+    "--read-only",
+    "readonly",
+    is_flag=True,
+    help="Open the project read-only (automatic when you may not write it); may follow the command.",
+)
+@click.option(
+    "--supervisor",
+    is_flag=True,
+    help="See every coder's codings while blind coding is on (logged); may follow the command.",
+)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
 def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: bool, supervisor: bool) -> None:
@@ -30,8 +45,13 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
     """
     from qualcode.text.names import check_name
 
-    ctx.obj = Ctx(project or default_project_path(), check_name(coder or default_coder(), "coder name"), readonly, supervisor,
-                  ctx.meta.get("qualcode.command", "qualcode"))
+    ctx.obj = Ctx(
+        project or default_project_path(),
+        check_name(coder or default_coder(), "coder name"),
+        readonly,
+        supervisor,
+        ctx.meta.get("qualcode.command", "qualcode"),
+    )
     if ctx.invoked_subcommand is None:
         from qualcode.cli.tui_launcher import launch
 
@@ -39,7 +59,7 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
 
 
 def _register() -> None:
-    from qualcode.cli import codebook_cmds, coding_cmds, document_cmds, history_cmds, demo_cmd, team_cmds, privacy_cmds  # noqa: F401,E501
+    from qualcode.cli import codebook_cmds, coding_cmds, demo_cmd, document_cmds, history_cmds, privacy_cmds, team_cmds  # noqa: F401
 
 
 _register()

@@ -1,8 +1,8 @@
 """Agreement, merging and adjudication on the command line: thin over the core.
 
-    qualcode agreement --coders anna,bo --unit sentence [--codes Barriers] [--format xlsx] [--methods]
-    qualcode merge bo_copy.db
-    qualcode adjudicate --coders anna,bo --unit sentence --code Barriers/Stigma --accept a
+qualcode agreement --coders anna,bo --unit sentence [--codes Barriers] [--format xlsx] [--methods]
+qualcode merge bo_copy.db
+qualcode adjudicate --coders anna,bo --unit sentence --code Barriers/Stigma --accept a
 """
 
 from __future__ import annotations
@@ -33,20 +33,23 @@ def _short(warning: str | None) -> str:
 def _kappa_cell(stats) -> Text:
     if stats.kappa.value is None:
         return Text(f"⚠ {_short(stats.warning)}", style="yellow")
-    return Text(f"{stats.kappa.value:.3f}" + (" ⚠" if stats.warning else ""),
-                style="yellow" if stats.warning else "")
+    return Text(f"{stats.kappa.value:.3f}" + (" ⚠" if stats.warning else ""), style="yellow" if stats.warning else "")
 
 
 def print_report(report, show_disagreements: bool = False) -> None:
     out = console()
     u = report.unit
-    title = (f"Agreement of {', '.join(report.coders)} · unit {u.label} · "
-             f"{len(report.documents)} document(s)")
+    title = f"Agreement of {', '.join(report.coders)} · unit {u.label} · {len(report.documents)} document(s)"
     if u.kind == "unitized":
         t = RichTable("variant", "scope", "value", "coverage", "note", title=title)
         for r in report.unitized:
-            t.add_row(r.variant, r.scope, _num(r.value), "" if r.coverage is None else f"{100 * r.coverage:.1f} %",
-                      Text(r.reason or "", style="yellow"))
+            t.add_row(
+                r.variant,
+                r.scope,
+                _num(r.value),
+                "" if r.coverage is None else f"{100 * r.coverage:.1f} %",
+                Text(r.reason or "", style="yellow"),
+            )
         out.print(t)
         return
     ci = report.bootstrap > 0
@@ -57,9 +60,13 @@ def print_report(report, show_disagreements: bool = False) -> None:
     rows = list(report.codes) + ([report.overall] if report.overall else [])
     for r in rows:
         st = r.stats
-        cells = [Text(r.code, style="bold" if r.code_id is None else ""), f"{st.units:,}",
-                 "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
-                 _kappa_cell(st), _num(st.alpha.value)]
+        cells = [
+            Text(r.code, style="bold" if r.code_id is None else ""),
+            f"{st.units:,}",
+            "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+            _kappa_cell(st),
+            _num(st.alpha.value),
+        ]
         if ci:
             cells.append(f"{st.ci.low:.3f}–{st.ci.high:.3f}" if st.ci and st.ci.size else "—")
         cells.append(Text(_short(st.warning), style="yellow"))
@@ -74,8 +81,10 @@ def print_report(report, show_disagreements: bool = False) -> None:
                 out.print(Text(f"⚠ {_short(r.stats.warning)} ({r.code}): {tail}", style="yellow"))
     for note in report.notes:
         out.print(Text(f"note: {note}", style="dim"))
-    click.echo(f"{len(report.disagreements)} disagreement(s)"
-               + ("" if show_disagreements else "; list them with --disagreements"))
+    click.echo(
+        f"{len(report.disagreements)} disagreement(s)"
+        + ("" if show_disagreements else "; list them with --disagreements")
+    )
     if show_disagreements:
         print_disagreements(report)
 
@@ -83,20 +92,34 @@ def print_report(report, show_disagreements: bool = False) -> None:
 def print_disagreements(report) -> None:
     t = RichTable("#", "code", "document", "passage", *report.coders, title="Disagreements")
     for i, d in enumerate(report.disagreements, 1):
-        t.add_row(str(i), d.code, d.document, f"{d.start}-{d.end}",
-                  *[", ".join(f"{s.start}-{s.end}" for s in d.spans.get(c, ())) or "—" for c in report.coders])
+        t.add_row(
+            str(i),
+            d.code,
+            d.document,
+            f"{d.start}-{d.end}",
+            *[", ".join(f"{s.start}-{s.end}" for s in d.spans.get(c, ())) or "—" for c in report.coders],
+        )
     console().print(t)
 
 
 def _audit_options(fn):
-    for opt in reversed([
-        click.option("--coders", required=True, help="Coders to compare, comma separated: A,B[,C]."),
-        click.option("--unit", "-u", default="sentence", show_default=True,
-                     help="sentence, turn, paragraph, document, character, window:N, segment:X% or unitized."),
-        click.option("--codes", help="Codes (paths, comma separated); a grouping code means its children. "
-                                     "Default: every codable code."),
-        click.option("--documents", help="Documents (names, comma separated). Default: those every coder coded."),
-    ]):
+    for opt in reversed(
+        [
+            click.option("--coders", required=True, help="Coders to compare, comma separated: A,B[,C]."),
+            click.option(
+                "--unit",
+                "-u",
+                default="sentence",
+                show_default=True,
+                help="sentence, turn, paragraph, document, character, window:N, segment:X% or unitized.",
+            ),
+            click.option(
+                "--codes",
+                help="Codes (paths, comma separated); a grouping code means its children. Default: every codable code.",
+            ),
+            click.option("--documents", help="Documents (names, comma separated). Default: those every coder coded."),
+        ]
+    ):
         fn = opt(fn)
     return fn
 
@@ -109,19 +132,34 @@ def _run_audit(p, coders, unit, codes, documents, **kw):
 
 @main.command()
 @_audit_options
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]),
-              help="Also export the tables (per code, per document, disagreements).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
-              show_default=True, help="Folder for --format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json"]),
+    help="Also export the tables (per code, per document, disagreements).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Folder for --format.",
+)
 @click.option("--methods", is_flag=True, help="Print a methods paragraph for a paper.")
 @click.option("--bootstrap", type=click.IntRange(0), default=0, help="Bootstrap draws for an α interval (0: none).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option("--domain", "domains", multiple=True,
-              help="unitized: a semantic domain (parent whose children are mutually exclusive); repeatable.")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    help="unitized: a semantic domain (parent whose children are mutually exclusive); repeatable.",
+)
 @click.option("--disagreements", "show_disagreements", is_flag=True, help="List the disagreements.")
 @pass_ctx
-def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bootstrap, seed, domains,
-              show_disagreements) -> None:
+def agreement(
+    ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bootstrap, seed, domains, show_disagreements
+) -> None:
     """Inter-coder agreement per code: % agreement, κ, α, warnings; export with --format.
 
     \b
@@ -131,12 +169,13 @@ def agreement(ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bo
     qualcode agreement --coders anna,bo --unit segment:90%
     qualcode agreement --coders anna,bo --unit unitized --domain "Help declined"
     """
-    from qualcode.analysis.agreement.report import report_tables
     from qualcode.analysis.agreement.methods import methods_paragraph
+    from qualcode.analysis.agreement.report import report_tables
 
     with ctx.open() as p:
-        report = _run_audit(p, coders, unit, codes, documents, bootstrap=bootstrap, seed=seed,
-                            domains=list(domains) or None)
+        report = _run_audit(
+            p, coders, unit, codes, documents, bootstrap=bootstrap, seed=seed, domains=list(domains) or None
+        )
     print_report(report, show_disagreements)
     if methods:
         from qualcode.analysis.agreement.methods import cited
@@ -181,8 +220,11 @@ def merge(ctx: Ctx, other: Path) -> None:
 @main.command()
 @_audit_options
 @click.option("--accept", help="a (first coder), b (second), both, neither, or a coder's name.")
-@click.option("--agreed", is_flag=True,
-              help="Also copy the passages the coders agree on (first coder's spans) into the consensus coder.")
+@click.option(
+    "--agreed",
+    is_flag=True,
+    help="Also copy the passages the coders agree on (first coder's spans) into the consensus coder.",
+)
 @click.option("--consensus", default="consensus", show_default=True, help="Coder that receives the decisions.")
 @click.option("--only", help="Only these disagreements (numbers from 'agreement --disagreements', comma separated).")
 @pass_ctx
@@ -216,7 +258,8 @@ def adjudicate(ctx: Ctx, coders, unit, codes, documents, accept, agreed, consens
     if accept:
         added = sum(len(r.added) for r in results)
         removed = sum(len(r.removed) for r in results)
-        click.echo(f"{len(results)} disagreement(s) resolved into '{consensus}': {added} coding(s) added, "
-                   f"{removed} removed")
+        click.echo(
+            f"{len(results)} disagreement(s) resolved into '{consensus}': {added} coding(s) added, {removed} removed"
+        )
     if agreed:
         click.echo(f"{copied} coding(s) of agreed passages copied into '{consensus}'")

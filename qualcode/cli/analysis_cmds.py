@@ -5,7 +5,6 @@ quote reports. Thin: selection and computation live in ``qualcode.analysis``, fi
 from __future__ import annotations
 
 import functools
-
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,9 +21,11 @@ FORMATS = ("csv", "xlsx", "json", "sav", "dta")
 MEASURES = ("count", "jaccard", "conditional", "phi", "lift", "expected")
 PRINT_LIMIT = 30  # wider matrices are written, not printed; the strongest pairs are shown
 
-UNIT_HELP = ("Unit in which codes co-occur: overlap (coded passages: segments chained by "
-             "shared characters), sentence, turn (speaker turn), paragraph, document, or "
-             "window:N (segments at most N characters apart).")
+UNIT_HELP = (
+    "Unit in which codes co-occur: overlap (coded passages: segments chained by "
+    "shared characters), sentence, turn (speaker turn), paragraph, document, or "
+    "window:N (segments at most N characters apart)."
+)
 
 
 # ----------------------------------------------------------------------------- options
@@ -32,6 +33,7 @@ UNIT_HELP = ("Unit in which codes co-occur: overlap (coded passages: segments ch
 
 def _options(*opts: Callable) -> Callable[[Callable], Callable]:
     """One decorator for a group of click options, listed in the order --help shows them."""
+
     def decorate(fn: Callable) -> Callable:
         for o in reversed(opts):
             fn = o(fn)
@@ -42,35 +44,61 @@ def _options(*opts: Callable) -> Callable[[Callable], Callable]:
 
 _selection_options = _options(
     click.option("--kind", help="Only documents of this kind (interview, fieldnote, other)."),
-    click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
-                 help="Only documents whose attribute matches: site=Vesterbro, "
-                      "site=Vesterbro,Nordvest (either), role!=social worker. Repeatable "
-                      "(all must hold)."),
-    click.option("--code", "codes", multiple=True, metavar="PATH",
-                 help="Only these codes and their child codes. Repeatable."),
+    click.option(
+        "--where",
+        "where",
+        multiple=True,
+        metavar="ATTR=VALUE",
+        help="Only documents whose attribute matches: site=Vesterbro, "
+        "site=Vesterbro,Nordvest (either), role!=social worker. Repeatable "
+        "(all must hold).",
+    ),
+    click.option(
+        "--code", "codes", multiple=True, metavar="PATH", help="Only these codes and their child codes. Repeatable."
+    ),
 )
 
 
 _coder_options = _options(
-    click.option("--coder", "coders", multiple=True, metavar="NAME",
-                 help="This coder's codings; repeat for one result per coder. Default: the "
-                      "only coder, else the session coder (-c) if they coded, else an error."),
-    click.option("--pool", is_flag=True,
-                 help="Pool the coders (all, or those given with --coder): a unit counts "
-                      "once however many coders coded it."),
-    click.option("--depth", type=click.IntRange(min=1), default=None,
-                 help="Roll child codes up to this depth (1 = top-level codes)."),
+    click.option(
+        "--coder",
+        "coders",
+        multiple=True,
+        metavar="NAME",
+        help="This coder's codings; repeat for one result per coder. Default: the "
+        "only coder, else the session coder (-c) if they coded, else an error.",
+    ),
+    click.option(
+        "--pool",
+        is_flag=True,
+        help="Pool the coders (all, or those given with --coder): a unit counts once however many coders coded it.",
+    ),
+    click.option(
+        "--depth",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Roll child codes up to this depth (1 = top-level codes).",
+    ),
 )
 
 
 _output_options = _options(
-    click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                 help="File format (default: from the -o suffix, else csv). csv/sav/dta "
-                      "write a *_dictionary.csv beside; xlsx/json hold the dictionary."),
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="File format (default: from the -o suffix, else csv). csv/sav/dta "
+        "write a *_dictionary.csv beside; xlsx/json hold the dictionary.",
+    ),
     click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
-    click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-                 help="Output file or folder (default: exports/ beside the project, a "
-                      "file name stating what is in it)."),
+    click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Output file or folder (default: exports/ beside the project, a file name stating what is in it).",
+    ),
 )
 
 
@@ -85,8 +113,7 @@ def _slug(text: str) -> str:
     return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"
 
 
-def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str
-                 ) -> tuple[Path, str, str]:
+def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str) -> tuple[Path, str, str]:
     """(folder, file stem, format) from -o/--format and a default stem."""
     if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
         folder, output = output, None
@@ -100,8 +127,15 @@ def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str
     return folder, stem, fmt or "csv"
 
 
-def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
-           parts: Sequence[str] | None = None, like: Path | None = None) -> list[Path]:
+def _write(
+    tables: list,
+    folder: Path,
+    stem: str,
+    fmt: str,
+    bom: bool,
+    parts: Sequence[str] | None = None,
+    like: Path | None = None,
+) -> list[Path]:
     """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
     ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
     ``<stem>_dictionary.csv``."""
@@ -113,6 +147,7 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
         if fmt in ("xlsx", "json"):
             return write_tables(tables, folder, fmt, stem=stem, bom=bom, like=like)
         if fmt == "csv":
+
             def writer(t, path):
                 return write_csv(t, path, bom=bom, like=like)
         else:
@@ -122,8 +157,9 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
 
             def writer(t, path):
                 return write(t, path, like=like)
+
         names: list[str] = []
-        for part in ([None] if len(tables) == 1 else parts or [t.name for t in tables]):
+        for part in [None] if len(tables) == 1 else parts or [t.name for t in tables]:
             name, k = stem if part is None else f"{stem}_{_slug(part)}", 1
             while name in names:
                 k += 1
@@ -132,8 +168,7 @@ def _write(tables: list, folder: Path, stem: str, fmt: str, bom: bool,
         out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
     except RuntimeError as e:
         raise QualcodeError(str(e)) from None
-    return out + [write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv",
-                            bom=bom, like=like)]
+    return out + [write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like)]
 
 
 def _say_written(paths: list[Path]) -> None:
@@ -149,8 +184,7 @@ def _cell(v) -> str:
     return str(v)
 
 
-def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str],
-                  values, caption: str = "") -> None:
+def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str], values, caption: str = "") -> None:
     """Print a labelled matrix; columns are split into blocks that fit the terminal.
 
     For a code × code matrix the columns are numbered (1, 2, …) and the row labels carry the
@@ -161,8 +195,7 @@ def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str]
     heads = [str(j) if same else str(c) for j, c in enumerate(col_names, start=1)]
     cells = [[_cell(v) for v in row] for row in values.tolist()]
     label_w = min(32, max((len(x) for x in labels), default=4))
-    widths = [max([len(h) if same else min(len(h), 12)] + [len(r[j]) for r in cells]) + 3
-              for j, h in enumerate(heads)]
+    widths = [max([len(h) if same else min(len(h), 12)] + [len(r[j]) for r in cells]) + 3 for j, h in enumerate(heads)]
     room = max(con.width - label_w - 4, 8)
     blocks, current, used = [], [], 0
     for j, w in enumerate(widths):
@@ -174,13 +207,15 @@ def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str]
     blocks.append(current)
     for b, cols in enumerate(blocks):
         part = f" (columns {cols[0] + 1}–{cols[-1] + 1} of {len(heads)})" if len(blocks) > 1 else ""
-        t = RichTable(title=title + part if b == 0 or part else None, title_justify="left",
-                      caption=caption or None if b == len(blocks) - 1 else None,
-                      caption_justify="left")
+        t = RichTable(
+            title=title + part if b == 0 or part else None,
+            title_justify="left",
+            caption=caption or None if b == len(blocks) - 1 else None,
+            caption_justify="left",
+        )
         t.add_column("", no_wrap=True, overflow="ellipsis", max_width=label_w)
         for j in cols:
-            t.add_column(heads[j], justify="right", overflow="ellipsis",
-                         max_width=None if same else 12)
+            t.add_column(heads[j], justify="right", overflow="ellipsis", max_width=None if same else 12)
         for label, row in zip(labels, cells):
             t.add_row(label, *[row[j] for j in cols])
         con.print(t)
@@ -196,8 +231,9 @@ def _open(ctx: Ctx, kind, where, codes, coders, pool):
 
     p = ctx.open()
     try:
-        sel, choice = pdx.choose(p, kind=kind, where=where, codes=codes, coders=coders,
-                                 pool=pool, session_coder=ctx.coder)
+        sel, choice = pdx.choose(
+            p, kind=kind, where=where, codes=codes, coders=coders, pool=pool, session_coder=ctx.coder
+        )
         if not sel.documents:
             raise QualcodeError("no documents match the filters")
         if not choice.coder_ids or not len(sel.codings):
@@ -222,20 +258,29 @@ def _coder_label(sel, choice, name: str | None) -> str:
 
 @main.command("cooccurrence")
 @click.option("--unit", default="overlap", show_default=True, metavar="UNIT", help=UNIT_HELP)
-@click.option("--measure", type=click.Choice(MEASURES), default="count", show_default=True,
-              help="count: units with both codes (diagonal: units with the code); jaccard: "
-                   "n_ab/(n_a+n_b-n_ab); conditional: P(column | row); phi; lift: observed / "
-                   "expected; expected: n_a·n_b/N.")
+@click.option(
+    "--measure",
+    type=click.Choice(MEASURES),
+    default="count",
+    show_default=True,
+    help="count: units with both codes (diagonal: units with the code); jaccard: "
+    "n_ab/(n_a+n_b-n_ab); conditional: P(column | row); phi; lift: observed / "
+    "expected; expected: n_a·n_b/N.",
+)
 @_coder_options
 @_selection_options
-@click.option("--by-attribute", "by_attribute", metavar="ATTR",
-              help="One matrix per value of this document attribute (e.g. site).")
-@click.option("--pairs", is_flag=True,
-              help="Write a long table (code_a, code_b, n_a, n_b, n_ab, measure) instead.")
+@click.option(
+    "--by-attribute",
+    "by_attribute",
+    metavar="ATTR",
+    help="One matrix per value of this document attribute (e.g. site).",
+)
+@click.option("--pairs", is_flag=True, help="Write a long table (code_a, code_b, n_a, n_b, n_ab, measure) instead.")
 @_output_options
 @pass_ctx
-def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, codes,
-                     by_attribute, pairs, fmt, bom, output) -> None:
+def cooccurrence_cmd(
+    ctx: Ctx, unit, measure, coders, pool, depth, kind, where, codes, by_attribute, pairs, fmt, bom, output
+) -> None:
     """Code × code co-occurrence in a named unit, printed and written to exports/.
 
     \b
@@ -261,8 +306,7 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
         suffix = [] if coder_name is None else [coder_name]
         if by_attribute:
             suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
-        t = (pairs_table(r, names, measure) if pairs
-             else cooccurrence_table(r, names, measure, definitions=defs))
+        t = pairs_table(r, names, measure) if pairs else cooccurrence_table(r, names, measure, definitions=defs)
         if suffix:  # short names: they become sheet names (≤ 31 characters)
             t.name = "_".join([_slug(unit), measure, *map(_slug, suffix)])
             # file names: the stem already says "by_<attribute>"; add the value only
@@ -280,31 +324,33 @@ def cooccurrence_cmd(ctx: Ctx, unit, measure, coders, pool, depth, kind, where, 
     if by_attribute:
         stem += f"_by_{_slug(by_attribute)}"
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(tables, folder, stem, fmt, bom, parts, like=ctx.project_path)  # files first: a closed pipe must not lose them
+    written = _write(
+        tables, folder, stem, fmt, bom, parts, like=ctx.project_path
+    )  # files first: a closed pipe must not lose them
     for (r, coder_name, value), t in zip(shown, tables):
         who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
-        title = (f"co-occurrence ({measure}), unit {r.unit}, N = {r.n_units} units, "
-                 f"{'pooled ' if r.pooled else ''}coder {who}"
-                 + (f", {by_attribute} = {value}" if by_attribute else ""))
+        title = (
+            f"co-occurrence ({measure}), unit {r.unit}, N = {r.n_units} units, "
+            f"{'pooled ' if r.pooled else ''}coder {who}" + (f", {by_attribute} = {value}" if by_attribute else "")
+        )
         labels = [names[c] for c in r.codes]
         if pairs or len(labels) > PRINT_LIMIT:
             _print_pairs(title, r, names, measure)
         else:
-            _print_matrix(title, labels, labels, r.measure(measure),
-                          "diagonal: units with the code" if measure == "count" else "")
+            _print_matrix(
+                title, labels, labels, r.measure(measure), "diagonal: units with the code" if measure == "count" else ""
+            )
     _say_written(written)
 
 
 def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:
     rows = r.pairs(measure)
     rows.sort(key=lambda x: (-(x.value if not math.isnan(x.value) else -math.inf), -x.n_ab))
-    t = RichTable(title=f"{title}: top {min(limit, len(rows))} of {len(rows)} pairs",
-                  title_justify="left")
+    t = RichTable(title=f"{title}: top {min(limit, len(rows))} of {len(rows)} pairs", title_justify="left")
     for c in ("code A", "code B", "n_a", "n_b", "n_ab", measure):
         t.add_column(c, justify="left" if c.startswith("code") else "right")
     for x in rows[:limit]:
-        t.add_row(names[x.code_a], names[x.code_b], str(x.n_a), str(x.n_b), str(x.n_ab),
-                  _cell(x.value))
+        t.add_row(names[x.code_a], names[x.code_b], str(x.n_a), str(x.n_b), str(x.n_ab), _cell(x.value))
     console().print(t)
 
 
@@ -317,16 +363,19 @@ def matrix_group() -> None:
 
 
 @matrix_group.command("docs-codes")
-@click.option("--value", type=click.Choice(("count", "binary", "characters", "words")),
-              default="count", show_default=True,
-              help="count: codings; binary: 1 if coded; characters: coded characters (union "
-                   "of the code's spans); words: words touching those spans.")
+@click.option(
+    "--value",
+    type=click.Choice(("count", "binary", "characters", "words")),
+    default="count",
+    show_default=True,
+    help="count: codings; binary: 1 if coded; characters: coded characters (union "
+    "of the code's spans); words: words touching those spans.",
+)
 @_coder_options
 @_selection_options
 @_output_options
 @pass_ctx
-def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, fmt, bom,
-                      output) -> None:
+def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, fmt, bom, output) -> None:
     """Documents × codes: one row per document (uncoded ones as zeros), one column per code.
 
     \b
@@ -343,32 +392,50 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
         texts = None
         if value == "words":
             texts = document_texts(p, sel.document_ids)
-        groups = ([(n, [i]) for n, i in zip((sel.coders[i] for i in choice.coder_ids),
-                                            choice.coder_ids)]
-                  if choice.per_coder else [(None, list(choice.coder_ids))])
+        groups = (
+            [(n, [i]) for n, i in zip((sel.coders[i] for i in choice.coder_ids), choice.coder_ids)]
+            if choice.per_coder
+            else [(None, list(choice.coder_ids))]
+        )
         tables, shows = [], []  # printing waits until the files are written
         names, docnames = sel.code_names(), sel.document_names()
         for coder_name, ids in groups:
             try:
-                m = document_code_matrix(sel.codings, value, documents=sel.document_ids,
-                                         codes=code_ids, coders=ids, pool=choice.pool,
-                                         parents=sel.parents(), depth=depth, texts=texts)
+                m = document_code_matrix(
+                    sel.codings,
+                    value,
+                    documents=sel.document_ids,
+                    codes=code_ids,
+                    coders=ids,
+                    pool=choice.pool,
+                    parents=sel.parents(),
+                    depth=depth,
+                    texts=texts,
+                )
             except ValueError as e:
                 raise QualcodeError(str(e)) from None
             t = document_code_table(m, docnames, names, definitions=sel.definitions())
             who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
-            t.description = (f"Documents × codes, cells: {value}, "
-                             f"{'pooled ' if choice.pool else ''}coder {who}")
+            t.description = f"Documents × codes, cells: {value}, {'pooled ' if choice.pool else ''}coder {who}"
             if coder_name:
                 t.name += "_" + _slug(coder_name)
             tables.append(t)
             if len(m.columns) <= PRINT_LIMIT:
-                shows.append(functools.partial(
-                    _print_matrix, f"documents × codes ({value}), coder {who}",
-                    [docnames[d] for d in m.rows], [names[c] for c in m.columns], m.values))
+                shows.append(
+                    functools.partial(
+                        _print_matrix,
+                        f"documents × codes ({value}), coder {who}",
+                        [docnames[d] for d in m.rows],
+                        [names[c] for c in m.columns],
+                        m.values,
+                    )
+                )
             else:
-                shows.append(functools.partial(
-                    click.echo, f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), coder {who}"))
+                shows.append(
+                    functools.partial(
+                        click.echo, f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), coder {who}"
+                    )
+                )
     stem = f"documents_codes_{value}"
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
@@ -380,18 +447,24 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
 
 
 @matrix_group.command("crosstab")
-@click.option("--attribute", required=True, metavar="ATTR",
-              help="Document attribute for the columns (e.g. site, role; also kind, language).")
-@click.option("--value", type=click.Choice(("documents", "codings", "characters")),
-              default="documents", show_default=True,
-              help="documents: documents with the code; codings: number of codings; "
-                   "characters: coded characters.")
+@click.option(
+    "--attribute",
+    required=True,
+    metavar="ATTR",
+    help="Document attribute for the columns (e.g. site, role; also kind, language).",
+)
+@click.option(
+    "--value",
+    type=click.Choice(("documents", "codings", "characters")),
+    default="documents",
+    show_default=True,
+    help="documents: documents with the code; codings: number of codings; characters: coded characters.",
+)
 @_coder_options
 @_selection_options
 @_output_options
 @pass_ctx
-def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where, codes, fmt,
-                    bom, output) -> None:
+def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where, codes, fmt, bom, output) -> None:
     """Codes × values of a document attribute (NVivo's matrix coding query).
 
     \b
@@ -408,15 +481,23 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
         doc_value = {d["id"]: v for v, docs in groups.items() for d in docs}
         chosen = pdx.chosen_codings(sel, choice)
         code_ids = pdx.ordered_codes(sel, chosen, depth)
-        runs = ([(sel.coders[i], [i]) for i in choice.coder_ids] if choice.per_coder
-                else [(None, list(choice.coder_ids))])
+        runs = (
+            [(sel.coders[i], [i]) for i in choice.coder_ids] if choice.per_coder else [(None, list(choice.coder_ids))]
+        )
         names = sel.code_names()
         tables, shows = [], []  # printing waits until the files are written
         for coder_name, ids in runs:
             try:
-                x = code_attribute_crosstab(sel.codings, doc_value, value, codes=code_ids,
-                                            coders=ids, pool=choice.pool,
-                                            parents=sel.parents(), depth=depth)
+                x = code_attribute_crosstab(
+                    sel.codings,
+                    doc_value,
+                    value,
+                    codes=code_ids,
+                    coders=ids,
+                    pool=choice.pool,
+                    parents=sel.parents(),
+                    depth=depth,
+                )
             except ValueError as e:
                 raise QualcodeError(str(e)) from None
             t = crosstab_table(x, names, attr_name)
@@ -426,8 +507,15 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
                 t.name += "_" + _slug(coder_name)
             tables.append(t)
             cols = [f"{c} (n={n})" for c, n in zip(x.columns, x.attribute_totals)]
-            shows.append(functools.partial(_print_matrix, f"codes × {attr_name} ({value}), coder {who}",
-                                           [names[c] for c in x.rows], cols, x.values))
+            shows.append(
+                functools.partial(
+                    _print_matrix,
+                    f"codes × {attr_name} ({value}), coder {who}",
+                    [names[c] for c in x.rows],
+                    cols,
+                    x.values,
+                )
+            )
     stem = f"codes_by_{_slug(attr_name)}_{value}"
     if not choice.per_coder:
         stem += "_" + _slug(_coder_label(sel, choice, None))
@@ -443,14 +531,20 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
 
 export_group = main.commands.get("export")
 if not isinstance(export_group, click.Group):
+
     @main.group("export")
     def export_group() -> None:
         """Export tables for R, SPSS, Stata and pandas: tidy codings, the codebook."""
 
 
 @export_group.command("tidy")
-@click.option("--coder", "coders", multiple=True, metavar="NAME",
-              help="Only this coder's codings (repeatable; default: all, in a coder column).")
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="Only this coder's codings (repeatable; default: all, in a coder column).",
+)
 @_selection_options
 @_output_options
 @pass_ctx
@@ -493,24 +587,49 @@ def report_group() -> None:
 
 
 @report_group.command("quotes")
-@click.option("--code", "codes", multiple=True, metavar="PATH",
-              help="Code to report (repeatable; default: every code with segments).")
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    metavar="PATH",
+    help="Code to report (repeatable; default: every code with segments).",
+)
 @click.option("--children", is_flag=True, help="Also each child code, as its own section.")
-@click.option("--coder", "coders", multiple=True, metavar="NAME",
-              help="Only this coder's segments (repeatable; default: all coders, named).")
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="Only this coder's segments (repeatable; default: all coders, named).",
+)
 @click.option("--kind", help="Only documents of this kind.")
-@click.option("--where", multiple=True, metavar="ATTR=VALUE",
-              help="Only documents whose attribute matches (as for cooccurrence).")
-@click.option("--attribute", "attributes", multiple=True, metavar="ATTR",
-              help="Attributes shown with each quote (repeatable; default: all).")
-@click.option("--format", "fmt", type=click.Choice(("md", "html", "docx")), default=None,
-              help="Markdown, HTML or Word (default: from the -o suffix, else md).")
+@click.option(
+    "--where", multiple=True, metavar="ATTR=VALUE", help="Only documents whose attribute matches (as for cooccurrence)."
+)
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    metavar="ATTR",
+    help="Attributes shown with each quote (repeatable; default: all).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "html", "docx")),
+    default=None,
+    help="Markdown, HTML or Word (default: from the -o suffix, else md).",
+)
 @click.option("--title", default=None, help="Report title (default: Quotes: CODE).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Output file (default: exports/quotes_<code>.<format>).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output file (default: exports/quotes_<code>.<format>).",
+)
 @pass_ctx
-def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fmt, title,
-                  output) -> None:
+def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fmt, title, output) -> None:
     """Coded segments per code with document and attributes, as Markdown, HTML or DOCX.
 
     \b
@@ -520,8 +639,9 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
     from qualcode.interchange.exporters.quotes import collect_quotes, write_quotes
 
     with ctx.open() as p:
-        sections = collect_quotes(p, codes, children=children, coders=coders, kind=kind,
-                                  where=where, attributes=attributes or None)
+        sections = collect_quotes(
+            p, codes, children=children, coders=coders, kind=kind, where=where, attributes=attributes or None
+        )
     if output is not None and fmt is None:
         suffix = output.suffix.lstrip(".").lower()
         fmt = suffix if suffix in ("md", "html", "docx") else None

@@ -15,10 +15,25 @@ from qualcode.codebook.codes import code_counts, get_code, list_codes
 
 def _code_rows(p, coder: str | None = None) -> list[dict]:
     counts = code_counts(p, coder)
-    return [{"id": c.id, "guid": c.guid, "path": c.path, "name": c.name, "depth": c.depth,
-             "parent_guid": get_code(p, c.parent_id).guid if c.parent_id else None, "codable": c.codable,
-             "hotkey": c.hotkey, "colour": c.colour, "description": c.description, "inclusion": c.inclusion,
-             "exclusion": c.exclusion, "example": c.example, "codings": counts.get(c.id, 0)} for c in list_codes(p)]
+    return [
+        {
+            "id": c.id,
+            "guid": c.guid,
+            "path": c.path,
+            "name": c.name,
+            "depth": c.depth,
+            "parent_guid": get_code(p, c.parent_id).guid if c.parent_id else None,
+            "codable": c.codable,
+            "hotkey": c.hotkey,
+            "colour": c.colour,
+            "description": c.description,
+            "inclusion": c.inclusion,
+            "exclusion": c.exclusion,
+            "example": c.example,
+            "codings": counts.get(c.id, 0),
+        }
+        for c in list_codes(p)
+    ]
 
 
 def _print_tree(rows: list[dict]) -> None:
@@ -28,7 +43,11 @@ def _print_tree(rows: list[dict]) -> None:
         parent = nodes.get(r["parent_guid"], root)
         key = f" [bold]\\[{r['hotkey']}][/]" if r["hotkey"] else ""
         swatch = f"[{r['colour']}]■[/] " if r["colour"] else ""
-        label = f"{swatch}{r['name']}{key}  [dim]{r['codings']}[/]" if r["codable"] else f"{swatch}[b]{r['name']}[/]  [dim]{r['codings'] or ''}[/]"
+        label = (
+            f"{swatch}{r['name']}{key}  [dim]{r['codings']}[/]"
+            if r["codable"]
+            else f"{swatch}[b]{r['name']}[/]  [dim]{r['codings'] or ''}[/]"
+        )
         nodes[r["guid"]] = parent.add(label)
     console().print(root)
 
@@ -92,8 +111,9 @@ def codebook_export(ctx: Ctx, file: Path | None) -> None:
 
 
 def _fields(description, inclusion, exclusion, example, colour, hotkey) -> dict:
-    raw = dict(description=description, inclusion=inclusion, exclusion=exclusion, example=example,
-               colour=colour, hotkey=hotkey)
+    raw = dict(
+        description=description, inclusion=inclusion, exclusion=exclusion, example=example, colour=colour, hotkey=hotkey
+    )
     return {k: v for k, v in raw.items() if v is not None}
 
 
@@ -163,7 +183,9 @@ def codebook_merge(ctx: Ctx, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: codings and children move, exact duplicates collapse."""
     with ctx.open() as p:
         r = tree.merge_codes(p, source, target)
-    click.echo(f"merged: {r.moved} coding(s) moved, {r.collapsed} duplicate(s) collapsed, {r.children} child code(s) moved")
+    click.echo(
+        f"merged: {r.moved} coding(s) moved, {r.collapsed} duplicate(s) collapsed, {r.children} child code(s) moved"
+    )
 
 
 @codebook.command("delete")
@@ -176,4 +198,6 @@ def codebook_delete(ctx: Ctx, code: str, mode: str | None) -> None:
     with ctx.open() as p:
         path = get_code(p, code).path
         n = tree.delete_code(p, code, mode or "refuse")
-    click.echo(f"deleted {path}" + (f"; {n} coding(s) {'moved to the parent' if mode == 'parent' else 'deleted'}" if n else ""))
+    click.echo(
+        f"deleted {path}" + (f"; {n} coding(s) {'moved to the parent' if mode == 'parent' else 'deleted'}" if n else "")
+    )

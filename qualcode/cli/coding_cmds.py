@@ -9,9 +9,9 @@ from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.coding.csv_io import codings_csv, import_codings_csv
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, get_coding, list_codings, remove_coding
+from qualcode.coding.csv_io import codings_csv, import_codings_csv
 from qualcode.coding.memos import list_memos, set_memo
 from qualcode.corpus.documents import get_document
 
@@ -44,12 +44,13 @@ def codings(cctx: click.Context, document, code_, children, coder, as_json) -> N
     with cctx.obj.open() as p:
         rows = list_codings(p, document=document, code=code_, coder=coder, include_children=children)
     if as_json:
-        print_json([{k: r[k] for k in ("guid", "document", "start", "end", "code", "coder", "memo", "text")} for r in rows])
+        print_json(
+            [{k: r[k] for k in ("guid", "document", "start", "end", "code", "coder", "memo", "text")} for r in rows]
+        )
         return
     t = Table("document", "span", "code", "coder", "text")
     for r in rows:
-        t.add_row(r["document"], f"{r['start']}-{r['end']}", r["code"], r["coder"],
-                  r["text"].replace("\n", " ")[:60])
+        t.add_row(r["document"], f"{r['start']}-{r['end']}", r["code"], r["coder"], r["text"].replace("\n", " ")[:60])
     console().print(t)
     click.echo(f"{len(rows)} coding(s)")
 
@@ -74,7 +75,9 @@ def codings_import(cctx: click.Context, csv_file: Path, keep_going: bool) -> Non
 
 
 @codings.command("export")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: standard output).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: standard output)."
+)
 @click.option("--by", "coder", help="Only this coder's codings.")
 @pass_ctx
 def codings_export(ctx: Ctx, output: Path | None, coder: str | None) -> None:

@@ -28,8 +28,9 @@ class Ctx:
         """Open the project as the command line asked (read-only, supervisor); say how it was opened."""
         from qualcode.project import Project
 
-        p = Project.open(self.project_path, coder=self.coder, create=create,
-                         readonly=True if self.readonly else None, group=group)
+        p = Project.open(
+            self.project_path, coder=self.coder, create=create, readonly=True if self.readonly else None, group=group
+        )
         try:
             if p.notice:
                 click.echo(f"note: {p.notice}", err=True)
@@ -71,7 +72,7 @@ class QualcodeGroup(click.Group):
 
     def parse_args(self, ctx, args):
         if "--" in args:
-            head, tail = args[:args.index("--")], args[args.index("--"):]
+            head, tail = args[: args.index("--")], args[args.index("--") :]
         else:
             head, tail = list(args), []
         hoisted = [a for a in head if a in HOISTED]
@@ -89,7 +90,7 @@ class QualcodeGroup(click.Group):
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except BaseException as e:  # noqa: BLE001 - the last line of defence
+        except BaseException as e:
             if isinstance(e, SystemExit):
                 raise
             fail(describe_unexpected(e, ctx.obj.project_path if isinstance(ctx.obj, Ctx) else None))

@@ -9,8 +9,8 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx
-from qualcode.coding.codings import count_codings
 from qualcode.codebook.codes import list_codes
+from qualcode.coding.codings import count_codings
 from qualcode.corpus.documents import list_documents
 
 

@@ -10,10 +10,10 @@ from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.errors import QualcodeError
 from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
 from qualcode.corpus.documents import document_units, get_document, list_documents, remove_document
 from qualcode.corpus.ingest import import_files
+from qualcode.errors import QualcodeError
 
 
 @main.command()
@@ -35,8 +35,10 @@ def init(ctx: Ctx, force: bool, group: str | None, shared: bool) -> None:
         return
     gid = team_group(ctx.project_path, group, shared) if (group or shared) else None
     with ctx.open(create=True, group=gid) as p:
-        click.echo(f"Created {p.path} (coder: {p.coder}; "
-                   f"{'private to you, mode 0600' if gid is None else 'team project, mode 0660'})")
+        click.echo(
+            f"Created {p.path} (coder: {p.coder}; "
+            f"{'private to you, mode 0600' if gid is None else 'team project, mode 0660'})"
+        )
     if gid is not None:
         for line in folder_advice(ctx.project_path, gid):
             click.echo(f"note: {line}", err=True)
@@ -44,17 +46,32 @@ def init(ctx: Ctx, force: bool, group: str | None, shared: bool) -> None:
 
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["interview", "fieldnote", "other"]), default="interview", show_default=True,
-              help="Kind for every file (a 'kind' column in --attributes overrides it per file).")
-@click.option("--language", default="auto", show_default=True,
-              help="spaCy language code (da, en, …); 'auto' picks Danish or English per file.")
-@click.option("--attributes", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV with one row per document: document,site,role,… (types are inferred).")
-@click.option("--speaker-pattern", help="Regex with a (?P<speaker>…) group marking turns, e.g. '^(?P<speaker>[A-Z]+):\\s*'.")
+@click.option(
+    "--kind",
+    type=click.Choice(["interview", "fieldnote", "other"]),
+    default="interview",
+    show_default=True,
+    help="Kind for every file (a 'kind' column in --attributes overrides it per file).",
+)
+@click.option(
+    "--language",
+    default="auto",
+    show_default=True,
+    help="spaCy language code (da, en, …); 'auto' picks Danish or English per file.",
+)
+@click.option(
+    "--attributes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV with one row per document: document,site,role,… (types are inferred).",
+)
+@click.option(
+    "--speaker-pattern", help="Regex with a (?P<speaker>…) group marking turns, e.g. '^(?P<speaker>[A-Z]+):\\s*'."
+)
 @click.option("--encoding", help="Decode text files with this encoding (default: UTF-8 or UTF-16 with BOM).")
 @click.option("--keep-going", is_flag=True, help="Import the good files even if some fail, then list the failures.")
-@click.option("--pseudonymise", is_flag=True,
-              help="Replace the names on the project's pseudonym list before the text is stored.")
+@click.option(
+    "--pseudonymise", is_flag=True, help="Replace the names on the project's pseudonym list before the text is stored."
+)
 @pass_ctx
 def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encoding, keep_going, pseudonymise) -> None:
     """Import transcripts and field notes (files or folders: txt md docx odt pdf vtt srt).
@@ -62,9 +79,18 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
     All or nothing: if any file fails, nothing is imported (unless --keep-going).
     Text already in the project is skipped with a message.
     """
-    with ctx.open(create=True) as project, Progress(
-            TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console(), transient=True, disable=not console().is_terminal) as bar:
+    with (
+        ctx.open(create=True) as project,
+        Progress(
+            TextColumn("{task.description:<40}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console(),
+            transient=True,
+            disable=not console().is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("importing", total=1)
 
         def progress(done: int, total: int, what: str) -> None:
@@ -75,11 +101,22 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
             from qualcode.revision.pseudonyms import import_transform, pseudonyms
 
             if not pseudonyms(project):
-                raise QualcodeError("the pseudonym list is empty; add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM'")
+                raise QualcodeError(
+                    "the pseudonym list is empty; add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM'"
+                )
             transform = import_transform(project)
-        report = import_files(project, paths, kind=kind, language=language, attributes=attributes,
-                                      speaker_pattern=speaker_pattern, encoding=encoding,
-                                      keep_going=keep_going, progress=progress, transform=transform)
+        report = import_files(
+            project,
+            paths,
+            kind=kind,
+            language=language,
+            attributes=attributes,
+            speaker_pattern=speaker_pattern,
+            encoding=encoding,
+            keep_going=keep_going,
+            progress=progress,
+            transform=transform,
+        )
     for name in report.imported:
         click.echo(f"imported  {name}")
     for name, why in report.skipped:
@@ -125,8 +162,9 @@ def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
     """
     with ctx.open() as p:
         r = import_attributes_csv(p, csv_file, keep_going=keep_going)
-    click.echo(f"attributes set on {r['documents']} document(s): " +
-               ", ".join(f"{k} ({v})" for k, v in r["types"].items()))
+    click.echo(
+        f"attributes set on {r['documents']} document(s): " + ", ".join(f"{k} ({v})" for k, v in r["types"].items())
+    )
     if r["unknown"]:
         click.echo(f"no document named: {', '.join(r['unknown'])}", err=True)
 
@@ -154,16 +192,25 @@ def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
     for col in names:
         t.add_column(col, no_wrap=True, overflow="ellipsis")
     for r in rows:
-        t.add_row(r["name"], r["kind"], r["language"], str(r["word_count"]), str(r["codings"]),
-                  *["" if r["attributes"].get(n) is None else str(r["attributes"][n]) for n in names])
+        t.add_row(
+            r["name"],
+            r["kind"],
+            r["language"],
+            str(r["word_count"]),
+            str(r["codings"]),
+            *["" if r["attributes"].get(n) is None else str(r["attributes"][n]) for n in names],
+        )
     console().print(t)
     click.echo(f"{len(rows)} document(s)")
 
 
 @main.command()
 @click.argument("document")
-@click.option("--units", type=click.Choice(["sentence", "paragraph", "turn"]),
-              help="List the document's units with their offsets instead of the text.")
+@click.option(
+    "--units",
+    type=click.Choice(["sentence", "paragraph", "turn"]),
+    help="List the document's units with their offsets instead of the text.",
+)
 @json_option
 @pass_ctx
 def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
@@ -173,7 +220,7 @@ def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
         if units:
             rows = document_units(p, doc["id"], units)
             for r in rows:
-                r["text"] = doc["text"][r["start"]:r["end"]]
+                r["text"] = doc["text"][r["start"] : r["end"]]
             if as_json:
                 print_json(rows)
             else:

@@ -11,11 +11,17 @@ from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.errors import QualcodeError
 from qualcode.corpus.documents import get_document
+from qualcode.errors import QualcodeError
 
-THRESHOLD = click.option("--threshold", "-t", type=click.FloatRange(1, 100), default=85.0, show_default=True,
-                         help="Least rapidfuzz similarity for a spelling variant (names of four letters or more).")
+THRESHOLD = click.option(
+    "--threshold",
+    "-t",
+    type=click.FloatRange(1, 100),
+    default=85.0,
+    show_default=True,
+    help="Least rapidfuzz similarity for a spelling variant (names of four letters or more).",
+)
 
 
 @main.group("pseudonyms", invoke_without_command=True)
@@ -74,8 +80,13 @@ def pseudonyms_import(ctx: Ctx, csv_file) -> None:
 
 
 @pseudonyms_group.command("export-mapping")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the mapping (it identifies people: keep it on the secure server).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the mapping (it identifies people: keep it on the secure server).",
+)
 @pass_ctx
 def pseudonyms_export(ctx: Ctx, output) -> None:
     """Write the mapping to a CSV file (mode 0600) — the only way it leaves the project."""
@@ -100,8 +111,19 @@ def pseudonyms_suggest(ctx: Ctx, limit: int, min_count: int, as_json: bool) -> N
     with ctx.open() as p:
         rows = suggest(p, limit, min_count)
     if as_json:
-        print_json([{"candidate": s.text, "kind": s.kind, "count": s.count, "documents": len(s.documents),
-                     "example": s.example, "where": s.where} for s in rows])
+        print_json(
+            [
+                {
+                    "candidate": s.text,
+                    "kind": s.kind,
+                    "count": s.count,
+                    "documents": len(s.documents),
+                    "example": s.example,
+                    "where": s.where,
+                }
+                for s in rows
+            ]
+        )
         return
     t = Table("candidate", "kind", "count", "docs", "in context", title="Candidates for the pseudonym list")
     for s in rows:
@@ -130,8 +152,10 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
         for m in matches:
             line = text.count("\n", 0, m.start) + 1
             col = m.start - (text.rfind("\n", 0, m.start) + 1) + 1
-            click.echo(f"{name} line {line}, col {col} ({m.start}-{m.end}) {m.found!r} → {m.replacement!r} "
-                       f"({m.how}" + (f" {m.score:.0f}" if m.how == "fuzzy" else "") + f"; {m.original})")
+            click.echo(
+                f"{name} line {line}, col {col} ({m.start}-{m.end}) {m.found!r} → {m.replacement!r} "
+                f"({m.how}" + (f" {m.score:.0f}" if m.how == "fuzzy" else "") + f"; {m.original})"
+            )
             variants[(m.found, m.replacement)] += 1
             n += 1
     if variants:
@@ -156,11 +180,16 @@ def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
         _print_placements(r)
     for c in report.conflicts:
         click.echo(f"note: {c}", err=True)
-    click.echo(f"{len(report.documents)} document(s) pseudonymised ({report.replacements} replacement(s)), "
-               f"{report.other_texts} other text(s), {report.versions_blanked} older version(s)")
+    click.echo(
+        f"{len(report.documents)} document(s) pseudonymised ({report.replacements} replacement(s)), "
+        f"{report.other_texts} other text(s), {report.versions_blanked} older version(s)"
+    )
     if not report.log_emptied:
-        click.echo("note: others have the project open, so SQLite's write-ahead log still holds the old pages "
-                   "until they close it; run 'qualcode pseudonyms scan' then", err=True)
+        click.echo(
+            "note: others have the project open, so SQLite's write-ahead log still holds the old pages "
+            "until they close it; run 'qualcode pseudonyms scan' then",
+            err=True,
+        )
 
 
 @pseudonyms_group.command("scan")
@@ -186,8 +215,14 @@ def pseudonyms_scan(ctx: Ctx, files, no_project: bool, threshold, as_json: bool)
             report.scanned += more.scanned
             report.notes += more.notes
     if as_json:
-        print_json({"clean": report.clean, "scanned": report.scanned, "notes": report.notes,
-                    "hits": [h.__dict__ for h in report.hits]})
+        print_json(
+            {
+                "clean": report.clean,
+                "scanned": report.scanned,
+                "notes": report.notes,
+                "hits": [h.__dict__ for h in report.hits],
+            }
+        )
     else:
         if report.hits:
             t = Table("where", "found", "entry", "times", "context", title="Names still present")
@@ -196,16 +231,26 @@ def pseudonyms_scan(ctx: Ctx, files, no_project: bool, threshold, as_json: bool)
             console().print(t)
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
-        click.echo(f"scanned {', '.join(report.scanned) or 'nothing'}: " +
-                   (f"{sum(h.count for h in report.hits)} occurrence(s) in {len(report.hits)} place(s)"
-                    if report.hits else "no name on the list found"))
+        click.echo(
+            f"scanned {', '.join(report.scanned) or 'nothing'}: "
+            + (
+                f"{sum(h.count for h in report.hits)} occurrence(s) in {len(report.hits)} place(s)"
+                if report.hits
+                else "no name on the list found"
+            )
+        )
     if report.hits:
         raise click.exceptions.Exit(1)
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The new project file to write (it must not exist).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The new project file to write (it must not exist).",
+)
 @click.option("--no-scan", is_flag=True, help="Keep the copy even if the leak scan would find names.")
 @pass_ctx
 def share(ctx: Ctx, output: Path, no_scan: bool) -> None:
@@ -222,8 +267,10 @@ def share(ctx: Ctx, output: Path, no_scan: bool) -> None:
     with ctx.open() as p:
         report = make_share(p, output, scan=not no_scan)
     counts = report.counts
-    click.echo(f"wrote {output}: {counts['documents']} document(s), {counts['codes']} code(s), "
-               f"{counts['codings']} coding(s), {counts['memos']} memo(s), {counts['coders']} coder(s)")
+    click.echo(
+        f"wrote {output}: {counts['documents']} document(s), {counts['codes']} code(s), "
+        f"{counts['codings']} coding(s), {counts['memos']} memo(s), {counts['coders']} coder(s)"
+    )
     if report.scan is not None:
         click.echo(f"leak scan of the copy: {'clean' if report.scan.clean else 'names found'}")
     elif not no_scan:

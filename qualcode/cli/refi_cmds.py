@@ -27,8 +27,14 @@ def _prepare(output: Path) -> Path:
 
 def _show(report, as_json: bool) -> None:
     if as_json:
-        print_json({"file": report.file, "imported": report.counts,
-                    "skipped": [dataclasses.asdict(s) for s in report.skipped], "notes": report.warnings})
+        print_json(
+            {
+                "file": report.file,
+                "imported": report.counts,
+                "skipped": [dataclasses.asdict(s) for s in report.skipped],
+                "notes": report.warnings,
+            }
+        )
     else:
         for line in report.lines():
             click.echo(line)
@@ -40,8 +46,13 @@ def qdpx() -> None:
 
 
 @qdpx.command("export")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: exports/<project>.qdpx beside the project).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: exports/<project>.qdpx beside the project).",
+)
 @click.option("--coders", default=None, help="Only these coders' codings and memos, comma-separated (default: all).")
 @pass_ctx
 def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
@@ -51,22 +62,31 @@ def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
     with ctx.open() as p:
         target = _prepare(output or _default_output(ctx, ".qdpx"))
         model = export_qdpx(p, target, coders=coders.split(",") if coders is not None else None)
-    click.echo(f"wrote {target}: {len(model.sources)} documents, {len(model.all_codes())} codes, "
-               f"{len(model.codings)} codings by {len(model.users)} coder(s), {len(model.notes)} memos")
+    click.echo(
+        f"wrote {target}: {len(model.sources)} documents, {len(model.all_codes())} codes, "
+        f"{len(model.codings)} codings by {len(model.users)} coder(s), {len(model.notes)} memos"
+    )
 
 
 @qdpx.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", default="interview", show_default=True,
-              help="Kind for documents whose file does not say (interview, fieldnote, other).")
-@click.option("--allow-external-files", is_flag=True,
-              help="Read texts the file points to outside the archive (relative:// and absolute:// paths).")
+@click.option(
+    "--kind",
+    default="interview",
+    show_default=True,
+    help="Kind for documents whose file does not say (interview, fieldnote, other).",
+)
+@click.option(
+    "--allow-external-files",
+    is_flag=True,
+    help="Read texts the file points to outside the archive (relative:// and absolute:// paths).",
+)
 @json_option
 @pass_ctx
 def qdpx_import(ctx: Ctx, file: Path, kind: str, allow_external_files: bool, as_json: bool) -> None:
     """Merge a .qdpx into the project by GUID, all or nothing; prints what came in and what not."""
-    from qualcode.interchange import refi
     from qualcode.files import file_sha256
+    from qualcode.interchange import refi
     from qualcode.interchange.qdpx_import import import_model
 
     model, report = refi.read_qdpx(file, allow_external_files=allow_external_files)
@@ -81,8 +101,13 @@ def qdc() -> None:
 
 
 @qdc.command("export")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: exports/<project>.qdc beside the project).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: exports/<project>.qdc beside the project).",
+)
 @pass_ctx
 def qdc_export(ctx: Ctx, output: Path | None) -> None:
     """Write the codebook as .qdc (inclusion/exclusion/example follow each description)."""

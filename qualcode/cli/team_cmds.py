@@ -29,8 +29,13 @@ def blind(ctx: Ctx, state: str) -> None:
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Backup file (default: backups/<project>-<date>-<time>.db beside the project).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Backup file (default: backups/<project>-<date>-<time>.db beside the project).",
+)
 @pass_ctx
 def backup(ctx: Ctx, output: Path | None) -> None:
     """A consistent copy of the project, taken while others keep working (SQLite's online backup).
@@ -57,8 +62,14 @@ def verify(ctx: Ctx, expect_head: str | None, as_json: bool) -> None:
     with ctx.open() as p:
         result = p.verify(expect_head)
     if as_json:
-        print_json({"ok": result.ok, "events": result.events, "head": result.head,
-                    "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in result.checks]})
+        print_json(
+            {
+                "ok": result.ok,
+                "events": result.events,
+                "head": result.head,
+                "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in result.checks],
+            }
+        )
     else:
         for c in result.checks:
             click.echo(f"{'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}")

@@ -12,8 +12,9 @@ from qualcode.errors import QualcodeError
 
 def launch(ctx: Ctx) -> None:
     if not ctx.project_path.exists():
-        raise QualcodeError(f"{ctx.project_path}: no project here; run 'qualcode init' or 'qualcode demo', "
-                            "or pass --project PATH")
+        raise QualcodeError(
+            f"{ctx.project_path}: no project here; run 'qualcode init' or 'qualcode demo', or pass --project PATH"
+        )
     if not sys.stdout.isatty():
         raise QualcodeError("the workbench needs a terminal; use a subcommand (see 'qualcode --help')")
     try:

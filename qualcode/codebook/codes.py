@@ -36,7 +36,7 @@ class Code:
     codable: bool
 
 
-def codes_by_id(project: "Project") -> dict[int, Code]:
+def codes_by_id(project: Project) -> dict[int, Code]:
     """Every code by id, with its path and depth; cached on the project until its next write."""
     cached = project.cache.get("codes")
     if cached is None:
@@ -53,14 +53,26 @@ def codes_by_id(project: "Project") -> dict[int, Code]:
         for r in rows:
             path, depth = path_of(r)
             out[r["id"]] = Code(
-                r["id"], r["guid"], r["parent_id"], r["name"], path, depth, r["description"],
-                r["inclusion"], r["exclusion"], r["example"], r["colour"], r["hotkey"],
-                r["sort_order"], bool(r["codable"]))
+                r["id"],
+                r["guid"],
+                r["parent_id"],
+                r["name"],
+                path,
+                depth,
+                r["description"],
+                r["inclusion"],
+                r["exclusion"],
+                r["example"],
+                r["colour"],
+                r["hotkey"],
+                r["sort_order"],
+                bool(r["codable"]),
+            )
         cached = project.cache["codes"] = out
     return cached
 
 
-def list_codes(project: "Project") -> list[Code]:
+def list_codes(project: Project) -> list[Code]:
     """All codes in tree order (depth first, siblings by sort order)."""
     codes = codes_by_id(project)
     children: dict[int | None, list[Code]] = {}
@@ -77,7 +89,7 @@ def list_codes(project: "Project") -> list[Code]:
     return out
 
 
-def get_code(project: "Project", ref: str | int) -> Code:
+def get_code(project: Project, ref: str | int) -> Code:
     """A code by id, GUID or path ("Barriers/Stigma"); a unique leaf name also works."""
     codes = codes_by_id(project)
     if isinstance(ref, int):
@@ -103,7 +115,7 @@ def get_code(project: "Project", ref: str | int) -> Code:
     raise QualcodeError(f"no code '{ref}'{hint}")
 
 
-def code_counts(project: "Project", coder: str | None = None) -> dict[int, int]:
+def code_counts(project: Project, coder: str | None = None) -> dict[int, int]:
     coder = project.visible(coder)
     sql, params = "SELECT code_id, COUNT(*) FROM codings", []
     if coder:
@@ -112,7 +124,7 @@ def code_counts(project: "Project", coder: str | None = None) -> dict[int, int]:
     return dict(project.db.execute(sql + " GROUP BY code_id", params).fetchall())
 
 
-def descendants(project: "Project", code_id: int) -> list[Code]:
+def descendants(project: Project, code_id: int) -> list[Code]:
     codes = codes_by_id(project)
     out, frontier = [], [code_id]
     while frontier:

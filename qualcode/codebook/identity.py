@@ -36,10 +36,10 @@ class IncomingCode:
 
     name: str
     guid: str | None = None
-    values: dict[str, Any] = field(default_factory=dict)   # a subset of FIELDS (+ created_at, sort_order)
+    values: dict[str, Any] = field(default_factory=dict)  # a subset of FIELDS (+ created_at, sort_order)
     children: list[IncomingCode] = field(default_factory=list)
-    code_id: int | None = None      # the project's code it became (set by the merge)
-    local_guid: str | None = None   # and that code's GUID (another one if matched by path)
+    code_id: int | None = None  # the project's code it became (set by the merge)
+    local_guid: str | None = None  # and that code's GUID (another one if matched by path)
     path: str = ""
 
     def walk(self) -> Iterator[IncomingCode]:
@@ -53,15 +53,22 @@ class TreeMerge:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    by_path: list[str] = field(default_factory=list)   # matched by path, not GUID: "'A/B' (GUID) …"
-    notes: list[str] = field(default_factory=list)     # what was adjusted or kept, in words
+    by_path: list[str] = field(default_factory=list)  # matched by path, not GUID: "'A/B' (GUID) …"
+    notes: list[str] = field(default_factory=list)  # what was adjusted or kept, in words
 
 
 class CodeTreeMerger:
     """Merge incoming trees inside the caller's open transaction (see the module docstring)."""
 
-    def __init__(self, project: Project, tx: Transaction, *, update: bool, hotkey_clash: str = "drop",
-                 must_be_codable: set[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        project: Project,
+        tx: Transaction,
+        *,
+        update: bool,
+        hotkey_clash: str = "drop",
+        must_be_codable: set[str] = frozenset(),
+    ) -> None:
         self.project, self.tx, self.update = project, tx, update
         self.hotkey_clash, self.must_be_codable = hotkey_clash, must_be_codable
         codes = list_codes(project)
@@ -90,8 +97,10 @@ class CodeTreeMerger:
             if candidate is not None and candidate.id not in self.claimed:
                 existing = candidate
                 if node.guid and node.guid != candidate.guid:
-                    self.result.by_path.append(f"code '{node.path}' ({node.guid}) matched the project's code of "
-                                               f"that path ({candidate.guid}) by path")
+                    self.result.by_path.append(
+                        f"code '{node.path}' ({node.guid}) matched the project's code of "
+                        f"that path ({candidate.guid}) by path"
+                    )
         if existing is None:
             node.code_id = self._add(node, parent_id, index)
         else:
@@ -119,15 +128,17 @@ class CodeTreeMerger:
         return None
 
     def _next_order(self, parent_id: int | None) -> int:
-        return self.project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
-                                       [parent_id]).fetchone()[0]
+        return self.project.db.execute(
+            "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+        ).fetchone()[0]
 
     def _add(self, node: IncomingCode, parent_id: int | None, index: int) -> int:
         name = self._unique(parent_id, node.name)
         if name != node.name:
-            self.result.notes.append(f"code '{node.path}' was named '{name}': its parent already has a code of "
-                                     "that name")
-            node.path = node.path[:len(node.path) - len(node.name)] + name
+            self.result.notes.append(
+                f"code '{node.path}' was named '{name}': its parent already has a code of that name"
+            )
+            node.path = node.path[: len(node.path) - len(node.name)] + name
         values = {k: v for k, v in node.values.items() if k in FIELDS}
         codable = bool(values.get("codable", True))
         if not codable and node.guid in self.must_be_codable:
@@ -136,10 +147,17 @@ class CodeTreeMerger:
         values["codable"] = int(codable)
         values["hotkey"] = self._hotkey(values.get("hotkey"), node.path, None)
         node.local_guid = node.guid or new_guid()
-        code_id = self.tx.insert("codes", {
-            "guid": node.local_guid, "parent_id": parent_id, "name": name, **values,
-            "sort_order": node.values.get("sort_order", self._next_order(parent_id)),
-            "created_at": node.values.get("created_at") or now()})
+        code_id = self.tx.insert(
+            "codes",
+            {
+                "guid": node.local_guid,
+                "parent_id": parent_id,
+                "name": name,
+                **values,
+                "sort_order": node.values.get("sort_order", self._next_order(parent_id)),
+                "created_at": node.values.get("created_at") or now(),
+            },
+        )
         self.names.setdefault(parent_id, {})[name.casefold()] = code_id
         if values["hotkey"]:
             self.hotkeys[values["hotkey"]] = code_id
@@ -177,8 +195,10 @@ class CodeTreeMerger:
             self.result.notes.append(f"code '{c.path}' kept its name and place: '{name}' is taken there")
             wanted.pop("name", None)
             wanted.pop("parent_id", None)
-        if wanted.get("codable") == 0 and self.project.db.execute(
-                "SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [c.id]).fetchone():
+        if (
+            wanted.get("codable") == 0
+            and self.project.db.execute("SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [c.id]).fetchone()
+        ):
             self.result.notes.append(f"code '{c.path}' holds codings: kept codable")
             wanted.pop("codable")
         if "hotkey" in wanted:

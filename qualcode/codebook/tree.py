@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
 from qualcode.codebook.yaml_format import FIELDS, Codebook, CodeNode
 from qualcode.errors import QualcodeError
-from qualcode.text.names import check_name
 from qualcode.ids import new_guid, now
-from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
 from qualcode.store import events
+from qualcode.text.names import check_name
 
 if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 EDITABLE = set(FIELDS) | {"name", "codable"}
 
 
-def _check_name(project: "Project", name: str, parent_id: int | None, exclude: int | None = None) -> str:
+def _check_name(project: Project, name: str, parent_id: int | None, exclude: int | None = None) -> str:
     name = check_name(name, "code name")
     if "/" in name:
         raise QualcodeError(f"'{name}': a code name may not contain '/' (it separates levels)")
@@ -35,7 +35,7 @@ def _check_name(project: "Project", name: str, parent_id: int | None, exclude: i
     return name
 
 
-def _check_hotkey(project: "Project", hotkey: str | None, exclude: int | None = None) -> None:
+def _check_hotkey(project: Project, hotkey: str | None, exclude: int | None = None) -> None:
     if hotkey:
         if len(hotkey) != 1:
             raise QualcodeError(f"hotkey '{hotkey}' must be a single character")
@@ -44,7 +44,7 @@ def _check_hotkey(project: "Project", hotkey: str | None, exclude: int | None = 
                 raise QualcodeError(f"hotkey '{hotkey}' already belongs to '{c.path}'")
 
 
-def add_code(project: "Project", name: str, parent: str | int | None = None, **fields) -> "Code":
+def add_code(project: Project, name: str, parent: str | int | None = None, **fields) -> Code:
     parent_code = get_code(project, parent) if parent not in (None, "") else None
     parent_id = parent_code.id if parent_code else None
     name = _check_name(project, name, parent_id)
@@ -52,17 +52,25 @@ def add_code(project: "Project", name: str, parent: str | int | None = None, **f
     bad = set(fields) - EDITABLE
     if bad:
         raise QualcodeError(f"unknown code field(s): {', '.join(sorted(bad))}")
-    order = project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
-                               [parent_id]).fetchone()[0]
-    row = {"guid": fields.pop("guid", None) or new_guid(), "parent_id": parent_id, "name": name,
-           "sort_order": order, "codable": int(fields.pop("codable", True)), "created_at": now(), **fields}
+    order = project.db.execute(
+        "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+    ).fetchone()[0]
+    row = {
+        "guid": fields.pop("guid", None) or new_guid(),
+        "parent_id": parent_id,
+        "name": name,
+        "sort_order": order,
+        "codable": int(fields.pop("codable", True)),
+        "created_at": now(),
+        **fields,
+    }
     path = f"{parent_code.path}/{name}" if parent_code else name
     with project.transaction(events.CODE_ADD, f"added {path}") as tx:
         code_id = tx.insert("codes", row)
     return get_code(project, code_id)
 
 
-def update_code(project: "Project", code: str | int, **fields) -> "Code":
+def update_code(project: Project, code: str | int, **fields) -> Code:
     c = get_code(project, code)
     bad = set(fields) - EDITABLE
     if bad:
@@ -82,21 +90,22 @@ def update_code(project: "Project", code: str | int, **fields) -> "Code":
     return get_code(project, c.id)
 
 
-def move_code(project: "Project", code: str | int, new_parent: str | int | None) -> "Code":
+def move_code(project: Project, code: str | int, new_parent: str | int | None) -> Code:
     c = get_code(project, code)
     parent = get_code(project, new_parent) if new_parent not in (None, "") else None
     if parent and (parent.id == c.id or parent.id in {d.id for d in descendants(project, c.id)}):
         raise QualcodeError(f"cannot move '{c.path}' under '{parent.path}': a code cannot be inside itself")
     parent_id = parent.id if parent else None
     _check_name(project, c.name, parent_id, exclude=c.id)
-    order = project.db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?",
-                               [parent_id]).fetchone()[0]
+    order = project.db.execute(
+        "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+    ).fetchone()[0]
     with project.transaction(events.CODE_MOVE, f"moved {c.path} to {parent.path if parent else 'top level'}") as tx:
         tx.update("codes", c.id, {"parent_id": parent_id, "sort_order": order})
     return get_code(project, c.id)
 
 
-def reorder_code(project: "Project", code: str | int, delta: int) -> "Code":
+def reorder_code(project: Project, code: str | int, delta: int) -> Code:
     """Move a code up (-1) or down (+1) among its siblings."""
     c = get_code(project, code)
     sibs = [s for s in list_codes(project) if s.parent_id == c.parent_id]
@@ -118,7 +127,7 @@ class MergeResult:
     children: int
 
 
-def merge_codes(project: "Project", source: str | int, target: str | int) -> MergeResult:
+def merge_codes(project: Project, source: str | int, target: str | int) -> MergeResult:
     """Move every coding and child of ``source`` to ``target``, then delete ``source``.
 
     A coding that would duplicate one already on the target (same document, coder and span)
@@ -131,12 +140,17 @@ def merge_codes(project: "Project", source: str | int, target: str | int) -> Mer
         raise QualcodeError(f"cannot merge '{s.path}' into its own descendant '{t.path}'")
     if not t.codable:
         raise QualcodeError(f"'{t.path}' is a grouping code; merge into a codable code")
-    target_keys = {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in project.db.execute(
-        "SELECT document_id, coder_id, start, [end], id, memo FROM codings WHERE code_id = ?", [t.id])}
+    target_keys = {
+        (r[0], r[1], r[2], r[3]): (r[4], r[5])
+        for r in project.db.execute(
+            "SELECT document_id, coder_id, start, [end], id, memo FROM codings WHERE code_id = ?", [t.id]
+        )
+    }
     moved = collapsed = 0
     with project.transaction(events.CODE_MERGE, f"merged {s.path} into {t.path}") as tx:
         for cid, doc, coder, start, end, memo in project.db.execute(
-                "SELECT id, document_id, coder_id, start, [end], memo FROM codings WHERE code_id = ?", [s.id]).fetchall():
+            "SELECT id, document_id, coder_id, start, [end], memo FROM codings WHERE code_id = ?", [s.id]
+        ).fetchall():
             key = (doc, coder, start, end)
             if key in target_keys:
                 tid, tmemo = target_keys[key]
@@ -156,34 +170,43 @@ def merge_codes(project: "Project", source: str | int, target: str | int) -> Mer
             if child.name.casefold() in taken:
                 raise QualcodeError(f"cannot merge: '{t.path}' already has a child named '{child.name}'")
             tx.update("codes", child.id, {"parent_id": t.id})
-        for m in project.db.execute("SELECT id FROM memos WHERE target = 'code' AND target_guid = ?", [s.guid]).fetchall():
+        for m in project.db.execute(
+            "SELECT id FROM memos WHERE target = 'code' AND target_guid = ?", [s.guid]
+        ).fetchall():
             tx.update("memos", m[0], {"target_guid": t.guid})
         tx.delete("codes", s.id)
     return MergeResult(moved, collapsed, len(children))
 
 
-def delete_code(project: "Project", code: str | int, codings: str = "refuse") -> int:
+def delete_code(project: Project, code: str | int, codings: str = "refuse") -> int:
     """Delete a code. ``codings``: 'refuse' (default), 'parent' (move them up) or 'delete'. Returns the count."""
     c = get_code(project, code)
     if any(x.parent_id == c.id for x in list_codes(project)):
         raise QualcodeError(f"'{c.path}' has child codes; move, merge or delete them first")
     n = code_counts(project).get(c.id, 0)
     if n and codings == "refuse":
-        raise QualcodeError(
-            f"'{c.path}' holds {n} coding(s); say where they go: --move-to-parent or --delete-codings")
+        raise QualcodeError(f"'{c.path}' holds {n} coding(s); say where they go: --move-to-parent or --delete-codings")
     if n and codings == "parent":
         if c.parent_id is None:
             raise QualcodeError(f"'{c.path}' is at the top level: it has no parent to take its {n} coding(s)")
         parent = get_code(project, c.parent_id)
         if not parent.codable:
             raise QualcodeError(f"the parent '{parent.path}' is a grouping code and cannot take codings")
-    with project.transaction(events.CODE_DELETE, f"deleted {c.path} ({n} coding(s) {'moved to parent' if codings == 'parent' else 'deleted'})") as tx:
+    with project.transaction(
+        events.CODE_DELETE,
+        f"deleted {c.path} ({n} coding(s) {'moved to parent' if codings == 'parent' else 'deleted'})",
+    ) as tx:
         if n:
-            rows = project.db.execute("SELECT id, document_id, coder_id, start, [end] FROM codings WHERE code_id = ?",
-                                      [c.id]).fetchall()
+            rows = project.db.execute(
+                "SELECT id, document_id, coder_id, start, [end] FROM codings WHERE code_id = ?", [c.id]
+            ).fetchall()
             if codings == "parent":
-                have = {tuple(r) for r in project.db.execute(
-                    "SELECT document_id, coder_id, start, [end] FROM codings WHERE code_id = ?", [c.parent_id])}
+                have = {
+                    tuple(r)
+                    for r in project.db.execute(
+                        "SELECT document_id, coder_id, start, [end] FROM codings WHERE code_id = ?", [c.parent_id]
+                    )
+                }
                 for cid, *key in rows:
                     if tuple(key) in have:
                         tx.delete("codings", cid)
@@ -191,17 +214,23 @@ def delete_code(project: "Project", code: str | int, codings: str = "refuse") ->
                         tx.update("codings", cid, {"code_id": c.parent_id})
             else:
                 for cid, *_ in rows:
-                    for m in project.db.execute("SELECT m.id FROM memos m JOIN codings k ON k.guid = m.target_guid "
-                                                "WHERE m.target = 'coding' AND k.id = ?", [cid]).fetchall():
+                    for m in project.db.execute(
+                        "SELECT m.id FROM memos m JOIN codings k ON k.guid = m.target_guid "
+                        "WHERE m.target = 'coding' AND k.id = ?",
+                        [cid],
+                    ).fetchall():
                         tx.delete("memos", m[0])
                     tx.delete("codings", cid)
-        for m in project.db.execute("SELECT id FROM memos WHERE target = 'code' AND target_guid = ?", [c.guid]).fetchall():
+        for m in project.db.execute(
+            "SELECT id FROM memos WHERE target = 'code' AND target_guid = ?", [c.guid]
+        ).fetchall():
             tx.delete("memos", m[0])
         tx.delete("codes", c.id)
     return n
 
 
 # ---------------------------------------------------------------------------- YAML ↔ project
+
 
 @dataclass
 class CodebookReport:
@@ -211,25 +240,36 @@ class CodebookReport:
     notes: list[str] = field(default_factory=list)
 
 
-def import_codebook(project: "Project", book: Codebook) -> CodebookReport:
+def import_codebook(project: Project, book: Codebook) -> CodebookReport:
     """Merge a codebook file into the project (see ``qualcode.codebook.identity``): the file is the
     team's reference, so matched codes take its names, places, definitions, colours and hotkeys."""
+
     def incoming(node: CodeNode, order: int) -> IncomingCode:
         values = {f: getattr(node, f) for f in FIELDS} | {"codable": node.codable, "sort_order": order}
         return IncomingCode(node.name, node.guid, values, [incoming(c, i) for i, c in enumerate(node.children)])
 
     with project.transaction(events.CODEBOOK_IMPORT, f"codebook {book.title or ''}".strip()) as tx:
         result = CodeTreeMerger(project, tx, update=True, hotkey_clash="refuse").merge(
-            [incoming(n, i) for i, n in enumerate(book.codes)])
+            [incoming(n, i) for i, n in enumerate(book.codes)]
+        )
     return CodebookReport(result.added, result.changed, result.unchanged, result.by_path + result.notes)
 
 
-def export_codebook(project: "Project", title: str | None = None) -> Codebook:
+def export_codebook(project: Project, title: str | None = None) -> Codebook:
     nodes: dict[int, CodeNode] = {}
     roots: list[CodeNode] = []
     for c in list_codes(project):  # tree order: parents come before children
-        n = CodeNode(name=c.name, guid=c.guid, description=c.description, inclusion=c.inclusion,
-                     exclusion=c.exclusion, example=c.example, colour=c.colour, hotkey=c.hotkey, codable=c.codable)
+        n = CodeNode(
+            name=c.name,
+            guid=c.guid,
+            description=c.description,
+            inclusion=c.inclusion,
+            exclusion=c.exclusion,
+            example=c.example,
+            colour=c.colour,
+            hotkey=c.hotkey,
+            codable=c.codable,
+        )
         nodes[c.id] = n
         (nodes[c.parent_id].children if c.parent_id else roots).append(n)
     return Codebook(title=title or project.meta("codebook_title"), codes=roots)

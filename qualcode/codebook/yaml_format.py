@@ -20,10 +20,10 @@ from qualcode.text.names import check_name
 
 FIELDS = ("description", "inclusion", "exclusion", "example", "colour", "hotkey")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-MAX_BYTES = 5 * 2**20   # a codebook of a thousand codes with long definitions is well under 1 MB
-MAX_ALIASES = 50        # anchors may repeat a text; a "billion laughs" needs thousands
-MAX_NESTING = 100       # YAML levels (each code level is two: its mapping and its children list)
-MAX_DEPTH = 20          # code levels: "A/B/C/…" twenty deep is far beyond any study's codebook
+MAX_BYTES = 5 * 2**20  # a codebook of a thousand codes with long definitions is well under 1 MB
+MAX_ALIASES = 50  # anchors may repeat a text; a "billion laughs" needs thousands
+MAX_NESTING = 100  # YAML levels (each code level is two: its mapping and its children list)
+MAX_DEPTH = 20  # code levels: "A/B/C/…" twenty deep is far beyond any study's codebook
 
 
 class _Refused(Exception):
@@ -49,8 +49,10 @@ class _GuardedLoader(yaml.SafeLoader):
                 raise _Refused(f"more than {MAX_ALIASES} aliases (*name); write the text out", event.start_mark)
             node = self.anchors.get(event.anchor)
             if node is not None and not isinstance(node, yaml.ScalarNode):
-                raise _Refused(f"the alias *{event.anchor} repeats a whole mapping or list; aliases may only "
-                               "repeat a text", event.start_mark)
+                raise _Refused(
+                    f"the alias *{event.anchor} repeats a whole mapping or list; aliases may only repeat a text",
+                    event.start_mark,
+                )
         self._nesting += 1
         try:
             if self._nesting > MAX_NESTING:
@@ -64,8 +66,11 @@ class _GuardedLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str | int | float | bool) and key in seen:
-                raise _Refused(f"the key '{key}' appears twice in one mapping (lines {seen[key] + 1} and "
-                               f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+                raise _Refused(
+                    f"the key '{key}' appears twice in one mapping (lines {seen[key] + 1} and "
+                    f"{key_node.start_mark.line + 1}); keep one",
+                    key_node.start_mark,
+                )
             if isinstance(key, str | int | float | bool):
                 seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
@@ -82,7 +87,7 @@ class CodeNode:
     colour: str | None = None
     hotkey: str | None = None
     codable: bool = True
-    children: list["CodeNode"] = field(default_factory=list)
+    children: list[CodeNode] = field(default_factory=list)
 
     def walk(self, prefix: str = ""):
         path = f"{prefix}/{self.name}" if prefix else self.name
@@ -130,8 +135,12 @@ def _node(raw: object, where: str, file: str, depth: int = 1) -> CodeNode:
     children = raw.get("children") or []
     if not isinstance(children, list):
         raise QualcodeError(f"{file}: {where} ({name}): 'children' must be a list")
-    node = CodeNode(name=name.strip(), guid=guid, codable=bool(raw.get("codable", True)),
-                    **{f: (str(raw[f]).strip() if raw.get(f) is not None else None) for f in FIELDS})
+    node = CodeNode(
+        name=name.strip(),
+        guid=guid,
+        codable=bool(raw.get("codable", True)),
+        **{f: (str(raw[f]).strip() if raw.get(f) is not None else None) for f in FIELDS},
+    )
     node.children = [_node(c, f"{where} > {name} > child {i + 1}", file, depth + 1) for i, c in enumerate(children)]
     return node
 
@@ -140,7 +149,7 @@ def load(path: str | Path) -> Codebook:
     path = Path(path)
     try:
         text = read_input(path, MAX_BYTES, "a codebook").decode("utf-8")
-        raw = yaml.load(text, Loader=_GuardedLoader)  # noqa: S506 - a SafeLoader with budgets
+        raw = yaml.load(text, Loader=_GuardedLoader)
     except UnicodeDecodeError:
         raise QualcodeError(f"{path}: not UTF-8; save the codebook as UTF-8") from None
     except _Refused as e:
@@ -151,7 +160,9 @@ def load(path: str | Path) -> Codebook:
         raise QualcodeError(f"{path}: {where}not valid YAML ({getattr(e, 'problem', e)})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("codes"), list):
         raise QualcodeError(f"{path}: a codebook is a mapping with a 'codes' list")
-    book = Codebook(title=raw.get("title"), codes=[_node(c, f"code {i + 1}", str(path)) for i, c in enumerate(raw["codes"])])
+    book = Codebook(
+        title=raw.get("title"), codes=[_node(c, f"code {i + 1}", str(path)) for i, c in enumerate(raw["codes"])]
+    )
     seen: dict[str, str] = {}
     keys: dict[str, str] = {}
     for p, node in book.walk():

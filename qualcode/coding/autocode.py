@@ -9,18 +9,17 @@ including the ``auto:`` coder row if the run created it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qualcode.errors import QualcodeError
-from qualcode.ids import new_guid, now
-from qualcode.corpus.filters import DocumentFilter
-from qualcode.search import DEFAULT_THRESHOLD, Hit, search
 from qualcode.codebook.codes import get_code
 from qualcode.corpus.documents import document_units
+from qualcode.corpus.filters import DocumentFilter
+from qualcode.errors import QualcodeError
+from qualcode.ids import new_guid, now
+from qualcode.search import DEFAULT_THRESHOLD, Hit, search
 from qualcode.store import events
 
 if TYPE_CHECKING:
@@ -36,8 +35,8 @@ class PlannedCoding:
     document: str
     start: int
     end: int
-    hits: int          # search hits inside this span
-    in_unit: bool      # False: no unit of the kind holds the hit, so the hit itself is coded
+    hits: int  # search hits inside this span
+    in_unit: bool  # False: no unit of the kind holds the hit, so the hit itself is coded
 
 
 @dataclass
@@ -45,25 +44,35 @@ class AutoCodePlan:
     query: str
     mode: str
     unit: str
-    code: "Code"
+    code: Code
     coder: str
     planned: list[PlannedCoding] = field(default_factory=list)
-    already: int = 0   # spans this coder had already coded with this code (skipped)
+    already: int = 0  # spans this coder had already coded with this code (skipped)
     hits: int = 0
 
     @property
     def summary(self) -> str:
-        return (f"auto-coded {len(self.planned)} {self.unit}(s) with {self.code.path} for "
-                f"{self.mode} '{self.query}' as {self.coder}")
+        return (
+            f"auto-coded {len(self.planned)} {self.unit}(s) with {self.code.path} for "
+            f"{self.mode} '{self.query}' as {self.coder}"
+        )
 
 
 def auto_coder_name(query: str) -> str:
     return f"auto:{query.strip()}"
 
 
-def plan_autocode(project: "Project", query: str, code: str | int, mode: str = "exact", unit: str = "sentence",
-                  flt: DocumentFilter | None = None, threshold: float = DEFAULT_THRESHOLD,
-                  coder: str | None = None, speakers: Sequence[str] = ()) -> AutoCodePlan:
+def plan_autocode(
+    project: Project,
+    query: str,
+    code: str | int,
+    mode: str = "exact",
+    unit: str = "sentence",
+    flt: DocumentFilter | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    coder: str | None = None,
+    speakers: Sequence[str] = (),
+) -> AutoCodePlan:
     """What an auto-coding run would add (nothing is written)."""
     if unit not in UNITS:
         raise QualcodeError(f"extend hits to one of {', '.join(UNITS)}, not '{unit}'")
@@ -75,9 +84,13 @@ def plan_autocode(project: "Project", query: str, code: str | int, mode: str = "
     by_doc: dict[int, list[Hit]] = {}
     for h in result.hits:
         by_doc.setdefault(h.document_id, []).append(h)
-    existing = set(project.db.execute(
-        "SELECT c.document_id, c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
-        "WHERE c.code_id = ? AND k.name = ?", [target.id, plan.coder]).fetchall())
+    existing = set(
+        project.db.execute(
+            "SELECT c.document_id, c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
+            "WHERE c.code_id = ? AND k.name = ?",
+            [target.id, plan.coder],
+        ).fetchall()
+    )
     for doc_id, hits in by_doc.items():
         spans: dict[tuple[int, int], list] = {}
         units = document_units(project, doc_id, unit) if unit != "hit" else []
@@ -105,21 +118,34 @@ def _extend(hit: Hit, units: list[dict], starts: list[int]) -> tuple[tuple[int, 
     return (units[i]["start"], max(units[j]["end"], hit.end)), True
 
 
-def apply_autocode(project: "Project", plan: AutoCodePlan) -> int:
+def apply_autocode(project: Project, plan: AutoCodePlan) -> int:
     """Write a plan as one transaction (one event, undone in one step by ``project.coder``); returns its event id."""
     if not plan.planned:
-        raise QualcodeError(f"nothing to code: {plan.hits} hit(s), {plan.already} span(s) already coded "
-                            f"by {plan.coder}")
+        raise QualcodeError(
+            f"nothing to code: {plan.hits} hit(s), {plan.already} span(s) already coded by {plan.coder}"
+        )
     texts: dict[int, str] = {}
     with project.transaction(events.AUTOCODE, plan.summary) as tx:
         coder_id = project.coder_id(plan.coder, tx=tx)
         ts = now()
         for p in plan.planned:
             if p.document_id not in texts:
-                texts[p.document_id] = project.db.execute("SELECT text FROM documents WHERE id = ?",
-                                                          [p.document_id]).fetchone()[0]
-            tx.insert("codings", {"guid": new_guid(), "document_id": p.document_id, "code_id": plan.code.id,
-                                  "coder_id": coder_id, "start": p.start, "end": p.end,
-                                  "text": texts[p.document_id][p.start:p.end], "memo": None,
-                                  "created_at": ts, "updated_at": ts})
+                texts[p.document_id] = project.db.execute(
+                    "SELECT text FROM documents WHERE id = ?", [p.document_id]
+                ).fetchone()[0]
+            tx.insert(
+                "codings",
+                {
+                    "guid": new_guid(),
+                    "document_id": p.document_id,
+                    "code_id": plan.code.id,
+                    "coder_id": coder_id,
+                    "start": p.start,
+                    "end": p.end,
+                    "text": texts[p.document_id][p.start : p.end],
+                    "memo": None,
+                    "created_at": ts,
+                    "updated_at": ts,
+                },
+            )
     return tx.event_id

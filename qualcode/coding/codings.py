@@ -12,15 +12,22 @@ from qualcode.codebook.codes import codes_by_id, descendants, get_code
 from qualcode.corpus.documents import get_document
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.text.offsets import check_span
 from qualcode.store import events
+from qualcode.text.offsets import check_span
 
 if TYPE_CHECKING:
     from qualcode.project import Project
 
 
-def add_coding(project: "Project", document: str | int, start: int, end: int, code: str | int,
-               coder: str | None = None, memo: str | None = None) -> dict:
+def add_coding(
+    project: Project,
+    document: str | int,
+    start: int,
+    end: int,
+    code: str | int,
+    coder: str | None = None,
+    memo: str | None = None,
+) -> dict:
     doc = get_document(project, document)
     c = get_code(project, code)
     if not c.codable:
@@ -30,18 +37,29 @@ def add_coding(project: "Project", document: str | int, start: int, end: int, co
     text = doc["text"][start:end]
     existing = project.db.execute(
         "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
-        "AND k.name = ? AND start = ? AND [end] = ?", [doc["id"], c.id, coder_name, start, end]).fetchone()
+        "AND k.name = ? AND start = ? AND [end] = ?",
+        [doc["id"], c.id, coder_name, start, end],
+    ).fetchone()
     if existing:
         raise QualcodeError(f"{coder_name} has already coded [{start}, {end}) in {doc['name']} with {c.path}")
-    row = {"guid": new_guid(), "document_id": doc["id"], "code_id": c.id, "start": start, "end": end,
-           "text": text, "memo": memo, "created_at": now(), "updated_at": now()}
+    row = {
+        "guid": new_guid(),
+        "document_id": doc["id"],
+        "code_id": c.id,
+        "start": start,
+        "end": end,
+        "text": text,
+        "memo": memo,
+        "created_at": now(),
+        "updated_at": now(),
+    }
     with project.transaction(events.CODING_ADD, f"{c.path} on {doc['name']} [{start},{end})") as tx:
         row["coder_id"] = project.coder_id(coder_name, tx=tx)
         row["id"] = tx.insert("codings", row)
     return row
 
 
-def get_coding(project: "Project", ref: int | str) -> dict:
+def get_coding(project: Project, ref: int | str) -> dict:
     col = "id" if isinstance(ref, int) or str(ref).isdigit() else "guid"
     rows = list(project.db.query(f"SELECT * FROM codings WHERE {col} = ?", [ref if col == "id" else str(ref).upper()]))
     if not rows:
@@ -49,7 +67,7 @@ def get_coding(project: "Project", ref: int | str) -> dict:
     return rows[0]
 
 
-def remove_coding(project: "Project", ref: int | str) -> None:
+def remove_coding(project: Project, ref: int | str) -> None:
     row = get_coding(project, ref)
     with project.transaction(events.CODING_REMOVE, f"coding {row['guid']}") as tx:
         for m in project.db.query("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?", [row["guid"]]):
@@ -57,7 +75,7 @@ def remove_coding(project: "Project", ref: int | str) -> None:
         tx.delete("codings", row["id"])
 
 
-def resize_coding(project: "Project", ref: int | str, start: int, end: int) -> dict:
+def resize_coding(project: Project, ref: int | str, start: int, end: int) -> dict:
     row = get_coding(project, ref)
     doc = get_document(project, row["document_id"])
     check_span(doc["char_count"], start, end, doc["name"])
@@ -67,14 +85,19 @@ def resize_coding(project: "Project", ref: int | str, start: int, end: int) -> d
     return get_coding(project, row["id"])
 
 
-def set_coding_memo(project: "Project", ref: int | str, memo: str | None) -> None:
+def set_coding_memo(project: Project, ref: int | str, memo: str | None) -> None:
     row = get_coding(project, ref)
     with project.transaction(events.CODING_MEMO, f"memo on coding {row['guid']}") as tx:
         tx.update("codings", row["id"], {"memo": memo or None, "updated_at": now()})
 
 
-def list_codings(project: "Project", document: str | int | None = None, code: str | int | None = None,
-            coder: str | None = None, include_children: bool = False) -> list[dict]:
+def list_codings(
+    project: Project,
+    document: str | int | None = None,
+    code: str | int | None = None,
+    coder: str | None = None,
+    include_children: bool = False,
+) -> list[dict]:
     """Codings joined with document, code path and coder, in document order (only the session
     coder's while blind coding is on)."""
     coder = project.visible(coder)
@@ -90,9 +113,11 @@ def list_codings(project: "Project", document: str | int | None = None, code: st
     if coder is not None:
         where.append("k.name = ?")
         params.append(coder)
-    sql = ("SELECT c.id, c.guid, c.document_id, d.name AS document, c.code_id, c.coder_id, k.name AS coder, "
-           "c.start, c.[end], c.text, c.memo, c.created_at FROM codings c "
-           "JOIN documents d ON d.id = c.document_id JOIN coders k ON k.id = c.coder_id")
+    sql = (
+        "SELECT c.id, c.guid, c.document_id, d.name AS document, c.code_id, c.coder_id, k.name AS coder, "
+        "c.start, c.[end], c.text, c.memo, c.created_at FROM codings c "
+        "JOIN documents d ON d.id = c.document_id JOIN coders k ON k.id = c.coder_id"
+    )
     if where:
         sql += " WHERE " + " AND ".join(where)
     rows = list(project.db.query(sql + " ORDER BY d.sort_order, d.name, c.start, c.[end], c.id", params))
@@ -102,32 +127,45 @@ def list_codings(project: "Project", document: str | int | None = None, code: st
     return rows
 
 
-def codings_in_document(project: "Project", document_id: int) -> list[dict]:
+def codings_in_document(project: Project, document_id: int) -> list[dict]:
     """(id, code_id, coder, start, end) of every coding in one document (yours only while blind):
     what the workbench draws, read lean because it runs on every keystroke that codes."""
     me = project.visible_coder()
-    rows = [dict(zip(("id", "code_id", "coder", "start", "end"), r)) for r in project.db.execute(
-        "SELECT c.id, c.code_id, k.name, c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
-        "WHERE c.document_id = ? ORDER BY c.start, c.[end], c.id", [document_id]).fetchall()]
+    rows = [
+        dict(zip(("id", "code_id", "coder", "start", "end"), r))
+        for r in project.db.execute(
+            "SELECT c.id, c.code_id, k.name, c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
+            "WHERE c.document_id = ? ORDER BY c.start, c.[end], c.id",
+            [document_id],
+        ).fetchall()
+    ]
     return rows if me is None else [r for r in rows if r["coder"] == me]
 
 
-def codings_per_document(project: "Project", coder: str) -> dict[int, int]:
+def codings_per_document(project: Project, coder: str) -> dict[int, int]:
     """``{document_id: number of this coder's codings}``."""
-    return dict(project.db.execute(
-        "SELECT c.document_id, COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ? "
-        "GROUP BY c.document_id", [coder]).fetchall())
+    return dict(
+        project.db.execute(
+            "SELECT c.document_id, COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ? "
+            "GROUP BY c.document_id",
+            [coder],
+        ).fetchall()
+    )
 
 
-def other_coders(project: "Project", document_id: int, me: str) -> list[str]:
+def other_coders(project: Project, document_id: int, me: str) -> list[str]:
     """Coders other than ``me`` with codings in the document, most codings first (none while blind)."""
     if project.visible_coder() is not None:
         return []
-    return [r[0] for r in project.db.execute(
-        "SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? AND k.name != ? "
-        "GROUP BY k.name ORDER BY COUNT(*) DESC, k.name", [document_id, me]).fetchall()]
+    return [
+        r[0]
+        for r in project.db.execute(
+            "SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? AND k.name != ? "
+            "GROUP BY k.name ORDER BY COUNT(*) DESC, k.name",
+            [document_id, me],
+        ).fetchall()
+    ]
 
 
-def count_codings(project: "Project") -> int:
+def count_codings(project: Project) -> int:
     return project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
-

@@ -12,13 +12,13 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualcode.codebook.codes import get_code
+from qualcode.coding.codings import list_codings
 from qualcode.corpus.attributes import read_csv_rows
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.text.names import check_name
-from qualcode.codebook.codes import get_code
-from qualcode.coding.codings import list_codings
 from qualcode.store import events
+from qualcode.text.names import check_name
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -27,24 +27,28 @@ REQUIRED = ("document", "start", "end", "code")
 EXPORT_COLUMNS = ("guid", "document", "start", "end", "code", "coder", "memo", "text")
 
 
-def import_codings_csv(project: "Project", path: Path, default_coder: str | None = None,
-                       keep_going: bool = False) -> dict:
+def import_codings_csv(
+    project: Project, path: Path, default_coder: str | None = None, keep_going: bool = False
+) -> dict:
     """All or nothing: the first bad row stops the import, naming its line. ``keep_going`` imports the
     good rows and returns the bad ones as ``failed`` (line, reason). ``default_coder`` credits a file
     without a ``coder`` column; an empty cell in a ``coder`` column is always an error."""
     header, rows = read_csv_rows(Path(path))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise QualcodeError(f"{Path(path).name}: line 1: missing column(s) {', '.join(missing)} "
-                            f"(need document,start,end,code,coder[,memo])")
+        raise QualcodeError(
+            f"{Path(path).name}: line 1: missing column(s) {', '.join(missing)} "
+            f"(need document,start,end,code,coder[,memo])"
+        )
     if "coder" not in header and not default_coder:
         raise QualcodeError(f"{Path(path).name}: line 1: no 'coder' column; add one or pass --coder")
     name = Path(path).name
     docs = {d["name"]: d for d in project.db.query("SELECT id, name, guid, text FROM documents")}
     docs.update({d["guid"]: d for d in list(docs.values())})
     coder_ids = {c["name"]: c["id"] for c in project.coders()}
-    existing = {tuple(r) for r in project.db.execute(
-        "SELECT document_id, code_id, coder_id, start, [end] FROM codings")}
+    existing = {
+        tuple(r) for r in project.db.execute("SELECT document_id, code_id, coder_id, start, [end] FROM codings")
+    }
     added = skipped = 0
     failed: list[tuple[str, str]] = []
     with project.transaction(events.CODINGS_IMPORT, f"codings from {name}") as tx:
@@ -64,15 +68,26 @@ def import_codings_csv(project: "Project", path: Path, default_coder: str | None
                 skipped += 1
                 continue
             existing.add(key)
-            tx.insert("codings", {"guid": new_guid(), "document_id": doc["id"], "code_id": code.id,
-                                  "coder_id": coder_ids[coder], "start": start, "end": end, "text": quote,
-                                  "memo": (r.get("memo") or "").strip() or None,
-                                  "created_at": now(), "updated_at": now()})
+            tx.insert(
+                "codings",
+                {
+                    "guid": new_guid(),
+                    "document_id": doc["id"],
+                    "code_id": code.id,
+                    "coder_id": coder_ids[coder],
+                    "start": start,
+                    "end": end,
+                    "text": quote,
+                    "memo": (r.get("memo") or "").strip() or None,
+                    "created_at": now(),
+                    "updated_at": now(),
+                },
+            )
             added += 1
     return {"added": added, "skipped": skipped, "failed": failed}
 
 
-def _row(project: "Project", r: dict, name: str, docs: dict, default_coder: str | None) -> tuple:
+def _row(project: Project, r: dict, name: str, docs: dict, default_coder: str | None) -> tuple:
     """One CSV row checked: (document, code, start, end, quote, coder), or an error naming its line."""
     line = r["__line__"]
     doc = docs.get(r["document"].strip()) or docs.get(Path(r["document"].strip()).stem)
@@ -93,8 +108,10 @@ def _row(project: "Project", r: dict, name: str, docs: dict, default_coder: str 
         raise QualcodeError(f"{name}: line {line}: '{code.path}' is a grouping code and cannot be applied")
     quote = doc["text"][start:end]
     if r.get("text") and r["text"] != quote:
-        raise QualcodeError(f"{name}: line {line}: the text column does not match the document at "
-                            f"[{start}, {end}) — offsets must be code points into the imported text")
+        raise QualcodeError(
+            f"{name}: line {line}: the text column does not match the document at "
+            f"[{start}, {end}) — offsets must be code points into the imported text"
+        )
     coder = default_coder if default_coder else (r.get("coder") or "").strip()
     if not coder:
         raise QualcodeError(f"{name}: line {line}: the coder cell is empty; every coding needs its coder")
@@ -105,7 +122,7 @@ def _row(project: "Project", r: dict, name: str, docs: dict, default_coder: str 
     return doc, code, start, end, quote, coder
 
 
-def codings_csv(project: "Project", **filters) -> str:
+def codings_csv(project: Project, **filters) -> str:
     """All codings (or a filtered subset) as RFC 4180 CSV text that ``import_codings_csv`` reads back."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")

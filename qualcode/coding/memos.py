@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 TARGETS = ("project", "document", "code", "coding")
 
 
-def list_memos(project: "Project", target: str | None = None, target_guid: str | None = None) -> list[dict]:
+def list_memos(project: Project, target: str | None = None, target_guid: str | None = None) -> list[dict]:
     sql, params = "SELECT m.*, k.name AS coder FROM memos m LEFT JOIN coders k ON k.id = m.coder_id", []
     if target:
         sql += " WHERE m.target = ?" + (" AND m.target_guid = ?" if target_guid else "")
@@ -22,7 +22,7 @@ def list_memos(project: "Project", target: str | None = None, target_guid: str |
     return list(project.db.query(sql + " ORDER BY m.id", params))
 
 
-def set_memo(project: "Project", target: str, target_guid: str | None, text: str, title: str | None = None) -> dict:
+def set_memo(project: Project, target: str, target_guid: str | None, text: str, title: str | None = None) -> dict:
     """Create or replace this coder's memo on a project/document/code/coding (empty text deletes it)."""
     if target not in ("project", "document", "code", "coding"):
         raise QualcodeError(f"memos attach to a project, document, code or coding, not '{target}'")
@@ -30,7 +30,8 @@ def set_memo(project: "Project", target: str, target_guid: str | None, text: str
         coder_id = project.coder_id(tx=tx)
         row = project.db.execute(
             "SELECT id FROM memos WHERE target = ? AND IFNULL(target_guid,'') = ? AND coder_id = ?",
-            [target, target_guid or "", coder_id]).fetchone()
+            [target, target_guid or "", coder_id],
+        ).fetchone()
         if row and not text.strip():
             tx.delete("memos", row[0])
             return {}
@@ -39,7 +40,15 @@ def set_memo(project: "Project", target: str, target_guid: str | None, text: str
             return project.db["memos"].get(row[0])
         if not text.strip():
             return {}
-        fields = {"guid": new_guid(), "target": target, "target_guid": target_guid, "coder_id": coder_id,
-                  "title": title, "text": text, "created_at": now(), "updated_at": now()}
+        fields = {
+            "guid": new_guid(),
+            "target": target,
+            "target_guid": target_guid,
+            "coder_id": coder_id,
+            "title": title,
+            "text": text,
+            "created_at": now(),
+            "updated_at": now(),
+        }
         fields["id"] = tx.insert("memos", fields)
         return fields

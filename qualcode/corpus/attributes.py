@@ -15,7 +15,6 @@ from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid
 from qualcode.store import events
 
-
 if TYPE_CHECKING:
     from qualcode.project import Project
 
@@ -119,13 +118,15 @@ def rows_by_document(header: list[str], rows: list[dict[str, str]], source: str)
             raise QualcodeError(f"{source}: line {r['__line__']}: the '{key}' cell is empty; it names the document")
         stem = Path(name).stem
         if stem in out:
-            raise QualcodeError(f"{source}: lines {out[stem]['__line__']} and {r['__line__']} both describe "
-                                f"'{stem}'; keep one row per document")
+            raise QualcodeError(
+                f"{source}: lines {out[stem]['__line__']} and {r['__line__']} both describe "
+                f"'{stem}'; keep one row per document"
+            )
         out[stem] = r
     return out
 
 
-def import_attributes_csv(project: "Project", path: Path, keep_going: bool = False) -> dict[str, Any]:
+def import_attributes_csv(project: Project, path: Path, keep_going: bool = False) -> dict[str, Any]:
     """One row per document (first column, or a column named ``document``, names it).
 
     Columns ``kind`` and ``language`` set those document fields; every other column becomes a typed
@@ -137,8 +138,15 @@ def import_attributes_csv(project: "Project", path: Path, keep_going: bool = Fal
         return apply_attribute_rows(project, tx, header, rows, path.name, keep_going=keep_going)
 
 
-def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[dict[str, str]],
-                         source: str, only: set[str] | None = None, keep_going: bool = False) -> dict[str, Any]:
+def apply_attribute_rows(
+    project: Project,
+    tx,
+    header: list[str],
+    rows: list[dict[str, str]],
+    source: str,
+    only: set[str] | None = None,
+    keep_going: bool = False,
+) -> dict[str, Any]:
     """Write attribute rows inside an open transaction; ``only`` limits them to those document names
     (an import's files: rows for other documents are then not errors)."""
     from qualcode.corpus.documents import KINDS
@@ -154,7 +162,9 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
     attr_ids = {}
     for col in attr_cols:
         row = project.db.execute("SELECT id FROM attributes WHERE name = ?", [col]).fetchone()
-        attr_ids[col] = row[0] if row else tx.insert("attributes", {"guid": new_guid(), "name": col, "type": types[col]})
+        attr_ids[col] = (
+            row[0] if row else tx.insert("attributes", {"guid": new_guid(), "name": col, "type": types[col]})
+        )
     for r in rows:
         name = r[key].strip()
         if only is not None and Path(name).stem not in only:
@@ -163,9 +173,11 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
         if doc_id is None:
             if only is None and not keep_going:
                 sample = ", ".join(sorted(docs)[:3]) or "none yet"
-                raise QualcodeError(f"{source}: line {r['__line__']}: no document '{name}' in the project "
-                                    f"(documents are named like {sample}); fix the name, or pass --keep-going "
-                                    "to skip such rows")
+                raise QualcodeError(
+                    f"{source}: line {r['__line__']}: no document '{name}' in the project "
+                    f"(documents are named like {sample}); fix the name, or pass --keep-going "
+                    "to skip such rows"
+                )
             unknown.append(name)
             continue
         fields = {}
@@ -182,10 +194,12 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
                 value = to_storage(r[col], types[col])
             except ValueError:
                 raise QualcodeError(
-                    f"{source}: line {r['__line__']}: '{r[col]}' in column '{col}' is not a {types[col]}") from None
+                    f"{source}: line {r['__line__']}: '{r[col]}' in column '{col}' is not a {types[col]}"
+                ) from None
             k = {"document_id": doc_id, "attribute_id": attr_ids[col]}
-            cur = project.db.execute("SELECT value FROM document_attributes WHERE document_id=? AND attribute_id=?",
-                                     [doc_id, attr_ids[col]]).fetchone()
+            cur = project.db.execute(
+                "SELECT value FROM document_attributes WHERE document_id=? AND attribute_id=?", [doc_id, attr_ids[col]]
+            ).fetchone()
             if cur is None:
                 if value is not None:
                     tx.insert("document_attributes", {**k, "value": value})
@@ -197,10 +211,12 @@ def apply_attribute_rows(project: "Project", tx, header: list[str], rows: list[d
     return {"documents": updated, "unknown": unknown, "types": types}
 
 
-def document_attributes(project: "Project", document_id: int | None = None) -> dict[int, dict[str, Any]]:
+def document_attributes(project: Project, document_id: int | None = None) -> dict[int, dict[str, Any]]:
     """``{document_id: {attribute: typed value}}``."""
-    sql = ("SELECT da.document_id, a.name, a.type, da.value FROM document_attributes da "
-           "JOIN attributes a ON a.id = da.attribute_id")
+    sql = (
+        "SELECT da.document_id, a.name, a.type, da.value FROM document_attributes da "
+        "JOIN attributes a ON a.id = da.attribute_id"
+    )
     params: list = []
     if document_id is not None:
         sql += " WHERE da.document_id = ?"
@@ -211,5 +227,5 @@ def document_attributes(project: "Project", document_id: int | None = None) -> d
     return out
 
 
-def attribute_types(project: "Project") -> dict[str, str]:
+def attribute_types(project: Project) -> dict[str, str]:
     return {r["name"]: r["type"] for r in project.db.query("SELECT name, type FROM attributes ORDER BY id")}

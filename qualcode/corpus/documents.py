@@ -19,13 +19,15 @@ if TYPE_CHECKING:
 KINDS = ("interview", "fieldnote", "other")
 
 
-def list_documents(project: "Project", kind: str | None = None) -> list[dict]:
+def list_documents(project: Project, kind: str | None = None) -> list[dict]:
     me = project.visible_coder()
     mine = " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)" if me is not None else ""
-    sql = ("SELECT id, guid, name, kind, language, char_count, word_count, source_name, source_format, "
-           "encoding, text_sha256, source_sha256, imported_at, "
-           f"(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{mine}) AS codings "
-           "FROM documents d")
+    sql = (
+        "SELECT id, guid, name, kind, language, char_count, word_count, source_name, source_format, "
+        "encoding, text_sha256, source_sha256, imported_at, "
+        f"(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{mine}) AS codings "
+        "FROM documents d"
+    )
     params: list = [me] if me is not None else []
     if kind:
         sql += " WHERE kind = ?"
@@ -33,7 +35,7 @@ def list_documents(project: "Project", kind: str | None = None) -> list[dict]:
     return list(project.db.query(sql + " ORDER BY sort_order, name", params))
 
 
-def get_document(project: "Project", ref: str | int) -> dict:
+def get_document(project: Project, ref: str | int) -> dict:
     """A document by id, GUID or name (the file's stem)."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
         rows = list(project.db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]))
@@ -46,16 +48,17 @@ def get_document(project: "Project", ref: str | int) -> dict:
     return rows[0]
 
 
-def document_units(project: "Project", document_id: int, kind: str) -> list[dict]:
+def document_units(project: Project, document_id: int, kind: str) -> list[dict]:
     """Sentences, paragraphs or turns of a document, sorted by start (``seq`` counts from 1)."""
     from qualcode.store.units import unpack
 
-    row = project.db.execute("SELECT starts, ends, speakers, times FROM unit_sets WHERE document_id = ? AND kind = ?",
-                          [document_id, kind]).fetchone()
+    row = project.db.execute(
+        "SELECT starts, ends, speakers, times FROM unit_sets WHERE document_id = ? AND kind = ?", [document_id, kind]
+    ).fetchone()
     return [{"kind": kind, **u} for u in unpack(row)] if row else []
 
 
-def unit_arrays(project: "Project", kind: str, document_ids: list[int] | None = None) -> dict[int, tuple]:
+def unit_arrays(project: Project, kind: str, document_ids: list[int] | None = None) -> dict[int, tuple]:
     """``{document_id: (starts, ends)}`` numpy arrays of one unit kind, for analysis."""
     from qualcode.store.units import arrays
 
@@ -66,7 +69,7 @@ def unit_arrays(project: "Project", kind: str, document_ids: list[int] | None = 
     return {d: arrays((s, e)) for d, s, e in project.db.execute(sql, params)}
 
 
-def remove_document(project: "Project", ref: str | int, with_codings: bool = False) -> int:
+def remove_document(project: Project, ref: str | int, with_codings: bool = False) -> int:
     """Remove a document with its units, attributes, versions and memos; one undoable step.
 
     Refused while it holds codings unless ``with_codings`` (the count is in the message), so
@@ -83,17 +86,22 @@ def remove_document(project: "Project", ref: str | int, with_codings: bool = Fal
                 tx.delete("memos", mid)
         for (cid,) in project.db.execute("SELECT id FROM codings WHERE document_id = ?", [doc["id"]]).fetchall():
             tx.delete("codings", cid)
-        for table, key_cols in (("document_attributes", ("document_id", "attribute_id")),
-                                ("unit_sets", ("document_id", "kind")),
-                                ("document_versions", ("id",)), ("coding_reviews", ("id",))):
+        for table, key_cols in (
+            ("document_attributes", ("document_id", "attribute_id")),
+            ("unit_sets", ("document_id", "kind")),
+            ("document_versions", ("id",)),
+            ("coding_reviews", ("id",)),
+        ):
             cols = ", ".join(f"[{c}]" for c in key_cols)
-            for key in project.db.execute(f"SELECT {cols} FROM [{table}] WHERE document_id = ?", [doc["id"]]).fetchall():
+            for key in project.db.execute(
+                f"SELECT {cols} FROM [{table}] WHERE document_id = ?", [doc["id"]]
+            ).fetchall():
                 tx.delete(table, dict(zip(key_cols, key)))
         tx.delete("documents", doc["id"])
     return n
 
 
-def document_text(project: "Project", document_id: int) -> tuple[dict, str]:
+def document_text(project: Project, document_id: int) -> tuple[dict, str]:
     """(id, guid, name, kind) and the text of one document."""
     row = project.db.execute("SELECT id, guid, name, kind, text FROM documents WHERE id = ?", [document_id]).fetchone()
     if row is None:
@@ -101,11 +109,11 @@ def document_text(project: "Project", document_id: int) -> tuple[dict, str]:
     return dict(zip(("id", "guid", "name", "kind"), row[:4])), row[4]
 
 
-def document_texts(project: "Project", ids: Iterable[int]) -> dict[int, str]:
+def document_texts(project: Project, ids: Iterable[int]) -> dict[int, str]:
     """``{document_id: text}`` for these documents."""
     ids = list(ids)
     if not ids:
         return {}
-    return dict(project.db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})",
-                                   ids).fetchall())
-
+    return dict(
+        project.db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+    )

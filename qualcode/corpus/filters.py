@@ -64,13 +64,14 @@ def parse_where(items: Iterable[str], known: Iterable[str] | None = None) -> lis
     for item in items:
         m = re.fullmatch(r"\s*([^=!]+?)\s*(!?=)\s*(.*?)\s*", item)
         if not m or not m.group(3) or m.group(3).startswith("="):
-            raise QualcodeError(f"--where {item!r}: write NAME=VALUE (e.g. site=Vesterbro), "
-                                "NAME=V1,V2 or NAME!=VALUE")
+            raise QualcodeError(f"--where {item!r}: write NAME=VALUE (e.g. site=Vesterbro), NAME=V1,V2 or NAME!=VALUE")
         name = m.group(1)
         if known_set is not None:
             if name.casefold() not in known_set:
-                raise QualcodeError(f"--where {item!r}: no attribute {name!r}; attributes: "
-                                    f"{', '.join(sorted(known_set.values())) or 'none'}")
+                raise QualcodeError(
+                    f"--where {item!r}: no attribute {name!r}; attributes: "
+                    f"{', '.join(sorted(known_set.values())) or 'none'}"
+                )
             name = known_set[name.casefold()]
         values = frozenset(v.strip().casefold() for v in m.group(3).split(",") if v.strip())
         out.append(Condition(name, values, m.group(2) == "!="))
@@ -81,20 +82,25 @@ def parse_where(items: Iterable[str], known: Iterable[str] | None = None) -> lis
 class DocumentFilter:
     """Which part of the corpus; empty fields mean "everything"."""
 
-    documents: Sequence[str | int] = ()                   # ids, names or GUIDs
-    kind: str | None = None                               # interview | fieldnote | other
+    documents: Sequence[str | int] = ()  # ids, names or GUIDs
+    kind: str | None = None  # interview | fieldnote | other
     language: str | None = None
     where: Sequence[str | Condition] = field(default=())  # "site=Vesterbro", "role!=social worker"
 
     def select(self, project: Project) -> list[dict]:
         """The documents kept (``COLUMNS``), in project order."""
-        rows = [dict(zip(COLUMNS, r)) for r in project.db.conn.execute(  # not db.query: 10,000 rows add up
-            f"SELECT {', '.join(COLUMNS)} FROM documents ORDER BY sort_order, name")]
+        rows = [
+            dict(zip(COLUMNS, r))
+            for r in project.db.conn.execute(  # not db.query: 10,000 rows add up
+                f"SELECT {', '.join(COLUMNS)} FROM documents ORDER BY sort_order, name"
+            )
+        ]
         if self.kind:
             rows = [r for r in rows if r["kind"] == _known(self.kind, "kind", {r["kind"] for r in rows})]
         if self.language:
-            rows = [r for r in rows if r["language"] == _known(self.language, "language",
-                                                               {r["language"] for r in rows})]
+            rows = [
+                r for r in rows if r["language"] == _known(self.language, "language", {r["language"] for r in rows})
+            ]
         if self.documents:
             wanted = {get_document(project, ref)["id"] for ref in self.documents}
             rows = [r for r in rows if r["id"] in wanted]
@@ -104,8 +110,14 @@ class DocumentFilter:
             if texts:
                 conds += parse_where(texts, [*attribute_types(project), "kind", "language"])
             attrs = document_attributes(project)
-            rows = [r for r in rows if all(c.matches({**attrs.get(r["id"], {}), "kind": r["kind"],
-                                                      "language": r["language"]}.get(c.attribute)) for c in conds)]
+            rows = [
+                r
+                for r in rows
+                if all(
+                    c.matches({**attrs.get(r["id"], {}), "kind": r["kind"], "language": r["language"]}.get(c.attribute))
+                    for c in conds
+                )
+            ]
         return rows
 
     @property
@@ -115,12 +127,12 @@ class DocumentFilter:
 
 def _known(value: str, what: str, have: set[str]) -> str:
     if value not in have:
-        raise QualcodeError(f"no documents of {what} {value!r}; {what}s in this project: "
-                            f"{', '.join(sorted(have)) or 'none'}")
+        raise QualcodeError(
+            f"no documents of {what} {value!r}; {what}s in this project: {', '.join(sorted(have)) or 'none'}"
+        )
     return value
 
 
-def select_documents(project: Project, kind: str | None = None,
-                     where: Sequence[str | Condition] = ()) -> list[dict]:
+def select_documents(project: Project, kind: str | None = None, where: Sequence[str | Condition] = ()) -> list[dict]:
     """Shorthand for ``DocumentFilter(kind=kind, where=where).select(project)``."""
     return DocumentFilter(kind=kind, where=tuple(where)).select(project)

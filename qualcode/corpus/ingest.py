@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualcode.corpus.importers import extensions, read_file
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.corpus.importers import extensions, read_file
+from qualcode.store import events
+from qualcode.store.units import INSERT_SQL, pack, pack_spans
 from qualcode.text.decoding import normalise, sha256
 from qualcode.text.names import check_name, visible
-from qualcode.store.units import INSERT_SQL, pack, pack_spans
 from qualcode.text.segmentation import Segmented, Unit, segment_texts
-from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -34,7 +34,7 @@ Progress = Callable[[int, int, str], None]
 class ImportReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    failed: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     attributes: dict | None = None
 
     @property
@@ -72,8 +72,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.iterdir()
-                          if f.is_file() and not f.name.startswith(".") and f.suffix.lower().lstrip(".") in exts)
+            out += sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file() and not f.name.startswith(".") and f.suffix.lower().lstrip(".") in exts
+            )
         elif p.exists():
             out.append(p)
         else:
@@ -81,22 +84,33 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def store_units(tx: "Transaction", document_id: int, segmented: "Segmented") -> None:
+def store_units(tx: Transaction, document_id: int, segmented: Segmented) -> None:
     """Write a document's units, one packed row per kind, inside the caller's open transaction.
 
     Units are derived data (recomputable from the text): bulk-written, not logged row by row.
     Shared by file import and REFI-QDA import so a document is stored the same way by both.
     """
     rows = [pack_spans(document_id, "sentence", segmented.sentences)]
-    rows += [pack(document_id, kind, us) for kind, us in (("paragraph", segmented.paragraphs),
-                                                            ("turn", segmented.turns)) if us]
+    rows += [
+        pack(document_id, kind, us)
+        for kind, us in (("paragraph", segmented.paragraphs), ("turn", segmented.turns))
+        if us
+    ]
     tx.derived(INSERT_SQL, rows)
 
 
-def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "interview",
-                 language: str = "auto", speaker_pattern: str | None = None, encoding: str | None = None,
-                 keep_going: bool = False, attributes: str | Path | None = None,
-                 progress: Progress | None = None, transform: Callable[[str, str], str] | None = None) -> ImportReport:
+def import_files(
+    project: Project,
+    paths: Iterable[str | Path],
+    kind: str = "interview",
+    language: str = "auto",
+    speaker_pattern: str | None = None,
+    encoding: str | None = None,
+    keep_going: bool = False,
+    attributes: str | Path | None = None,
+    progress: Progress | None = None,
+    transform: Callable[[str, str], str] | None = None,
+) -> ImportReport:
     """Import files or folders; ``transform`` rewrites each text before it is stored (pseudonymisation),
     so the original never reaches the project file — only the source file's hash does."""
     from qualcode.corpus.attributes import apply_attribute_rows, read_csv_rows, rows_by_document
@@ -107,7 +121,9 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
     if speaker_pattern:
         try:
             if "speaker" not in re.compile(speaker_pattern).groupindex:
-                raise QualcodeError("--speaker-pattern needs a named group (?P<speaker>…), e.g. '^(?P<speaker>[A-Z]+):\\s*'")
+                raise QualcodeError(
+                    "--speaker-pattern needs a named group (?P<speaker>…), e.g. '^(?P<speaker>[A-Z]+):\\s*'"
+                )
         except re.error as e:
             raise QualcodeError(f"--speaker-pattern is not a valid regular expression: {e}") from None
     files = expand_paths(paths)
@@ -138,8 +154,10 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 lang = guess_language(text)
             if transform is not None:
                 if ex.turns:
-                    raise QualcodeError(f"{path.name}: subtitles keep timed turns whose offsets a rewrite would break; "
-                                        "import without --pseudonymise, then run 'qualcode pseudonyms apply'")
+                    raise QualcodeError(
+                        f"{path.name}: subtitles keep timed turns whose offsets a rewrite would break; "
+                        "import without --pseudonymise, then run 'qualcode pseudonyms apply'"
+                    )
                 text = normalise(transform(text, lang))
             if not text.strip():
                 raise QualcodeError(f"{path.name}: no text after decoding (only white space)")
@@ -150,12 +168,17 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 report.skipped.append((path.name, f"same text as '{known_shas[text_sha]}', already imported"))
                 continue
             if name in known_names:
-                raise QualcodeError(f"{path.name}: a different document named '{name}' is already in the project; rename the file")
+                raise QualcodeError(
+                    f"{path.name}: a different document named '{name}' is already in the project; rename the file"
+                )
             doc_kind = (row.get("kind") or "").strip() or kind
             if doc_kind not in KINDS:
-                raise QualcodeError(f"{path.name}: kind '{doc_kind}' from the attributes file must be one of {', '.join(KINDS)}")
-            prepared.append(_Prepared(path, name, text, ex.format, ex.encoding, source_sha, text_sha,
-                                      doc_kind, lang, ex.turns))
+                raise QualcodeError(
+                    f"{path.name}: kind '{doc_kind}' from the attributes file must be one of {', '.join(KINDS)}"
+                )
+            prepared.append(
+                _Prepared(path, name, text, ex.format, ex.encoding, source_sha, text_sha, doc_kind, lang, ex.turns)
+            )
             known_shas[text_sha] = name
             known_names.add(name)
         except QualcodeError as e:
@@ -181,12 +204,26 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
             if keep_going:
                 project.db.execute("SAVEPOINT import_file")
             try:
-                doc_id = tx.insert("documents", {
-                    "guid": new_guid(), "name": p.name, "kind": p.kind, "language": p.language, "text": p.text,
-                    "text_sha256": p.text_sha, "source_sha256": p.source_sha, "source_name": p.path.name,
-                    "source_format": p.fmt, "encoding": p.encoding, "char_count": len(p.text),
-                    "word_count": p.segmented.words, "imported_at": now(), "imported_by": coder,
-                    "sort_order": base_order + k})
+                doc_id = tx.insert(
+                    "documents",
+                    {
+                        "guid": new_guid(),
+                        "name": p.name,
+                        "kind": p.kind,
+                        "language": p.language,
+                        "text": p.text,
+                        "text_sha256": p.text_sha,
+                        "source_sha256": p.source_sha,
+                        "source_name": p.path.name,
+                        "source_format": p.fmt,
+                        "encoding": p.encoding,
+                        "char_count": len(p.text),
+                        "word_count": p.segmented.words,
+                        "imported_at": now(),
+                        "imported_by": coder,
+                        "sort_order": base_order + k,
+                    },
+                )
                 store_units(tx, doc_id, p.segmented)
                 if keep_going:
                     project.db.execute("RELEASE import_file")
@@ -198,9 +235,9 @@ def import_files(project: "Project", paths: Iterable[str | Path], kind: str = "i
                 project.db.execute("RELEASE import_file")
                 report.failed.append((p.path.name, str(e)))
         if attr_rows:
-            report.attributes = apply_attribute_rows(project, tx, attr_header, attr_rows, Path(attributes).name,
-                                                     only=set(report.imported))
+            report.attributes = apply_attribute_rows(
+                project, tx, attr_header, attr_rows, Path(attributes).name, only=set(report.imported)
+            )
     if progress:
         progress(total, total, "done")
     return report
-

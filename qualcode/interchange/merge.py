@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcode.errors import QualcodeError
-from qualcode.ids import now
 from qualcode.codebook.codes import list_codes
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
+from qualcode.errors import QualcodeError
+from qualcode.ids import now
 from qualcode.store import events
 
 if TYPE_CHECKING:
@@ -49,8 +49,7 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.coders or self.documents or self.codes or self.codings or self.memos
-                    or self.attributes)
+        return bool(self.coders or self.documents or self.codes or self.codings or self.memos or self.attributes)
 
     def summary(self) -> str:
         if not self.changed:
@@ -77,7 +76,7 @@ def _rows(db, sql: str, params=()) -> list[dict]:
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def merge_project(project: "Project", other_path: str | Path) -> MergeReport:
+def merge_project(project: Project, other_path: str | Path) -> MergeReport:
     """Bring ``other_path``'s coders, codes, documents, codings and memos into ``project``."""
     from qualcode.project import Project
 
@@ -93,7 +92,7 @@ def merge_project(project: "Project", other_path: str | Path) -> MergeReport:
         other.close()
 
 
-def _merge(project: "Project", other: "Project", source: str) -> MergeReport:
+def _merge(project: Project, other: Project, source: str) -> MergeReport:
     here, there = project.db, other.db
     report = MergeReport(source)
 
@@ -111,7 +110,8 @@ def _merge(project: "Project", other: "Project", source: str) -> MergeReport:
                 raise QualcodeError(
                     f"refused: document '{d['name']}' ({d['guid']}) has different text in {source} than "
                     f"here ('{mine['name']}'); text is immutable, so its codings cannot be merged. "
-                    "Nothing was changed.")
+                    "Nothing was changed."
+                )
             doc_map[d["id"]] = mine["id"]
             continue
         same_name = by_name.get(d["name"])
@@ -119,7 +119,8 @@ def _merge(project: "Project", other: "Project", source: str) -> MergeReport:
             if same_name["text_sha256"] != d["text_sha256"]:
                 raise QualcodeError(
                     f"refused: a different document named '{d['name']}' exists here (other GUID, other "
-                    f"text); rename one of them before merging {source}. Nothing was changed.")
+                    f"text); rename one of them before merging {source}. Nothing was changed."
+                )
             doc_map[d["id"]] = same_name["id"]
             guid_map[d["guid"]] = same_name["guid"]
             report.matched.append(f"document '{d['name']}' matched by name and identical text")
@@ -150,8 +151,9 @@ def _merge_coders(project, other, tx, report) -> dict[int, int]:
             out[c["id"]] = by_name[c["name"]]
             report.matched.append(f"coder '{c['name']}' matched by name")
         else:
-            out[c["id"]] = tx.insert("coders", {"guid": c["guid"], "name": c["name"],
-                                                "created_at": c["created_at"] or now()})
+            out[c["id"]] = tx.insert(
+                "coders", {"guid": c["guid"], "name": c["name"], "created_at": c["created_at"] or now()}
+            )
             report.coders.append(c["name"])
     return out
 
@@ -161,22 +163,26 @@ def _copy_document(project, other, d, tx, report) -> int:
 
     row = _rows(other.db, "SELECT * FROM documents WHERE id = ?", [d["id"]])[0]
     row.pop("id")
-    row["sort_order"] = (project.db.execute("SELECT IFNULL(MAX(sort_order), -1) + 1 FROM documents")
-                         .fetchone()[0])
+    row["sort_order"] = project.db.execute("SELECT IFNULL(MAX(sort_order), -1) + 1 FROM documents").fetchone()[0]
     new_id = tx.insert("documents", row)
-    for u in other.db.execute("SELECT kind, count, starts, ends, speakers, times FROM unit_sets "
-                              "WHERE document_id = ?", [d["id"]]).fetchall():
+    for u in other.db.execute(
+        "SELECT kind, count, starts, ends, speakers, times FROM unit_sets WHERE document_id = ?", [d["id"]]
+    ).fetchall():
         tx.insert("unit_sets", dict(zip(UNIT_COLUMNS, (new_id, *u))))
     attrs = {a["name"]: a for a in _rows(project.db, "SELECT id, guid, name, type FROM attributes")}
-    for a in _rows(other.db, "SELECT a.guid, a.name, a.type, da.value FROM document_attributes da "
-                             "JOIN attributes a ON a.id = da.attribute_id WHERE da.document_id = ?",
-                   [d["id"]]):
+    for a in _rows(
+        other.db,
+        "SELECT a.guid, a.name, a.type, da.value FROM document_attributes da "
+        "JOIN attributes a ON a.id = da.attribute_id WHERE da.document_id = ?",
+        [d["id"]],
+    ):
         if a["name"] not in attrs:
             aid = tx.insert("attributes", {"guid": a["guid"], "name": a["name"], "type": a["type"]})
             attrs[a["name"]] = {"id": aid}
             report.attributes.append(a["name"])
-        tx.insert("document_attributes", {"document_id": new_id, "attribute_id": attrs[a["name"]]["id"],
-                                          "value": a["value"]})
+        tx.insert(
+            "document_attributes", {"document_id": new_id, "attribute_id": attrs[a["name"]]["id"], "value": a["value"]}
+        )
     report.documents.append(d["name"])
     return new_id
 
@@ -187,9 +193,16 @@ def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
     nodes: dict[int, IncomingCode] = {}
     roots: list[IncomingCode] = []
     for c in list_codes(other):  # tree order: parents before children
-        values = {"description": c.description, "inclusion": c.inclusion, "exclusion": c.exclusion,
-                  "example": c.example, "colour": c.colour, "hotkey": c.hotkey, "codable": c.codable,
-                  "sort_order": c.sort_order}
+        values = {
+            "description": c.description,
+            "inclusion": c.inclusion,
+            "exclusion": c.exclusion,
+            "example": c.example,
+            "colour": c.colour,
+            "hotkey": c.hotkey,
+            "codable": c.codable,
+            "sort_order": c.sort_order,
+        }
         node = nodes[c.id] = IncomingCode(c.name, c.guid, values)
         (nodes[c.parent_id].children if c.parent_id is not None else roots).append(node)
     created = dict(other.db.execute("SELECT id, created_at FROM codes").fetchall())
@@ -206,12 +219,13 @@ def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
 
 def _merge_codings(project, other, tx, report, doc_map, code_map, coder_map, guid_map) -> None:
     have_guid = {g for (g,) in project.db.execute("SELECT guid FROM codings")}
-    have_key = {tuple(r[:5]): r[5] for r in project.db.execute(
-        "SELECT document_id, code_id, coder_id, start, [end], guid FROM codings")}
+    have_key = {
+        tuple(r[:5]): r[5]
+        for r in project.db.execute("SELECT document_id, code_id, coder_id, start, [end], guid FROM codings")
+    }
     names = {c["id"]: c["name"] for c in _rows(other.db, "SELECT id, name FROM coders")}
     for c in _rows(other.db, "SELECT * FROM codings ORDER BY id"):
-        key = (doc_map[c["document_id"]], code_map[c["code_id"]], coder_map[c["coder_id"]],
-               c["start"], c["end"])
+        key = (doc_map[c["document_id"]], code_map[c["code_id"]], coder_map[c["coder_id"]], c["start"], c["end"])
         if c["guid"] in have_guid or key in have_key:
             if c["guid"] not in have_guid:  # the same coding made twice: memos follow the local one
                 guid_map[c["guid"]] = have_key[key]
@@ -229,8 +243,11 @@ def _merge_memos(project, other, tx, report, coder_map, guid_map) -> None:
     for m in _rows(other.db, "SELECT * FROM memos ORDER BY id"):
         if m["guid"] in have:
             continue
-        row = {**m, "coder_id": coder_map.get(m["coder_id"]) if m["coder_id"] is not None else None,
-               "target_guid": guid_map.get(m["target_guid"], m["target_guid"])}
+        row = {
+            **m,
+            "coder_id": coder_map.get(m["coder_id"]) if m["coder_id"] is not None else None,
+            "target_guid": guid_map.get(m["target_guid"], m["target_guid"]),
+        }
         row.pop("id")
         if row["target"] == "project":
             row["target_guid"] = None if not m["target_guid"] else row["target_guid"]

@@ -28,31 +28,35 @@ from qualcode.codebook.codes import list_codes
 from qualcode.corpus.attributes import document_attributes
 from qualcode.errors import QualcodeError
 from qualcode.interchange import refi
-from qualcode.interchange.refi_mapping import (ATTR_TO_VARIABLE, FIELD_VARIABLES, compose_description,
-                                               derived_guid)
+from qualcode.interchange.refi_mapping import ATTR_TO_VARIABLE, FIELD_VARIABLES, compose_description, derived_guid
 
 if TYPE_CHECKING:
     from qualcode.project import Project
 
-__all__ = ["code_tree", "project_model", "export_qdpx", "export_qdc"]
+__all__ = ["code_tree", "export_qdc", "export_qdpx", "project_model"]
 
 
 # ----------------------------------------------------------------------------- export
 
-def code_tree(project: "Project") -> list[refi.Code]:
+
+def code_tree(project: Project) -> list[refi.Code]:
     """The codebook as REFI codes (roots with nested children), in tree order."""
     nodes: dict[int, refi.Code] = {}
     roots: list[refi.Code] = []
     for c in list_codes(project):  # parents come before their children
-        node = refi.Code(guid=c.guid, name=c.name, color=c.colour.upper() if c.colour else None,
-                         description=compose_description(c.description, c.inclusion, c.exclusion, c.example),
-                         is_codable=c.codable)
+        node = refi.Code(
+            guid=c.guid,
+            name=c.name,
+            color=c.colour.upper() if c.colour else None,
+            description=compose_description(c.description, c.inclusion, c.exclusion, c.example),
+            is_codable=c.codable,
+        )
         nodes[c.id] = node
         (nodes[c.parent_id].children if c.parent_id else roots).append(node)
     return roots
 
 
-def _selected_coders(project: "Project", coders: Iterable[str] | None) -> list[dict]:
+def _selected_coders(project: Project, coders: Iterable[str] | None) -> list[dict]:
     rows = project.coders()
     me = project.visible_coder()  # blind coding: only your own codings leave with you
     if me is not None:
@@ -67,72 +71,122 @@ def _selected_coders(project: "Project", coders: Iterable[str] | None) -> list[d
     known = {r["name"] for r in rows}
     missing = [c for c in wanted if c not in known]
     if missing:
-        raise QualcodeError(f"no coder named {', '.join(repr(m) for m in missing)}; "
-                            f"known: {', '.join(sorted(known)) or 'none'}")
+        raise QualcodeError(
+            f"no coder named {', '.join(repr(m) for m in missing)}; known: {', '.join(sorted(known)) or 'none'}"
+        )
     return [r for r in rows if r["name"] in wanted]
 
 
-def project_model(project: "Project", coders: Iterable[str] | None = None) -> refi.Project:
+def project_model(project: Project, coders: Iterable[str] | None = None) -> refi.Project:
     """The project as a REFI model: all documents and codes; codings and memos of ``coders`` (default all)."""
     db = project.db
     coder_rows = _selected_coders(project, coders)
     coder_guid = {r["id"]: r["guid"] for r in coder_rows}
     guid_by_name = {r["name"]: r["guid"] for r in coder_rows}
     last_change = db.execute("SELECT MAX(at) FROM events").fetchone()[0]
-    model = refi.Project(name=project.meta("name") or project.path.stem,
-                         creation_datetime=project.meta("created_at"), modified_datetime=last_change,
-                         users=[refi.User(r["guid"], r["name"]) for r in coder_rows], codes=code_tree(project))
+    model = refi.Project(
+        name=project.meta("name") or project.path.stem,
+        creation_datetime=project.meta("created_at"),
+        modified_datetime=last_change,
+        users=[refi.User(r["guid"], r["name"]) for r in coder_rows],
+        codes=code_tree(project),
+    )
 
     # variables: the two document fields, then the typed attributes
-    field_vars = {name: refi.Variable(derived_guid("variable", name), name, "Text",
-                                      f"qualcode document {name}") for name in FIELD_VARIABLES}
+    field_vars = {
+        name: refi.Variable(derived_guid("variable", name), name, "Text", f"qualcode document {name}")
+        for name in FIELD_VARIABLES
+    }
     attr_rows = list(db.query("SELECT id, guid, name, type FROM attributes ORDER BY id"))
-    attr_vars = {r["name"]: refi.Variable(r["guid"], r["name"], ATTR_TO_VARIABLE.get(r["type"], "Text"))
-                 for r in attr_rows if r["name"] not in FIELD_VARIABLES}
+    attr_vars = {
+        r["name"]: refi.Variable(r["guid"], r["name"], ATTR_TO_VARIABLE.get(r["type"], "Text"))
+        for r in attr_rows
+        if r["name"] not in FIELD_VARIABLES
+    }
     model.variables = list(field_vars.values()) + list(attr_vars.values())
     values = document_attributes(project)
 
     doc_guids: set[str] = set()
-    for d in db.query("SELECT id, guid, name, kind, language, text, imported_at, imported_by FROM documents "
-                      "ORDER BY sort_order, name"):
+    for d in db.query(
+        "SELECT id, guid, name, kind, language, text, imported_at, imported_by FROM documents ORDER BY sort_order, name"
+    ):
         vals = {field_vars["kind"].guid: d["kind"], field_vars["language"].guid: d["language"]}
         for name, value in values.get(d["id"], {}).items():
             var = attr_vars.get(name)
             if var is not None and value is not None:
                 vals[var.guid] = str(value) if var.type in ("Text", "Date") else value
-        model.sources.append(refi.TextSource(
-            guid=d["guid"], name=d["name"], text=d["text"], creating_user=guid_by_name.get(d["imported_by"]),
-            creation_datetime=d["imported_at"], variable_values=vals))
-        model.cases.append(refi.Case(derived_guid("case", d["guid"]), d["name"], variable_values=dict(vals),
-                                     source_guids=[d["guid"]]))
+        model.sources.append(
+            refi.TextSource(
+                guid=d["guid"],
+                name=d["name"],
+                text=d["text"],
+                creating_user=guid_by_name.get(d["imported_by"]),
+                creation_datetime=d["imported_at"],
+                variable_values=vals,
+            )
+        )
+        model.cases.append(
+            refi.Case(derived_guid("case", d["guid"]), d["name"], variable_values=dict(vals), source_guids=[d["guid"]])
+        )
         doc_guids.add(d["guid"])
 
     coding_guids: set[str] = set()
-    for r in db.query("SELECT c.guid, d.guid AS doc, k.guid AS code, c.coder_id, c.start, c.[end], c.text, c.memo, "
-                      "c.created_at, c.updated_at FROM codings c JOIN documents d ON d.id = c.document_id "
-                      "JOIN codes k ON k.id = c.code_id ORDER BY c.id"):
+    for r in db.query(
+        "SELECT c.guid, d.guid AS doc, k.guid AS code, c.coder_id, c.start, c.[end], c.text, c.memo, "
+        "c.created_at, c.updated_at FROM codings c JOIN documents d ON d.id = c.document_id "
+        "JOIN codes k ON k.id = c.code_id ORDER BY c.id"
+    ):
         if r["coder_id"] not in coder_guid:
             continue
         coder = coder_guid[r["coder_id"]]
-        model.codings.append(refi.Coding(r["guid"], r["doc"], r["start"], r["end"], r["code"], coder,
-                                         created=r["created_at"], excerpt=_excerpt(r["text"])))
+        model.codings.append(
+            refi.Coding(
+                r["guid"],
+                r["doc"],
+                r["start"],
+                r["end"],
+                r["code"],
+                coder,
+                created=r["created_at"],
+                excerpt=_excerpt(r["text"]),
+            )
+        )
         coding_guids.add(r["guid"])
         if r["memo"]:
-            model.notes.append(refi.Note(derived_guid("coding-memo", r["guid"]), "coding memo", r["memo"], coder,
-                                         r["updated_at"] or r["created_at"], [refi.NoteTarget("coding", r["guid"])]))
+            model.notes.append(
+                refi.Note(
+                    derived_guid("coding-memo", r["guid"]),
+                    "coding memo",
+                    r["memo"],
+                    coder,
+                    r["updated_at"] or r["created_at"],
+                    [refi.NoteTarget("coding", r["guid"])],
+                )
+            )
 
     code_guids = {c.guid for c in model.all_codes()}
-    kinds = {"project": ("project", None), "document": ("source", doc_guids), "code": ("code", code_guids),
-             "coding": ("coding", coding_guids)}
+    kinds = {
+        "project": ("project", None),
+        "document": ("source", doc_guids),
+        "code": ("code", code_guids),
+        "coding": ("coding", coding_guids),
+    }
     for m in db.query("SELECT guid, target, target_guid, coder_id, title, text, created_at FROM memos ORDER BY id"):
         if m["coder_id"] is not None and m["coder_id"] not in coder_guid:
             continue  # another coder's memo, left out with their codings
         kind, allowed = kinds.get(m["target"], (None, None))
         if kind is None or (allowed is not None and m["target_guid"] not in allowed):
             continue  # attached to something not exported
-        model.notes.append(refi.Note(m["guid"], m["title"], m["text"],
-                                     coder_guid.get(m["coder_id"]), m["created_at"],
-                                     [refi.NoteTarget(kind, None if kind == "project" else m["target_guid"])]))
+        model.notes.append(
+            refi.Note(
+                m["guid"],
+                m["title"],
+                m["text"],
+                coder_guid.get(m["coder_id"]),
+                m["created_at"],
+                [refi.NoteTarget(kind, None if kind == "project" else m["target_guid"])],
+            )
+        )
     return model
 
 
@@ -142,14 +196,14 @@ def _excerpt(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
 
 
-def export_qdpx(project: "Project", path: str | Path, coders: Iterable[str] | None = None) -> refi.Project:
+def export_qdpx(project: Project, path: str | Path, coders: Iterable[str] | None = None) -> refi.Project:
     """Write the project to ``path`` as .qdpx (atomically) and return the model written."""
     model = project_model(project, coders)
     refi.write_qdpx(model, path, like=project.path)
     return model
 
 
-def export_qdc(project: "Project", path: str | Path) -> list[refi.Code]:
+def export_qdc(project: Project, path: str | Path) -> list[refi.Code]:
     """Write the codebook to ``path`` as .qdc and return the codes written (roots)."""
     codes = code_tree(project)
     if not codes:

@@ -36,16 +36,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.interchange import refi
+from qualcode.codebook.identity import CodeTreeMerger, IncomingCode, TreeMerge
 from qualcode.corpus.attributes import to_storage
+from qualcode.corpus.ingest import guess_language, store_units
 from qualcode.errors import QualcodeError
 from qualcode.files import file_sha256
-from qualcode.interchange.refi_mapping import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
 from qualcode.ids import now
-from qualcode.corpus.ingest import guess_language, store_units
-from qualcode.text.decoding import sha256
-from qualcode.codebook.identity import CodeTreeMerger, IncomingCode, TreeMerge
+from qualcode.interchange import refi
+from qualcode.interchange.refi_mapping import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
 from qualcode.store import events
+from qualcode.text.decoding import sha256
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -57,14 +57,16 @@ MAX_MISMATCHES_LISTED = 10  # a tool that names selections otherwise must not fl
 
 # ----------------------------------------------------------------------------- codes
 
+
 class RefiCodes:
     """A REFI code tree merged with ``qualcode.codebook.identity`` (the one rule for every source)."""
 
-    def __init__(self, project: "Project", tx, report: refi.ImportReport, update: bool,
-                 used: set[str] = frozenset()) -> None:
+    def __init__(
+        self, project: Project, tx, report: refi.ImportReport, update: bool, used: set[str] = frozenset()
+    ) -> None:
         self.merger = CodeTreeMerger(project, tx, update=update, hotkey_clash="drop", must_be_codable=set(used))
         self.report = report
-        self.map: dict[str, int] = {}        # file GUID → project code id
+        self.map: dict[str, int] = {}  # file GUID → project code id
         self.codable: dict[int, bool] = {}
 
     def merge(self, roots: list[refi.Code]) -> TreeMerge:
@@ -96,8 +98,9 @@ class RefiCodes:
         return name
 
 
-def import_codes(project: "Project", codes: list[refi.Code], report: refi.ImportReport,
-                 name: str = "codebook") -> refi.ImportReport:
+def import_codes(
+    project: Project, codes: list[refi.Code], report: refi.ImportReport, name: str = "codebook"
+) -> refi.ImportReport:
     """A .qdc import: one undoable transaction that adds new codes and updates matched ones."""
     with project.transaction(events.CODEBOOK_IMPORT, f"codebook from {name}") as tx:
         result = RefiCodes(project, tx, report, update=True).merge(codes)
@@ -112,13 +115,14 @@ def import_codes(project: "Project", codes: list[refi.Code], report: refi.Import
 
 # ----------------------------------------------------------------------------- whole projects
 
+
 @dataclass
 class _NewDocument:
     source: refi.TextSource
     name: str
     kind: str
     language: str
-    segmented: "Segmented | None" = None
+    segmented: Segmented | None = None
 
 
 @dataclass
@@ -159,8 +163,15 @@ def _as_storage(value: refi.VariableValue, attr_type: str) -> Any:
 class ProjectImport:
     """One .qdpx model into one project. ``run()`` returns the report with what was added."""
 
-    def __init__(self, project: "Project", model: refi.Project, report: refi.ImportReport, kind: str = "interview",
-                 source_sha: str | None = None, archive: str | None = None):
+    def __init__(
+        self,
+        project: Project,
+        model: refi.Project,
+        report: refi.ImportReport,
+        kind: str = "interview",
+        source_sha: str | None = None,
+        archive: str | None = None,
+    ):
         from qualcode.corpus.documents import KINDS
 
         if kind not in KINDS:
@@ -170,8 +181,9 @@ class ProjectImport:
         self.db = project.db
         self.added = dict.fromkeys(("documents", "coders", "codes", "codings", "attribute values", "memos"), 0)
         self.same = dict.fromkeys(self.added, 0)
-        self.field_vars = {v.guid: v.name.strip().casefold() for v in model.variables
-                           if v.name.strip().casefold() in FIELD_VARIABLES}
+        self.field_vars = {
+            v.guid: v.name.strip().casefold() for v in model.variables if v.name.strip().casefold() in FIELD_VARIABLES
+        }
         self.docs: dict[str, _Doc] = {}  # source GUID → document
         self.new_docs: list[_NewDocument] = []
         self.coders: dict[str, int] = {}  # user GUID → coder id
@@ -183,13 +195,15 @@ class ProjectImport:
         out: dict[str, dict[str, refi.VariableValue]] = {s.guid: {} for s in self.model.sources}
         for case in self.model.cases:
             if case.variable_values and not case.source_guids:
-                self.report.skip("Case", case.guid, case.name,
-                                 "case without text sources: its values were not imported")
+                self.report.skip(
+                    "Case", case.guid, case.name, "case without text sources: its values were not imported"
+                )
             for sg in case.source_guids:
                 for vg, value in case.variable_values.items():
                     if out[sg].setdefault(vg, value) != value:
-                        self.report.warnings.append(f"case '{case.name}' gives another value for a variable of "
-                                                    f"source {sg}; kept the first")
+                        self.report.warnings.append(
+                            f"case '{case.name}' gives another value for a variable of source {sg}; kept the first"
+                        )
         for s in self.model.sources:
             out[s.guid].update(s.variable_values)  # the source's own values win over its cases'
         return out
@@ -213,14 +227,17 @@ class ProjectImport:
                     raise QualcodeError(
                         f"{self.archive}: source '{s.name}' ({s.guid}) is already in the project as document "
                         f"'{row['name']}' with a different text; an import never replaces a text, so nothing "
-                        f"was imported (use 'qualcode revise' for a corrected text, or import into a new project)")
+                        f"was imported (use 'qualcode revise' for a corrected text, or import into a new project)"
+                    )
                 self.docs[s.guid] = _Doc(row["id"], s.guid, s.text)
                 self.same["documents"] += 1
                 continue
             if sha in by_sha:
                 row = by_sha[sha]
-                self.report.warnings.append(f"source '{s.name}' ({s.guid}) has the same text as document "
-                                            f"'{row['name']}': its codings and notes go there")
+                self.report.warnings.append(
+                    f"source '{s.name}' ({s.guid}) has the same text as document "
+                    f"'{row['name']}': its codings and notes go there"
+                )
                 if "doc" in row:  # a source earlier in this file: share its (not yet inserted) document
                     self.docs[s.guid] = row["doc"]
                 else:
@@ -233,15 +250,18 @@ class ProjectImport:
                 n += 1
                 name = f"{base} ({n})"
             if name != base:
-                self.report.warnings.append(f"source '{base}' was named '{name}': the project has a document "
-                                            f"of that name")
+                self.report.warnings.append(
+                    f"source '{base}' was named '{name}': the project has a document of that name"
+                )
             names.add(name.casefold())
-            fields = {self.field_vars[vg]: str(v).strip() for vg, v in self.values[s.guid].items()
-                      if vg in self.field_vars}
+            fields = {
+                self.field_vars[vg]: str(v).strip() for vg, v in self.values[s.guid].items() if vg in self.field_vars
+            }
             kind = fields.get("kind") or self.kind
             if kind not in KINDS:
-                self.report.warnings.append(f"source '{name}': kind '{kind}' is not one of {', '.join(KINDS)}; "
-                                            f"made it '{self.kind}'")
+                self.report.warnings.append(
+                    f"source '{name}': kind '{kind}' is not one of {', '.join(KINDS)}; made it '{self.kind}'"
+                )
                 kind = self.kind
             language = fields.get("language") or guess_language(s.text)
             try:
@@ -276,8 +296,9 @@ class ProjectImport:
 
     def _write(self) -> None:
         self._users()
-        codes = RefiCodes(self.project, self.tx, self.report, update=False,
-                          used={c.code_guid for c in self.model.codings})
+        codes = RefiCodes(
+            self.project, self.tx, self.report, update=False, used={c.code_guid for c in self.model.codings}
+        )
         result = codes.merge(self.model.codes)
         self.code_map, self.code_codable = codes.map, codes.codable
         self.added["codes"], self.same["codes"] = len(result.added), len(result.unchanged)
@@ -303,7 +324,8 @@ class ProjectImport:
             if name in names:
                 name = f"{base} ({u.guid[:8]})"
                 self.report.warnings.append(
-                    f"user '{base}' ({u.guid}) is not the project's coder '{base}' (another GUID): added as '{name}'")
+                    f"user '{base}' ({u.guid}) is not the project's coder '{base}' (another GUID): added as '{name}'"
+                )
             names.add(name)
             self.coders[u.guid] = self.tx.insert("coders", {"guid": u.guid, "name": name, "created_at": now()})
             self.added["coders"] += 1
@@ -312,12 +334,26 @@ class ProjectImport:
         base = (self.db.execute("SELECT COALESCE(MAX(sort_order), 0) FROM documents").fetchone()[0] or 0) + 1
         for k, d in enumerate(self.new_docs):
             s = d.source
-            doc_id = self.tx.insert("documents", {
-                "guid": s.guid, "name": d.name, "kind": d.kind, "language": d.language, "text": s.text,
-                "text_sha256": sha256(s.text), "source_sha256": self.source_sha,
-                "source_name": f"{self.archive}!{s.plain_text_path or s.name}", "source_format": "qdpx",
-                "encoding": "utf-8", "char_count": len(s.text), "word_count": d.segmented.words, "imported_at": now(),
-                "imported_by": self.project.coder, "sort_order": base + k})
+            doc_id = self.tx.insert(
+                "documents",
+                {
+                    "guid": s.guid,
+                    "name": d.name,
+                    "kind": d.kind,
+                    "language": d.language,
+                    "text": s.text,
+                    "text_sha256": sha256(s.text),
+                    "source_sha256": self.source_sha,
+                    "source_name": f"{self.archive}!{s.plain_text_path or s.name}",
+                    "source_format": "qdpx",
+                    "encoding": "utf-8",
+                    "char_count": len(s.text),
+                    "word_count": d.segmented.words,
+                    "imported_at": now(),
+                    "imported_by": self.project.coder,
+                    "sort_order": base + k,
+                },
+            )
             store_units(self.tx, doc_id, d.segmented)
             self.docs[s.guid].id = doc_id
             self.added["documents"] += 1
@@ -353,27 +389,37 @@ class ProjectImport:
                 try:
                     stored = _as_storage(value, attr["type"])
                 except ValueError:
-                    self.report.skip("VariableValue", vg, attr["name"],
-                                     f"value {value!r} is not a {attr['type']} (the project's type for it)")
+                    self.report.skip(
+                        "VariableValue",
+                        vg,
+                        attr["name"],
+                        f"value {value!r} is not a {attr['type']} (the project's type for it)",
+                    )
                     continue
                 if stored is None:
                     continue
                 cur = self.db.execute(  # also for new documents: two sources of one text share one
                     "SELECT value FROM document_attributes WHERE document_id = ? AND attribute_id = ?",
-                    [doc.id, attr["id"]]).fetchone()
+                    [doc.id, attr["id"]],
+                ).fetchone()
                 if cur is None:
-                    self.tx.insert("document_attributes", {"document_id": doc.id, "attribute_id": attr["id"],
-                                                           "value": stored})
+                    self.tx.insert(
+                        "document_attributes", {"document_id": doc.id, "attribute_id": attr["id"], "value": stored}
+                    )
                     self.added["attribute values"] += 1
                 elif cur[0] == stored:
                     self.same["attribute values"] += 1
                 else:
-                    self.report.warnings.append(f"attribute '{attr['name']}' of document {doc.guid}: the file says "
-                                                f"{stored!r}, the project {cur[0]!r}; kept the project's")
+                    self.report.warnings.append(
+                        f"attribute '{attr['name']}' of document {doc.guid}: the file says "
+                        f"{stored!r}, the project {cur[0]!r}; kept the project's"
+                    )
 
     def _codings(self) -> None:
-        existing = {r[0]: tuple(r[1:]) for r in self.db.execute(
-            "SELECT guid, document_id, code_id, coder_id, start, [end] FROM codings")}
+        existing = {
+            r[0]: tuple(r[1:])
+            for r in self.db.execute("SELECT guid, document_id, code_id, coder_id, start, [end] FROM codings")
+        }
         keys = {v: g for g, v in existing.items()}
         self.codings = set(existing)
         skipped_sources: dict[str, int] = {}
@@ -390,8 +436,9 @@ class ProjectImport:
                 if existing[c.guid] == key:
                     self.same["codings"] += 1
                 else:
-                    self.report.warnings.append(f"coding {c.guid} differs from the project's coding of that GUID; "
-                                                f"kept the project's")
+                    self.report.warnings.append(
+                        f"coding {c.guid} differs from the project's coding of that GUID; kept the project's"
+                    )
                 continue
             if c.start >= c.end:
                 self.report.skip("Coding", c.guid, where, "empty selection")
@@ -402,21 +449,36 @@ class ProjectImport:
             if key in keys:
                 self.report.skip("Coding", c.guid, where, f"same code, coder and span as coding {keys[key]}")
                 continue
-            text = doc.text[c.start:c.end]
+            text = doc.text[c.start : c.end]
             if c.excerpt and not _excerpt_matches(c.excerpt, text):
-                mismatches.append(f"coding {c.guid} {where}: the file quotes {c.excerpt[:60]!r} but the "
-                                  f"text there reads {text[:60]!r}")
+                mismatches.append(
+                    f"coding {c.guid} {where}: the file quotes {c.excerpt[:60]!r} but the "
+                    f"text there reads {text[:60]!r}"
+                )
             created = c.created or now()
-            self.tx.insert("codings", {"guid": c.guid, "document_id": doc.id, "code_id": code_id,
-                                       "coder_id": coder_id, "start": c.start, "end": c.end, "text": text,
-                                       "created_at": created, "updated_at": created})
+            self.tx.insert(
+                "codings",
+                {
+                    "guid": c.guid,
+                    "document_id": doc.id,
+                    "code_id": code_id,
+                    "coder_id": coder_id,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": text,
+                    "created_at": created,
+                    "updated_at": created,
+                },
+            )
             keys[key] = c.guid
             self.codings.add(c.guid)
             self.added["codings"] += 1
         self.report.warnings += mismatches[:MAX_MISMATCHES_LISTED]
         if len(mismatches) > MAX_MISMATCHES_LISTED:
-            self.report.warnings.append(f"and {len(mismatches) - MAX_MISMATCHES_LISTED} more codings whose quoted "
-                                        f"text differs from the text at their positions")
+            self.report.warnings.append(
+                f"and {len(mismatches) - MAX_MISMATCHES_LISTED} more codings whose quoted "
+                f"text differs from the text at their positions"
+            )
         for sguid, n in skipped_sources.items():
             self.report.skip("Coding", sguid, None, f"{n} coding(s) on a source that was not imported")
 
@@ -459,9 +521,19 @@ class ProjectImport:
                         self.report.warnings.append(f"memo {guid} differs from the file's note; kept the project's")
                     continue
                 created = n.creation_datetime or now()
-                self.tx.insert("memos", {"guid": guid, "target": target, "target_guid": tguid, "coder_id": coder_id,
-                                         "title": n.name or None, "text": n.text, "created_at": created,
-                                         "updated_at": created})
+                self.tx.insert(
+                    "memos",
+                    {
+                        "guid": guid,
+                        "target": target,
+                        "target_guid": tguid,
+                        "coder_id": coder_id,
+                        "title": n.name or None,
+                        "text": n.text,
+                        "created_at": created,
+                        "updated_at": created,
+                    },
+                )
                 memos[guid] = n.text
                 self.added["memos"] += 1
 
@@ -478,22 +550,36 @@ class ProjectImport:
             self.report.warnings.append(f"the memo of coding {coding_guid} differs from the file's; kept the project's")
 
 
-def import_model(project: "Project", model: refi.Project, report: refi.ImportReport, *, kind: str = "interview",
-                 source_sha: str | None = None, archive: str | None = None) -> refi.ImportReport:
+def import_model(
+    project: Project,
+    model: refi.Project,
+    report: refi.ImportReport,
+    *,
+    kind: str = "interview",
+    source_sha: str | None = None,
+    archive: str | None = None,
+) -> refi.ImportReport:
     """Merge a read .qdpx model into the project (see the module docstring for the rules)."""
     return ProjectImport(project, model, report, kind, source_sha, archive).run()
 
 
 # ----------------------------------------------------------------------------- entry points
 
-def import_qdpx(project: "Project", path: str | Path, *, kind: str = "interview", allow_external_files: bool = False,
-                limits: refi.ZipLimits = refi.ZipLimits()) -> refi.ImportReport:
+
+def import_qdpx(
+    project: Project,
+    path: str | Path,
+    *,
+    kind: str = "interview",
+    allow_external_files: bool = False,
+    limits: refi.ZipLimits = refi.ZipLimits(),
+) -> refi.ImportReport:
     """Merge a .qdpx into the project, all or nothing, by GUID; the report lists what came in and what not."""
     model, report = refi.read_qdpx(path, limits=limits, allow_external_files=allow_external_files)
     return import_model(project, model, report, kind=kind, source_sha=file_sha256(path), archive=Path(path).name)
 
 
-def import_qdc(project: "Project", path: str | Path) -> refi.ImportReport:
+def import_qdc(project: Project, path: str | Path) -> refi.ImportReport:
     """Merge a .qdc codebook into the project (by GUID, then path), updating the codes it names."""
     codes, report = refi.read_qdc(path)
     return import_codes(project, codes, report, Path(path).name)

@@ -20,8 +20,14 @@ _DERIVE = uuid.UUID("0C5E61A4-2B7D-4E0F-9C3A-5D1B8E7F6A20")
 FIELD_VARIABLES = ("kind", "language")  # document fields, exchanged as Text variables
 SECTIONS = ("Inclusion", "Exclusion", "Example")
 ATTR_TO_VARIABLE = {"text": "Text", "integer": "Integer", "float": "Float", "date": "Date", "boolean": "Boolean"}
-VARIABLE_TO_ATTR = {"Text": "text", "Integer": "integer", "Float": "float", "Date": "date", "Boolean": "boolean",
-                    "DateTime": "text"}  # no date-time attribute type: kept as ISO 8601 text
+VARIABLE_TO_ATTR = {
+    "Text": "text",
+    "Integer": "integer",
+    "Float": "float",
+    "Date": "date",
+    "Boolean": "boolean",
+    "DateTime": "text",
+}  # no date-time attribute type: kept as ISO 8601 text
 
 
 def derived_guid(kind: str, guid: str) -> str:
@@ -34,8 +40,9 @@ def derived_guid(kind: str, guid: str) -> str:
 _SECTION = re.compile(r"(?:^|\n\n)(Inclusion|Exclusion|Example): ")
 
 
-def compose_description(description: str | None, inclusion: str | None = None, exclusion: str | None = None,
-                        example: str | None = None) -> str | None:
+def compose_description(
+    description: str | None, inclusion: str | None = None, exclusion: str | None = None, example: str | None = None
+) -> str | None:
     """One REFI description: the description, then ``Inclusion: …``/``Exclusion: …``/``Example: …`` paragraphs."""
     parts = [description] if description else []
     parts += [f"{label}: {value}" for label, value in zip(SECTIONS, (inclusion, exclusion, example)) if value]
@@ -55,11 +62,11 @@ def split_description(text: str | None) -> dict[str, str | None]:
     want = list(SECTIONS)
     for m in _SECTION.finditer(text):
         if m.group(1) in want:
-            want = want[want.index(m.group(1)) + 1:]
+            want = want[want.index(m.group(1)) + 1 :]
             cuts.append((m.start(), m.end(), m.group(1).lower()))
     if not cuts:
         return out
-    out["description"] = text[:cuts[0][0]] or None
+    out["description"] = text[: cuts[0][0]] or None
     for i, (_, end, field) in enumerate(cuts):
-        out[field] = text[end:cuts[i + 1][0] if i + 1 < len(cuts) else len(text)]
+        out[field] = text[end : cuts[i + 1][0] if i + 1 < len(cuts) else len(text)]
     return out

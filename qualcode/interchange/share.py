@@ -38,16 +38,16 @@ PROJECT_KEYS = ("name", "codebook_title")
 class ShareReport:
     path: Path
     counts: dict[str, int]
-    scan: "ScanReport | None"
+    scan: ScanReport | None
 
 
-def share(project: "Project", target: str | Path, scan: bool = True) -> ShareReport:
+def share(project: Project, target: str | Path, scan: bool = True) -> ShareReport:
     """Write the shared copy to ``target`` (refused if it exists); with ``scan``, refuse to keep a
     copy in which the leak check still finds a name on the list."""
+    from qualcode.project import Project
     from qualcode.revision.pseudonyms.apply import Matcher
     from qualcode.revision.pseudonyms.entries import pseudonyms
     from qualcode.revision.pseudonyms.scan import NameWords, scan_project
-    from qualcode.project import Project
     from qualcode.store.connection import open_database
     from qualcode.store.migrations import migrate
 
@@ -73,15 +73,18 @@ def share(project: "Project", target: str | Path, scan: bool = True) -> ShareRep
                 raise QualcodeError(
                     f"the copy would still hold names on the list ({len(report.scan.hits)} place(s), first "
                     f"'{first.found}' in {first.place}); run 'qualcode pseudonyms apply' first — nothing was "
-                    "written")
+                    "written"
+                )
     return report
 
 
-def _copy(project: "Project", db: sqlite_utils.Database, matcher) -> dict[str, int]:
+def _copy(project: Project, db: sqlite_utils.Database, matcher) -> dict[str, int]:
     src = project.db
     source_guid, head = project.meta("guid"), project.last_event_id()
-    summary = (f"shared copy of {project.meta('name') or project.path.stem} (project {source_guid}) as it stood "
-               f"at event {head}, made by {project.coder}")
+    summary = (
+        f"shared copy of {project.meta('name') or project.path.stem} (project {source_guid}) as it stood "
+        f"at event {head}, made by {project.coder}"
+    )
     counts: dict[str, int] = {}
     from qualcode.store.changes import Transaction
 
@@ -104,8 +107,10 @@ def _copy(project: "Project", db: sqlite_utils.Database, matcher) -> dict[str, i
                 tx.insert(table, row)
             counts[table] = len(rows)
         # a coding's quote is read again from today's text, never carried over
-        tx.derived("UPDATE codings SET text = (SELECT substr(d.text, codings.start + 1, codings.[end] - codings.start) "
-                   "FROM documents d WHERE d.id = codings.document_id)")
+        tx.derived(
+            "UPDATE codings SET text = (SELECT substr(d.text, codings.start + 1, codings.[end] - codings.start) "
+            "FROM documents d WHERE d.id = codings.document_id)"
+        )
     return counts
 
 

@@ -31,13 +31,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qualcode.errors import QualcodeError
-from qualcode.ids import now
-from qualcode.text.segmentation import trim
 from qualcode.codebook.codes import list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.documents import document_units, get_document
+from qualcode.errors import QualcodeError
+from qualcode.ids import now
 from qualcode.store import events
+from qualcode.text.segmentation import trim
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -68,7 +68,7 @@ class Alignment:
         self._starts = [b[1] for b in self.blocks]
 
     @classmethod
-    def from_replacements(cls, old: str, replacements: Sequence[tuple[int, int, str]]) -> tuple["Alignment", str]:
+    def from_replacements(cls, old: str, replacements: Sequence[tuple[int, int, str]]) -> tuple[Alignment, str]:
         """The alignment (and new text) of known, non-overlapping replacements ``(start, end, new words)``."""
         blocks, parts, a, b = [], [], 0, 0
         for s, e, rep in sorted(replacements):
@@ -207,12 +207,17 @@ class RevisionReport:
         """The event's summary: document, version and how the codings fared (never any text)."""
         if not self.placements:
             return f"{self.document}: version {self.version}; no codings"
-        return (f"{self.document}: version {self.version}; codings " +
-                ", ".join(f"{n} {s}" for s, n in self.counts().items() if n))
+        return f"{self.document}: version {self.version}; codings " + ", ".join(
+            f"{n} {s}" for s, n in self.counts().items() if n
+        )
 
 
-def place_codings(alignment: Alignment, codings: list[dict], min_similarity: float = 80.0,
-                  sentences: list[tuple[int, int]] | None = None) -> list[Placement]:
+def place_codings(
+    alignment: Alignment,
+    codings: list[dict],
+    min_similarity: float = 80.0,
+    sentences: list[tuple[int, int]] | None = None,
+) -> list[Placement]:
     """Re-anchor codings (dicts with id, guid, code, coder, start, end) from ``alignment.old`` to ``.new``."""
     from rapidfuzz import fuzz
 
@@ -238,8 +243,9 @@ def place_codings(alignment: Alignment, codings: list[dict], min_similarity: flo
                 kept, first, last = alignment.survivors(s, e)
                 # confident if the edits are known (pseudonyms), or the new words are alike, or they are
                 # mostly the coding's own surviving words (a sentence deleted from a coded passage)
-                if ne > ns and (alignment.trusted or fuzz.ratio(old_text, new[ns:ne]) >= min_similarity
-                                or kept >= 0.5 * (ne - ns)):
+                if ne > ns and (
+                    alignment.trusted or fuzz.ratio(old_text, new[ns:ne]) >= min_similarity or kept >= 0.5 * (ne - ns)
+                ):
                     status = "changed"
                 elif kept:
                     status = "unplaced"  # kept on what is left of its words, for the coder to check
@@ -247,8 +253,11 @@ def place_codings(alignment: Alignment, codings: list[dict], min_similarity: flo
                 else:
                     status = "unplaced"  # its words are gone: kept on the sentence where they were
                     ns, ne = _fallback(new, anchor, sentences)
-        out.append(Placement(c["id"], c["guid"], c.get("code", ""), c.get("coder", ""), s, e, old_text,
-                             ns, ne, new[ns:ne], status))
+        out.append(
+            Placement(
+                c["id"], c["guid"], c.get("code", ""), c.get("coder", ""), s, e, old_text, ns, ne, new[ns:ne], status
+            )
+        )
     return out
 
 
@@ -288,39 +297,56 @@ def _keep_timed_turns(old_turns: list[dict], units: list, alignment: Alignment) 
 
 
 # ----------------------------------------------------------------------------------------- versions
-def versions(project: "Project", document: str | int) -> list[dict]:
+def versions(project: Project, document: str | int) -> list[dict]:
     """Every version of a document, oldest first; the last is the current text."""
     doc = get_document(project, document)
-    rows = list(project.db.query(
-        "SELECT version, text_sha256, length(text) AS char_count, created_at, created_by, note "
-        "FROM document_versions WHERE document_id = ? ORDER BY version", [doc["id"]]))
+    rows = list(
+        project.db.query(
+            "SELECT version, text_sha256, length(text) AS char_count, created_at, created_by, note "
+            "FROM document_versions WHERE document_id = ? ORDER BY version",
+            [doc["id"]],
+        )
+    )
     if not rows:
-        rows = [{"version": 1, "text_sha256": doc["text_sha256"], "char_count": doc["char_count"],
-                 "created_at": doc["imported_at"], "created_by": doc["imported_by"], "note": "imported"}]
+        rows = [
+            {
+                "version": 1,
+                "text_sha256": doc["text_sha256"],
+                "char_count": doc["char_count"],
+                "created_at": doc["imported_at"],
+                "created_by": doc["imported_by"],
+                "note": "imported",
+            }
+        ]
     for r in rows:
         r["current"] = r["text_sha256"] == doc["text_sha256"] and r is rows[-1]
     return rows
 
 
-def version_text(project: "Project", document: str | int, version: int) -> str:
+def version_text(project: Project, document: str | int, version: int) -> str:
     doc = get_document(project, document)
-    row = project.db.execute("SELECT text FROM document_versions WHERE document_id = ? AND version = ?",
-                             [doc["id"], version]).fetchone()
+    row = project.db.execute(
+        "SELECT text FROM document_versions WHERE document_id = ? AND version = ?", [doc["id"], version]
+    ).fetchone()
     if row:
         return row[0]
-    if version == 1 and not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?",
-                                               [doc["id"]]).fetchone():
+    if (
+        version == 1
+        and not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone()
+    ):
         return doc["text"]
     have = [v["version"] for v in versions(project, doc["id"])]
     raise QualcodeError(f"{doc['name']} has no version {version}; versions: {', '.join(map(str, have))}")
 
 
-def review_list(project: "Project", document: str | int | None = None) -> list[dict]:
+def review_list(project: Project, document: str | int | None = None) -> list[dict]:
     """Codings a revision could not place with confidence, with where they were."""
-    sql = ("SELECT r.id, r.coding_guid, d.name AS document, r.version, r.status, r.old_start, r.old_end, r.old_text, "
-           "c.start, c.[end], c.text, k.name AS coder, c.code_id FROM coding_reviews r "
-           "JOIN documents d ON d.id = r.document_id LEFT JOIN codings c ON c.guid = r.coding_guid "
-           "LEFT JOIN coders k ON k.id = c.coder_id")
+    sql = (
+        "SELECT r.id, r.coding_guid, d.name AS document, r.version, r.status, r.old_start, r.old_end, r.old_text, "
+        "c.start, c.[end], c.text, k.name AS coder, c.code_id FROM coding_reviews r "
+        "JOIN documents d ON d.id = r.document_id LEFT JOIN codings c ON c.guid = r.coding_guid "
+        "LEFT JOIN coders k ON k.id = c.coder_id"
+    )
     params: list = []
     if document is not None:
         sql += " WHERE r.document_id = ?"
@@ -332,7 +358,7 @@ def review_list(project: "Project", document: str | int | None = None) -> list[d
     return rows
 
 
-def resolve_reviews(project: "Project", ids: list[int]) -> int:
+def resolve_reviews(project: Project, ids: list[int]) -> int:
     """The coder has checked these codings: take them off the review list (one event)."""
     with project.transaction(events.REVIEW_RESOLVE, f"{len(ids)} coding(s) checked after revision") as tx:
         for i in ids:
@@ -349,11 +375,16 @@ class RevisionPlan:
     new: str
     words: int
     units: list
-    report: "RevisionReport"
+    report: RevisionReport
 
 
-def plan_revision(project: "Project", document: str | int, new_text: str, min_similarity: float = 80.0,
-                  alignment: Alignment | None = None) -> RevisionPlan:
+def plan_revision(
+    project: Project,
+    document: str | int,
+    new_text: str,
+    min_similarity: float = 80.0,
+    alignment: Alignment | None = None,
+) -> RevisionPlan:
     """Align the new text with the current one and place every coding (nothing is written)."""
     from qualcode.text.decoding import normalise
     from qualcode.text.segmentation import segment_many
@@ -369,7 +400,7 @@ def plan_revision(project: "Project", document: str | int, new_text: str, min_si
         alignment = Alignment(old, new)
     elif alignment.new != new or alignment.old != old:
         raise QualcodeError("the alignment does not belong to these texts")
-    (units, words), = segment_many([(new, doc["language"])])
+    ((units, words),) = segment_many([(new, doc["language"])])
     units = _keep_timed_turns(document_units(project, doc["id"], "turn"), units, alignment)
     sentences = [(u.start, u.end) for u in units if u.kind == "sentence"]
     codings = list_codings(project, document=doc["id"])
@@ -378,8 +409,9 @@ def plan_revision(project: "Project", document: str | int, new_text: str, min_si
     return RevisionPlan(doc, new, words, units, RevisionReport(doc["name"], doc["id"], current + 1, placements))
 
 
-def write_revision(project: "Project", tx, plan: RevisionPlan, note: str | None, keep_previous: bool = True,
-                   scrub=None) -> None:
+def write_revision(
+    project: Project, tx, plan: RevisionPlan, note: str | None, keep_previous: bool = True, scrub=None
+) -> None:
     """Write a planned revision inside the caller's transaction.
 
     ``keep_previous=False`` withholds the superseded text (pseudonymisation); ``scrub`` then rewrites
@@ -391,26 +423,63 @@ def write_revision(project: "Project", tx, plan: RevisionPlan, note: str | None,
     doc, new, report = plan.doc, plan.new, plan.report
     current, ts = report.version - 1, now()
     if not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone():
-        tx.insert("document_versions", {
-            "document_id": doc["id"], "version": 1, "text": doc["text"] if keep_previous else "",
-            "text_sha256": doc["text_sha256"], "created_at": doc["imported_at"], "created_by": doc["imported_by"],
-            "note": "imported" if keep_previous else "imported (text withheld)"})
+        tx.insert(
+            "document_versions",
+            {
+                "document_id": doc["id"],
+                "version": 1,
+                "text": doc["text"] if keep_previous else "",
+                "text_sha256": doc["text_sha256"],
+                "created_at": doc["imported_at"],
+                "created_by": doc["imported_by"],
+                "note": "imported" if keep_previous else "imported (text withheld)",
+            },
+        )
     elif not keep_previous:
-        tx.update("document_versions", {"id": project.db.execute(
-            "SELECT id FROM document_versions WHERE document_id = ? AND version = ?",
-            [doc["id"], current]).fetchone()[0]}, {"text": "", "note": "text withheld"})
-    tx.insert("document_versions", {"document_id": doc["id"], "version": current + 1, "text": new,
-                                    "text_sha256": sha256(new), "created_at": ts, "created_by": project.coder,
-                                    "note": note})
-    tx.update("documents", doc["id"], {"text": new, "text_sha256": sha256(new), "char_count": len(new),
-                                       "word_count": plan.words})
+        tx.update(
+            "document_versions",
+            {
+                "id": project.db.execute(
+                    "SELECT id FROM document_versions WHERE document_id = ? AND version = ?", [doc["id"], current]
+                ).fetchone()[0]
+            },
+            {"text": "", "note": "text withheld"},
+        )
+    tx.insert(
+        "document_versions",
+        {
+            "document_id": doc["id"],
+            "version": current + 1,
+            "text": new,
+            "text_sha256": sha256(new),
+            "created_at": ts,
+            "created_by": project.coder,
+            "note": note,
+        },
+    )
+    tx.update(
+        "documents",
+        doc["id"],
+        {"text": new, "text_sha256": sha256(new), "char_count": len(new), "word_count": plan.words},
+    )
     for p in report.placements:
-        tx.update("codings", p.coding_id, {"start": p.new_start, "end": p.new_end, "text": p.new_text,
-                                           "updated_at": ts})
+        tx.update(
+            "codings", p.coding_id, {"start": p.new_start, "end": p.new_end, "text": p.new_text, "updated_at": ts}
+        )
         if p.status == "unplaced":
-            tx.insert("coding_reviews", {"coding_guid": p.guid, "document_id": doc["id"], "version": current + 1,
-                                         "status": p.status, "old_start": p.old_start, "old_end": p.old_end,
-                                         "old_text": scrub(p.old_text) if scrub else p.old_text, "created_at": ts})
+            tx.insert(
+                "coding_reviews",
+                {
+                    "coding_guid": p.guid,
+                    "document_id": doc["id"],
+                    "version": current + 1,
+                    "status": p.status,
+                    "old_start": p.old_start,
+                    "old_end": p.old_end,
+                    "old_text": scrub(p.old_text) if scrub else p.old_text,
+                    "created_at": ts,
+                },
+            )
     # Units follow the text inside the same change set, so undo restores them with it.
     for (kind,) in project.db.execute("SELECT kind FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchall():
         tx.delete("unit_sets", {"document_id": doc["id"], "kind": kind})
@@ -422,9 +491,16 @@ def write_revision(project: "Project", tx, plan: RevisionPlan, note: str | None,
         tx.insert("unit_sets", dict(zip(cols, pack(doc["id"], k, us))))
 
 
-def revise_document(project: "Project", document: str | int, new_text: str, note: str | None = None,
-                    apply: bool = True, min_similarity: float = 80.0, alignment: Alignment | None = None,
-                    keep_previous: bool = True) -> RevisionReport:
+def revise_document(
+    project: Project,
+    document: str | int,
+    new_text: str,
+    note: str | None = None,
+    apply: bool = True,
+    min_similarity: float = 80.0,
+    alignment: Alignment | None = None,
+    keep_previous: bool = True,
+) -> RevisionReport:
     """Make ``new_text`` the current version of a document and re-anchor every coding.
 
     ``apply=False`` previews (nothing is written). ``keep_previous=False`` withholds the superseded

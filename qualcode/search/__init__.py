@@ -19,5 +19,18 @@ from qualcode.search.kwic import kwic
 from qualcode.search.query import query_words, search
 from qualcode.search.results import DEFAULT_THRESHOLD, MODES, Hit, KwicLine, SearchResult
 
-__all__ = ["INDEX_TABLES", "build_index", "index_status", "lemma_of", "tokenize", "kwic", "query_words", "search",
-           "DEFAULT_THRESHOLD", "MODES", "Hit", "KwicLine", "SearchResult"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "INDEX_TABLES",
+    "MODES",
+    "Hit",
+    "KwicLine",
+    "SearchResult",
+    "build_index",
+    "index_status",
+    "kwic",
+    "lemma_of",
+    "query_words",
+    "search",
+    "tokenize",
+]

@@ -54,17 +54,17 @@ def tokenize(text: str, lang: str) -> list[tuple[str, int, int, bool]]:
     return [(t.lower_, t.idx, t.idx + len(t.text), t.is_punct) for t in doc if not t.is_space]
 
 
-def index_status(project: "Project") -> tuple[int, int]:
+def index_status(project: Project) -> tuple[int, int]:
     """(documents indexed, documents in the project)."""
     total = project.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     done = project.db.execute(
         "SELECT COUNT(*) FROM documents d JOIN search_docs s ON s.text_sha256 = d.text_sha256 "
-        "AND s.language = d.language").fetchone()[0]
+        "AND s.language = d.language"
+    ).fetchone()[0]
     return done, total
 
 
-def build_index(project: "Project", rebuild: bool = False, progress: Progress | None = None,
-                batch_size: int = 64) -> int:
+def build_index(project: Project, rebuild: bool = False, progress: Progress | None = None, batch_size: int = 64) -> int:
     """Index every text not yet indexed (all of them with ``rebuild``); returns how many were indexed.
 
     Derived data: written in its own SQLite transaction, not as an event (like text units).
@@ -77,7 +77,8 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
     todo = db.execute(
         "SELECT d.id, d.text_sha256, d.language FROM documents d LEFT JOIN search_docs s "
         "ON s.text_sha256 = d.text_sha256 AND s.language = d.language WHERE s.text_sha256 IS NULL "
-        "ORDER BY d.id").fetchall()
+        "ORDER BY d.id"
+    ).fetchall()
     if not todo:
         return 0
     import numpy as np
@@ -96,7 +97,7 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
         strings = nlp.vocab.strings
         known_forms = {r[0] for r in db.execute("SELECT form FROM search_vocab WHERE language = ?", [lang])}
         for k in range(0, len(items), batch_size * 8):
-            chunk = items[k:k + batch_size * 8]
+            chunk = items[k : k + batch_size * 8]
             ids = [i for i, _ in chunk]
             texts = dict(db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids))
             postings, docs_rows, new_vocab = [], [], []
@@ -115,19 +116,29 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
                     bounds = np.concatenate(([0], cuts, [len(lowers)]))
                     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
                         form = strings[int(lowers[a])]
-                        postings.append((form, sha, idx[a:b].astype("<i4").tobytes(),
-                                         ends[a:b].astype("<i4").tobytes(), ords[a:b].astype("<i4").tobytes()))
+                        postings.append(
+                            (
+                                form,
+                                sha,
+                                idx[a:b].astype("<i4").tobytes(),
+                                ends[a:b].astype("<i4").tobytes(),
+                                ords[a:b].astype("<i4").tobytes(),
+                            )
+                        )
                         if form not in known_forms:
                             known_forms.add(form)
                             new_vocab.append((form, lang, lemma_of(form, lang)))
-                docs_rows.append((sha, lang, int(len(ordinals))))
+                docs_rows.append((sha, lang, len(ordinals)))
             with derived_write(project, INDEX_TABLES) as conn:
-                conn.executemany("INSERT OR REPLACE INTO search_postings "
-                                 "(form, text_sha256, starts, ends, ordinals) VALUES (?,?,?,?,?)", postings)
-                conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)",
-                                 new_vocab)
-                conn.executemany("INSERT OR REPLACE INTO search_docs (text_sha256, language, tokens) VALUES (?,?,?)",
-                                 docs_rows)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO search_postings "
+                    "(form, text_sha256, starts, ends, ordinals) VALUES (?,?,?,?,?)",
+                    postings,
+                )
+                conn.executemany("INSERT OR IGNORE INTO search_vocab (form, language, lemma) VALUES (?,?,?)", new_vocab)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO search_docs (text_sha256, language, tokens) VALUES (?,?,?)", docs_rows
+                )
             done += len(chunk)
             if progress:
                 progress(done, len(todo), "indexing")
@@ -135,12 +146,16 @@ def build_index(project: "Project", rebuild: bool = False, progress: Progress | 
     return done
 
 
-def _prune(project: "Project") -> None:
+def _prune(project: Project) -> None:
     """Drop index rows of texts no longer in the project (e.g. superseded by a revision)."""
     db = project.db
-    stale = [r[0] for r in db.execute(
-        "SELECT s.text_sha256 FROM search_docs s LEFT JOIN documents d ON d.text_sha256 = s.text_sha256 "
-        "WHERE d.id IS NULL")]
+    stale = [
+        r[0]
+        for r in db.execute(
+            "SELECT s.text_sha256 FROM search_docs s LEFT JOIN documents d ON d.text_sha256 = s.text_sha256 "
+            "WHERE d.id IS NULL"
+        )
+    ]
     if not stale:
         return
     with derived_write(project, INDEX_TABLES) as conn:

@@ -12,19 +12,21 @@ if TYPE_CHECKING:
     from qualcode.project import Project
 
 
-def kwic(project: "Project", hits: Iterable[Hit], width: int = 40) -> list[KwicLine]:
+def kwic(project: Project, hits: Iterable[Hit], width: int = 40) -> list[KwicLine]:
     """Keyword-in-context lines: ``width`` characters either side, line breaks shown as spaces."""
     texts: dict[int, str] = {}
     out = []
     for h in hits:
         if h.document_id not in texts:
-            texts[h.document_id] = project.db.execute("SELECT text FROM documents WHERE id = ?",
-                                                      [h.document_id]).fetchone()[0]
+            texts[h.document_id] = project.db.execute(
+                "SELECT text FROM documents WHERE id = ?", [h.document_id]
+            ).fetchone()[0]
         t = texts[h.document_id]
-        left = t[max(0, h.start - width):h.start]
-        right = t[h.end:h.end + width]
-        out.append(KwicLine(h.document_id, h.document, h.start, h.end, _flat(left), _flat(t[h.start:h.end]),
-                            _flat(right)))
+        left = t[max(0, h.start - width) : h.start]
+        right = t[h.end : h.end + width]
+        out.append(
+            KwicLine(h.document_id, h.document, h.start, h.end, _flat(left), _flat(t[h.start : h.end]), _flat(right))
+        )
     return out
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from qualcode.project import Project
 
 
-def query_words(query: str, lang: str, project: "Project | None" = None) -> list[list[str]]:
+def query_words(query: str, lang: str, project: Project | None = None) -> list[list[str]]:
     """A query as positions of alternative lower-cased words: ``"hjælp|hjælpe mig"`` → [[hjælp, hjælpe], [mig]].
 
     A word already in the project's vocabulary is a spaCy token by construction, so it is used as
@@ -36,8 +36,12 @@ def query_words(query: str, lang: str, project: "Project | None" = None) -> list
         for alt in chunk.split("|"):
             if not alt:
                 continue
-            known = project is not None and project.db.execute(
-                "SELECT 1 FROM search_vocab WHERE language = ? AND form = ?", [lang, alt.lower()]).fetchone()
+            known = (
+                project is not None
+                and project.db.execute(
+                    "SELECT 1 FROM search_vocab WHERE language = ? AND form = ?", [lang, alt.lower()]
+                ).fetchone()
+            )
             toks = [alt.lower()] if known else [f for f, _, _, punct in tokenize(alt, lang) if not punct]
             if len(toks) > 1 and "|" in chunk:
                 raise QualcodeError(f"alternatives are single words: '{alt}' splits into {', '.join(toks)}")
@@ -52,16 +56,20 @@ def query_words(query: str, lang: str, project: "Project | None" = None) -> list
     return positions
 
 
-def _forms_for(project: "Project", words: list[str], mode: str, lang: str, threshold: float) -> dict[str, float]:
+def _forms_for(project: Project, words: list[str], mode: str, lang: str, threshold: float) -> dict[str, float]:
     db = project.db
     if mode == "exact":
-        return {w: 100.0 for w in words}
+        return dict.fromkeys(words, 100.0)
     if mode == "lemma":
         lemmas = {_vocab_lemma(project, w, lang) or lemma_of(w, lang) for w in words} | set(words)
         marks = ",".join("?" * len(lemmas))
-        forms = {r[0]: 100.0 for r in db.execute(
-            f"SELECT form FROM search_vocab WHERE language = ? AND lemma IN ({marks})", [lang, *lemmas])}
-        forms.update({w: 100.0 for w in words})
+        forms = {
+            r[0]: 100.0
+            for r in db.execute(
+                f"SELECT form FROM search_vocab WHERE language = ? AND lemma IN ({marks})", [lang, *lemmas]
+            )
+        }
+        forms.update(dict.fromkeys(words, 100.0))
         return forms
     from rapidfuzz import fuzz, process
 
@@ -73,18 +81,25 @@ def _forms_for(project: "Project", words: list[str], mode: str, lang: str, thres
     return out
 
 
-def _vocab_lemma(project: "Project", form: str, lang: str) -> str | None:
+def _vocab_lemma(project: Project, form: str, lang: str) -> str | None:
     row = project.db.execute("SELECT lemma FROM search_vocab WHERE language = ? AND form = ?", [lang, form]).fetchone()
     return row[0] if row else None
 
 
-def _vocab(project: "Project", lang: str) -> list[str]:
+def _vocab(project: Project, lang: str) -> list[str]:
     return [r[0] for r in project.db.execute("SELECT form FROM search_vocab WHERE language = ?", [lang])]
 
 
-def search(project: "Project", query: str, mode: str = "exact", flt: DocumentFilter | None = None,
-           threshold: float = DEFAULT_THRESHOLD, case_sensitive: bool = False,
-           progress: Progress | None = None, speakers: Sequence[str] = ()) -> SearchResult:
+def search(
+    project: Project,
+    query: str,
+    mode: str = "exact",
+    flt: DocumentFilter | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    case_sensitive: bool = False,
+    progress: Progress | None = None,
+    speakers: Sequence[str] = (),
+) -> SearchResult:
     """Every occurrence of ``query`` in the filtered corpus (``speakers``: only inside their turns),
     in document order.
 
@@ -110,14 +125,14 @@ def search(project: "Project", query: str, mode: str = "exact", flt: DocumentFil
     return SearchResult(query, mode, hits, len(docs), forms)
 
 
-def _regex_hits(project: "Project", pattern: str, docs: list[dict], case_sensitive: bool) -> list[Hit]:
+def _regex_hits(project: Project, pattern: str, docs: list[dict], case_sensitive: bool) -> list[Hit]:
     try:
         rx = re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
     except re.error as e:
         raise QualcodeError(f"not a valid regular expression: {e}") from None
     hits: list[Hit] = []
     for k in range(0, len(docs), 500):
-        chunk = docs[k:k + 500]
+        chunk = docs[k : k + 500]
         ids = [d["id"] for d in chunk]
         marks = ",".join("?" * len(ids))
         texts = dict(project.db.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", ids))
@@ -128,8 +143,9 @@ def _regex_hits(project: "Project", pattern: str, docs: list[dict], case_sensiti
     return hits
 
 
-def _index_hits(project: "Project", query: str, mode: str, docs: list[dict],
-                threshold: float) -> tuple[list[Hit], dict[str, float]]:
+def _index_hits(
+    project: Project, query: str, mode: str, docs: list[dict], threshold: float
+) -> tuple[list[Hit], dict[str, float]]:
     by_lang: dict[str, dict[str, list[dict]]] = {}
     for d in docs:
         by_lang.setdefault(d["language"], {}).setdefault(d["text_sha256"], []).append(d)
@@ -157,14 +173,16 @@ def _index_hits(project: "Project", query: str, mode: str, docs: list[dict],
     return hits, all_forms
 
 
-def _postings(project: "Project", forms: set[str], shas: set[str]):
+def _postings(project: Project, forms: set[str], shas: set[str]):
     """Posting rows of these forms; narrowed in SQL to the texts wanted when they are few."""
     forms_l = sorted(forms)
     out = []
     for k in range(0, len(forms_l), 500):
-        part = forms_l[k:k + 500]
-        sql = ("SELECT form, text_sha256, starts, ends, ordinals FROM search_postings "
-               f"WHERE form IN ({','.join('?' * len(part))})")
+        part = forms_l[k : k + 500]
+        sql = (
+            "SELECT form, text_sha256, starts, ends, ordinals FROM search_postings "
+            f"WHERE form IN ({','.join('?' * len(part))})"
+        )
         params: list = list(part)
         if len(shas) <= 500:
             sql += f" AND text_sha256 IN ({','.join('?' * len(shas))})"
@@ -199,13 +217,16 @@ def _phrase(postings: dict[str, tuple], form_sets: list[dict[str, float]]):
             yield a, parts[-1][1], " ".join([f0] + [p[2] for p in parts]), min([sc0] + [p[3] for p in parts])
 
 
-def _in_speaker_turns(project: "Project", hits: list[Hit], speakers: list[str]) -> list[Hit]:
+def _in_speaker_turns(project: Project, hits: list[Hit], speakers: list[str]) -> list[Hit]:
     wanted = {s.casefold() for s in speakers}
     out, cache = [], {}
     for h in hits:
         if h.document_id not in cache:
-            turns = [u for u in document_units(project, h.document_id, "turn")
-                     if u["speaker"] and u["speaker"].casefold() in wanted]
+            turns = [
+                u
+                for u in document_units(project, h.document_id, "turn")
+                if u["speaker"] and u["speaker"].casefold() in wanted
+            ]
             cache[h.document_id] = ([u["start"] for u in turns], turns)
         starts, turns = cache[h.document_id]
         i = bisect.bisect_right(starts, h.start) - 1

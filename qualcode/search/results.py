@@ -14,8 +14,8 @@ class Hit:
     document: str
     start: int
     end: int
-    form: str = ""          # the indexed form(s) that matched, lower-cased
-    score: float = 100.0    # fuzzy similarity (100 for exact, lemma and regex)
+    form: str = ""  # the indexed form(s) that matched, lower-cased
+    score: float = 100.0  # fuzzy similarity (100 for exact, lemma and regex)
 
 
 @dataclass

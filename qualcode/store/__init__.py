@@ -3,4 +3,4 @@
 from qualcode.store.connection import open_database
 from qualcode.store.migrations import SCHEMA_VERSION, migrate
 
-__all__ = ["open_database", "migrate", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "migrate", "open_database"]

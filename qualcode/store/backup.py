@@ -12,8 +12,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
-from qualcode.errors import storage_error
+from qualcode.errors import QualcodeError, storage_error
 from qualcode.files import atomic_path
 
 
@@ -39,6 +38,7 @@ def backup(conn: sqlite3.Connection, project: Path, target: Path) -> Path:
         finally:
             dst.close()
         if check != ["ok"]:
-            raise QualcodeError(f"{target}: the copy failed its integrity check ({check[0]}); "
-                                f"run 'qualcode verify' on {project}")
+            raise QualcodeError(
+                f"{target}: the copy failed its integrity check ({check[0]}); run 'qualcode verify' on {project}"
+            )
     return target

@@ -17,19 +17,25 @@ from typing import Any
 
 import sqlite_utils
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, storage_error
 from qualcode.ids import now
-from qualcode.store import history
-from qualcode.errors import storage_error
+from qualcode.store import events, history
 from qualcode.text.names import NAME_COLUMNS, check_name
-from qualcode.store import events
 
 # Tables whose rows the change log may touch; keys are their primary key columns.
 TABLES: dict[str, tuple[str, ...]] = {
-    "coders": ("id",), "documents": ("id",), "attributes": ("id",),
-    "document_attributes": ("document_id", "attribute_id"), "unit_sets": ("document_id", "kind"), "codes": ("id",),
-    "codings": ("id",), "memos": ("id",), "project": ("key",),
-    "document_versions": ("id",), "coding_reviews": ("id",), "pseudonyms": ("id",),
+    "coders": ("id",),
+    "documents": ("id",),
+    "attributes": ("id",),
+    "document_attributes": ("document_id", "attribute_id"),
+    "unit_sets": ("document_id", "kind"),
+    "codes": ("id",),
+    "codings": ("id",),
+    "memos": ("id",),
+    "project": ("key",),
+    "document_versions": ("id",),
+    "coding_reviews": ("id",),
+    "pseudonyms": ("id",),
 }
 
 
@@ -63,9 +69,16 @@ class Transaction:
     ends the transaction without writing anything — a run that found nothing to do leaves no event.
     """
 
-    def __init__(self, db: sqlite_utils.Database, coder: str, kind: events.EventKind, summary: str = "",
-                 record_rows: bool | None = None, ref: int | None = None,
-                 on_close: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        coder: str,
+        kind: events.EventKind,
+        summary: str = "",
+        record_rows: bool | None = None,
+        ref: int | None = None,
+        on_close: Callable[[], None] | None = None,
+    ):
         self.db, self.coder, self.kind, self.summary = db, coder, kind, summary
         self.action = kind.name
         self.on_close = on_close
@@ -96,8 +109,11 @@ class Transaction:
         finally:
             if self.on_close:
                 self.on_close()
-        if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError) \
-                and not issubclass(exc_type, sqlite3.IntegrityError):
+        if (
+            exc_type is not None
+            and issubclass(exc_type, sqlite3.DatabaseError)
+            and not issubclass(exc_type, sqlite3.IntegrityError)
+        ):
             raise storage_error(exc, self._path()) from None
 
     def _path(self) -> str:
@@ -118,9 +134,15 @@ class Transaction:
         try:
             if self.changes or not self.record_rows:
                 self.event_id = history.append(
-                    self.db.conn, now(), self.coder, self.action, self.summary,
+                    self.db.conn,
+                    now(),
+                    self.coder,
+                    self.action,
+                    self.summary,
                     json.dumps(self.changes, ensure_ascii=False) if self.record_rows else None,
-                    1 if (self.undoable and self.record_rows and self.changes) else 0, self.ref)
+                    1 if (self.undoable and self.record_rows and self.changes) else 0,
+                    self.ref,
+                )
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.conn.in_transaction:
@@ -156,8 +178,10 @@ class Transaction:
             return
         self._check_names(table, values)
         where, params = _where(table, key)
-        self.db.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
-                        list(values.values()) + params)
+        self.db.execute(
+            f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
+            list(values.values()) + params,
+        )
         if self.record_rows:
             self.changes.append({"t": table, "op": "update", "before": before, "after": self._fetch(table, key)})
 
@@ -196,7 +220,11 @@ class Transaction:
         for ch in seq:
             table, op = ch["t"], ch["op"]
             if inverse:
-                op, before, after = {"insert": "delete", "delete": "insert", "update": "update"}[op], ch.get("after"), ch.get("before")
+                op, before, after = (
+                    {"insert": "delete", "delete": "insert", "update": "update"}[op],
+                    ch.get("after"),
+                    ch.get("before"),
+                )
             else:
                 before, after = ch.get("before"), ch.get("after")
             try:
@@ -211,8 +239,11 @@ class Transaction:
                     current = self._fetch(table, _key(table, before))
                     if current != before:
                         raise QualcodeError(f"cannot undo/redo: a {table} row was changed since (by another step)")
-                    self.update(table, _key(table, before),
-                                {k: _from_json(v) for k, v in after.items() if k not in TABLES[table]})
+                    self.update(
+                        table,
+                        _key(table, before),
+                        {k: _from_json(v) for k, v in after.items() if k not in TABLES[table]},
+                    )
             except sqlite3.IntegrityError as e:
                 raise QualcodeError(f"cannot undo/redo: {e}") from None
 
@@ -228,8 +259,9 @@ def _shadow(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
             continue
         conn.execute(re.sub(r"^CREATE TABLE", "CREATE TEMP TABLE", ddl[0], count=1))
         conn.execute(f"INSERT INTO temp.[{table}] SELECT * FROM main.[{table}]")
-        for (sql,) in conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                   "AND sql IS NOT NULL", [table]).fetchall():
+        for (sql,) in conn.execute(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table]
+        ).fetchall():
             conn.execute(re.sub(r"^CREATE (UNIQUE )?INDEX \[?(\w+)\]?", r"CREATE \1INDEX temp.[\2]", sql, count=1))
 
 

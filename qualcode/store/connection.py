@@ -22,8 +22,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from qualcode.errors import QualcodeError
-from qualcode.errors import storage_error
+from qualcode.errors import QualcodeError, storage_error
 from qualcode.files import creating_private, set_mode_like
 
 BUSY_TIMEOUT_MS = 10_000
@@ -39,9 +38,9 @@ class Connection:
     db: sqlite_utils.Database
     path: Path
     readonly: bool = False
-    reason: str | None = None     # why it is read-only, in words for the user
-    notice: str | None = None     # something the user should know (a snapshot, an old schema)
-    kind: str = "qualcode"        # qualcode | legacy | empty (see ``classify``)
+    reason: str | None = None  # why it is read-only, in words for the user
+    notice: str | None = None  # something the user should know (a snapshot, an old schema)
+    kind: str = "qualcode"  # qualcode | legacy | empty (see ``classify``)
 
 
 def _uri(path: Path, **params: str) -> str:
@@ -69,8 +68,10 @@ def classify(conn: sqlite3.Connection, path: Path) -> str:
         return "empty"
     if app_id == 0 and LEGACY_TABLES <= tables:
         return "legacy"
-    raise QualcodeError(f"{path}: not a qualcode project (an SQLite file of another program); "
-                        "it was left untouched — choose a qualcode project with --project")
+    raise QualcodeError(
+        f"{path}: not a qualcode project (an SQLite file of another program); "
+        "it was left untouched — choose a qualcode project with --project"
+    )
 
 
 def writable(path: Path) -> tuple[bool, str | None]:
@@ -100,8 +101,9 @@ def _settings(conn: sqlite3.Connection, path: Path) -> None:
         raise storage_error(e, path) from None
 
 
-def open_database(path: str | Path, create: bool = False, readonly: bool | None = None,
-                  group: int | None = None) -> Connection:
+def open_database(
+    path: str | Path, create: bool = False, readonly: bool | None = None, group: int | None = None
+) -> Connection:
     """Open (or, with ``create``, make) a project file; ``readonly=None`` decides from permissions.
 
     A new file is private (0600) whatever the umask, or group read/write with ``group`` (a gid).
@@ -112,8 +114,7 @@ def open_database(path: str | Path, create: bool = False, readonly: bool | None 
         raise QualcodeError(f"{path}: is a folder, not a project file")
     if not path.exists():
         if not create:
-            raise QualcodeError(
-                f"{path}: no project file here; create one with 'qualcode init' or pass --project PATH")
+            raise QualcodeError(f"{path}: no project file here; create one with 'qualcode init' or pass --project PATH")
         if readonly:
             raise QualcodeError(f"{path}: no project file here to open read-only")
         if not path.parent.is_dir():
@@ -164,8 +165,10 @@ def _open_readonly(path: Path, reason: str | None) -> Connection:
             # WAL needs the -shm file; where it cannot be created, read the file as it stands.
             conn.close()
             conn = _connect(path, mode="ro", immutable="1")
-            notice = (f"{path.name} is shown as a read-only snapshot (its folder does not allow SQLite's "
-                      "shared-memory file); changes others make from now on are not shown")
+            notice = (
+                f"{path.name} is shown as a read-only snapshot (its folder does not allow SQLite's "
+                "shared-memory file); changes others make from now on are not shown"
+            )
     except sqlite3.DatabaseError as e:
         raise storage_error(e, path) from None
     try:
@@ -185,5 +188,11 @@ def in_memory_copy(source: Connection) -> Connection:
     except sqlite3.DatabaseError as e:
         raise storage_error(e, source.path) from None
     mem.execute("PRAGMA foreign_keys = ON")
-    return Connection(sqlite_utils.Database(mem), source.path, readonly=source.readonly, reason=source.reason,
-                      notice=source.notice, kind=source.kind)
+    return Connection(
+        sqlite_utils.Database(mem),
+        source.path,
+        readonly=source.readonly,
+        reason=source.reason,
+        notice=source.notice,
+        kind=source.kind,
+    )

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class EventKind:
     name: str
-    changes: str                      # what it changes, in words
-    undo: str                         # how it is undone
-    undoable: bool = True             # a step for ``qualcode undo``
-    records_rows: bool = True         # the change set holds the rows (else only the summary)
+    changes: str  # what it changes, in words
+    undo: str  # how it is undone
+    undoable: bool = True  # a step for ``qualcode undo``
+    records_rows: bool = True  # the change set holds the rows (else only the summary)
     touches: frozenset[str] = frozenset()  # what it changes when it records no rows (for news)
 
     def __str__(self) -> str:
@@ -31,28 +31,48 @@ def _kind(name: str, changes: str, undo: str = "undo applies the change set back
 
 
 NOT_UNDONE = dict(undoable=False, records_rows=False)
-PROJECT_CREATE = _kind("project.create", "the project's identity: GUID, name, creation time",
-                       "not undoable: delete the file", undoable=False)
+PROJECT_CREATE = _kind(
+    "project.create",
+    "the project's identity: GUID, name, creation time",
+    "not undoable: delete the file",
+    undoable=False,
+)
 PROJECT_META = _kind("project.meta", "a project setting (codebook title, demo mark)")
 PROJECT_BLIND = _kind("project.blind", "blind coding on or off")
-PROJECT_BACKUP = _kind("project.backup", "nothing: records that a backup was taken", "nothing to undo",
-                       **NOT_UNDONE)
-PROJECT_SHARE = _kind("project.share", "a shared copy's whole content (its first and only event)",
-                      "not undoable: delete the copy", **NOT_UNDONE, touches=frozenset({"documents", "codes", "codings"}))
+PROJECT_BACKUP = _kind("project.backup", "nothing: records that a backup was taken", "nothing to undo", **NOT_UNDONE)
+PROJECT_SHARE = _kind(
+    "project.share",
+    "a shared copy's whole content (its first and only event)",
+    "not undoable: delete the copy",
+    **NOT_UNDONE,
+    touches=frozenset({"documents", "codes", "codings"}),
+)
 PROJECT_MERGE = _kind("project.merge", "coders, codes, documents, codings and memos from another project file")
-SUPERVISOR_ACCESS = _kind("blind.supervisor", "nothing: records a supervisor's access while blind coding is on",
-                          "nothing to undo", **NOT_UNDONE)
+SUPERVISOR_ACCESS = _kind(
+    "blind.supervisor",
+    "nothing: records a supervisor's access while blind coding is on",
+    "nothing to undo",
+    **NOT_UNDONE,
+)
 CODER_ADD = _kind("coder.add", "a new coder")
-DOCUMENTS_IMPORT = _kind("documents.import", "new documents with their units and attributes",
-                         "not undoable: 'qualcode remove DOC' takes a document out", **NOT_UNDONE,
-                         touches=frozenset({"documents"}))
+DOCUMENTS_IMPORT = _kind(
+    "documents.import",
+    "new documents with their units and attributes",
+    "not undoable: 'qualcode remove DOC' takes a document out",
+    **NOT_UNDONE,
+    touches=frozenset({"documents"}),
+)
 DOCUMENT_REMOVE = _kind("document.remove", "a document with its units, attributes, versions, memos and codings")
 DOCUMENT_REVISE = _kind("document.revise", "a document's text (a new version), its units and its codings' places")
 ATTRIBUTES_IMPORT = _kind("attributes.import", "document attributes, kinds and languages")
 REVIEW_RESOLVE = _kind("review.resolve", "the list of codings to check after a revision")
-QDPX_IMPORT = _kind("qdpx.import", "coders, codes, documents, codings and memos from a .qdpx file",
-                    "not undoable: remove what came in", **NOT_UNDONE,
-                    touches=frozenset({"documents", "codes", "codings", "memos", "coders"}))
+QDPX_IMPORT = _kind(
+    "qdpx.import",
+    "coders, codes, documents, codings and memos from a .qdpx file",
+    "not undoable: remove what came in",
+    **NOT_UNDONE,
+    touches=frozenset({"documents", "codes", "codings", "memos", "coders"}),
+)
 CODEBOOK_IMPORT = _kind("codebook.import", "codes from a codebook file (.yaml or .qdc)")
 CODE_ADD = _kind("code.add", "a new code")
 CODE_EDIT = _kind("code.edit", "a code's name, definition, colour, hotkey or codability")
@@ -69,15 +89,27 @@ AUTOCODE = _kind("autocode", "an auto-coding run's codings (coder auto:QUERY)")
 ADJUDICATE = _kind("adjudicate", "the consensus coder's codings of one passage")
 ADJUDICATE_AGREED = _kind("adjudicate.agreed", "the consensus coder's codings of the passages coders agree on")
 MEMO_SET = _kind("memo.set", "a memo on the project, a document, a code or a coding")
-PSEUDONYM_ADD = _kind("pseudonym.add", "the pseudonym list (the names are not recorded)",
-                      "not undoable: 'qualcode pseudonyms remove'", **NOT_UNDONE)
-PSEUDONYM_REMOVE = _kind("pseudonym.remove", "the pseudonym list (the names are not recorded)",
-                         "not undoable: add it again", **NOT_UNDONE)
-PSEUDONYM_IMPORT = _kind("pseudonym.import", "the pseudonym list (the names are not recorded)",
-                         "not undoable: remove the entries", **NOT_UNDONE)
-PSEUDONYMS_APPLY = _kind("pseudonyms.apply", "every text that named someone on the list (new versions)",
-                         "undoable only with --keep-original; otherwise revise back from a backup",
-                         touches=frozenset({"documents", "codings", "memos", "codes"}))
+PSEUDONYM_ADD = _kind(
+    "pseudonym.add",
+    "the pseudonym list (the names are not recorded)",
+    "not undoable: 'qualcode pseudonyms remove'",
+    **NOT_UNDONE,
+)
+PSEUDONYM_REMOVE = _kind(
+    "pseudonym.remove", "the pseudonym list (the names are not recorded)", "not undoable: add it again", **NOT_UNDONE
+)
+PSEUDONYM_IMPORT = _kind(
+    "pseudonym.import",
+    "the pseudonym list (the names are not recorded)",
+    "not undoable: remove the entries",
+    **NOT_UNDONE,
+)
+PSEUDONYMS_APPLY = _kind(
+    "pseudonyms.apply",
+    "every text that named someone on the list (new versions)",
+    "undoable only with --keep-original; otherwise revise back from a backup",
+    touches=frozenset({"documents", "codings", "memos", "codes"}),
+)
 UNDO = _kind("undo", "the inverse of an earlier step (ref: its event)", "redo", undoable=False)
 REDO = _kind("redo", "an undone step again (ref: its event)", "undo", undoable=False)
 

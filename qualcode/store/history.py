@@ -20,16 +20,16 @@ GENESIS = ""
 
 TRIGGERS = {
     "events_no_update": "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
-                        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
     "events_no_delete": "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
-                        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
 }
 
 
 def event_hash(previous: str, event: tuple) -> str:
     """SHA-256 (hex) over the previous hash and the event's columns as canonical JSON."""
     canonical = json.dumps(list(event), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{previous}\n{canonical}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:
@@ -38,13 +38,23 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (row[0], row[1] or GENESIS) if row else (0, GENESIS)
 
 
-def append(conn: sqlite3.Connection, at: str, coder: str, action: str, summary: str,
-           changes: str | None, undoable: int, ref: int | None) -> int:
+def append(
+    conn: sqlite3.Connection,
+    at: str,
+    coder: str,
+    action: str,
+    summary: str,
+    changes: str | None,
+    undoable: int,
+    ref: int | None,
+) -> int:
     """Append one event with its chained hash; the caller holds the write lock (BEGIN IMMEDIATE)."""
     last_id, last_hash = head(conn)
     event = (last_id + 1, at, coder, action, summary, changes, undoable, ref)
-    conn.execute(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, hash) VALUES (?,?,?,?,?,?,?,?,?)",
-                 (*event, event_hash(last_hash, event)))
+    conn.execute(
+        f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+        (*event, event_hash(last_hash, event)),
+    )
     return last_id + 1
 
 
@@ -92,8 +102,11 @@ def _check_chain(conn: sqlite3.Connection, result: Verification) -> Check:
         if stored != expected:
             what = f"event {event[0]} ({event[3]} by {event[2] or '?'} at {event[1]})"
             why = "has no hash" if stored is None else "does not match its hash"
-            return Check("history chain", False,
-                         f"{what} {why}: the log was edited, or an event before it was removed or altered")
+            return Check(
+                "history chain",
+                False,
+                f"{what} {why}: the log was edited, or an event before it was removed or altered",
+            )
         previous = expected
     result.events, result.head = n, previous
     return Check("history chain", True, f"{n} events, each hash chained to the one before")
@@ -104,8 +117,9 @@ def _check_triggers(conn: sqlite3.Connection) -> Check:
     missing = [n for n in TRIGGERS if n not in have]
     changed = [n for n, sql in TRIGGERS.items() if n in have and " ".join(have[n].split()) != sql]
     if missing or changed:
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
-                ([f"altered {', '.join(changed)}"] if changed else [])
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"altered {', '.join(changed)}"] if changed else []
+        )
         return Check("append-only triggers", False, "; ".join(parts) + " (the log could have been edited)")
     return Check("append-only triggers", True, "events refuse UPDATE and DELETE")
 
@@ -114,18 +128,30 @@ def verify(conn: sqlite3.Connection, expect_head: str | None = None) -> Verifica
     """Check SQLite's integrity, the foreign keys, the protective triggers and the hash chain."""
     result = Verification()
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-    result.checks.append(Check("SQLite integrity_check", rows == ["ok"],
-                               "ok" if rows == ["ok"] else "; ".join(rows[:3])))
+    result.checks.append(
+        Check("SQLite integrity_check", rows == ["ok"], "ok" if rows == ["ok"] else "; ".join(rows[:3]))
+    )
     bad = conn.execute("PRAGMA foreign_key_check").fetchall()
-    result.checks.append(Check("foreign keys", not bad,
-                               "every reference resolves" if not bad else
-                               f"{len(bad)} row(s) point at missing rows (first in table {bad[0][0]})"))
+    result.checks.append(
+        Check(
+            "foreign keys",
+            not bad,
+            "every reference resolves"
+            if not bad
+            else f"{len(bad)} row(s) point at missing rows (first in table {bad[0][0]})",
+        )
+    )
     result.checks.append(_check_triggers(conn))
     result.checks.append(_check_chain(conn, result))
     if expect_head:
         found = conn.execute("SELECT id FROM events WHERE hash = ?", [expect_head.lower()]).fetchone()
-        result.checks.append(Check(
-            "recorded head", bool(found),
-            f"the recorded head is event {found[0]}, still in the chain" if found else
-            "the recorded head hash is not in the log: events were removed or rewritten since it was recorded"))
+        result.checks.append(
+            Check(
+                "recorded head",
+                bool(found),
+                f"the recorded head is event {found[0]}, still in the chain"
+                if found
+                else "the recorded head hash is not in the log: events were removed or rewritten since it was recorded",
+            )
+        )
     return result

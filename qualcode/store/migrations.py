@@ -16,27 +16,40 @@ from qualcode.store import history
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
     db["project"].create({"key": str, "value": str}, pk="key")
-    db["coders"].create({"id": int, "guid": str, "name": str, "created_at": str}, pk="id",
-                        not_null={"guid", "name"})
+    db["coders"].create({"id": int, "guid": str, "name": str, "created_at": str}, pk="id", not_null={"guid", "name"})
     db["coders"].create_index(["name"], unique=True)
     db["coders"].create_index(["guid"], unique=True)
 
     db["documents"].create(
         {
-            "id": int, "guid": str, "name": str, "kind": str, "language": str, "text": str,
-            "text_sha256": str, "source_sha256": str, "source_name": str, "source_format": str,
-            "encoding": str, "char_count": int, "word_count": int, "imported_at": str,
-            "imported_by": str, "sort_order": int,
+            "id": int,
+            "guid": str,
+            "name": str,
+            "kind": str,
+            "language": str,
+            "text": str,
+            "text_sha256": str,
+            "source_sha256": str,
+            "source_name": str,
+            "source_format": str,
+            "encoding": str,
+            "char_count": int,
+            "word_count": int,
+            "imported_at": str,
+            "imported_by": str,
+            "sort_order": int,
         },
-        pk="id", not_null={"guid", "name", "kind", "language", "text", "text_sha256"},
+        pk="id",
+        not_null={"guid", "name", "kind", "language", "text", "text_sha256"},
         defaults={"kind": "interview", "language": "en", "sort_order": 0},
     )
     db["documents"].create_index(["guid"], unique=True)
     db["documents"].create_index(["name"], unique=True)
     db["documents"].create_index(["text_sha256"])
 
-    db["attributes"].create({"id": int, "guid": str, "name": str, "type": str}, pk="id",
-                            not_null={"guid", "name", "type"})
+    db["attributes"].create(
+        {"id": int, "guid": str, "name": str, "type": str}, pk="id", not_null={"guid", "name", "type"}
+    )
     db["attributes"].create_index(["name"], unique=True)
     db["document_attributes"].create(
         {"document_id": int, "attribute_id": int, "value": str},
@@ -48,28 +61,60 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     # (document, kind) is one row of packed little-endian int32 arrays (see qualcode.store.units):
     # writing 40 transcripts' 50,000 units as rows cost as much as segmenting them.
     db["unit_sets"].create(
-        {"document_id": int, "kind": str, "count": int, "starts": bytes, "ends": bytes,
-         "speakers": str, "times": bytes},
-        pk=("document_id", "kind"), foreign_keys=[("document_id", "documents", "id")],
+        {
+            "document_id": int,
+            "kind": str,
+            "count": int,
+            "starts": bytes,
+            "ends": bytes,
+            "speakers": str,
+            "times": bytes,
+        },
+        pk=("document_id", "kind"),
+        foreign_keys=[("document_id", "documents", "id")],
         not_null={"document_id", "kind", "count", "starts", "ends"},
     )
 
     db["codes"].create(
-        {"id": int, "guid": str, "parent_id": int, "name": str, "description": str,
-         "inclusion": str, "exclusion": str, "example": str, "colour": str, "hotkey": str,
-         "sort_order": int, "codable": int, "created_at": str},
-        pk="id", foreign_keys=[("parent_id", "codes", "id")],
-        not_null={"guid", "name"}, defaults={"codable": 1, "sort_order": 0},
+        {
+            "id": int,
+            "guid": str,
+            "parent_id": int,
+            "name": str,
+            "description": str,
+            "inclusion": str,
+            "exclusion": str,
+            "example": str,
+            "colour": str,
+            "hotkey": str,
+            "sort_order": int,
+            "codable": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("parent_id", "codes", "id")],
+        not_null={"guid", "name"},
+        defaults={"codable": 1, "sort_order": 0},
     )
     db["codes"].create_index(["guid"], unique=True)
     db["codes"].create_index(["parent_id", "sort_order"])
 
     db["codings"].create(
-        {"id": int, "guid": str, "document_id": int, "code_id": int, "coder_id": int,
-         "start": int, "end": int, "text": str, "memo": str, "created_at": str, "updated_at": str},
+        {
+            "id": int,
+            "guid": str,
+            "document_id": int,
+            "code_id": int,
+            "coder_id": int,
+            "start": int,
+            "end": int,
+            "text": str,
+            "memo": str,
+            "created_at": str,
+            "updated_at": str,
+        },
         pk="id",
-        foreign_keys=[("document_id", "documents", "id"), ("code_id", "codes", "id"),
-                      ("coder_id", "coders", "id")],
+        foreign_keys=[("document_id", "documents", "id"), ("code_id", "codes", "id"), ("coder_id", "coders", "id")],
         not_null={"guid", "document_id", "code_id", "coder_id", "start", "end", "text"},
     )
     db["codings"].create_index(["guid"], unique=True)
@@ -78,24 +123,49 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["codings"].create_index(["coder_id"])
 
     db["memos"].create(
-        {"id": int, "guid": str, "target": str, "target_guid": str, "coder_id": int,
-         "title": str, "text": str, "created_at": str, "updated_at": str},
-        pk="id", foreign_keys=[("coder_id", "coders", "id")], not_null={"guid", "target", "text"},
+        {
+            "id": int,
+            "guid": str,
+            "target": str,
+            "target_guid": str,
+            "coder_id": int,
+            "title": str,
+            "text": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("coder_id", "coders", "id")],
+        not_null={"guid", "target", "text"},
     )
     db["memos"].create_index(["guid"], unique=True)
     db["memos"].create_index(["target", "target_guid"])
 
     db["events"].create(
-        {"id": int, "at": str, "coder": str, "action": str, "summary": str,
-         "changes": str, "undoable": int, "ref": int},
-        pk="id", not_null={"at", "action"}, defaults={"undoable": 0},
+        {
+            "id": int,
+            "at": str,
+            "coder": str,
+            "action": str,
+            "summary": str,
+            "changes": str,
+            "undoable": int,
+            "ref": int,
+        },
+        pk="id",
+        not_null={"at", "action"},
+        defaults={"undoable": 0},
     )
     db["events"].create_index(["coder", "id"])
     # The audit trail is append-only: the database itself refuses edits and deletions.
-    db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
-               "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
-    db.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
-               "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+    db.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+    )
 
 
 def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
@@ -107,22 +177,43 @@ def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
     derived cache keyed by text SHA-256, rebuilt from the texts at will and never logged.
     """
     db["document_versions"].create(
-        {"id": int, "document_id": int, "version": int, "text": str, "text_sha256": str,
-         "created_at": str, "created_by": str, "note": str},
-        pk="id", foreign_keys=[("document_id", "documents", "id")],
+        {
+            "id": int,
+            "document_id": int,
+            "version": int,
+            "text": str,
+            "text_sha256": str,
+            "created_at": str,
+            "created_by": str,
+            "note": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
         not_null={"document_id", "version", "text", "text_sha256"},
     )
     db["document_versions"].create_index(["document_id", "version"], unique=True)
     db["coding_reviews"].create(
-        {"id": int, "coding_guid": str, "document_id": int, "version": int, "status": str,
-         "old_start": int, "old_end": int, "old_text": str, "created_at": str},
-        pk="id", not_null={"coding_guid", "document_id", "status"},
+        {
+            "id": int,
+            "coding_guid": str,
+            "document_id": int,
+            "version": int,
+            "status": str,
+            "old_start": int,
+            "old_end": int,
+            "old_text": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"coding_guid", "document_id", "status"},
     )  # by GUID, not a foreign key: a coding may later be deleted or merged away
     db["coding_reviews"].create_index(["document_id"])
     db["coding_reviews"].create_index(["coding_guid"])
     db["pseudonyms"].create(
         {"id": int, "guid": str, "original": str, "pseudonym": str, "kind": str, "created_at": str},
-        pk="id", not_null={"guid", "original", "pseudonym", "kind"}, defaults={"kind": "name"},
+        pk="id",
+        not_null={"guid", "original", "pseudonym", "kind"},
+        defaults={"kind": "name"},
     )
     db["pseudonyms"].create_index(["guid"], unique=True)
     db["pseudonyms"].create_index(["original"], unique=True)
@@ -139,15 +230,17 @@ def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
 def _m003_covering_index(db: sqlite_utils.Database) -> None:
     """Analyses read one coder's spans of every document; this index answers that without
     touching the rows (which also hold the quoted text), halving co-occurrence load times."""
-    db.execute("CREATE INDEX IF NOT EXISTS codings_by_coder_span "
-               "ON codings (coder_id, document_id, code_id, start, [end])")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS codings_by_coder_span ON codings (coder_id, document_id, code_id, start, [end])"
+    )
 
 
 def _m004_analysis_cache(db: sqlite_utils.Database) -> None:
     """Derived arrays for analyses (see ``qualcode.analysis.data``), valid while no event
     has been logged since they were written; safe to delete at any time."""
-    db["analysis_cache"].create({"key": str, "last_event": int, "used_at": str, "data": bytes}, pk="key",
-                                not_null={"last_event", "data"})
+    db["analysis_cache"].create(
+        {"key": str, "last_event": int, "used_at": str, "data": bytes}, pk="key", not_null={"last_event", "data"}
+    )
 
 
 def _m005_identity_and_chain(db: sqlite_utils.Database) -> None:
@@ -198,8 +291,10 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
             if version <= have:
                 db.execute("COMMIT")
                 continue
-            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                       "([version] INTEGER PRIMARY KEY, [name] TEXT, [applied_at] TEXT)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "([version] INTEGER PRIMARY KEY, [name] TEXT, [applied_at] TEXT)"
+            )
             step(db)
             db["schema_migrations"].insert({"version": version, "name": name, "applied_at": now()})
             db.execute(f"PRAGMA user_version = {version}")
@@ -214,5 +309,7 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
 
 def newer_message(db: sqlite_utils.Database, have: int) -> str:
     path = db.execute("PRAGMA database_list").fetchone()[2] or "this project"
-    return (f"{path}: written by a newer qualcode (schema {have}; this one knows {SCHEMA_VERSION}); "
-            "it was left untouched — upgrade qualcode to open it")
+    return (
+        f"{path}: written by a newer qualcode (schema {have}; this one knows {SCHEMA_VERSION}); "
+        "it was left untouched — upgrade qualcode to open it"
+    )

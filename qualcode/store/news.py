@@ -13,16 +13,25 @@ from dataclasses import dataclass, field
 
 from qualcode.store import events
 
-AREAS = {"documents": "documents", "document_attributes": "documents", "attributes": "documents",
-         "unit_sets": "documents", "document_versions": "documents", "codes": "codes",
-         "codings": "codings", "memos": "memos", "project": "project", "coders": "coders"}
+AREAS = {
+    "documents": "documents",
+    "document_attributes": "documents",
+    "attributes": "documents",
+    "unit_sets": "documents",
+    "document_versions": "documents",
+    "codes": "codes",
+    "codings": "codings",
+    "memos": "memos",
+    "project": "project",
+    "coders": "coders",
+}
 QUIET = {events.SUPERVISOR_ACCESS.name, events.PROJECT_BACKUP.name}  # nothing for others to refresh
 
 
 @dataclass
 class News:
     last_id: int = 0
-    areas: set[str] = field(default_factory=set)   # documents, codes, codings, memos, project, coders
+    areas: set[str] = field(default_factory=set)  # documents, codes, codings, memos, project, coders
     lines: list[str] = field(default_factory=list)
     documents: set[int] = field(default_factory=set)  # documents whose codings changed
 
@@ -60,14 +69,20 @@ def summarise(rows: list[tuple], doc_names: dict[int, str], hide_others: str | N
         if kind.touches:
             per_coder[coder].append(summary or action)
         elif touched - {"codings", "coders"}:
-            per_coder[coder].append({"codes": "changed the codebook", "memos": "wrote a memo",
-                                     "documents": "changed documents", "project": "changed a setting"}
-                                    .get(sorted(touched - {"codings", "coders"})[0], action))
+            per_coder[coder].append(
+                {
+                    "codes": "changed the codebook",
+                    "memos": "wrote a memo",
+                    "documents": "changed documents",
+                    "project": "changed a setting",
+                }.get(sorted(touched - {"codings", "coders"})[0], action)
+            )
     for coder, by_doc in codings.items():
         if hide_others is not None and coder != hide_others:
             continue
-        parts = [f"{_plural(n, 'coding')} in {doc_names.get(d, 'a removed document')}"
-                 for d, n in by_doc.most_common(2)]
+        parts = [
+            f"{_plural(n, 'coding')} in {doc_names.get(d, 'a removed document')}" for d, n in by_doc.most_common(2)
+        ]
         if len(by_doc) > 2:
             parts.append(f"{len(by_doc) - 2} more document(s)")
         per_coder[coder].insert(0, ", ".join(parts))

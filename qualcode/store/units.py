@@ -37,8 +37,15 @@ def pack(document_id: int, kind: str, units: list[Unit]) -> tuple:
     times = [t for u in units for t in (u.time_start, u.time_end)]
     has_times = any(t is not None for t in times)
     time_blob = array("d", [float("nan") if t is None else t for t in times]).tobytes() if has_times else None
-    return (document_id, kind, len(units), _ints([u.start for u in units]), _ints([u.end for u in units]),
-            json.dumps(speakers, ensure_ascii=False) if any(speakers) else None, time_blob)
+    return (
+        document_id,
+        kind,
+        len(units),
+        _ints([u.start for u in units]),
+        _ints([u.end for u in units]),
+        json.dumps(speakers, ensure_ascii=False) if any(speakers) else None,
+        time_blob,
+    )
 
 
 def pack_spans(document_id: int, kind: str, spans: list[tuple[int, int]]) -> tuple:
@@ -46,8 +53,9 @@ def pack_spans(document_id: int, kind: str, spans: list[tuple[int, int]]) -> tup
     return (document_id, kind, len(spans), _ints([a for a, _ in spans]), _ints([b for _, b in spans]), None, None)
 
 
-INSERT_SQL = ("INSERT OR REPLACE INTO unit_sets (document_id, kind, count, starts, ends, speakers, times) "
-              "VALUES (?,?,?,?,?,?,?)")
+INSERT_SQL = (
+    "INSERT OR REPLACE INTO unit_sets (document_id, kind, count, starts, ends, speakers, times) VALUES (?,?,?,?,?,?,?)"
+)
 
 
 def unpack(row: tuple) -> list[dict]:

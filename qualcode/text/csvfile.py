@@ -51,7 +51,9 @@ def read_records(path: str | Path, sniff: bool = True) -> list[tuple[int, list[s
                 line = reader.line_num + 1
         except csv.Error as e:
             if "field larger than field limit" in str(e):
-                raise QualcodeError(f"{path.name}: line {line}: a field is longer than {MAX_FIELD:,} characters "
-                                    "(a missing closing quote?)") from None
+                raise QualcodeError(
+                    f"{path.name}: line {line}: a field is longer than {MAX_FIELD:,} characters "
+                    "(a missing closing quote?)"
+                ) from None
             raise QualcodeError(f"{path.name}: line {line}: not valid CSV ({e})") from None
     return out

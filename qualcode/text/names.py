@@ -24,8 +24,9 @@ def problem(value: str) -> str | None:
         return "is empty"
     for ch in value:
         if unicodedata.category(ch) in _REFUSED:
-            what = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}.get(ch) or \
-                unicodedata.name(ch, "an invisible or control character").lower()
+            what = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}.get(ch) or unicodedata.name(
+                ch, "an invisible or control character"
+            ).lower()
             return f"contains {what} (U+{ord(ch):04X}); names may not hold control, direction or invisible characters"
     if len(value) > MAX_NAME:
         return f"is {len(value)} characters long (at most {MAX_NAME})"
@@ -49,5 +50,10 @@ def check_name(value: str | None, what: str) -> str:
 
 # Name columns of the tables the change log writes, checked on every insert and update as a last
 # line of defence (importers check first, so their messages can name the file and line).
-NAME_COLUMNS = {"coders": ("name",), "codes": ("name",), "attributes": ("name",), "documents": ("name",),
-                "pseudonyms": ("original", "pseudonym")}
+NAME_COLUMNS = {
+    "coders": ("name",),
+    "codes": ("name",),
+    "attributes": ("name",),
+    "documents": ("name",),
+    "pseudonyms": ("original", "pseudonym"),
+}

@@ -20,12 +20,11 @@ def check_span(text_length: int, start: int, end: int, what: str = "span") -> No
     if not (isinstance(start, int) and isinstance(end, int)):
         raise QualcodeError(f"{what}: start and end must be whole numbers")
     if start < 0 or end > text_length or start >= end:
-        raise QualcodeError(
-            f"{what}: [{start}, {end}) is not inside the text (0..{text_length}) or is empty"
-        )
+        raise QualcodeError(f"{what}: [{start}, {end}) is not inside the text (0..{text_length}) or is empty")
 
 
 # -- code points <-> UTF-8 / UTF-16 -------------------------------------------------------------
+
 
 def cp_to_utf8(text: str, cp: int) -> int:
     return len(text[:cp].encode("utf-8"))
@@ -40,6 +39,7 @@ def cp_to_utf16(text: str, cp: int) -> int:
 
 
 # -- code points <-> (line, column) ---------------------------------------------------------------
+
 
 class LineIndex:
     """Fast (line, column) lookup for one text; lines and columns count from 1 for people."""
@@ -59,6 +59,7 @@ class LineIndex:
 
 
 # -- other tools' line endings and normalisation ---------------------------------------------------
+
 
 def lf_offset_to_crlf(text: str, offset: int) -> int:
     """Our ``\\n`` offsets → offsets in the same text written with CRLF line breaks."""
@@ -126,7 +127,7 @@ def nfc_offset_map(original: str, normalised: str) -> list[int]:
     return m
 
 
-def to_stored_offsets(exporter_text: str, offsets: Iterable[int]) -> list[int]:  # noqa: D401
+def to_stored_offsets(exporter_text: str, offsets: Iterable[int]) -> list[int]:
     """Offsets into ``exporter_text`` (code points, any line breaks) → offsets into its stored form (``decoding.normalise``)."""
     folded = exporter_text.replace("\r\n", "\n").replace("\r", "\n")
     lf = crlf_to_lf_offsets(exporter_text, offsets)

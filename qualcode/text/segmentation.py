@@ -8,9 +8,9 @@ characters everywhere.
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from typing import NamedTuple
 
 from qualcode.text.nlp import sentence_pipeline
 
@@ -103,8 +103,11 @@ class _LexemeFlags:
     def __call__(self, orth: "np.ndarray") -> "np.ndarray":
         forms = np.unique(orth)
         pos = np.searchsorted(self.keys, forms)
-        known = (pos < len(self.keys)) & (self.keys[np.minimum(pos, len(self.keys) - 1)] == forms) if len(
-            self.keys) else np.zeros(len(forms), dtype=bool)
+        known = (
+            (pos < len(self.keys)) & (self.keys[np.minimum(pos, len(self.keys) - 1)] == forms)
+            if len(self.keys)
+            else np.zeros(len(forms), dtype=bool)
+        )
         new = forms[~known]
         if len(new):
             vocab = self.nlp.vocab
@@ -249,8 +252,8 @@ def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str
         return []
     a_start = np.array([x for x, _ in allowed], dtype=np.int64)
     a_end = np.array([y for _, y in allowed], dtype=np.int64)
-    first = np.searchsorted(a_end, starts, side="right")       # first stretch ending after the start
-    last = np.searchsorted(a_start, ends, side="left") - 1     # last stretch starting before the end
+    first = np.searchsorted(a_end, starts, side="right")  # first stretch ending after the start
+    last = np.searchsorted(a_start, ends, side="left") - 1  # last stretch starting before the end
     single = first == last
     s = np.maximum(starts[single], a_start[first[single]])
     e = np.minimum(ends[single], a_end[first[single]])

@@ -13,14 +13,14 @@ from textual.binding import Binding
 
 @dataclass(frozen=True)
 class Action:
-    scope: str          # app | transcript | tree | codebook | retrieval | picker | memo | dialog
-    action: str         # Textual action string, run on the scope's node
-    keys: str           # Textual key names, comma separated
-    label: str          # short, for the footer
-    help: str           # one line, for the help screen and the command palette
+    scope: str  # app | transcript | tree | codebook | retrieval | picker | memo | dialog
+    action: str  # Textual action string, run on the scope's node
+    keys: str  # Textual key names, comma separated
+    label: str  # short, for the footer
+    help: str  # one line, for the help screen and the command palette
     footer: bool = True
     palette: bool = False
-    bind: bool = True   # False: the key is Textual's own (documented here, bound by Textual)
+    bind: bool = True  # False: the key is Textual's own (documented here, bound by Textual)
     display: str | None = None
 
 
@@ -43,34 +43,95 @@ SCOPES = {
 ACTIONS: tuple[Action, ...] = (
     # --- app
     Action("app", "help", "question_mark,f1", "help", "Show every key (this screen)", display="?", palette=True),
-    Action("app", "pick_code", "slash", "code…",
-           "Apply a code to the selection with the fuzzy picker (or create one)", display="/", palette=True),
+    Action(
+        "app",
+        "pick_code",
+        "slash",
+        "code…",
+        "Apply a code to the selection with the fuzzy picker (or create one)",
+        display="/",
+        palette=True,
+    ),
     Action("app", "undo", "ctrl+z", "undo", "Undo your latest change (kept across restarts)", palette=True),
     Action("app", "redo", "ctrl+y", "redo", "Redo what you undid", palette=True),
     Action("app", "switch_coder", "ctrl+u", "coder", "Switch coder (who you are coding as)", palette=True),
-    Action("app", "cycle_view", "ctrl+d", "view",
-           "Show my codings / all coders / me compared with each other coder, differences marked ≠", palette=True),
-    Action("app", "codebook", "ctrl+k", "codebook", "Edit the codebook: add, rename, move, merge, recolour, define",
-           palette=True),
-    Action("app", "retrieve", "ctrl+r", "retrieve", "All segments of a code, filtered by coder and attributes",
-           palette=True),
-    Action("app", "memo_document", "ctrl+g", "doc memo", "Write a memo on the open document", footer=False,
-           palette=True),
-    Action("app", "memo_code", "ctrl+b,f6", "code memo",
-           "Write a memo on the highlighted code (f6 where tmux keeps ctrl+b)", footer=False, palette=True),
-    Action("app", "search", "ctrl+f,f3", "search",
-           "Search the corpus: exact, regex, lemma or fuzzy; Enter opens a hit", palette=True),
-    Action("app", "matrix", "ctrl+t,f4", "matrix",
-           "Code co-occurrence heatmap; a cell lists the segments where both codes occur", footer=False, palette=True),
-    Action("app", "agreement", "ctrl+w,f5", "agreement",
-           "Inter-coder agreement per code, disagreements side by side, adjudication", footer=False, palette=True),
-    Action("app", "import_files", "ctrl+o", "import", "Import files or a folder of transcripts", footer=False,
-           palette=True),
+    Action(
+        "app",
+        "cycle_view",
+        "ctrl+d",
+        "view",
+        "Show my codings / all coders / me compared with each other coder, differences marked ≠",
+        palette=True,
+    ),
+    Action(
+        "app",
+        "codebook",
+        "ctrl+k",
+        "codebook",
+        "Edit the codebook: add, rename, move, merge, recolour, define",
+        palette=True,
+    ),
+    Action(
+        "app",
+        "retrieve",
+        "ctrl+r",
+        "retrieve",
+        "All segments of a code, filtered by coder and attributes",
+        palette=True,
+    ),
+    Action(
+        "app", "memo_document", "ctrl+g", "doc memo", "Write a memo on the open document", footer=False, palette=True
+    ),
+    Action(
+        "app",
+        "memo_code",
+        "ctrl+b,f6",
+        "code memo",
+        "Write a memo on the highlighted code (f6 where tmux keeps ctrl+b)",
+        footer=False,
+        palette=True,
+    ),
+    Action(
+        "app",
+        "search",
+        "ctrl+f,f3",
+        "search",
+        "Search the corpus: exact, regex, lemma or fuzzy; Enter opens a hit",
+        palette=True,
+    ),
+    Action(
+        "app",
+        "matrix",
+        "ctrl+t,f4",
+        "matrix",
+        "Code co-occurrence heatmap; a cell lists the segments where both codes occur",
+        footer=False,
+        palette=True,
+    ),
+    Action(
+        "app",
+        "agreement",
+        "ctrl+w,f5",
+        "agreement",
+        "Inter-coder agreement per code, disagreements side by side, adjudication",
+        footer=False,
+        palette=True,
+    ),
+    Action(
+        "app", "import_files", "ctrl+o", "import", "Import files or a folder of transcripts", footer=False, palette=True
+    ),
     Action("app", "export_codings", "ctrl+e", "export", "Export codings as CSV", footer=False, palette=True),
     Action("app", "toggle_documents", "f2", "docs", "Show or hide the document list", footer=False, palette=True),
     Action("app", "focus_next", "tab", "next pane", "Move focus to the next pane", footer=False, bind=False),
-    Action("app", "command_palette", "ctrl+p", "palette", "Open the command palette (all actions by name)",
-           footer=False, bind=False),
+    Action(
+        "app",
+        "command_palette",
+        "ctrl+p",
+        "palette",
+        "Open the command palette (all actions by name)",
+        footer=False,
+        bind=False,
+    ),
     Action("app", "quit", "ctrl+q", "quit", "Quit (everything is already saved)", footer=False, bind=False),
     # --- transcript: cursor and selection
     Action("transcript", "move(-1)", "left", "left", "Cursor one character left", footer=False),
@@ -85,39 +146,97 @@ ACTIONS: tuple[Action, ...] = (
     Action("transcript", "move_line_edge(1)", "end", "end", "Cursor to the end of the line", footer=False),
     Action("transcript", "move_doc_edge(-1)", "ctrl+home", "top", "Cursor to the start of the document", footer=False),
     Action("transcript", "move_doc_edge(1)", "ctrl+end", "bottom", "Cursor to the end of the document", footer=False),
-    Action("transcript", "move(-1, True)", "shift+left", "extend", "Extend the selection a character left",
-           footer=False),
-    Action("transcript", "move(1, True)", "shift+right", "extend", "Extend the selection a character right",
-           footer=False),
+    Action(
+        "transcript", "move(-1, True)", "shift+left", "extend", "Extend the selection a character left", footer=False
+    ),
+    Action(
+        "transcript", "move(1, True)", "shift+right", "extend", "Extend the selection a character right", footer=False
+    ),
     Action("transcript", "move_row(-1, True)", "shift+up", "extend", "Extend the selection a line up", footer=False),
-    Action("transcript", "move_row(1, True)", "shift+down", "extend", "Extend the selection a line down",
-           footer=False),
-    Action("transcript", "move_word(-1, True)", "ctrl+shift+left", "extend", "Extend the selection a word left",
-           footer=False),
-    Action("transcript", "move_word(1, True)", "ctrl+shift+right", "extend", "Extend the selection a word right",
-           footer=False),
-    Action("transcript", "select_unit('word')", "1", "word", "Select the word at the cursor; again: one more word",
-           footer=False),
-    Action("transcript", "select_unit('sentence')", "2", "sentence",
-           "Select the sentence at the cursor; again: one more sentence"),
-    Action("transcript", "select_unit('turn')", "3", "turn",
-           "Select the speaker turn at the cursor; again: one more turn"),
-    Action("transcript", "select_unit('paragraph')", "4", "paragraph",
-           "Select the paragraph at the cursor; again: one more paragraph", footer=False),
+    Action("transcript", "move_row(1, True)", "shift+down", "extend", "Extend the selection a line down", footer=False),
+    Action(
+        "transcript",
+        "move_word(-1, True)",
+        "ctrl+shift+left",
+        "extend",
+        "Extend the selection a word left",
+        footer=False,
+    ),
+    Action(
+        "transcript",
+        "move_word(1, True)",
+        "ctrl+shift+right",
+        "extend",
+        "Extend the selection a word right",
+        footer=False,
+    ),
+    Action(
+        "transcript",
+        "select_unit('word')",
+        "1",
+        "word",
+        "Select the word at the cursor; again: one more word",
+        footer=False,
+    ),
+    Action(
+        "transcript",
+        "select_unit('sentence')",
+        "2",
+        "sentence",
+        "Select the sentence at the cursor; again: one more sentence",
+    ),
+    Action(
+        "transcript", "select_unit('turn')", "3", "turn", "Select the speaker turn at the cursor; again: one more turn"
+    ),
+    Action(
+        "transcript",
+        "select_unit('paragraph')",
+        "4",
+        "paragraph",
+        "Select the paragraph at the cursor; again: one more paragraph",
+        footer=False,
+    ),
     Action("transcript", "clear_selection", "escape", "clear", "Clear the selection"),
     # --- transcript: codings
-    Action("coding", "edge('end', 1)", "right_square_bracket", "grow", display="]",
-           help="Grow the selection (or your coding at the cursor) by one unit at its end"),
-    Action("coding", "edge('end', -1)", "left_square_bracket", "shrink", display="[",
-           help="Shrink the selection (or your coding at the cursor) by one unit at its end"),
-    Action("coding", "edge('start', -1)", "left_curly_bracket", "grow start", display="{", footer=False,
-           help="Grow the selection (or your coding at the cursor) by one unit at its start"),
-    Action("coding", "edge('start', 1)", "right_curly_bracket", "shrink start", display="}", footer=False,
-           help="Shrink the selection (or your coding at the cursor) by one unit at its start"),
+    Action(
+        "coding",
+        "edge('end', 1)",
+        "right_square_bracket",
+        "grow",
+        display="]",
+        help="Grow the selection (or your coding at the cursor) by one unit at its end",
+    ),
+    Action(
+        "coding",
+        "edge('end', -1)",
+        "left_square_bracket",
+        "shrink",
+        display="[",
+        help="Shrink the selection (or your coding at the cursor) by one unit at its end",
+    ),
+    Action(
+        "coding",
+        "edge('start', -1)",
+        "left_curly_bracket",
+        "grow start",
+        display="{",
+        footer=False,
+        help="Grow the selection (or your coding at the cursor) by one unit at its start",
+    ),
+    Action(
+        "coding",
+        "edge('start', 1)",
+        "right_curly_bracket",
+        "shrink start",
+        display="}",
+        footer=False,
+        help="Shrink the selection (or your coding at the cursor) by one unit at its start",
+    ),
     Action("coding", "uncode", "delete,backspace", "uncode", "Remove your coding at the cursor", display="del"),
     Action("coding", "memo_coding", "ctrl+n", "memo", "Write a memo on your coding at the cursor"),
-    Action("coding", "select_coding", "enter", "select coding", "Select the span of the coding at the cursor",
-           footer=False),
+    Action(
+        "coding", "select_coding", "enter", "select coding", "Select the span of the coding at the cursor", footer=False
+    ),
     Action("coding", "jump_coding(1)", "ctrl+down", "next coding", "Jump to the next coding", footer=False),
     Action("coding", "jump_coding(-1)", "ctrl+up", "prev coding", "Jump to the previous coding", footer=False),
     # --- document list and code tree
@@ -132,10 +251,24 @@ ACTIONS: tuple[Action, ...] = (
     Action("codebook", "move", "m", "move", "Move the code under another parent (or to the top level)"),
     Action("codebook", "merge", "g", "merge", "Merge the code into another (its codings move; asks first)"),
     Action("codebook", "recolour", "c", "colour", "Give the code the next colour of the palette"),
-    Action("codebook", "reorder(-1)", "ctrl+up,minus", "up", "Move the code up among its siblings", footer=False,
-           display="ctrl+up -"),
-    Action("codebook", "reorder(1)", "ctrl+down,plus", "down", "Move the code down among its siblings",
-           footer=False, display="ctrl+down +"),
+    Action(
+        "codebook",
+        "reorder(-1)",
+        "ctrl+up,minus",
+        "up",
+        "Move the code up among its siblings",
+        footer=False,
+        display="ctrl+up -",
+    ),
+    Action(
+        "codebook",
+        "reorder(1)",
+        "ctrl+down,plus",
+        "down",
+        "Move the code down among its siblings",
+        footer=False,
+        display="ctrl+down +",
+    ),
     Action("codebook", "delete", "delete", "delete", "Delete the code (asks where its codings go)", display="del"),
     Action("codebook", "memo", "n", "memo", "Write a memo on the highlighted code"),
     Action("codebook", "close", "escape", "back", "Back to the transcript"),
@@ -177,8 +310,12 @@ def in_scope(scope: str) -> list[Action]:
 
 def bindings(*scopes: str, priority: bool = False) -> list[Binding]:
     """Textual bindings for the actions of ``scopes`` (the footer shows those marked ``footer``)."""
-    return [Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display, priority=priority)
-            for s in scopes for a in in_scope(s) if a.bind]
+    return [
+        Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display, priority=priority)
+        for s in scopes
+        for a in in_scope(s)
+        if a.bind
+    ]
 
 
 def reserved_keys(*scopes: str) -> frozenset[str]:
@@ -190,8 +327,17 @@ def key_label(a: Action) -> str:
     """How a key is written for people: ``ctrl+z``, ``/``, ``del``."""
     if a.display:
         return a.display
-    names = {"question_mark": "?", "slash": "/", "pageup": "PgUp", "pagedown": "PgDn", "escape": "esc",
-             "delete": "del", "backspace": "⌫", "left_square_bracket": "[", "right_square_bracket": "]"}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "escape": "esc",
+        "delete": "del",
+        "backspace": "⌫",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }
     return " ".join(names.get(k, k) for k in a.keys.split(","))
 
 

@@ -16,6 +16,20 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from qualcode.codebook import tree as code_ops
+from qualcode.codebook.codes import code_counts, list_codes
+from qualcode.coding.codings import (
+    add_coding,
+    codings_in_document,
+    codings_per_document,
+    get_coding,
+    other_coders,
+    remove_coding,
+    resize_coding,
+    set_coding_memo,
+)
+from qualcode.coding.memos import list_memos, set_memo
+from qualcode.corpus.attributes import document_attributes
+from qualcode.corpus.documents import document_text, document_units, get_document, list_documents
 from qualcode.errors import QualcodeError, describe_unexpected
 from qualcode.project import Project, Session
 from qualcode.tui.actions import bindings, in_scope
@@ -34,12 +48,6 @@ from qualcode.tui.widgets.code_info import CodeInfo
 from qualcode.tui.widgets.code_tree import CodeTree, code_label
 from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript import Shown, Transcript
-from qualcode.codebook.codes import code_counts, list_codes
-from qualcode.coding.codings import (add_coding, codings_in_document, codings_per_document, get_coding, other_coders,
-                                     remove_coding, resize_coding, set_coding_memo)
-from qualcode.coding.memos import list_memos, set_memo
-from qualcode.corpus.attributes import document_attributes
-from qualcode.corpus.documents import document_text, document_units, get_document, list_documents
 
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
@@ -53,15 +61,22 @@ class QualcodeApp(App[None]):
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
 
-    def __init__(self, project_path: str | Path, coder: str | None = None, document: str | int | None = None,
-                 readonly: bool = False, supervisor: bool = False) -> None:
+    def __init__(
+        self,
+        project_path: str | Path,
+        coder: str | None = None,
+        document: str | int | None = None,
+        readonly: bool = False,
+        supervisor: bool = False,
+    ) -> None:
         """``document``: open this one (id, name or GUID) instead of the first."""
         guard_toast_timeout()
         super().__init__()
         self.project_path = Path(project_path)
         self.project = Project.open(self.project_path, coder=coder, readonly=True if readonly else None)
-        self.session = Session(self.project_path, self.project.coder, True if readonly else None, supervisor,
-                               self.project.own_events)
+        self.session = Session(
+            self.project_path, self.project.coder, True if readonly else None, supervisor, self.project.own_events
+        )
         if supervisor:
             self.project.as_supervisor("workbench")
         self._seen_event = self.project.last_event_id()
@@ -99,8 +114,12 @@ class QualcodeApp(App[None]):
             self.title += " · read-only"
             self.notify(self.project.notice or f"read-only: {self.project.readonly_reason}", timeout=6)
         self.set_interval(POLL_SECONDS, self.poll_changes)
-        for selector, title in (("#documents", "Documents"), ("#transcript", "Transcript"), ("#codes", "Codebook"),
-                                ("#info", "Code")):
+        for selector, title in (
+            ("#documents", "Documents"),
+            ("#transcript", "Transcript"),
+            ("#codes", "Codebook"),
+            ("#info", "Code"),
+        ):
             self.query_one(selector).border_title = title
         self._apply_width(self.size.width)
         self.refresh_documents()
@@ -163,8 +182,13 @@ class QualcodeApp(App[None]):
     def refresh_documents(self, keep_highlight: bool = False) -> None:
         self.document_rows = list_documents(self.project)
         mine = codings_per_document(self.project, self.project.coder)
-        self.query_one(DocumentList).show(self.document_rows, document_attributes(self.project), mine,
-                                          self.doc["id"] if self.doc else None, keep_highlight)
+        self.query_one(DocumentList).show(
+            self.document_rows,
+            document_attributes(self.project),
+            mine,
+            self.doc["id"] if self.doc else None,
+            keep_highlight,
+        )
 
     def refresh_codes(self) -> None:
         self.codes = list_codes(self.project)
@@ -197,16 +221,21 @@ class QualcodeApp(App[None]):
             rows = [r for r in rows if r["coder"] in (me, self.other)]
             compare = (me, self.other)
         codes = {c.id: (c.name, c.colour) for c in self.codes}
-        self.transcript.set_codings([Shown(r["id"], r["code_id"], r["coder"], r["start"], r["end"], r["coder"] == me)
-                                     for r in rows], codes, compare)
+        self.transcript.set_codings(
+            [Shown(r["id"], r["code_id"], r["coder"], r["start"], r["end"], r["coder"] == me) for r in rows],
+            codes,
+            compare,
+        )
         self.update_header()
 
     def update_header(self) -> None:
         view = {"mine": "mine", "all": "all coders"}.get(self.view, f"{self.project.coder} vs {self.other}")
         doc = self.doc["name"] if self.doc else "no document"
-        flags = (" · read-only" if self.project.readonly else "") + \
-                (" · blind" if self.project.blind and not self.project.supervisor else "") + \
-                (" · supervisor" if self.project.supervisor else "")
+        flags = (
+            (" · read-only" if self.project.readonly else "")
+            + (" · blind" if self.project.blind and not self.project.supervisor else "")
+            + (" · supervisor" if self.project.supervisor else "")
+        )
         self.sub_title = f"coder {self.project.coder} · {doc} · {view}{flags}"
         self.update_status()
 
@@ -241,7 +270,9 @@ class QualcodeApp(App[None]):
             if self.other is None:
                 self.view = "all"
         project = self.project
-        self.transcript.load(doc_id, text, lambda kind: Units.from_rows(document_units(project, doc_id, kind)), cursor, select)
+        self.transcript.load(
+            doc_id, text, lambda kind: Units.from_rows(document_units(project, doc_id, kind)), cursor, select
+        )
         self.refresh_codings()
         docs = self.query_one(DocumentList)
         mine = codings_per_document(self.project, self.project.coder)
@@ -313,8 +344,10 @@ class QualcodeApp(App[None]):
             if text is not None and self._write(set_coding_memo, self.project, row["id"], text):
                 self.notify("memo saved" if text.strip() else "memo removed")
 
-        self.push_screen(MemoScreen(f"Memo on {self._code_name(row['code_id'])} [{row['start']}–{row['end']})",
-                                    row["memo"] or ""), save)
+        self.push_screen(
+            MemoScreen(f"Memo on {self._code_name(row['code_id'])} [{row['start']}–{row['end']})", row["memo"] or ""),
+            save,
+        )
 
     # ------------------------------------------------------------------ writes
     def _write(self, fn, *args, **kw):
@@ -388,8 +421,9 @@ class QualcodeApp(App[None]):
         rows = len(upcoming["changes"])
         if rows > LARGE_CHANGE:
             question = f"{kind.capitalize()} “{upcoming['summary']}”? It changes {rows} rows."
-            self.push_screen(confirm(question, kind.capitalize()),
-                             lambda answer: answer == "yes" and self._replay(kind))
+            self.push_screen(
+                confirm(question, kind.capitalize()), lambda answer: answer == "yes" and self._replay(kind)
+            )
             return
         self._replay(kind)
 
@@ -415,8 +449,9 @@ class QualcodeApp(App[None]):
             if name and name != self.project.coder:
                 self.set_coder(name)
 
-        self.push_screen(Prompt("Code as:", self.project.coder, hint=f"coders: {names} (a new name adds a coder)"),
-                         switch)
+        self.push_screen(
+            Prompt("Code as:", self.project.coder, hint=f"coders: {names} (a new name adds a coder)"), switch
+        )
 
     def set_coder(self, name: str) -> None:
         self.project.coder = name
@@ -470,8 +505,10 @@ class QualcodeApp(App[None]):
         from qualcode.tui.screens.agreement import AgreementScreen
 
         if self.project.visible_coder() is not None:
-            self.notify("blind coding is on: agreement compares coders; a supervisor opens the workbench with "
-                        "--supervisor", severity="warning")
+            self.notify(
+                "blind coding is on: agreement compares coders; a supervisor opens the workbench with --supervisor",
+                severity="warning",
+            )
             return
         self.push_screen(AgreementScreen(self.session), lambda _: self.refresh_all())
 
@@ -504,8 +541,7 @@ class QualcodeApp(App[None]):
         self._memo("code", code.guid, f"Memo on code {code.path}")
 
     def action_import_files(self) -> None:
-        self.push_screen(TransferScreen("import", self.session),
-                         lambda changed: changed and self.refresh_documents())
+        self.push_screen(TransferScreen("import", self.session), lambda changed: changed and self.refresh_documents())
 
     def action_export_codings(self) -> None:
         default = str(self.project_path.with_name(self.project_path.stem + "-codings.csv"))
@@ -523,8 +559,13 @@ class QualcodeApp(App[None]):
             self.transcript.focus()
 
 
-def run(project_path: str | Path, coder: str | None = None, document: str | int | None = None,
-        readonly: bool = False, supervisor: bool = False) -> int:
+def run(
+    project_path: str | Path,
+    coder: str | None = None,
+    document: str | int | None = None,
+    readonly: bool = False,
+    supervisor: bool = False,
+) -> int:
     """Open the workbench on a project file (the CLI's bare ``qualcode``); returns the exit status."""
     app = QualcodeApp(project_path, coder, document, readonly=readonly, supervisor=supervisor)
     app.run()

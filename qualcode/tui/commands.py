@@ -16,8 +16,11 @@ class WorkbenchCommands(Provider):
                 yield a.help, partial(self.app.run_action, a.action), f"key {key_label(a)}"
         app = self.app
         for d in getattr(app, "document_rows", []):
-            yield (f"Open document {d['name']}", partial(app.open_document, d["id"]),
-                   f"{d['kind']}, {d['codings']} codings")
+            yield (
+                f"Open document {d['name']}",
+                partial(app.open_document, d["id"]),
+                f"{d['kind']}, {d['codings']} codings",
+            )
 
     async def discover(self) -> Hits:
         for text, command, help_text in self._commands():

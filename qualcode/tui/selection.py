@@ -18,11 +18,12 @@ _WINDOW = 400
 @dataclass(frozen=True)
 class Units:
     """Sorted unit spans of one kind: ``starts`` and ``ends`` in parallel."""
+
     starts: list[int]
     ends: list[int]
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> "Units":
+    def from_rows(cls, rows: list[dict]) -> Units:
         spans = sorted((r["start"], r["end"]) for r in rows)
         return cls([s for s, _ in spans], [e for _, e in spans])
 

@@ -28,6 +28,16 @@ from qualcode.analysis.agreement.alpha import (
     krippendorff_alpha_counts,
     krippendorff_alpha_detail,
 )
+from qualcode.analysis.agreement.coefficient import Coefficient
+from qualcode.analysis.agreement.kappas import (
+    brennan_prediger_kappa,
+    category_counts,
+    cohen_kappa,
+    confusion_table,
+    fleiss_kappa,
+    percent_agreement,
+    scott_pi,
+)
 from qualcode.analysis.agreement.spans import (
     CharacterAgreement,
     SegmentMatch,
@@ -39,19 +49,9 @@ from qualcode.analysis.agreement.spans import (
     unit_presence,
     weighted_character_agreement,
 )
-from qualcode.analysis.agreement.kappas import (
-    brennan_prediger_kappa,
-    category_counts,
-    cohen_kappa,
-    confusion_table,
-    fleiss_kappa,
-    percent_agreement,
-    scott_pi,
-)
-from qualcode.analysis.agreement.coefficient import Coefficient
 from qualcode.analysis.agreement.unitized import (
-    UnitizedAlpha,
     Cu_alpha,
+    UnitizedAlpha,
     binary_u_alpha,
     cu_alpha,
     u_alpha,

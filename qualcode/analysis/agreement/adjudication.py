@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.text.offsets import merge_spans
 from qualcode.store import events
+from qualcode.text.offsets import merge_spans
 
 if TYPE_CHECKING:
     from qualcode.analysis.agreement.report import Disagreement
@@ -44,7 +44,7 @@ class Resolution:
     event_id: int | None
 
 
-def accepted_coders(disagreement: "Disagreement", choice: str) -> tuple[str, ...]:
+def accepted_coders(disagreement: Disagreement, choice: str) -> tuple[str, ...]:
     """``"a"``/``"b"``/``"both"``/``"neither"`` or a coder's name → the coders whose spans are kept.
 
     A and B are the first and second coder of the comparison (the order of ``--coders``);
@@ -65,14 +65,14 @@ def accepted_coders(disagreement: "Disagreement", choice: str) -> tuple[str, ...
     raise QualcodeError(f"accept one of a, b, both, neither or a coder ({', '.join(coders)}); got '{choice}'")
 
 
-def adjudicate(project: "Project", disagreement: "Disagreement", choice: str,
-               consensus: str = CONSENSUS) -> Resolution:
+def adjudicate(project: Project, disagreement: Disagreement, choice: str, consensus: str = CONSENSUS) -> Resolution:
     """Make the consensus coder's coding of this passage the accepted coders' spans."""
     d = disagreement
     keep = accepted_coders(d, choice)
     if consensus in d.spans:
-        raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders; "
-                            "choose another name with --consensus")
+        raise QualcodeError(
+            f"the consensus coder '{consensus}' is one of the compared coders; choose another name with --consensus"
+        )
     wanted = merge_spans((s.start, s.end) for coder in keep for s in d.spans[coder])
     if len(keep) == 1:  # one coder's spans as they are (touching spans stay two codings)
         wanted = sorted({(s.start, s.end) for s in d.spans[keep[0]]})
@@ -85,7 +85,8 @@ def adjudicate(project: "Project", disagreement: "Disagreement", choice: str,
     if row:
         current = project.db.execute(
             "SELECT id, guid, start, [end] FROM codings WHERE coder_id = ? AND document_id = ? AND code_id = ? "
-            "AND start < ? AND [end] > ? ORDER BY start", [row[0], d.document_id, d.code_id, d.end, d.start]
+            "AND start < ? AND [end] > ? ORDER BY start",
+            [row[0], d.document_id, d.code_id, d.end, d.start],
         ).fetchall()
     have = {(s, e) for _, _, s, e in current}
     to_remove = [(i, g, s, e) for i, g, s, e in current if (s, e) not in wanted]
@@ -96,25 +97,38 @@ def adjudicate(project: "Project", disagreement: "Disagreement", choice: str,
     with project.transaction(events.ADJUDICATE, summary, record_rows=changes) as tx:
         coder_id = project.coder_id(consensus, tx=tx) if to_add else None
         for cid, guid, _, _ in to_remove:
-            for (mid,) in project.db.execute("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?",
-                                             [guid]).fetchall():
+            for (mid,) in project.db.execute(
+                "SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?", [guid]
+            ).fetchall():
                 tx.delete("memos", mid)
             tx.delete("codings", cid)
         for s, e in to_add:
-            tx.insert("codings", {"guid": new_guid(), "document_id": d.document_id, "code_id": d.code_id,
-                                  "coder_id": coder_id, "start": s, "end": e, "text": text[s:e],
-                                  "memo": None, "created_at": now(), "updated_at": now()})
-    return Resolution(d.code, d.document, keep, tuple(to_add), tuple((s, e) for _, _, s, e in to_remove),
-                      tx.event_id)
+            tx.insert(
+                "codings",
+                {
+                    "guid": new_guid(),
+                    "document_id": d.document_id,
+                    "code_id": d.code_id,
+                    "coder_id": coder_id,
+                    "start": s,
+                    "end": e,
+                    "text": text[s:e],
+                    "memo": None,
+                    "created_at": now(),
+                    "updated_at": now(),
+                },
+            )
+    return Resolution(d.code, d.document, keep, tuple(to_add), tuple((s, e) for _, _, s, e in to_remove), tx.event_id)
 
 
-def adjudicate_all(project: "Project", disagreements: Sequence["Disagreement"], choice: str,
-                   consensus: str = CONSENSUS) -> list[Resolution]:
+def adjudicate_all(
+    project: Project, disagreements: Sequence[Disagreement], choice: str, consensus: str = CONSENSUS
+) -> list[Resolution]:
     """The same decision for many passages (one event each, so each can be undone)."""
     return [adjudicate(project, d, choice, consensus) for d in disagreements]
 
 
-def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) -> int:
+def accept_agreements(project: Project, report, consensus: str = CONSENSUS) -> int:
     """Copy the passages the coders agree on (at the report's unit) into the consensus coder.
 
     With the decided disagreements, this makes the consensus coder a complete coding of the
@@ -133,8 +147,12 @@ def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) ->
     row = project.db.execute("SELECT id FROM coders WHERE name = ?", [consensus]).fetchone()
     have = set()
     if row:
-        have = {tuple(r) for r in project.db.execute(
-            "SELECT document_id, code_id, start, [end] FROM codings WHERE coder_id = ?", [row[0]])}
+        have = {
+            tuple(r)
+            for r in project.db.execute(
+                "SELECT document_id, code_id, start, [end] FROM codings WHERE coder_id = ?", [row[0]]
+            )
+        }
     to_add = []
     for (doc_id, code_id), lists in sorted(data.spans.items()):
         for s, e in passages([(a, b) for spans in lists for a, b, _ in spans]):
@@ -146,14 +164,26 @@ def accept_agreements(project: "Project", report, consensus: str = CONSENSUS) ->
                     to_add.append((doc_id, code_id, a, b))
     if not to_add:
         return 0
-    with project.transaction(events.ADJUDICATE_AGREED, f"{len(to_add)} agreed passage(s) of "
-                             f"{', '.join(report.coders)} → {consensus}") as tx:
+    with project.transaction(
+        events.ADJUDICATE_AGREED, f"{len(to_add)} agreed passage(s) of {', '.join(report.coders)} → {consensus}"
+    ) as tx:
         coder_id = project.coder_id(consensus, tx=tx)
         for doc_id, code_id, s, e in to_add:
             if texts[doc_id] is None:
-                texts[doc_id] = project.db.execute("SELECT text FROM documents WHERE id = ?",
-                                                   [doc_id]).fetchone()[0]
-            tx.insert("codings", {"guid": new_guid(), "document_id": doc_id, "code_id": code_id,
-                                  "coder_id": coder_id, "start": s, "end": e, "text": texts[doc_id][s:e],
-                                  "memo": None, "created_at": now(), "updated_at": now()})
+                texts[doc_id] = project.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+            tx.insert(
+                "codings",
+                {
+                    "guid": new_guid(),
+                    "document_id": doc_id,
+                    "code_id": code_id,
+                    "coder_id": coder_id,
+                    "start": s,
+                    "end": e,
+                    "text": texts[doc_id][s:e],
+                    "memo": None,
+                    "created_at": now(),
+                    "updated_at": now(),
+                },
+            )
     return len(to_add)

@@ -154,8 +154,9 @@ def _distance_matrix(level: str, values: Sequence[Any], n_c: np.ndarray) -> np.n
     return ratio**2
 
 
-def _alpha_from_counts(counts: np.ndarray, level: str, values: Sequence[Any],
-                       weights: np.ndarray | None = None) -> Coefficient:
+def _alpha_from_counts(
+    counts: np.ndarray, level: str, values: Sequence[Any], weights: np.ndarray | None = None
+) -> Coefficient:
     """Alpha from units x values counts; ``weights`` multiplies units (bootstrap)."""
     name = f"Krippendorff's alpha ({level})"
     m_u = counts.sum(axis=1)
@@ -172,19 +173,22 @@ def _alpha_from_counts(counts: np.ndarray, level: str, values: Sequence[Any],
     n_c = o.sum(axis=1)
     n = float(n_c.sum())
     if n < 2:
-        return undefined(name, "fewer than two pairable values: no unit was coded by two or more coders",
-                         n=n)
+        return undefined(name, "fewer than two pairable values: no unit was coded by two or more coders", n=n)
     d2 = _distance_matrix(level, values, n_c)
     d_o = float((o * d2).sum()) / n
     d_e = float((np.outer(n_c, n_c) * d2).sum()) / (n * (n - 1.0))
     if d_e <= 0:
-        return undefined(name, "no variation: all pairable values are the same, so expected "
-                         "disagreement is 0 and alpha is undefined", observed=d_o, expected=d_e, n=n)
+        return undefined(
+            name,
+            "no variation: all pairable values are the same, so expected disagreement is 0 and alpha is undefined",
+            observed=d_o,
+            expected=d_e,
+            n=n,
+        )
     return Coefficient(name, 1.0 - d_o / d_e, d_o, d_e, n)
 
 
-def _prepare(data: ReliabilityData, level: str,
-             value_order: Sequence[Hashable] | None) -> tuple[np.ndarray, list[Any]]:
+def _prepare(data: ReliabilityData, level: str, value_order: Sequence[Hashable] | None) -> tuple[np.ndarray, list[Any]]:
     _check_level(level)
     enc = encode(data, value_order)
     if level == "ordinal" and not enc.ordered:
@@ -194,15 +198,17 @@ def _prepare(data: ReliabilityData, level: str,
     return unit_value_counts(enc.codes, len(enc.values)), enc.values
 
 
-def krippendorff_alpha_detail(data: ReliabilityData, level: Level = "nominal",
-                              value_order: Sequence[Hashable] | None = None) -> Coefficient:
+def krippendorff_alpha_detail(
+    data: ReliabilityData, level: Level = "nominal", value_order: Sequence[Hashable] | None = None
+) -> Coefficient:
     """Alpha with ``D_o``, ``D_e``, the number of pairable values, or why it is undefined."""
     counts, values = _prepare(data, level, value_order)
     return _alpha_from_counts(counts, level, values)
 
 
-def krippendorff_alpha(data: ReliabilityData, level: Level = "nominal",
-                       value_order: Sequence[Hashable] | None = None) -> float:
+def krippendorff_alpha(
+    data: ReliabilityData, level: Level = "nominal", value_order: Sequence[Hashable] | None = None
+) -> float:
     """Krippendorff's alpha of a coders x units matrix (``None``/NaN = missing).
 
     Units with fewer than two values are not pairable and drop out. Returns NaN
@@ -212,9 +218,12 @@ def krippendorff_alpha(data: ReliabilityData, level: Level = "nominal",
     return float(krippendorff_alpha_detail(data, level, value_order))
 
 
-def krippendorff_alpha_counts(counts: Sequence[Sequence[float]] | np.ndarray, level: Level = "nominal",
-                              values: Sequence[Any] | None = None,
-                              weights: Sequence[float] | np.ndarray | None = None) -> Coefficient:
+def krippendorff_alpha_counts(
+    counts: Sequence[Sequence[float]] | np.ndarray,
+    level: Level = "nominal",
+    values: Sequence[Any] | None = None,
+    weights: Sequence[float] | np.ndarray | None = None,
+) -> Coefficient:
     """Alpha from a units x values table of how many coders gave each value to each unit.
 
     ``weights`` repeats rows: a row with weight 40 stands for 40 identical units.
@@ -248,9 +257,14 @@ class BootstrapInterval:
     draws: int
 
 
-def bootstrap_alpha(data: ReliabilityData, level: Level = "nominal", draws: int = 1000,
-                    seed: int = 0, ci: float = 0.95,
-                    value_order: Sequence[Hashable] | None = None) -> BootstrapInterval:
+def bootstrap_alpha(
+    data: ReliabilityData,
+    level: Level = "nominal",
+    draws: int = 1000,
+    seed: int = 0,
+    ci: float = 0.95,
+    value_order: Sequence[Hashable] | None = None,
+) -> BootstrapInterval:
     """Seeded percentile bootstrap of alpha, resampling *units*.
 
     Why units: they are the sampled entities in a reliability study, and
@@ -287,9 +301,15 @@ def _percentile_interval(estimate: float, sample: list[float], ci: float, draws:
     return BootstrapInterval(estimate, float(low), float(high), ci, len(sample), draws)
 
 
-def bootstrap_alpha_counts(counts: Sequence[Sequence[float]] | np.ndarray, weights: Sequence[float] | np.ndarray,
-                           level: Level = "nominal", draws: int = 1000, seed: int = 0, ci: float = 0.95,
-                           values: Sequence[Any] | None = None) -> BootstrapInterval:
+def bootstrap_alpha_counts(
+    counts: Sequence[Sequence[float]] | np.ndarray,
+    weights: Sequence[float] | np.ndarray,
+    level: Level = "nominal",
+    draws: int = 1000,
+    seed: int = 0,
+    ci: float = 0.95,
+    values: Sequence[Any] | None = None,
+) -> BootstrapInterval:
     """The unit bootstrap of :func:`bootstrap_alpha` for a table of distinct units with multiplicities.
 
     Drawing ``N`` units with replacement from ``N`` units of which ``w_r`` look

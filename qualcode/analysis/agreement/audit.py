@@ -56,17 +56,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualcode.analysis.agreement.alpha import (bootstrap_alpha_counts,
-                                               krippendorff_alpha_counts)
-from qualcode.analysis.agreement.report import (TEXT_UNITS, AgreementReport, CodeAgreement, CodedSpan, Disagreement,
-                                                DocumentAgreement, Stats, Unit, UnitizedRow, parse_unit)
-from qualcode.analysis.agreement.spans import (CharacterAgreement, match_segments, passages,
-                                               segment_agreement_kappa, weighted_character_agreement)
-from qualcode.analysis.agreement.kappas import cohen_kappa, fleiss_kappa
+from qualcode.analysis.agreement.alpha import bootstrap_alpha_counts, krippendorff_alpha_counts
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
-from qualcode.errors import QualcodeError
+from qualcode.analysis.agreement.kappas import cohen_kappa, fleiss_kappa
+from qualcode.analysis.agreement.report import (
+    TEXT_UNITS,
+    AgreementReport,
+    CodeAgreement,
+    CodedSpan,
+    Disagreement,
+    DocumentAgreement,
+    Stats,
+    Unit,
+    UnitizedRow,
+    parse_unit,
+)
+from qualcode.analysis.agreement.spans import (
+    CharacterAgreement,
+    match_segments,
+    passages,
+    segment_agreement_kappa,
+    weighted_character_agreement,
+)
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.corpus.documents import get_document, list_documents, unit_arrays
+from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -80,8 +94,9 @@ def _popcounts(m: int) -> np.ndarray:
     return np.array([bin(p).count("1") for p in range(2**m)], dtype=np.int64)
 
 
-def stats_from_patterns(counts: np.ndarray, m: int, *, bootstrap: int = 0, seed: int = 0,
-                        weighted: bool = False) -> Stats:
+def stats_from_patterns(
+    counts: np.ndarray, m: int, *, bootstrap: int = 0, seed: int = 0, weighted: bool = False
+) -> Stats:
     """Every coefficient of one code from ``counts[p]`` = units whose coder pattern is ``p``.
 
     Bit ``i`` of ``p`` is set when coder ``i`` applied the code to the unit. ``weighted``:
@@ -105,8 +120,7 @@ def stats_from_patterns(counts: np.ndarray, m: int, *, bootstrap: int = 0, seed:
     alpha = krippendorff_alpha_counts(value_rows, "nominal", weights=counts)
     ci = bootstrap_alpha_counts(value_rows, counts, draws=bootstrap, seed=seed) if bootstrap else None
     applied = None if weighted else int(n - counts[0])
-    return Stats(int(n), float(agreement), kappa, alpha, _warning(kappa, prevalence, applied), prevalence,
-                 coded, ci)
+    return Stats(int(n), float(agreement), kappa, alpha, _warning(kappa, prevalence, applied), prevalence, coded, ci)
 
 
 def quick_stats(counts: Sequence[float], m: int, *, weighted: bool = False) -> Stats:
@@ -128,8 +142,10 @@ def quick_stats(counts: Sequence[float], m: int, *, weighted: bool = False) -> S
     full = len(c) - 1
     n1 = sum(x * k for x, k in zip(c, pops))
     prevalence = n1 / (m * n_units)
-    reason = ("expected agreement is 1 (one category holds every rating, e.g. a code nobody or "
-              "everybody applied), so chance-corrected agreement is undefined")
+    reason = (
+        "expected agreement is 1 (one category holds every rating, e.g. a code nobody or "
+        "everybody applied), so chance-corrected agreement is undefined"
+    )
     if m == 2:
         name = "Cohen's kappa"
         p_o = (c[3] + c[0]) / n_units
@@ -138,19 +154,31 @@ def quick_stats(counts: Sequence[float], m: int, *, weighted: bool = False) -> S
     else:
         name = "Fleiss' kappa"
         p_o = sum(x * (k * k + (m - k) ** 2 - m) for x, k in zip(c, pops)) / (m * (m - 1) * n_units)
-        p_e = prevalence ** 2 + (1 - prevalence) ** 2
-    kappa = (undefined(name, reason, observed=p_o, expected=p_e, n=n_units) if 1 - p_e <= 1e-12
-             else Coefficient(name, (p_o - p_e) / (1 - p_e), p_o, p_e, n_units))
+        p_e = prevalence**2 + (1 - prevalence) ** 2
+    kappa = (
+        undefined(name, reason, observed=p_o, expected=p_e, n=n_units)
+        if 1 - p_e <= 1e-12
+        else Coefficient(name, (p_o - p_e) / (1 - p_e), p_o, p_e, n_units)
+    )
     n = m * n_units
     a_name = "Krippendorff's alpha (nominal)"
     d_o = sum(x * 2 * k * (m - k) / (m - 1) for x, k in zip(c, pops)) / n
     d_e = 2 * n1 * (n - n1) / (n * (n - 1))
-    alpha = (undefined(a_name, "no variation: all pairable values are the same, so expected "
-                       "disagreement is 0 and alpha is undefined", observed=d_o, expected=d_e, n=n)
-             if d_e <= 0 else Coefficient(a_name, 1 - d_o / d_e, d_o, d_e, n))
+    alpha = (
+        undefined(
+            a_name,
+            "no variation: all pairable values are the same, so expected disagreement is 0 and alpha is undefined",
+            observed=d_o,
+            expected=d_e,
+            n=n,
+        )
+        if d_e <= 0
+        else Coefficient(a_name, 1 - d_o / d_e, d_o, d_e, n)
+    )
     applied = None if weighted else int(n_units - c[0])
-    return Stats(int(n_units), (c[0] + c[full]) / n_units, kappa, alpha,
-                 _warning(kappa, prevalence, applied), prevalence, coded)
+    return Stats(
+        int(n_units), (c[0] + c[full]) / n_units, kappa, alpha, _warning(kappa, prevalence, applied), prevalence, coded
+    )
 
 
 def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) -> str | None:
@@ -168,13 +196,17 @@ def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) 
     if kappa.value is None:
         return f"undefined: {kappa.reason}"
     if applied is not None and applied < MIN_APPLIED:
-        return (f"few units ({applied} coded): κ rests on fewer than {MIN_APPLIED} units that any "
-                "coder coded, too few to be read as a reliability estimate")
+        return (
+            f"few units ({applied} coded): κ rests on fewer than {MIN_APPLIED} units that any "
+            "coder coded, too few to be read as a reliability estimate"
+        )
     rare = min(prevalence, 1 - prevalence)
     if rare < LOW_PREVALENCE:
         side = "rare" if prevalence < 0.5 else "near-universal"
-        return (f"{side} ({100 * rare:.1f} % of ratings): κ is unstable at such prevalence (the kappa "
-                "paradox); read it with % agreement and α")
+        return (
+            f"{side} ({100 * rare:.1f} % of ratings): κ is unstable at such prevalence (the kappa "
+            "paradox); read it with % agreement and α"
+        )
     return None
 
 
@@ -232,15 +264,14 @@ class _Data:
     spans: dict  # (doc_id, code_id) -> list per coder of [(s, e, guid)]
 
 
-def _resolve_codes(project: "Project", refs: Sequence[str] | None) -> list:
+def _resolve_codes(project: Project, refs: Sequence[str] | None) -> list:
     all_codes = list_codes(project)
     if not refs:
         return [c for c in all_codes if c.codable]
     chosen, seen = [], set()
     for ref in refs:
         c = get_code(project, ref)
-        group = [c] if c.codable else [d for d in all_codes if d.codable and
-                                         d.path.startswith(c.path + "/")]
+        group = [c] if c.codable else [d for d in all_codes if d.codable and d.path.startswith(c.path + "/")]
         if not group:
             raise QualcodeError(f"'{c.path}' is a grouping code without codable children")
         for g in group:
@@ -250,8 +281,12 @@ def _resolve_codes(project: "Project", refs: Sequence[str] | None) -> list:
     return chosen
 
 
-def load(project: "Project", coders: Sequence[str], codes: Sequence[str] | None = None,
-         documents: Sequence[str | int] | None = None) -> _Data:
+def load(
+    project: Project,
+    coders: Sequence[str],
+    codes: Sequence[str] | None = None,
+    documents: Sequence[str | int] | None = None,
+) -> _Data:
     """Read the coders' codings once: the only database work of an audit."""
     coders = [c.strip() for c in coders if c.strip()]
     if len(coders) < 2:
@@ -267,7 +302,9 @@ def load(project: "Project", coders: Sequence[str], codes: Sequence[str] | None 
     index = {cid: i for i, cid in enumerate(coder_ids)}
     rows = project.db.execute(
         f"SELECT document_id, code_id, coder_id, start, [end], guid FROM codings WHERE coder_id IN "
-        f"({','.join('?' * len(coder_ids))}) ORDER BY document_id, code_id, start, [end]", coder_ids).fetchall()
+        f"({','.join('?' * len(coder_ids))}) ORDER BY document_id, code_id, start, [end]",
+        coder_ids,
+    ).fetchall()
     all_docs = list_documents(project)
     if documents:
         wanted = {get_document(project, d)["id"] for d in documents}
@@ -278,8 +315,9 @@ def load(project: "Project", coders: Sequence[str], codes: Sequence[str] | None 
             by_doc[d].add(k)
         docs = [d for d in all_docs if len(by_doc.get(d["id"], ())) == len(coder_ids)]
         if not docs:
-            raise QualcodeError(f"no document has codings by all of {', '.join(coders)}; "
-                                "pass --documents to choose documents")
+            raise QualcodeError(
+                f"no document has codings by all of {', '.join(coders)}; pass --documents to choose documents"
+            )
     doc_ids = {d["id"] for d in docs}
     spans: dict = {}
     for d, c, k, s, e, g in rows:
@@ -288,9 +326,17 @@ def load(project: "Project", coders: Sequence[str], codes: Sequence[str] | None 
     return _Data(coders, coder_ids, docs, code_list, spans)
 
 
-def audit(project: "Project", coders: Sequence[str], unit: str | Unit = "sentence",
-          codes: Sequence[str] | None = None, documents: Sequence[str | int] | None = None, *,
-          bootstrap: int = 0, seed: int = 0, domains: Sequence[str] | None = None) -> AgreementReport:
+def audit(
+    project: Project,
+    coders: Sequence[str],
+    unit: str | Unit = "sentence",
+    codes: Sequence[str] | None = None,
+    documents: Sequence[str | int] | None = None,
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    domains: Sequence[str] | None = None,
+) -> AgreementReport:
     """Per-code agreement of ``coders`` at ``unit`` (see the module docstring)."""
     u = parse_unit(unit) if isinstance(unit, str) else unit
     data = load(project, coders, codes, documents)
@@ -305,10 +351,10 @@ def _span_arrays(lists) -> list[np.ndarray]:
     return [np.array([(s, e) for s, e, _ in spans], dtype=np.int64).reshape(-1, 2) for spans in lists]
 
 
-def _pattern_audit(project: "Project", data: _Data, u: Unit, bootstrap: int, seed: int) -> AgreementReport:
+def _pattern_audit(project: Project, data: _Data, u: Unit, bootstrap: int, seed: int) -> AgreementReport:
     m = len(data.coders)
     full = 2**m - 1
-    stored = (unit_arrays(project, u.kind, [d["id"] for d in data.docs]) if u.kind in TEXT_UNITS else {})
+    stored = unit_arrays(project, u.kind, [d["id"] for d in data.docs]) if u.kind in TEXT_UNITS else {}
     if u.kind in TEXT_UNITS and not stored:
         raise QualcodeError(f"the documents have no stored {u.kind} units")
     per_doc: dict[tuple[int, int], np.ndarray] = {}
@@ -330,17 +376,22 @@ def _pattern_audit(project: "Project", data: _Data, u: Unit, bootstrap: int, see
                     pattern = _patterns(starts_c, ends_c, arrays)
                     weights = (ends_c - starts_c).astype(float)
                     counts = np.bincount(pattern, weights=weights, minlength=2**m)
-                    disagreements += _passages(doc, code, data.coders, lists, starts_c, ends_c,
-                                               pattern, full, weights)
+                    disagreements += _passages(doc, code, data.coders, lists, starts_c, ends_c, pattern, full, weights)
                 else:
                     pattern = _patterns(starts, ends, arrays)
                     counts = np.bincount(pattern, minlength=2**m).astype(float)
-                    disagreements += _passages(doc, code, data.coders, lists, starts, ends,
-                                               pattern, full, None)
+                    disagreements += _passages(doc, code, data.coders, lists, starts, ends, pattern, full, None)
             per_doc[(doc["id"], code.id)] = counts
             totals[code.id] += counts
-    report = AgreementReport(u, data.coders, [(d["id"], d["name"]) for d in data.docs], [], None,
-                             disagreements=disagreements, bootstrap=bootstrap)
+    report = AgreementReport(
+        u,
+        data.coders,
+        [(d["id"], d["name"]) for d in data.docs],
+        [],
+        None,
+        disagreements=disagreements,
+        bootstrap=bootstrap,
+    )
     doc_stats: dict[tuple[int, int], Stats] = {}
     for doc in data.docs:
         for code in data.codes:
@@ -348,19 +399,22 @@ def _pattern_audit(project: "Project", data: _Data, u: Unit, bootstrap: int, see
             doc_stats[(doc["id"], code.id)] = st
             report.per_document.append(DocumentAgreement(code.id, code.path, doc["id"], doc["name"], st))
     for code in data.codes:
-        st = stats_from_patterns(totals[code.id], m, bootstrap=bootstrap, seed=seed,
-                                 weighted=u.kind == "character")
+        st = stats_from_patterns(totals[code.id], m, bootstrap=bootstrap, seed=seed, weighted=u.kind == "character")
         note = None
         if u.kind == "character" and m == 2:
             st, note = _nvivo(st, [(doc["char_count"], per_doc[(doc["id"], code.id)]) for doc in data.docs])
         report.codes.append(CodeAgreement(code.id, code.path, st, note))
     pooled = sum(totals.values()) if totals else np.zeros(2**m)
-    report.overall = CodeAgreement(None, "(all codes pooled)",
-                                   stats_from_patterns(pooled, m, bootstrap=bootstrap, seed=seed,
-                                                       weighted=u.kind == "character"))
+    report.overall = CodeAgreement(
+        None,
+        "(all codes pooled)",
+        stats_from_patterns(pooled, m, bootstrap=bootstrap, seed=seed, weighted=u.kind == "character"),
+    )
     if bootstrap and u.kind == "character":
-        report.notes.append("bootstrap over characters: neighbouring characters are not independent, "
-                            "so the interval is too narrow; prefer a sentence-level interval")
+        report.notes.append(
+            "bootstrap over characters: neighbouring characters are not independent, "
+            "so the interval is too narrow; prefer a sentence-level interval"
+        )
     return report
 
 
@@ -368,16 +422,24 @@ def _nvivo(st: Stats, docs: list[tuple[int, np.ndarray]]) -> tuple[Stats, str | 
     """NVivo's per-code figures: % agreement and κ averaged over documents weighted by length."""
     results = []
     for length, c in docs:
-        both, only_a, only_b, neither = (int(round(c[3])), int(round(c[1])), int(round(c[2])),
-                                         int(round(c[0])))
-        kappa = cohen_kappa([[both, only_a], [only_b, neither]]) if length else undefined(
-            "Cohen's kappa", "the document is empty")
-        results.append(CharacterAgreement(length, both, only_a, only_b, neither,
-                                          (both + neither) / length if length else None, kappa))
+        both, only_a, only_b, neither = (int(round(c[3])), int(round(c[1])), int(round(c[2])), int(round(c[0])))
+        kappa = (
+            cohen_kappa([[both, only_a], [only_b, neither]])
+            if length
+            else undefined("Cohen's kappa", "the document is empty")
+        )
+        results.append(
+            CharacterAgreement(
+                length, both, only_a, only_b, neither, (both + neither) / length if length else None, kappa
+            )
+        )
     w = weighted_character_agreement(results)
     name = "Cohen's kappa (NVivo: mean over documents weighted by length)"
-    kappa = (Coefficient(name, w.kappa, n=w.total_length) if w.kappa is not None
-             else undefined(name, w.reason or "undefined", n=w.total_length))
+    kappa = (
+        Coefficient(name, w.kappa, n=w.total_length)
+        if w.kappa is not None
+        else undefined(name, w.reason or "undefined", n=w.total_length)
+    )
     warning = st.warning
     if w.reason and w.kappa is not None:
         warning = "; ".join(x for x in (warning, w.reason) if x)
@@ -406,9 +468,19 @@ def _passages(doc, code, coders, lists, starts, ends, pattern, full, weights) ->
         for (a, b, g), k in zip(spans, where):
             if n_split[k]:
                 members.setdefault(int(k), {c: [] for c in coders})[coders[i]].append(CodedSpan(a, b, g))
-    return [Disagreement(code.id, code.path, doc["id"], doc["name"], int(cs[k]), int(ce[k]),
-                         {c: tuple(v) for c, v in members[k].items()}, int(n_split[k]))
-            for k in sorted(members)]
+    return [
+        Disagreement(
+            code.id,
+            code.path,
+            doc["id"],
+            doc["name"],
+            int(cs[k]),
+            int(ce[k]),
+            {c: tuple(v) for c, v in members[k].items()},
+            int(n_split[k]),
+        )
+        for k in sorted(members)
+    ]
 
 
 # ---------------------------------------------------------------------------- segments (MAXQDA)
@@ -428,17 +500,21 @@ def _segment_audit(data: _Data, u: Unit) -> AgreementReport:
             b = [(s, e) for s, e, _ in lists[1]]
             res = match_segments(a, b, u.overlap, n_codes=n_codes)
             matches.append(res)
-            report.per_document.append(DocumentAgreement(
-                code.id, code.path, doc["id"], doc["name"], _segment_stats([res], n_codes)))
+            report.per_document.append(
+                DocumentAgreement(code.id, code.path, doc["id"], doc["name"], _segment_stats([res], n_codes))
+            )
             if res.disagreements:
                 unmatched = set(res.unmatched_a) | set(res.unmatched_b)
                 for s, e in passages(a + b):
                     n = sum(1 for x in unmatched if x[0] < e and x[1] > s)
                     if n:
-                        spans = {data.coders[i]: tuple(CodedSpan(x, y, g) for x, y, g in lists[i]
-                                                       if x < e and y > s) for i in range(2)}
-                        report.disagreements.append(Disagreement(code.id, code.path, doc["id"],
-                                                                 doc["name"], s, e, spans, n))
+                        spans = {
+                            data.coders[i]: tuple(CodedSpan(x, y, g) for x, y, g in lists[i] if x < e and y > s)
+                            for i in range(2)
+                        }
+                        report.disagreements.append(
+                            Disagreement(code.id, code.path, doc["id"], doc["name"], s, e, spans, n)
+                        )
         all_matches += matches
         report.codes.append(CodeAgreement(code.id, code.path, _segment_stats(matches, n_codes)))
     report.overall = CodeAgreement(None, "(all codes pooled)", _segment_stats(all_matches, n_codes))
@@ -449,10 +525,14 @@ def _segment_stats(matches, n_codes: int) -> Stats:
     agree = sum(m.agreements for m in matches)
     total = agree + sum(m.disagreements for m in matches)
     kappa = segment_agreement_kappa(matches, n_codes=n_codes)
-    alpha = undefined("Krippendorff's alpha", "no α at segment level: uncoded text is not a unit here "
-                      "(use unitized for Krippendorff's unitizing α)")
-    coded = (sum(len(m.matched_a) + len(m.unmatched_a) for m in matches),
-             sum(len(m.matched_b) + len(m.unmatched_b) for m in matches))
+    alpha = undefined(
+        "Krippendorff's alpha",
+        "no α at segment level: uncoded text is not a unit here (use unitized for Krippendorff's unitizing α)",
+    )
+    coded = (
+        sum(len(m.matched_a) + len(m.unmatched_a) for m in matches),
+        sum(len(m.matched_b) + len(m.unmatched_b) for m in matches),
+    )
     warning = None if total else "never applied: neither coder has a segment of this code"
     if total and kappa.value is None:
         warning = f"undefined: {kappa.reason}"
@@ -460,7 +540,7 @@ def _segment_stats(matches, n_codes: int) -> Stats:
 
 
 # ---------------------------------------------------------------------------- unitized α family
-def default_domains(project: "Project", codes: Sequence) -> list:
+def default_domains(project: Project, codes: Sequence) -> list:
     """Every grouping (non-codable) code whose direct children include audited, codable codes."""
     chosen = {c.id for c in codes}
     out = []
@@ -472,7 +552,7 @@ def default_domains(project: "Project", codes: Sequence) -> list:
     return out
 
 
-def _unitized_audit(project: "Project", data: _Data, u: Unit, domain_refs) -> AgreementReport:
+def _unitized_audit(project: Project, data: _Data, u: Unit, domain_refs) -> AgreementReport:
     from qualcode.analysis.agreement.unitized import Cu_alpha, binary_u_alpha, cu_alpha, u_alpha
 
     offset, total = {}, 0
@@ -495,8 +575,7 @@ def _unitized_audit(project: "Project", data: _Data, u: Unit, domain_refs) -> Ag
     for code in data.codes:
         r = binary_u_alpha(total, segments({code.id}))
         report.unitized.append(UnitizedRow(r.variant, code.path, r.value, r.reason))
-    domains = ([get_code(project, ref) for ref in domain_refs] if domain_refs
-               else default_domains(project, data.codes))
+    domains = [get_code(project, ref) for ref in domain_refs] if domain_refs else default_domains(project, data.codes)
     domain_of = {}
     for dom in domains:
         members = {c.id for c in data.codes if c.parent_id == dom.id}
@@ -509,7 +588,7 @@ def _unitized_audit(project: "Project", data: _Data, u: Unit, domain_refs) -> Ag
                 report.unitized.append(UnitizedRow(r.variant, dom.path, r.value, r.reason, r.coverage))
             except ValueError as e:
                 report.unitized.append(UnitizedRow(variant, dom.path, None, _not_exclusive(e, dom.path)))
-        domain_of.update({c: dom.path for c in members})
+        domain_of.update(dict.fromkeys(members, dom.path))
     if domains:
         r = Cu_alpha(total, segments(set(domain_of)), domain_of)
         report.unitized.append(UnitizedRow(r.variant, "(all domains)", r.value, r.reason, r.coverage))
@@ -519,18 +598,21 @@ def _unitized_audit(project: "Project", data: _Data, u: Unit, domain_refs) -> Ag
 def _not_exclusive(error: ValueError, domain: str) -> str:
     text = str(error)
     if "mutually exclusive" in text:
-        return (f"a coder applied two codes of '{domain}' to overlapping text, so they are not "
-                "mutually exclusive and cuα/uα do not apply; name real domains with --domain")
+        return (
+            f"a coder applied two codes of '{domain}' to overlapping text, so they are not "
+            "mutually exclusive and cuα/uα do not apply; name real domains with --domain"
+        )
     return text
 
 
-def default_coders(project: "Project", consensus: str = "consensus") -> list[str]:
+def default_coders(project: Project, consensus: str = "consensus") -> list[str]:
     """Whom to compare when nobody said: the two coders with the most codings (the consensus
     coder left out) — the CLI and the workbench alike."""
     rows = project.db.execute(
         "SELECT k.name, COUNT(c.id) AS n FROM coders k JOIN codings c ON c.coder_id = k.id "
-        "WHERE k.name != ? GROUP BY k.id ORDER BY n DESC, k.name LIMIT 2", [consensus]).fetchall()
+        "WHERE k.name != ? GROUP BY k.id ORDER BY n DESC, k.name LIMIT 2",
+        [consensus],
+    ).fetchall()
     if len(rows) < 2:
         raise QualcodeError("agreement needs two coders with codings; switch coder and code, or merge a copy")
     return [r[0] for r in rows]
-

@@ -40,7 +40,8 @@ class Coefficient:
         return math.nan if self.value is None else float(self.value)
 
 
-def undefined(name: str, reason: str, *, observed: float | None = None,
-              expected: float | None = None, n: float = 0) -> Coefficient:
+def undefined(
+    name: str, reason: str, *, observed: float | None = None, expected: float | None = None, n: float = 0
+) -> Coefficient:
     """An undefined coefficient with the reason the caller will print."""
     return Coefficient(name, None, observed, expected, n, reason)

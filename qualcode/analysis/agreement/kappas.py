@@ -42,9 +42,14 @@ def _square_table(table: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
 
 def _kappa(name: str, p_o: float, p_e: float, n: float) -> Coefficient:
     if 1.0 - p_e <= _EPS:
-        return undefined(name, "expected agreement is 1 (one category holds every rating, e.g. a code "
-                         "nobody or everybody applied), so chance-corrected agreement is undefined",
-                         observed=p_o, expected=p_e, n=n)
+        return undefined(
+            name,
+            "expected agreement is 1 (one category holds every rating, e.g. a code "
+            "nobody or everybody applied), so chance-corrected agreement is undefined",
+            observed=p_o,
+            expected=p_e,
+            n=n,
+        )
     return Coefficient(name, (p_o - p_e) / (1.0 - p_e), p_o, p_e, n)
 
 
@@ -83,8 +88,7 @@ def scott_pi(table: Sequence[Sequence[float]] | np.ndarray) -> Coefficient:
     return _kappa("Scott's pi", float(np.trace(p)), float(pooled @ pooled), n)
 
 
-def brennan_prediger_kappa(table: Sequence[Sequence[float]] | np.ndarray,
-                           q: int | None = None) -> Coefficient:
+def brennan_prediger_kappa(table: Sequence[Sequence[float]] | np.ndarray, q: int | None = None) -> Coefficient:
     """Brennan & Prediger's kappa: chance agreement ``1/q``.
 
     ``q`` defaults to the table's number of categories; pass the codebook's
@@ -101,8 +105,9 @@ def brennan_prediger_kappa(table: Sequence[Sequence[float]] | np.ndarray,
     return _kappa(name, float(np.trace(t)) / n, 1.0 / q, n)
 
 
-def fleiss_kappa(counts: Sequence[Sequence[float]] | np.ndarray,
-                 weights: Sequence[float] | np.ndarray | None = None) -> Coefficient:
+def fleiss_kappa(
+    counts: Sequence[Sequence[float]] | np.ndarray, weights: Sequence[float] | np.ndarray | None = None
+) -> Coefficient:
     """Fleiss' kappa of a units x categories table of rater counts.
 
     Every unit must have the same number of ratings (Fleiss' design); with
@@ -128,8 +133,12 @@ def fleiss_kappa(counts: Sequence[Sequence[float]] | np.ndarray,
 def _fleiss(name: str, c: np.ndarray, w: np.ndarray) -> Coefficient:
     per_unit = c.sum(axis=1)
     if float(per_unit.max() - per_unit.min()) > 1e-9 * max(1.0, float(per_unit[0])):
-        return undefined(name, "units have different numbers of ratings; Fleiss' kappa needs the same "
-                         "number per unit (use Krippendorff's alpha for missing data)", n=float(w.sum()))
+        return undefined(
+            name,
+            "units have different numbers of ratings; Fleiss' kappa needs the same "
+            "number per unit (use Krippendorff's alpha for missing data)",
+            n=float(w.sum()),
+        )
     r = float(per_unit[0])
     if r < 2:
         return undefined(name, f"needs at least two ratings per unit; got {r:g}", n=float(w.sum()))
@@ -139,8 +148,9 @@ def _fleiss(name: str, c: np.ndarray, w: np.ndarray) -> Coefficient:
     return _kappa(name, float(w @ p_i) / n_units, float(p_j @ p_j), n_units)
 
 
-def confusion_table(a: Sequence[Hashable | None], b: Sequence[Hashable | None],
-                    categories: Sequence[Hashable] | None = None) -> np.ndarray:
+def confusion_table(
+    a: Sequence[Hashable | None], b: Sequence[Hashable | None], categories: Sequence[Hashable] | None = None
+) -> np.ndarray:
     """k x k counts of (A's value, B's value) over units both coders rated.
 
     Units where either value is ``None`` are skipped (they are not pairs).
@@ -161,8 +171,9 @@ def confusion_table(a: Sequence[Hashable | None], b: Sequence[Hashable | None],
     return table
 
 
-def category_counts(data: Sequence[Sequence[Hashable | None]],
-                    categories: Sequence[Hashable] | None = None) -> np.ndarray:
+def category_counts(
+    data: Sequence[Sequence[Hashable | None]], categories: Sequence[Hashable] | None = None
+) -> np.ndarray:
     """units x categories counts of raters, from a coders x units matrix (for Fleiss)."""
     rows = [list(r) for r in data]
     if len({len(r) for r in rows}) > 1:

@@ -18,16 +18,16 @@ REFERENCES = {
 }
 FULL_REFERENCES = {
     "cohen": "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
-             "Psychological Measurement, 20(1), 37–46.",
+    "Psychological Measurement, 20(1), 37–46.",
     "fleiss": "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. "
-              "Psychological Bulletin, 76(5), 378–382.",
+    "Psychological Bulletin, 76(5), 378–382.",
     "alpha": "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School "
-             "for Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43",
+    "for Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43",
     "bp": "Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: Some uses, misuses, and "
-          "alternatives. Educational and Psychological Measurement, 41(3), 687–699.",
+    "alternatives. Educational and Psychological Measurement, 41(3), 687–699.",
     "unitized": "Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability "
-                "of unitizing textual continua: Further developments. Quality & Quantity, 50, "
-                "2347–2364. https://doi.org/10.1007/s11135-015-0266-1",
+    "of unitizing textual continua: Further developments. Quality & Quantity, 50, "
+    "2347–2364. https://doi.org/10.1007/s11135-015-0266-1",
 }
 
 
@@ -67,10 +67,12 @@ def methods_paragraph(report: AgreementReport, version: str | None = None) -> st
     m, coders = len(report.coders), ", ".join(report.coders)
     docs = len(report.documents)
     u = report.unit
-    who = (f"Two coders ({coders})" if m == 2 else f"{m} coders ({coders})")
+    who = f"Two coders ({coders})" if m == 2 else f"{m} coders ({coders})"
     codes = len(report.codes) or len({r.scope for r in report.unitized if r.variant == "|uα"})
-    parts = [f"{who} independently coded the same {docs} document{'s' * (docs != 1)} with "
-             f"{codes} code{'s' * (codes != 1)} of the codebook."]
+    parts = [
+        f"{who} independently coded the same {docs} document{'s' * (docs != 1)} with "
+        f"{codes} code{'s' * (codes != 1)} of the codebook."
+    ]
     if u.kind == "unitized":
         parts.append(
             "Because coders chose their own segment boundaries, agreement was assessed with "
@@ -78,7 +80,8 @@ def methods_paragraph(report: AgreementReport, version: str | None = None) -> st
             "documents as one continuum of characters: |uα (agreement on which text is relevant "
             "to a code, ATLAS.ti's α-binary) per code, and within each semantic domain (a parent "
             "code whose child codes are mutually exclusive) uα (boundaries and values) and cuα "
-            "(agreement on the codes where the coders' segments meet), and Cuα across domains.")
+            "(agreement on the codes where the coders' segments meet), and Cuα across domains."
+        )
         binary = [r.value for r in report.unitized if r.variant == "|uα" and r.value is not None]
         if binary:
             parts.append(f"Per code, |uα ranged from {min(binary):.2f} to {max(binary):.2f}.")
@@ -92,43 +95,53 @@ def methods_paragraph(report: AgreementReport, version: str | None = None) -> st
             f"Following MAXQDA's segment comparison, a coded segment counted as agreeing when the "
             f"other coder had applied the same code to a segment overlapping it by at least "
             f"{u.overlap:g} % (N = {_n(n)} segments). We report percent agreement and kappa with "
-            f"chance agreement set to one over the number of codes ({REFERENCES['bp']}).")
+            f"chance agreement set to one over the number of codes ({REFERENCES['bp']})."
+        )
         if report.overall:
             st = report.overall.stats
-            parts.append(f"Pooled over codes, agreement was {100 * (st.agreement or 0):.1f} % and "
-                         f"κ = {_num(st.kappa.value)}.")
+            parts.append(
+                f"Pooled over codes, agreement was {100 * (st.agreement or 0):.1f} % and κ = {_num(st.kappa.value)}."
+            )
     else:
         n = report.codes[0].stats.units if report.codes else 0
         kappa_ref = REFERENCES["cohen"] if m == 2 else REFERENCES["fleiss"]
         kappa_name = "Cohen's κ" if m == 2 else "Fleiss' κ"
         if u.kind == "character":
-            unit_text = (f"Following NVivo's coding comparison, every character was a unit "
-                         f"(N = {_n(n)} characters per code)")
+            unit_text = (
+                f"Following NVivo's coding comparison, every character was a unit (N = {_n(n)} characters per code)"
+            )
             if m == 2:
-                unit_text += (", and percent agreement and κ per code are averages over documents "
-                              "weighted by document length")
+                unit_text += (
+                    ", and percent agreement and κ per code are averages over documents weighted by document length"
+                )
         else:
             unit_text = f"The unit of analysis was the {u.label} (N = {_n(n)} {u.noun} per code)"
         parts.append(
             f"{unit_text}; for each code and unit we recorded whether each coder had applied the "
             f"code to at least one character of the unit. We report percent agreement (units on "
             f"which all coders agreed), {kappa_name} ({kappa_ref}) and Krippendorff's α at the "
-            f"nominal level ({REFERENCES['alpha']}).")
+            f"nominal level ({REFERENCES['alpha']})."
+        )
         if report.overall:
             st = report.overall.stats
             ci = ""
             if st.ci is not None and st.ci.size:
-                ci = (f", {100 * st.ci.ci:.0f} % bootstrap confidence interval {st.ci.low:.2f} to "
-                      f"{st.ci.high:.2f} ({_n(st.ci.draws)} resamples of units)")
-            parts.append(f"Pooled over codes, α = {_num(st.alpha.value)}{ci} and "
-                         f"{kappa_name} = {_num(st.kappa.value)}.")
+                ci = (
+                    f", {100 * st.ci.ci:.0f} % bootstrap confidence interval {st.ci.low:.2f} to "
+                    f"{st.ci.high:.2f} ({_n(st.ci.draws)} resamples of units)"
+                )
+            parts.append(
+                f"Pooled over codes, α = {_num(st.alpha.value)}{ci} and {kappa_name} = {_num(st.kappa.value)}."
+            )
         alpha_range = _range(report.codes, "alpha")
         if alpha_range:
             parts.append(f"Per code, α ranged from {alpha_range}.")
         flagged = sum(1 for r in report.codes if r.stats.warning)
         if flagged:
-            parts.append(f"For {flagged} code{'s' * (flagged != 1)}, κ is not reported or should be "
-                         "read with caution because the code was rarely (or never) applied, which "
-                         "makes chance-corrected coefficients unstable.")
+            parts.append(
+                f"For {flagged} code{'s' * (flagged != 1)}, κ is not reported or should be "
+                "read with caution because the code was rarely (or never) applied, which "
+                "makes chance-corrected coefficients unstable."
+            )
     parts.append(f"Coefficients were computed with qualcode {version}.")
     return " ".join(parts)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualcode.analysis.agreement.kappas import cohen_kappa
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
+from qualcode.analysis.agreement.kappas import cohen_kappa
 
 Span = tuple[int, int]
 
@@ -46,8 +46,9 @@ def _coverage(length: int, spans: Sequence[Span]) -> np.ndarray:
     return np.cumsum(diff[:-1]) > 0
 
 
-def unit_presence(units: Sequence[Span],
-                  spans_by_coder: Mapping[Hashable, Sequence[Span]]) -> dict[Hashable, list[int]]:
+def unit_presence(
+    units: Sequence[Span], spans_by_coder: Mapping[Hashable, Sequence[Span]]
+) -> dict[Hashable, list[int]]:
     """1/0 per unit and coder: does any span of the code overlap the unit by >= 1 character?
 
     ``units`` are the document's sentences, turns or paragraphs; the result has
@@ -91,8 +92,7 @@ class CharacterAgreement:
         return np.array([[self.both, self.only_a], [self.only_b, self.neither]])
 
 
-def character_agreement(length: int, spans_a: Sequence[Span],
-                        spans_b: Sequence[Span]) -> CharacterAgreement:
+def character_agreement(length: int, spans_a: Sequence[Span], spans_b: Sequence[Span]) -> CharacterAgreement:
     """Character-level agreement of two coders on one code in one document.
 
     This is how NVivo's Coding Comparison query defines agreement and kappa
@@ -114,11 +114,9 @@ def character_agreement(length: int, spans_a: Sequence[Span],
     only_b = int(np.count_nonzero(~a & b))
     neither = length - both - only_a - only_b
     if length == 0:
-        return CharacterAgreement(0, 0, 0, 0, 0, None,
-                                  undefined("Cohen's kappa", "the document is empty"))
+        return CharacterAgreement(0, 0, 0, 0, 0, None, undefined("Cohen's kappa", "the document is empty"))
     kappa = cohen_kappa([[both, only_a], [only_b, neither]])
-    return CharacterAgreement(length, both, only_a, only_b, neither,
-                              (both + neither) / length, kappa)
+    return CharacterAgreement(length, both, only_a, only_b, neither, (both + neither) / length, kappa)
 
 
 @dataclass(frozen=True)
@@ -138,8 +136,9 @@ class WeightedAgreement:
     reason: str | None = None
 
 
-def weighted_character_agreement(results: Sequence[CharacterAgreement],
-                                 undefined_kappa_as: float | None = None) -> WeightedAgreement:
+def weighted_character_agreement(
+    results: Sequence[CharacterAgreement], undefined_kappa_as: float | None = None
+) -> WeightedAgreement:
     """NVivo's "average weighted by source size" over one code's documents.
 
     Weight = document length in characters, so a long interview counts more
@@ -159,11 +158,11 @@ def weighted_character_agreement(results: Sequence[CharacterAgreement],
         if value is not None:
             kappa_pairs.append((r.length, value))
     skipped = len(docs) - len(kappa_pairs)
-    reason = (f"{skipped} document(s) with undefined kappa left out of the kappa average"
-              if skipped else None)
+    reason = f"{skipped} document(s) with undefined kappa left out of the kappa average" if skipped else None
     if not kappa_pairs:
-        return WeightedAgreement(agreement, None, total, len(docs), 0,
-                                 "kappa is undefined in every document (code applied by nobody?)")
+        return WeightedAgreement(
+            agreement, None, total, len(docs), 0, "kappa is undefined in every document (code applied by nobody?)"
+        )
     weight = sum(w for w, _ in kappa_pairs)
     kappa = sum(w * v for w, v in kappa_pairs) / weight
     return WeightedAgreement(agreement, kappa, total, len(docs), len(kappa_pairs), reason)
@@ -209,12 +208,12 @@ class SegmentMatch:
 
 
 def _matches(own: Sequence[Span], other: Sequence[Span], min_pct: float) -> list[bool]:
-    return [any(overlap_percent(s, t) >= min_pct and min(s[1], t[1]) > max(s[0], t[0])
-                for t in other) for s in own]
+    return [any(overlap_percent(s, t) >= min_pct and min(s[1], t[1]) > max(s[0], t[0]) for t in other) for s in own]
 
 
-def match_segments(spans_a: Sequence[Span], spans_b: Sequence[Span], min_overlap_pct: float = 90.0,
-                   n_codes: int | None = None) -> SegmentMatch:
+def match_segments(
+    spans_a: Sequence[Span], spans_b: Sequence[Span], min_overlap_pct: float = 90.0, n_codes: int | None = None
+) -> SegmentMatch:
     """Segment agreement as MAXQDA's Intercoder Agreement offers it.
 
     A segment agrees when a segment of the other coder, with the same code,
@@ -255,13 +254,11 @@ def match_segments(spans_a: Sequence[Span], spans_b: Sequence[Span], min_overlap
     if agreement is None:
         kappa = undefined(name, "neither coder has a segment of this code")
     elif n_codes is None or n_codes < 2:
-        kappa = undefined(name, "chance agreement is 1/number of codes; pass n_codes >= 2",
-                          observed=agreement, n=total)
+        kappa = undefined(name, "chance agreement is 1/number of codes; pass n_codes >= 2", observed=agreement, n=total)
     else:
         p_e = 1.0 / n_codes
         kappa = Coefficient(name, (agreement - p_e) / (1.0 - p_e), agreement, p_e, total)
-    return SegmentMatch(min_overlap_pct, matched_a, unmatched_a, matched_b, unmatched_b,
-                        agreement, kappa)
+    return SegmentMatch(min_overlap_pct, matched_a, unmatched_a, matched_b, unmatched_b, agreement, kappa)
 
 
 def segment_agreement_kappa(matches: Sequence[SegmentMatch], n_codes: int | None = None) -> Coefficient:
@@ -277,8 +274,7 @@ def segment_agreement_kappa(matches: Sequence[SegmentMatch], n_codes: int | None
         return undefined(name, "no segments to compare")
     p_o = agree / total
     if n_codes < 2:
-        return undefined(name, "chance agreement is 1/number of codes; needs at least two codes",
-                         observed=p_o, n=total)
+        return undefined(name, "chance agreement is 1/number of codes; needs at least two codes", observed=p_o, n=total)
     p_e = 1.0 / n_codes
     return Coefficient(name, (p_o - p_e) / (1.0 - p_e), p_o, p_e, total)
 

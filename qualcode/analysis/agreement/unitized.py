@@ -92,8 +92,9 @@ def _validate(length: int, segments_by_coder: Mapping[Hashable, Sequence[Sequenc
         for seg in segments:
             start, end = seg[0], seg[1]
             if not 0 <= start < end <= length:
-                raise ValueError(f"coder {coder!r}: segment {tuple(seg)!r} is not a non-empty "
-                                 f"half-open interval within 0..{length}")
+                raise ValueError(
+                    f"coder {coder!r}: segment {tuple(seg)!r} is not a non-empty half-open interval within 0..{length}"
+                )
 
 
 def _merge_same_value(segments: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -121,7 +122,8 @@ def _exclusive(coder: Hashable, segments: list[tuple[int, int, int]], names: lis
             raise ValueError(
                 f"coder {coder!r}: segments ({s1}, {e1}, {names[v1]!r}) and ({s2}, {e2}, {names[v2]!r}) "
                 "overlap; values compared by uα/cuα must be mutually exclusive (codes of one "
-                "semantic domain)")
+                "semantic domain)"
+            )
 
 
 def _with_gaps(length: int, segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -142,8 +144,7 @@ def _arrays(parts: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarr
     return a[:, 0], a[:, 1], a[:, 2]
 
 
-def _overlap_pairs(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _overlap_pairs(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(i, j, |g_i ∩ h_j|)`` for the intersecting pairs of a's and b's segments.
 
     Each coder's segments are sorted and do not overlap (a partition, or mutually exclusive
@@ -170,8 +171,9 @@ def _overlap_pairs(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]
     return i[keep], j[keep], ov[keep]
 
 
-def _encode(segments_by_coder: Mapping[Hashable, Sequence[Sequence]],
-            value_of: Mapping[Hashable, Hashable] | None) -> tuple[dict, list[Hashable]]:
+def _encode(
+    segments_by_coder: Mapping[Hashable, Sequence[Sequence]], value_of: Mapping[Hashable, Hashable] | None
+) -> tuple[dict, list[Hashable]]:
     """Value ids from 1 (0 is the gap); ``value_of`` maps codes to domains for Cuα."""
     names: list[Hashable] = ["∅"]
     ids: dict[Hashable, int] = {}
@@ -238,8 +240,13 @@ def _u_family(length: int, encoded: dict, names: list[Hashable], binary: bool) -
         collapse[1:, 1] = 1.0
         obs, exp = collapse.T @ obs @ collapse, collapse.T @ exp @ collapse
     variant = "|uα" if binary else "uα"
-    return _nominal(variant, obs, exp, "no variation to correct for: the coders' marking leaves "
-                    "no expected disagreement (e.g. nobody, or everybody everywhere, marked the code)")
+    return _nominal(
+        variant,
+        obs,
+        exp,
+        "no variation to correct for: the coders' marking leaves "
+        "no expected disagreement (e.g. nobody, or everybody everywhere, marked the code)",
+    )
 
 
 def u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]]) -> UnitizedAlpha:
@@ -253,8 +260,7 @@ def u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]]
     return _u_family(length, encoded, names, binary=False)
 
 
-def binary_u_alpha(length: int,
-                   segments_by_coder: Mapping[Hashable, Sequence[Sequence]]) -> UnitizedAlpha:
+def binary_u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Sequence]]) -> UnitizedAlpha:
     """|uα (ATLAS.ti's α-binary): relevant vs irrelevant matter, values ignored.
 
     Pass one code's (or one domain's) segments, ``(start, end)`` or
@@ -267,8 +273,7 @@ def binary_u_alpha(length: int,
     return _u_family(length, encoded, names, binary=True)
 
 
-def _cu_family(variant: str, length: int, encoded: dict, names: list[Hashable],
-               exclusive: bool) -> UnitizedAlpha:
+def _cu_family(variant: str, length: int, encoded: dict, names: list[Hashable], exclusive: bool) -> UnitizedAlpha:
     parts = []
     for coder, rows in encoded.items():
         merged = _merge_same_value(rows)
@@ -291,12 +296,21 @@ def _cu_family(variant: str, length: int, encoded: dict, names: list[Hashable],
     total = float(l_c.sum())
     coverage = total / (m * length)
     if total <= _EPS:
-        return UnitizedAlpha(variant, None, 0.0, 0.0,
-                             "no valued segments of different coders intersect, so there is no "
-                             "jointly coded matter to compare", coverage=0.0)
+        return UnitizedAlpha(
+            variant,
+            None,
+            0.0,
+            0.0,
+            "no valued segments of different coders intersect, so there is no jointly coded matter to compare",
+            coverage=0.0,
+        )
     exp = _expected(l_c, s_c)
-    result = _nominal(variant, obs, exp, "only one value occurs in the jointly coded matter, so "
-                      "there is nothing to disagree about by chance")
+    result = _nominal(
+        variant,
+        obs,
+        exp,
+        "only one value occurs in the jointly coded matter, so there is nothing to disagree about by chance",
+    )
     per_value: dict[Hashable, float | None] = {}
     e_c = exp.sum(axis=1)
     for k in range(len(l_c)):
@@ -305,8 +319,9 @@ def _cu_family(variant: str, length: int, encoded: dict, names: list[Hashable],
             per_value[names[k + 1]] = None
         else:
             per_value[names[k + 1]] = float(1.0 - (e_c[k] / l_c[k]) * (l_c[k] - obs[k, k]) / d_e)
-    return UnitizedAlpha(result.variant, result.value, result.observed, result.expected,
-                         result.reason, coverage, per_value)
+    return UnitizedAlpha(
+        result.variant, result.value, result.observed, result.expected, result.reason, coverage, per_value
+    )
 
 
 def cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]]) -> UnitizedAlpha:
@@ -321,8 +336,12 @@ def cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]
     return _cu_family("cuα", length, encoded, names, exclusive=True)
 
 
-def _label_sets(segments: list[tuple[int, int, int]], names: list[Hashable],
-                set_ids: dict[frozenset, int], set_names: list[Hashable]) -> list[tuple[int, int, int]]:
+def _label_sets(
+    segments: list[tuple[int, int, int]],
+    names: list[Hashable],
+    set_ids: dict[frozenset, int],
+    set_names: list[Hashable],
+) -> list[tuple[int, int, int]]:
     """Cut a coder's overlapping domain segments at every boundary; value = set of domains.
 
     One piece per pair of neighbouring boundaries that some segment covers. Coverage per
@@ -349,15 +368,15 @@ def _label_sets(segments: list[tuple[int, int, int]], names: list[Hashable],
             covering = frozenset(names[v] for v in values[column])
             if covering not in set_ids:
                 set_ids[covering] = len(set_names)
-                set_names.append(next(iter(covering)) if len(covering) == 1
-                                 else tuple(sorted(covering, key=str)))
+                set_names.append(next(iter(covering)) if len(covering) == 1 else tuple(sorted(covering, key=str)))
             seen[key] = set_ids[covering]
         pieces.append((int(cuts[k]), int(cuts[k + 1]), seen[key]))
     return pieces
 
 
-def Cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]],  # noqa: N802
-             domain_of: Mapping[Hashable, Hashable]) -> UnitizedAlpha:
+def Cu_alpha(
+    length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]], domain_of: Mapping[Hashable, Hashable]
+) -> UnitizedAlpha:
     """Cuα: cuα across semantic domains, each code replaced by its domain (``domain_of``).
 
     A coder's segments of one domain are merged; segments of different domains
@@ -369,6 +388,5 @@ def Cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]
     encoded, names = _encode(segments_by_coder, domain_of)
     set_ids: dict[frozenset, int] = {}
     set_names: list[Hashable] = ["∅"]
-    pieces = {coder: _label_sets(_merge_same_value(rows), names, set_ids, set_names)
-              for coder, rows in encoded.items()}
+    pieces = {coder: _label_sets(_merge_same_value(rows), names, set_ids, set_names) for coder, rows in encoded.items()}
     return _cu_family("Cuα", length, pieces, set_names, exclusive=True)

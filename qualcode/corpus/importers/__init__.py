@@ -6,4 +6,4 @@ normalisation, segmentation and storage are shared and live elsewhere.
 
 from qualcode.corpus.importers.registry import Extracted, extensions, read_file
 
-__all__ = ["Extracted", "read_file", "extensions"]
+__all__ = ["Extracted", "extensions", "read_file"]

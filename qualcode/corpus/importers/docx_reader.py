@@ -7,9 +7,9 @@ Tables are read row by row (cells joined by tabs) because some transcribers put 
 import io
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
 from qualcode.corpus.importers.base import Extracted
 from qualcode.corpus.importers.zipped import check_zip
+from qualcode.errors import QualcodeError
 
 
 def read_docx(path: Path, data: bytes, encoding: str | None) -> Extracted:

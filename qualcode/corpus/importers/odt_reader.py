@@ -3,14 +3,15 @@
 import io
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
 from qualcode.corpus.importers.base import Extracted
 from qualcode.corpus.importers.zipped import check_zip
+from qualcode.errors import QualcodeError
 
 
 def read_odt(path: Path, data: bytes, encoding: str | None) -> Extracted:
     check_zip(path, data, ".odt")
-    from odf import teletype, text as odftext
+    from odf import teletype
+    from odf import text as odftext
     from odf.opendocument import load
 
     try:

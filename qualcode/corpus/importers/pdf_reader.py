@@ -8,8 +8,8 @@ import io
 import logging
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
 from qualcode.corpus.importers.base import Extracted
+from qualcode.errors import QualcodeError
 
 
 def read_pdf(path: Path, data: bytes, encoding: str | None) -> Extracted:

@@ -17,10 +17,15 @@ from qualcode.text.decoding import sha256
 # (a video, a database dump) and would hold the import for minutes. Refuse it before reading.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 READERS: dict[str, tuple[str, str]] = {  # extension → (module, function)
-    "txt": ("plain", "read_txt"), "text": ("plain", "read_txt"),
-    "md": ("plain", "read_md"), "markdown": ("plain", "read_md"),
-    "docx": ("docx_reader", "read_docx"), "odt": ("odt_reader", "read_odt"), "pdf": ("pdf_reader", "read_pdf"),
-    "vtt": ("subtitles", "read_vtt"), "srt": ("subtitles", "read_srt"),
+    "txt": ("plain", "read_txt"),
+    "text": ("plain", "read_txt"),
+    "md": ("plain", "read_md"),
+    "markdown": ("plain", "read_md"),
+    "docx": ("docx_reader", "read_docx"),
+    "odt": ("odt_reader", "read_odt"),
+    "pdf": ("pdf_reader", "read_pdf"),
+    "vtt": ("subtitles", "read_vtt"),
+    "srt": ("subtitles", "read_srt"),
 }
 
 

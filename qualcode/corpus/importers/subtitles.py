@@ -8,8 +8,8 @@ recording. Speakers come from VTT voice tags ``<v Name>`` or a ``Name:`` prefix 
 import re
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
 from qualcode.corpus.importers.base import Extracted
+from qualcode.errors import QualcodeError
 from qualcode.text.decoding import decode, normalise
 from qualcode.text.segmentation import Unit
 
@@ -55,7 +55,7 @@ def _cues(text: str, name: str, kind: str):
         words = _TAGS.sub("", raw).strip()
         p = _PREFIX.match(words)
         if p and speaker is None:
-            speaker, words = p.group(1).strip(), words[p.end():]
+            speaker, words = p.group(1).strip(), words[p.end() :]
         if words:
             yield start, end, speaker, words
     if not found_any:
@@ -80,8 +80,7 @@ def _build(path: Path, data: bytes, encoding: str | None, kind: str) -> Extracte
         block = label + body
         if parts:
             pos += 2  # the blank line between turns
-        units.append(Unit("turn", pos + len(label), pos + len(block), speaker=speaker,
-                          time_start=start, time_end=end))
+        units.append(Unit("turn", pos + len(label), pos + len(block), speaker=speaker, time_start=start, time_end=end))
         parts.append(block)
         pos += len(block)
     return Extracted("\n\n".join(parts), kind, used, turns=units)

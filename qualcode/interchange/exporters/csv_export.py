@@ -14,8 +14,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from qualcode.interchange.exporters.tables import Table
 from qualcode.files import write_atomic
+from qualcode.interchange.exporters.tables import Table
 
 __all__ = ["csv_text", "write_csv"]
 
@@ -39,8 +39,9 @@ def csv_text(table: Table, *, line_terminator: str = "\r\n") -> str:
     return buf.getvalue()
 
 
-def write_csv(table: Table, path: str | Path, *, bom: bool = False,
-              line_terminator: str = "\r\n", like: Path | None = None) -> Path:
+def write_csv(
+    table: Table, path: str | Path, *, bom: bool = False, line_terminator: str = "\r\n", like: Path | None = None
+) -> Path:
     """Write privately and atomically (``like``: the project whose mode the file takes)."""
     data = csv_text(table, line_terminator=line_terminator).encode("utf-8")
     return write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + data, like)

@@ -15,17 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.files import write_atomic, write_text_atomic
 from qualcode.codebook.codes import descendants, get_code, list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.attributes import attribute_types, document_attributes
+from qualcode.files import write_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from qualcode.codebook.codes import Code
     from qualcode.project import Project
 
-__all__ = ["Quote", "CodeSection", "collect_quotes", "quotes_markdown", "quotes_html",
-           "write_quotes_docx", "write_quotes", "REPORT_FORMATS"]
+__all__ = [
+    "REPORT_FORMATS",
+    "CodeSection",
+    "Quote",
+    "collect_quotes",
+    "quotes_html",
+    "quotes_markdown",
+    "write_quotes",
+    "write_quotes_docx",
+]
 
 REPORT_FORMATS = ("md", "html", "docx")
 
@@ -58,10 +66,16 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bool = False,
-                   coders: Sequence[str] = (), kind: str | None = None,
-                   where: Sequence[str] = (), attributes: Sequence[str] | None = None
-                   ) -> list[CodeSection]:
+def collect_quotes(
+    project: Project,
+    codes: Sequence[str | int],
+    *,
+    children: bool = False,
+    coders: Sequence[str] = (),
+    kind: str | None = None,
+    where: Sequence[str] = (),
+    attributes: Sequence[str] | None = None,
+) -> list[CodeSection]:
     """Sections for ``codes`` (all codable codes when empty).
 
     ``attributes`` names the attributes shown with each quote (default: all of them).
@@ -73,8 +87,7 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
     if codes:
         for ref in codes:
             c = get_code(project, ref)
-            for k in [c, *(sorted(descendants(project, c.id), key=_tree_key(project))
-                           if children else [])]:
+            for k in [c, *(sorted(descendants(project, c.id), key=_tree_key(project)) if children else [])]:
                 if k not in targets:
                     targets.append(k)
     else:
@@ -88,8 +101,7 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
         by_fold = {t.casefold(): t for t in types}
         unknown = [a for a in attributes if a.casefold() not in by_fold]
         if unknown:
-            raise QualcodeError(f"no attribute {unknown[0]!r}; attributes: "
-                                f"{', '.join(types) or 'none'}")
+            raise QualcodeError(f"no attribute {unknown[0]!r}; attributes: {', '.join(types) or 'none'}")
         shown = [by_fold[a.casefold()] for a in attributes]
     attrs = document_attributes(project)
     coder_set = set(coders)
@@ -106,8 +118,9 @@ def collect_quotes(project: Project, codes: Sequence[str | int], *, children: bo
             q = grouped.get(key)
             if q is None:
                 a = attrs.get(r["document_id"], {})
-                q = grouped[key] = Quote(r["document"], {n: a.get(n) for n in shown},
-                                         r["start"], r["end"], r["text"], [])
+                q = grouped[key] = Quote(
+                    r["document"], {n: a.get(n) for n in shown}, r["start"], r["end"], r["text"], []
+                )
             if r["coder"] not in q.coders:
                 q.coders.append(r["coder"])
             if r["memo"]:
@@ -143,32 +156,42 @@ def quotes_markdown(sections: Sequence[CodeSection], title: str = "Quotes") -> s
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_CSS = ("body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.5}"
-        "blockquote{border-left:3px solid #999;margin:1em 0;padding:.2em 1em}"
-        "blockquote p{white-space:pre-wrap;margin:.3em 0}"
-        ".cite{font-size:.9em;color:#444}.definition{font-style:italic}.memo{font-size:.9em}")
+_CSS = (
+    "body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.5}"
+    "blockquote{border-left:3px solid #999;margin:1em 0;padding:.2em 1em}"
+    "blockquote p{white-space:pre-wrap;margin:.3em 0}"
+    ".cite{font-size:.9em;color:#444}.definition{font-style:italic}.memo{font-size:.9em}"
+)
 
 
 def quotes_html(sections: Sequence[CodeSection], title: str = "Quotes") -> str:
     e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-           f"<h1>{e(title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{e(title)}</h1>",
+    ]
     for s in sections:
         out.append(f"<h2>{e(s.code.path)}</h2>")
         if s.code.description:
             out.append(f'<p class="definition">{e(s.code.description.strip())}</p>')
         out.append(f"<p>{_count(len(s.quotes))}.</p>")
         for q in s.quotes:
-            out.append(f"<blockquote><p>{e(q.text)}</p>"
-                       f'<p class="cite">— {e(q.citation())}</p></blockquote>')
+            out.append(f'<blockquote><p>{e(q.text)}</p><p class="cite">— {e(q.citation())}</p></blockquote>')
             out += [f'<p class="memo">Memo ({e(m)})</p>' for m in q.memos]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
-def write_quotes_docx(sections: Sequence[CodeSection], path: str | Path,
-                      title: str = "Quotes", like: Path | None = None) -> Path:
+def write_quotes_docx(
+    sections: Sequence[CodeSection], path: str | Path, title: str = "Quotes", like: Path | None = None
+) -> Path:
     from docx import Document
     from docx.shared import Pt
 
@@ -195,8 +218,9 @@ def write_quotes_docx(sections: Sequence[CodeSection], path: str | Path,
     return write_atomic(path, doc.save, like)
 
 
-def write_quotes(sections: Sequence[CodeSection], path: str | Path, fmt: str,
-                 title: str = "Quotes", like: Path | None = None) -> Path:
+def write_quotes(
+    sections: Sequence[CodeSection], path: str | Path, fmt: str, title: str = "Quotes", like: Path | None = None
+) -> Path:
     path = Path(path)
     if fmt == "md":
         write_text_atomic(path, quotes_markdown(sections, title), like)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import QualcodeError
-from qualcode.interchange.exporters.tables import Table
 from qualcode.files import atomic_path
+from qualcode.interchange.exporters.tables import Table
 
-__all__ = ["table_frame", "write_sav", "write_dta"]
+__all__ = ["table_frame", "write_dta", "write_sav"]
 
 
 def _require():
@@ -26,8 +26,7 @@ def _require():
         import pandas as pd
         import pyreadstat
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise QualcodeError("SPSS/Stata export needs pandas and pyreadstat: "
-                            "pip install 'qualcode[stats]'") from exc
+        raise QualcodeError("SPSS/Stata export needs pandas and pyreadstat: pip install 'qualcode[stats]'") from exc
     return pd, pyreadstat
 
 
@@ -59,7 +58,7 @@ def _note_lines(text: str, limit: int = 80) -> list[str]:
                 lines.append(current)
                 current = ""
             lines.append(head)
-            word = word[len(head):]
+            word = word[len(head) :]
         candidate = f"{current} {word}" if current else word
         if len(candidate.encode("utf-8")) <= limit:
             current = candidate
@@ -85,8 +84,7 @@ def table_frame(table: Table, *, stata: bool):
         vl = table.value_labels.get(col)
         if vl:
             if stata:
-                vl = {int(k): v for k, v in vl.items()
-                      if isinstance(k, int | float) and float(k).is_integer()}
+                vl = {int(k): v for k, v in vl.items() if isinstance(k, int | float) and float(k).is_integer()}
                 if kind != "int":
                     vl = {}
             elif kind == "str":
@@ -102,9 +100,14 @@ def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
     _, pyreadstat = _require()
     df, labels, value_labels = table_frame(table, stata=False)
     with atomic_path(path, like) as tmp:
-        pyreadstat.write_sav(df, str(tmp), file_label=_cut_bytes(table.description, 64),
-                             column_labels=labels, variable_value_labels=value_labels or None,
-                             note=_note_lines(table.description) or None)
+        pyreadstat.write_sav(
+            df,
+            str(tmp),
+            file_label=_cut_bytes(table.description, 64),
+            column_labels=labels,
+            variable_value_labels=value_labels or None,
+            note=_note_lines(table.description) or None,
+        )
     return Path(path)
 
 
@@ -112,6 +115,11 @@ def write_dta(table: Table, path: str | Path, like: Path | None = None) -> Path:
     _, pyreadstat = _require()
     df, labels, value_labels = table_frame(table, stata=True)
     with atomic_path(path, like) as tmp:
-        pyreadstat.write_dta(df, str(tmp), file_label=table.description[:80],
-                             column_labels=labels, variable_value_labels=value_labels or None)
+        pyreadstat.write_dta(
+            df,
+            str(tmp),
+            file_label=table.description[:80],
+            column_labels=labels,
+            variable_value_labels=value_labels or None,
+        )
     return Path(path)

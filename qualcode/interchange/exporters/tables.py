@@ -18,16 +18,16 @@ import numpy as np
 from qualcode.interchange.exporters.varnames import make_varnames
 
 __all__ = [
-    "Table",
     "DictionaryEntry",
+    "Table",
+    "cooccurrence_table",
+    "crosstab_table",
     "data_dictionary",
     "dictionary_table",
-    "plain",
-    "matrix_table",
-    "cooccurrence_table",
-    "pairs_table",
     "document_code_table",
-    "crosstab_table",
+    "matrix_table",
+    "pairs_table",
+    "plain",
 ]
 
 
@@ -68,15 +68,16 @@ class Table:
         self.rows = [[plain(v) for v in row] for row in self.rows]
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
-                raise ValueError(f"table {self.name!r}: row {i} has {len(row)} cells, "
-                                 f"expected {len(self.columns)}")
+                raise ValueError(f"table {self.name!r}: row {i} has {len(row)} cells, expected {len(self.columns)}")
         if self.index is not None:
             if not self.columns or self.columns[0] != self.index:
                 raise ValueError(f"table {self.name!r}: the index column must come first")
             names = [r[0] for r in self.rows]
             if len(set(names)) != len(names) or any(n in (None, "") for n in names):
-                raise ValueError(f"table {self.name!r}: row names in {self.index!r} must be "
-                                 "unique and non-empty (R's row.names=1 requires it)")
+                raise ValueError(
+                    f"table {self.name!r}: row names in {self.index!r} must be "
+                    "unique and non-empty (R's row.names=1 requires it)"
+                )
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or column
@@ -107,40 +108,65 @@ def data_dictionary(tables: Sequence[Table]) -> list[DictionaryEntry]:
     for t in tables:
         for col, var in zip(t.columns, t.varnames()):
             vl = t.value_labels.get(col, {})
-            out.append(DictionaryEntry(
-                t.name, col, var, t.label(col), t.code_paths.get(col, ""),
-                t.definitions.get(col, ""),
-                "; ".join(f"{k} = {v}" for k, v in vl.items())))
+            out.append(
+                DictionaryEntry(
+                    t.name,
+                    col,
+                    var,
+                    t.label(col),
+                    t.code_paths.get(col, ""),
+                    t.definitions.get(col, ""),
+                    "; ".join(f"{k} = {v}" for k, v in vl.items()),
+                )
+            )
     return out
 
 
 def dictionary_table(tables: Sequence[Table], name: str = "dictionary") -> Table:
     cols = ["table", "column", "variable", "label", "code_path", "definition", "value_labels"]
     rows = [[getattr(e, c) for c in cols] for e in data_dictionary(tables)]
-    return Table(name, cols, rows, description="Data dictionary: column titles, variable "
-                 "names used in .sav/.dta, labels, code paths and definitions")
+    return Table(
+        name,
+        cols,
+        rows,
+        description="Data dictionary: column titles, variable "
+        "names used in .sav/.dta, labels, code paths and definitions",
+    )
 
 
-def matrix_table(name: str, row_names: Sequence[str], column_names: Sequence[str],
-                 values: np.ndarray, *, index: str = "code", description: str = "",
-                 code_paths: Mapping[str, str] | None = None,
-                 definitions: Mapping[str, str] | None = None,
-                 value_labels: Mapping[Any, str] | None = None) -> Table:
+def matrix_table(
+    name: str,
+    row_names: Sequence[str],
+    column_names: Sequence[str],
+    values: np.ndarray,
+    *,
+    index: str = "code",
+    description: str = "",
+    code_paths: Mapping[str, str] | None = None,
+    definitions: Mapping[str, str] | None = None,
+    value_labels: Mapping[Any, str] | None = None,
+) -> Table:
     """A labelled matrix: first column ``index`` holds the row names, then one column each.
 
     Reads back with ``pandas.read_csv(path, index_col=0)`` and ``read.csv(path, row.names=1)``.
     """
     values = np.asarray(values)
     if values.shape != (len(row_names), len(column_names)):
-        raise ValueError(f"values {values.shape} do not match {len(row_names)} rows × "
-                         f"{len(column_names)} columns")
+        raise ValueError(f"values {values.shape} do not match {len(row_names)} rows × {len(column_names)} columns")
     if index in column_names:
         raise ValueError(f"index name {index!r} is also a column name")
     rows = [[r, *values[i].tolist()] for i, r in enumerate(row_names)]
     vl = {c: dict(value_labels) for c in column_names} if value_labels else {}
-    return Table(name, [index, *column_names], rows, index=index, description=description,
-                 code_paths=dict(code_paths or {}), definitions=dict(definitions or {}),
-                 value_labels=vl)
+    return Table(
+        name,
+        [index, *column_names],
+        rows,
+        index=index,
+        description=description,
+        code_paths=dict(code_paths or {}),
+        definitions=dict(definitions or {}),
+        value_labels=vl,
+    )
 
 
 def _names(ids: Sequence[int], names: Mapping[int, str]) -> list[str]:
@@ -151,57 +177,98 @@ def _coders(coders: Sequence[int], pooled: bool) -> str:
     return ("pooled coders " if pooled else "coder ") + ", ".join(map(str, coders))
 
 
-def cooccurrence_table(result, code_names: Mapping[int, str], measure: str = "count", *,
-                       definitions: Mapping[int, str] | None = None) -> Table:
+def cooccurrence_table(
+    result, code_names: Mapping[int, str], measure: str = "count", *, definitions: Mapping[int, str] | None = None
+) -> Table:
     """Code × code matrix of one measure of a co-occurrence result.
 
     The unit is part of the table name and description, as the design asks.
     """
     names = _names(result.codes, code_names)
     unit = result.unit.replace(":", "")
-    desc = (f"Code co-occurrence, measure {measure}, unit {result.unit}, "
-            f"N = {result.n_units} units, {_coders(result.coders, result.pooled)}")
+    desc = (
+        f"Code co-occurrence, measure {measure}, unit {result.unit}, "
+        f"N = {result.n_units} units, {_coders(result.coders, result.pooled)}"
+    )
     if measure == "count":
         desc += "; diagonal: units with the code, cells: units with both codes"
     elif measure == "conditional":
         desc += "; cell (row A, column B) = P(B | A) = n_AB / n_A"
     defs = {n: definitions[c] for n, c in zip(names, result.codes)} if definitions else {}
-    return matrix_table(f"cooccurrence_{measure}_{unit}", names, names,
-                        result.measure(measure), description=desc,
-                        code_paths={n: n for n in names}, definitions=defs)
+    return matrix_table(
+        f"cooccurrence_{measure}_{unit}",
+        names,
+        names,
+        result.measure(measure),
+        description=desc,
+        code_paths={n: n for n in names},
+        definitions=defs,
+    )
 
 
-def pairs_table(result, code_names: Mapping[int, str], measure: str = "count", *,
-                ordered: bool | None = None, include_zero: bool = False) -> Table:
+def pairs_table(
+    result,
+    code_names: Mapping[int, str],
+    measure: str = "count",
+    *,
+    ordered: bool | None = None,
+    include_zero: bool = False,
+) -> Table:
     """Long table: code_a, code_b, n_a, n_b, n_ab, the measure, unit, N."""
-    rows = [[code_names.get(p.code_a, str(p.code_a)), code_names.get(p.code_b, str(p.code_b)),
-             p.n_a, p.n_b, p.n_ab, p.value, result.unit, result.n_units]
-            for p in result.pairs(measure, ordered=ordered, include_zero=include_zero)]
+    rows = [
+        [
+            code_names.get(p.code_a, str(p.code_a)),
+            code_names.get(p.code_b, str(p.code_b)),
+            p.n_a,
+            p.n_b,
+            p.n_ab,
+            p.value,
+            result.unit,
+            result.n_units,
+        ]
+        for p in result.pairs(measure, ordered=ordered, include_zero=include_zero)
+    ]
     cols = ["code_a", "code_b", "n_a", "n_b", "n_ab", measure, "unit", "n_units"]
-    labels = {"n_a": "Units with code A", "n_b": "Units with code B",
-              "n_ab": "Units with both codes", "n_units": "Number of units (N)",
-              measure: f"Co-occurrence measure: {measure}"}
-    return Table(f"pairs_{measure}_{result.unit.replace(':', '')}", cols, rows, labels=labels,
-                 description=f"Code pairs, unit {result.unit}, "
-                             f"{_coders(result.coders, result.pooled)}")
+    labels = {
+        "n_a": "Units with code A",
+        "n_b": "Units with code B",
+        "n_ab": "Units with both codes",
+        "n_units": "Number of units (N)",
+        measure: f"Co-occurrence measure: {measure}",
+    }
+    return Table(
+        f"pairs_{measure}_{result.unit.replace(':', '')}",
+        cols,
+        rows,
+        labels=labels,
+        description=f"Code pairs, unit {result.unit}, {_coders(result.coders, result.pooled)}",
+    )
 
 
 _MATRIX_LABELS = {"binary": {0: "not coded", 1: "coded"}}
 
 
-def document_code_table(matrix, document_names: Mapping[int, str],
-                        code_names: Mapping[int, str], *,
-                        definitions: Mapping[int, str] | None = None) -> Table:
+def document_code_table(
+    matrix,
+    document_names: Mapping[int, str],
+    code_names: Mapping[int, str],
+    *,
+    definitions: Mapping[int, str] | None = None,
+) -> Table:
     """Documents × codes from a :class:`~qualcode.analysis.matrices.Matrix`."""
     cols = _names(matrix.columns, code_names)
-    defs = {n: definitions[c] for n, c in zip(cols, matrix.columns)
-            if c in definitions} if definitions else {}
-    return matrix_table(f"documents_codes_{matrix.value}",
-                        _names(matrix.rows, document_names), cols, matrix.values,
-                        index="document", code_paths={n: n for n in cols}, definitions=defs,
-                        value_labels=_MATRIX_LABELS.get(matrix.value),
-                        description=f"Documents × codes, cells: {matrix.value}, "
-                                    f"coders {', '.join(map(str, matrix.coders))}")
+    defs = {n: definitions[c] for n, c in zip(cols, matrix.columns) if c in definitions} if definitions else {}
+    return matrix_table(
+        f"documents_codes_{matrix.value}",
+        _names(matrix.rows, document_names),
+        cols,
+        matrix.values,
+        index="document",
+        code_paths={n: n for n in cols},
+        definitions=defs,
+        value_labels=_MATRIX_LABELS.get(matrix.value),
+        description=f"Documents × codes, cells: {matrix.value}, coders {', '.join(map(str, matrix.coders))}",
+    )
 
 
 def crosstab_table(crosstab, code_names: Mapping[int, str], attribute: str) -> Table:
@@ -211,10 +278,14 @@ def crosstab_table(crosstab, code_names: Mapping[int, str], attribute: str) -> T
     description and in each column's label, e.g. ``district = Vesterbro (n = 14 documents)``.
     """
     cols = [str(v) for v in crosstab.columns]
-    labels = {c: f"{attribute} = {c} (n = {n} documents)"
-              for c, n in zip(cols, crosstab.attribute_totals)}
+    labels = {c: f"{attribute} = {c} (n = {n} documents)" for c, n in zip(cols, crosstab.attribute_totals)}
     rows = _names(crosstab.rows, code_names)
-    t = matrix_table(f"codes_by_{attribute}_{crosstab.value}", rows, cols, crosstab.values,
-                     description=f"Codes × {attribute}, cells: {crosstab.value}")
+    t = matrix_table(
+        f"codes_by_{attribute}_{crosstab.value}",
+        rows,
+        cols,
+        crosstab.values,
+        description=f"Codes × {attribute}, cells: {crosstab.value}",
+    )
     t.labels.update(labels)
     return t

@@ -18,17 +18,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qualcode.interchange.exporters.tables import Table
 from qualcode.codebook.codes import list_codes
 from qualcode.corpus.attributes import attribute_types, document_attributes
+from qualcode.interchange.exporters.tables import Table
 
 if TYPE_CHECKING:
     from qualcode.project import Project
 
-__all__ = ["tidy_table", "codebook_table", "FIXED_COLUMNS"]
+__all__ = ["FIXED_COLUMNS", "codebook_table", "tidy_table"]
 
-FIXED_COLUMNS = ("coding_guid", "document", "document_guid", "kind", "language", "code",
-                 "code_guid", "coder", "start", "end", "text", "memo")
+FIXED_COLUMNS = (
+    "coding_guid",
+    "document",
+    "document_guid",
+    "kind",
+    "language",
+    "code",
+    "code_guid",
+    "coder",
+    "start",
+    "end",
+    "text",
+    "memo",
+)
 
 
 def _attribute_columns(names: Sequence[str], depth: int) -> dict[str, str]:
@@ -36,9 +48,15 @@ def _attribute_columns(names: Sequence[str], depth: int) -> dict[str, str]:
     return {n: (f"attribute_{n}" if n in taken else n) for n in names}
 
 
-def tidy_table(project: Project, *, kind: str | None = None, where: Sequence[str] = (),
-               codes: Sequence[str | int] = (), coders: Sequence[str] = (),
-               name: str = "codings") -> Table:
+def tidy_table(
+    project: Project,
+    *,
+    kind: str | None = None,
+    where: Sequence[str] = (),
+    codes: Sequence[str | int] = (),
+    coders: Sequence[str] = (),
+    name: str = "codings",
+) -> Table:
     """One row per coding of the selected documents, codes and coders (all coders by default:
     the ``coder`` column keeps them apart), in document order then by position."""
     from qualcode.analysis.data import load
@@ -49,37 +67,72 @@ def tidy_table(project: Project, *, kind: str | None = None, where: Sequence[str
     order = {d["id"]: k for k, d in enumerate(sel.documents)}
     attr_types = attribute_types(project)
     attrs = document_attributes(project)
-    rows_db = [r for r in project.db.execute(
-        "SELECT id, guid, document_id, code_id, coder_id, start, [end], text, memo FROM codings")
-        if r[0] in keep]
+    rows_db = [
+        r
+        for r in project.db.execute(
+            "SELECT id, guid, document_id, code_id, coder_id, start, [end], text, memo FROM codings"
+        )
+        if r[0] in keep
+    ]
     rows_db.sort(key=lambda r: (order[r[2]], r[5], r[6], r[0]))
     used_codes = {r[3] for r in rows_db}
     depth = max((sel.codes[c].depth + 1 for c in used_codes), default=1)
     attr_cols = _attribute_columns(list(attr_types), depth)
     levels = [f"level_{i}" for i in range(1, depth + 1)]
-    columns = ["coding_guid", "document", "document_guid", "kind", "language",
-               *attr_cols.values(), "code", "code_guid", *levels, "coder", "start", "end",
-               "text", "memo"]
+    columns = [
+        "coding_guid",
+        "document",
+        "document_guid",
+        "kind",
+        "language",
+        *attr_cols.values(),
+        "code",
+        "code_guid",
+        *levels,
+        "coder",
+        "start",
+        "end",
+        "text",
+        "memo",
+    ]
     rows: list[list[Any]] = []
     for cid, guid, doc_id, code_id, coder_id, start, end, text, memo in rows_db:
         d, code = docs[doc_id], sel.codes[code_id]
         parts = code.path.split("/")
         a = attrs.get(doc_id, {})
-        rows.append([guid, d["name"], d["guid"], d["kind"], d["language"],
-                     *(a.get(n) for n in attr_cols), code.path, code.guid,
-                     *(parts + [None] * (depth - len(parts))), sel.coders[coder_id], start,
-                     end, text, memo])
-    labels = {"coding_guid": "Coding GUID (REFI-QDA identity)", "document": "Document name",
-              "kind": "Document kind", "language": "Document language",
-              "code": "Code path", "coder": "Coder",
-              "start": "Start offset (Unicode code points, inclusive)",
-              "end": "End offset (Unicode code points, exclusive)",
-              "text": "Coded text", "memo": "Memo on the coding"}
+        rows.append(
+            [
+                guid,
+                d["name"],
+                d["guid"],
+                d["kind"],
+                d["language"],
+                *(a.get(n) for n in attr_cols),
+                code.path,
+                code.guid,
+                *(parts + [None] * (depth - len(parts))),
+                sel.coders[coder_id],
+                start,
+                end,
+                text,
+                memo,
+            ]
+        )
+    labels = {
+        "coding_guid": "Coding GUID (REFI-QDA identity)",
+        "document": "Document name",
+        "kind": "Document kind",
+        "language": "Document language",
+        "code": "Code path",
+        "coder": "Coder",
+        "start": "Start offset (Unicode code points, inclusive)",
+        "end": "End offset (Unicode code points, exclusive)",
+        "text": "Coded text",
+        "memo": "Memo on the coding",
+    }
     labels.update({lv: f"Code path level {i}" for i, lv in enumerate(levels, start=1)})
-    labels.update({col: f"Document attribute {n} ({attr_types[n]})"
-                   for n, col in attr_cols.items()})
-    return Table(name, columns, rows, labels=labels,
-                 description=f"Codings, one row per coding ({len(rows)} rows)")
+    labels.update({col: f"Document attribute {n} ({attr_types[n]})" for n, col in attr_cols.items()})
+    return Table(name, columns, rows, labels=labels, description=f"Codings, one row per coding ({len(rows)} rows)")
 
 
 def codebook_table(project: Project, name: str = "codebook") -> Table:
@@ -91,23 +144,71 @@ def codebook_table(project: Project, name: str = "codebook") -> Table:
     coders = [c["name"] for c in project.coders() if me is None or c["name"] == me]
     depth = max((c.depth + 1 for c in codes), default=1)
     levels = [f"level_{i}" for i in range(1, depth + 1)]
-    counts = {k: dict(project.db.execute(
-        "SELECT code_id, COUNT(*) FROM codings WHERE coder_id = (SELECT id FROM coders WHERE "
-        "name = ?) GROUP BY code_id", [k]).fetchall()) for k in coders}
+    counts = {
+        k: dict(
+            project.db.execute(
+                "SELECT code_id, COUNT(*) FROM codings WHERE coder_id = (SELECT id FROM coders WHERE "
+                "name = ?) GROUP BY code_id",
+                [k],
+            ).fetchall()
+        )
+        for k in coders
+    }
     count_cols = make_varnames([f"codings {k}" for k in coders], taken=["codings"])
     varnames = make_varnames([c.path for c in codes])
     rows = []
     for c, var in zip(codes, varnames):
         parts = c.path.split("/")
         per = [counts[k].get(c.id, 0) for k in coders]
-        rows.append([c.path, *(parts + [None] * (depth - len(parts))), c.name, var, c.guid,
-                     c.depth + 1, int(c.codable), c.description, c.inclusion, c.exclusion,
-                     c.example, c.colour, c.hotkey, int(np.sum(per)) if per else 0, *per])
-    columns = ["code", *levels, "name", "variable", "guid", "depth", "codable", "description",
-               "inclusion", "exclusion", "example", "colour", "hotkey", "codings", *count_cols]
-    labels = {"code": "Code path", "variable": "Variable name used in matrix exports",
-              "depth": "Depth in the tree (1 = top level)", "codings": "Codings (all coders)"}
+        rows.append(
+            [
+                c.path,
+                *(parts + [None] * (depth - len(parts))),
+                c.name,
+                var,
+                c.guid,
+                c.depth + 1,
+                int(c.codable),
+                c.description,
+                c.inclusion,
+                c.exclusion,
+                c.example,
+                c.colour,
+                c.hotkey,
+                int(np.sum(per)) if per else 0,
+                *per,
+            ]
+        )
+    columns = [
+        "code",
+        *levels,
+        "name",
+        "variable",
+        "guid",
+        "depth",
+        "codable",
+        "description",
+        "inclusion",
+        "exclusion",
+        "example",
+        "colour",
+        "hotkey",
+        "codings",
+        *count_cols,
+    ]
+    labels = {
+        "code": "Code path",
+        "variable": "Variable name used in matrix exports",
+        "depth": "Depth in the tree (1 = top level)",
+        "codings": "Codings (all coders)",
+    }
     labels.update({col: f"Codings by {k}" for col, k in zip(count_cols, coders)})
-    return Table(name, columns, rows, labels=labels, index="code",
-                 value_labels={"codable": {0: "grouping only", 1: "codable"}},
-                 description=f"Codebook, {len(codes)} codes")
+    return Table(
+        name,
+        columns,
+        rows,
+        labels=labels,
+        index="code",
+        value_labels={"codable": {0: "grouping only", 1: "codable"}},
+        description=f"Codebook, {len(codes)} codes",
+    )

@@ -18,31 +18,79 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["MAX_LENGTH", "NAME_LENGTH", "RESERVED", "to_varname", "make_varnames",
-           "is_valid_varname"]
+__all__ = [
+    "MAX_LENGTH",
+    "NAME_LENGTH",
+    "RESERVED",
+    "is_valid_varname",
+    "make_varnames",
+    "to_varname",
+]
 
 MAX_LENGTH = 32  # what Stata and SPSS accept
 NAME_LENGTH = 28  # what we generate (see the module docstring)
 
-_STATA_RESERVED = {"_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in",
-                   "int", "long", "_n", "_pi", "_pred", "_rc", "_se", "_skip", "strl",
-                   "using", "with"}
-_SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to",
-                  "with"}
+_STATA_RESERVED = {
+    "_all",
+    "_b",
+    "byte",
+    "_coef",
+    "_cons",
+    "double",
+    "float",
+    "if",
+    "in",
+    "int",
+    "long",
+    "_n",
+    "_pi",
+    "_pred",
+    "_rc",
+    "_se",
+    "_skip",
+    "strl",
+    "using",
+    "with",
+}
+_SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
 RESERVED = frozenset(_STATA_RESERVED | _SPSS_RESERVED)
 
-_TRANSLIT = str.maketrans({
-    "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "å": "aa", "Å": "AA",
-    "ä": "ae", "Ä": "AE", "ö": "o", "Ö": "O", "ü": "u", "Ü": "U", "ß": "ss",
-    "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "œ": "oe", "Œ": "OE",
-})
+_TRANSLIT = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "å": "aa",
+        "Å": "AA",
+        "ä": "ae",
+        "Ä": "AE",
+        "ö": "o",
+        "Ö": "O",
+        "ü": "u",
+        "Ü": "U",
+        "ß": "ss",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ł": "l",
+        "Ł": "L",
+        "œ": "oe",
+        "Œ": "OE",
+    }
+)
 _VALID = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 def is_valid_varname(name: str) -> bool:
     """True if ``name`` follows the rules above."""
-    return (bool(_VALID.fullmatch(name)) and not name.endswith("_")
-            and name not in RESERVED and not re.fullmatch(r"str\d+", name))
+    return (
+        bool(_VALID.fullmatch(name))
+        and not name.endswith("_")
+        and name not in RESERVED
+        and not re.fullmatch(r"str\d+", name)
+    )
 
 
 def _fit(name: str, limit: int) -> str:
@@ -67,8 +115,9 @@ def to_varname(text: str, *, prefix: str = "v", max_length: int = NAME_LENGTH) -
     return s
 
 
-def make_varnames(texts: Iterable[str], *, prefix: str = "v", taken: Iterable[str] = (),
-                  max_length: int = NAME_LENGTH) -> list[str]:
+def make_varnames(
+    texts: Iterable[str], *, prefix: str = "v", taken: Iterable[str] = (), max_length: int = NAME_LENGTH
+) -> list[str]:
     """Unique names for ``texts`` in order; ``taken`` are names already in use.
 
     A longer ``max_length`` gives safe file-name stems from the same rules."""

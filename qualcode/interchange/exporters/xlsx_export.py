@@ -18,10 +18,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from qualcode.interchange.exporters.tables import Table, dictionary_table
 from qualcode.files import write_atomic
+from qualcode.interchange.exporters.tables import Table, dictionary_table
 
-__all__ = ["write_xlsx", "sheet_names", "EXCEL_CELL_LIMIT"]
+__all__ = ["EXCEL_CELL_LIMIT", "sheet_names", "write_xlsx"]
 
 EXCEL_CELL_LIMIT = 32_767
 _MARK = "…[truncated]"
@@ -36,7 +36,7 @@ def sheet_names(names: Sequence[str]) -> list[str]:
         title, n = base[:31], 1
         while title.lower() in used or title.lower() == "history":
             n += 1
-            title = f"{base[:31 - len(str(n)) - 1]}_{n}"
+            title = f"{base[: 31 - len(str(n)) - 1]}_{n}"
         used.add(title.lower())
         out.append(title)
     return out
@@ -46,7 +46,7 @@ def _value(v: Any) -> Any:
     if isinstance(v, str):
         v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
         if len(v) > EXCEL_CELL_LIMIT:
-            v = v[:EXCEL_CELL_LIMIT - len(_MARK)] + _MARK
+            v = v[: EXCEL_CELL_LIMIT - len(_MARK)] + _MARK
     return v
 
 
@@ -64,8 +64,7 @@ def _fill(ws, table: Table) -> None:
     ws.freeze_panes = "B2" if table.index else "A2"
 
 
-def write_xlsx(tables: Sequence[Table], path: str | Path, *, dictionary: bool = True,
-               like: Path | None = None) -> Path:
+def write_xlsx(tables: Sequence[Table], path: str | Path, *, dictionary: bool = True, like: Path | None = None) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     extra = ["tables", "dictionary"] if dictionary else []
@@ -73,9 +72,11 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, *, dictionary: bool = 
     for t, title in zip(tables, titles):
         _fill(wb.create_sheet(title), t)
     if dictionary:
-        overview = Table("tables", ["sheet", "table", "description", "rows", "columns"],
-                         [[s, t.name, t.description, len(t.rows), len(t.columns)]
-                          for t, s in zip(tables, titles)])
+        overview = Table(
+            "tables",
+            ["sheet", "table", "description", "rows", "columns"],
+            [[s, t.name, t.description, len(t.rows), len(t.columns)] for t, s in zip(tables, titles)],
+        )
         _fill(wb.create_sheet(titles[-2]), overview)
         _fill(wb.create_sheet(titles[-1]), dictionary_table(tables))
     return write_atomic(path, wb.save, like)

@@ -41,7 +41,6 @@ def read_qdc_bytes(data: bytes, where: str = "codebook.qdc") -> tuple[list[Code]
     return codes, report
 
 
-
 _COLOR = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
 
 
@@ -73,12 +72,14 @@ def read_codes(x: Elements, parent, report: ImportReport, seen: set[str], notes:
         seen.add(guid)
         name = x.req(el, "name")
         code = Code(
-            guid=guid, name=name, color=parse_color(el.get("color"), report, name),
-            description=x.text_of(el, "Description"), is_codable=parse_bool(el.get("isCodable"), True),
+            guid=guid,
+            name=name,
+            color=parse_color(el.get("color"), report, name),
+            description=x.text_of(el, "Description"),
+            is_codable=parse_bool(el.get("isCodable"), True),
         )
         if notes is not None:
             notes.collect(x, el, "code", guid)
         code.children = read_codes(x, el, report, seen, notes)
         out.append(code)
     return out
-

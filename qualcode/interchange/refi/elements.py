@@ -66,7 +66,6 @@ def check_namespace(root, expected: str, report: ImportReport) -> None:
         report.warnings.append(f"namespace {ns!r} instead of {expected!r}; read by element names")
 
 
-
 class NoteRefs:
     """NoteRef elements seen anywhere, collected as note GUID → targets."""
 
@@ -77,4 +76,3 @@ class NoteRefs:
         for ref in x.kids(el, "NoteRef"):
             note = x.guid(ref, "targetGUID")
             self.targets.setdefault(note, []).append(NoteTarget(kind, guid))
-

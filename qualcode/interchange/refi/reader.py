@@ -15,19 +15,29 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from qualcode.text import offsets as positions
-from qualcode.text.decoding import normalise
 from qualcode.interchange.refi.codebook import read_codes
 from qualcode.interchange.refi.elements import Elements, NoteRefs, check_namespace
 from qualcode.interchange.refi.errors import RefiError
 from qualcode.interchange.refi.model import (
-    OWN_ORIGIN, PROJECT_NS, VARIABLE_TYPES, Case, Coding, ImportReport, Note, Project, TextSource, User,
-    Variable, VariableValue,
+    OWN_ORIGIN,
+    PROJECT_NS,
+    VARIABLE_TYPES,
+    Case,
+    Coding,
+    ImportReport,
+    Note,
+    Project,
+    TextSource,
+    User,
+    Variable,
+    VariableValue,
 )
 from qualcode.interchange.refi.readings import RawSelection, choose_reading
 from qualcode.interchange.refi.safexml import parse_xml
 from qualcode.interchange.refi.safezip import SafeZip, ZipLimits
 from qualcode.interchange.refi.texts import ArchiveTexts
+from qualcode.text import offsets as positions
+from qualcode.text.decoding import normalise
 
 
 def read_qdpx(
@@ -54,10 +64,13 @@ def read_project_xml(data: bytes, where: str = "project.qde") -> tuple[Project, 
     return _ProjectReader(where, ArchiveTexts(None, where, False), where).read(root)
 
 
-
 _VALUE_ELEMENTS = {
-    "TextValue": "Text", "BooleanValue": "Boolean", "IntegerValue": "Integer",
-    "FloatValue": "Float", "DateValue": "Date", "DateTimeValue": "DateTime",
+    "TextValue": "Text",
+    "BooleanValue": "Boolean",
+    "IntegerValue": "Integer",
+    "FloatValue": "Float",
+    "DateValue": "Date",
+    "DateTimeValue": "DateTime",
 }
 
 
@@ -113,16 +126,23 @@ class _ProjectReader:
         for kind, item in (("Links", "Link"), ("Sets", "Set"), ("Graphs", "Graph")):
             for group in x.kids(root, kind):
                 for el in x.kids(group, item):
-                    self.report.skip(item, x.guid(el, "guid", required=False), el.get("name"),
-                                     f"{kind.lower()} are not imported")
+                    self.report.skip(
+                        item, x.guid(el, "guid", required=False), el.get("name"), f"{kind.lower()} are not imported"
+                    )
         self.notes.collect(x, root, "project", None)
         self._attach_notes()
         self._ensure_coders()
-        self.report.counts.update({
-            "users": len(p.users), "codes": len(self.code_guids), "sources": len(p.sources),
-            "codings": len(p.codings), "variables": len(p.variables), "cases": len(p.cases),
-            "notes": len(p.notes),
-        })
+        self.report.counts.update(
+            {
+                "users": len(p.users),
+                "codes": len(self.code_guids),
+                "sources": len(p.sources),
+                "codings": len(p.codings),
+                "variables": len(p.variables),
+                "cases": len(p.cases),
+                "notes": len(p.notes),
+            }
+        )
         return p, self.report
 
     # variables and values
@@ -149,12 +169,16 @@ class _ProjectReader:
             value_el = next((c for c in vv if isinstance(c.tag, str) and x.name(c) in _VALUE_ELEMENTS), None)
             if value_el is None:
                 continue  # the schema allows an empty choice: no value
-            raw = (value_el.text or "")
+            raw = value_el.text or ""
             try:
                 out[vguid] = _parse_value(_VALUE_ELEMENTS[x.name(value_el)], raw)
             except ValueError:
-                self.report.skip("VariableValue", vguid, owner,
-                                 f"line {value_el.sourceline}: {x.name(value_el)} {raw!r} is not valid")
+                self.report.skip(
+                    "VariableValue",
+                    vguid,
+                    owner,
+                    f"line {value_el.sourceline}: {x.name(value_el)} {raw!r} is not valid",
+                )
         return out
 
     def _case(self, el) -> None:
@@ -184,18 +208,28 @@ class _ProjectReader:
         elif kind == "PDFSource":
             rep = x.kid(el, "Representation")
             for sel in x.kids(el, "PDFSelection"):
-                self.report.skip("PDFSelection", x.guid(sel, "guid", required=False), name,
-                                 "area selections on PDF pages are not imported")
+                self.report.skip(
+                    "PDFSelection",
+                    x.guid(sel, "guid", required=False),
+                    name,
+                    "area selections on PDF pages are not imported",
+                )
             if rep is not None:
                 self.report.warnings.append(f"PDF source {name!r}: imported its plain-text representation")
                 self._text_source(rep, guid, name, outer=el)
             else:
                 self.report.skip("PDFSource", guid, name, "PDF without a plain-text representation")
         elif kind in ("PictureSource", "AudioSource", "VideoSource"):
-            inner = sum(len(x.kids(el, k))
-                        for k in ("PictureSelection", "AudioSelection", "VideoSelection", "Transcript"))
-            self.report.skip(kind, guid, name, f"{kind[:-6].lower()} sources are not imported"
-                             + (f" (with {inner} selections/transcripts)" if inner else ""))
+            inner = sum(
+                len(x.kids(el, k)) for k in ("PictureSelection", "AudioSelection", "VideoSelection", "Transcript")
+            )
+            self.report.skip(
+                kind,
+                guid,
+                name,
+                f"{kind[:-6].lower()} sources are not imported"
+                + (f" (with {inner} selections/transcripts)" if inner else ""),
+            )
         else:
             self.report.skip(kind, guid, name, "unknown source type")
 
@@ -226,7 +260,10 @@ class _ProjectReader:
         text = normalise(raw)
         flat = positions.to_stored_offsets(exporter_text, [v for s in sels for v in (s.start, s.end)])
         src = TextSource(
-            guid=guid, name=name, text=text, plain_text_path=path,
+            guid=guid,
+            name=name,
+            text=text,
+            plain_text_path=path,
             description=x.text_of(outer, "Description"),
             creating_user=x.guid(outer, "creatingUser", required=False),
             creation_datetime=outer.get("creationDateTime"),
@@ -239,9 +276,13 @@ class _ProjectReader:
         n_exp = len(exporter_text)
         for i, s in enumerate(sels):
             if not (0 <= s.start <= s.end <= n_exp):
-                self.report.skip("PlainTextSelection", s.guid, name,
-                                 f"line {s.el.sourceline}: positions {s.start}-{s.end} are reversed or outside "
-                                 f"the text (length {n_exp})")
+                self.report.skip(
+                    "PlainTextSelection",
+                    s.guid,
+                    name,
+                    f"line {s.el.sourceline}: positions {s.start}-{s.end} are reversed or outside "
+                    f"the text (length {n_exp})",
+                )
                 continue
             start, end = flat[2 * i], flat[2 * i + 1]
             self.notes.collect(x, s.el, "selection", s.guid)
@@ -267,14 +308,27 @@ class _ProjectReader:
         if code not in self.code_guids:
             self.report.skip("Coding", guid, src.name, f"line {el.sourceline}: refers to unknown code {code}")
             return
-        coder = (x.guid(el, "creatingUser", required=False) or x.guid(sel_el, "creatingUser", required=False)
-                 or src.creating_user or self.project.creating_user or "")
-        self.project.codings.append(Coding(
-            guid=guid, source_guid=src.guid, start=start, end=end, code_guid=code, coder_guid=coder,
-            created=el.get("creationDateTime") or sel_el.get("creationDateTime"),
-            selection_guid=sel_guid, selection_created=sel_el.get("creationDateTime") if sel_guid else None,
-            excerpt=sel_el.get("name") if sel_guid else None,
-        ))
+        coder = (
+            x.guid(el, "creatingUser", required=False)
+            or x.guid(sel_el, "creatingUser", required=False)
+            or src.creating_user
+            or self.project.creating_user
+            or ""
+        )
+        self.project.codings.append(
+            Coding(
+                guid=guid,
+                source_guid=src.guid,
+                start=start,
+                end=end,
+                code_guid=code,
+                coder_guid=coder,
+                created=el.get("creationDateTime") or sel_el.get("creationDateTime"),
+                selection_guid=sel_guid,
+                selection_created=sel_el.get("creationDateTime") if sel_guid else None,
+                excerpt=sel_el.get("name") if sel_guid else None,
+            )
+        )
         self.notes.collect(x, el, "coding", guid)
 
     def _ensure_coders(self) -> None:
@@ -313,8 +367,9 @@ class _ProjectReader:
             raw = x.text_of(el, "Description") or ""
         if x.kids(el, "PlainTextSelection"):
             self.report.warnings.append(f"note {name!r}: selections inside notes are not imported")
-        self.project.notes.append(Note(guid, name, normalise(raw),
-                                       x.guid(el, "creatingUser", required=False), el.get("creationDateTime")))
+        self.project.notes.append(
+            Note(guid, name, normalise(raw), x.guid(el, "creatingUser", required=False), el.get("creationDateTime"))
+        )
 
     def _attach_notes(self) -> None:
         by_guid = {n.guid: n for n in self.project.notes}

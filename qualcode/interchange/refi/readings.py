@@ -33,8 +33,10 @@ _WS = re.compile(r"\s+")
 def readings(raw: str) -> list[tuple[str, str, bool]]:
     """Candidate (label, text, counts UTF-16 units) the exporter may have used, "as stored" first."""
     texts = [("as stored", raw)]
-    for label, repl in (("line breaks counted as two characters", "\r\n"),
-                        ("line breaks counted as one character", "\n")):
+    for label, repl in (
+        ("line breaks counted as two characters", "\r\n"),
+        ("line breaks counted as one character", "\n"),
+    ):
         alt = _LINEBREAK.sub(repl, raw)
         if all(alt != t for _, t in texts):
             texts.append((label, alt))
@@ -55,13 +57,16 @@ def _excerpt_matches(text: str, sel: RawSelection) -> bool:
     name = (sel.name or "").strip().rstrip("…").rstrip(".").strip()
     if len(name) < 2:
         return False
-    quoted = _WS.sub(" ", text[sel.start:sel.end]).strip()
+    quoted = _WS.sub(" ", text[sel.start : sel.end]).strip()
     name = _WS.sub(" ", name)
     return quoted.startswith(name) or (len(quoted) >= 4 and name.startswith(quoted))
 
 
-def choose_reading(raw: str, selections: list[RawSelection], trusted: bool = False,
-                   ) -> tuple[str, str, list[RawSelection]]:
+def choose_reading(
+    raw: str,
+    selections: list[RawSelection],
+    trusted: bool = False,
+) -> tuple[str, str, list[RawSelection]]:
     """(label, exporter text, selections in its code points) that best explains the selections.
 
     "As stored" (the spec's reading) is kept unless another reading clearly beats it: more
@@ -93,4 +98,3 @@ def choose_reading(raw: str, selections: list[RawSelection], trusted: bool = Fal
     if n_edges >= 4 and alt_score[2] >= 0.75 * n_edges and alt_score[2] - base_score[2] >= 0.25 * n_edges:
         return alt
     return base
-

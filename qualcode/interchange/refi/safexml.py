@@ -36,16 +36,23 @@ def _refuse_doctype(data: bytes, where: str) -> None:
     except _RootReached:
         return
     except xml.parsers.expat.ExpatError as e:
-        raise RefiError(f"{where}: not well-formed XML at line {e.lineno}, column {e.offset}: "
-                        f"{xml.parsers.expat.ErrorString(e.code)}") from None
+        raise RefiError(
+            f"{where}: not well-formed XML at line {e.lineno}, column {e.offset}: "
+            f"{xml.parsers.expat.ErrorString(e.code)}"
+        ) from None
 
 
 def parse_xml(data: bytes, where: str) -> etree._Element:
     """The root element of ``data``; ``where`` names the file/entry in error messages."""
     _refuse_doctype(data, where)
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         root = etree.fromstring(data, parser)

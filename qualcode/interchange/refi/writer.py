@@ -16,10 +16,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from qualcode.interchange.refi.errors import RefiError
 from qualcode.files import write_atomic
+from qualcode.interchange.refi.errors import RefiError
 from qualcode.interchange.refi.model import (
-    CODEBOOK_NS, OWN_ORIGIN, PROJECT_NS, Code, Coding, Note, Project, Variable, VariableValue,
+    CODEBOOK_NS,
+    OWN_ORIGIN,
+    PROJECT_NS,
+    Code,
+    Coding,
+    Note,
+    Project,
+    Variable,
+    VariableValue,
 )
 
 ORIGIN = OWN_ORIGIN  # always ours: the reader trusts positions in files we wrote
@@ -85,8 +93,16 @@ def project_xml(project: Project) -> bytes:
             _text(el, E, "Description", s.description)
             for sel_guid, group in _selections(codings_by_source.get(s.guid, [])):
                 first = group[0]
-                sel = _sub(el, E, "PlainTextSelection", guid=sel_guid, name=first.excerpt or None,
-                           startPosition=str(first.start), endPosition=str(first.end), creatingUser=first.coder_guid)
+                sel = _sub(
+                    el,
+                    E,
+                    "PlainTextSelection",
+                    guid=sel_guid,
+                    name=first.excerpt or None,
+                    startPosition=str(first.start),
+                    endPosition=str(first.end),
+                    creatingUser=first.coder_guid,
+                )
                 _opt(sel, "creationDateTime", first.selection_created or first.created)
                 for c in group:
                     cod = _sub(sel, E, "Coding", guid=c.guid, creatingUser=c.coder_guid)
@@ -130,6 +146,7 @@ def _maker(ns: str):
             if v is not None:
                 el.set(k, v)
         return el
+
     make.ns = ns
     return make
 
@@ -167,8 +184,15 @@ def _text(parent, E, tag: str, value: str | None) -> None:
 
 
 def _code(parent, E, code: Code, notes_by_target) -> None:
-    el = _sub(parent, E, "Code", guid=code.guid, name=code.name, isCodable="true" if code.is_codable else "false",
-              color=code.color)
+    el = _sub(
+        parent,
+        E,
+        "Code",
+        guid=code.guid,
+        name=code.name,
+        isCodable="true" if code.is_codable else "false",
+        color=code.color,
+    )
     _text(el, E, "Description", code.description)
     if notes_by_target is not None:
         _note_refs(el, E, notes_by_target, "code", code.guid)
@@ -261,9 +285,13 @@ class _Checker:
         codes = {c.guid for c in p.all_codes()}
         sources = {s.guid for s in p.sources}
         seen: set[str] = set()
-        for kind, guids in (("user", [u.guid for u in p.users]), ("code", [c.guid for c in p.all_codes()]),
-                            ("source", [s.guid for s in p.sources]), ("coding", [c.guid for c in p.codings]),
-                            ("note", [n.guid for n in p.notes])):
+        for kind, guids in (
+            ("user", [u.guid for u in p.users]),
+            ("code", [c.guid for c in p.all_codes()]),
+            ("source", [s.guid for s in p.sources]),
+            ("coding", [c.guid for c in p.codings]),
+            ("note", [n.guid for n in p.notes]),
+        ):
             for g in guids:
                 if g in seen:
                     raise RefiError(f"duplicate GUID {g} ({kind}) in the project to export")

@@ -7,10 +7,34 @@ the project file's raw pages and in export files.
 """
 
 from qualcode.revision.pseudonyms.apply import ApplyReport, Matcher, apply_pseudonyms, import_transform, preview
-from qualcode.revision.pseudonyms.entries import (KINDS, Pseudonym, add_pseudonym, import_mapping_csv, mapping_csv,
-                                         pseudonyms, remove_pseudonym)
+from qualcode.revision.pseudonyms.entries import (
+    KINDS,
+    Pseudonym,
+    add_pseudonym,
+    import_mapping_csv,
+    mapping_csv,
+    pseudonyms,
+    remove_pseudonym,
+)
 from qualcode.revision.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, pseudonymise_text, rules
 
-__all__ = ["KINDS", "Pseudonym", "pseudonyms", "add_pseudonym", "remove_pseudonym", "import_mapping_csv",
-           "mapping_csv", "DEFAULT_THRESHOLD", "Match", "Rule", "rules", "find_matches", "pseudonymise_text",
-           "Matcher", "ApplyReport", "apply_pseudonyms", "preview", "import_transform"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "KINDS",
+    "ApplyReport",
+    "Match",
+    "Matcher",
+    "Pseudonym",
+    "Rule",
+    "add_pseudonym",
+    "apply_pseudonyms",
+    "find_matches",
+    "import_mapping_csv",
+    "import_transform",
+    "mapping_csv",
+    "preview",
+    "pseudonymise_text",
+    "pseudonyms",
+    "remove_pseudonym",
+    "rules",
+]

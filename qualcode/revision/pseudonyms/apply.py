@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qualcode.corpus.documents import get_document, list_documents
 from qualcode.errors import QualcodeError
 from qualcode.revision.pseudonyms.entries import pseudonyms
 from qualcode.revision.pseudonyms.matching import DEFAULT_THRESHOLD, Match, Rule, find_matches, rules
-from qualcode.corpus.documents import get_document, list_documents
 from qualcode.store import events
 
 if TYPE_CHECKING:
@@ -30,19 +30,23 @@ if TYPE_CHECKING:
     from qualcode.revision.revise import RevisionReport
 
 # Other texts a project keeps that may quote a participant: (table, key column, text columns).
-OTHER_TEXTS = (("memos", "id", ("title", "text")), ("codings", "id", ("memo",)),
-               ("codes", "id", ("description", "inclusion", "exclusion", "example")),
-               ("coding_reviews", "id", ("old_text",)))
+OTHER_TEXTS = (
+    ("memos", "id", ("title", "text")),
+    ("codings", "id", ("memo",)),
+    ("codes", "id", ("description", "inclusion", "exclusion", "example")),
+    ("coding_reviews", "id", ("old_text",)),
+)
 
 
 class Matcher:
     """The list's rules, with the lexicon of each language loaded once."""
 
-    def __init__(self, project: "Project", threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, project: Project, threshold: float = DEFAULT_THRESHOLD) -> None:
         entries = pseudonyms(project)
         if not entries:
-            raise QualcodeError("the pseudonym list is empty; add names with "
-                                "'qualcode pseudonyms add ORIGINAL PSEUDONYM'")
+            raise QualcodeError(
+                "the pseudonym list is empty; add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM'"
+            )
         self.rules, self.conflicts = rules(entries)
         self.threshold = threshold
 
@@ -54,19 +58,20 @@ class Matcher:
     def replace(self, text: str, language: str | None) -> str:
         parts, a = [], 0
         for m in self.find(text, language):
-            parts += [text[a:m.start], m.replacement]
+            parts += [text[a : m.start], m.replacement]
             a = m.end
         return "".join(parts) + text[a:]
 
 
-def import_transform(project: "Project", threshold: float = DEFAULT_THRESHOLD) -> Callable[[str, str], str]:
+def import_transform(project: Project, threshold: float = DEFAULT_THRESHOLD) -> Callable[[str, str], str]:
     """A (text, language) → text function for the importer, so names never reach the project file."""
     matcher = Matcher(project, threshold)
     return matcher.replace
 
 
-def preview(project: "Project", documents: list[str | int] | None = None,
-            threshold: float = DEFAULT_THRESHOLD) -> dict[str, list[Match]]:
+def preview(
+    project: Project, documents: list[str | int] | None = None, threshold: float = DEFAULT_THRESHOLD
+) -> dict[str, list[Match]]:
     """``{document name: matches}`` for the documents that have any (nothing is written)."""
     matcher = Matcher(project, threshold)
     out = {}
@@ -77,24 +82,30 @@ def preview(project: "Project", documents: list[str | int] | None = None,
     return out
 
 
-def _documents(project: "Project", documents) -> list[dict]:
-    ids = [get_document(project, d)["id"] for d in documents] if documents else [r["id"] for r in list_documents(project)]
+def _documents(project: Project, documents) -> list[dict]:
+    ids = (
+        [get_document(project, d)["id"] for d in documents] if documents else [r["id"] for r in list_documents(project)]
+    )
     return [get_document(project, i) for i in ids]
 
 
 @dataclass
 class ApplyReport:
-    documents: list["RevisionReport"] = field(default_factory=list)
+    documents: list[RevisionReport] = field(default_factory=list)
     replacements: int = 0
-    other_texts: int = 0          # memos, definitions, attributes, review notes rewritten
-    versions_blanked: int = 0     # older versions whose text was withheld
+    other_texts: int = 0  # memos, definitions, attributes, review notes rewritten
+    versions_blanked: int = 0  # older versions whose text was withheld
     conflicts: list[str] = field(default_factory=list)
-    log_emptied: bool = True      # the write-ahead log could be emptied (nobody else had the file open)
+    log_emptied: bool = True  # the write-ahead log could be emptied (nobody else had the file open)
     event_id: int | None = None
 
 
-def apply_pseudonyms(project: "Project", documents: list[str | int] | None = None,
-                     threshold: float = DEFAULT_THRESHOLD, keep_original: bool = False) -> ApplyReport:
+def apply_pseudonyms(
+    project: Project,
+    documents: list[str | int] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    keep_original: bool = False,
+) -> ApplyReport:
     """Replace every match in every document and every other stored text, in one transaction."""
     from qualcode.revision.revise import Alignment, plan_revision, write_revision
     from qualcode.search import INDEX_TABLES, build_index
@@ -120,8 +131,14 @@ def apply_pseudonyms(project: "Project", documents: list[str | int] | None = Non
     summary = f"pseudonymised {len(plans)} document(s), {len(updates)} other text(s)"
     with project.transaction(events.PSEUDONYMS_APPLY, summary, record_rows=keep_original) as tx:
         for plan, n in plans:
-            write_revision(project, tx, plan, f"pseudonymised ({n} replacement(s))", keep_previous=keep_original,
-                           scrub=None if keep_original else (lambda text: matcher.replace(text, language)))
+            write_revision(
+                project,
+                tx,
+                plan,
+                f"pseudonymised ({n} replacement(s))",
+                keep_previous=keep_original,
+                scrub=None if keep_original else (lambda text: matcher.replace(text, language)),
+            )
             report.documents.append(plan.report)
         for table, key, values in updates:
             tx.update(table, key, values)
@@ -139,13 +156,14 @@ def apply_pseudonyms(project: "Project", documents: list[str | int] | None = Non
     return report
 
 
-def _main_language(project: "Project") -> str | None:
-    row = project.db.execute("SELECT language, COUNT(*) AS n FROM documents GROUP BY language "
-                             "ORDER BY n DESC LIMIT 1").fetchone()
+def _main_language(project: Project) -> str | None:
+    row = project.db.execute(
+        "SELECT language, COUNT(*) AS n FROM documents GROUP BY language ORDER BY n DESC LIMIT 1"
+    ).fetchone()
     return row[0] if row else None
 
 
-def _other_texts(project: "Project", matcher: Matcher, language: str | None) -> list[tuple[str, dict, dict]]:
+def _other_texts(project: Project, matcher: Matcher, language: str | None) -> list[tuple[str, dict, dict]]:
     """(table, key, new values) for every other stored text holding a name; text attributes too."""
     out = []
     for table, key, columns in OTHER_TEXTS:
@@ -156,24 +174,26 @@ def _other_texts(project: "Project", matcher: Matcher, language: str | None) -> 
             if changed:
                 out.append((table, {key: row[0]}, changed))
     for doc_id, attr_id, value in project.db.execute(
-            "SELECT da.document_id, da.attribute_id, da.value FROM document_attributes da "
-            "JOIN attributes a ON a.id = da.attribute_id WHERE a.type = 'text'").fetchall():
+        "SELECT da.document_id, da.attribute_id, da.value FROM document_attributes da "
+        "JOIN attributes a ON a.id = da.attribute_id WHERE a.type = 'text'"
+    ).fetchall():
         new = matcher.replace(value, language) if isinstance(value, str) else value
         if new != value:
             out.append(("document_attributes", {"document_id": doc_id, "attribute_id": attr_id}, {"value": new}))
     return out
 
 
-def _old_versions(project: "Project", matcher: Matcher) -> list[tuple[int, str]]:
+def _old_versions(project: Project, matcher: Matcher) -> list[tuple[int, str]]:
     """Stored older versions that still name someone (kept by an earlier revision): pseudonymised too."""
     out = []
     for vid, text, language in project.db.execute(
-            "SELECT v.id, v.text, d.language FROM document_versions v JOIN documents d ON d.id = v.document_id "
-            "WHERE v.text != '' AND v.text_sha256 != d.text_sha256").fetchall():
+        "SELECT v.id, v.text, d.language FROM document_versions v JOIN documents d ON d.id = v.document_id "
+        "WHERE v.text != '' AND v.text_sha256 != d.text_sha256"
+    ).fetchall():
         new = matcher.replace(text, language)
         if new != text:
             out.append((vid, new))
     return out
 
 
-__all__ = ["Matcher", "ApplyReport", "apply_pseudonyms", "preview", "import_transform", "Rule"]
+__all__ = ["ApplyReport", "Matcher", "Rule", "apply_pseudonyms", "import_transform", "preview"]

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
-from qualcode.text.names import check_name
 from qualcode.store import events
+from qualcode.text.names import check_name
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -36,12 +36,14 @@ class Pseudonym:
 
 
 # ----------------------------------------------------------------------------------------- the list
-def pseudonyms(project: "Project") -> list[Pseudonym]:
-    return [Pseudonym(r["id"], r["guid"], r["original"], r["pseudonym"], r["kind"])
-            for r in project.db.query("SELECT * FROM pseudonyms ORDER BY kind, original")]
+def pseudonyms(project: Project) -> list[Pseudonym]:
+    return [
+        Pseudonym(r["id"], r["guid"], r["original"], r["pseudonym"], r["kind"])
+        for r in project.db.query("SELECT * FROM pseudonyms ORDER BY kind, original")
+    ]
 
 
-def add_pseudonym(project: "Project", original: str, pseudonym: str, kind: str = "name") -> Pseudonym:
+def add_pseudonym(project: Project, original: str, pseudonym: str, kind: str = "name") -> Pseudonym:
     original, pseudonym = check_name(original, "original"), check_name(pseudonym, "pseudonym")
     if kind not in KINDS:
         raise QualcodeError(f"a pseudonym is for a {' or a '.join(KINDS)}, not '{kind}'")
@@ -52,12 +54,14 @@ def add_pseudonym(project: "Project", original: str, pseudonym: str, kind: str =
     if project.db.execute("SELECT 1 FROM pseudonyms WHERE original = ?", [original]).fetchone():
         raise QualcodeError(f"'{original}' already has a pseudonym; remove it first")
     with project.transaction(events.PSEUDONYM_ADD, f"pseudonym for a {kind}") as tx:
-        pid = tx.insert("pseudonyms", {"guid": new_guid(), "original": original, "pseudonym": pseudonym,
-                                       "kind": kind, "created_at": now()})
+        pid = tx.insert(
+            "pseudonyms",
+            {"guid": new_guid(), "original": original, "pseudonym": pseudonym, "kind": kind, "created_at": now()},
+        )
     return next(p for p in pseudonyms(project) if p.id == pid)
 
 
-def remove_pseudonym(project: "Project", original: str) -> None:
+def remove_pseudonym(project: Project, original: str) -> None:
     row = project.db.execute("SELECT id FROM pseudonyms WHERE original = ?", [original.strip()]).fetchone()
     if not row:
         raise QualcodeError(f"no pseudonym for '{original}'")
@@ -65,7 +69,7 @@ def remove_pseudonym(project: "Project", original: str) -> None:
         tx.delete("pseudonyms", row[0])
 
 
-def import_mapping_csv(project: "Project", path: Path) -> int:
+def import_mapping_csv(project: Project, path: Path) -> int:
     """Rows ``original,pseudonym[,kind]`` (a header row is recognised and skipped); all or nothing."""
     from qualcode.text.csvfile import read_records
 
@@ -89,14 +93,16 @@ def import_mapping_csv(project: "Project", path: Path) -> int:
                 raise QualcodeError(f"{path.name}: line {line}: {e}") from None
             if original in have:
                 continue
-            tx.insert("pseudonyms", {"guid": new_guid(), "original": original, "pseudonym": pseudonym,
-                                     "kind": kind, "created_at": now()})
+            tx.insert(
+                "pseudonyms",
+                {"guid": new_guid(), "original": original, "pseudonym": pseudonym, "kind": kind, "created_at": now()},
+            )
             have.add(original)
             n += 1
     return n
 
 
-def mapping_csv(project: "Project") -> str:
+def mapping_csv(project: Project) -> str:
     """The mapping as CSV — only for an explicit request; nothing else writes it anywhere."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")

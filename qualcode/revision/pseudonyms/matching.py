@@ -29,9 +29,9 @@ _JOIN = re.compile(r"[ \t\-‐–]+")  # what may stand between the words of a m
 
 @dataclass(frozen=True)
 class Rule:
-    words: tuple[str, ...]   # the words to find (an entry, or one part of a multi-word entry)
+    words: tuple[str, ...]  # the words to find (an entry, or one part of a multi-word entry)
     replacement: str
-    original: str            # the list entry it comes from
+    original: str  # the list entry it comes from
     part: bool = False
 
 
@@ -41,8 +41,8 @@ class Match:
     end: int
     found: str
     replacement: str
-    original: str      # the list entry
-    how: str           # exact | inflected | fuzzy | lower case
+    original: str  # the list entry
+    how: str  # exact | inflected | fuzzy | lower case
     score: float
 
 
@@ -70,8 +70,10 @@ def rules(entries) -> tuple[list[Rule], list[str]]:
             if have is None:
                 derived[w.casefold()] = Rule((w,), rep, o, part=True)
             elif have.replacement != rep:
-                conflicts.append(f"'{w}' is part of '{have.original}' ({have.replacement}) and of '{o}' ({rep}); "
-                                 f"add '{w}' on its own to choose")
+                conflicts.append(
+                    f"'{w}' is part of '{have.original}' ({have.replacement}) and of '{o}' ({rep}); "
+                    f"add '{w}' on its own to choose"
+                )
     return out + list(derived.values()), conflicts
 
 
@@ -86,8 +88,9 @@ def _case_like(found: str, replacement: str) -> str:
 class WordTest:
     """Whether one token stands for one entry word, with the lexicon of the text's language."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, min_fuzzy_length: int = 4,
-                 lexicon: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, threshold: float = DEFAULT_THRESHOLD, min_fuzzy_length: int = 4, lexicon: frozenset[str] | None = None
+    ) -> None:
         self.threshold, self.min_fuzzy_length, self.lexicon = threshold, min_fuzzy_length, lexicon
 
     def __call__(self, tok: str, want: str) -> tuple[str, float, str] | None:
@@ -114,8 +117,13 @@ class WordTest:
         return None
 
 
-def find_matches(text: str, entries: Iterable, threshold: float = DEFAULT_THRESHOLD, min_fuzzy_length: int = 4,
-                 lexicon: frozenset[str] | None = None) -> list[Match]:
+def find_matches(
+    text: str,
+    entries: Iterable,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_fuzzy_length: int = 4,
+    lexicon: frozenset[str] | None = None,
+) -> list[Match]:
     """Non-overlapping matches of the entries (or ready ``Rule`` objects) in a text, in text order.
 
     ``lexicon``: the lower-case words of the text's language; without it, lower-case tokens never
@@ -135,11 +143,11 @@ def find_matches(text: str, entries: Iterable, threshold: float = DEFAULT_THRESH
         for i in range(len(words) - n + 1):
             if taken[i] or (abs(len(folded[i]) - len(first)) > 3 and not folded[i].startswith(first)):
                 continue
-            if any(taken[i:i + n]):
+            if any(taken[i : i + n]):
                 continue
             got = []
             for k in range(n):
-                if k and not _JOIN.fullmatch(text[words[i + k - 1][1]:words[i + k][0]]):
+                if k and not _JOIN.fullmatch(text[words[i + k - 1][1] : words[i + k][0]]):
                     break
                 m = test(words[i + k][2], rule.words[k])
                 if m is None:
@@ -158,12 +166,13 @@ def find_matches(text: str, entries: Iterable, threshold: float = DEFAULT_THRESH
     return sorted(out, key=lambda m: m.start)
 
 
-def pseudonymise_text(text: str, entries, threshold: float = DEFAULT_THRESHOLD,
-                      lexicon: frozenset[str] | None = None) -> tuple[str, list[Match]]:
+def pseudonymise_text(
+    text: str, entries, threshold: float = DEFAULT_THRESHOLD, lexicon: frozenset[str] | None = None
+) -> tuple[str, list[Match]]:
     matches = find_matches(text, entries, threshold, lexicon=lexicon)
     parts, a = [], 0
     for m in matches:
-        parts += [text[a:m.start], m.replacement]
+        parts += [text[a : m.start], m.replacement]
         a = m.end
     parts.append(text[a:])
     return "".join(parts), matches

@@ -45,18 +45,18 @@ CONTEXT = 30
 
 @dataclass
 class Hit:
-    place: str        # "events (the history)", "free page 412", "report.docx › word/document.xml, line 3"
-    found: str        # the word as it stands there
-    original: str     # the list entry it belongs to
-    context: str      # a little text around it (control characters shown as ·)
+    place: str  # "events (the history)", "free page 412", "report.docx › word/document.xml, line 3"
+    found: str  # the word as it stands there
+    original: str  # the list entry it belongs to
+    context: str  # a little text around it (control characters shown as ·)
     count: int = 1
 
 
 @dataclass
 class ScanReport:
     hits: list[Hit] = field(default_factory=list)
-    scanned: list[str] = field(default_factory=list)   # what was read
-    notes: list[str] = field(default_factory=list)     # what could not be (fully) read
+    scanned: list[str] = field(default_factory=list)  # what was read
+    notes: list[str] = field(default_factory=list)  # what could not be (fully) read
 
     @property
     def clean(self) -> bool:
@@ -66,13 +66,15 @@ class ScanReport:
 class NameWords:
     """Every single word a name on the list can appear as (each word of each original)."""
 
-    def __init__(self, project: "Project", threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, project: Project, threshold: float = DEFAULT_THRESHOLD) -> None:
         from qualcode.text.lexicon import lexicon
 
         entries = pseudonyms(project)
         if not entries:
-            raise QualcodeError("the pseudonym list is empty: there is nothing to look for "
-                                "(add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM')")
+            raise QualcodeError(
+                "the pseudonym list is empty: there is nothing to look for "
+                "(add names with 'qualcode pseudonyms add ORIGINAL PSEUDONYM')"
+            )
         self.words = [(w, e.original) for e in entries for w in _WORD.findall(e.original) if len(w) >= 2]
         languages = [r[0] for r in project.db.execute("SELECT DISTINCT language FROM documents")]
         words: frozenset[str] = frozenset()
@@ -115,15 +117,17 @@ def _group(hits: Iterable[Hit]) -> list[Hit]:
 
 
 # ----------------------------------------------------------------------------------------- the project
-def scan_project(project: "Project", names: NameWords | None = None) -> ScanReport:
+def scan_project(project: Project, names: NameWords | None = None) -> ScanReport:
     """Every page of the project file (through a backup copy), the mapping's own pages excepted."""
     names = names or NameWords(project)
     report = ScanReport()
     if not project.readonly:
         busy, frames, done = project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
-            report.notes.append(f"others have {project.path.name} open: {max(frames - done, 0)} page(s) in its "
-                                "write-ahead log could not be read; scan again when nobody has it open")
+            report.notes.append(
+                f"others have {project.path.name} open: {max(frames - done, 0)} page(s) in its "
+                "write-ahead log could not be read; scan again when nobody has it open"
+            )
     with tempfile.TemporaryDirectory(prefix="qualcode-scan-") as tmp:  # 0700: private
         copy = Path(tmp) / "scan.db"
         dst = sqlite3.connect(copy)
@@ -143,18 +147,25 @@ def scan_project(project: "Project", names: NameWords | None = None) -> ScanRepo
         if owner in skip:
             continue
         place = _place(owner, pageno, free)
-        page = data[k:k + page_size].decode("utf-8", errors="replace")
-        spill = data[k + page_size:k + page_size + 64].decode("utf-8", errors="replace")
+        page = data[k : k + page_size].decode("utf-8", errors="replace")
+        spill = data[k + page_size : k + page_size + 64].decode("utf-8", errors="replace")
         hits.extend(names.hits(page + spill, place, limit=len(page)))
     report.hits = _group(hits)
     report.scanned.append(f"{project.path.name}: {len(data) // page_size} pages")
     return report
 
 
-PLACES = {"events": "events (the history)", "documents": "documents (current texts)",
-          "document_versions": "document_versions (old versions)", "codings": "codings (quoted text, memos)",
-          "memos": "memos", "search_vocab": "search index (words)", "search_postings": "search index",
-          "coding_reviews": "coding_reviews (words before a revision)", "analysis_cache": "analysis cache"}
+PLACES = {
+    "events": "events (the history)",
+    "documents": "documents (current texts)",
+    "document_versions": "document_versions (old versions)",
+    "codings": "codings (quoted text, memos)",
+    "memos": "memos",
+    "search_vocab": "search index (words)",
+    "search_postings": "search index",
+    "coding_reviews": "coding_reviews (words before a revision)",
+    "analysis_cache": "analysis cache",
+}
 
 
 def _place(owner: str | None, pageno: int, free: set[int]) -> str:
@@ -172,10 +183,10 @@ def _free_pages(data: bytes, page_size: int) -> set[int]:
     while trunk and trunk not in free and trunk * page_size <= len(data):
         free.add(trunk)
         base = (trunk - 1) * page_size
-        nxt = int.from_bytes(data[base:base + 4], "big")
-        n = int.from_bytes(data[base + 4:base + 8], "big")
+        nxt = int.from_bytes(data[base : base + 4], "big")
+        n = int.from_bytes(data[base + 4 : base + 8], "big")
         for i in range(min(n, (page_size - 8) // 4)):
-            free.add(int.from_bytes(data[base + 8 + 4 * i:base + 12 + 4 * i], "big"))
+            free.add(int.from_bytes(data[base + 8 + 4 * i : base + 12 + 4 * i], "big"))
         trunk = nxt
     return free
 

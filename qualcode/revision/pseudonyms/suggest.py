@@ -18,15 +18,33 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qualcode.revision.pseudonyms.entries import pseudonyms
 from qualcode.corpus.documents import document_units, get_document, list_documents
+from qualcode.revision.pseudonyms.entries import pseudonyms
 
 if TYPE_CHECKING:
     from qualcode.project import Project
 
 _WORD = re.compile(r"\w+")
-ROLES = {"i", "ip", "r", "int", "interviewer", "interviewee", "informant", "respondent", "resp", "moderator",
-         "deltager", "interviewperson", "participant", "facilitator", "observer", "observatør", "q", "a"}
+ROLES = {
+    "i",
+    "ip",
+    "r",
+    "int",
+    "interviewer",
+    "interviewee",
+    "informant",
+    "respondent",
+    "resp",
+    "moderator",
+    "deltager",
+    "interviewperson",
+    "participant",
+    "facilitator",
+    "observer",
+    "observatør",
+    "q",
+    "a",
+}
 KINDS = ("speaker", "name", "sequence")
 CONTEXT = 32
 
@@ -37,8 +55,8 @@ class Suggestion:
     kind: str
     count: int = 0
     documents: set[str] = field(default_factory=set)
-    example: str = ""          # keyword in context
-    where: str = ""            # document and offset of the example
+    example: str = ""  # keyword in context
+    where: str = ""  # document and offset of the example
 
     @property
     def score(self) -> tuple:
@@ -50,12 +68,12 @@ def _capitalised(tok: str) -> bool:
 
 
 def _kwic(text: str, start: int, end: int) -> str:
-    left = text[max(0, start - CONTEXT):start].replace("\n", " ")
-    right = text[end:end + CONTEXT].replace("\n", " ")
+    left = text[max(0, start - CONTEXT) : start].replace("\n", " ")
+    right = text[end : end + CONTEXT].replace("\n", " ")
     return f"{left:>{CONTEXT}}[{text[start:end]}]{right}"
 
 
-def suggest(project: "Project", limit: int = 50, min_count: int = 1) -> list[Suggestion]:
+def suggest(project: Project, limit: int = 50, min_count: int = 1) -> list[Suggestion]:
     """Candidates for the list, best first."""
     from qualcode.text.lexicon import lexicon
 
@@ -66,8 +84,9 @@ def suggest(project: "Project", limit: int = 50, min_count: int = 1) -> list[Sug
         """One candidate per spelling; the strongest kind it was seen as (a speaker label beats a word)."""
         s = found.get(key.casefold())
         if s is None:
-            s = found[key.casefold()] = Suggestion(key, kind, example=_kwic(text, start, end),
-                                                   where=f"{doc} {start}-{end}")
+            s = found[key.casefold()] = Suggestion(
+                key, kind, example=_kwic(text, start, end), where=f"{doc} {start}-{end}"
+            )
         elif KINDS.index(kind) < KINDS.index(s.kind):
             s.kind = kind
         s.count += 1
@@ -85,8 +104,13 @@ def suggest(project: "Project", limit: int = 50, min_count: int = 1) -> list[Sug
             line_start = text.rfind("\n", 0, t["start"]) + 1
             labels.append((line_start, t["start"]))
             speaker = (t.get("speaker") or "").strip()
-            if speaker and speaker.casefold() not in ROLES and speaker.casefold() not in listed \
-                    and _capitalised(speaker) and speaker.casefold() not in words:
+            if (
+                speaker
+                and speaker.casefold() not in ROLES
+                and speaker.casefold() not in listed
+                and _capitalised(speaker)
+                and speaker.casefold() not in words
+            ):
                 add("speaker", speaker, name, text, line_start, line_start + len(speaker))
         label_at = {s for a, b in labels for s in range(a, b)}
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
@@ -94,10 +118,16 @@ def suggest(project: "Project", limit: int = 50, min_count: int = 1) -> list[Sug
         for i, (s, e, tok) in enumerate(tokens):
             name_like = _capitalised(tok) and s not in label_at
             folded = tok.casefold()
-            if name_like and s not in initial and folded not in listed and folded not in words \
-                    and not (folded.endswith("s") and folded[:-1] in words | listed) and not tok.isupper():
+            if (
+                name_like
+                and s not in initial
+                and folded not in listed
+                and folded not in words
+                and not (folded.endswith("s") and folded[:-1] in words | listed)
+                and not tok.isupper()
+            ):
                 add("name", tok, name, text, s, e)
-            joined = run and text[run[-1][1]:s] in (" ", "-")
+            joined = run and text[run[-1][1] : s] in (" ", "-")
             if name_like and (not run or joined):
                 run.append((s, e, tok))
                 continue

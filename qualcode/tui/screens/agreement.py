@@ -12,8 +12,6 @@ Computing the audit and writing decisions happen in thread workers that open the
 
 from __future__ import annotations
 
-from qualcode.project import Session
-
 from rich.table import Table as RichTable
 from rich.text import Text
 from textual import work
@@ -25,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.errors import QualcodeError
+from qualcode.project import Session
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
 
@@ -58,7 +57,7 @@ def passage_view(text: str, start: int, end: int, spans) -> Text:
             j += 1
         piece = text[i:j]
         if len(piece) > MAX_PASSAGE:
-            piece = piece[:MAX_PASSAGE // 2] + " … " + piece[-MAX_PASSAGE // 2:]
+            piece = piece[: MAX_PASSAGE // 2] + " … " + piece[-MAX_PASSAGE // 2 :]
         out.append(piece.replace("\n", " ⏎ "), style="reverse bold" if marks[i - lo] else "dim")
         i = j
     if hi < len(text):
@@ -92,8 +91,9 @@ class AgreementScreen(Screen[None]):
             super().__init__()
             self.key, self.label, self.error = key, label, error
 
-    def __init__(self, session: Session, coders: list[str] | None = None,
-                 unit: str = "sentence", consensus: str = "consensus") -> None:
+    def __init__(
+        self, session: Session, coders: list[str] | None = None, unit: str = "sentence", consensus: str = "consensus"
+    ) -> None:
         super().__init__()
         self.session = session
         self.coders, self.unit, self.consensus = coders, unit, consensus
@@ -174,8 +174,11 @@ class AgreementScreen(Screen[None]):
         n_docs = len(r.documents)
         summary = Text()
         summary.append(f"{' vs '.join(r.coders)}", style="bold")
-        summary.append(f" · unit {r.unit.label} · {n_docs} document(s) · {r.kappa_name} · "
-                       f"{len(r.disagreements)} disagreement(s) · consensus coder: {self.consensus}", style="dim")
+        summary.append(
+            f" · unit {r.unit.label} · {n_docs} document(s) · {r.kappa_name} · "
+            f"{len(r.disagreements)} disagreement(s) · consensus coder: {self.consensus}",
+            style="dim",
+        )
         self.query_one("#agr-summary", Static).update(summary)
         table = self.query_one("#agr-codes", DataTable)
         table.clear(columns=True)
@@ -183,12 +186,21 @@ class AgreementScreen(Screen[None]):
         rows = list(r.codes) + ([r.overall] if r.overall else [])
         for row in rows:
             st = row.stats
-            kappa = (Text(_num(st.kappa.value)) if st.kappa.value is not None
-                     else Text(f"⚠ {_short(st.warning)}", style="yellow"))
-            name = row.code if len(row.code) <= CODE_WIDTH else "…" + row.code[-(CODE_WIDTH - 1):]
-            table.add_row(name, f"{st.units:,}", "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
-                          kappa, _num(st.alpha.value), Text(_short(st.warning), style="yellow"),
-                          key=str(row.code_id if row.code_id is not None else "all"))
+            kappa = (
+                Text(_num(st.kappa.value))
+                if st.kappa.value is not None
+                else Text(f"⚠ {_short(st.warning)}", style="yellow")
+            )
+            name = row.code if len(row.code) <= CODE_WIDTH else "…" + row.code[-(CODE_WIDTH - 1) :]
+            table.add_row(
+                name,
+                f"{st.units:,}",
+                "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+                kappa,
+                _num(st.alpha.value),
+                Text(_short(st.warning), style="yellow"),
+                key=str(row.code_id if row.code_id is not None else "all"),
+            )
         if r.codes and self.code_id is None:
             self.code_id = r.codes[0].code_id
         self._fill_docs()
@@ -204,10 +216,13 @@ class AgreementScreen(Screen[None]):
         for d in self.report.per_document:
             if d.code_id == self.code_id:
                 st = d.stats
-                table.add_row(d.document, f"{st.units:,}",
-                              "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
-                              _num(st.kappa.value) if st.kappa.value is not None else f"⚠ {_short(st.warning)}",
-                              _num(st.alpha.value))
+                table.add_row(
+                    d.document,
+                    f"{st.units:,}",
+                    "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+                    _num(st.kappa.value) if st.kappa.value is not None else f"⚠ {_short(st.warning)}",
+                    _num(st.alpha.value),
+                )
 
     def _fill_disagreements(self, keep: bool = False) -> None:
         ol = self.query_one("#agr-disagreements", OptionList)
@@ -215,8 +230,7 @@ class AgreementScreen(Screen[None]):
         ol.clear_options()
         if self.report is None:
             return
-        self.shown = [d for d in self.report.disagreements
-                      if self.code_id is None or d.code_id == self.code_id]
+        self.shown = [d for d in self.report.disagreements if self.code_id is None or d.code_id == self.code_id]
         for i, d in enumerate(self.shown):
             ol.add_option(Option(self._passage_table(d), id=str(i)))
         if self.shown:
@@ -233,8 +247,7 @@ class AgreementScreen(Screen[None]):
         grid = RichTable(title=title, title_justify="left", expand=True, show_lines=False)
         for coder in d.spans:
             spans = d.spans[coder]
-            grid.add_column(f"{coder} ({', '.join(f'{s.start}–{s.end}' for s in spans) or 'not coded'})",
-                            ratio=1)
+            grid.add_column(f"{coder} ({', '.join(f'{s.start}–{s.end}' for s in spans) or 'not coded'})", ratio=1)
         grid.add_row(*[passage_view(text, d.start, d.end, d.spans[c]) for c in d.spans])
         return grid
 

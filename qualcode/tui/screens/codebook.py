@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from qualcode.codebook import tree as ops
+from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
+from qualcode.coding.memos import list_memos, set_memo
 from qualcode.errors import QualcodeError
 from qualcode.tui.actions import bindings
 from qualcode.tui.screens.code_form import CodeForm
@@ -18,12 +20,29 @@ from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.widgets.code_info import CodeInfo
 from qualcode.tui.widgets.code_tree import CodeTree, EditorTree
-from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
-from qualcode.coding.memos import list_memos, set_memo
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
-           "#dbdb8d", "#9edae5")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#c7c7c7",
+    "#dbdb8d",
+    "#9edae5",
+)
 
 
 class CodebookScreen(Screen[None]):
@@ -91,24 +110,32 @@ class CodebookScreen(Screen[None]):
     def action_add_child(self) -> None:
         parent = self.current
         where = f"under {parent.path}" if parent else "at the top level"
-        self.app.push_screen(Prompt(f"New code {where}:"), lambda name: name and self._do(
-            ops.add_code, name, parent.id if parent else None, done=f"added {name}"))
+        self.app.push_screen(
+            Prompt(f"New code {where}:"),
+            lambda name: name and self._do(ops.add_code, name, parent.id if parent else None, done=f"added {name}"),
+        )
 
     def action_add_top(self) -> None:
-        self.app.push_screen(Prompt("New top-level code:"), lambda name: name and self._do(
-            ops.add_code, name, None, done=f"added {name}"))
+        self.app.push_screen(
+            Prompt("New top-level code:"),
+            lambda name: name and self._do(ops.add_code, name, None, done=f"added {name}"),
+        )
 
     def action_rename(self) -> None:
         code = self.current
         if code:
-            self.app.push_screen(Prompt(f"Rename {code.path} to:", code.name), lambda name: name and self._do(
-                ops.update_code, code.id, name=name, done=f"renamed to {name}"))
+            self.app.push_screen(
+                Prompt(f"Rename {code.path} to:", code.name),
+                lambda name: name and self._do(ops.update_code, code.id, name=name, done=f"renamed to {name}"),
+            )
 
     def action_edit(self) -> None:
         code = self.current
         if code:
-            self.app.push_screen(CodeForm(code), lambda fields: fields and self._do(
-                ops.update_code, code.id, **fields, done=f"saved {code.path}"))
+            self.app.push_screen(
+                CodeForm(code),
+                lambda fields: fields and self._do(ops.update_code, code.id, **fields, done=f"saved {code.path}"),
+            )
 
     def action_recolour(self) -> None:
         code = self.current
@@ -116,8 +143,10 @@ class CodebookScreen(Screen[None]):
             return
         used = {c.colour for c in list_codes(self.project)}
         suggestion = next((p for p in PALETTE if p not in used), PALETTE[(code.id) % len(PALETTE)])
-        self.app.push_screen(Prompt(f"Colour for {code.path} (#RRGGBB):", suggestion),
-                             lambda colour: colour and self._recolour(code, colour))
+        self.app.push_screen(
+            Prompt(f"Colour for {code.path} (#RRGGBB):", suggestion),
+            lambda colour: colour and self._recolour(code, colour),
+        )
 
     def _recolour(self, code, colour: str) -> None:
         colour = colour.strip()
@@ -131,8 +160,9 @@ class CodebookScreen(Screen[None]):
         if not code:
             return
         exclude = {code.id} | {d.id for d in descendants(self.project, code.id)}
-        picker = CodePicker(list_codes(self.project), f"Move {code.path} under…", allow_new=False, allow_top=True,
-                            exclude=exclude)
+        picker = CodePicker(
+            list_codes(self.project), f"Move {code.path} under…", allow_new=False, allow_top=True, exclude=exclude
+        )
 
         def moved(choice):
             if choice:
@@ -154,8 +184,10 @@ class CodebookScreen(Screen[None]):
                 return
             target = get_code(self.project, choice["code_id"])
             n = code_counts(self.project).get(code.id, 0)
-            question = (f"Merge {code.path} into {target.path}?\n{n} coding(s) move to {target.path}; "
-                        f"{code.path} is deleted. (ctrl+z undoes it)")
+            question = (
+                f"Merge {code.path} into {target.path}?\n{n} coding(s) move to {target.path}; "
+                f"{code.path} is deleted. (ctrl+z undoes it)"
+            )
             self.app.push_screen(confirm(question, "Merge"), lambda ok: ok == "yes" and self._merge(code, target))
 
         self.app.push_screen(picker, chosen)
@@ -182,8 +214,12 @@ class CodebookScreen(Screen[None]):
         else:
             choices = [("refuse", "Delete"), ("no", "Cancel")]
             question = f"Delete {code.path}?"
-        self.app.push_screen(Choose(question, choices), lambda how: how and how != "no" and self._do(
-            ops.delete_code, code.id, codings=how, done=f"deleted {code.path}"))
+        self.app.push_screen(
+            Choose(question, choices),
+            lambda how: (
+                how and how != "no" and self._do(ops.delete_code, code.id, codings=how, done=f"deleted {code.path}")
+            ),
+        )
 
     def action_memo(self) -> None:
         code = self.current

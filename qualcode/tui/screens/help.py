@@ -16,16 +16,29 @@ from qualcode.tui.actions import ACTIONS, MODE_HELP, SCOPES, key_label
 def help_tables(codes: list) -> list:
     parts: list = [Text(MODE_HELP)]
     for scope, title in SCOPES.items():
-        table = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None,
-                      padding=(0, 2), expand=False)
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold",
+            show_header=False,
+            box=None,
+            padding=(0, 2),
+            expand=False,
+        )
         table.add_column("key", style="bold cyan", no_wrap=True, min_width=18)
         table.add_column("what")
         for a in ACTIONS:
             if a.scope == scope:
                 table.add_row(key_label(a), a.help)
         parts.append(table)
-    table = Table(title="Code hotkeys (with text selected)", title_justify="left", title_style="bold",
-                  show_header=False, box=None, padding=(0, 2))
+    table = Table(
+        title="Code hotkeys (with text selected)",
+        title_justify="left",
+        title_style="bold",
+        show_header=False,
+        box=None,
+        padding=(0, 2),
+    )
     table.add_column("key", style="bold cyan", min_width=18)
     table.add_column("code")
     for c in codes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from qualcode.project import Session
 
 from rich.text import Text
 from textual import work
@@ -21,9 +20,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.corpus.documents import get_document
+from qualcode.project import Session
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
-from qualcode.corpus.documents import get_document
 
 UNITS = ("overlap", "sentence", "turn", "paragraph", "document")
 MEASURES = ("count", "jaccard", "conditional", "phi", "lift")
@@ -92,8 +92,7 @@ class MatrixScreen(Screen):
         with Vertical():
             yield Static("computing…", id="matrix-title")
             yield DataTable(id="matrix-table", cursor_type="cell", zebra_stripes=False)
-            yield Static("Enter on a cell lists the segments where both codes occur",
-                         id="segments-title")
+            yield Static("Enter on a cell lists the segments where both codes occur", id="segments-title")
             yield OptionList(id="segments")
         yield Footer()
 
@@ -104,6 +103,7 @@ class MatrixScreen(Screen):
     # ------------------------------------------------------------------ workers
     def _open(self):
         from qualcode.analysis import data as pdx
+
         p = self.session.open()
         try:
             sel, choice = pdx.choose(p, pool=self.pool, session_coder=self.session.coder)
@@ -122,11 +122,17 @@ class MatrixScreen(Screen):
             with p:
                 (r,) = pdx.project_cooccurrence(p, sel, self.unit, choice).values()
             names = sel.code_names()
-            who = ("pooled " if choice.pool else "") + ", ".join(
-                sel.coders[i] for i in choice.coder_ids)
-            data = MatrixData(self.unit, self.measure, [names[c] for c in r.codes],
-                              list(r.codes), r.measure(self.measure).tolist(),
-                              r.counts.tolist(), r.n_units, who)
+            who = ("pooled " if choice.pool else "") + ", ".join(sel.coders[i] for i in choice.coder_ids)
+            data = MatrixData(
+                self.unit,
+                self.measure,
+                [names[c] for c in r.codes],
+                list(r.codes),
+                r.measure(self.measure).tolist(),
+                r.counts.tolist(),
+                r.n_units,
+                who,
+            )
             self.post_message(self._Computed(data))
         except QualcodeError as e:
             self.post_message(self._Computed(None, str(e)))
@@ -140,8 +146,9 @@ class MatrixScreen(Screen):
             return
         p, sel, choice = self._open()
         with p:
-            units = pdx.cooccurring_units(p, sel, data.unit, choice, data.codes[row],
-                                          data.codes[column], codes=data.codes)
+            units = pdx.cooccurring_units(
+                p, sel, data.unit, choice, data.codes[row], data.codes[column], codes=data.codes
+            )
             names = sel.document_names()
             texts: dict[int, str] = {}
             rows = []
@@ -151,8 +158,11 @@ class MatrixScreen(Screen):
                 snippet = " ".join(texts[doc][start:end].split())
                 rows.append((doc, start, end, f"{names[doc]} [{start}–{end})  {snippet[:90]}"))
         a, b = data.labels[row], data.labels[column]
-        title = (f"{len(rows)} {data.unit} unit(s) with {a}" if row == column
-                 else f"{len(rows)} {data.unit} unit(s) with both {a} and {b}")
+        title = (
+            f"{len(rows)} {data.unit} unit(s) with {a}"
+            if row == column
+            else f"{len(rows)} {data.unit} unit(s) with both {a} and {b}"
+        )
         self.post_message(self._Segments(title, rows))
 
     # ------------------------------------------------------------------ showing
@@ -164,18 +174,25 @@ class MatrixScreen(Screen):
             title.update(Text(message.error, style="bold red"))
             return
         d = self.data = message.data
-        title.update(f"Co-occurrence — unit: {d.unit}, measure: {d.measure}, N = {d.n_units} "
-                     f"units, coder {d.who}   [u] unit  [m] measure  [p] pool")
-        off = [abs(v) for i, row in enumerate(d.values) for j, v in enumerate(row)
-               if i != j and v is not None and not math.isnan(v)]
+        title.update(
+            f"Co-occurrence — unit: {d.unit}, measure: {d.measure}, N = {d.n_units} "
+            f"units, coder {d.who}   [u] unit  [m] measure  [p] pool"
+        )
+        off = [
+            abs(v)
+            for i, row in enumerate(d.values)
+            for j, v in enumerate(row)
+            if i != j and v is not None and not math.isnan(v)
+        ]
         top = max(off, default=0.0)
         table.add_column("code", key="code")
         for j, _ in enumerate(d.labels, start=1):
             table.add_column(str(j), key=f"c{j}")
         for i, (label, row) in enumerate(zip(d.labels, d.values)):
-            cells = [Text(_fmt(v, d.measure), justify="right",
-                          style="bold" if i == j else _heat(v, top, d.measure))
-                     for j, v in enumerate(row)]
+            cells = [
+                Text(_fmt(v, d.measure), justify="right", style="bold" if i == j else _heat(v, top, d.measure))
+                for j, v in enumerate(row)
+            ]
             table.add_row(Text(f"{i + 1} {label}"), *cells, key=f"r{i}")
         if d.labels:
             table.move_cursor(row=0, column=1)
@@ -204,8 +221,7 @@ class MatrixScreen(Screen):
 
     # ------------------------------------------------------------------ actions
     def action_next_unit(self) -> None:
-        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)] if self.unit in UNITS \
-            else UNITS[0]
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)] if self.unit in UNITS else UNITS[0]
         self.compute()
 
     def action_next_measure(self) -> None:

@@ -22,8 +22,14 @@ class CodePicker(ModalScreen[dict | None]):
 
     BINDINGS = bindings("picker")
 
-    def __init__(self, codes: list, title: str = "Apply code", allow_new: bool = True,
-                 allow_top: bool = False, exclude: set[int] | None = None) -> None:
+    def __init__(
+        self,
+        codes: list,
+        title: str = "Apply code",
+        allow_new: bool = True,
+        allow_top: bool = False,
+        exclude: set[int] | None = None,
+    ) -> None:
         super().__init__()
         self.codes = [c for c in codes if not exclude or c.id not in exclude]
         self.by_id = {c.id: c for c in self.codes}
@@ -72,8 +78,14 @@ class CodePicker(ModalScreen[dict | None]):
             return
         oid = ol.get_option_at_index(ol.highlighted).id
         if oid in (NEW, TOP):
-            info.update(Text("Creates the code (use Parent/Name for a child code)." if oid == NEW else
-                             "Move to the top level of the codebook.", style="dim"))
+            info.update(
+                Text(
+                    "Creates the code (use Parent/Name for a child code)."
+                    if oid == NEW
+                    else "Move to the top level of the codebook.",
+                    style="dim",
+                )
+            )
         else:
             info.update(describe(self.by_id[int(oid)]))
 

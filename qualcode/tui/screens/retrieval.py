@@ -8,12 +8,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualcode.tui.actions import bindings
-from qualcode.tui.screens.dialogs import Prompt
-from qualcode.tui.screens.picker import CodePicker
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.attributes import attribute_types, document_attributes
+from qualcode.tui.actions import bindings
+from qualcode.tui.screens.dialogs import Prompt
+from qualcode.tui.screens.picker import CodePicker
 
 
 def parse_filters(text: str) -> dict[str, str]:
@@ -63,8 +63,14 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         rows = list_codings(self.project, code=self.code_id, coder=self.coder, include_children=self.include_children)
         if self.filters:
             attrs = document_attributes(self.project)
-            rows = [r for r in rows if all(str(attrs.get(r["document_id"], {}).get(k, "")).casefold() == v.casefold()
-                                           for k, v in self.filters.items())]
+            rows = [
+                r
+                for r in rows
+                if all(
+                    str(attrs.get(r["document_id"], {}).get(k, "")).casefold() == v.casefold()
+                    for k, v in self.filters.items()
+                )
+            ]
         return rows
 
     def _reload(self) -> None:
@@ -125,8 +131,12 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             self.filters = filters
             self._reload()
 
-        self.app.push_screen(Prompt("Filter by attributes (name=value …, empty for none):", current,
-                                    hint="attributes: " + ", ".join(types)), apply)
+        self.app.push_screen(
+            Prompt(
+                "Filter by attributes (name=value …, empty for none):", current, hint="attributes: " + ", ".join(types)
+            ),
+            apply,
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -61,8 +61,12 @@ class SearchScreen(Screen):
                 yield Input(placeholder="words, a phrase, a|b, or a regular expression…", id="search-query")
                 yield Select([(m, m) for m in MODES], value="exact", allow_blank=False, id="search-mode")
                 yield Input("85", id="search-threshold", tooltip="fuzzy: least similarity 1–100", type="number")
-                yield Input(", ".join(self.speakers), placeholder="speaker(s)", id="search-speaker",
-                            tooltip="only hits in these speakers' turns, e.g. IP (comma-separated)")
+                yield Input(
+                    ", ".join(self.speakers),
+                    placeholder="speaker(s)",
+                    id="search-speaker",
+                    tooltip="only hits in these speakers' turns, e.g. IP (comma-separated)",
+                )
             yield OptionList(id="search-results")
             yield Static("", id="search-status")
 

@@ -16,9 +16,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
+from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 from qualcode.project import Session
-from qualcode.corpus.ingest import import_files
 
 
 class TransferScreen(ModalScreen[bool]):
@@ -43,8 +43,11 @@ class TransferScreen(ModalScreen[bool]):
         self.running = False
 
     def compose(self) -> ComposeResult:
-        question = ("Import files or a folder (paths separated by ';'):" if self.mode == "import"
-                    else "Export codings as CSV to:")
+        question = (
+            "Import files or a folder (paths separated by ';'):"
+            if self.mode == "import"
+            else "Export codings as CSV to:"
+        )
         with Vertical(id="dialog"):
             yield Label(question, id="dialog-question")
             yield Input(self.default, id="transfer-path")
@@ -69,9 +72,12 @@ class TransferScreen(ModalScreen[bool]):
     def run_import(self, paths: list[str]) -> None:
         try:
             with self.session.open() as project:
-                report = import_files(project, 
-                    [Path(p).expanduser() for p in paths], keep_going=True,
-                    progress=lambda done, total, what: self.post_message(self.Progress(done, total, str(what))))
+                report = import_files(
+                    project,
+                    [Path(p).expanduser() for p in paths],
+                    keep_going=True,
+                    progress=lambda done, total, what: self.post_message(self.Progress(done, total, str(what))),
+                )
             parts = [f"imported {len(report.imported)}"]
             if report.skipped:
                 parts.append(f"skipped {len(report.skipped)} ({report.skipped[0][1]})")

@@ -18,8 +18,13 @@ def describe(code, count: int | None = None, memo: str | None = None) -> Text:
         out.append("  (grouping code)", style="dim")
     if count is not None:
         out.append(f"  {count} codings", style="dim")
-    for title, body in (("Definition", code.description), ("Include", code.inclusion),
-                        ("Exclude", code.exclusion), ("Example", code.example), ("Memo", memo)):
+    for title, body in (
+        ("Definition", code.description),
+        ("Include", code.inclusion),
+        ("Exclude", code.exclusion),
+        ("Example", code.example),
+        ("Memo", memo),
+    ):
         if body:
             out.append(f"\n{title}: ", style="bold")
             out.append(body.strip())

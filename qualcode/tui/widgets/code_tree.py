@@ -25,21 +25,21 @@ class CodeTree(Tree[int]):
     show_root = False
 
     class Highlighted(Message):
-        def __init__(self, tree: "CodeTree", code_id: int | None) -> None:
+        def __init__(self, tree: CodeTree, code_id: int | None) -> None:
             super().__init__()
             self.tree, self.code_id = tree, code_id
 
         @property
-        def control(self) -> "CodeTree":
+        def control(self) -> CodeTree:
             return self.tree
 
     class ApplyRequested(Message):
-        def __init__(self, tree: "CodeTree", code_id: int) -> None:
+        def __init__(self, tree: CodeTree, code_id: int) -> None:
             super().__init__()
             self.tree, self.code_id = tree, code_id
 
         @property
-        def control(self) -> "CodeTree":
+        def control(self) -> CodeTree:
             return self.tree
 
     def __init__(self, **kw) -> None:

@@ -18,8 +18,14 @@ class DocumentList(OptionList):
             super().__init__()
             self.doc_id = doc_id
 
-    def show(self, documents: list[dict], attributes: dict[int, dict], mine: dict[int, int],
-             current: int | None, keep_highlight: bool = False) -> None:
+    def show(
+        self,
+        documents: list[dict],
+        attributes: dict[int, dict],
+        mine: dict[int, int],
+        current: int | None,
+        keep_highlight: bool = False,
+    ) -> None:
         """``mine``: this coder's codings per document, shown next to everyone's. ``keep_highlight``:
         a refresh from elsewhere leaves the highlight where the user put it."""
         highlighted = self.highlighted
@@ -31,8 +37,12 @@ class DocumentList(OptionList):
             label = Text(("▶ " if d["id"] == current else "  ") + d["name"], no_wrap=True, overflow="ellipsis")
             label.stylize("bold" if d["id"] == current else "")
             line2 = Text(f"  {d['kind'][:9]} · {shown}", style="dim", no_wrap=True, overflow="ellipsis")
-            progress = Text(f"  {mine.get(d['id'], 0)} mine / {d['codings']} codings", style="italic",
-                            no_wrap=True, overflow="ellipsis")
+            progress = Text(
+                f"  {mine.get(d['id'], 0)} mine / {d['codings']} codings",
+                style="italic",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
             for line in (label, line2, progress):
                 line.truncate(width, overflow="ellipsis")
             self.add_option(Option(Text("\n").join([label, line2, progress]), id=str(d["id"])))

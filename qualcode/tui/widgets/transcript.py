@@ -33,6 +33,7 @@ LANES = 3
 @dataclass(frozen=True)
 class Shown:
     """One coding as painted: where, which code, whose."""
+
     id: int
     code_id: int
     coder: str
@@ -107,8 +108,14 @@ class Transcript(ScrollView, can_focus=True):
         self._after_layout_scroll = False
 
     # ------------------------------------------------------------------ attributes down
-    def load(self, doc_id: int, text: str, units_loader: Callable[[str], Units], cursor: int = 0,
-             select: tuple[int, int] | None = None) -> None:
+    def load(
+        self,
+        doc_id: int,
+        text: str,
+        units_loader: Callable[[str], Units],
+        cursor: int = 0,
+        select: tuple[int, int] | None = None,
+    ) -> None:
         """Show a document; the layout is computed at the first paint, when the width is known."""
         self.doc_id, self.text = doc_id, text
         self._units_loader, self._units = units_loader, {}
@@ -123,8 +130,9 @@ class Transcript(ScrollView, can_focus=True):
         self._after_layout_scroll = True
         self.refresh()
 
-    def set_codings(self, codings: list[Shown], codes: dict[int, tuple[str, str]],
-                    compare: tuple[str, str] | None = None) -> None:
+    def set_codings(
+        self, codings: list[Shown], codes: dict[int, tuple[str, str]], compare: tuple[str, str] | None = None
+    ) -> None:
         self.codings = sorted(codings, key=lambda c: (c.start, c.end, c.id))
         self._starts = [c.start for c in self.codings]
         self._max_len = max((c.end - c.start for c in self.codings), default=0)
@@ -173,8 +181,10 @@ class Transcript(ScrollView, can_focus=True):
         if w is None:
             return
         lane_end = [-1] * LANES
-        spans = sorted(((w.row_of(c.start), w.row_of(max(c.start, c.end - 1)), c) for c in self.codings),
-                       key=lambda t: (t[0], -(t[1] - t[0])))
+        spans = sorted(
+            ((w.row_of(c.start), w.row_of(max(c.start, c.end - 1)), c) for c in self.codings),
+            key=lambda t: (t[0], -(t[1] - t[0])),
+        )
         for r0, r1, c in spans:
             for lane in range(LANES):
                 if lane_end[lane] < r0:
@@ -301,7 +311,7 @@ class Transcript(ScrollView, can_focus=True):
             if cursor is not None and a == cursor:
                 style = style + Style(reverse=not (sel and sel[0] <= a < sel[1]), underline=True, bold=True)
             segs.append(Segment(text[a:b], style))
-        if cursor is not None and cursor == e and (e == len(text) or e < len(text) and text[e] in "\n "):
+        if cursor is not None and cursor == e and (e == len(text) or (e < len(text) and text[e] in "\n ")):
             segs.append(Segment(" ", base + Style(reverse=True)))
         return segs
 
@@ -346,8 +356,10 @@ class Transcript(ScrollView, can_focus=True):
 
     def codings_at(self, offset: int) -> list[Shown]:
         """Codings under the offset, innermost first."""
-        return sorted((c for c in self._overlapping(offset, offset + 1) if c.start <= offset < c.end),
-                      key=lambda c: (c.end - c.start, -c.id))
+        return sorted(
+            (c for c in self._overlapping(offset, offset + 1) if c.start <= offset < c.end),
+            key=lambda c: (c.end - c.start, -c.id),
+        )
 
     def my_coding_at_cursor(self) -> Shown | None:
         mine = [c for c in self.codings_at(self.cursor) if c.mine]
@@ -440,8 +452,9 @@ class Transcript(ScrollView, can_focus=True):
         if coding is None:
             self.notify("select text, or put the cursor in one of your codings", severity="warning")
             return
-        units = self.units(self.unit_kind) if self.unit_kind != "word" else words_near(
-            self.text, coding.start, coding.end)
+        units = (
+            self.units(self.unit_kind) if self.unit_kind != "word" else words_near(self.text, coding.start, coding.end)
+        )
         new = move_edge((coding.start, coding.end), units, edge, direction)
         if new != (coding.start, coding.end):
             self.post_message(self.ResizeRequested(coding, *new))
