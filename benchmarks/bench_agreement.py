@@ -46,7 +46,7 @@ def _audit_rows(size: str = "S") -> list[dict]:
         project = build_project(corpus, Path(tmp) / "bench.db")
         try:
             for unit in ("sentence", "character"):
-                seconds, report = _median(lambda: audit(project, corpus.coders, unit), repeat=3)
+                seconds, report = _median(lambda unit=unit: audit(project, corpus.coders, unit), repeat=3)
                 rows.append(
                     {
                         "benchmark": f"audit {size}: {len(report.documents)} docs, {len(report.coders)} coders, "
@@ -86,8 +86,8 @@ def _alpha_rows(coders: int = 10, units: int = 100_000, seed: int = 1) -> list[d
     data[rng.random(data.shape) < 0.2] = np.nan
     rows = []
     for level in ("nominal", "interval"):
-        theirs_s, theirs = _median(lambda: krippendorff.alpha(reliability_data=data, level_of_measurement=level))
-        ours_s, ours = _median(lambda: krippendorff_alpha(data, level))
+        theirs_s, theirs = _median(lambda level=level: krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+        ours_s, ours = _median(lambda level=level: krippendorff_alpha(data, level))
         assert abs(ours - theirs) < 1e-9, (level, ours, theirs)
         shape = f"{coders} × {units:,}, 20 % missing"
         rows.append(

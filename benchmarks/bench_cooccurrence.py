@@ -308,6 +308,7 @@ def run_qc(project_path: Path, documents: int, workdir: Path) -> dict | None:
         matrix = {r[0]: dict(zip(header, map(int, r[1:]))) for r in reader}
     version = subprocess.run(
         [str(py), "-c", "from importlib.metadata import version; print(version('qualitative-coding'))"],
+        check=False,
         capture_output=True,
         text=True,
     ).stdout.strip()

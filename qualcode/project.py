@@ -274,7 +274,7 @@ class Project:
         if coder:
             sql += " WHERE coder = ?"
             params.append(coder)
-        return list(self.db.query(sql + " ORDER BY id DESC LIMIT ?", params + [limit]))
+        return list(self.db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))
 
     def last_event_id(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import krippendorff
 import numpy as np
 import pytest
@@ -86,7 +88,7 @@ def test_sentence_presence_matches_unit_presence(demo):
     report = audit(demo, ["anna", "bo"], "sentence", ["Barriers/Stigma"])
     code = get_code(demo, "Barriers/Stigma")
     both = only_a = only_b = neither = 0
-    for doc_id, name in report.documents:
+    for doc_id, _name in report.documents:
         units = [(u["start"], u["end"]) for u in document_units(demo, doc_id, "sentence") if u["end"] > u["start"]]
         spans = {
             c: [(r["start"], r["end"]) for r in list_codings(demo, document=doc_id, code=code.id, coder=c)]
@@ -226,7 +228,7 @@ def test_disagreement_passages_merge_overlapping_spans(project, tmp_path):
 def _random_partition(rng, length, n):
     cuts = np.unique(rng.integers(1, length, size=n))
     bounds = np.concatenate(([0], cuts, [length]))
-    return [(int(s), int(e), int(rng.integers(0, 3))) for s, e in zip(bounds[:-1], bounds[1:])]
+    return [(int(s), int(e), int(rng.integers(0, 3))) for s, e in itertools.pairwise(bounds)]
 
 
 def test_sparse_overlaps_and_label_sets_equal_the_plain_definitions():
@@ -249,7 +251,7 @@ def test_sparse_overlaps_and_label_sets_equal_the_plain_definitions():
         got = _label_sets(segs, names, {}, ["∅"])
         cuts = sorted({p for s, e, _ in segs for p in (s, e)})
         want = []
-        for lo, hi in zip(cuts, cuts[1:]):
+        for lo, hi in itertools.pairwise(cuts):
             cov = frozenset(names[v] for s, e, v in segs if s <= lo and hi <= e)
             if cov:
                 want.append((lo, hi, cov))

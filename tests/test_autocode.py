@@ -96,14 +96,14 @@ def test_cli_dry_run_then_apply_then_undo(demo):
     runner = CliRunner()
     base = ["-p", str(demo.path), "-c", "anna"]
     before = snapshot(demo)
-    out = runner.invoke(main, base + ["autocode", "methadone", "Barriers/Waiting", "--unit", "sentence"])
+    out = runner.invoke(main, [*base, "autocode", "methadone", "Barriers/Waiting", "--unit", "sentence"])
     assert out.exit_code == 0, out.output
     assert "preview:" in out.output and "--apply" in out.output
     assert snapshot(demo) == before
-    out = runner.invoke(main, base + ["autocode", "methadone", "Barriers/Waiting", "--apply"])
+    out = runner.invoke(main, [*base, "autocode", "methadone", "Barriers/Waiting", "--apply"])
     assert out.exit_code == 0, out.output
     n = len(list_codings(demo, coder="auto:methadone"))
     assert n > 0 and f"auto-coded {n} sentence(s)" in out.output
-    out = runner.invoke(main, base + ["undo"])
+    out = runner.invoke(main, [*base, "undo"])
     assert out.exit_code == 0, out.output
     assert snapshot(demo) == before

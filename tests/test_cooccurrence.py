@@ -96,10 +96,7 @@ def test_sentence_units_and_every_measure():
 
 def test_empty_units_are_not_counted():
     units = Units.from_rows(
-        list(
-            zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(), SENTENCES.start.tolist(), SENTENCES.end.tolist())
-        )
-        + [(30, 7, 10, 10)]
+        [*list(zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(), SENTENCES.start.tolist(), SENTENCES.end.tolist())), (30, 7, 10, 10)]
     )
     r = cooccurrence(CODINGS, "sentence", units=units)
     assert r.n_units == 6 and counts(r) == [[3, 1, 1], [1, 3, 2], [1, 2, 3]]
@@ -116,7 +113,7 @@ def test_turn_boundary_is_exclusive():
 def test_paragraph_gap_and_undefined_phi():
     # blank line [50,52) between paragraphs; a coding inside the gap is in no unit
     paragraphs = Units.from_rows([(10, 1, 0, 50), (10, 2, 52, 100), (20, 3, 0, 60)])
-    codings = Codings.from_rows(ROWS + [(10, 4, 1, 50, 52)])
+    codings = Codings.from_rows([*ROWS, (10, 4, 1, 50, 52)])
     r = cooccurrence(codings, "paragraph", units=paragraphs)
     assert r.codes == (A, B, C, 4)
     assert counts(r) == [[3, 2, 3, 0], [2, 2, 2, 0], [3, 2, 3, 0], [0, 0, 0, 0]]
@@ -239,7 +236,7 @@ def test_matches_brute_force(seed):
     units, uid = [], 0
     for d in (1, 2, 3):
         cuts = sorted({0, 210, *map(int, rng.integers(1, 210, 12))})
-        for s, e in zip(cuts, cuts[1:]):
+        for s, e in itertools.pairwise(cuts):
             uid += 1
             units.append((d, uid, s, e))
     codings = Codings.from_rows(rows)

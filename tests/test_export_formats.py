@@ -126,7 +126,7 @@ def test_xlsx_sheets_and_dictionary(tmp_path):
     tables = _matrices()
     path = write_xlsx(tables, tmp_path / "out.xlsx")
     sheets = pd.read_excel(path, sheet_name=None, index_col=0)
-    assert list(sheets) == sheet_names([t.name for t in tables]) + ["tables", "dictionary"]
+    assert list(sheets) == [*sheet_names([t.name for t in tables]), "tables", "dictionary"]
     for t, name in zip(tables, sheets):
         pd.testing.assert_frame_equal(sheets[name], _frame(t), check_dtype=False)
     dictionary = pd.read_excel(path, sheet_name="dictionary")
@@ -280,7 +280,7 @@ def test_varnames_unique_stable_and_valid():
         "hjaelp_2",
         "hjaelp_3",
     ]
-    assert len(set(n.lower() for n in names)) == len(names)
+    assert len({n.lower() for n in names}) == len(names)
     for n in names:
         assert is_valid_varname(n), n
         assert len(n) <= NAME_LENGTH < MAX_LENGTH and n.isascii()

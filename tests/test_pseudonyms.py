@@ -162,17 +162,17 @@ def test_list_rules(project):
 def test_cli(project, tmp_path):
     runner = CliRunner()
     base = ["-p", str(project.path), "-c", "anna"]
-    out = runner.invoke(main, base + ["pseudonyms", "add", "Sundholm", "Amagerbro", "--kind", "place"])
+    out = runner.invoke(main, [*base, "pseudonyms", "add", "Sundholm", "Amagerbro", "--kind", "place"])
     assert out.exit_code == 0, out.output
-    out = runner.invoke(main, base + ["pseudonyms", "preview"])
+    out = runner.invoke(main, [*base, "pseudonyms", "preview"])
     assert (
         out.exit_code == 0 and "'Mete' → 'Sanne' (fuzzy 89; Mette)" in out.output and "11 replacement(s)" in out.output
     )
-    out = runner.invoke(main, base + ["pseudonyms", "apply"])
+    out = runner.invoke(main, [*base, "pseudonyms", "apply"])
     assert out.exit_code == 0, out.output
     assert get_document(project, "int09")["text"] == EXPECTED.replace("Sundholm", "Amagerbro")
     mapping = tmp_path / "mapping.csv"
-    out = runner.invoke(main, base + ["pseudonyms", "export-mapping", "-o", str(mapping)])
+    out = runner.invoke(main, [*base, "pseudonyms", "export-mapping", "-o", str(mapping)])
     assert out.exit_code == 0 and "Sundholm,Amagerbro,place" in mapping.read_text(encoding="utf-8")
 
 

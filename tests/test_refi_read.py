@@ -285,7 +285,7 @@ def test_lowercase_braced_guids_inline_text_and_short_colour():
    <PlainTextSelection guid="{GUID_SEL}" startPosition="4" endPosition="7">
     <Coding guid="{GUID_C}" creatingUser="{GUID_U}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
    </PlainTextSelection></TextSource>""")
-    project, report = read_project_xml(qde.encode())
+    project, _report = read_project_xml(qde.encode())
     assert project.users[0].guid == "0A1B2C3D-0000-4000-8000-00000000000A"
     assert project.codes[0].guid == "0A1B2C3D-0000-4000-8000-00000000000B"
     assert project.codes[0].color == "#AABBCC"

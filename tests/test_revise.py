@@ -175,22 +175,22 @@ def test_cli_revise_versions_review(project, tmp_path):
     new_file.write_text(NEW, encoding="utf-8")
     runner = CliRunner()
     base = ["-p", str(project.path), "-c", "anna"]
-    out = runner.invoke(main, base + ["revise", "int01", str(new_file)])
+    out = runner.invoke(main, [*base, "revise", "int01", str(new_file)])
     assert out.exit_code == 0, out.output
     assert "preview only" in out.output and "2 same, 1 moved, 1 changed, 1 unplaced" in out.output
     assert get_document(project, "int01")["text"] == OLD
-    out = runner.invoke(main, base + ["revise", "int01", str(new_file), "--apply"])
+    out = runner.invoke(main, [*base, "revise", "int01", str(new_file), "--apply"])
     assert out.exit_code == 0 and "need a look" in out.output, out.output
-    out = runner.invoke(main, base + ["versions", "int01"])
+    out = runner.invoke(main, [*base, "versions", "int01"])
     assert out.exit_code == 0 and "* v2" in out.output
-    out = runner.invoke(main, base + ["versions", "int01", "--show", "1"])
+    out = runner.invoke(main, [*base, "versions", "int01", "--show", "1"])
     assert out.output == OLD
-    out = runner.invoke(main, base + ["review", "int01"])
+    out = runner.invoke(main, [*base, "review", "int01"])
     assert "Det tager lang tid." in out.output and "1 coding(s) to check" in out.output
     rid = review_list(project, "int01")[0]["id"]
-    out = runner.invoke(main, base + ["review", "--resolve", str(rid)])
+    out = runner.invoke(main, [*base, "review", "--resolve", str(rid)])
     assert out.exit_code == 0 and review_list(project) == []
-    out = runner.invoke(main, base + ["revise", "int01", "--from-version", "1", "--apply"])
+    out = runner.invoke(main, [*base, "revise", "int01", "--from-version", "1", "--apply"])
     assert out.exit_code == 0 and get_document(project, "int01")["text"] == OLD
 
 

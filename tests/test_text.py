@@ -110,7 +110,7 @@ def test_speaker_detection_needs_recurring_or_known_labels():
         ("Mark", "again"),
         ("I", "question"),
     ]
-    assert [text[u.start : u.end] for u in paragraphs(text)][0] == "Note: sunny day."
+    assert next(text[u.start : u.end] for u in paragraphs(text)) == "Note: sunny day."
 
 
 def test_core_does_not_import_textual_or_the_front_ends():

@@ -376,7 +376,7 @@ def project_cooccurrence(
     fixes them instead, e.g. the same rows for every attribute value).
     """
     try:
-        kind, _ = parse_unit(unit)
+        _kind, _ = parse_unit(unit)
     except ValueError as e:
         raise QualcodeError(str(e)) from None
     c = chosen_codings(selection, choice)

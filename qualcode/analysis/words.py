@@ -21,6 +21,7 @@ from qualcode.coding.codings import list_codings
 from qualcode.errors import QualcodeError
 from qualcode.search import build_index, lemma_of
 from qualcode.store.units import from_ints
+from qualcode.text.lexicon import stop_words
 from qualcode.text.offsets import merge_spans
 
 if TYPE_CHECKING:
@@ -57,15 +58,6 @@ def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     e2 = d * (a + b) / (c + d)
     g2 = 2 * ((a * math.log(a / e1) if a else 0.0) + (b * math.log(b / e2) if b else 0.0))
     return g2 if a / c >= b / d else -g2
-
-
-def stop_words(lang: str) -> set[str]:
-    import spacy.util
-
-    try:
-        return set(spacy.util.get_lang_class(lang).Defaults.stop_words)
-    except Exception:
-        return set()
 
 
 def words_per_code(

@@ -168,7 +168,7 @@ def _write(
         out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
     except RuntimeError as e:
         raise QualcodeError(str(e)) from None
-    return out + [write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like)]
+    return [*out, write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like)]
 
 
 def _say_written(paths: list[Path]) -> None:
@@ -324,10 +324,9 @@ def cooccurrence_cmd(
     if by_attribute:
         stem += f"_by_{_slug(by_attribute)}"
     folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(
-        tables, folder, stem, fmt, bom, parts, like=ctx.project_path
-    )  # files first: a closed pipe must not lose them
-    for (r, coder_name, value), t in zip(shown, tables):
+    # files first: a closed pipe must not lose them
+    written = _write(tables, folder, stem, fmt, bom, parts, like=ctx.project_path)
+    for r, coder_name, value in shown:
         who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
         title = (
             f"co-occurrence ({measure}), unit {r.unit}, N = {r.n_units} units, "

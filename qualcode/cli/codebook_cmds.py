@@ -111,9 +111,14 @@ def codebook_export(ctx: Ctx, file: Path | None) -> None:
 
 
 def _fields(description, inclusion, exclusion, example, colour, hotkey) -> dict:
-    raw = dict(
-        description=description, inclusion=inclusion, exclusion=exclusion, example=example, colour=colour, hotkey=hotkey
-    )
+    raw = {
+        "description": description,
+        "inclusion": inclusion,
+        "exclusion": exclusion,
+        "example": example,
+        "colour": colour,
+        "hotkey": hotkey,
+    }
     return {k: v for k, v in raw.items() if v is not None}
 
 

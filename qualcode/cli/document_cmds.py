@@ -121,7 +121,7 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
         click.echo(f"imported  {name}")
     for name, why in report.skipped:
         click.echo(f"skipped   {name}: {why}")
-    for name, why in report.failed:
+    for _name, why in report.failed:
         click.echo(f"FAILED    {why}", err=True)
     if report.attributes and report.attributes["unknown"]:
         click.echo(f"attributes: no document for {', '.join(report.attributes['unknown'])}", err=True)

@@ -81,7 +81,7 @@ def remove_document(project: Project, ref: str | int, with_codings: bool = False
         raise QualcodeError(f"'{doc['name']}' holds {n} coding(s); pass --with-codings to remove them too")
     with project.transaction(events.DOCUMENT_REMOVE, f"removed {doc['name']} ({n} coding(s))") as tx:
         coding_guids = [g for (g,) in project.db.execute("SELECT guid FROM codings WHERE document_id = ?", [doc["id"]])]
-        for guid in coding_guids + [doc["guid"]]:
+        for guid in [*coding_guids, doc["guid"]]:
             for (mid,) in project.db.execute("SELECT id FROM memos WHERE target_guid = ?", [guid]).fetchall():
                 tx.delete("memos", mid)
         for (cid,) in project.db.execute("SELECT id FROM codings WHERE document_id = ?", [doc["id"]]).fetchall():

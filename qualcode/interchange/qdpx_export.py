@@ -1,8 +1,8 @@
 """Projects ↔ REFI-QDA files: .qdpx projects and .qdc codebooks for NVivo, MAXQDA, ATLAS.ti, QualCoder.
 
-``qualcode.interchange.refi`` reads and writes the files into a plain model without touching a database; this
-module maps that model to and from a project. This module exports; ``qdpx_import`` imports (merging into a project that may already hold some
-of the file); ``refi_mapping`` is how things are spelt in REFI both ways.
+``qualcode.interchange.refi`` reads and writes the files into a plain model without touching a database.
+This module maps a project to that model (export); ``qdpx_import`` maps it back (merging into a project
+that may already hold some of the file); ``refi_mapping`` is how things are spelt in REFI both ways.
 
 What REFI-QDA has no place for is carried in a documented, recognisable form so that it survives a
 round trip through qualcode and stays readable in other tools:

@@ -90,7 +90,7 @@ class Alignment:
     def char(self, i: int) -> tuple[int, int, bool]:
         """Where old character ``i`` went: ``(new start, new end, exact)``; edited text maps to its block."""
         k = bisect.bisect_right(self._starts, i) - 1
-        tag, a1, a2, b1, b2 = self.blocks[k]
+        tag, a1, _a2, b1, b2 = self.blocks[k]
         if tag == "equal":
             return b1 + i - a1, b1 + i - a1 + 1, True
         return b1, b2, False

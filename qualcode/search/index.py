@@ -29,7 +29,7 @@ def _lemma_table(lang: str):
     if "lemmatizer" in nlp.pipe_names:
         try:
             return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-        except Exception:  # pragma: no cover - a language without a lookup table
+        except Exception:  # noqa: BLE001 - spaCy raises several kinds for a language without a table
             return None
     return None
 
@@ -101,7 +101,7 @@ def build_index(project: Project, rebuild: bool = False, progress: Progress | No
             ids = [i for i, _ in chunk]
             texts = dict(db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids))
             postings, docs_rows, new_vocab = [], [], []
-            for (doc_id, sha), doc in zip(chunk, nlp.tokenizer.pipe((texts[i] for i in ids), batch_size=batch_size)):
+            for (_doc_id, sha), doc in zip(chunk, nlp.tokenizer.pipe((texts[i] for i in ids), batch_size=batch_size)):
                 arr = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, IS_PUNCT]) if len(doc) else np.zeros((0, 5), "uint64")
                 keep = arr[:, 3] == 0
                 arr = arr[keep]

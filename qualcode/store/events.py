@@ -30,7 +30,7 @@ def _kind(name: str, changes: str, undo: str = "undo applies the change set back
     return EventKind(name, changes, undo, **kw)
 
 
-NOT_UNDONE = dict(undoable=False, records_rows=False)
+NOT_UNDONE = {"undoable": False, "records_rows": False}
 PROJECT_CREATE = _kind(
     "project.create",
     "the project's identity: GUID, name, creation time",

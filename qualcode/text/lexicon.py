@@ -39,12 +39,12 @@ def lexicon(lang: str) -> frozenset[str]:
     if index:
         for forms in index.values():
             words.update(w.lower() for w in forms)
-    words.update(_stop_words(lang))
+    words.update(stop_words(lang))
     return frozenset(words)
 
 
-def _stop_words(lang: str) -> set[str]:
-    """Function words ("which", "hvilken"), which the lemma tables leave out."""
+def stop_words(lang: str) -> set[str]:
+    """spaCy's stop words of ``lang`` ("which", "hvilken"; none for a language spaCy lacks)."""
     import importlib
 
     try:

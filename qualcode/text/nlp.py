@@ -15,7 +15,7 @@ def _blank(lang: str):
 
     try:
         return spacy.blank(lang)
-    except Exception:
+    except Exception:  # noqa: BLE001 - spaCy raises ImportError or its own errors for an unknown language
         from qualcode.errors import QualcodeError
 
         raise QualcodeError(f"language '{lang}' is not known to spaCy; {SUPPORTED_HINT}") from None
@@ -41,7 +41,7 @@ def lemma_pipeline(lang: str):
     try:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
-    except Exception:  # no lookup table for this language: lemma = lower-cased token
+    except Exception:  # noqa: BLE001 - no lookup table for this language: lemma = lower-cased token
         nlp = _blank(lang)
     nlp.max_length = 50_000_000
     return nlp

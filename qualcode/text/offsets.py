@@ -128,7 +128,8 @@ def nfc_offset_map(original: str, normalised: str) -> list[int]:
 
 
 def to_stored_offsets(exporter_text: str, offsets: Iterable[int]) -> list[int]:
-    """Offsets into ``exporter_text`` (code points, any line breaks) → offsets into its stored form (``decoding.normalise``)."""
+    """Offsets into ``exporter_text`` (code points, any line breaks) → offsets into its stored form
+    (``decoding.normalise``)."""
     folded = exporter_text.replace("\r\n", "\n").replace("\r", "\n")
     lf = crlf_to_lf_offsets(exporter_text, offsets)
     nfc = unicodedata.normalize("NFC", folded)

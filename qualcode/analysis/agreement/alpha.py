@@ -326,7 +326,7 @@ def bootstrap_alpha_counts(
     w = np.asarray(weights, dtype=float)
     values = list(range(c.shape[1])) if values is None else list(values)
     estimate = float(_alpha_from_counts(c, level, values, w))
-    n_units = int(round(w.sum()))
+    n_units = round(w.sum())
     if n_units == 0:
         return BootstrapInterval(estimate, math.nan, math.nan, ci, 0, draws)
     rng = np.random.default_rng(seed)

@@ -422,7 +422,7 @@ def _nvivo(st: Stats, docs: list[tuple[int, np.ndarray]]) -> tuple[Stats, str | 
     """NVivo's per-code figures: % agreement and κ averaged over documents weighted by length."""
     results = []
     for length, c in docs:
-        both, only_a, only_b, neither = (int(round(c[3])), int(round(c[1])), int(round(c[2])), int(round(c[0])))
+        both, only_a, only_b, neither = (round(c[3]), round(c[1]), round(c[2]), round(c[0]))
         kappa = (
             cohen_kappa([[both, only_a], [only_b, neither]])
             if length

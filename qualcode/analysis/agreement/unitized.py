@@ -52,6 +52,7 @@ tests/test_agreement_unitized.py for the numbers and their sources).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -117,7 +118,7 @@ def _merge_same_value(segments: Sequence[tuple[int, int, int]]) -> list[tuple[in
 
 
 def _exclusive(coder: Hashable, segments: list[tuple[int, int, int]], names: list[Hashable]) -> None:
-    for (s1, e1, v1), (s2, e2, v2) in zip(segments, segments[1:]):
+    for (s1, e1, v1), (s2, e2, v2) in itertools.pairwise(segments):
         if s2 < e1:
             raise ValueError(
                 f"coder {coder!r}: segments ({s1}, {e1}, {names[v1]!r}) and ({s2}, {e2}, {names[v2]!r}) "

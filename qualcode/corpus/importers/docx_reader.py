@@ -21,7 +21,7 @@ def read_docx(path: Path, data: bytes, encoding: str | None) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as e:
         raise QualcodeError(f"{path.name}: not a Word document ({e}); save it as .docx and try again") from None
-    except Exception as e:  # lxml XMLSyntaxError and friends: a damaged document part
+    except Exception as e:  # noqa: BLE001 - lxml XMLSyntaxError and friends: a damaged document part
         raise QualcodeError(f"{path.name}: the document is damaged ({type(e).__name__}: {e})") from None
     blocks: list[str] = []
     body = document.element.body

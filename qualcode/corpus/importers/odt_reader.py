@@ -16,7 +16,7 @@ def read_odt(path: Path, data: bytes, encoding: str | None) -> Extracted:
 
     try:
         doc = load(io.BytesIO(data))
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - odfpy raises anything on a damaged file
         raise QualcodeError(f"{path.name}: not a readable OpenDocument text ({type(e).__name__}: {e})") from None
     blocks = []
     for el in doc.text.childNodes:

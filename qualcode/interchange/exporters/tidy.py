@@ -96,7 +96,7 @@ def tidy_table(
         "memo",
     ]
     rows: list[list[Any]] = []
-    for cid, guid, doc_id, code_id, coder_id, start, end, text, memo in rows_db:
+    for _cid, guid, doc_id, code_id, coder_id, start, end, text, memo in rows_db:
         d, code = docs[doc_id], sel.codes[code_id]
         parts = code.path.split("/")
         a = attrs.get(doc_id, {})

@@ -134,7 +134,7 @@ def scan_project(project: Project, names: NameWords | None = None) -> ScanReport
         try:
             project.db.conn.backup(dst)
             page_size = dst.execute("PRAGMA page_size").fetchone()[0]
-            owners = dict((p, n) for n, p in dst.execute("SELECT name, pageno FROM dbstat"))
+            owners = {p: n for n, p in dst.execute("SELECT name, pageno FROM dbstat")}
             skip = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'pseudonyms'")}
         finally:
             dst.close()

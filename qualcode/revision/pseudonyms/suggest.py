@@ -115,7 +115,7 @@ def suggest(project: Project, limit: int = 50, min_count: int = 1) -> list[Sugge
         label_at = {s for a, b in labels for s in range(a, b)}
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         run: list[tuple[int, int, str]] = []
-        for i, (s, e, tok) in enumerate(tokens):
+        for _i, (s, e, tok) in enumerate(tokens):
             name_like = _capitalised(tok) and s not in label_at
             folded = tok.casefold()
             if (

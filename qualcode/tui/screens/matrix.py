@@ -208,7 +208,7 @@ class MatrixScreen(Screen):
         self.query_one("#segments-title", Static).update(message.title)
         ol = self.query_one(OptionList)
         ol.clear_options()
-        for k, (doc, start, end, label) in enumerate(message.rows):
+        for _k, (doc, start, end, label) in enumerate(message.rows):
             ol.add_option(Option(label, id=f"{doc}:{start}:{end}"))
         if message.rows:
             ol.highlighted = 0

@@ -9,6 +9,7 @@ changes the project goes up as a message to the app.
 from __future__ import annotations
 
 import bisect
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -201,7 +202,7 @@ class Transcript(ScrollView, can_focus=True):
             a = merge_spans((c.start, c.end) for c in self.codings if c.code_id == code_id and c.coder == a_name)
             b = merge_spans((c.start, c.end) for c in self.codings if c.code_id == code_id and c.coder == b_name)
             points = sorted({p for s in a + b for p in s})
-            for s, e in zip(points, points[1:]):
+            for s, e in itertools.pairwise(points):
                 in_a = any(x <= s and e <= y for x, y in a)
                 in_b = any(x <= s and e <= y for x, y in b)
                 if in_a != in_b:
@@ -298,7 +299,7 @@ class Transcript(ScrollView, can_focus=True):
         ordered = sorted(p for p in points if s <= p <= e)
         segs: list[Segment] = []
         text = self.text
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in itertools.pairwise(ordered):
             style = base
             covering = [c for c in here if c.start <= a and c.end >= b]
             if covering:
@@ -348,7 +349,7 @@ class Transcript(ScrollView, can_focus=True):
         self._announce_cursor()
 
     def _announce_cursor(self, force: bool = False) -> None:
-        at = [c for c in self.codings_at(self.cursor)]
+        at = list(self.codings_at(self.cursor))
         key = tuple(c.id for c in at)
         if force or key != self._last_at_cursor:
             self._last_at_cursor = key
