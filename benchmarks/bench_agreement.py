@@ -86,7 +86,9 @@ def _alpha_rows(coders: int = 10, units: int = 100_000, seed: int = 1) -> list[d
     data[rng.random(data.shape) < 0.2] = np.nan
     rows = []
     for level in ("nominal", "interval"):
-        theirs_s, theirs = _median(lambda level=level: krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+        theirs_s, theirs = _median(
+            lambda level=level: krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+        )
         ours_s, ours = _median(lambda level=level: krippendorff_alpha(data, level))
         assert abs(ours - theirs) < 1e-9, (level, ours, theirs)
         shape = f"{coders} × {units:,}, 20 % missing"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,10 +47,22 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def dump(path: Path) -> list[str]:
-    """Every row of a project file, for before/after comparisons."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+@pytest.fixture
+def demo_copy(demo_path: Path) -> Path:
+    """The workbench tests' name for a private copy of the demo study."""
+    return demo_path
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def loose_umask():
+    """The usual umask 022, under which files qualcode creates must still be private."""
+    import os
+
+    old = os.umask(0o022)
+    yield
+    os.umask(old)

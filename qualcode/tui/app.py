@@ -113,7 +113,7 @@ class QualcodeApp(App[None]):
         if self.project.readonly:
             self.title += " · read-only"
             self.notify(self.project.notice or f"read-only: {self.project.readonly_reason}", timeout=6)
-        self.set_interval(POLL_SECONDS, self.poll_changes)
+        self.poll_timer = self.set_interval(POLL_SECONDS, self.poll_changes)
         for selector, title in (
             ("#documents", "Documents"),
             ("#transcript", "Transcript"),

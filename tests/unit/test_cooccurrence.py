@@ -96,7 +96,17 @@ def test_sentence_units_and_every_measure():
 
 def test_empty_units_are_not_counted():
     units = Units.from_rows(
-        [*list(zip(SENTENCES.document.tolist(), SENTENCES.unit.tolist(), SENTENCES.start.tolist(), SENTENCES.end.tolist())), (30, 7, 10, 10)]
+        [
+            *list(
+                zip(
+                    SENTENCES.document.tolist(),
+                    SENTENCES.unit.tolist(),
+                    SENTENCES.start.tolist(),
+                    SENTENCES.end.tolist(),
+                )
+            ),
+            (30, 7, 10, 10),
+        ]
     )
     r = cooccurrence(CODINGS, "sentence", units=units)
     assert r.n_units == 6 and counts(r) == [[3, 1, 1], [1, 3, 2], [1, 2, 3]]

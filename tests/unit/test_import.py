@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers.db import dump
+from helpers.files import truncate, write_docx, write_odt, write_pdf
 
 from qualcode.cli import main
 from qualcode.codebook.codes import get_code
@@ -16,8 +18,6 @@ from qualcode.corpus.documents import document_units, get_document, list_documen
 from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from tests.conftest import dump
-from tests.helpers_files import truncate, write_docx, write_odt, write_pdf
 
 TRANSCRIPT = "I: Hvordan gik det på herberget?\r\nIP: Det gik skidt. De sagde nej.\r\n\r\nI: Og så?\r\nIP: Så gik jeg hjem 🙂 igen.\r\n"
 

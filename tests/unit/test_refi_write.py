@@ -4,10 +4,10 @@ import re
 import unicodedata
 import zipfile
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 import xmlschema
+from helpers.paths import DATA as TEST_DATA
 
 from qualcode.interchange.refi import (
     Case,
@@ -29,7 +29,7 @@ from qualcode.interchange.refi import (
 )
 from qualcode.text.decoding import normalise as fold_text
 
-DATA = Path(__file__).parent / "data" / "refi"
+DATA = TEST_DATA / "refi"
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from helpers.tui import settle
 from textual.app import App
 from textual.widgets import Input, OptionList, Select, Static
 
@@ -40,16 +41,6 @@ def project_path(tmp_path: Path) -> Path:
     return tmp_path / "p.db"
 
 
-async def _wait_for_results(pilot, screen) -> None:
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if "hit(s)" in str(screen.query_one("#search-status", Static).render()) or "query" in str(
-            screen.query_one("#search-status", Static).render()
-        ):
-            return
-    raise AssertionError("the search did not finish")
-
-
 def test_fuzzy_search_and_open_a_hit(project_path: Path):
     asyncio.run(_fuzzy_search_and_open_a_hit(project_path))
 
@@ -62,7 +53,7 @@ async def _fuzzy_search_and_open_a_hit(project_path: Path):
         screen.query_one("#search-mode", Select).value = "fuzzy"
         await pilot.press(*"metadon")
         await pilot.press("enter")
-        await _wait_for_results(pilot, screen)
+        await settle(pilot)
         results = screen.query_one("#search-results", OptionList)
         assert results.option_count == 2
         assert "2 hit(s)" in str(screen.query_one("#search-status", Static).render())
@@ -80,7 +71,7 @@ def test_speaker_box_limits_hits_to_turns(project_path: Path):
             screen.query_one("#search-mode", Select).value = "lemma"
             screen.query_one("#search-speaker", Input).value = "I"
             await pilot.press(*"hjælpe", "enter")
-            await _wait_for_results(pilot, screen)
+            await settle(pilot)
             ol = screen.query_one("#search-results", OptionList)
             assert ol.option_count == 1  # the interviewer's "hjalp", not the interviewee's "hjælper"
             assert [(k.start, k.end) for k in screen.lines] == [(DA.index("hjalp"), DA.index("hjalp") + 5)]
@@ -98,10 +89,7 @@ async def _errors_are_shown_not_raised(project_path: Path):
         screen = app.screen
         screen.query_one("#search-mode", Select).value = "regex"
         await pilot.press("(", "enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "regular expression" in str(screen.query_one("#search-status", Static).render()):
-                break
+        await settle(pilot)
         assert "not a valid regular expression" in str(screen.query_one("#search-status", Static).render())
         await pilot.press("escape")
         assert not isinstance(app.screen, SearchScreen)

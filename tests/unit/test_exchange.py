@@ -6,7 +6,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from helpers.db import dump
+from helpers.paths import DATA as TEST_DATA
+from helpers.paths import SHARED as WORKPLACE
 
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, get_coding, list_codings, set_coding_memo
@@ -20,8 +22,8 @@ from qualcode.interchange.qdpx_import import import_qdc, import_qdpx
 from qualcode.interchange.refi_mapping import compose_description, derived_guid, split_description
 from qualcode.project import Project
 
-DATA = Path(__file__).parent / "data" / "refi"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi"
+DATA = TEST_DATA / "refi"
+SHARED = WORKPLACE / "refi"
 HANDMADE = DATA / "handmade-themes.qdpx"
 ANNA = "86D96175-70FA-46FA-88FD-425EAE3D6EB7"
 BO = "F8CDD31D-3CFA-4770-A551-CDB9C0A8F39C"

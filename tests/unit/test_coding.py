@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.db import dump
 
 from qualcode.cli import main
 from qualcode.codebook import tree
@@ -18,7 +19,6 @@ from qualcode.corpus.documents import document_units, get_document, list_documen
 from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from tests.conftest import dump
 
 TEXT = "I: Hvad skete der?\n\nIP: De sagde nej på herberget. 🙂 Så gik jeg.\n"
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from test_tui_support import demo_copy  # noqa: F401  (fixture)
-
 from qualcode.codebook.codes import list_codes
 from qualcode.tui.actions import ACTIONS, SCOPES, bindings, reserved_keys
 from qualcode.tui.fuzzy import rank_codes

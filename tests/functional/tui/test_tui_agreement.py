@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from helpers.tui import settle
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
@@ -14,11 +15,6 @@ from qualcode.tui.screens.agreement import AgreementScreen, passage_view
 
 pytestmark = pytest.mark.anyio
 SIZE = (140, 45)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 class Host(App):
@@ -43,11 +39,6 @@ def consensus_spans(path, document_id: int, code_id: int) -> list[tuple[int, int
     ).fetchall()
     con.close()
     return rows
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_table_breakdown_and_adjudication(demo_path):

@@ -7,7 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from helpers.db import dump
+from helpers.paths import DATA as TEST_DATA
 
 from qualcode.cli import main
 from qualcode.codebook.codes import get_code
@@ -15,7 +16,7 @@ from qualcode.coding.codings import list_codings
 from qualcode.coding.memos import list_memos
 from qualcode.project import Project
 
-DATA = Path(__file__).parent / "data" / "refi"
+DATA = TEST_DATA / "refi"
 
 
 def run(runner, db: Path, *args: str, coder: str = "anna"):

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_team_project import qc
+from helpers.cli import qc
 
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings, set_coding_memo

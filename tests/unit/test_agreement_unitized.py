@@ -6,13 +6,13 @@ github.com/zeljkobekcic/KrippendorffUnitizedAlpha) -- see the file's "source".
 """
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers.paths import DATA
 
 from qualcode.analysis.agreement import Cu_alpha, binary_u_alpha, cu_alpha, u_alpha
 
-CASES = json.loads((Path(__file__).parent / "data" / "agreement" / "unitized_cases.json").read_text())["cases"]
+CASES = json.loads((DATA / "agreement" / "unitized_cases.json").read_text())["cases"]
 
 
 def _segments(case):
@@ -72,7 +72,7 @@ def test_overlapping_values_within_a_domain_are_rejected():
 def test_single_coder_and_bad_segments_are_errors():
     with pytest.raises(ValueError, match="at least two coders"):
         u_alpha(10, {"a": [(0, 5, "x")]})
-    with pytest.raises(ValueError, match="within 0..10"):
+    with pytest.raises(ValueError, match=r"within 0\.\.10"):
         u_alpha(10, {"a": [(0, 11, "x")], "b": []})
 
 

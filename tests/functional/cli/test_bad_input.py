@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers_files import write_docx, write_pdf, zip_with
+from helpers.files import write_docx, write_pdf, zip_with
 
 from qualcode.cli import main
 

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
+from helpers.paths import REPO
+from helpers.tui import settle
 
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
@@ -117,11 +118,6 @@ print("HITS", hits)
 pytestmark = pytest.mark.anyio
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_the_issue_reproduction_leaves_the_file_whole(demo_copy: Path, tmp_path: Path):
     extra1, extra2 = tmp_path / "extra1.txt", tmp_path / "extra2.txt"
     extra1.write_text("I: Hvem hjalp dig?\n\nIP: Min søster hjalp mig. Hun kom hver dag.\n", encoding="utf-8")
@@ -163,7 +159,7 @@ async def test_the_issue_reproduction_leaves_the_file_whole(demo_copy: Path, tmp
 
 
 def start(role: str, *args) -> subprocess.Popen:
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     return subprocess.Popen(
         [sys.executable, "-m", "benchmarks.team_workload", role, *map(str, args)],
         stdout=subprocess.PIPE,
@@ -190,7 +186,7 @@ async def test_several_processes_and_the_workbench_on_one_file(demo_copy: Path, 
     procs.append(start("reader", demo_copy, seconds))
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=(120, 40)) as pilot:
-        for round_ in range(2):
+        for _ in range(2):
             await pilot.press("ctrl+f", *"hjælp", "enter")
             await settle(pilot)
             await pilot.press("enter")
@@ -246,10 +242,11 @@ async def test_the_workbench_shows_what_another_process_changed(demo_copy: Path,
         assert cli(demo_copy, "import", str(extra)).returncode == 0
         assert cli(demo_copy, "code", doc, "10", "30", "Help sought", coder="bo").returncode == 0
         assert cli(demo_copy, "code", doc, "40", "60", "Barriers/Stigma", coder="bo").returncode == 0
-        for _ in range(40):  # the workbench polls every half second; wait for it, bounded
-            if len(app.document_rows) == n_docs + 1:
-                break
-            await pilot.pause(0.1)
+        # The workbench polls on a timer; the test runs the poll itself instead of waiting for the clock.
+        assert app.poll_timer is not None
+        app.poll_changes()
+        await pilot.pause()
+        assert len(app.document_rows) == n_docs + 1
         assert [d["name"] for d in app.document_rows].count("fresh_interview") == 1
         notes = " ".join(n.message for n in app._notifications)
         assert "bo: 2 codings in " + doc in notes and "imported 1 document(s): fresh_interview" in notes

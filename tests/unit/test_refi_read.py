@@ -7,11 +7,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.paths import DATA as TEST_DATA
+from helpers.paths import REPO
+from helpers.paths import SHARED as WORKPLACE
 
 from qualcode.interchange.refi import RefiError, read_project_xml, read_qdc, read_qdc_bytes, read_qdpx
 
-DATA = Path(__file__).parent / "data" / "refi"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi"
+DATA = TEST_DATA / "refi"
+SHARED = WORKPLACE / "refi"
 HANDMADE = DATA / "handmade-themes.qdpx"
 
 ANNA = "86D96175-70FA-46FA-88FD-425EAE3D6EB7"
@@ -572,6 +575,6 @@ def test_refi_package_imports_no_front_end_or_database():
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=REPO,
     )
     assert out.stdout.strip() == ""

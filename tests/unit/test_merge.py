@@ -4,6 +4,7 @@ import shutil
 import sqlite3
 
 import pytest
+from helpers.db import dump
 
 from qualcode.codebook import tree
 from qualcode.codebook.codes import get_code
@@ -14,7 +15,6 @@ from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 from qualcode.interchange.merge import merge_project
 from qualcode.project import Project
-from tests.conftest import dump
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
+from helpers.tui import settle
 from textual.widgets import DataTable, OptionList
 
 from qualcode.corpus.documents import get_document
@@ -17,14 +17,6 @@ pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
 
 
-async def _until(pilot, condition, what: str, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def test_search_hit_opens_the_transcript_with_the_hit_selected(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
@@ -32,9 +24,11 @@ async def test_search_hit_opens_the_transcript_with_the_hit_selected(demo_copy):
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"metadon", "enter")
         results = app.screen.query_one(OptionList)
-        await _until(pilot, lambda: results.option_count > 0, "search results")
+        await settle(pilot)
+        assert results.option_count > 0
         await pilot.press("enter")
-        await _until(pilot, lambda: not isinstance(app.screen, SearchScreen), "back to the workbench")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
         start, end = app.transcript.selection
         text = get_document(app.project, app.doc["id"])["text"]
         assert text[start:end].lower() == "metadon"
@@ -46,12 +40,14 @@ async def test_matrix_and_agreement_screens_open_from_the_workbench(demo_copy):
         await pilot.press("ctrl+t")
         assert isinstance(app.screen, MatrixScreen)
         table = app.screen.query_one(DataTable)
-        await _until(pilot, lambda: table.row_count > 0, "the co-occurrence table")
+        await settle(pilot)
+        assert table.row_count > 0
         assert table.row_count == 18  # every codable code of the study
         await pilot.press("escape")
         await pilot.press("f5")
         assert isinstance(app.screen, AgreementScreen)
-        await _until(pilot, lambda: app.screen.query_one(DataTable).row_count > 0, "the agreement table")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count > 0
         await pilot.press("escape")
         assert not isinstance(app.screen, (MatrixScreen, AgreementScreen))
 

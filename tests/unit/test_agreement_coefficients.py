@@ -4,11 +4,12 @@ import json
 import math
 import subprocess
 import sys
-from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pytest
+from helpers.paths import DATA as TEST_DATA
+from helpers.paths import REPO
 from statsmodels.stats import inter_rater
 
 from qualcode.analysis.agreement import (
@@ -31,7 +32,7 @@ from qualcode.analysis.agreement import (
     weighted_character_agreement,
 )
 
-DATA = Path(__file__).parent / "data" / "agreement"
+DATA = TEST_DATA / "agreement"
 K2011 = json.loads((DATA / "krippendorff2011.json").read_text())
 FLEISS = json.loads((DATA / "fleiss1971_diagnoses.json").read_text())
 
@@ -307,9 +308,7 @@ def test_agreement_imports_no_front_end_or_database():
         "import sys, qualcode.analysis.agreement; "
         "print(sorted(m for m in ('textual', 'click', 'sqlite3', 'sqlite_utils') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
 
 

@@ -6,7 +6,7 @@ import csv
 import sqlite3
 
 import pytest
-from test_tui_support import anyio_backend, codings, demo_copy  # noqa: F401  (fixtures)
+from helpers.db import codings
 from textual.widgets import Input, OptionList, TextArea
 
 from qualcode.codebook.codes import code_counts, get_code

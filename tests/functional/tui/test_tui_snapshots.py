@@ -5,8 +5,6 @@ Deterministic: fixed terminal size, fixed coder, the demo study; no clocks on sc
 
 from __future__ import annotations
 
-from test_tui_support import demo_copy  # noqa: F401  (fixture)
-
 from qualcode.codebook.codes import get_code
 from qualcode.tui.app import QualcodeApp
 

@@ -4,16 +4,15 @@ a tamper-evident history, backups, blind coding, and one line for damaged or ful
 from __future__ import annotations
 
 import grp
-import hashlib
 import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import digest, mode, one_line_error, qc
 
 from qualcode.corpus.ingest import import_files
 from qualcode.project import Project
@@ -21,44 +20,6 @@ from qualcode.store.connection import APPLICATION_ID
 from qualcode.store.migrations import MIGRATIONS
 
 DOC = "da_int01_vesterbro_bruger"
-
-
-def qc(
-    path: Path, *args: str, coder: str = "anna", cwd: Path | None = None, prefix: tuple = (), env: dict | None = None
-) -> subprocess.CompletedProcess:
-    """The real command line, in its own process (as a user runs it)."""
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "qualcode", "-p", str(path), "-c", coder, *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def one_line_error(r: subprocess.CompletedProcess) -> str:
-    """Exit 1, one line on stderr, no traceback; returns the line."""
-    assert r.returncode == 1, (r.returncode, r.stdout[-500:], r.stderr[-2000:])
-    lines = [ln for ln in r.stderr.splitlines() if ln.strip() and not ln.startswith("note:")]
-    assert len(lines) == 1, r.stderr
-    assert "Traceback" not in r.stderr
-    return lines[0]
-
-
-def digest(*paths: Path) -> dict[str, str | None]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None for p in paths}
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def loose_umask():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
 
 
 # ----------------------------------------------------------------------------- private by default
@@ -306,11 +267,6 @@ async def test_the_workbench_on_a_read_only_project_refuses_edits_with_a_notice(
         assert any("read-only" in m and "nothing was changed" in m for m in notes), notes
     assert app.return_code in (0, None)
     assert digest(demo_path) == before
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.mark.anyio

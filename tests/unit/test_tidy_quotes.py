@@ -11,7 +11,7 @@ import pyreadstat
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from test_analysis_cli import TEXTS, build
+from helpers.corpora import TEXTS, build
 
 from qualcode.cli import main
 from qualcode.coding.codings import add_coding, list_codings

@@ -1,19 +1,18 @@
-"""Shared fixtures for the workbench tests: the demo study built once, copied per test."""
+"""Reading a project file straight from SQLite: the truth a test compares the program's answers with."""
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from pathlib import Path
 
-import pytest
 
-
-@pytest.fixture
-def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo study (built once per session by conftest's ``demo_template``)."""
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_template, target)
-    return target
+def dump(path: Path) -> list[str]:
+    """Every row of a project file, for before/after comparisons."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
 
 
 def codings(path: Path, **where) -> list[tuple]:
@@ -43,8 +42,3 @@ def codings(path: Path, **where) -> list[tuple]:
     rows = con.execute(sql + " ORDER BY d.name, c.start, c.[end], p.path, k.name", params).fetchall()
     con.close()
     return rows
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"

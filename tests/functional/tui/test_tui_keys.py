@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_tui_support import anyio_backend, demo_copy  # noqa: F401  (fixtures)
+from helpers.tui import settle
 from textual.widgets import Input, TextArea
 
 from qualcode.codebook.codes import code_counts, get_code, list_codes
@@ -165,7 +165,7 @@ async def test_command_palette_runs_table_actions(demo_copy):
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         app.screen.query_one(Input).value = "All segments of a code"
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette searches in a worker
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, RetrievalScreen)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_analysis_cli import build
-from test_tui_support import anyio_backend  # noqa: F401  (fixture)
+from helpers.corpora import build
+from helpers.tui import settle
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
@@ -41,12 +41,6 @@ def project(tmp_path_factory) -> Path:
 
 def cells(table: DataTable) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)[1:]] for i in range(table.row_count)]
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_heatmap_units_measures_and_open_segment(project):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers.paths import REPO
 
 from qualcode.cli import main
 from qualcode.codebook import tree, yaml_format
@@ -13,7 +12,7 @@ from qualcode.coding.codings import add_coding, list_codings
 from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 
-STUDY = Path(__file__).resolve().parents[1] / "codebooks" / "study.yaml"
+STUDY = REPO / "codebooks" / "study.yaml"
 
 SMALL = """\
 title: Small

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers.paths import REPO
 
 from qualcode.errors import QualcodeError
 from qualcode.text import offsets
@@ -14,7 +14,7 @@ from qualcode.text.decoding import decode, normalise
 from qualcode.text.nlp import sentence_pipeline
 from qualcode.text.segmentation import paragraphs, segment_many, speaker_turns, trim
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = REPO / "corpus"
 
 
 def test_conversions_between_code_points_utf8_utf16_and_lines():
