@@ -170,7 +170,7 @@ def agreement(
     qualcode agreement --coders anna,bo --unit unitized --domain "Help declined"
     """
     from qualcode.analysis.agreement.methods import methods_paragraph
-    from qualcode.analysis.agreement.report import report_tables
+    from qualcode.interchange.exporters.agreement import report_tables
 
     with ctx.open() as p:
         report = _run_audit(

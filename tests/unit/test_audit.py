@@ -18,13 +18,14 @@ from qualcode.analysis.agreement import (
 )
 from qualcode.analysis.agreement.audit import audit, default_domains, quick_stats, stats_from_patterns
 from qualcode.analysis.agreement.methods import methods_paragraph
-from qualcode.analysis.agreement.report import parse_unit, report_tables
+from qualcode.analysis.agreement.report import parse_unit
 from qualcode.codebook import tree
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.corpus.documents import document_units, get_document, list_documents
 from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
+from qualcode.interchange.exporters.agreement import report_tables
 
 
 # ---------------------------------------------------------------- pattern statistics

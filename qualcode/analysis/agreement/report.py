@@ -2,7 +2,7 @@
 disagreements with every coder's spans, the unitized α family — and the tables it exports.
 
 ``audit`` computes these; the CLI, the workbench's agreement screen, adjudication and the methods
-paragraph read them.
+paragraph read them; ``qualcode.interchange.exporters.agreement`` turns them into export tables.
 """
 
 from __future__ import annotations
@@ -158,105 +158,3 @@ class AgreementReport:
 
 
 # ---------------------------------------------------------------------------- statistics
-
-
-# ---------------------------------------------------------------------------- export tables
-def _pct(x: float | None) -> float | None:
-    return None if x is None else round(100 * x, 4)
-
-
-def _code_row(report: AgreementReport, row: CodeAgreement) -> list:
-    st = row.stats
-    ci = st.ci
-    return [
-        row.code,
-        st.units,
-        _pct(st.agreement),
-        st.kappa.value,
-        st.alpha.value,
-        ci.low if ci and ci.size else None,
-        ci.high if ci and ci.size else None,
-        *st.coded,
-        st.warning or "",
-    ]
-
-
-def report_tables(report: AgreementReport) -> list:
-    """The audit as export tables (:class:`qualcode.interchange.exporters.Table`): per code, per document,
-    disagreements, and for ``unitized`` the α family. Names and descriptions carry the unit."""
-    from qualcode.interchange.exporters import Table
-
-    unit = report.unit.label.replace(":", "").replace("%", "pct").replace(".", "_")
-    who = ", ".join(report.coders)
-    coded_cols = [f"coded_{c}" for c in report.coders]
-    labels = {
-        "units": f"Number of units ({report.unit.noun})",
-        "agreement_pct": "Units on which all coders agree (%)",
-        "kappa": report.kappa_name,
-        "alpha": "Krippendorff's alpha (nominal)",
-        "alpha_ci_low": "alpha bootstrap CI, lower",
-        "alpha_ci_high": "alpha bootstrap CI, upper",
-        "warning": "Why kappa is missing or unstable",
-    }
-    labels.update({col: f"Units coded by {c}" for col, c in zip(coded_cols, report.coders)})
-    tables = []
-    if report.unit.kind == "unitized":
-        rows = [[r.variant, r.scope, r.value, r.coverage, r.reason or ""] for r in report.unitized]
-        tables.append(
-            Table(
-                "agreement_unitized",
-                ["variant", "scope", "value", "coverage", "reason"],
-                rows,
-                description=f"Krippendorff's unitizing alpha family (2016), coders {who}, "
-                f"{len(report.documents)} documents as one continuum",
-                labels={
-                    "variant": "|uα per code, uα/cuα per semantic domain, Cuα across domains",
-                    "coverage": "Share of the continuum both coders coded (cuα, Cuα)",
-                },
-            )
-        )
-        return tables
-    cols = ["code", "units", "agreement_pct", "kappa", "alpha", "alpha_ci_low", "alpha_ci_high", *coded_cols, "warning"]
-    rows = [_code_row(report, r) for r in report.codes]
-    if report.overall is not None:
-        rows.append(_code_row(report, report.overall))
-    desc = (
-        f"Agreement per code, unit {report.unit.label}, coders {who}, "
-        f"{len(report.documents)} documents; kappa = {report.kappa_name}"
-    )
-    tables.append(Table(f"agreement_{unit}", cols, rows, labels=labels, index="code", description=desc, code_paths={}))
-    doc_rows = [
-        [r.code, r.document, *_code_row(report, CodeAgreement(r.code_id, r.code, r.stats))[1:]]
-        for r in report.per_document
-    ]
-    tables.append(
-        Table(
-            f"agreement_by_document_{unit}",
-            ["code", "document", *cols[1:]],
-            doc_rows,
-            labels=labels,
-            description=f"Agreement per code and document, unit {report.unit.label}, coders {who}",
-        )
-    )
-    dis_cols = ["code", "document", "start", "end", "disagreeing_units", *[f"spans_{c}" for c in report.coders]]
-    dis_rows = [
-        [
-            d.code,
-            d.document,
-            d.start,
-            d.end,
-            d.units,
-            *["; ".join(f"{s.start}-{s.end}" for s in d.spans.get(c, ())) for c in report.coders],
-        ]
-        for d in report.disagreements
-    ]
-    tables.append(
-        Table(
-            f"disagreements_{unit}",
-            dis_cols,
-            dis_rows,
-            description=f"Passages where the coders disagree at unit {report.unit.label}; "
-            "spans as half-open code-point offsets",
-        )
-    )
-    return tables
