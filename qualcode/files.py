@@ -57,6 +57,7 @@ def creating_private(group: int | None = None) -> Iterator[None]:
 
 def set_mode_like(path: Path, project: Path | None, group: int | None = None) -> None:
     """Give ``path`` the mode of ``project`` (or 0600; 0660 and ``group`` for a team file)."""
+    gid: int | None
     if group is not None:
         mode, gid = GROUP, group
     else:

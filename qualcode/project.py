@@ -10,10 +10,10 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlite_utils
 
@@ -26,9 +26,12 @@ from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_mes
 from qualcode.text.names import check_name
 
 if TYPE_CHECKING:
+    from qualcode.store.history import Verification
     from qualcode.store.news import News
 
 DEFAULT_PROJECT = "qualcode.db"
+
+Row = dict[str, Any]  # a row as sqlite_utils returns it: column -> value
 
 
 def default_coder() -> str:
@@ -70,7 +73,7 @@ class Project:
         self.notice: str | None = None  # what the user should know about how the file was opened
         self.supervisor = False  # sees every coder's codings while blind coding is on
         self.own_events: set[int] = set()  # events this object wrote (not news to its user)
-        self._pending: list = []  # derived-data writes waiting for the command to succeed
+        self._pending: list[Callable[[], None]] = []  # derived-data writes waiting for the command to succeed
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -128,7 +131,7 @@ class Project:
     def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, exc_type, *exc) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         """Leaving ``with project:`` normally writes the derived data kept for later (caches);
         leaving with an error writes nothing: a failed command leaves the file as it was."""
         try:
@@ -138,7 +141,7 @@ class Project:
         finally:
             self.close()
 
-    def after_success(self, write) -> None:
+    def after_success(self, write: Callable[[], None]) -> None:
         """Keep a derived-data write (a cache) until the command ends well (see ``__exit__``)."""
         self._pending.append(write)
 
@@ -205,7 +208,7 @@ class Project:
                 pass
         return target
 
-    def verify(self, expect_head: str | None = None):
+    def verify(self, expect_head: str | None = None) -> Verification:
         """Integrity, foreign keys, the append-only triggers and the event hash chain."""
         from qualcode.store.history import verify
 
@@ -231,10 +234,10 @@ class Project:
             self.own_events.add(tx.event_id)
 
     # ------------------------------------------------------------------ coders
-    def coders(self) -> list[dict]:
+    def coders(self) -> list[Row]:
         return list(self.db.query("SELECT * FROM coders ORDER BY name"))
 
-    def coder_summary(self) -> list[dict]:
+    def coder_summary(self) -> list[Row]:
         """Coders with their numbers of codings (None for others' while blind coding is on)."""
         me = self.visible_coder()
         rows = list(
@@ -255,7 +258,7 @@ class Project:
         name = check_name(name, "coder name")
         row = self.db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
         if row:
-            return row[0]
+            return cast(int, row[0])
         if not create:
             raise QualcodeError(
                 f"no coder named '{name}'; known: {', '.join(c['name'] for c in self.coders()) or 'none'}"
@@ -267,7 +270,7 @@ class Project:
             return t.insert("coders", fields)
 
     # ------------------------------------------------------------------ history
-    def events(self, limit: int = 50, coder: str | None = None) -> list[dict]:
+    def events(self, limit: int = 50, coder: str | None = None) -> list[Row]:
         """The newest events (only the session coder's while blind coding is on: summaries name spans)."""
         coder = self.visible(coder)
         sql, params = "SELECT id, at, coder, action, summary, undoable, ref FROM events", []
@@ -277,11 +280,11 @@ class Project:
         return list(self.db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))
 
     def last_event_id(self) -> int:
-        return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+        return cast(int, self.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 
     def data_version(self) -> int:
         """Changes when another connection (another process or worker) commits; cheap to poll."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return cast(int, self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def news_since(self, event_id: int, exclude: Iterable[int] = ()) -> News:
         """What others changed after ``event_id``: what to refresh, and a line per coder to say so."""
@@ -315,7 +318,7 @@ class Project:
                 redo.clear()
         return undo, redo
 
-    def peek(self, kind: str) -> dict | None:
+    def peek(self, kind: str) -> Row | None:
         """The event this coder's next ``undo`` or ``redo`` would replay (with its change set), or None.
 
         Front ends use it to ask before a step that touches many rows.
@@ -333,7 +336,7 @@ class Project:
         ev["changes"] = json.loads(ev["changes"])
         return ev
 
-    def _replay(self, kind: str) -> dict | None:
+    def _replay(self, kind: str) -> Row | None:
         self.require_writable()
         ev = self.peek(kind)
         if ev is None:
@@ -343,9 +346,9 @@ class Project:
             tx.apply(ev["changes"], inverse=(kind == "undo"))
         return ev
 
-    def undo(self) -> dict | None:
+    def undo(self) -> Row | None:
         """Undo this coder's latest change (across restarts: the log is in the file)."""
         return self._replay("undo")
 
-    def redo(self) -> dict | None:
+    def redo(self) -> Row | None:
         return self._replay("redo")

@@ -48,8 +48,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = [
     "MEASURES",
@@ -265,6 +267,7 @@ class Cooccurrence:
         n_a = np.diag(n_ab)[:, None]
         n_b = np.diag(n_ab)[None, :]
         big_n = float(self.n_units)
+        out: npt.NDArray[np.float64]
         with np.errstate(divide="ignore", invalid="ignore"):
             if name == "count":
                 return self.counts.copy()
@@ -453,7 +456,7 @@ def cooccurrence(
     )
 
 
-def cooccurrence_by_coder(codings: Codings, unit: str = "overlap", **options) -> dict[int, Cooccurrence]:
+def cooccurrence_by_coder(codings: Codings, unit: str = "overlap", **options: Any) -> dict[int, Cooccurrence]:
     """One :func:`cooccurrence` per coder, all with the same rows/columns."""
     coders = options.pop("coders", None)
     options.pop("pool", None)

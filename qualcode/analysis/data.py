@@ -62,7 +62,7 @@ _I64 = np.int64
 class Selection:
     """Codings of the selected documents, with the names needed to label results."""
 
-    documents: list[dict]
+    documents: list[dict[str, Any]]
     codings: Codings
     codes: dict[int, Code]
     coders: dict[int, str]
@@ -177,7 +177,12 @@ def _coder_ids(coder_names: Mapping[int, str], names: Iterable[str]) -> list[int
     return out
 
 
-def _documents(project: Project, kind, where, documents) -> tuple[list[dict], bool]:
+def _documents(
+    project: Project,
+    kind: str | None,
+    where: Sequence[str] | Sequence[Condition],
+    documents: Sequence[int] | None,
+) -> tuple[list[dict[str, Any]], bool]:
     """Selected documents and whether that is every document of the project."""
     docs = select_documents(project, kind, where)
     if documents is not None:
@@ -188,7 +193,11 @@ def _documents(project: Project, kind, where, documents) -> tuple[list[dict], bo
 
 
 def _load(
-    project: Project, docs: list[dict], everything: bool, code_ids: list[int] | None, coder_ids: list[int] | None
+    project: Project,
+    docs: list[dict[str, Any]],
+    everything: bool,
+    code_ids: list[int] | None,
+    coder_ids: list[int] | None,
 ) -> Selection:
     coder_names = {r["id"]: r["name"] for r in project.coders()}
     conditions = []
@@ -274,7 +283,7 @@ def choose(
     return sel, choice
 
 
-def load_units(project: Project, unit: str, documents: Sequence[dict]) -> Units | None:
+def load_units(project: Project, unit: str, documents: Sequence[dict[str, Any]]) -> Units | None:
     """Units of one text kind for the given documents; None for passage units (overlap, window).
 
     Unit ids number the units across documents from 0, in document order.
@@ -312,7 +321,7 @@ class CoderChoice:
 def resolve_coders(
     selection: Selection, names: Sequence[str] = (), pool: bool = False, session_coder: str | None = None
 ) -> CoderChoice:
-    """Never pool silently (DESIGN invariant).
+    """Never pool silently (an invariant, docs/ARCHITECTURE.md).
 
     - ``names`` given: those coders; several → one result per coder, or pooled with ``pool``;
     - ``pool`` alone: all coders of the selection, pooled;
@@ -339,6 +348,7 @@ def _resolve(
     if len(present) <= 1:
         return CoderChoice(present, False, False)
     if session_coder in counts:
+        assert session_coder is not None  # counts holds coder names only
         others = ", ".join(n for n in sorted(counts) if n != session_coder)
         return CoderChoice(
             (id_of[session_coder],),
@@ -449,11 +459,13 @@ def cooccurrence_runs(
     return code_ids, runs
 
 
-def attribute_groups(project: Project, documents: Sequence[dict], attribute: str) -> dict[Any, list[dict]]:
+def attribute_groups(
+    project: Project, documents: Sequence[dict[str, Any]], attribute: str
+) -> dict[Any, list[dict[str, Any]]]:
     """Documents grouped by one attribute's value (sorted; missing values last as None)."""
     attribute = resolve_attribute(project, attribute)
     attrs = document_attributes(project)
-    groups: dict[Any, list[dict]] = {}
+    groups: dict[Any, list[dict[str, Any]]] = {}
     for d in documents:
         v = d.get(attribute) if attribute in ("kind", "language") else attrs.get(d["id"], {}).get(attribute)
         groups.setdefault(v, []).append(d)

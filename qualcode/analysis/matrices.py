@@ -22,6 +22,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from qualcode.analysis.cooccurrence import Codings, _unique, roll_up
 
@@ -100,7 +101,7 @@ def _index(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return idx, keys[idx] == values
 
 
-def _merged(group: np.ndarray, start: np.ndarray, end: np.ndarray):
+def _merged(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Union of intervals per group: (group, start, end) of the merged, disjoint intervals."""
     if len(group) == 0:
         z = np.zeros(0, _I64)
@@ -187,7 +188,7 @@ def document_code_matrix(
     codings: Codings,
     value: str = "count",
     *,
-    documents: Sequence[int] | None = None,
+    documents: Sequence[int] | npt.NDArray[np.int64] | None = None,
     codes: Sequence[int] | None = None,
     coders: Sequence[int] | None = None,
     pool: bool = False,
@@ -214,7 +215,7 @@ def document_code_matrix(
     )
 
 
-def _value_order(v: Hashable) -> tuple:
+def _value_order(v: Hashable) -> tuple[int, str | float]:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return (1, str(v))
     return (0, v)

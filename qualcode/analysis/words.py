@@ -90,8 +90,8 @@ def words_per_code(
     for r in rows:
         spans.setdefault(r["document_id"], []).append((r["start"], r["end"]))
     build_index(project)
-    inside: Counter = Counter()
-    outside: Counter = Counter()
+    inside: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
     docs = project.db.execute("SELECT id, text_sha256 FROM documents WHERE language = ?", [lang]).fetchall()
     for doc_id, sha in docs:
         merged = merge_spans(spans.get(doc_id, []))

@@ -60,7 +60,7 @@ def print_report(report, show_disagreements: bool = False) -> None:
     rows = list(report.codes) + ([report.overall] if report.overall else [])
     for r in rows:
         st = r.stats
-        cells = [
+        cells: list[Text | str] = [
             Text(r.code, style="bold" if r.code_id is None else ""),
             f"{st.units:,}",
             "—" if st.agreement is None else f"{100 * st.agreement:.1f}",

@@ -163,7 +163,7 @@ def _write(
             name, k = stem if part is None else f"{stem}_{_slug(part)}", 1
             while name in names:
                 k += 1
-                name = f"{stem}_{_slug(part)}_{k}"
+                name = f"{stem}_{_slug(part or '')}_{k}"
             names.append(name)
         out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
     except RuntimeError as e:
@@ -197,7 +197,9 @@ def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str]
     label_w = min(32, max((len(x) for x in labels), default=4))
     widths = [max([len(h) if same else min(len(h), 12)] + [len(r[j]) for r in cells]) + 3 for j, h in enumerate(heads)]
     room = max(con.width - label_w - 4, 8)
-    blocks, current, used = [], [], 0
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    used = 0
     for j, w in enumerate(widths):
         if current and used + w > room:
             blocks.append(current)
@@ -528,12 +530,9 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
 # ----------------------------------------------------------------------------- exports
 
 
-export_group = main.commands.get("export")
-if not isinstance(export_group, click.Group):
-
-    @main.group("export")
-    def export_group() -> None:
-        """Export tables for R, SPSS, Stata and pandas: tidy codings, the codebook."""
+@main.group("export")
+def export_group() -> None:
+    """Export tables for R, SPSS, Stata and pandas: tidy codings, the codebook."""
 
 
 @export_group.command("tidy")

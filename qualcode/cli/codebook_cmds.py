@@ -38,7 +38,7 @@ def _code_rows(p, coder: str | None = None) -> list[dict]:
 
 def _print_tree(rows: list[dict]) -> None:
     root = Tree("codebook")
-    nodes = {}
+    nodes: dict[str, Tree] = {}
     for r in rows:
         parent = nodes.get(r["parent_guid"], root)
         key = f" [bold]\\[{r['hotkey']}][/]" if r["hotkey"] else ""

@@ -120,7 +120,9 @@ def memo(ctx: Ctx, target: str, ref: str | None, text: str | None) -> None:
         raise click.UsageError(f"say which {target}: qualcode memo {target} REF [TEXT]")
     with ctx.open() as p:
         guid = None
-        if target == "document":
+        if ref is None:
+            pass
+        elif target == "document":
             guid = get_document(p, ref)["guid"]
         elif target == "code":
             guid = get_code(p, ref).guid

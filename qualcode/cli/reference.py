@@ -18,10 +18,13 @@ END = "<!-- end of command-reference -->"
 WIDTH = 100
 
 
-def commands(cmd: click.Command, path: tuple[str, ...] = ("qualcode",),
-             parent: click.Context | None = None) -> Iterator[tuple[tuple[str, ...], click.Command, click.Context]]:
-    """Every command, depth first, with a context whose usage line names the whole path."""
-    ctx = click.Context(cmd, info_name=path[-1], parent=parent, terminal_width=WIDTH, max_content_width=WIDTH)
+def commands(
+    cmd: click.Command, path: tuple[str, ...] = ("qualcode",), parent: click.Context | None = None
+) -> Iterator[tuple[tuple[str, ...], click.Command, click.Context]]:
+    """Every command, depth first, with a context whose usage line names the whole path — made with the
+    command's own context settings, as a real invocation makes it (``-h`` as well as ``--help``)."""
+    settings = {**cmd.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    ctx = click.Context(cmd, info_name=path[-1], parent=parent, **settings)
     yield path, cmd, ctx
     if isinstance(cmd, click.Group):
         for name in sorted(cmd.commands):
@@ -36,8 +39,16 @@ def reference() -> str:
         if cmd.hidden:
             continue
         summary = cmd.get_short_help_str(limit=80)
-        parts += [f"<details><summary><code>{' '.join(path)}</code> — {summary}</summary>", "", "```text",
-                  cmd.get_help(ctx).rstrip(), "```", "", "</details>", ""]
+        parts += [
+            f"<details><summary><code>{' '.join(path)}</code> — {summary}</summary>",
+            "",
+            "```text",
+            cmd.get_help(ctx).rstrip(),
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
     parts.append(END)
     return "\n".join(parts) + "\n"
 
@@ -62,8 +73,9 @@ def main(argv: list[str]) -> int:
     wanted = replace_in(current, reference())
     if argv[0] == "--check":
         if current != wanted:
-            sys.stderr.write(f"{path}: the command reference is out of date; run "
-                             f"'python -m qualcode.cli.reference --write {path}'\n")
+            sys.stderr.write(
+                f"{path}: the command reference is out of date; run 'python -m qualcode.cli.reference --write {path}'\n"
+            )
             return 1
         return 0
     path.write_text(wanted, encoding="utf-8")

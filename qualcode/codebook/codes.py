@@ -8,7 +8,7 @@ Changing the tree (add, rename, move, merge, delete) is ``qualcode.codebook.tree
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 
@@ -44,7 +44,7 @@ def codes_by_id(project: Project) -> dict[int, Code]:
         by_id = {r["id"]: r for r in rows}
         out: dict[int, Code] = {}
 
-        def path_of(r):
+        def path_of(r: dict[str, Any]) -> tuple[str, int]:
             if r["parent_id"] is None:
                 return r["name"], 0
             p, d = path_of(by_id[r["parent_id"]])
@@ -80,7 +80,7 @@ def list_codes(project: Project) -> list[Code]:
         children.setdefault(c.parent_id, []).append(c)
     out: list[Code] = []
 
-    def walk(pid):
+    def walk(pid: int | None) -> None:
         for c in sorted(children.get(pid, []), key=lambda c: (c.sort_order, c.id)):
             out.append(c)
             walk(c.id)

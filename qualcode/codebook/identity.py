@@ -13,9 +13,9 @@ codable, and hotkeys stay unique (``hotkey_clash``: refuse the import, or drop t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.codebook.codes import PATH_SEP, Code, list_codes
 from qualcode.errors import QualcodeError
@@ -67,7 +67,7 @@ class CodeTreeMerger:
         *,
         update: bool,
         hotkey_clash: str = "drop",
-        must_be_codable: set[str] = frozenset(),
+        must_be_codable: Set[str] = frozenset(),
     ) -> None:
         self.project, self.tx, self.update = project, tx, update
         self.hotkey_clash, self.must_be_codable = hotkey_clash, must_be_codable
@@ -128,9 +128,12 @@ class CodeTreeMerger:
         return None
 
     def _next_order(self, parent_id: int | None) -> int:
-        return self.project.db.execute(
-            "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
-        ).fetchone()[0]
+        return cast(
+            int,
+            self.project.db.execute(
+                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+            ).fetchone()[0],
+        )
 
     def _add(self, node: IncomingCode, parent_id: int | None, index: int) -> int:
         name = self._unique(parent_id, node.name)

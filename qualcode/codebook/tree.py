@@ -8,7 +8,7 @@ unless the user says where they go.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.codebook.codes import code_counts, descendants, get_code, list_codes
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
@@ -44,7 +44,7 @@ def _check_hotkey(project: Project, hotkey: str | None, exclude: int | None = No
                 raise QualcodeError(f"hotkey '{hotkey}' already belongs to '{c.path}'")
 
 
-def add_code(project: Project, name: str, parent: str | int | None = None, **fields) -> Code:
+def add_code(project: Project, name: str, parent: str | int | None = None, **fields: Any) -> Code:
     parent_code = get_code(project, parent) if parent not in (None, "") else None
     parent_id = parent_code.id if parent_code else None
     name = _check_name(project, name, parent_id)
@@ -70,7 +70,7 @@ def add_code(project: Project, name: str, parent: str | int | None = None, **fie
     return get_code(project, code_id)
 
 
-def update_code(project: Project, code: str | int, **fields) -> Code:
+def update_code(project: Project, code: str | int, **fields: Any) -> Code:
     c = get_code(project, code)
     bad = set(fields) - EDITABLE
     if bad:

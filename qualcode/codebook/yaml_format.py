@@ -8,10 +8,13 @@ across projects, merges and REFI-QDA exchange, and loading then saving gives the
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
+from yaml.error import Mark
 
 from qualcode.errors import QualcodeError
 from qualcode.files import read_input
@@ -27,7 +30,7 @@ MAX_DEPTH = 20  # code levels: "A/B/C/…" twenty deep is far beyond any study's
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, mark) -> None:
+    def __init__(self, message: str, mark: Mark) -> None:
         super().__init__(message)
         self.mark = mark
 
@@ -36,14 +39,14 @@ class _GuardedLoader(yaml.SafeLoader):
     """PyYAML's safe loader with budgets: aliases only for scalars and few of them, bounded
     nesting, and duplicate keys refused (PyYAML silently keeps the last)."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
         self._nesting = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise _Refused(f"more than {MAX_ALIASES} aliases (*name); write the text out", event.start_mark)
@@ -56,13 +59,14 @@ class _GuardedLoader(yaml.SafeLoader):
         self._nesting += 1
         try:
             if self._nesting > MAX_NESTING:
-                raise _Refused(f"nested deeper than {MAX_NESTING} levels", self.peek_event().start_mark)
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
+                raise _Refused(f"nested deeper than {MAX_NESTING} levels", event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self._nesting -= 1
 
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        seen: dict[object, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str | int | float | bool) and key in seen:
@@ -89,7 +93,7 @@ class CodeNode:
     codable: bool = True
     children: list[CodeNode] = field(default_factory=list)
 
-    def walk(self, prefix: str = ""):
+    def walk(self, prefix: str = "") -> Iterator[tuple[str, CodeNode]]:
         path = f"{prefix}/{self.name}" if prefix else self.name
         yield path, self
         for c in self.children:
@@ -101,7 +105,7 @@ class Codebook:
     title: str | None
     codes: list[CodeNode]
 
-    def walk(self):
+    def walk(self) -> Iterator[tuple[str, CodeNode]]:
         for c in self.codes:
             yield from c.walk()
 
@@ -135,12 +139,8 @@ def _node(raw: object, where: str, file: str, depth: int = 1) -> CodeNode:
     children = raw.get("children") or []
     if not isinstance(children, list):
         raise QualcodeError(f"{file}: {where} ({name}): 'children' must be a list")
-    node = CodeNode(
-        name=name.strip(),
-        guid=guid,
-        codable=bool(raw.get("codable", True)),
-        **{f: (str(raw[f]).strip() if raw.get(f) is not None else None) for f in FIELDS},
-    )
+    texts: dict[str, Any] = {f: (str(raw[f]).strip() if raw.get(f) is not None else None) for f in FIELDS}
+    node = CodeNode(name=name.strip(), guid=guid, codable=bool(raw.get("codable", True)), **texts)
     node.children = [_node(c, f"{where} > {name} > child {i + 1}", file, depth + 1) for i, c in enumerate(children)]
     return node
 
@@ -176,8 +176,8 @@ def load(path: str | Path) -> Codebook:
     return book
 
 
-def _dump_node(n: CodeNode) -> dict:
-    d: dict = {"name": n.name, "guid": n.guid}
+def _dump_node(n: CodeNode) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": n.name, "guid": n.guid}
     for f in FIELDS:
         if getattr(n, f) is not None:
             d[f] = getattr(n, f)
@@ -192,7 +192,7 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
-def _str_presenter(dumper, data):
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style = "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.codebook.codes import get_code
 from qualcode.corpus.documents import document_units
@@ -92,7 +92,7 @@ def plan_autocode(
         ).fetchall()
     )
     for doc_id, hits in by_doc.items():
-        spans: dict[tuple[int, int], list] = {}
+        spans: dict[tuple[int, int], list[Any]] = {}  # span -> [hits, inside a unit]
         units = document_units(project, doc_id, unit) if unit != "hit" else []
         starts = [u["start"] for u in units]
         for h in hits:
@@ -107,7 +107,7 @@ def plan_autocode(
     return plan
 
 
-def _extend(hit: Hit, units: list[dict], starts: list[int]) -> tuple[tuple[int, int], bool]:
+def _extend(hit: Hit, units: list[dict[str, Any]], starts: list[int]) -> tuple[tuple[int, int], bool]:
     """The union of the units the hit touches; the hit itself if no unit holds its start."""
     i = bisect.bisect_right(starts, hit.start) - 1
     if i < 0 or units[i]["end"] <= hit.start:
@@ -148,4 +148,5 @@ def apply_autocode(project: Project, plan: AutoCodePlan) -> int:
                     "updated_at": ts,
                 },
             )
+    assert tx.event_id is not None  # the plan was not empty, so the transaction logged its rows
     return tx.event_id

@@ -6,7 +6,7 @@ text it quotes and belongs to a coder. Each change is one transaction and one un
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.codebook.codes import codes_by_id, descendants, get_code
 from qualcode.corpus.documents import get_document
@@ -27,7 +27,7 @@ def add_coding(
     code: str | int,
     coder: str | None = None,
     memo: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     doc = get_document(project, document)
     c = get_code(project, code)
     if not c.codable:
@@ -59,7 +59,7 @@ def add_coding(
     return row
 
 
-def get_coding(project: Project, ref: int | str) -> dict:
+def get_coding(project: Project, ref: int | str) -> dict[str, Any]:
     col = "id" if isinstance(ref, int) or str(ref).isdigit() else "guid"
     rows = list(project.db.query(f"SELECT * FROM codings WHERE {col} = ?", [ref if col == "id" else str(ref).upper()]))
     if not rows:
@@ -75,7 +75,7 @@ def remove_coding(project: Project, ref: int | str) -> None:
         tx.delete("codings", row["id"])
 
 
-def resize_coding(project: Project, ref: int | str, start: int, end: int) -> dict:
+def resize_coding(project: Project, ref: int | str, start: int, end: int) -> dict[str, Any]:
     row = get_coding(project, ref)
     doc = get_document(project, row["document_id"])
     check_span(doc["char_count"], start, end, doc["name"])
@@ -97,7 +97,7 @@ def list_codings(
     code: str | int | None = None,
     coder: str | None = None,
     include_children: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Codings joined with document, code path and coder, in document order (only the session
     coder's while blind coding is on)."""
     coder = project.visible(coder)
@@ -127,7 +127,7 @@ def list_codings(
     return rows
 
 
-def codings_in_document(project: Project, document_id: int) -> list[dict]:
+def codings_in_document(project: Project, document_id: int) -> list[dict[str, Any]]:
     """(id, code_id, coder, start, end) of every coding in one document (yours only while blind):
     what the workbench draws, read lean because it runs on every keystroke that codes."""
     me = project.visible_coder()
@@ -168,4 +168,4 @@ def other_coders(project: Project, document_id: int, me: str) -> list[str]:
 
 
 def count_codings(project: Project) -> int:
-    return project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+    return cast(int, project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import list_codings
@@ -21,6 +21,7 @@ from qualcode.store import events
 from qualcode.text.names import check_name
 
 if TYPE_CHECKING:
+    from qualcode.codebook.codes import Code
     from qualcode.project import Project
 
 REQUIRED = ("document", "start", "end", "code")
@@ -29,7 +30,7 @@ EXPORT_COLUMNS = ("guid", "document", "start", "end", "code", "coder", "memo", "
 
 def import_codings_csv(
     project: Project, path: Path, default_coder: str | None = None, keep_going: bool = False
-) -> dict:
+) -> dict[str, Any]:
     """All or nothing: the first bad row stops the import, naming its line. ``keep_going`` imports the
     good rows and returns the bad ones as ``failed`` (line, reason). ``default_coder`` credits a file
     without a ``coder`` column; an empty cell in a ``coder`` column is always an error."""
@@ -87,7 +88,9 @@ def import_codings_csv(
     return {"added": added, "skipped": skipped, "failed": failed}
 
 
-def _row(project: Project, r: dict, name: str, docs: dict, default_coder: str | None) -> tuple:
+def _row(
+    project: Project, r: dict[str, str], name: str, docs: dict[str, dict[str, Any]], default_coder: str | None
+) -> tuple[dict[str, Any], Code, int, int, str, str]:
     """One CSV row checked: (document, code, start, end, quote, coder), or an error naming its line."""
     line = r["__line__"]
     doc = docs.get(r["document"].strip()) or docs.get(Path(r["document"].strip()).stem)
@@ -122,7 +125,7 @@ def _row(project: Project, r: dict, name: str, docs: dict, default_coder: str | 
     return doc, code, start, end, quote, coder
 
 
-def codings_csv(project: Project, **filters) -> str:
+def codings_csv(project: Project, **filters: Any) -> str:
     """All codings (or a filtered subset) as RFC 4180 CSV text that ``import_codings_csv`` reads back."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")

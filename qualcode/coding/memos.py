@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 TARGETS = ("project", "document", "code", "coding")
 
 
-def list_memos(project: Project, target: str | None = None, target_guid: str | None = None) -> list[dict]:
+def list_memos(project: Project, target: str | None = None, target_guid: str | None = None) -> list[dict[str, Any]]:
     sql, params = "SELECT m.*, k.name AS coder FROM memos m LEFT JOIN coders k ON k.id = m.coder_id", []
     if target:
         sql += " WHERE m.target = ?" + (" AND m.target_guid = ?" if target_guid else "")
@@ -22,7 +22,9 @@ def list_memos(project: Project, target: str | None = None, target_guid: str | N
     return list(project.db.query(sql + " ORDER BY m.id", params))
 
 
-def set_memo(project: Project, target: str, target_guid: str | None, text: str, title: str | None = None) -> dict:
+def set_memo(
+    project: Project, target: str, target_guid: str | None, text: str, title: str | None = None
+) -> dict[str, Any]:
     """Create or replace this coder's memo on a project/document/code/coding (empty text deletes it)."""
     if target not in ("project", "document", "code", "coding"):
         raise QualcodeError(f"memos attach to a project, document, code or coding, not '{target}'")
@@ -37,7 +39,7 @@ def set_memo(project: Project, target: str, target_guid: str | None, text: str, 
             return {}
         if row:
             tx.update("memos", row[0], {"text": text, "title": title, "updated_at": now()})
-            return project.db["memos"].get(row[0])
+            return project.db.table("memos").get(row[0])
         if not text.strip():
             return {}
         fields = {

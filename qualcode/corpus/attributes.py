@@ -17,6 +17,7 @@ from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
+    from qualcode.store.changes import Transaction
 
 TYPES = ("text", "integer", "float", "date", "boolean")
 _TRUE = {"true", "yes", "ja", "y", "1"}
@@ -140,7 +141,7 @@ def import_attributes_csv(project: Project, path: Path, keep_going: bool = False
 
 def apply_attribute_rows(
     project: Project,
-    tx,
+    tx: Transaction,
     header: list[str],
     rows: list[dict[str, str]],
     source: str,
@@ -217,7 +218,7 @@ def document_attributes(project: Project, document_id: int | None = None) -> dic
         "SELECT da.document_id, a.name, a.type, da.value FROM document_attributes da "
         "JOIN attributes a ON a.id = da.attribute_id"
     )
-    params: list = []
+    params: list[Any] = []
     if document_id is not None:
         sql += " WHERE da.document_id = ?"
         params.append(document_id)

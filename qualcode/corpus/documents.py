@@ -8,18 +8,19 @@ units (sentences, paragraphs, speaker turns) are stored per kind as packed array
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
+    from qualcode.store.units import UnitArrays
 
 KINDS = ("interview", "fieldnote", "other")
 
 
-def list_documents(project: Project, kind: str | None = None) -> list[dict]:
+def list_documents(project: Project, kind: str | None = None) -> list[dict[str, Any]]:
     me = project.visible_coder()
     mine = " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)" if me is not None else ""
     sql = (
@@ -28,14 +29,14 @@ def list_documents(project: Project, kind: str | None = None) -> list[dict]:
         f"(SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id{mine}) AS codings "
         "FROM documents d"
     )
-    params: list = [me] if me is not None else []
+    params: list[Any] = [me] if me is not None else []
     if kind:
         sql += " WHERE kind = ?"
         params.append(kind)
     return list(project.db.query(sql + " ORDER BY sort_order, name", params))
 
 
-def get_document(project: Project, ref: str | int) -> dict:
+def get_document(project: Project, ref: str | int) -> dict[str, Any]:
     """A document by id, GUID or name (the file's stem)."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
         rows = list(project.db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]))
@@ -48,7 +49,7 @@ def get_document(project: Project, ref: str | int) -> dict:
     return rows[0]
 
 
-def document_units(project: Project, document_id: int, kind: str) -> list[dict]:
+def document_units(project: Project, document_id: int, kind: str) -> list[dict[str, Any]]:
     """Sentences, paragraphs or turns of a document, sorted by start (``seq`` counts from 1)."""
     from qualcode.store.units import unpack
 
@@ -58,11 +59,12 @@ def document_units(project: Project, document_id: int, kind: str) -> list[dict]:
     return [{"kind": kind, **u} for u in unpack(row)] if row else []
 
 
-def unit_arrays(project: Project, kind: str, document_ids: list[int] | None = None) -> dict[int, tuple]:
+def unit_arrays(project: Project, kind: str, document_ids: list[int] | None = None) -> dict[int, UnitArrays]:
     """``{document_id: (starts, ends)}`` numpy arrays of one unit kind, for analysis."""
     from qualcode.store.units import arrays
 
-    sql, params = "SELECT document_id, starts, ends FROM unit_sets WHERE kind = ?", [kind]
+    sql = "SELECT document_id, starts, ends FROM unit_sets WHERE kind = ?"
+    params: list[str | int] = [kind]
     if document_ids is not None:
         sql += f" AND document_id IN ({','.join('?' * len(document_ids))})"
         params += document_ids
@@ -76,7 +78,7 @@ def remove_document(project: Project, ref: str | int, with_codings: bool = False
     nobody's coding disappears by accident. Returns the number of codings removed.
     """
     doc = get_document(project, ref)
-    n = project.db.execute("SELECT COUNT(*) FROM codings WHERE document_id = ?", [doc["id"]]).fetchone()[0]
+    n: int = project.db.execute("SELECT COUNT(*) FROM codings WHERE document_id = ?", [doc["id"]]).fetchone()[0]
     if n and not with_codings:
         raise QualcodeError(f"'{doc['name']}' holds {n} coding(s); pass --with-codings to remove them too")
     with project.transaction(events.DOCUMENT_REMOVE, f"removed {doc['name']} ({n} coding(s))") as tx:
@@ -101,7 +103,7 @@ def remove_document(project: Project, ref: str | int, with_codings: bool = False
     return n
 
 
-def document_text(project: Project, document_id: int) -> tuple[dict, str]:
+def document_text(project: Project, document_id: int) -> tuple[dict[str, Any], str]:
     """(id, guid, name, kind) and the text of one document."""
     row = project.db.execute("SELECT id, guid, name, kind, text FROM documents WHERE id = ?", [document_id]).fetchone()
     if row is None:

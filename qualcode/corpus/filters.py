@@ -87,7 +87,7 @@ class DocumentFilter:
     language: str | None = None
     where: Sequence[str | Condition] = field(default=())  # "site=Vesterbro", "role!=social worker"
 
-    def select(self, project: Project) -> list[dict]:
+    def select(self, project: Project) -> list[dict[str, Any]]:
         """The documents kept (``COLUMNS``), in project order."""
         rows = [
             dict(zip(COLUMNS, r))
@@ -133,6 +133,8 @@ def _known(value: str, what: str, have: set[str]) -> str:
     return value
 
 
-def select_documents(project: Project, kind: str | None = None, where: Sequence[str | Condition] = ()) -> list[dict]:
+def select_documents(
+    project: Project, kind: str | None = None, where: Sequence[str | Condition] = ()
+) -> list[dict[str, Any]]:
     """Shorthand for ``DocumentFilter(kind=kind, where=where).select(project)``."""
     return DocumentFilter(kind=kind, where=tuple(where)).select(project)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.corpus.importers import extensions, read_file
 from qualcode.errors import QualcodeError
@@ -35,7 +35,7 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    attributes: dict | None = None
+    attributes: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -201,6 +201,7 @@ def import_files(
     names = ", ".join(p.name for p in prepared)
     with project.transaction(events.DOCUMENTS_IMPORT, f"imported {len(prepared)} document(s): {names}"[:2000]) as tx:
         for k, p in enumerate(prepared):
+            assert p.segmented is not None  # step 2 segmented every prepared file
             if keep_going:
                 project.db.execute("SAVEPOINT import_file")
             try:
@@ -235,6 +236,7 @@ def import_files(
                 project.db.execute("RELEASE import_file")
                 report.failed.append((p.path.name, str(e)))
         if attr_rows:
+            assert attributes is not None  # the rows were read from it
             report.attributes = apply_attribute_rows(
                 project, tx, attr_header, attr_rows, Path(attributes).name, only=set(report.imported)
             )

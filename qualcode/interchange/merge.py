@@ -18,9 +18,10 @@ any edit, documents and their text units included.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.codebook.codes import list_codes
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode
@@ -29,7 +30,10 @@ from qualcode.ids import now
 from qualcode.store import events
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from qualcode.project import Project
+    from qualcode.store.changes import Transaction
 
 
 @dataclass
@@ -40,7 +44,7 @@ class MergeReport:
     coders: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
-    codings: Counter = field(default_factory=Counter)  # coder name -> codings added
+    codings: Counter[str] = field(default_factory=Counter)  # coder name -> codings added
     memos: int = 0
     attributes: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
@@ -70,7 +74,7 @@ class MergeReport:
         return f"from {self.source}: added " + ", ".join(parts)
 
 
-def _rows(db, sql: str, params=()) -> list[dict]:
+def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cur = db.execute(sql, params)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -139,11 +143,11 @@ def _merge(project: Project, other: Project, source: str) -> MergeReport:
     return report
 
 
-def _merge_coders(project, other, tx, report) -> dict[int, int]:
+def _merge_coders(project: Project, other: Project, tx: Transaction, report: MergeReport) -> dict[int, int]:
     local = _rows(project.db, "SELECT id, guid, name FROM coders")
     by_guid = {c["guid"]: c["id"] for c in local}
     by_name = {c["name"]: c["id"] for c in local}
-    out = {}
+    out: dict[int, int] = {}
     for c in _rows(other.db, "SELECT id, guid, name, created_at FROM coders ORDER BY id"):
         if c["guid"] in by_guid:
             out[c["id"]] = by_guid[c["guid"]]
@@ -158,7 +162,7 @@ def _merge_coders(project, other, tx, report) -> dict[int, int]:
     return out
 
 
-def _copy_document(project, other, d, tx, report) -> int:
+def _copy_document(project: Project, other: Project, d: dict[str, Any], tx: Transaction, report: MergeReport) -> int:
     UNIT_COLUMNS = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")
 
     row = _rows(other.db, "SELECT * FROM documents WHERE id = ?", [d["id"]])[0]
@@ -187,7 +191,9 @@ def _copy_document(project, other, d, tx, report) -> int:
     return new_id
 
 
-def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
+def _merge_codes(
+    project: Project, other: Project, tx: Transaction, report: MergeReport, guid_map: dict[str, str]
+) -> dict[int, int]:
     """The other project's codes by ``qualcode.codebook.identity``: nothing here changes; new codes come
     with their definitions, colours and (where free) hotkeys."""
     nodes: dict[int, IncomingCode] = {}
@@ -211,13 +217,23 @@ def _merge_codes(project, other, tx, report, guid_map) -> dict[int, int]:
     result = CodeTreeMerger(project, tx, update=False, hotkey_clash="drop").merge(roots)
     for node in nodes.values():
         if node.local_guid != node.guid:
+            assert node.guid is not None and node.local_guid is not None  # codes have GUIDs; the merge set local_guid
             guid_map[node.guid] = node.local_guid
     report.codes.extend(result.added)
     report.matched.extend(result.by_path)
-    return {cid: node.code_id for cid, node in nodes.items()}
+    return {cid: cast(int, node.code_id) for cid, node in nodes.items()}  # the merge set every code_id
 
 
-def _merge_codings(project, other, tx, report, doc_map, code_map, coder_map, guid_map) -> None:
+def _merge_codings(
+    project: Project,
+    other: Project,
+    tx: Transaction,
+    report: MergeReport,
+    doc_map: dict[int, int],
+    code_map: dict[int, int],
+    coder_map: dict[int, int],
+    guid_map: dict[str, str],
+) -> None:
     have_guid = {g for (g,) in project.db.execute("SELECT guid FROM codings")}
     have_key = {
         tuple(r[:5]): r[5]
@@ -238,7 +254,14 @@ def _merge_codings(project, other, tx, report, doc_map, code_map, coder_map, gui
         report.codings[names[c["coder_id"]]] += 1
 
 
-def _merge_memos(project, other, tx, report, coder_map, guid_map) -> None:
+def _merge_memos(
+    project: Project,
+    other: Project,
+    tx: Transaction,
+    report: MergeReport,
+    coder_map: dict[int, int],
+    guid_map: dict[str, str],
+) -> None:
     have = {g for (g,) in project.db.execute("SELECT guid FROM memos")}
     for m in _rows(other.db, "SELECT * FROM memos ORDER BY id"):
         if m["guid"] in have:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.codebook.codes import list_codes
 from qualcode.corpus.attributes import document_attributes
@@ -31,6 +31,7 @@ from qualcode.interchange import refi
 from qualcode.interchange.refi_mapping import ATTR_TO_VARIABLE, FIELD_VARIABLES, compose_description, derived_guid
 
 if TYPE_CHECKING:
+    from qualcode.interchange.refi.model import NoteTargetKind
     from qualcode.project import Project
 
 __all__ = ["code_tree", "export_qdc", "export_qdpx", "project_model"]
@@ -56,7 +57,7 @@ def code_tree(project: Project) -> list[refi.Code]:
     return roots
 
 
-def _selected_coders(project: Project, coders: Iterable[str] | None) -> list[dict]:
+def _selected_coders(project: Project, coders: Iterable[str] | None) -> list[dict[str, Any]]:
     rows = project.coders()
     me = project.visible_coder()  # blind coding: only your own codings leave with you
     if me is not None:
@@ -165,7 +166,7 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
             )
 
     code_guids = {c.guid for c in model.all_codes()}
-    kinds = {
+    kinds: dict[str, tuple[NoteTargetKind, set[str] | None]] = {
         "project": ("project", None),
         "document": ("source", doc_guids),
         "code": ("code", code_guids),

@@ -34,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode, TreeMerge
 from qualcode.corpus.attributes import to_storage
@@ -48,7 +48,9 @@ from qualcode.store import events
 from qualcode.text.decoding import sha256
 
 if TYPE_CHECKING:
+    from qualcode.interchange.refi.model import VariableValue
     from qualcode.project import Project
+    from qualcode.store.changes import Transaction
     from qualcode.text.segmentation import Segmented
 
 
@@ -62,7 +64,12 @@ class RefiCodes:
     """A REFI code tree merged with ``qualcode.codebook.identity`` (the one rule for every source)."""
 
     def __init__(
-        self, project: Project, tx, report: refi.ImportReport, update: bool, used: set[str] = frozenset()
+        self,
+        project: Project,
+        tx: Transaction,
+        report: refi.ImportReport,
+        update: bool,
+        used: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         self.merger = CodeTreeMerger(project, tx, update=update, hotkey_clash="drop", must_be_codable=set(used))
         self.report = report
@@ -73,6 +80,7 @@ class RefiCodes:
         incoming = [self._incoming(r) for r in roots]
         result = self.merger.merge(incoming)
         for node in (n for r in incoming for n in r.walk()):
+            assert node.guid is not None and node.code_id is not None  # every REFI code has a GUID; merged ones an id
             self.map[node.guid] = node.code_id
         self.codable = self.merger.codable
         self.report.warnings.extend(result.by_path + result.notes)
@@ -143,7 +151,7 @@ def _excerpt_matches(excerpt: str, quoted: str) -> bool:
     return not name or quoted.startswith(name) or name.startswith(quoted)
 
 
-def _as_storage(value: refi.VariableValue, attr_type: str) -> Any:
+def _as_storage(value: VariableValue, attr_type: str) -> Any:
     """A file's typed value as stored for an attribute of ``attr_type`` (ValueError if it does not fit)."""
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -191,8 +199,8 @@ class ProjectImport:
         self.values = self._values_by_source()
 
     # -- before the transaction: read-only checks and segmentation
-    def _values_by_source(self) -> dict[str, dict[str, refi.VariableValue]]:
-        out: dict[str, dict[str, refi.VariableValue]] = {s.guid: {} for s in self.model.sources}
+    def _values_by_source(self) -> dict[str, dict[str, VariableValue]]:
+        out: dict[str, dict[str, VariableValue]] = {s.guid: {} for s in self.model.sources}
         for case in self.model.cases:
             if case.variable_values and not case.source_guids:
                 self.report.skip(
@@ -333,6 +341,7 @@ class ProjectImport:
     def _documents(self) -> None:
         base = (self.db.execute("SELECT COALESCE(MAX(sort_order), 0) FROM documents").fetchone()[0] or 0) + 1
         for k, d in enumerate(self.new_docs):
+            assert d.segmented is not None  # _plan_documents segmented every new document
             s = d.source
             doc_id = self.tx.insert(
                 "documents",
@@ -362,7 +371,7 @@ class ProjectImport:
         rows = list(self.db.query("SELECT id, guid, name, type FROM attributes"))
         by_guid = {r["guid"]: r for r in rows}
         by_name = {r["name"]: r for r in rows}
-        attrs: dict[str, dict] = {}
+        attrs: dict[str, dict[str, Any]] = {}
         for v in self.model.variables:
             if v.guid in self.field_vars:
                 continue
@@ -492,8 +501,9 @@ class ProjectImport:
         for n in self.model.notes:
             targets = n.targets or [refi.NoteTarget("project")]
             first = targets[0]
-            if len(targets) == 1 and first.kind == "coding" and n.guid == derived_guid("coding-memo", first.guid):
-                self._coding_memo(n, first.guid)
+            first_guid = cast(str, first.guid)  # only a project target lacks a GUID
+            if len(targets) == 1 and first.kind == "coding" and n.guid == derived_guid("coding-memo", first_guid):
+                self._coding_memo(n, first_guid)
                 continue
             resolved: list[tuple[str, str | None]] = []
             for t in targets:
@@ -506,12 +516,13 @@ class ProjectImport:
                 elif t.kind == "coding" and t.guid in self.codings:
                     resolved.append(("coding", t.guid))
                 elif t.kind == "selection":
-                    resolved += [("coding", g) for g in by_selection.get(t.guid, []) if g in self.codings]
+                    resolved += [("coding", g) for g in by_selection.get(cast(str, t.guid), []) if g in self.codings]
             resolved = list(dict.fromkeys(resolved))
             if not resolved:
                 self.report.skip("Note", n.guid, n.name, "attached only to things that were not imported")
                 continue
-            coder_id = self.coders.get(n.creating_user) or self.project.coder_id(tx=self.tx)
+            # a note without a creating user finds no coder here (None is never a key)
+            coder_id = self.coders.get(cast(str, n.creating_user)) or self.project.coder_id(tx=self.tx)
             for i, (target, tguid) in enumerate(resolved):
                 guid = n.guid if i == 0 else derived_guid(f"note:{target}:{tguid}", n.guid)
                 if guid in memos:

@@ -13,13 +13,23 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualcode.interchange.refi.model import VariableType
 
 # Derives GUIDs for what qualcode has no row of its own for (cases, the kind/language variables,
 # coding memos), so that the same project exports the same GUIDs every time.
 _DERIVE = uuid.UUID("0C5E61A4-2B7D-4E0F-9C3A-5D1B8E7F6A20")
 FIELD_VARIABLES = ("kind", "language")  # document fields, exchanged as Text variables
 SECTIONS = ("Inclusion", "Exclusion", "Example")
-ATTR_TO_VARIABLE = {"text": "Text", "integer": "Integer", "float": "Float", "date": "Date", "boolean": "Boolean"}
+ATTR_TO_VARIABLE: dict[str, VariableType] = {
+    "text": "Text",
+    "integer": "Integer",
+    "float": "Float",
+    "date": "Date",
+    "boolean": "Boolean",
+}
 VARIABLE_TO_ATTR = {
     "Text": "text",
     "Integer": "integer",

@@ -26,6 +26,7 @@ from qualcode.store import events
 
 if TYPE_CHECKING:
     from qualcode.project import Project
+    from qualcode.revision.pseudonyms.apply import Matcher
     from qualcode.revision.pseudonyms.scan import ScanReport
 
 # What a shared copy holds, table by table (columns left out are not copied).
@@ -78,7 +79,7 @@ def share(project: Project, target: str | Path, scan: bool = True) -> ShareRepor
     return report
 
 
-def _copy(project: Project, db: sqlite_utils.Database, matcher) -> dict[str, int]:
+def _copy(project: Project, db: sqlite_utils.Database, matcher: Matcher | None) -> dict[str, int]:
     src = project.db
     source_guid, head = project.meta("guid"), project.last_event_id()
     summary = (

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.codebook.codes import list_codes
 from qualcode.coding.codings import list_codings
@@ -41,6 +41,8 @@ from qualcode.text.segmentation import trim
 
 if TYPE_CHECKING:
     from qualcode.project import Project
+    from qualcode.store.changes import Transaction
+    from qualcode.text.segmentation import Unit
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 STATUSES = ("same", "moved", "changed", "unplaced")
@@ -214,7 +216,7 @@ class RevisionReport:
 
 def place_codings(
     alignment: Alignment,
-    codings: list[dict],
+    codings: list[dict[str, Any]],
     min_similarity: float = 80.0,
     sentences: list[tuple[int, int]] | None = None,
 ) -> list[Placement]:
@@ -262,7 +264,8 @@ def place_codings(
 
 
 def _occurrences(text: str, needle: str, limit: int = 50) -> list[int]:
-    out, i = [], text.find(needle)
+    out: list[int] = []
+    i = text.find(needle)
     while i >= 0 and len(out) < limit:
         out.append(i)
         i = text.find(needle, i + 1)
@@ -281,7 +284,7 @@ def _fallback(text: str, pos: int, sentences: list[tuple[int, int]] | None) -> t
     return pos, pos + 1
 
 
-def _keep_timed_turns(old_turns: list[dict], units: list, alignment: Alignment) -> list:
+def _keep_timed_turns(old_turns: list[dict[str, Any]], units: list[Unit], alignment: Alignment) -> list[Unit]:
     """Subtitle turns carry times the text cannot give back: map them through the alignment."""
     from qualcode.text.segmentation import Unit
 
@@ -297,7 +300,7 @@ def _keep_timed_turns(old_turns: list[dict], units: list, alignment: Alignment) 
 
 
 # ----------------------------------------------------------------------------------------- versions
-def versions(project: Project, document: str | int) -> list[dict]:
+def versions(project: Project, document: str | int) -> list[dict[str, Any]]:
     """Every version of a document, oldest first; the last is the current text."""
     doc = get_document(project, document)
     rows = list(
@@ -329,17 +332,17 @@ def version_text(project: Project, document: str | int, version: int) -> str:
         "SELECT text FROM document_versions WHERE document_id = ? AND version = ?", [doc["id"], version]
     ).fetchone()
     if row:
-        return row[0]
+        return cast(str, row[0])
     if (
         version == 1
         and not project.db.execute("SELECT 1 FROM document_versions WHERE document_id = ?", [doc["id"]]).fetchone()
     ):
-        return doc["text"]
+        return cast(str, doc["text"])
     have = [v["version"] for v in versions(project, doc["id"])]
     raise QualcodeError(f"{doc['name']} has no version {version}; versions: {', '.join(map(str, have))}")
 
 
-def review_list(project: Project, document: str | int | None = None) -> list[dict]:
+def review_list(project: Project, document: str | int | None = None) -> list[dict[str, Any]]:
     """Codings a revision could not place with confidence, with where they were."""
     sql = (
         "SELECT r.id, r.coding_guid, d.name AS document, r.version, r.status, r.old_start, r.old_end, r.old_text, "
@@ -347,7 +350,7 @@ def review_list(project: Project, document: str | int | None = None) -> list[dic
         "JOIN documents d ON d.id = r.document_id LEFT JOIN codings c ON c.guid = r.coding_guid "
         "LEFT JOIN coders k ON k.id = c.coder_id"
     )
-    params: list = []
+    params: list[Any] = []
     if document is not None:
         sql += " WHERE r.document_id = ?"
         params.append(get_document(project, document)["id"])
@@ -371,10 +374,10 @@ def resolve_reviews(project: Project, ids: list[int]) -> int:
 class RevisionPlan:
     """Everything a revision will write, computed before any write lock is taken."""
 
-    doc: dict
+    doc: dict[str, Any]
     new: str
     words: int
-    units: list
+    units: list[Unit]
     report: RevisionReport
 
 
@@ -410,7 +413,12 @@ def plan_revision(
 
 
 def write_revision(
-    project: Project, tx, plan: RevisionPlan, note: str | None, keep_previous: bool = True, scrub=None
+    project: Project,
+    tx: Transaction,
+    plan: RevisionPlan,
+    note: str | None,
+    keep_previous: bool = True,
+    scrub: Callable[[str], str] | None = None,
 ) -> None:
     """Write a planned revision inside the caller's transaction.
 
@@ -483,7 +491,7 @@ def write_revision(
     # Units follow the text inside the same change set, so undo restores them with it.
     for (kind,) in project.db.execute("SELECT kind FROM unit_sets WHERE document_id = ?", [doc["id"]]).fetchall():
         tx.delete("unit_sets", {"document_id": doc["id"], "kind": kind})
-    by_kind: dict[str, list] = {}
+    by_kind: dict[str, list[Unit]] = {}
     for u in plan.units:
         by_kind.setdefault(u.kind, []).append(u)
     cols = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from qualcode.store.changes import derived_write
 
 if TYPE_CHECKING:
+    from spacy.lookups import Table
+
     from qualcode.project import Project
 
 INDEX_TABLES = ("search_postings", "search_vocab", "search_docs")
@@ -22,13 +24,14 @@ Progress = Callable[[int, int, str], None]
 
 
 @lru_cache(maxsize=8)
-def _lemma_table(lang: str):
+def _lemma_table(lang: str) -> Table | None:
     from qualcode.text.nlp import lemma_pipeline
 
     nlp = lemma_pipeline(lang)
     if "lemmatizer" in nlp.pipe_names:
         try:
-            return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            table: Table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            return table
         except Exception:  # noqa: BLE001 - spaCy raises several kinds for a language without a table
             return None
     return None
@@ -87,7 +90,12 @@ def build_index(project: Project, rebuild: bool = False, progress: Progress | No
     from qualcode.text.nlp import sentence_pipeline
 
     seen: set[tuple[str, str]] = set()
-    todo = [t for t in todo if (t[1], t[2]) not in seen and not seen.add((t[1], t[2]))]
+    unique = []
+    for t in todo:  # each (text, language) once
+        if (t[1], t[2]) not in seen:
+            seen.add((t[1], t[2]))
+            unique.append(t)
+    todo = unique
     by_lang: dict[str, list[tuple[int, str]]] = {}
     for doc_id, sha, lang in todo:
         by_lang.setdefault(lang, []).append((doc_id, sha))

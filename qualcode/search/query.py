@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.corpus.documents import document_units
 from qualcode.corpus.filters import DocumentFilter
@@ -22,6 +22,10 @@ from qualcode.store.units import from_ints
 
 if TYPE_CHECKING:
     from qualcode.project import Project
+
+Row = dict[str, Any]  # a document row (id, name, language, text_sha256, ...)
+Postings = tuple[bytes, bytes, bytes]  # packed starts, ends and token ordinals of one form in one text
+Span = tuple[int, int, str, float]  # start, end, matched form(s), score
 
 
 def query_words(query: str, lang: str, project: Project | None = None) -> list[list[str]]:
@@ -125,7 +129,7 @@ def search(
     return SearchResult(query, mode, hits, len(docs), forms)
 
 
-def _regex_hits(project: Project, pattern: str, docs: list[dict], case_sensitive: bool) -> list[Hit]:
+def _regex_hits(project: Project, pattern: str, docs: list[Row], case_sensitive: bool) -> list[Hit]:
     try:
         rx = re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
     except re.error as e:
@@ -144,9 +148,9 @@ def _regex_hits(project: Project, pattern: str, docs: list[dict], case_sensitive
 
 
 def _index_hits(
-    project: Project, query: str, mode: str, docs: list[dict], threshold: float
+    project: Project, query: str, mode: str, docs: list[Row], threshold: float
 ) -> tuple[list[Hit], dict[str, float]]:
-    by_lang: dict[str, dict[str, list[dict]]] = {}
+    by_lang: dict[str, dict[str, list[Row]]] = {}
     for d in docs:
         by_lang.setdefault(d["language"], {}).setdefault(d["text_sha256"], []).append(d)
     hits: list[Hit] = []
@@ -160,7 +164,7 @@ def _index_hits(
             continue
         wanted = set().union(*form_sets)
         rows = _postings(project, wanted, set(by_sha))
-        per_doc: dict[str, dict[str, tuple]] = {}
+        per_doc: dict[str, dict[str, Postings]] = {}
         for form, sha, s, e, o in rows:
             if sha in by_sha:
                 per_doc.setdefault(sha, {})[form] = (s, e, o)
@@ -173,17 +177,17 @@ def _index_hits(
     return hits, all_forms
 
 
-def _postings(project: Project, forms: set[str], shas: set[str]):
+def _postings(project: Project, forms: set[str], shas: set[str]) -> list[tuple[str, str, bytes, bytes, bytes]]:
     """Posting rows of these forms; narrowed in SQL to the texts wanted when they are few."""
     forms_l = sorted(forms)
-    out = []
+    out: list[tuple[str, str, bytes, bytes, bytes]] = []
     for k in range(0, len(forms_l), 500):
         part = forms_l[k : k + 500]
         sql = (
             "SELECT form, text_sha256, starts, ends, ordinals FROM search_postings "
             f"WHERE form IN ({','.join('?' * len(part))})"
         )
-        params: list = list(part)
+        params: list[str] = list(part)
         if len(shas) <= 500:
             sql += f" AND text_sha256 IN ({','.join('?' * len(shas))})"
             params += sorted(shas)
@@ -191,7 +195,7 @@ def _postings(project: Project, forms: set[str], shas: set[str]):
     return out
 
 
-def _phrase(postings: dict[str, tuple], form_sets: list[dict[str, float]]):
+def _phrase(postings: dict[str, Postings], form_sets: list[dict[str, float]]) -> Iterator[Span]:
     """Spans where position k's forms stand at ordinal o+k, for every k."""
     if len(form_sets) == 1:
         for form, score in form_sets[0].items():
@@ -200,20 +204,21 @@ def _phrase(postings: dict[str, tuple], form_sets: list[dict[str, float]]):
                 for a, b in zip(from_ints(s), from_ints(e)):
                     yield a, b, form, score
         return
-    at: list[dict[int, tuple[int, int, str, float]]] = []
+    at: list[dict[int, Span]] = []
     for fs in form_sets:
-        m: dict[int, tuple[int, int, str, float]] = {}
+        m: dict[int, Span] = {}
         for form, score in fs.items():
             if form in postings:
-                s, e, o = postings[form]
-                for a, b, c in zip(from_ints(s), from_ints(e), from_ints(o)):
+                s, e, ords = postings[form]
+                for a, b, c in zip(from_ints(s), from_ints(e), from_ints(ords)):
                     m[c] = (a, b, form, score)
         if not m:
             return
         at.append(m)
     for o, (a, _, f0, sc0) in at[0].items():
-        parts = [at[k].get(o + k) for k in range(1, len(at))]
-        if all(parts):
+        maybe = [at[k].get(o + k) for k in range(1, len(at))]
+        if all(maybe):
+            parts = cast(list[Span], maybe)  # all() held: none is missing
             yield a, parts[-1][1], " ".join([f0] + [p[2] for p in parts]), min([sc0] + [p[3] for p in parts])
 
 

@@ -13,7 +13,8 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -21,6 +22,11 @@ from qualcode.errors import QualcodeError, storage_error
 from qualcode.ids import now
 from qualcode.store import events, history
 from qualcode.text.names import NAME_COLUMNS, check_name
+
+if TYPE_CHECKING:
+    from qualcode.project import Project
+
+Row = dict[str, Any]  # a row as column -> value (the change set's JSON form)
 
 # Tables whose rows the change log may touch; keys are their primary key columns.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -39,11 +45,11 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _key(table: str, row: dict) -> dict:
+def _key(table: str, row: Row) -> Row:
     return {k: row[k] for k in TABLES[table]}
 
 
-def _where(table: str, key: dict) -> tuple[str, list]:
+def _where(table: str, key: Row) -> tuple[str, list[Any]]:
     cols = TABLES[table]
     return " AND ".join(f"[{c}] = ?" for c in cols), [key[c] for c in cols]
 
@@ -99,7 +105,9 @@ class Transaction:
             raise storage_error(e, self._path()) from None
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         try:
             self._finish(exc_type)
         except sqlite3.IntegrityError:
@@ -114,6 +122,7 @@ class Transaction:
             and issubclass(exc_type, sqlite3.DatabaseError)
             and not issubclass(exc_type, sqlite3.IntegrityError)
         ):
+            assert exc is not None  # Python passes the exception with its type
             raise storage_error(exc, self._path()) from None
 
     def _path(self) -> str:
@@ -126,7 +135,7 @@ class Transaction:
         """Write nothing after all: the transaction rolls back when the ``with`` block ends, no event."""
         self.abandoned = True
 
-    def _finish(self, exc_type) -> None:
+    def _finish(self, exc_type: type[BaseException] | None) -> None:
         if exc_type is not None or self.abandoned:
             if self.db.conn.in_transaction:
                 self.db.execute("ROLLBACK")
@@ -150,25 +159,27 @@ class Transaction:
             raise
 
     # -- writes
-    def _check_names(self, table: str, values: dict) -> None:
+    def _check_names(self, table: str, values: Row) -> None:
         for col in NAME_COLUMNS.get(table, ()):
             if col in values and values[col] is not None:
                 check_name(values[col], f"{table[:-1]} {col}")
 
-    def insert(self, table: str, row: dict) -> int:
+    def insert(self, table: str, row: Row) -> int:
         self._check_names(table, row)
         cols = list(row)
         cur = self.db.execute(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
             [row[c] for c in cols],
         )
+        rowid = cur.lastrowid
+        assert rowid is not None  # set by every INSERT
         if "id" in TABLES[table] and "id" not in row:
-            row = {**row, "id": cur.lastrowid}
+            row = {**row, "id": rowid}
         if self.record_rows:
             self.changes.append({"t": table, "op": "insert", "after": self._fetch(table, _key(table, row))})
-        return cur.lastrowid
+        return rowid
 
-    def update(self, table: str, key: dict | int, values: dict) -> None:
+    def update(self, table: str, key: Row | int, values: Row) -> None:
         key = {"id": key} if isinstance(key, int) else key
         before = self._fetch(table, key)
         if before is None:
@@ -185,7 +196,7 @@ class Transaction:
         if self.record_rows:
             self.changes.append({"t": table, "op": "update", "before": before, "after": self._fetch(table, key)})
 
-    def delete(self, table: str, key: dict | int) -> dict:
+    def delete(self, table: str, key: Row | int) -> Row:
         key = {"id": key} if isinstance(key, int) else key
         before = self._fetch(table, key)
         if before is None:
@@ -205,7 +216,7 @@ class Transaction:
         else:
             self.db.conn.executemany(sql, rows)
 
-    def _fetch(self, table: str, key: dict) -> dict | None:
+    def _fetch(self, table: str, key: Row) -> Row | None:
         where, params = _where(table, key)
         cur = self.db.execute(f"SELECT * FROM [{table}] WHERE {where}", params)
         row = cur.fetchone()
@@ -214,11 +225,13 @@ class Transaction:
         return {d[0]: _to_json(v) for d, v in zip(cur.description, row)}
 
     # -- replaying change sets (undo / redo)
-    def apply(self, changes: list[dict], inverse: bool) -> None:
+    def apply(self, changes: list[Row], inverse: bool) -> None:
         """Apply a recorded change set forwards or backwards, refusing if rows moved on since."""
         seq = reversed(changes) if inverse else changes
         for ch in seq:
             table, op = ch["t"], ch["op"]
+            before: Row | None
+            after: Row | None
             if inverse:
                 op, before, after = (
                     {"insert": "delete", "delete": "insert", "update": "update"}[op],
@@ -229,13 +242,16 @@ class Transaction:
                 before, after = ch.get("before"), ch.get("after")
             try:
                 if op == "insert":
+                    assert after is not None  # an insert (or an undone delete) records the row
                     self.insert(table, {k: _from_json(v) for k, v in after.items()})
                 elif op == "delete":
+                    assert before is not None  # a delete (or an undone insert) records the row
                     current = self._fetch(table, _key(table, before))
                     if current != before:
                         raise QualcodeError(f"cannot undo/redo: a {table} row was changed since (by another step)")
                     self.delete(table, _key(table, before))
                 else:
+                    assert before is not None and after is not None  # an update records both
                     current = self._fetch(table, _key(table, before))
                     if current != before:
                         raise QualcodeError(f"cannot undo/redo: a {table} row was changed since (by another step)")
@@ -266,7 +282,7 @@ def _shadow(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
 
 
 @contextlib.contextmanager
-def derived_write(project, tables: Iterable[str]) -> Iterator[sqlite3.Connection]:
+def derived_write(project: "Project", tables: Iterable[str]) -> Iterator[sqlite3.Connection]:
     """One transaction of derived rows in ``tables`` (the search index, the analysis cache): not an
     event, rolled back on any error. On a read-only project the rows go to TEMP tables that shadow
     the file's own (SQLite resolves unqualified names in ``temp`` first), so searching and analysing

@@ -11,6 +11,7 @@ names it removed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class EventKind:
         return self.name
 
 
-def _kind(name: str, changes: str, undo: str = "undo applies the change set backwards", **kw) -> EventKind:
+def _kind(name: str, changes: str, undo: str = "undo applies the change set backwards", **kw: Any) -> EventKind:
     return EventKind(name, changes, undo, **kw)
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 EVENT_COLUMNS = ("id", "at", "coder", "action", "summary", "changes", "undoable", "ref")
 GENESIS = ""
@@ -26,7 +27,7 @@ TRIGGERS = {
 }
 
 
-def event_hash(previous: str, event: tuple) -> str:
+def event_hash(previous: str, event: tuple[Any, ...]) -> str:
     """SHA-256 (hex) over the previous hash and the event's columns as canonical JSON."""
     canonical = json.dumps(list(event), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()

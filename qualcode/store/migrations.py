@@ -6,6 +6,7 @@ a migration that has shipped: add the next one.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 import sqlite_utils
 
@@ -15,12 +16,14 @@ from qualcode.store import history
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["project"].create({"key": str, "value": str}, pk="key")
-    db["coders"].create({"id": int, "guid": str, "name": str, "created_at": str}, pk="id", not_null={"guid", "name"})
-    db["coders"].create_index(["name"], unique=True)
-    db["coders"].create_index(["guid"], unique=True)
+    db.table("project").create({"key": str, "value": str}, pk="key")
+    db.table("coders").create(
+        {"id": int, "guid": str, "name": str, "created_at": str}, pk="id", not_null={"guid", "name"}
+    )
+    db.table("coders").create_index(["name"], unique=True)
+    db.table("coders").create_index(["guid"], unique=True)
 
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": int,
             "guid": str,
@@ -43,15 +46,15 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"guid", "name", "kind", "language", "text", "text_sha256"},
         defaults={"kind": "interview", "language": "en", "sort_order": 0},
     )
-    db["documents"].create_index(["guid"], unique=True)
-    db["documents"].create_index(["name"], unique=True)
-    db["documents"].create_index(["text_sha256"])
+    db.table("documents").create_index(["guid"], unique=True)
+    db.table("documents").create_index(["name"], unique=True)
+    db.table("documents").create_index(["text_sha256"])
 
-    db["attributes"].create(
+    db.table("attributes").create(
         {"id": int, "guid": str, "name": str, "type": str}, pk="id", not_null={"guid", "name", "type"}
     )
-    db["attributes"].create_index(["name"], unique=True)
-    db["document_attributes"].create(
+    db.table("attributes").create_index(["name"], unique=True)
+    db.table("document_attributes").create(
         {"document_id": int, "attribute_id": int, "value": str},
         pk=("document_id", "attribute_id"),
         foreign_keys=[("document_id", "documents", "id"), ("attribute_id", "attributes", "id")],
@@ -60,7 +63,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     # Units are derived from the immutable text and always read per document, so each
     # (document, kind) is one row of packed little-endian int32 arrays (see qualcode.store.units):
     # writing 40 transcripts' 50,000 units as rows cost as much as segmenting them.
-    db["unit_sets"].create(
+    db.table("unit_sets").create(
         {
             "document_id": int,
             "kind": str,
@@ -75,7 +78,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"document_id", "kind", "count", "starts", "ends"},
     )
 
-    db["codes"].create(
+    db.table("codes").create(
         {
             "id": int,
             "guid": str,
@@ -96,10 +99,10 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"guid", "name"},
         defaults={"codable": 1, "sort_order": 0},
     )
-    db["codes"].create_index(["guid"], unique=True)
-    db["codes"].create_index(["parent_id", "sort_order"])
+    db.table("codes").create_index(["guid"], unique=True)
+    db.table("codes").create_index(["parent_id", "sort_order"])
 
-    db["codings"].create(
+    db.table("codings").create(
         {
             "id": int,
             "guid": str,
@@ -117,12 +120,12 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("document_id", "documents", "id"), ("code_id", "codes", "id"), ("coder_id", "coders", "id")],
         not_null={"guid", "document_id", "code_id", "coder_id", "start", "end", "text"},
     )
-    db["codings"].create_index(["guid"], unique=True)
-    db["codings"].create_index(["document_id", "start", "end"])
-    db["codings"].create_index(["code_id"])
-    db["codings"].create_index(["coder_id"])
+    db.table("codings").create_index(["guid"], unique=True)
+    db.table("codings").create_index(["document_id", "start", "end"])
+    db.table("codings").create_index(["code_id"])
+    db.table("codings").create_index(["coder_id"])
 
-    db["memos"].create(
+    db.table("memos").create(
         {
             "id": int,
             "guid": str,
@@ -138,10 +141,10 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("coder_id", "coders", "id")],
         not_null={"guid", "target", "text"},
     )
-    db["memos"].create_index(["guid"], unique=True)
-    db["memos"].create_index(["target", "target_guid"])
+    db.table("memos").create_index(["guid"], unique=True)
+    db.table("memos").create_index(["target", "target_guid"])
 
-    db["events"].create(
+    db.table("events").create(
         {
             "id": int,
             "at": str,
@@ -156,7 +159,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"at", "action"},
         defaults={"undoable": 0},
     )
-    db["events"].create_index(["coder", "id"])
+    db.table("events").create_index(["coder", "id"])
     # The audit trail is append-only: the database itself refuses edits and deletions.
     db.execute(
         "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
@@ -176,7 +179,7 @@ def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
     ``pseudonyms`` is the project's name/place list (kept out of exports); ``search_*`` is a
     derived cache keyed by text SHA-256, rebuilt from the texts at will and never logged.
     """
-    db["document_versions"].create(
+    db.table("document_versions").create(
         {
             "id": int,
             "document_id": int,
@@ -191,8 +194,8 @@ def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
         foreign_keys=[("document_id", "documents", "id")],
         not_null={"document_id", "version", "text", "text_sha256"},
     )
-    db["document_versions"].create_index(["document_id", "version"], unique=True)
-    db["coding_reviews"].create(
+    db.table("document_versions").create_index(["document_id", "version"], unique=True)
+    db.table("coding_reviews").create(
         {
             "id": int,
             "coding_guid": str,
@@ -207,24 +210,24 @@ def _m002_versions_search_pseudonyms(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"coding_guid", "document_id", "status"},
     )  # by GUID, not a foreign key: a coding may later be deleted or merged away
-    db["coding_reviews"].create_index(["document_id"])
-    db["coding_reviews"].create_index(["coding_guid"])
-    db["pseudonyms"].create(
+    db.table("coding_reviews").create_index(["document_id"])
+    db.table("coding_reviews").create_index(["coding_guid"])
+    db.table("pseudonyms").create(
         {"id": int, "guid": str, "original": str, "pseudonym": str, "kind": str, "created_at": str},
         pk="id",
         not_null={"guid", "original", "pseudonym", "kind"},
         defaults={"kind": "name"},
     )
-    db["pseudonyms"].create_index(["guid"], unique=True)
-    db["pseudonyms"].create_index(["original"], unique=True)
-    db["search_docs"].create({"text_sha256": str, "language": str, "tokens": int}, pk=("text_sha256", "language"))
-    db["search_vocab"].create({"form": str, "language": str, "lemma": str}, pk=("language", "form"))
-    db["search_vocab"].create_index(["language", "lemma"])
-    db["search_postings"].create(
+    db.table("pseudonyms").create_index(["guid"], unique=True)
+    db.table("pseudonyms").create_index(["original"], unique=True)
+    db.table("search_docs").create({"text_sha256": str, "language": str, "tokens": int}, pk=("text_sha256", "language"))
+    db.table("search_vocab").create({"form": str, "language": str, "lemma": str}, pk=("language", "form"))
+    db.table("search_vocab").create_index(["language", "lemma"])
+    db.table("search_postings").create(
         {"form": str, "text_sha256": str, "starts": bytes, "ends": bytes, "ordinals": bytes},
         pk=("form", "text_sha256"),
     )
-    db["search_postings"].create_index(["text_sha256"])
+    db.table("search_postings").create_index(["text_sha256"])
 
 
 def _m003_covering_index(db: sqlite_utils.Database) -> None:
@@ -238,7 +241,7 @@ def _m003_covering_index(db: sqlite_utils.Database) -> None:
 def _m004_analysis_cache(db: sqlite_utils.Database) -> None:
     """Derived arrays for analyses (see ``qualcode.analysis.data``), valid while no event
     has been logged since they were written; safe to delete at any time."""
-    db["analysis_cache"].create(
+    db.table("analysis_cache").create(
         {"key": str, "last_event": int, "used_at": str, "data": bytes}, pk="key", not_null={"last_event", "data"}
     )
 
@@ -269,7 +272,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def current_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return cast(int, db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:
@@ -296,7 +299,7 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
                 "([version] INTEGER PRIMARY KEY, [name] TEXT, [applied_at] TEXT)"
             )
             step(db)
-            db["schema_migrations"].insert({"version": version, "name": name, "applied_at": now()})
+            db.table("schema_migrations").insert({"version": version, "name": name, "applied_at": now()})
             db.execute(f"PRAGMA user_version = {version}")
             db.execute("COMMIT")
         except BaseException:

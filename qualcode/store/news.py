@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from qualcode.store import events
 
@@ -43,12 +44,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summarise(rows: list[tuple], doc_names: dict[int, str], hide_others: str | None = None) -> News:
+def summarise(rows: list[tuple[Any, ...]], doc_names: dict[int, str], hide_others: str | None = None) -> News:
     """``rows``: (id, coder, action, summary, changes JSON) in order. ``hide_others``: blind coding's
     session coder — others' news only says that something changed, never where."""
     news = News(last_id=max((r[0] for r in rows), default=0))
     per_coder: dict[str, list[str]] = defaultdict(list)
-    codings: dict[str, Counter] = defaultdict(Counter)
+    codings: dict[str, Counter[int]] = defaultdict(Counter)
     for _, coder, action, summary, changes in rows:
         coder = coder or "someone"
         if action in QUIET:
@@ -61,8 +62,9 @@ def summarise(rows: list[tuple], doc_names: dict[int, str], hide_others: str | N
                 touched.add(area)
             if ch["t"] == "codings":
                 row = ch.get("after") or ch.get("before") or {}
-                news.documents.add(row.get("document_id"))
-                codings[coder][row.get("document_id")] += 1
+                document_id = cast(int, row.get("document_id"))  # a coding row always names its document
+                news.documents.add(document_id)
+                codings[coder][document_id] += 1
         news.areas |= touched
         if hide_others is not None and coder != hide_others:
             continue

@@ -10,8 +10,18 @@ import json
 import sys
 from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from qualcode.text.segmentation import Unit
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    UnitArrays = tuple[NDArray[np.int64], NDArray[np.int64]]  # (starts, ends) of one document's units
+
+# (document_id, kind, count, starts, ends, speakers JSON, times): one row of ``unit_sets``
+UnitSetRow = tuple[int, str, int, bytes, bytes, str | None, bytes | None]
 
 
 def _ints(values: Sequence[int]) -> bytes:
@@ -21,7 +31,7 @@ def _ints(values: Sequence[int]) -> bytes:
     return a.tobytes()
 
 
-def from_ints(blob: bytes) -> array:
+def from_ints(blob: bytes) -> array[int]:
     a = array("i")
     a.frombytes(blob)
     if sys.byteorder != "little":  # pragma: no cover
@@ -29,7 +39,7 @@ def from_ints(blob: bytes) -> array:
     return a
 
 
-def pack(document_id: int, kind: str, units: list[Unit]) -> tuple:
+def pack(document_id: int, kind: str, units: list[Unit]) -> UnitSetRow:
     """One row of ``unit_sets`` for units of one kind."""
     if any(units[i].start > units[i + 1].start for i in range(len(units) - 1)):
         units = sorted(units, key=lambda u: (u.start, u.end))
@@ -48,7 +58,7 @@ def pack(document_id: int, kind: str, units: list[Unit]) -> tuple:
     )
 
 
-def pack_spans(document_id: int, kind: str, spans: list[tuple[int, int]]) -> tuple:
+def pack_spans(document_id: int, kind: str, spans: list[tuple[int, int]]) -> UnitSetRow:
     """One row for sorted ``(start, end)`` pairs without speakers or times (sentences)."""
     return (document_id, kind, len(spans), _ints([a for a, _ in spans]), _ints([b for _, b in spans]), None, None)
 
@@ -58,7 +68,7 @@ INSERT_SQL = (
 )
 
 
-def unpack(row: tuple) -> list[dict]:
+def unpack(row: tuple[Any, ...]) -> list[dict[str, Any]]:
     """``(starts, ends, speakers, times)`` blobs → unit dicts with ``seq`` counting from 1."""
     starts_b, ends_b, speakers_j, times_b = row
     starts, ends = from_ints(starts_b), from_ints(ends_b)
@@ -77,7 +87,7 @@ def unpack(row: tuple) -> list[dict]:
     return out
 
 
-def arrays(row: tuple):
+def arrays(row: tuple[Any, ...]) -> UnitArrays:
     """``(starts, ends)`` as numpy int64 arrays, for analysis."""
     import numpy as np
 

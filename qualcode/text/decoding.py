@@ -1,6 +1,6 @@
 """Decode bytes to the stored form of a text: NFC, ``\\n`` line endings.
 
-What is accepted is deliberately narrow (DESIGN: UTF-8 with or without BOM, UTF-16 with BOM, or
+What is accepted is deliberately narrow (docs/ARCHITECTURE.md: UTF-8 with or without BOM, UTF-16 with BOM, or
 an explicit encoding), because guessing an encoding silently corrupts quotes that end up in papers.
 """
 

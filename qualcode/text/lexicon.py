@@ -13,9 +13,10 @@ import gzip
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 
-def _table(name: str) -> dict | None:
+def _table(name: str) -> dict[str, Any] | None:
     try:
         import spacy_lookups_data
     except ImportError:  # pragma: no cover - a dependency, but be kind to a broken install
@@ -24,7 +25,7 @@ def _table(name: str) -> dict | None:
     if not path.is_file():
         return None
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
+        return cast(dict[str, Any], json.load(fh))
 
 
 @lru_cache(maxsize=8)

@@ -6,11 +6,16 @@ server. Pipelines are cached per language because building one costs ~0.3 s.
 """
 
 from functools import lru_cache
+from typing import Any
 
 SUPPORTED_HINT = "use a two-letter code such as da, en, sv, no, de"
 
+# A spaCy ``Language``. Typed as Any: spaCy types ``nlp.tokenizer`` and pipes as bare callables, while
+# this code uses their methods (``tokenizer.pipe``, the lemmatizer's ``lookups``).
+Pipeline = Any
 
-def _blank(lang: str):
+
+def _blank(lang: str) -> Pipeline:
     import spacy
 
     try:
@@ -22,7 +27,7 @@ def _blank(lang: str):
 
 
 @lru_cache(maxsize=16)
-def sentence_pipeline(lang: str):
+def sentence_pipeline(lang: str) -> Pipeline:
     """Tokenizer + spaCy's rule-based sentencizer.
 
     Import calls only ``nlp.tokenizer`` and applies the sentencizer's rule itself
@@ -35,7 +40,7 @@ def sentence_pipeline(lang: str):
 
 
 @lru_cache(maxsize=16)
-def lemma_pipeline(lang: str):
+def lemma_pipeline(lang: str) -> Pipeline:
     """Tokenizer + lookup lemmatizer; falls back to lower-cased forms if no table exists."""
     nlp = _blank(lang)
     try:

@@ -8,11 +8,14 @@ characters everywhere.
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from qualcode.text.nlp import sentence_pipeline
+from qualcode.text.nlp import Pipeline, sentence_pipeline
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Speaker labels at the start of a paragraph or line: "I:", "IP:", "Interviewer:", "Mark:", "Dr. Hansen:".
 DEFAULT_SPEAKER_PATTERN = r"^(?P<speaker>[A-ZÆØÅÄÖÜ][\w.'’\- ]{0,29}?):[ \t]+"
@@ -92,7 +95,7 @@ class _LexemeFlags:
     each document's ORTH column with ``searchsorted``.
     """
 
-    def __init__(self, nlp):
+    def __init__(self, nlp: Pipeline) -> None:
         from spacy.pipeline import Sentencizer
 
         self.nlp = nlp
@@ -122,14 +125,14 @@ class _LexemeFlags:
 _FLAGS: dict[int, _LexemeFlags] = {}
 
 
-def lexeme_flags(nlp) -> _LexemeFlags:
+def lexeme_flags(nlp: Pipeline) -> _LexemeFlags:
     """The flag lookup for a pipeline (kept per pipeline: their vocabularies differ)."""
     if id(nlp) not in _FLAGS:
         _FLAGS[id(nlp)] = _LexemeFlags(nlp)
     return _FLAGS[id(nlp)]
 
 
-def sentence_bounds(doc, text: str, flags_of: _LexemeFlags) -> tuple["np.ndarray", "np.ndarray", int]:
+def sentence_bounds(doc: "Doc", text: str, flags_of: _LexemeFlags) -> tuple["np.ndarray", "np.ndarray", int]:
     """Sentences by exactly the rule of spaCy's ``Sentencizer``, computed on token arrays.
 
     The sentencizer starts a sentence at the first token after a sentence-final character
@@ -199,7 +202,7 @@ def segment_texts(
     files alternate between Danish and English costs what spaCy's own ``nlp.pipe`` costs.
     """
     items = list(items)
-    sents: dict[int, tuple] = {}
+    sents: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
     for lang in dict.fromkeys(lang for _, lang in items):
         idxs = [i for i, (_, lg) in enumerate(items) if lg == lang]
         nlp = sentence_pipeline(lang)
@@ -221,7 +224,9 @@ def segment_many(
         yield seg.units(), seg.words
 
 
-def clip_sentences(starts, ends, paras: list[Unit], turns: list[Unit], text: str) -> list[tuple[int, int]]:
+def clip_sentences(
+    starts: np.ndarray, ends: np.ndarray, paras: list[Unit], turns: list[Unit], text: str
+) -> list[tuple[int, int]]:
     """Sentences as a coder means them: never across a blank line, never including a speaker label.
 
     spaCy's sentencizer happily joins a heading and the first line after it ("Interview 01\n\nI:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def in_scope(scope: str) -> list[Action]:
     return [a for a in ACTIONS if a.scope == scope]
 
 
-def bindings(*scopes: str, priority: bool = False) -> list[Binding]:
+def bindings(*scopes: str, priority: bool = False) -> list[BindingType]:
     """Textual bindings for the actions of ``scopes`` (the footer shows those marked ``footer``)."""
     return [
         Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display, priority=priority)

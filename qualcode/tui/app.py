@@ -217,7 +217,7 @@ class QualcodeApp(App[None]):
         compare = None
         if self.view == "mine":
             rows = [r for r in rows if r["coder"] == me]
-        elif self.view == "compare":
+        elif self.view == "compare" and self.other is not None:
             rows = [r for r in rows if r["coder"] in (me, self.other)]
             compare = (me, self.other)
         codes = {c.id: (c.name, c.colour) for c in self.codes}
@@ -259,7 +259,7 @@ class QualcodeApp(App[None]):
     def show_code(self, code_id: int | None) -> None:
         self.code_id = code_id
         code = next((c for c in self.codes if c.id == code_id), None)
-        self.query_one(CodeInfo).show(code, code_counts(self.project).get(code_id) if code else None)
+        self.query_one(CodeInfo).show(code, code_counts(self.project).get(code.id) if code else None)
 
     def open_document(self, doc_id: int, cursor: int = 0, select: tuple[int, int] | None = None) -> None:
         doc, text = document_text(self.project, doc_id)
@@ -361,6 +361,8 @@ class QualcodeApp(App[None]):
         return next((c.path for c in self.codes if c.id == code_id), "?")
 
     def apply_code(self, code_id: int, span: tuple[int, int]) -> None:
+        if self.doc is None:
+            return
         if self._write(add_coding, self.project, self.doc["id"], span[0], span[1], code_id):
             self.committed_at = time.perf_counter()
             self.code_id = code_id
@@ -422,7 +424,7 @@ class QualcodeApp(App[None]):
         if rows > LARGE_CHANGE:
             question = f"{kind.capitalize()} “{upcoming['summary']}”? It changes {rows} rows."
             self.push_screen(
-                confirm(question, kind.capitalize()), lambda answer: answer == "yes" and self._replay(kind)
+                confirm(question, kind.capitalize()), lambda answer: self._replay(kind) if answer == "yes" else None
             )
             return
         self._replay(kind)
@@ -541,7 +543,9 @@ class QualcodeApp(App[None]):
         self._memo("code", code.guid, f"Memo on code {code.path}")
 
     def action_import_files(self) -> None:
-        self.push_screen(TransferScreen("import", self.session), lambda changed: changed and self.refresh_documents())
+        self.push_screen(
+            TransferScreen("import", self.session), lambda changed: self.refresh_documents() if changed else None
+        )
 
     def action_export_codings(self) -> None:
         default = str(self.project_path.with_name(self.project_path.stem + "-codings.csv"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -14,7 +15,7 @@ class WorkbenchCommands(Provider):
         for a in ACTIONS:
             if a.palette:
                 yield a.help, partial(self.app.run_action, a.action), f"key {key_label(a)}"
-        app = self.app
+        app: Any = self.app  # the workbench (QualcodeApp): documents to open
         for d in getattr(app, "document_rows", []):
             yield (
                 f"Open document {d['name']}",

@@ -38,5 +38,5 @@ def guard_toast_timeout() -> None:
         original(self, notification)
         self._timeout = max(self._timeout, MIN_TIMEOUT)
 
-    __init__.qualcode_guard = True
-    _toast.Toast.__init__ = __init__
+    __init__.qualcode_guard = True  # type: ignore[attr-defined]  # marks the patch, so it is applied once
+    _toast.Toast.__init__ = __init__  # type: ignore[method-assign]  # the guard itself

@@ -8,10 +8,10 @@ import sys
 import krippendorff
 import numpy as np
 import pytest
-from helpers.paths import DATA as TEST_DATA
-from helpers.paths import REPO
 from statsmodels.stats import inter_rater
 
+from helpers.paths import DATA as TEST_DATA
+from helpers.paths import REPO
 from qualcode.analysis.agreement import (
     LEVELS,
     bootstrap_alpha,

@@ -8,8 +8,8 @@ github.com/zeljkobekcic/KrippendorffUnitizedAlpha) -- see the file's "source".
 import json
 
 import pytest
-from helpers.paths import DATA
 
+from helpers.paths import DATA
 from qualcode.analysis.agreement import Cu_alpha, binary_u_alpha, cu_alpha, u_alpha
 
 CASES = json.loads((DATA / "agreement" / "unitized_cases.json").read_text())["cases"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers.paths import REPO
 
+from helpers.paths import REPO
 from qualcode.cli import main
 from qualcode.codebook import tree, yaml_format
 from qualcode.codebook.codes import get_code

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers.db import dump
 
+from helpers.db import dump
 from qualcode.cli import main
 from qualcode.codebook import tree
 from qualcode.codebook.codes import get_code

@@ -6,10 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from helpers.db import dump
 from helpers.paths import DATA as TEST_DATA
 from helpers.paths import SHARED as WORKPLACE
-
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, get_coding, list_codings, set_coding_memo
 from qualcode.coding.memos import list_memos, set_memo

@@ -7,9 +7,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from helpers.db import dump
 from helpers.files import truncate, write_docx, write_odt, write_pdf
-
 from qualcode.cli import main
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding

@@ -4,8 +4,8 @@ import shutil
 import sqlite3
 
 import pytest
-from helpers.db import dump
 
+from helpers.db import dump
 from qualcode.codebook import tree
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings

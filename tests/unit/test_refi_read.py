@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from helpers.paths import DATA as TEST_DATA
 from helpers.paths import REPO
 from helpers.paths import SHARED as WORKPLACE
-
 from qualcode.interchange.refi import RefiError, read_project_xml, read_qdc, read_qdc_bytes, read_qdpx
 
 DATA = TEST_DATA / "refi"

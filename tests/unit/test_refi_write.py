@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 import xmlschema
-from helpers.paths import DATA as TEST_DATA
 
+from helpers.paths import DATA as TEST_DATA
 from qualcode.interchange.refi import (
     Case,
     Code,

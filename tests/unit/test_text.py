@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from helpers.paths import REPO
 
+from helpers.paths import REPO
 from qualcode.errors import QualcodeError
 from qualcode.text import offsets
 from qualcode.text.decoding import decode, normalise

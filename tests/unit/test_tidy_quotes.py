@@ -11,8 +11,8 @@ import pyreadstat
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from helpers.corpora import TEXTS, build
 
+from helpers.corpora import TEXTS, build
 from qualcode.cli import main
 from qualcode.coding.codings import add_coding, list_codings
 from qualcode.interchange.exporters.quotes import collect_quotes, quotes_html, quotes_markdown

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
@@ -25,7 +25,7 @@ from qualcode.store import events
 from qualcode.text.offsets import merge_spans
 
 if TYPE_CHECKING:
-    from qualcode.analysis.agreement.report import Disagreement
+    from qualcode.analysis.agreement.report import AgreementReport, Disagreement
     from qualcode.project import Project
 
 CONSENSUS = "consensus"
@@ -128,7 +128,7 @@ def adjudicate_all(
     return [adjudicate(project, d, choice, consensus) for d in disagreements]
 
 
-def accept_agreements(project: Project, report, consensus: str = CONSENSUS) -> int:
+def accept_agreements(project: Project, report: AgreementReport, consensus: str = CONSENSUS) -> int:
     """Copy the passages the coders agree on (at the report's unit) into the consensus coder.
 
     With the decided disagreements, this makes the consensus coder a complete coding of the
@@ -143,7 +143,7 @@ def accept_agreements(project: Project, report, consensus: str = CONSENSUS) -> i
     codes = [c.code_id for c in report.codes if c.code_id is not None]
     data = load(project, report.coders, codes or None, [d for d, _ in report.documents])
     disputed = {(d.document_id, d.code_id, d.start, d.end) for d in report.disagreements}
-    texts = {d["id"]: None for d in data.docs}
+    texts: dict[int, str | None] = {d["id"]: None for d in data.docs}
     row = project.db.execute("SELECT id FROM coders WHERE name = ?", [consensus]).fetchone()
     have = set()
     if row:
@@ -180,7 +180,7 @@ def accept_agreements(project: Project, report, consensus: str = CONSENSUS) -> i
                     "coder_id": coder_id,
                     "start": s,
                     "end": e,
-                    "text": texts[doc_id][s:e],
+                    "text": cast(str, texts[doc_id])[s:e],  # read just above
                     "memo": None,
                     "created_at": now(),
                     "updated_at": now(),

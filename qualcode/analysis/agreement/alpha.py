@@ -32,9 +32,10 @@ import math
 import numbers
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
 
@@ -140,9 +141,9 @@ def _distance_matrix(level: str, values: Sequence[Any], n_c: np.ndarray) -> np.n
         lo = np.minimum.outer(np.arange(len(n_c)), np.arange(len(n_c)))
         hi = np.maximum.outer(np.arange(len(n_c)), np.arange(len(n_c)))
         between = cum[hi] - cum[lo] + n_c[lo]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        return cast(npt.NDArray[np.float64], (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2)
     try:
-        v = np.asarray(values, dtype=float)
+        v: npt.NDArray[np.float64] = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"{level} alpha needs numeric values; got {values[:5]!r}") from None
     diff = v[:, None] - v[None, :]

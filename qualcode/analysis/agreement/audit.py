@@ -50,11 +50,12 @@ a segment found no partner). Adjudication works on these passages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from qualcode.analysis.agreement.alpha import bootstrap_alpha_counts, krippendorff_alpha_counts
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
@@ -73,6 +74,7 @@ from qualcode.analysis.agreement.report import (
 )
 from qualcode.analysis.agreement.spans import (
     CharacterAgreement,
+    SegmentMatch,
     match_segments,
     passages,
     segment_agreement_kappa,
@@ -83,7 +85,10 @@ from qualcode.corpus.documents import get_document, list_documents, unit_arrays
 from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
+    from qualcode.codebook.codes import Code
     from qualcode.project import Project
+
+_CoderSpans = list[list[tuple[int, int, str]]]  # per coder (in order): the (start, end, coding GUID) spans
 
 LOW_PREVALENCE = 0.01
 MIN_APPLIED = 10
@@ -123,7 +128,7 @@ def stats_from_patterns(
     return Stats(int(n), float(agreement), kappa, alpha, _warning(kappa, prevalence, applied), prevalence, coded, ci)
 
 
-def quick_stats(counts: Sequence[float], m: int, *, weighted: bool = False) -> Stats:
+def quick_stats(counts: Sequence[float] | npt.NDArray[np.float64], m: int, *, weighted: bool = False) -> Stats:
     """:func:`stats_from_patterns` in closed form, for the thousands of per-document rows.
 
     For presence/absence by ``m`` coders with no missing ratings, with ``k`` coders applying
@@ -211,7 +216,7 @@ def _warning(kappa: Coefficient, prevalence: float, applied: int | None = None) 
 
 
 # ---------------------------------------------------------------------------- patterns
-def _units_of(unit: Unit, length: int, stored: tuple | None) -> tuple[np.ndarray, np.ndarray]:
+def _units_of(unit: Unit, length: int, stored: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
     if length == 0:  # an empty document has no unit that could hold a character
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     if unit.kind == "document":
@@ -240,7 +245,7 @@ def _presence(starts: np.ndarray, ends: np.ndarray, spans: np.ndarray) -> np.nda
     return np.cumsum(hit[:-1]) > 0
 
 
-def _patterns(starts, ends, spans_by_coder: list[np.ndarray]) -> np.ndarray:
+def _patterns(starts: np.ndarray, ends: np.ndarray, spans_by_coder: list[np.ndarray]) -> np.ndarray:
     pattern = np.zeros(len(starts), dtype=np.int64)
     for i, spans in enumerate(spans_by_coder):
         pattern |= _presence(starts, ends, spans).astype(np.int64) << i
@@ -259,16 +264,17 @@ def _elementary(length: int, spans_by_coder: list[np.ndarray]) -> tuple[np.ndarr
 class _Data:
     coders: list[str]
     coder_ids: list[int]
-    docs: list[dict]
-    codes: list  # Code objects
-    spans: dict  # (doc_id, code_id) -> list per coder of [(s, e, guid)]
+    docs: list[dict[str, Any]]
+    codes: list[Code]
+    spans: dict[tuple[int, int], _CoderSpans]  # (doc_id, code_id) -> list per coder of [(s, e, guid)]
 
 
-def _resolve_codes(project: Project, refs: Sequence[str] | None) -> list:
+def _resolve_codes(project: Project, refs: Sequence[str | int] | None) -> list[Code]:
     all_codes = list_codes(project)
     if not refs:
         return [c for c in all_codes if c.codable]
-    chosen, seen = [], set()
+    chosen: list[Code] = []
+    seen: set[int] = set()
     for ref in refs:
         c = get_code(project, ref)
         group = [c] if c.codable else [d for d in all_codes if d.codable and d.path.startswith(c.path + "/")]
@@ -284,7 +290,7 @@ def _resolve_codes(project: Project, refs: Sequence[str] | None) -> list:
 def load(
     project: Project,
     coders: Sequence[str],
-    codes: Sequence[str] | None = None,
+    codes: Sequence[str | int] | None = None,
     documents: Sequence[str | int] | None = None,
 ) -> _Data:
     """Read the coders' codings once: the only database work of an audit."""
@@ -319,7 +325,7 @@ def load(
                 f"no document has codings by all of {', '.join(coders)}; pass --documents to choose documents"
             )
     doc_ids = {d["id"] for d in docs}
-    spans: dict = {}
+    spans: dict[tuple[int, int], _CoderSpans] = {}
     for d, c, k, s, e, g in rows:
         if d in doc_ids and c in code_ids:
             spans.setdefault((d, c), [[] for _ in coders])[index[k]].append((s, e, g))
@@ -347,7 +353,7 @@ def audit(
     return _pattern_audit(project, data, u, bootstrap, seed)
 
 
-def _span_arrays(lists) -> list[np.ndarray]:
+def _span_arrays(lists: _CoderSpans) -> list[np.ndarray]:
     return [np.array([(s, e) for s, e, _ in spans], dtype=np.int64).reshape(-1, 2) for spans in lists]
 
 
@@ -404,7 +410,7 @@ def _pattern_audit(project: Project, data: _Data, u: Unit, bootstrap: int, seed:
         if u.kind == "character" and m == 2:
             st, note = _nvivo(st, [(doc["char_count"], per_doc[(doc["id"], code.id)]) for doc in data.docs])
         report.codes.append(CodeAgreement(code.id, code.path, st, note))
-    pooled = sum(totals.values()) if totals else np.zeros(2**m)
+    pooled = cast(np.ndarray, sum(totals.values())) if totals else np.zeros(2**m)  # a sum of arrays: an array
     report.overall = CodeAgreement(
         None,
         "(all codes pooled)",
@@ -448,7 +454,17 @@ def _nvivo(st: Stats, docs: list[tuple[int, np.ndarray]]) -> tuple[Stats, str | 
     return Stats(st.units, w.agreement, kappa, st.alpha, warning, st.prevalence, st.coded, st.ci), w.reason
 
 
-def _passages(doc, code, coders, lists, starts, ends, pattern, full, weights) -> list[Disagreement]:
+def _passages(
+    doc: dict[str, Any],
+    code: Code,
+    coders: list[str],
+    lists: _CoderSpans,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    pattern: np.ndarray,
+    full: int,
+    weights: np.ndarray | None,
+) -> list[Disagreement]:
     split = (pattern != 0) & (pattern != full)
     if not split.any():
         return []
@@ -464,7 +480,7 @@ def _passages(doc, code, coders, lists, starts, ends, pattern, full, weights) ->
         return []
     members: dict[int, dict[str, list[CodedSpan]]] = {}
     for i, spans in enumerate(lists):
-        where = np.searchsorted(cs, [a for a, _, _ in spans], side="right") - 1 if spans else []
+        where: np.ndarray | list[int] = np.searchsorted(cs, [a for a, _, _ in spans], side="right") - 1 if spans else []
         for (a, b, g), k in zip(spans, where):
             if n_split[k]:
                 members.setdefault(int(k), {c: [] for c in coders})[coders[i]].append(CodedSpan(a, b, g))
@@ -521,7 +537,7 @@ def _segment_audit(data: _Data, u: Unit) -> AgreementReport:
     return report
 
 
-def _segment_stats(matches, n_codes: int) -> Stats:
+def _segment_stats(matches: Sequence[SegmentMatch], n_codes: int) -> Stats:
     agree = sum(m.agreements for m in matches)
     total = agree + sum(m.disagreements for m in matches)
     kappa = segment_agreement_kappa(matches, n_codes=n_codes)
@@ -540,7 +556,7 @@ def _segment_stats(matches, n_codes: int) -> Stats:
 
 
 # ---------------------------------------------------------------------------- unitized α family
-def default_domains(project: Project, codes: Sequence) -> list:
+def default_domains(project: Project, codes: Sequence[Code]) -> list[Code]:
     """Every grouping (non-codable) code whose direct children include audited, codable codes."""
     chosen = {c.id for c in codes}
     out = []
@@ -552,7 +568,7 @@ def default_domains(project: Project, codes: Sequence) -> list:
     return out
 
 
-def _unitized_audit(project: Project, data: _Data, u: Unit, domain_refs) -> AgreementReport:
+def _unitized_audit(project: Project, data: _Data, u: Unit, domain_refs: Sequence[str] | None) -> AgreementReport:
     from qualcode.analysis.agreement.unitized import Cu_alpha, binary_u_alpha, cu_alpha, u_alpha
 
     offset, total = {}, 0
@@ -563,8 +579,8 @@ def _unitized_audit(project: Project, data: _Data, u: Unit, domain_refs) -> Agre
         raise QualcodeError("the selected documents are empty")
     report = AgreementReport(u, data.coders, [(d["id"], d["name"]) for d in data.docs], [], None)
 
-    def segments(code_ids) -> dict:
-        segs = {c: [] for c in data.coders}
+    def segments(code_ids: Collection[Hashable]) -> dict[Hashable, list[tuple[int, int, int]]]:
+        segs: dict[Hashable, list[tuple[int, int, int]]] = {c: [] for c in data.coders}
         for (doc_id, code_id), lists in data.spans.items():
             if code_id in code_ids:
                 base = offset[doc_id]
@@ -576,7 +592,7 @@ def _unitized_audit(project: Project, data: _Data, u: Unit, domain_refs) -> Agre
         r = binary_u_alpha(total, segments({code.id}))
         report.unitized.append(UnitizedRow(r.variant, code.path, r.value, r.reason))
     domains = [get_code(project, ref) for ref in domain_refs] if domain_refs else default_domains(project, data.codes)
-    domain_of = {}
+    domain_of: dict[Hashable, Hashable] = {}  # code id → its domain's path
     for dom in domains:
         members = {c.id for c in data.codes if c.parent_id == dom.id}
         if not members:

@@ -55,10 +55,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 Segment = tuple[int, int, Hashable]
+_Encoded = dict[Hashable, list[tuple[int, int, int]]]  # coder → (start, end, value id) rows
 _EPS = 1e-12
 
 
@@ -84,7 +87,7 @@ class UnitizedAlpha:
         return float("nan") if self.value is None else float(self.value)
 
 
-def _validate(length: int, segments_by_coder: Mapping[Hashable, Sequence[Sequence]]) -> None:
+def _validate(length: int, segments_by_coder: Mapping[Hashable, Sequence[Sequence[Any]]]) -> None:
     if length <= 0:
         raise ValueError(f"the continuum length must be positive; got {length}")
     if len(segments_by_coder) < 2:
@@ -173,12 +176,12 @@ def _overlap_pairs(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tupl
 
 
 def _encode(
-    segments_by_coder: Mapping[Hashable, Sequence[Sequence]], value_of: Mapping[Hashable, Hashable] | None
-) -> tuple[dict, list[Hashable]]:
+    segments_by_coder: Mapping[Hashable, Sequence[Sequence[Any]]], value_of: Mapping[Hashable, Hashable] | None
+) -> tuple[_Encoded, list[Hashable]]:
     """Value ids from 1 (0 is the gap); ``value_of`` maps codes to domains for Cuα."""
     names: list[Hashable] = ["∅"]
     ids: dict[Hashable, int] = {}
-    encoded = {}
+    encoded: _Encoded = {}
     for coder, segments in segments_by_coder.items():
         rows = []
         for seg in segments:
@@ -195,7 +198,7 @@ def _encode(
     return encoded, names
 
 
-def _coincidences(parts: list[tuple[np.ndarray, ...]], n_values: int) -> np.ndarray:
+def _coincidences(parts: Sequence[tuple[np.ndarray, ...]], n_values: int) -> np.ndarray:
     m = len(parts)
     coinc = np.zeros(n_values * n_values)
     for i, a in enumerate(parts):
@@ -211,7 +214,7 @@ def _expected(l_c: np.ndarray, s_c: np.ndarray) -> np.ndarray:
     total = l_c.sum()
     e = np.outer(l_c, l_c)
     e[np.diag_indices_from(e)] -= s_c
-    return e / (total - s_c.sum() / total)
+    return cast(npt.NDArray[np.float64], e / (total - s_c.sum() / total))
 
 
 def _nominal(variant: str, obs: np.ndarray, exp: np.ndarray, empty_reason: str) -> UnitizedAlpha:
@@ -222,7 +225,7 @@ def _nominal(variant: str, obs: np.ndarray, exp: np.ndarray, empty_reason: str) 
     return UnitizedAlpha(variant, 1.0 - d_o / d_e, d_o, d_e)
 
 
-def _u_family(length: int, encoded: dict, names: list[Hashable], binary: bool) -> UnitizedAlpha:
+def _u_family(length: int, encoded: _Encoded, names: list[Hashable], binary: bool) -> UnitizedAlpha:
     parts = []
     for coder, rows in encoded.items():
         merged = _merge_same_value(rows)
@@ -261,7 +264,7 @@ def u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]]
     return _u_family(length, encoded, names, binary=False)
 
 
-def binary_u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Sequence]]) -> UnitizedAlpha:
+def binary_u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Sequence[Any]]]) -> UnitizedAlpha:
     """|uα (ATLAS.ti's α-binary): relevant vs irrelevant matter, values ignored.
 
     Pass one code's (or one domain's) segments, ``(start, end)`` or
@@ -274,7 +277,7 @@ def binary_u_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Se
     return _u_family(length, encoded, names, binary=True)
 
 
-def _cu_family(variant: str, length: int, encoded: dict, names: list[Hashable], exclusive: bool) -> UnitizedAlpha:
+def _cu_family(variant: str, length: int, encoded: _Encoded, names: list[Hashable], exclusive: bool) -> UnitizedAlpha:
     parts = []
     for coder, rows in encoded.items():
         merged = _merge_same_value(rows)
@@ -340,7 +343,7 @@ def cu_alpha(length: int, segments_by_coder: Mapping[Hashable, Sequence[Segment]
 def _label_sets(
     segments: list[tuple[int, int, int]],
     names: list[Hashable],
-    set_ids: dict[frozenset, int],
+    set_ids: dict[frozenset[Hashable], int],
     set_names: list[Hashable],
 ) -> list[tuple[int, int, int]]:
     """Cut a coder's overlapping domain segments at every boundary; value = set of domains.
@@ -387,7 +390,7 @@ def Cu_alpha(
     """
     _validate(length, segments_by_coder)
     encoded, names = _encode(segments_by_coder, domain_of)
-    set_ids: dict[frozenset, int] = {}
+    set_ids: dict[frozenset[Hashable], int] = {}
     set_names: list[Hashable] = ["∅"]
     pieces = {coder: _label_sets(_merge_same_value(rows), names, set_ids, set_names) for coder, rows in encoded.items()}
     return _cu_family("Cuα", length, pieces, set_names, exclusive=True)

@@ -4,6 +4,7 @@ One module per format, named by file extension in ``registry``. A reader only ex
 normalisation, segmentation and storage are shared and live elsewhere.
 """
 
-from qualcode.corpus.importers.registry import Extracted, extensions, read_file
+from qualcode.corpus.importers.base import Extracted
+from qualcode.corpus.importers.registry import extensions, read_file
 
 __all__ = ["Extracted", "extensions", "read_file"]

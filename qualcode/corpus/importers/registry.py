@@ -37,7 +37,8 @@ def reader_for(ext: str) -> Reader | None:
     if ext not in READERS:
         return None
     module, name = READERS[ext]
-    return getattr(importlib.import_module(f"qualcode.corpus.importers.{module}"), name)
+    reader: Reader = getattr(importlib.import_module(f"qualcode.corpus.importers.{module}"), name)
+    return reader
 
 
 def read_file(path: Path, encoding: str | None = None) -> Extracted:

@@ -6,7 +6,9 @@ recording. Speakers come from VTT voice tags ``<v Name>`` or a ``Name:`` prefix 
 """
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from qualcode.corpus.importers.base import Extracted
 from qualcode.errors import QualcodeError
@@ -20,11 +22,11 @@ _TAGS = re.compile(r"</?[^>]+>")
 _PREFIX = re.compile(r"^([A-ZÆØÅ][\w .'\-]{0,29}):\s+")
 
 
-def _seconds(h, m, s, ms) -> float:
+def _seconds(h: str | None, m: str, s: str, ms: str) -> float:
     return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
 
 
-def _cues(text: str, name: str, kind: str):
+def _cues(text: str, name: str, kind: str) -> Iterator[tuple[float, float, str | None, str]]:
     lines = normalise(text).split("\n")
     i = 0
     if kind == "vtt":
@@ -64,7 +66,7 @@ def _cues(text: str, name: str, kind: str):
 
 def _build(path: Path, data: bytes, encoding: str | None, kind: str) -> Extracted:
     text, used = decode(data, path.name, encoding)
-    turns: list[list] = []  # [speaker, start, end, [words]]
+    turns: list[list[Any]] = []  # [speaker, start, end, [words]]
     for start, end, speaker, words in _cues(text, path.name, kind):
         if turns and turns[-1][0] == speaker:
             turns[-1][2] = end

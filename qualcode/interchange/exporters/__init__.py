@@ -3,7 +3,7 @@ writers for CSV, XLSX, JSON, SPSS ``.sav`` and Stata ``.dta``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qualcode.interchange.exporters.tables import (
@@ -66,6 +66,7 @@ def write_tables(
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     from qualcode.interchange.exporters.csv_export import write_csv
 
+    writer: Callable[[Table, Path], Path]
     if fmt == "csv":
         writer = lambda t, p: write_csv(t, p, bom=bom, like=like)  # noqa: E731
     else:

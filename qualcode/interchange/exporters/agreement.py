@@ -5,6 +5,8 @@ Names and descriptions carry the unit and the coders, so a file says what it hol
 
 from __future__ import annotations
 
+from typing import Any
+
 from qualcode.analysis.agreement.report import AgreementReport, CodeAgreement
 from qualcode.interchange.exporters.tables import Table
 
@@ -13,7 +15,7 @@ def _pct(x: float | None) -> float | None:
     return None if x is None else round(100 * x, 4)
 
 
-def _code_row(report: AgreementReport, row: CodeAgreement) -> list:
+def _code_row(report: AgreementReport, row: CodeAgreement) -> list[Any]:
     st = row.stats
     ci = st.ci
     return [

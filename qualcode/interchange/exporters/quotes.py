@@ -10,7 +10,7 @@ document name, the chosen attributes, the character span (code points, half-open
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,7 +110,7 @@ def collect_quotes(
         raise QualcodeError(f"no coder named {name!r}; coders: {', '.join(sorted(known))}")
     sections = []
     for code in targets:
-        grouped: dict[tuple, Quote] = {}
+        grouped: dict[tuple[int, int, int], Quote] = {}
         for r in list_codings(project, code=code.id):
             if r["document_id"] not in doc_order or (coder_set and r["coder"] not in coder_set):
                 continue
@@ -133,7 +133,7 @@ def collect_quotes(
     return sections
 
 
-def _tree_key(project: Project):
+def _tree_key(project: Project) -> Callable[[Code], int]:
     order = {c.id: k for k, c in enumerate(list_codes(project))}
     return lambda c: order[c.id]
 

@@ -21,9 +21,9 @@ from qualcode.interchange.exporters.tables import Table
 __all__ = ["table_frame", "write_dta", "write_sav"]
 
 
-def _require():
+def _require() -> tuple[Any, Any]:
     try:
-        import pandas as pd
+        import pandas as pd  # pandas ships no type information here
         import pyreadstat
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise QualcodeError("SPSS/Stata export needs pandas and pyreadstat: pip install 'qualcode[stats]'") from exc
@@ -70,11 +70,13 @@ def _note_lines(text: str, limit: int = 80) -> list[str]:
     return lines
 
 
-def table_frame(table: Table, *, stata: bool):
+def table_frame(table: Table, *, stata: bool) -> tuple[Any, dict[str, str], dict[str, dict[Any, str]]]:
     """DataFrame with variable names, plus labels and value labels in pyreadstat's form."""
     pd, _ = _require()
     names = table.varnames()
-    data, labels, value_labels = {}, {}, {}
+    data: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    value_labels: dict[str, dict[Any, str]] = {}
     for i, (col, var) in enumerate(zip(table.columns, names)):
         kind, values = _column([r[i] for r in table.rows])
         dtype = {"int": "int64", "float": "float64", "str": "object"}[kind]

@@ -11,11 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from qualcode.interchange.exporters.varnames import make_varnames
+
+if TYPE_CHECKING:
+    from qualcode.analysis.cooccurrence import Cooccurrence
+    from qualcode.analysis.matrices import Crosstab, Matrix
 
 __all__ = [
     "DictionaryEntry",
@@ -178,7 +182,11 @@ def _coders(coders: Sequence[int], pooled: bool) -> str:
 
 
 def cooccurrence_table(
-    result, code_names: Mapping[int, str], measure: str = "count", *, definitions: Mapping[int, str] | None = None
+    result: Cooccurrence,
+    code_names: Mapping[int, str],
+    measure: str = "count",
+    *,
+    definitions: Mapping[int, str] | None = None,
 ) -> Table:
     """Code × code matrix of one measure of a co-occurrence result.
 
@@ -207,7 +215,7 @@ def cooccurrence_table(
 
 
 def pairs_table(
-    result,
+    result: Cooccurrence,
     code_names: Mapping[int, str],
     measure: str = "count",
     *,
@@ -249,7 +257,7 @@ _MATRIX_LABELS = {"binary": {0: "not coded", 1: "coded"}}
 
 
 def document_code_table(
-    matrix,
+    matrix: Matrix,
     document_names: Mapping[int, str],
     code_names: Mapping[int, str],
     *,
@@ -271,7 +279,7 @@ def document_code_table(
     )
 
 
-def crosstab_table(crosstab, code_names: Mapping[int, str], attribute: str) -> Table:
+def crosstab_table(crosstab: Crosstab, code_names: Mapping[int, str], attribute: str) -> Table:
     """Codes × attribute values from a :class:`~qualcode.analysis.matrices.Crosstab`.
 
     Column titles are the attribute values; the totals (documents per value) go in the

@@ -50,7 +50,7 @@ def _value(v: Any) -> Any:
     return v
 
 
-def _fill(ws, table: Table) -> None:
+def _fill(ws: Any, table: Table) -> None:
     bold = Font(bold=True)
     ws.append([_value(c) for c in table.columns])
     for cell in ws[1]:

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from lxml import etree
+
 from qualcode.errors import QualcodeError
 from qualcode.files import read_input
 from qualcode.interchange.refi.elements import Elements, NoteRefs, check_namespace
@@ -63,8 +65,10 @@ def parse_bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in ("true", "1")
 
 
-def read_codes(x: Elements, parent, report: ImportReport, seen: set[str], notes: NoteRefs | None) -> list[Code]:
-    out = []
+def read_codes(
+    x: Elements, parent: etree._Element, report: ImportReport, seen: set[str], notes: NoteRefs | None
+) -> list[Code]:
+    out: list[Code] = []
     for el in x.kids(parent, "Code"):
         guid = x.guid(el, "guid")
         if guid in seen:

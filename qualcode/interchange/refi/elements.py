@@ -4,44 +4,52 @@ Vendors disagree on namespaces and on GUID spelling; everything that reads XML g
 ``Elements`` so that both are handled once and every error says where.
 """
 
+from typing import Literal, overload
+
 from lxml import etree
 
 from qualcode.ids import normalise_guid
 from qualcode.interchange.refi.errors import RefiError
-from qualcode.interchange.refi.model import ImportReport, NoteTarget
+from qualcode.interchange.refi.model import ImportReport, NoteTarget, NoteTargetKind
 
 
 class Elements:
     """Element access by local name, with errors that name the element and line."""
 
-    def __init__(self, where: str):
+    def __init__(self, where: str) -> None:
         self.where = where
 
     @staticmethod
-    def name(el) -> str:
+    def name(el: etree._Element) -> str:
         return etree.QName(el).localname
 
-    def kids(self, el, name: str) -> list:
+    def kids(self, el: etree._Element, name: str) -> list[etree._Element]:
         return [c for c in el if isinstance(c.tag, str) and self.name(c) == name]
 
-    def kid(self, el, name: str):
+    def kid(self, el: etree._Element, name: str) -> etree._Element | None:
         found = self.kids(el, name)
         return found[0] if found else None
 
-    def text_of(self, el, name: str) -> str | None:
+    def text_of(self, el: etree._Element, name: str) -> str | None:
         k = self.kid(el, name)
         return None if k is None else (k.text or "")
 
-    def fail(self, el, msg: str) -> RefiError:
+    def fail(self, el: etree._Element, msg: str) -> RefiError:
         return RefiError(f"{self.where} line {el.sourceline}: <{self.name(el)}> {msg}")
 
-    def req(self, el, attr: str) -> str:
+    def req(self, el: etree._Element, attr: str) -> str:
         v = el.get(attr)
         if v is None:
             raise self.fail(el, f"lacks required attribute '{attr}'")
         return v
 
-    def guid(self, el, attr: str, required: bool = True) -> str | None:
+    @overload
+    def guid(self, el: etree._Element, attr: str, required: Literal[True] = True) -> str: ...
+
+    @overload
+    def guid(self, el: etree._Element, attr: str, required: bool) -> str | None: ...
+
+    def guid(self, el: etree._Element, attr: str, required: bool = True) -> str | None:
         v = el.get(attr)
         if v is None or not v.strip():
             if required:
@@ -52,7 +60,7 @@ class Elements:
         except ValueError:
             raise self.fail(el, f"has an invalid GUID in '{attr}': {v!r}") from None
 
-    def int_attr(self, el, attr: str) -> int:
+    def int_attr(self, el: etree._Element, attr: str) -> int:
         v = self.req(el, attr)
         try:
             return int(v.strip())
@@ -60,7 +68,7 @@ class Elements:
             raise self.fail(el, f"has a non-integer '{attr}': {v!r}") from None
 
 
-def check_namespace(root, expected: str, report: ImportReport) -> None:
+def check_namespace(root: etree._Element, expected: str, report: ImportReport) -> None:
     ns = etree.QName(root).namespace
     if ns != expected:
         report.warnings.append(f"namespace {ns!r} instead of {expected!r}; read by element names")
@@ -69,10 +77,10 @@ def check_namespace(root, expected: str, report: ImportReport) -> None:
 class NoteRefs:
     """NoteRef elements seen anywhere, collected as note GUID → targets."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.targets: dict[str, list[NoteTarget]] = {}
 
-    def collect(self, x: Elements, el, kind: str, guid: str | None) -> None:
+    def collect(self, x: Elements, el: etree._Element, kind: NoteTargetKind, guid: str | None) -> None:
         for ref in x.kids(el, "NoteRef"):
             note = x.guid(ref, "targetGUID")
             self.targets.setdefault(note, []).append(NoteTarget(kind, guid))

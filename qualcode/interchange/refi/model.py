@@ -5,6 +5,7 @@ it to tables. Texts are already in our stored form (NFC, ``\\n``) and every offs
 point into that text, half-open ``[start, end)``. GUIDs are upper case without braces.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -34,7 +35,7 @@ class Code:
     is_codable: bool = True
     children: list["Code"] = field(default_factory=list)
 
-    def walk(self):
+    def walk(self) -> Iterator["Code"]:
         """This code and all descendants, depth first, in order."""
         yield self
         for child in self.children:

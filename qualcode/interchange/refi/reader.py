@@ -14,6 +14,9 @@ folded to ``\\n`` + NFC and offsets are mapped through ``positions``.
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import cast
+
+from lxml import etree
 
 from qualcode.interchange.refi.codebook import read_codes
 from qualcode.interchange.refi.elements import Elements, NoteRefs, check_namespace
@@ -30,6 +33,7 @@ from qualcode.interchange.refi.model import (
     TextSource,
     User,
     Variable,
+    VariableType,
     VariableValue,
 )
 from qualcode.interchange.refi.readings import RawSelection, choose_reading
@@ -88,7 +92,7 @@ class _ProjectReader:
         self.variables: dict[str, Variable] = {}
         self.trusted_positions = False  # our own exports: positions are always "as stored"
 
-    def read(self, root) -> tuple[Project, ImportReport]:
+    def read(self, root: etree._Element) -> tuple[Project, ImportReport]:
         x, p = self.x, self.project
         if x.name(root) != "Project":
             raise x.fail(root, "is the root element; expected <Project> (is this a .qdc codebook?)")
@@ -147,17 +151,18 @@ class _ProjectReader:
 
     # variables and values
 
-    def _variable(self, el) -> None:
+    def _variable(self, el: etree._Element) -> None:
         x = self.x
         vtype = el.get("typeOfVariable", "Text")
         if vtype not in VARIABLE_TYPES:
             raise x.fail(el, f"has an unknown typeOfVariable {vtype!r}")
-        v = Variable(x.guid(el, "guid"), x.req(el, "name"), vtype, x.text_of(el, "Description"))
+        v = Variable(x.guid(el, "guid"), x.req(el, "name"), cast(VariableType, vtype), x.text_of(el, "Description"))
         self.variables[v.guid] = v
         self.project.variables.append(v)
 
-    def _values(self, owner_el, owner: str) -> dict[str, VariableValue]:
-        x, out = self.x, {}
+    def _values(self, owner_el: etree._Element, owner: str) -> dict[str, VariableValue]:
+        x = self.x
+        out: dict[str, VariableValue] = {}
         for vv in x.kids(owner_el, "VariableValue"):
             ref = x.kid(vv, "VariableRef")
             if ref is None:
@@ -181,7 +186,7 @@ class _ProjectReader:
                 )
         return out
 
-    def _case(self, el) -> None:
+    def _case(self, el: etree._Element) -> None:
         x = self.x
         guid = x.guid(el, "guid")
         case = Case(guid, el.get("name") or "", x.text_of(el, "Description"), self._values(el, f"case {guid}"))
@@ -199,7 +204,7 @@ class _ProjectReader:
 
     # sources
 
-    def _source(self, el) -> None:
+    def _source(self, el: etree._Element) -> None:
         x, kind = self.x, self.x.name(el)
         guid = x.guid(el, "guid")
         name = el.get("name") or ""
@@ -233,13 +238,14 @@ class _ProjectReader:
         else:
             self.report.skip(kind, guid, name, "unknown source type")
 
-    def _text_source(self, el, guid: str, name: str, outer=None) -> None:
+    def _text_source(self, el: etree._Element, guid: str, name: str, outer: etree._Element | None = None) -> None:
         x, outer = self.x, (el if outer is None else outer)
         if guid in self.source_guids:
             raise x.fail(outer, f"repeats source GUID {guid}")
         self.source_guids.add(guid)
         inline = x.text_of(el, "PlainTextContent")
         path = el.get("plainTextPath")
+        raw: str | None
         if inline is not None:
             raw = inline
         elif path:
@@ -250,10 +256,10 @@ class _ProjectReader:
         else:
             self.report.skip("TextSource", guid, name, "has neither plainTextPath nor PlainTextContent")
             return
-        sels = []
-        for s in x.kids(el, "PlainTextSelection"):
-            start, end = x.int_attr(s, "startPosition"), x.int_attr(s, "endPosition")
-            sels.append(RawSelection(s, x.guid(s, "guid"), start, end, s.get("name")))
+        sels: list[RawSelection] = []
+        for sel_el in x.kids(el, "PlainTextSelection"):
+            start, end = x.int_attr(sel_el, "startPosition"), x.int_attr(sel_el, "endPosition")
+            sels.append(RawSelection(sel_el, x.guid(sel_el, "guid"), start, end, sel_el.get("name")))
         label, exporter_text, sels = choose_reading(raw, sels, trusted=self.trusted_positions)
         if label != "as stored":
             self.report.warnings.append(f"source {name!r}: positions read with {label}")
@@ -295,7 +301,9 @@ class _ProjectReader:
             self.report.warnings.append(f"source {name!r}: a whole-source coding became a coding of the full text")
             self._coding(c, src, 0, len(text), None, outer)
 
-    def _coding(self, el, src: TextSource, start: int, end: int, sel_guid: str | None, sel_el) -> None:
+    def _coding(
+        self, el: etree._Element, src: TextSource, start: int, end: int, sel_guid: str | None, sel_el: etree._Element
+    ) -> None:
         x = self.x
         guid = x.guid(el, "guid")
         if guid in self.coding_guids:
@@ -351,15 +359,16 @@ class _ProjectReader:
 
     # notes
 
-    def _note(self, el) -> None:
+    def _note(self, el: etree._Element) -> None:
         x = self.x
         guid = x.guid(el, "guid")
         name = el.get("name") or ""
         inline = x.text_of(el, "PlainTextContent")
+        raw: str | None
         if inline is not None:
             raw = inline
         elif el.get("plainTextPath"):
-            raw, reason = self.texts.load(el.get("plainTextPath"))
+            raw, reason = self.texts.load(cast(str, el.get("plainTextPath")))
             if raw is None:
                 self.report.skip("Note", guid, name, reason)
                 return

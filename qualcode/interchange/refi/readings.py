@@ -11,15 +11,19 @@ always for files this package wrote. The reader reports any other reading it use
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qualcode.text import offsets as positions
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 @dataclass
 class RawSelection:
     """A <PlainTextSelection>'s positions as the file gives them, before any conversion."""
 
-    el: object
+    el: "etree._Element"
     guid: str
     start: int
     end: int

@@ -7,6 +7,7 @@ at the root element when there is none, so nothing is expanded; then lxml builds
 """
 
 import xml.parsers.expat
+from typing import Any, cast
 
 from lxml import etree
 
@@ -18,13 +19,13 @@ class _RootReached(Exception):
 
 
 def _refuse_doctype(data: bytes, where: str) -> None:
-    def on_doctype(name, sysid, pubid, has_internal_subset):
+    def on_doctype(name: str, sysid: str | None, pubid: str | None, has_internal_subset: int) -> None:
         raise RefiError(f"{where}: refused: XML with a DOCTYPE ({name!r}) is not accepted (entities/DTD)")
 
-    def on_entity(*args):
+    def on_entity(*args: object) -> None:
         raise RefiError(f"{where}: refused: XML entity declarations are not accepted")
 
-    def on_start(name, attrs):
+    def on_start(name: str, attrs: object) -> None:
         raise _RootReached
 
     p = xml.parsers.expat.ParserCreate()
@@ -59,6 +60,6 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     except etree.XMLSyntaxError as e:
         line = e.lineno if e.lineno else "?"
         raise RefiError(f"{where}: not well-formed XML at line {line}: {e.msg}") from None
-    if root.getroottree().docinfo.doctype:
+    if cast(Any, root.getroottree().docinfo).doctype:  # lxml-stubs' DocInfo lacks ``doctype``
         raise RefiError(f"{where}: refused: XML with a DOCTYPE is not accepted")
     return root

@@ -128,5 +128,5 @@ class SafeZip:
     def __enter__(self) -> "SafeZip":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO, Protocol, cast
 
 from lxml import etree
 
@@ -33,6 +34,17 @@ from qualcode.interchange.refi.model import (
 ORIGIN = OWN_ORIGIN  # always ours: the reader trusts positions in files we wrote
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SELECTION_NS = uuid.UUID("6A1F3C52-5B0E-4C43-9A39-0B3D29A1C0DE")  # derives missing selection GUIDs
+
+_Number = str | bool | int | float  # what a numeric variable's value holds: a number or its text
+_NotesByTarget = dict[tuple[str, str | None], list[str]]  # (target kind, target GUID) → note GUIDs
+
+
+class _Maker(Protocol):
+    """Makes elements in one namespace, which it carries as ``ns``."""
+
+    ns: str
+
+    def __call__(self, tag: str, **attrs: str | None) -> etree._Element: ...
 
 
 def write_qdpx(project: Project, path: str | Path, like: Path | None = None) -> None:
@@ -63,8 +75,8 @@ def project_xml(project: Project) -> bytes:
             _sub(users, E, "User", guid=u.guid, name=u.name)
     if project.codes:
         codes = _sub(_sub(root, E, "CodeBook"), E, "Codes")
-        for c in project.codes:
-            _code(codes, E, c, notes_by_target)
+        for code in project.codes:
+            _code(codes, E, code, notes_by_target)
     variables = {v.guid: v for v in project.variables}
     if project.variables:
         vs = _sub(root, E, "Variables")
@@ -139,19 +151,21 @@ def codebook_xml(codes: list[Code], origin: str = ORIGIN) -> bytes:
 # --- pieces -----------------------------------------------------------------------------------
 
 
-def _maker(ns: str):
-    def make(tag: str, **attrs) -> etree._Element:
-        el = etree.Element(f"{{{ns}}}{tag}", nsmap={None: ns})
+def _maker(ns: str) -> _Maker:
+    def make(tag: str, **attrs: str | None) -> etree._Element:
+        # lxml-stubs type nsmap keys as str only, but None (the default namespace) is what lxml expects
+        el = etree.Element(f"{{{ns}}}{tag}", nsmap={None: ns})  # type: ignore[dict-item]
         for k, v in attrs.items():
             if v is not None:
                 el.set(k, v)
         return el
 
-    make.ns = ns
-    return make
+    maker = cast(_Maker, make)
+    maker.ns = ns
+    return maker
 
 
-def _sub(parent, E, tag: str, **attrs) -> etree._Element:
+def _sub(parent: etree._Element, E: _Maker, tag: str, **attrs: str | None) -> etree._Element:
     el = etree.SubElement(parent, f"{{{E.ns}}}{tag}")
     for k, v in attrs.items():
         if v is not None:
@@ -159,7 +173,7 @@ def _sub(parent, E, tag: str, **attrs) -> etree._Element:
     return el
 
 
-def _set(el, attr: str | None, value: str) -> None:
+def _set(el: etree._Element, attr: str | None, value: str) -> None:
     """Set an attribute (or the text, attr None), naming the culprit if XML cannot carry it."""
     try:
         if attr is None:
@@ -167,23 +181,23 @@ def _set(el, attr: str | None, value: str) -> None:
         else:
             el.set(attr, value)
     except ValueError:
-        owner = el if attr is not None or el.getparent() is None else el.getparent()
+        owner = el if attr is not None or el.getparent() is None else cast(etree._Element, el.getparent())
         guid = owner.get("guid")
         what = f"<{etree.QName(owner).localname}{' ' + guid if guid else ''}> {attr or etree.QName(el).localname}"
         raise RefiError(f"{what} {value[:40]!r} contains characters XML cannot carry (control characters)") from None
 
 
-def _opt(el, attr: str, value: str | None) -> None:
+def _opt(el: etree._Element, attr: str, value: str | None) -> None:
     if value:
         _set(el, attr, value)
 
 
-def _text(parent, E, tag: str, value: str | None) -> None:
+def _text(parent: etree._Element, E: _Maker, tag: str, value: str | None) -> None:
     if value is not None:
         _set(_sub(parent, E, tag), None, value)
 
 
-def _code(parent, E, code: Code, notes_by_target) -> None:
+def _code(parent: etree._Element, E: _Maker, code: Code, notes_by_target: _NotesByTarget | None) -> None:
     el = _sub(
         parent,
         E,
@@ -200,15 +214,15 @@ def _code(parent, E, code: Code, notes_by_target) -> None:
         _code(el, E, child, notes_by_target)
 
 
-def _notes_by_target(notes: list[Note]) -> dict[tuple[str, str | None], list[str]]:
-    out: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+def _notes_by_target(notes: list[Note]) -> _NotesByTarget:
+    out: _NotesByTarget = defaultdict(list)
     for n in notes:
         for t in n.targets:
             out[(t.kind, t.guid)].append(n.guid)
     return out
 
 
-def _note_refs(el, E, notes_by_target, kind: str, guid: str | None) -> None:
+def _note_refs(el: etree._Element, E: _Maker, notes_by_target: _NotesByTarget, kind: str, guid: str | None) -> None:
     for note_guid in notes_by_target.get((kind, guid), []):
         _sub(el, E, "NoteRef", targetGUID=note_guid)
 
@@ -234,9 +248,9 @@ def format_value(vtype: str, value: VariableValue) -> tuple[str, str]:
     if vtype == "Boolean":
         return "BooleanValue", "true" if value else "false"
     if vtype == "Integer":
-        return "IntegerValue", str(int(value))
+        return "IntegerValue", str(int(cast(_Number, value)))
     if vtype == "Float":
-        return "FloatValue", format(Decimal(repr(float(value))), "f")
+        return "FloatValue", format(Decimal(repr(float(cast(_Number, value)))), "f")
     if vtype == "Date":
         return "DateValue", value.isoformat() if isinstance(value, date) else str(value)
     if vtype == "DateTime":
@@ -248,7 +262,7 @@ def format_value(vtype: str, value: VariableValue) -> tuple[str, str]:
     return "TextValue", str(value)
 
 
-def _values(el, E, values: dict[str, VariableValue], variables: dict[str, Variable]) -> None:
+def _values(el: etree._Element, E: _Maker, values: dict[str, VariableValue], variables: dict[str, Variable]) -> None:
     for vguid, value in values.items():
         var = variables.get(vguid)
         if var is None:
@@ -259,12 +273,12 @@ def _values(el, E, values: dict[str, VariableValue], variables: dict[str, Variab
         _sub(vv, E, tag).text = lexical
 
 
-def _serialise(root) -> bytes:
+def _serialise(root: etree._Element) -> bytes:
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _zip(fh, entries: list[tuple[str, bytes]]) -> None:
+def _zip(fh: BinaryIO, entries: list[tuple[str, bytes]]) -> None:
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.corpus.documents import get_document, list_documents
 from qualcode.errors import QualcodeError
@@ -82,7 +82,7 @@ def preview(
     return out
 
 
-def _documents(project: Project, documents) -> list[dict]:
+def _documents(project: Project, documents: list[str | int] | None) -> list[dict[str, Any]]:
     ids = (
         [get_document(project, d)["id"] for d in documents] if documents else [r["id"] for r in list_documents(project)]
     )
@@ -163,7 +163,9 @@ def _main_language(project: Project) -> str | None:
     return row[0] if row else None
 
 
-def _other_texts(project: Project, matcher: Matcher, language: str | None) -> list[tuple[str, dict, dict]]:
+def _other_texts(
+    project: Project, matcher: Matcher, language: str | None
+) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
     """(table, key, new values) for every other stored text holding a name; text attributes too."""
     out = []
     for table, key, columns in OTHER_TEXTS:

@@ -19,8 +19,14 @@ Longer rules win over shorter ones; matches never overlap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from qualcode.revision.pseudonyms.entries import Pseudonym
+
+    Entry = Pseudonym | Sequence[str]  # a list entry, or an (original, pseudonym) pair
 
 DEFAULT_THRESHOLD = 85.0
 _WORD = re.compile(r"\w+")
@@ -46,11 +52,11 @@ class Match:
     score: float
 
 
-def _pairs(entries) -> list[tuple[str, str]]:
+def _pairs(entries: Iterable[Any]) -> list[tuple[str, str]]:  # Pseudonyms or pairs (duck typed)
     return [(e.original, e.pseudonym) if hasattr(e, "original") else (e[0], e[1]) for e in entries]
 
 
-def rules(entries) -> tuple[list[Rule], list[str]]:
+def rules(entries: Iterable[Entry]) -> tuple[list[Rule], list[str]]:
     """The rules for a list of entries (``Pseudonym`` objects or (original, pseudonym) pairs), and the
     parts two entries would replace differently."""
     pairs = _pairs(entries)
@@ -119,7 +125,7 @@ class WordTest:
 
 def find_matches(
     text: str,
-    entries: Iterable,
+    entries: Iterable[Entry | Rule],
     threshold: float = DEFAULT_THRESHOLD,
     min_fuzzy_length: int = 4,
     lexicon: frozenset[str] | None = None,
@@ -130,7 +136,11 @@ def find_matches(
     stand for a capitalised name.
     """
     entries = list(entries)
-    prepared = entries if entries and isinstance(entries[0], Rule) else rules(entries)[0]
+    prepared = (  # all entries or all rules
+        cast(list[Rule], entries)
+        if entries and isinstance(entries[0], Rule)
+        else rules(cast("list[Entry]", entries))[0]
+    )
     prepared = sorted(prepared, key=lambda r: (-len(r.words), r.part))
     test = WordTest(threshold, min_fuzzy_length, lexicon)
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
@@ -167,7 +177,7 @@ def find_matches(
 
 
 def pseudonymise_text(
-    text: str, entries, threshold: float = DEFAULT_THRESHOLD, lexicon: frozenset[str] | None = None
+    text: str, entries: Iterable[Entry], threshold: float = DEFAULT_THRESHOLD, lexicon: frozenset[str] | None = None
 ) -> tuple[str, list[Match]]:
     matches = find_matches(text, entries, threshold, lexicon=lexicon)
     parts, a = [], 0

@@ -140,7 +140,7 @@ def scan_project(project: Project, names: NameWords | None = None) -> ScanReport
             dst.close()
         data = copy.read_bytes()  # our private copy, not the project file
     free = _free_pages(data, page_size)
-    hits = []
+    hits: list[Hit] = []
     for k in range(0, len(data), page_size):
         pageno = k // page_size + 1
         owner = owners.get(pageno)
@@ -236,7 +236,7 @@ def _text_hits(data: bytes, place: str, names: NameWords, unescape: bool) -> lis
     text = data.decode("utf-8", errors="replace")
     if unescape:
         text = html.unescape(text)
-    out = []
+    out: list[Hit] = []
     for n, line in enumerate(text.split("\n"), start=1):
         out.extend(names.hits(line, f"{place}, line {n}"))
     return out

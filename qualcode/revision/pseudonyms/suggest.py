@@ -15,6 +15,7 @@ already on the list (as an original or a pseudonym) are left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ class Suggestion:
     where: str = ""  # document and offset of the example
 
     @property
-    def score(self) -> tuple:
+    def score(self) -> tuple[int, int, int, str]:
         return (KINDS.index(self.kind), -self.count, -len(self.documents), self.text)
 
 
@@ -138,7 +139,15 @@ def suggest(project: Project, limit: int = 50, min_count: int = 1) -> list[Sugge
     return sorted(out, key=lambda s: s.score)[:limit]
 
 
-def _close_run(run, initial, listed, words, add, doc, text) -> None:
+def _close_run(
+    run: list[tuple[int, int, str]],
+    initial: Set[int],
+    listed: Set[str],
+    words: Set[str],
+    add: Callable[[str, str, str, str, int, int], None],
+    doc: str,
+    text: str,
+) -> None:
     """A run of two or more capitalised words (a leading sentence-initial ordinary word dropped:
     "Så Mette Hansen" is the name "Mette Hansen"), not all of them on the list."""
     while run and run[0][0] in initial and run[0][2].casefold() in words:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.analysis.agreement.report import AgreementReport
 from qualcode.errors import QualcodeError
 from qualcode.project import Session
 from qualcode.tui.actions import bindings
@@ -97,7 +98,7 @@ class AgreementScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.coders, self.unit, self.consensus = coders, unit, consensus
-        self.report = None
+        self.report: AgreementReport | None = None
         self.texts: dict[int, str] = {}
         self.code_id: int | None = None
         self.shown: list = []  # disagreements of the highlighted code, in list order
@@ -156,6 +157,7 @@ class AgreementScreen(Screen[None]):
             self.notify(event.error, severity="error")
             return
         self.report, self.texts = event.report, event.texts
+        assert self.report is not None  # a computation without an error has a report
         self.coders = list(self.report.coders)
         self._fill_codes()
 
@@ -171,6 +173,8 @@ class AgreementScreen(Screen[None]):
     # ------------------------------------------------------------------ filling
     def _fill_codes(self) -> None:
         r = self.report
+        if r is None:
+            return
         n_docs = len(r.documents)
         summary = Text()
         summary.append(f"{' vs '.join(r.coders)}", style="bold")
@@ -256,7 +260,7 @@ class AgreementScreen(Screen[None]):
         if event.data_table.id != "agr-codes" or event.row_key is None:
             return
         key = event.row_key.value
-        self.code_id = None if key == "all" else int(key)
+        self.code_id = None if key == "all" else int(str(key))
         self._fill_docs()
         self._fill_disagreements()
 

@@ -145,7 +145,7 @@ class CodebookScreen(Screen[None]):
         suggestion = next((p for p in PALETTE if p not in used), PALETTE[(code.id) % len(PALETTE)])
         self.app.push_screen(
             Prompt(f"Colour for {code.path} (#RRGGBB):", suggestion),
-            lambda colour: colour and self._recolour(code, colour),
+            lambda colour: self._recolour(code, colour) if colour else None,
         )
 
     def _recolour(self, code, colour: str) -> None:
@@ -188,7 +188,9 @@ class CodebookScreen(Screen[None]):
                 f"Merge {code.path} into {target.path}?\n{n} coding(s) move to {target.path}; "
                 f"{code.path} is deleted. (ctrl+z undoes it)"
             )
-            self.app.push_screen(confirm(question, "Merge"), lambda ok: ok == "yes" and self._merge(code, target))
+            self.app.push_screen(
+                confirm(question, "Merge"), lambda ok: self._merge(code, target) if ok == "yes" else None
+            )
 
         self.app.push_screen(picker, chosen)
 

@@ -87,7 +87,7 @@ class CodePicker(ModalScreen[dict | None]):
                 )
             )
         else:
-            info.update(describe(self.by_id[int(oid)]))
+            info.update(describe(self.by_id[int(str(oid))]))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -119,7 +119,7 @@ class CodePicker(ModalScreen[dict | None]):
         elif oid == TOP:
             self.dismiss({"top": True})
         else:
-            self.dismiss({"code_id": int(oid)})
+            self.dismiss({"code_id": int(str(oid))})
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -129,7 +129,7 @@ class SearchScreen(Screen):
     # -- choosing a hit
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        k = self.lines[int(event.option.id)]
+        k = self.lines[int(str(event.option.id))]
         self.post_message(self.OpenSegment(k.document_id, k.start, k.end))
 
     def action_cycle_mode(self) -> None:

@@ -76,7 +76,7 @@ class TransferScreen(ModalScreen[bool]):
                     project,
                     [Path(p).expanduser() for p in paths],
                     keep_going=True,
-                    progress=lambda done, total, what: self.post_message(self.Progress(done, total, str(what))),
+                    progress=self._progress,
                 )
             parts = [f"imported {len(report.imported)}"]
             if report.skipped:
@@ -104,6 +104,9 @@ class TransferScreen(ModalScreen[bool]):
             self.post_message(self.Finished(f"wrote {text.count(chr(13) + chr(10)) - 1} codings to {path}", False))
         except (QualcodeError, OSError) as e:
             self.post_message(self.Finished(str(e), False))
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self.post_message(self.Progress(done, total, str(what)))
 
     def on_transfer_screen_progress(self, event: Progress) -> None:
         bar = self.query_one(ProgressBar)

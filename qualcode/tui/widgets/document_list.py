@@ -56,8 +56,8 @@ class DocumentList(OptionList):
 
     def action_open_highlighted(self) -> None:
         if self.highlighted is not None:
-            self.post_message(self.Opened(int(self.get_option_at_index(self.highlighted).id)))
+            self.post_message(self.Opened(int(str(self.get_option_at_index(self.highlighted).id))))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.Opened(int(event.option.id)))
+        self.post_message(self.Opened(int(str(event.option.id))))

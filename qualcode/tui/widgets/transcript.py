@@ -86,12 +86,12 @@ class Transcript(ScrollView, can_focus=True):
         self.text = ""
         self.doc_id: int | None = None
         self.cursor = 0
-        self.anchor: int | None = None
+        self.mark: int | None = None  # the selection's other end (not "anchor": a Widget method)
         self.unit_kind = "sentence"
         self.codings: list[Shown] = []
         self._starts: list[int] = []
         self._max_len = 0
-        self.codes: dict[int, tuple[str, str]] = {}  # code_id -> (name, colour)
+        self.codes: dict[int, tuple[str, str | None]] = {}  # code_id -> (name, colour)
         self.compare: tuple[str, str] | None = None
         self._diffs: list[tuple[int, int]] = []
         self._units_loader: Callable[[str], Units] | None = None
@@ -122,17 +122,17 @@ class Transcript(ScrollView, can_focus=True):
         self._units_loader, self._units = units_loader, {}
         self._wrapped = None
         self.first_paint = None
-        self.anchor = None
+        self.mark = None
         self.cursor = max(0, min(cursor, len(text)))
         if select:
-            self.anchor, self.cursor = select
+            self.mark, self.cursor = select
         self._goal_col = None
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._after_layout_scroll = True
         self.refresh()
 
     def set_codings(
-        self, codings: list[Shown], codes: dict[int, tuple[str, str]], compare: tuple[str, str] | None = None
+        self, codings: list[Shown], codes: dict[int, tuple[str, str | None]], compare: tuple[str, str] | None = None
     ) -> None:
         self.codings = sorted(codings, key=lambda c: (c.start, c.end, c.id))
         self._starts = [c.start for c in self.codings]
@@ -153,9 +153,9 @@ class Transcript(ScrollView, can_focus=True):
 
     @property
     def selection(self) -> tuple[int, int] | None:
-        if self.anchor is None or self.anchor == self.cursor:
+        if self.mark is None or self.mark == self.cursor:
             return None
-        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+        return (min(self.mark, self.cursor), max(self.mark, self.cursor))
 
     def _ensure_layout(self) -> Wrapped:
         width = max(8, self.scrollable_content_region.width - self.gutter_width - 1)
@@ -196,6 +196,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _differences(self) -> list[tuple[int, int]]:
         """Spans one coder coded with a code and the other did not: the places to talk about."""
+        assert self.compare is not None  # only called in the compare view
         a_name, b_name = self.compare
         out: list[tuple[int, int]] = []
         for code_id in {c.code_id for c in self.codings}:
@@ -245,7 +246,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _gutter(self, row: int, here: list[Shown], base: Style) -> list[Segment]:
         label_w = self.gutter_width - LANES - 1
-        w = self._wrapped
+        w = self._ensure_layout()
         starting = self._row_labels.get(row, [])
         label = ""
         label_style = base
@@ -280,7 +281,7 @@ class Transcript(ScrollView, can_focus=True):
         return segs
 
     def _diffs_in(self, row: int) -> list[tuple[int, int]]:
-        w = self._wrapped
+        w = self._ensure_layout()
         s, e = w.starts[row], w.ends[row]
         return [d for d in self._diffs if d[0] < max(e, s + 1) and d[1] > s]
 
@@ -331,10 +332,10 @@ class Transcript(ScrollView, can_focus=True):
     def _set_cursor(self, offset: int, extend: bool = False, keep_goal: bool = False) -> None:
         offset = max(0, min(offset, len(self.text)))
         had_selection, old, top = self.selection is not None, self.cursor, self.scroll_y
-        if extend and self.anchor is None:
-            self.anchor = self.cursor
+        if extend and self.mark is None:
+            self.mark = self.cursor
         elif not extend:
-            self.anchor = None
+            self.mark = None
         self.cursor = offset
         if not keep_goal:
             self._goal_col = None
@@ -379,7 +380,7 @@ class Transcript(ScrollView, can_focus=True):
             self.scroll_to(y=row - h + 1, animate=False, immediate=True)
 
     def select_span(self, start: int, end: int) -> None:
-        self.anchor, self.cursor = start, end
+        self.mark, self.cursor = start, end
         self._scroll_to_cursor(center=True)
         self.refresh()
         self.post_message(self.SelectionChanged(self.selection))
@@ -431,7 +432,7 @@ class Transcript(ScrollView, can_focus=True):
             return
         span = grow(self.selection, self.cursor, units)
         if span:
-            self.anchor, self.cursor = span
+            self.mark, self.cursor = span
             self._goal_col = None
             self._scroll_to_cursor()
             self.refresh()
@@ -444,7 +445,7 @@ class Transcript(ScrollView, can_focus=True):
         if sel:
             new = move_edge(sel, units, edge, direction)
             if new != sel:
-                self.anchor, self.cursor = new
+                self.mark, self.cursor = new
                 self._scroll_to_cursor()
                 self.refresh()
                 self.post_message(self.SelectionChanged(self.selection))
@@ -477,7 +478,7 @@ class Transcript(ScrollView, can_focus=True):
     def action_select_coding(self) -> None:
         at = self.codings_at(self.cursor)
         if at:
-            self.anchor, self.cursor = at[0].start, at[0].end
+            self.mark, self.cursor = at[0].start, at[0].end
             self.refresh()
             self.post_message(self.SelectionChanged(self.selection))
 
@@ -528,9 +529,9 @@ class Transcript(ScrollView, can_focus=True):
         if event.button != 1:
             return
         self.focus()
-        self.anchor = None
+        self.mark = None
         self.cursor = self._offset_at(event)
-        self.anchor = self.cursor
+        self.mark = self.cursor
         self._drag = True
         self.capture_mouse()
         self.refresh()
@@ -545,8 +546,8 @@ class Transcript(ScrollView, can_focus=True):
             self._drag = False
             self.release_mouse()
             self.cursor = self._offset_at(event)
-            if self.anchor == self.cursor:
-                self.anchor = None
+            if self.mark == self.cursor:
+                self.mark = None
             self.refresh()
             self.post_message(self.SelectionChanged(self.selection))
             self._announce_cursor()

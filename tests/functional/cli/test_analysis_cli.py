@@ -35,8 +35,8 @@ import pandas as pd
 import pyreadstat
 import pytest
 from click.testing import CliRunner
-from helpers.corpora import CODES, build
 
+from helpers.corpora import CODES, build
 from qualcode.cli import main
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding

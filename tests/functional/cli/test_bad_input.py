@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers.files import write_docx, write_pdf, zip_with
 
+from helpers.files import write_docx, write_pdf, zip_with
 from qualcode.cli import main
 
 DOC = "da_int01_vesterbro_bruger"

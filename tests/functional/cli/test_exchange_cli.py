@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from helpers.db import dump
 from helpers.paths import DATA as TEST_DATA
-
 from qualcode.cli import main
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import list_codings

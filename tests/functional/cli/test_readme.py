@@ -26,8 +26,11 @@ def test_every_command_and_option_is_in_the_readme():
     for path, cmd, _ in commands(main):
         if len(path) == 1:
             continue
-        if not re.search(rf"qualcode[^\n`]*\b{re.escape(' '.join(path[1:]))}\b", prose) and \
-                f"`{path[-1]}`" not in prose and f"`{' '.join(path[1:])}" not in prose:
+        if (
+            not re.search(rf"qualcode[^\n`]*\b{re.escape(' '.join(path[1:]))}\b", prose)
+            and f"`{path[-1]}`" not in prose
+            and f"`{' '.join(path[1:])}" not in prose
+        ):
             missing_commands.append(" ".join(path))
         for param in cmd.params:
             if isinstance(param, click.Option) and not param.hidden:

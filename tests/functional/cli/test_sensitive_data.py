@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.cli import qc
 
+from helpers.cli import qc
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import add_coding, list_codings, set_coding_memo
 from qualcode.coding.memos import list_memos, set_memo

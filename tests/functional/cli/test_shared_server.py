@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers.paths import REPO
 from helpers.tui import settle
-
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
 

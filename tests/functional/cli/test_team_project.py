@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.cli import digest, mode, one_line_error, qc
 
+from helpers.cli import digest, mode, one_line_error, qc
 from qualcode.corpus.ingest import import_files
 from qualcode.project import Project
 from qualcode.store.connection import APPLICATION_ID

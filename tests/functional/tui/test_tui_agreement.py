@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers.tui import settle
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
+from helpers.tui import settle
 from qualcode.analysis.agreement.audit import audit, default_coders
 from qualcode.project import Project, Session
 from qualcode.tui.screens.agreement import AgreementScreen, passage_view

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers.tui import settle
 from textual.widgets import DataTable, OptionList
 
+from helpers.tui import settle
 from qualcode.corpus.documents import get_document
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.agreement import AgreementScreen

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers.tui import settle
 from textual.widgets import Input, TextArea
 
+from helpers.tui import settle
 from qualcode.codebook.codes import code_counts, get_code, list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.attributes import document_attributes

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.corpora import build
-from helpers.tui import settle
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
+from helpers.corpora import build
+from helpers.tui import settle
 from qualcode.analysis import data as pdx
 from qualcode.codebook.codes import get_code
 from qualcode.corpus.documents import get_document

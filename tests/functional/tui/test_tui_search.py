@@ -6,10 +6,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from helpers.tui import settle
 from textual.app import App
 from textual.widgets import Input, OptionList, Select, Static
 
+from helpers.tui import settle
 from qualcode.corpus.ingest import import_files
 from qualcode.project import Project, Session
 from qualcode.tui.screens.search import SearchScreen

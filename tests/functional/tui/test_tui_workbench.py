@@ -6,9 +6,9 @@ import csv
 import sqlite3
 
 import pytest
-from helpers.db import codings
 from textual.widgets import Input, OptionList, TextArea
 
+from helpers.db import codings
 from qualcode.codebook.codes import code_counts, get_code
 from qualcode.corpus.documents import document_units
 from qualcode.tui.app import QualcodeApp
