@@ -56,11 +56,12 @@ def _connect(path: Path, **params: str) -> sqlite3.Connection:
 
 def classify(conn: sqlite3.Connection, path: Path) -> str:
     """``qualcode`` (our application id), ``legacy`` (a qualcode project from before ids),
-    ``empty`` (no tables: a new file), or refuse with one line. Reads only."""
+    ``empty`` (no tables: a new file), or close the connection and refuse with one line. Reads only."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as e:
+        conn.close()
         raise storage_error(e, path) from None
     if app_id == APPLICATION_ID:
         return "qualcode"
@@ -68,6 +69,7 @@ def classify(conn: sqlite3.Connection, path: Path) -> str:
         return "empty"
     if app_id == 0 and LEGACY_TABLES <= tables:
         return "legacy"
+    conn.close()
     raise QualcodeError(
         f"{path}: not a qualcode project (an SQLite file of another program); "
         "it was left untouched — choose a qualcode project with --project"
@@ -144,11 +146,7 @@ def open_database(
         conn = _connect(path, mode="rw")
     except sqlite3.DatabaseError as e:
         raise storage_error(e, path) from None
-    try:
-        kind = classify(conn, path)
-    except QualcodeError:
-        conn.close()
-        raise
+    kind = classify(conn, path)
     _settings(conn, path)
     return Connection(sqlite_utils.Database(conn), path, kind=kind)
 
@@ -171,11 +169,7 @@ def _open_readonly(path: Path, reason: str | None) -> Connection:
             )
     except sqlite3.DatabaseError as e:
         raise storage_error(e, path) from None
-    try:
-        kind = classify(conn, path)
-    except QualcodeError:
-        conn.close()
-        raise
+    kind = classify(conn, path)
     conn.execute("PRAGMA foreign_keys = ON")
     return Connection(sqlite_utils.Database(conn), path, readonly=True, reason=reason, notice=notice, kind=kind)
 

@@ -79,22 +79,7 @@ def tidy_table(
     depth = max((sel.codes[c].depth + 1 for c in used_codes), default=1)
     attr_cols = _attribute_columns(list(attr_types), depth)
     levels = [f"level_{i}" for i in range(1, depth + 1)]
-    columns = [
-        "coding_guid",
-        "document",
-        "document_guid",
-        "kind",
-        "language",
-        *attr_cols.values(),
-        "code",
-        "code_guid",
-        *levels,
-        "coder",
-        "start",
-        "end",
-        "text",
-        "memo",
-    ]
+    columns = [*FIXED_COLUMNS[:5], *attr_cols.values(), *FIXED_COLUMNS[5:7], *levels, *FIXED_COLUMNS[7:]]
     rows: list[list[Any]] = []
     for _cid, guid, doc_id, code_id, coder_id, start, end, text, memo in rows_db:
         d, code = docs[doc_id], sel.codes[code_id]
