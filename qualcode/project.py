@@ -7,39 +7,25 @@ logged as one event (see ``qualcode.store.changes``).
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import sqlite_utils
-
+from qualcode.defaults import default_coder, default_project_path
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.store import events, migrate, open_database
 from qualcode.store.changes import Transaction
 from qualcode.store.connection import in_memory_copy
+from qualcode.store.database import Database, Row
 from qualcode.store.migrations import SCHEMA_VERSION, current_version, newer_message
 from qualcode.text.names import check_name
 
 if TYPE_CHECKING:
     from qualcode.store.history import Verification
     from qualcode.store.news import News
-
-DEFAULT_PROJECT = "qualcode.db"
-
-Row = dict[str, Any]  # a row as sqlite_utils returns it: column -> value
-
-
-def default_coder() -> str:
-    return os.environ.get("QUALCODE_CODER") or getpass.getuser() or "coder"
-
-
-def default_project_path() -> Path:
-    return Path(os.environ.get("QUALCODE_PROJECT") or DEFAULT_PROJECT)
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,7 @@ class Session:
 class Project:
     """An open project file. Not thread-safe: give each worker thread its own ``Project``."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path, coder: str | None = None):
+    def __init__(self, db: Database, path: Path, coder: str | None = None):
         self.db = db
         self.path = path
         self.coder = coder or default_coder()

@@ -8,7 +8,7 @@ import click
 
 from qualcode import __version__
 from qualcode.cli.common import Ctx, QualcodeGroup
-from qualcode.project import default_coder, default_project_path
+from qualcode.defaults import default_coder, default_project_path
 
 
 @click.group(
@@ -58,15 +58,20 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
         launch(ctx.obj)
 
 
-def _register() -> None:
-    from qualcode.cli import codebook_cmds, coding_cmds, demo_cmd, document_cmds, history_cmds, privacy_cmds, team_cmds  # noqa: F401
-
-
-_register()
-
-for _mod in ("analysis_cmds", "agreement_cmds", "refi_cmds", "search_cmds"):
-    try:  # optional command groups contributed by feature modules
-        __import__(f"qualcode.cli.{_mod}")
-    except ModuleNotFoundError as e:
-        if e.name != f"qualcode.cli.{_mod}":
-            raise
+# Which module defines each command. A command's module is imported only when the command is
+# run (or --help lists them all): ``qualcode docs`` never loads the analysis commands' code.
+COMMANDS = {
+    **dict.fromkeys(("init", "import", "attributes", "docs", "show", "remove"), "document_cmds"),
+    **dict.fromkeys(("codebook", "codes"), "codebook_cmds"),
+    **dict.fromkeys(("code", "codings", "memo", "coders"), "coding_cmds"),
+    **dict.fromkeys(("undo", "redo", "log"), "history_cmds"),
+    **dict.fromkeys(("blind", "backup", "verify"), "team_cmds"),
+    **dict.fromkeys(("pseudonyms", "share"), "privacy_cmds"),
+    **dict.fromkeys(("cooccurrence", "matrix", "export", "report"), "analysis_cmds"),
+    **dict.fromkeys(("agreement", "adjudicate", "merge"), "agreement_cmds"),
+    **dict.fromkeys(("qdpx", "qdc"), "refi_cmds"),
+    **dict.fromkeys(("search", "search-index", "autocode", "words"), "search_cmds"),
+    **dict.fromkeys(("revise", "versions", "review"), "revision_cmds"),
+    "demo": "demo_cmd",
+}
+main.lazy_commands = COMMANDS

@@ -8,14 +8,16 @@ qualcode adjudicate --coders anna,bo --unit sentence --code Barriers/Stigma --ac
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table as RichTable
-from rich.text import Text
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, pass_ctx
 from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def _split(value: str | None) -> list[str]:
@@ -31,12 +33,17 @@ def _short(warning: str | None) -> str:
 
 
 def _kappa_cell(stats) -> Text:
+    from rich.text import Text
+
     if stats.kappa.value is None:
         return Text(f"⚠ {_short(stats.warning)}", style="yellow")
     return Text(f"{stats.kappa.value:.3f}" + (" ⚠" if stats.warning else ""), style="yellow" if stats.warning else "")
 
 
 def print_report(report, show_disagreements: bool = False) -> None:
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     out = console()
     u = report.unit
     title = f"Agreement of {', '.join(report.coders)} · unit {u.label} · {len(report.documents)} document(s)"
@@ -90,6 +97,8 @@ def print_report(report, show_disagreements: bool = False) -> None:
 
 
 def print_disagreements(report) -> None:
+    from rich.table import Table as RichTable
+
     t = RichTable("#", "code", "document", "passage", *report.coders, title="Disagreements")
     for i, d in enumerate(report.disagreements, 1):
         t.add_row(

@@ -10,11 +10,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
-from rich.table import Table as RichTable
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, pass_ctx
-from qualcode.corpus.documents import document_texts
 from qualcode.errors import QualcodeError
 
 FORMATS = ("csv", "xlsx", "json", "sav", "dta")
@@ -189,6 +187,8 @@ def _print_matrix(title: str, row_names: Sequence[str], col_names: Sequence[str]
 
     For a code × code matrix the columns are numbered (1, 2, …) and the row labels carry the
     numbers, so that long code paths do not make the table unreadable."""
+    from rich.table import Table as RichTable
+
     con = console()
     same = list(row_names) == list(col_names)
     labels = [f"{i + 1} {r}" if same else str(r) for i, r in enumerate(row_names)]
@@ -345,6 +345,8 @@ def cooccurrence_cmd(
 
 
 def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:
+    from rich.table import Table as RichTable
+
     rows = r.pairs(measure)
     rows.sort(key=lambda x: (-(x.value if not math.isnan(x.value) else -math.inf), -x.n_ab))
     t = RichTable(title=f"{title}: top {min(limit, len(rows))} of {len(rows)} pairs", title_justify="left")
@@ -384,6 +386,7 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
     """
     from qualcode.analysis import data as pdx
     from qualcode.analysis.matrices import document_code_matrix
+    from qualcode.corpus.documents import document_texts
     from qualcode.interchange.exporters import document_code_table
 
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)

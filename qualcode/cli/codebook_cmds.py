@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.tree import Tree
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.codebook import tree, yaml_format
-from qualcode.codebook.codes import code_counts, get_code, list_codes
 
 
 def _code_rows(p, coder: str | None = None) -> list[dict]:
+    from qualcode.codebook.codes import code_counts, get_code, list_codes
+
     counts = code_counts(p, coder)
     return [
         {
@@ -37,6 +36,8 @@ def _code_rows(p, coder: str | None = None) -> list[dict]:
 
 
 def _print_tree(rows: list[dict]) -> None:
+    from rich.tree import Tree
+
     root = Tree("codebook")
     nodes: dict[str, Tree] = {}
     for r in rows:
@@ -80,6 +81,8 @@ def codebook_import(ctx: Ctx, file: Path, no_write_guids: bool) -> None:
 
     Codes without a GUID get one, written back into the file so it keeps its identity.
     """
+    from qualcode.codebook import tree, yaml_format
+
     book = yaml_format.load(file)
     added_guids = yaml_format.ensure_guids(book)
     with ctx.open(create=True) as p:
@@ -99,6 +102,8 @@ def codebook_import(ctx: Ctx, file: Path, no_write_guids: bool) -> None:
 @pass_ctx
 def codebook_export(ctx: Ctx, file: Path | None) -> None:
     """Write the codebook as YAML (to FILE, or to standard output)."""
+    from qualcode.codebook import tree, yaml_format
+
     with ctx.open() as p:
         text = yaml_format.dumps(tree.export_codebook(p))
     if file:
@@ -135,6 +140,8 @@ def _field_options(fn):
 @pass_ctx
 def codebook_add(ctx: Ctx, path: str, grouping: bool, **fields) -> None:
     """Add a code by path, e.g. 'Barriers/Language'; the parent must exist."""
+    from qualcode.codebook import tree
+
     parent, _, name = path.strip("/").rpartition("/")
     with ctx.open(create=True) as p:
         c = tree.add_code(p, name, parent or None, codable=not grouping, **_fields(**fields))
@@ -148,6 +155,8 @@ def codebook_add(ctx: Ctx, path: str, grouping: bool, **fields) -> None:
 @pass_ctx
 def codebook_edit(ctx: Ctx, code: str, name: str | None, **fields) -> None:
     """Change a code's name, definition, criteria, example, colour or hotkey."""
+    from qualcode.codebook import tree
+
     changes = _fields(**fields)
     if name:
         changes["name"] = name
@@ -164,6 +173,8 @@ def codebook_edit(ctx: Ctx, code: str, name: str | None, **fields) -> None:
 @pass_ctx
 def codebook_rename(ctx: Ctx, code: str, new_name: str) -> None:
     """Rename a code (its codings and GUID stay)."""
+    from qualcode.codebook import tree
+
     with ctx.open() as p:
         c = tree.update_code(p, code, name=new_name)
     click.echo(f"renamed to {c.path}")
@@ -175,6 +186,8 @@ def codebook_rename(ctx: Ctx, code: str, new_name: str) -> None:
 @pass_ctx
 def codebook_move(ctx: Ctx, code: str, new_parent: str | None) -> None:
     """Move a code under NEW_PARENT (or to the top level if omitted)."""
+    from qualcode.codebook import tree
+
     with ctx.open() as p:
         c = tree.move_code(p, code, new_parent)
     click.echo(f"moved to {c.path}")
@@ -186,6 +199,8 @@ def codebook_move(ctx: Ctx, code: str, new_parent: str | None) -> None:
 @pass_ctx
 def codebook_merge(ctx: Ctx, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: codings and children move, exact duplicates collapse."""
+    from qualcode.codebook import tree
+
     with ctx.open() as p:
         r = tree.merge_codes(p, source, target)
     click.echo(
@@ -200,6 +215,9 @@ def codebook_merge(ctx: Ctx, source: str, target: str) -> None:
 @pass_ctx
 def codebook_delete(ctx: Ctx, code: str, mode: str | None) -> None:
     """Delete a code; refused while it holds codings unless you say where they go."""
+    from qualcode.codebook import tree
+    from qualcode.codebook.codes import get_code
+
     with ctx.open() as p:
         path = get_code(p, code).path
         n = tree.delete_code(p, code, mode or "refuse")

@@ -5,15 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from qualcode.cli import main
-from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.codebook.codes import get_code
-from qualcode.coding.codings import add_coding, get_coding, list_codings, remove_coding
-from qualcode.coding.csv_io import codings_csv, import_codings_csv
-from qualcode.coding.memos import list_memos, set_memo
-from qualcode.corpus.documents import get_document
+from qualcode.cli.common import Ctx, json_option, pass_ctx, plain_table, print_json
 
 
 @main.command()
@@ -25,6 +19,9 @@ from qualcode.corpus.documents import get_document
 @pass_ctx
 def code(ctx: Ctx, document: str, start: int, end: int, code_path: str, memo: str | None) -> None:
     """Apply CODE_PATH to DOCUMENT[START:END) (code-point offsets, half-open) as --coder."""
+    from qualcode.codebook.codes import get_code
+    from qualcode.coding.codings import add_coding
+
     with ctx.open() as p:
         row = add_coding(p, document, start, end, code_path, memo=memo)
         click.echo(f"{row['guid']}  {get_code(p, code_path).path}  [{start},{end}) by {p.coder}: {row['text'][:70]!r}")
@@ -39,6 +36,8 @@ def code(ctx: Ctx, document: str, start: int, end: int, code_path: str, memo: st
 @click.pass_context
 def codings(cctx: click.Context, document, code_, children, coder, as_json) -> None:
     """List codings (filter by document, code, coder), or import/export/remove them."""
+    from qualcode.coding.codings import list_codings
+
     if cctx.invoked_subcommand:
         return
     with cctx.obj.open() as p:
@@ -48,10 +47,14 @@ def codings(cctx: click.Context, document, code_, children, coder, as_json) -> N
             [{k: r[k] for k in ("guid", "document", "start", "end", "code", "coder", "memo", "text")} for r in rows]
         )
         return
-    t = Table("document", "span", "code", "coder", "text")
-    for r in rows:
-        t.add_row(r["document"], f"{r['start']}-{r['end']}", r["code"], r["coder"], r["text"].replace("\n", " ")[:60])
-    console().print(t)
+    click.echo(
+        plain_table(
+            ("document", "span", "code", "coder", "text"),
+            [(r["document"], f"{r['start']}-{r['end']}", r["code"], r["coder"], r["text"]) for r in rows],
+            max_width=60,
+        ),
+        nl=False,
+    )
     click.echo(f"{len(rows)} coding(s)")
 
 
@@ -65,6 +68,8 @@ def codings_import(cctx: click.Context, csv_file: Path, keep_going: bool) -> Non
     A file without a coder column needs --coder (before the command) to say whose codings they are;
     an empty coder cell is an error.
     """
+    from qualcode.coding.csv_io import import_codings_csv
+
     ctx: Ctx = cctx.obj
     coder_given = cctx.find_root().params.get("coder")
     with ctx.open() as p:
@@ -82,6 +87,8 @@ def codings_import(cctx: click.Context, csv_file: Path, keep_going: bool) -> Non
 @pass_ctx
 def codings_export(ctx: Ctx, output: Path | None, coder: str | None) -> None:
     """Export codings as CSV that 'codings import' reads back."""
+    from qualcode.coding.csv_io import codings_csv
+
     with ctx.open() as p:
         text = codings_csv(p, coder=coder)
     if output:
@@ -98,6 +105,8 @@ def codings_export(ctx: Ctx, output: Path | None, coder: str | None) -> None:
 @pass_ctx
 def codings_remove(ctx: Ctx, guid: str) -> None:
     """Remove a coding by its GUID (undo brings it back)."""
+    from qualcode.coding.codings import remove_coding
+
     with ctx.open() as p:
         remove_coding(p, guid)
     click.echo(f"removed {guid.upper()}")
@@ -116,6 +125,11 @@ def memo(ctx: Ctx, target: str, ref: str | None, text: str | None) -> None:
     qualcode memo code Barriers/Stigma "Split into public and professional stigma?"
     qualcode memo project "" "Decision log: …"
     """
+    from qualcode.codebook.codes import get_code
+    from qualcode.coding.codings import get_coding
+    from qualcode.coding.memos import list_memos, set_memo
+    from qualcode.corpus.documents import get_document
+
     if target != "project" and not ref:
         raise click.UsageError(f"say which {target}: qualcode memo {target} REF [TEXT]")
     with ctx.open() as p:

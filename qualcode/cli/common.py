@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -16,13 +15,17 @@ from rich.console import Console
 from qualcode.errors import QualcodeError, describe_unexpected
 
 
-@dataclass
 class Ctx:
-    project_path: Path
-    coder: str
-    readonly: bool = False
-    supervisor: bool = False
-    command: str = ""
+    """What the root options said: the project, the coder, read-only, supervisor, the command line.
+
+    A plain class, not a dataclass: ``dataclasses`` would cost ``qualcode --help`` 6 ms.
+    """
+
+    def __init__(
+        self, project_path: Path, coder: str, readonly: bool = False, supervisor: bool = False, command: str = ""
+    ) -> None:
+        self.project_path, self.coder, self.readonly = project_path, coder, readonly
+        self.supervisor, self.command = supervisor, command
 
     def open(self, create: bool = False, group: int | None = None):
         """Open the project as the command line asked (read-only, supervisor); say how it was opened."""
@@ -88,6 +91,13 @@ class QualcodeGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing half-written was kept.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (``qualcode codings | head``): stop quietly, as a tool killed by
+            # SIGPIPE would; the output still buffered must not raise again when Python flushes it.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BaseException as e:
@@ -99,7 +109,35 @@ class QualcodeGroup(click.Group):
         kwargs.setdefault("cls", click.Group)
         return super().group(*args, **kwargs)
 
+    # -- commands load only when used (``lazy_commands``: name -> module of qualcode.cli)
+    lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            import importlib
+
+            importlib.import_module(f"qualcode.cli.{self.lazy_commands[cmd_name]}")  # registers its commands
+        return self.commands.get(cmd_name)
+
 
 def fail(line: str) -> None:
     click.echo(f"Error: {line}", err=True)
     sys.exit(1)
+
+
+def plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], max_width: int = 60) -> str:
+    """Rows as aligned plain text: what a listing of hundreds of rows prints (a rich table of 500 rows
+    takes a third of a second to lay out). Cells are flattened to one line and cut at ``max_width``."""
+
+    def cell(value: object) -> str:
+        text = " ".join(str(value).split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [tuple(cell(v) for v in row) for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines) + "\n"

@@ -9,9 +9,6 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx
-from qualcode.codebook.codes import list_codes
-from qualcode.coding.codings import count_codings
-from qualcode.corpus.documents import list_documents
 
 
 @main.command()
@@ -22,6 +19,9 @@ def demo(cctx: click.Context, no_open: bool) -> None:
 
     Uses --project if given (default: ./demo.db). Rebuilt from corpus/ and codebooks/ each time.
     """
+    from qualcode.codebook.codes import list_codes
+    from qualcode.coding.codings import count_codings
+    from qualcode.corpus.documents import list_documents
     from qualcode.demo import build_demo
 
     explicit = cctx.find_root().params.get("project")

@@ -5,14 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.corpus.attributes import attribute_types, document_attributes, import_attributes_csv
-from qualcode.corpus.documents import document_units, get_document, list_documents, remove_document
-from qualcode.corpus.ingest import import_files
 from qualcode.errors import QualcodeError
 
 
@@ -79,6 +74,10 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
     All or nothing: if any file fails, nothing is imported (unless --keep-going).
     Text already in the project is skipped with a message.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from qualcode.corpus.ingest import import_files
+
     with (
         ctx.open(create=True) as project,
         Progress(
@@ -135,6 +134,11 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
 @click.pass_context
 def attributes_group(cctx: click.Context, as_json: bool) -> None:
     """Document attributes (site, role, gender …): list them, or import a CSV."""
+    from rich.table import Table
+
+    from qualcode.corpus.attributes import attribute_types, document_attributes
+    from qualcode.corpus.documents import list_documents
+
     if cctx.invoked_subcommand:
         return
     with cctx.obj.open() as p:
@@ -160,6 +164,8 @@ def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
     All or nothing: a row for a document the project does not have, or two rows for one document,
     stop the import with the line (--keep-going skips unknown documents and lists them).
     """
+    from qualcode.corpus.attributes import import_attributes_csv
+
     with ctx.open() as p:
         r = import_attributes_csv(p, csv_file, keep_going=keep_going)
     click.echo(
@@ -175,6 +181,11 @@ def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
 @pass_ctx
 def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
     """List documents with kind, language, size, attributes and codings."""
+    from rich.table import Table
+
+    from qualcode.corpus.attributes import document_attributes
+    from qualcode.corpus.documents import list_documents
+
     with ctx.open() as p:
         rows = list_documents(p, kind)
         attrs = document_attributes(p)
@@ -215,6 +226,8 @@ def docs(ctx: Ctx, kind: str | None, as_json: bool) -> None:
 @pass_ctx
 def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
     """Print a document's text, or its units with code-point offsets (for scripting codings)."""
+    from qualcode.corpus.documents import document_units, get_document
+
     with ctx.open() as p:
         doc = get_document(p, document)
         if units:
@@ -239,6 +252,8 @@ def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
 @pass_ctx
 def remove(ctx: Ctx, document: str, with_codings: bool) -> None:
     """Remove a document (its units, attributes, versions, memos); 'qualcode undo' brings it back."""
+    from qualcode.corpus.documents import get_document, remove_document
+
     with ctx.open() as p:
         name = get_document(p, document)["name"]
         n = remove_document(p, document, with_codings=with_codings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
@@ -34,6 +33,8 @@ def redo(ctx: Ctx) -> None:
 @pass_ctx
 def log(ctx: Ctx, limit: int, coder: str | None, as_json: bool) -> None:
     """Show the event log: who changed what, when."""
+    from rich.table import Table
+
     with ctx.open() as p:
         rows = p.events(limit, coder)
     if as_json:

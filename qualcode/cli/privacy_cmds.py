@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, json_option, pass_ctx, print_json
-from qualcode.corpus.documents import get_document
 from qualcode.errors import QualcodeError
 
 THRESHOLD = click.option(
@@ -106,6 +103,9 @@ def pseudonyms_export(ctx: Ctx, output) -> None:
 def pseudonyms_suggest(ctx: Ctx, limit: int, min_count: int, as_json: bool) -> None:
     """Names and places not yet on the list: speaker labels, capitalised words the language does not
     have, recurring capitalised sequences — with counts and a line of context."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from qualcode.revision.pseudonyms.suggest import suggest
 
     with ctx.open() as p:
@@ -140,6 +140,7 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
     """Show every variant that would be replaced in DOCUMENTS (default: all), and where."""
     from collections import Counter
 
+    from qualcode.corpus.documents import get_document
     from qualcode.revision.pseudonyms import preview
 
     with ctx.open() as p:
@@ -171,7 +172,7 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
 def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
     """Replace the names everywhere at once: documents (a new version each; codings follow the
     words), memos, code definitions, text attributes. One transaction: all or nothing."""
-    from qualcode.cli.search_cmds import _print_placements
+    from qualcode.cli.revision_cmds import _print_placements
     from qualcode.revision.pseudonyms import apply_pseudonyms
 
     with ctx.open() as p:
@@ -202,6 +203,9 @@ def pseudonyms_scan(ctx: Ctx, files, no_project: bool, threshold, as_json: bool)
     """Look for every name on the list (and its variants) in the project file's raw pages — every
     table, old versions, the history, free pages — and in export FILES (csv, xlsx, sav, dta, json,
     docx, html, md, qdpx, qdc; folders too). Exit status 1 if anything is found."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from qualcode.revision.pseudonyms.scan import NameWords, ScanReport, scan_files, scan_project
 
     report = ScanReport()

@@ -39,7 +39,7 @@ def set_memo(
             return {}
         if row:
             tx.update("memos", row[0], {"text": text, "title": title, "updated_at": now()})
-            return project.db.table("memos").get(row[0])
+            return next(project.db.query("SELECT * FROM memos WHERE id = ?", [row[0]]))
         if not text.strip():
             return {}
         fields = {

@@ -30,10 +30,9 @@ from qualcode.ids import now
 from qualcode.store import events
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from qualcode.project import Project
     from qualcode.store.changes import Transaction
+    from qualcode.store.database import Database
 
 
 @dataclass
@@ -74,7 +73,7 @@ class MergeReport:
         return f"from {self.source}: added " + ", ".join(parts)
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cur = db.execute(sql, params)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]

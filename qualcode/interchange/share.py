@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 from qualcode.errors import QualcodeError
 from qualcode.files import atomic_path
 from qualcode.ids import new_guid, now
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
     from qualcode.project import Project
     from qualcode.revision.pseudonyms.apply import Matcher
     from qualcode.revision.pseudonyms.scan import ScanReport
+    from qualcode.store.database import Database
 
 # What a shared copy holds, table by table (columns left out are not copied).
 TABLES = ("coders", "documents", "attributes", "document_attributes", "unit_sets", "codes", "codings", "memos")
@@ -79,7 +78,7 @@ def share(project: Project, target: str | Path, scan: bool = True) -> ShareRepor
     return report
 
 
-def _copy(project: Project, db: sqlite_utils.Database, matcher: Matcher | None) -> dict[str, int]:
+def _copy(project: Project, db: Database, matcher: Matcher | None) -> dict[str, int]:
     src = project.db
     source_guid, head = project.meta("guid"), project.last_event_id()
     summary = (

@@ -14,11 +14,34 @@ Regex search scans the texts themselves. The index is derived data: written outs
 log, rebuilt with ``build_index(project, rebuild=True)``.
 """
 
-from qualcode.search.index import INDEX_TABLES, build_index, index_status, lemma_of, tokenize
-from qualcode.search.kwic import kwic
-from qualcode.search.query import query_words, search
-from qualcode.search.results import DEFAULT_THRESHOLD, MODES, Hit, KwicLine, SearchResult
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualcode.search.concordance import kwic
+    from qualcode.search.index import INDEX_TABLES, build_index, index_status, lemma_of, tokenize
+    from qualcode.search.modes import DEFAULT_THRESHOLD, MODES
+    from qualcode.search.query import query_words, search
+    from qualcode.search.results import Hit, KwicLine, SearchResult
+
+# Names load their module on first use (PEP 562): the command line's --help needs only the constants.
+_HOME = {
+    "INDEX_TABLES": "index",
+    "build_index": "index",
+    "index_status": "index",
+    "lemma_of": "index",
+    "tokenize": "index",
+    "kwic": "concordance",
+    "query_words": "query",
+    "search": "query",
+    "DEFAULT_THRESHOLD": "modes",
+    "MODES": "modes",
+    "Hit": "results",
+    "KwicLine": "results",
+    "SearchResult": "results",
+}
 __all__ = [
     "DEFAULT_THRESHOLD",
     "INDEX_TABLES",
@@ -34,3 +57,9 @@ __all__ = [
     "search",
     "tokenize",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'qualcode.search' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"qualcode.search.{_HOME[name]}"), name)

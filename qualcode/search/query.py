@@ -17,7 +17,8 @@ from qualcode.corpus.documents import document_units
 from qualcode.corpus.filters import DocumentFilter
 from qualcode.errors import QualcodeError
 from qualcode.search.index import Progress, build_index, lemma_of, tokenize
-from qualcode.search.results import DEFAULT_THRESHOLD, MODES, Hit, SearchResult
+from qualcode.search.modes import DEFAULT_THRESHOLD, MODES
+from qualcode.search.results import Hit, SearchResult
 from qualcode.store.units import from_ints
 
 if TYPE_CHECKING:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MODES = ("exact", "regex", "lemma", "fuzzy")
-DEFAULT_THRESHOLD = 85.0
-
 
 @dataclass(frozen=True, slots=True)
 class Hit:

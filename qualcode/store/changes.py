@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from qualcode.errors import QualcodeError, storage_error
 from qualcode.ids import now
 from qualcode.store import events, history
+from qualcode.store.database import Database
 from qualcode.text.names import NAME_COLUMNS, check_name
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ class Transaction:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         coder: str,
         kind: events.EventKind,
         summary: str = "",

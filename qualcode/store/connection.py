@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import sqlite_utils
-
 from qualcode.errors import QualcodeError, storage_error
 from qualcode.files import creating_private, set_mode_like
+from qualcode.store.database import Database
 
 BUSY_TIMEOUT_MS = 10_000
 APPLICATION_ID = 0x51434F44  # "QCOD": PRAGMA application_id of every qualcode project
@@ -35,7 +34,7 @@ LEGACY_TABLES = frozenset({"schema_migrations", "project", "events", "documents"
 class Connection:
     """An open project file and how it was opened."""
 
-    db: sqlite_utils.Database
+    db: Database
     path: Path
     readonly: bool = False
     reason: str | None = None  # why it is read-only, in words for the user
@@ -131,7 +130,7 @@ def open_database(
         except sqlite3.DatabaseError as e:
             raise storage_error(e, path) from None
         _settings(conn, path)
-        return Connection(sqlite_utils.Database(conn), path, kind="empty")
+        return Connection(Database(conn), path, kind="empty")
 
     can_write, reason = writable(path)
     if readonly is None:
@@ -148,7 +147,7 @@ def open_database(
         raise storage_error(e, path) from None
     kind = classify(conn, path)
     _settings(conn, path)
-    return Connection(sqlite_utils.Database(conn), path, kind=kind)
+    return Connection(Database(conn), path, kind=kind)
 
 
 def _open_readonly(path: Path, reason: str | None) -> Connection:
@@ -171,7 +170,7 @@ def _open_readonly(path: Path, reason: str | None) -> Connection:
         raise storage_error(e, path) from None
     kind = classify(conn, path)
     conn.execute("PRAGMA foreign_keys = ON")
-    return Connection(sqlite_utils.Database(conn), path, readonly=True, reason=reason, notice=notice, kind=kind)
+    return Connection(Database(conn), path, readonly=True, reason=reason, notice=notice, kind=kind)
 
 
 def in_memory_copy(source: Connection) -> Connection:
@@ -183,7 +182,7 @@ def in_memory_copy(source: Connection) -> Connection:
         raise storage_error(e, source.path) from None
     mem.execute("PRAGMA foreign_keys = ON")
     return Connection(
-        sqlite_utils.Database(mem),
+        Database(mem),
         source.path,
         readonly=source.readonly,
         reason=source.reason,

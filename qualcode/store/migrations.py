@@ -5,14 +5,18 @@ Each migration runs once, in its own transaction, and is recorded in ``schema_mi
 a migration that has shipped: add the next one.
 """
 
-from collections.abc import Callable
-from typing import cast
+from __future__ import annotations
 
-import sqlite_utils
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.store import history
+from qualcode.store.database import Database
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -271,11 +275,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
-def current_version(db: sqlite_utils.Database) -> int:
+def current_version(db: Database) -> int:
     return cast(int, db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite_utils.Database) -> list[int]:
+def migrate(db: Database) -> list[int]:
     """Bring the file up to SCHEMA_VERSION; return the numbers applied.
 
     Each step re-reads the version inside its write lock, so two processes opening a new or old
@@ -284,6 +288,11 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
     have = current_version(db)
     if have > SCHEMA_VERSION:
         raise QualcodeError(newer_message(db, have))
+    if have == SCHEMA_VERSION:
+        return []  # the common case: nothing to import, nothing to lock
+    import sqlite_utils  # table creation only; see store/database.py for why not everywhere
+
+    schema = sqlite_utils.Database(db.conn)
     applied = []
     for version, name, step in MIGRATIONS:
         if version <= have:
@@ -298,8 +307,10 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "([version] INTEGER PRIMARY KEY, [name] TEXT, [applied_at] TEXT)"
             )
-            step(db)
-            db.table("schema_migrations").insert({"version": version, "name": name, "applied_at": now()})
+            step(schema)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [version, name, now()]
+            )
             db.execute(f"PRAGMA user_version = {version}")
             db.execute("COMMIT")
         except BaseException:
@@ -310,7 +321,7 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
     return applied
 
 
-def newer_message(db: sqlite_utils.Database, have: int) -> str:
+def newer_message(db: Database, have: int) -> str:
     path = db.execute("PRAGMA database_list").fetchone()[2] or "this project"
     return (
         f"{path}: written by a newer qualcode (schema {have}; this one knows {SCHEMA_VERSION}); "

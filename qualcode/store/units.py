@@ -12,11 +12,11 @@ from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from qualcode.text.segmentation import Unit
-
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
+
+    from qualcode.text.segmentation import Unit
 
     UnitArrays = tuple[NDArray[np.int64], NDArray[np.int64]]  # (starts, ends) of one document's units
 

@@ -1,10 +1,14 @@
 """What every reader returns: the text as the file had it, and any units only the reader knows."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qualcode.text.segmentation import Unit
+if TYPE_CHECKING:
+    from qualcode.text.segmentation import Unit
 
 
 @dataclass

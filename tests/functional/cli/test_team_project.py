@@ -294,7 +294,8 @@ async def test_an_unexpected_error_ends_the_workbench_with_one_line_and_no_text(
 def test_the_cli_reports_a_bug_in_one_line_without_its_message(tmp_path, demo_template, monkeypatch):
     from click.testing import CliRunner
 
-    from qualcode.cli import document_cmds, main
+    from qualcode.cli import main
+    from qualcode.corpus import documents
 
     demo = tmp_path / "demo.db"
     shutil.copy(demo_template, demo)
@@ -302,7 +303,7 @@ def test_the_cli_reports_a_bug_in_one_line_without_its_message(tmp_path, demo_te
     def boom(*a, **k):
         raise KeyError("Mette Hansen")
 
-    monkeypatch.setattr(document_cmds, "list_documents", boom)
+    monkeypatch.setattr(documents, "list_documents", boom)
     r = CliRunner().invoke(main, ["-p", str(demo), "docs"])
     assert r.exit_code == 1
     assert "internal error (KeyError at test_team_project.py:" in r.output and "Mette" not in r.output
