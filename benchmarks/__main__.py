@@ -1,4 +1,4 @@
-"""Run benchmarks and print their tables: ``python -m benchmarks [import|tui|cooccurrence|agreement|search]``."""
+"""Run benchmarks and print their tables: ``python -m benchmarks [NAME ...]`` (all when none is named)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,6 @@ import errno
 import grp
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -94,6 +93,8 @@ def atomic_path(path: str | Path, like: Path | None = None) -> Iterator[Path]:
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: most commands write no file beside the project
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)  # 0600
         os.close(fd)
     except OSError as e:

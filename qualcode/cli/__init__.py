@@ -58,20 +58,93 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
         launch(ctx.obj)
 
 
-# Which module defines each command. A command's module is imported only when the command is
-# run (or --help lists them all): ``qualcode docs`` never loads the analysis commands' code.
-COMMANDS = {
-    **dict.fromkeys(("init", "import", "attributes", "docs", "show", "remove"), "document_cmds"),
-    **dict.fromkeys(("codebook", "codes"), "codebook_cmds"),
-    **dict.fromkeys(("code", "codings", "memo", "coders"), "coding_cmds"),
-    **dict.fromkeys(("undo", "redo", "log"), "history_cmds"),
-    **dict.fromkeys(("blind", "backup", "verify"), "team_cmds"),
-    **dict.fromkeys(("pseudonyms", "share"), "privacy_cmds"),
-    **dict.fromkeys(("cooccurrence", "matrix", "export", "report"), "analysis_cmds"),
-    **dict.fromkeys(("agreement", "adjudicate", "merge"), "agreement_cmds"),
-    **dict.fromkeys(("qdpx", "qdc"), "refi_cmds"),
-    **dict.fromkeys(("search", "search-index", "autocode", "words"), "search_cmds"),
-    **dict.fromkeys(("revise", "versions", "review"), "revision_cmds"),
-    "demo": "demo_cmd",
+# Each command: the module that defines it, and its one-line summary for ``qualcode --help``. A
+# command's module is imported only when the command runs, so ``qualcode docs`` never loads the
+# analysis commands and ``--help`` loads none (tests/unit/test_cli_index.py keeps the summaries
+# equal to the commands' own help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    # agreement_cmds
+    "adjudicate": (
+        "agreement_cmds",
+        "Resolve disagreements into the consensus coder (each decision is one undoable event).",
+    ),
+    "agreement": (
+        "agreement_cmds",
+        "Inter-coder agreement per code: % agreement, κ, α, warnings; export with --format.",
+    ),
+    "merge": ("agreement_cmds", "Merge another project file (a coder's copy) into this one, by GUID."),
+    # document_cmds
+    "attributes": ("document_cmds", "Document attributes (site, role, gender …): list them, or import a CSV."),
+    "docs": ("document_cmds", "List documents with kind, language, size, attributes and codings."),
+    "import": ("document_cmds", "Import transcripts and field notes (files or folders: txt md docx odt pdf vtt srt)."),
+    "init": ("document_cmds", "Create an empty project file, private to you (0600) unless --group or --shared."),
+    "remove": (
+        "document_cmds",
+        "Remove a document (its units, attributes, versions, memos); 'qualcode undo' brings it back.",
+    ),
+    "show": ("document_cmds", "Print a document's text, or its units with code-point offsets (for scripting codings)."),
+    # search_cmds
+    "autocode": (
+        "search_cmds",
+        "Apply CODE_PATH to every hit of QUERY, extended to its sentence/turn/paragraph, as coder auto:QUERY.",
+    ),
+    "search": ("search_cmds", "Find QUERY in the corpus; print keyword-in-context lines with document and offsets."),
+    "search-index": (
+        "search_cmds",
+        "Build the word index that exact, lemma and fuzzy search use (searches build it when needed).",
+    ),
+    "words": ("search_cmds", "Word frequencies and keywords of a code's segments against the rest of the corpus."),
+    # team_cmds
+    "backup": (
+        "team_cmds",
+        "A consistent copy of the project, taken while others keep working (SQLite's online backup).",
+    ),
+    "blind": ("team_cmds", "Blind coding: while on, each coder sees only their own codings (logged when changed)."),
+    "verify": (
+        "team_cmds",
+        "Check the project: SQLite's integrity, references, the append-only history and its hash chain.",
+    ),
+    # coding_cmds
+    "code": ("coding_cmds", "Apply CODE_PATH to DOCUMENT[START:END) (code-point offsets, half-open) as --coder."),
+    "coders": ("coding_cmds", "List coders with their numbers of codings."),
+    "codings": ("coding_cmds", "List codings (filter by document, code, coder), or import/export/remove them."),
+    "memo": ("coding_cmds", "Write (or with no TEXT, show) your memo on the project, a document, a code or a coding."),
+    # codebook_cmds
+    "codebook": (
+        "codebook_cmds",
+        "The hierarchical codebook: show, import/export YAML, add, rename, move, merge, delete.",
+    ),
+    "codes": (
+        "codebook_cmds",
+        "List the codebook as a tree with hotkeys and coding counts ('qualcode codes' is the same).",
+    ),
+    # analysis_cmds
+    "cooccurrence": ("analysis_cmds", "Code × code co-occurrence in a named unit, printed and written to exports/."),
+    "export": ("analysis_cmds", "Export tables for R, SPSS, Stata and pandas: tidy codings, the codebook."),
+    "matrix": ("analysis_cmds", "Document × code matrices and code × attribute crosstabs (matrix coding queries)."),
+    "report": ("analysis_cmds", "Reports to paste into a paper: quotes per code."),
+    # demo_cmd
+    "demo": ("demo_cmd", "Build the demo study (12 documents, codebook, two coders) into demo.db and open it."),
+    # history_cmds
+    "log": ("history_cmds", "Show the event log: who changed what, when."),
+    "redo": ("history_cmds", "Redo the change you last undid."),
+    "undo": ("history_cmds", "Undo your latest change (works across sessions: the history is in the project file)."),
+    # privacy_cmds
+    "pseudonyms": ("privacy_cmds", "Names and places and their pseudonyms: suggest, add, preview, apply, scan."),
+    "share": (
+        "privacy_cmds",
+        "Write a copy of the project to hand on: today's texts, codebook, codings, memos, attributes and coders"
+        " — no old versions, no history before today, no search index, no pseudonym list.",
+    ),
+    # refi_cmds
+    "qdc": ("refi_cmds", "Exchange the codebook with other QDA tools (REFI-QDA .qdc)."),
+    "qdpx": ("refi_cmds", "Exchange whole projects with NVivo, MAXQDA, ATLAS.ti, QualCoder (REFI-QDA .qdpx)."),
+    # revision_cmds
+    "review": (
+        "revision_cmds",
+        "Codings a revision could not place with confidence: where they were and where they are now.",
+    ),
+    "revise": ("revision_cmds", "Replace DOCUMENT's text with a corrected version and re-anchor every coding."),
+    "versions": ("revision_cmds", "List a document's versions (or print one with --show N)."),
 }
 main.lazy_commands = COMMANDS

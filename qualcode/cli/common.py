@@ -109,8 +109,8 @@ class QualcodeGroup(click.Group):
         kwargs.setdefault("cls", click.Group)
         return super().group(*args, **kwargs)
 
-    # -- commands load only when used (``lazy_commands``: name -> module of qualcode.cli)
-    lazy_commands: dict[str, str] = {}
+    # -- commands load only when used (``lazy_commands``: name -> (module of qualcode.cli, summary))
+    lazy_commands: dict[str, tuple[str, str]] = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy_commands})
@@ -119,8 +119,25 @@ class QualcodeGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
             import importlib
 
-            importlib.import_module(f"qualcode.cli.{self.lazy_commands[cmd_name]}")  # registers its commands
+            importlib.import_module(f"qualcode.cli.{self.lazy_commands[cmd_name][0]}")  # registers its commands
         return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the summaries, without importing a single command module."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in self.lazy_commands:
+                # click's own shortening, applied to the summary (a bare Command costs nothing)
+                summary = click.Command(name, help=self.lazy_commands[name][1]).get_short_help_str(limit)
+            else:
+                summary = self.commands[name].get_short_help_str(limit)
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def fail(line: str) -> None:

@@ -10,7 +10,6 @@ elsewhere (a lab notebook, an e-mail) and checked later with ``--expect-head``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ TRIGGERS = {
 def event_hash(previous: str, event: tuple[Any, ...]) -> str:
     """SHA-256 (hex) over the previous hash and the event's columns as canonical JSON."""
     canonical = json.dumps(list(event), ensure_ascii=False, separators=(",", ":"))
+    import hashlib  # here: a read-only command never loads OpenSSL
+
     return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
 
 
