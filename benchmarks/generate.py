@@ -104,13 +104,22 @@ def build_project(corpus: Corpus, path: Path, segment: str = "regex"):
 
     from qualcode.ids import new_guid, now
     from qualcode.project import Project
+    from qualcode.store import events
     from qualcode.store.units import INSERT_SQL, pack
     from qualcode.text.segmentation import Unit, paragraphs, speaker_turns
 
     path.unlink(missing_ok=True)
     project = Project.create(path, coder="bench")
     sent_rx = re.compile(r"[^.?!\n]+[.?!]")
-    with project.transaction("bench.load", f"benchmark corpus {corpus.size}", record_rows=False) as tx:
+    bulk = events.EventKind(
+        "bench.load",
+        "a benchmark corpus written in bulk",
+        "not undoable",
+        undoable=False,
+        records_rows=False,
+        touches=frozenset({"coders", "codes", "documents", "codings"}),
+    )
+    with project.transaction(bulk, f"benchmark corpus {corpus.size}") as tx:
         coder_ids = [tx.insert("coders", {"guid": new_guid(), "name": c, "created_at": now()}) for c in corpus.coders]
         code_ids: dict[str, int] = {}
         for i, (cpath, parent) in enumerate(corpus.codes):

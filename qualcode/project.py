@@ -38,11 +38,13 @@ class Session:
     readonly: bool | None = None
     supervisor: bool = False
     own_events: set[int] = field(default_factory=set, compare=False)  # shared: what this session wrote
+    derived: dict[str, Any] = field(default_factory=dict, compare=False)  # shared: see Project.derived
 
     def open(self) -> Project:
         p = Project.open(self.path, coder=self.coder, readonly=self.readonly)
         p.supervisor = self.supervisor
         p.own_events = self.own_events
+        p.derived = self.derived
         return p
 
 
@@ -54,6 +56,9 @@ class Project:
         self.path = path
         self.coder = coder or default_coder()
         self.cache: dict[str, Any] = {}  # derived state kept until the next write (the code tree)
+        # Derived data that names the event it reflects (the analysis arrays): brought up to date
+        # from the log when events arrive, never thrown away by them; shared by a session's workers.
+        self.derived: dict[str, Any] = {}
         self.readonly = False
         self.readonly_reason: str | None = None
         self.notice: str | None = None  # what the user should know about how the file was opened

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qualcode.analysis.arrays import Scope, coding_rows
 from qualcode.analysis.cooccurrence import (
     Codings,
     Cooccurrence,
@@ -102,59 +103,10 @@ def _in(ids: Iterable[int]) -> str:
     return ",".join(str(int(i)) for i in ids)
 
 
-CACHE_ENTRIES = 4  # the latest few coding selections; each is 48 bytes a coding
-
-
-def _fetch_codings(project: Project, where: str = "") -> tuple[np.ndarray, Codings]:
-    """Codings as arrays, read column-wise without building a dict per row.
-
-    ``where`` is an SQL condition built here from integers only (never user text). Reading rows
-    through Python costs ~1 µs each, which dominates an analysis of 300,000 codings; the arrays
-    are therefore kept in ``analysis_cache`` and reused while the event log shows no change since
-    (every change is an event, so the newest event id is a complete validity check).
-    """
-    dtype = np.dtype(
-        [("id", _I64), ("document", _I64), ("code", _I64), ("coder", _I64), ("start", _I64), ("end", _I64)]
-    )
-    key = f"codings:{where}"
-    last_event = project.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
-    hit = project.db.execute("SELECT last_event, data FROM analysis_cache WHERE key = ?", [key]).fetchone()
-    if hit and hit[0] == last_event:
-        arr = np.frombuffer(hit[1], dtype=dtype.newbyteorder("<")).astype(dtype)
-    else:
-        sql = "FROM codings" + (f" WHERE {where}" if where else "")
-        n = project.db.execute(f"SELECT COUNT(*) {sql}").fetchone()[0]
-        cur = project.db.execute(f"SELECT id, document_id, code_id, coder_id, start, [end] {sql}")
-        arr = np.fromiter(cur, dtype=dtype, count=n)
-        _store(project, key, last_event, arr.astype(dtype.newbyteorder("<")).tobytes())
-    return arr["id"], Codings(arr["document"], arr["code"], arr["coder"], arr["start"], arr["end"])
-
-
-def _store(project: Project, key: str, last_event: int, data: bytes) -> None:
-    """Keep the arrays for next time — once the command has succeeded (a failed one writes
-    nothing); a busy project file simply goes without."""
-    from qualcode.errors import QualcodeError
-    from qualcode.ids import now
-    from qualcode.store.changes import derived_write
-
-    def write() -> None:
-        if project.db.conn.in_transaction:
-            return
-        try:
-            with derived_write(project, ["analysis_cache"]) as conn:
-                conn.execute(
-                    "INSERT OR REPLACE INTO analysis_cache (key, last_event, used_at, data) VALUES (?, ?, ?, ?)",
-                    [key, last_event, now(), data],
-                )
-                conn.execute(
-                    "DELETE FROM analysis_cache WHERE key NOT IN (SELECT key FROM analysis_cache "
-                    "ORDER BY used_at DESC, rowid DESC LIMIT ?)",
-                    [CACHE_ENTRIES],
-                )
-        except QualcodeError:
-            pass
-
-    project.after_success(write)
+def _fetch_codings(project: Project, scope: Scope) -> tuple[np.ndarray, Codings]:
+    """The scope's codings as columns (see :mod:`qualcode.analysis.arrays` for how they stay current)."""
+    rows = coding_rows(project, scope)
+    return rows["id"], Codings(rows["document"], rows["code"], rows["coder"], rows["start"], rows["end"])
 
 
 def code_ids_with_children(project: Project, refs: Iterable[str | int]) -> list[int]:
@@ -200,12 +152,12 @@ def _load(
     coder_ids: list[int] | None,
 ) -> Selection:
     coder_names = {r["id"]: r["name"] for r in project.coders()}
-    conditions = []
-    if coder_ids is not None:
-        conditions.append(f"coder_id IN ({_in(coder_ids)})")
-    if not everything and len(docs) <= 2000:  # a short list: let SQLite skip the rest
-        conditions.append(f"document_id IN ({_in(d['id'] for d in docs)})")
-    ids, c = _fetch_codings(project, " AND ".join(conditions))
+    scope = Scope(
+        tuple(sorted(coder_ids)) if coder_ids is not None else None,
+        # a short list: let SQLite skip the rest (a long one is a mask on all of them, below)
+        tuple(sorted(d["id"] for d in docs)) if not everything and len(docs) <= 2000 else None,
+    )
+    ids, c = _fetch_codings(project, scope)
     mask = None
     if not everything and len(docs) > 2000:
         mask = np.isin(c.document, np.asarray([d["id"] for d in docs], _I64))

@@ -27,8 +27,10 @@ def commands(
     ctx = click.Context(cmd, info_name=path[-1], parent=parent, **settings)
     yield path, cmd, ctx
     if isinstance(cmd, click.Group):
-        for name in sorted(cmd.commands):
-            yield from commands(cmd.commands[name], (*path, name), ctx)
+        for name in cmd.list_commands(ctx):  # loads the lazy ones (qualcode's own group)
+            sub = cmd.get_command(ctx, name)
+            if sub is not None:
+                yield from commands(sub, (*path, name), ctx)
 
 
 def reference() -> str:

@@ -52,7 +52,7 @@ from qualcode.tui.widgets.transcript import Shown, Transcript
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
 NARROW = 100
 LARGE_CHANGE = 20  # rows; a larger undo/redo asks first
-POLL_SECONDS = 0.5  # how often the workbench looks for changes other processes committed
+POLL_SECONDS = 0.2  # how often the workbench looks for changes other processes committed
 
 
 class QualcodeApp(App[None]):
@@ -164,6 +164,10 @@ class QualcodeApp(App[None]):
         self._seen_event = max(self._seen_event, news.last_id)
         if not news:
             return
+        if self.screen is not self.screen_stack[0]:  # a screen over the workbench follows the news too
+            follow = getattr(self.screen, "news_arrived", None)
+            if follow is not None:
+                follow(news)
         if "codes" in news.areas:
             self.refresh_codes()
         if news.areas & {"documents", "codings", "project"}:

@@ -3,12 +3,15 @@
 Keys: ``u`` next unit, ``m`` next measure, ``p`` pool all coders / back to the coder,
 Enter on a cell lists the units (segments) where both codes occur, Enter on a segment posts
 :class:`MatrixScreen.OpenSegment` to the app and dismisses with ``(document_id, start, end)``.
-Computation runs in a thread worker with its own ``Project`` (a Project is not thread-safe).
+Computation runs in a thread worker with its own ``Project`` (a Project is not thread-safe). The
+screen follows the project: when codings arrive from another process, the app calls
+:meth:`MatrixScreen.news_arrived` and the matrix is computed again, the cursor kept on its cell.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -22,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.corpus.documents import get_document
 from qualcode.project import Session
+from qualcode.store.news import News
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
 
@@ -87,6 +91,7 @@ class MatrixScreen(Screen):
         self.session = session
         self.unit, self.measure, self.pool = unit, measure, False
         self.data: MatrixData | None = None
+        self.painted_at = 0.0  # perf_counter when the latest matrix was on screen (benchmarks read it)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -99,6 +104,11 @@ class MatrixScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self.compute()
+
+    def news_arrived(self, news: News) -> None:
+        """Another process changed the project: compute the matrix again if it can have changed."""
+        if news.areas & {"codings", "codes", "documents"}:
+            self.compute()
 
     # ------------------------------------------------------------------ workers
     def _open(self):
@@ -169,6 +179,7 @@ class MatrixScreen(Screen):
     def on_matrix_screen__computed(self, message: _Computed) -> None:
         title = self.query_one("#matrix-title", Static)
         table = self.query_one(DataTable)
+        keep = table.cursor_coordinate if self.data is not None else None  # a refresh keeps the cell
         table.clear(columns=True)
         if message.data is None:
             title.update(Text(message.error, style="bold red"))
@@ -195,7 +206,14 @@ class MatrixScreen(Screen):
             ]
             table.add_row(Text(f"{i + 1} {label}"), *cells, key=f"r{i}")
         if d.labels:
-            table.move_cursor(row=0, column=1)
+            if keep is not None and keep.row < len(d.labels) and 0 < keep.column <= len(d.labels):
+                table.move_cursor(row=keep.row, column=keep.column)
+            else:
+                table.move_cursor(row=0, column=1)
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.painted_at = time.perf_counter()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         row, column = event.coordinate.row, event.coordinate.column - 1

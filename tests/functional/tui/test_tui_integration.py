@@ -73,3 +73,33 @@ async def test_help_lists_the_analysis_screens_and_their_keys(demo_copy):
             "Next measure",
         ):
             assert words in shown, words
+
+
+async def test_the_matrix_follows_codings_another_process_commits(demo_copy):
+    from qualcode.analysis import data as pdx
+    from qualcode.coding.codings import add_coding
+    from qualcode.project import Project
+
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        app.poll_timer.pause()  # the test calls the poll itself
+        await pilot.press("ctrl+t")
+        screen = app.screen
+        assert isinstance(screen, MatrixScreen)
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=2, column=3)
+        a, b = screen.data.codes[2], screen.data.codes[1]
+        before = screen.data.counts[2][1]
+        # another process: anna codes a passage with both codes (the matrix shows anna's codings)
+        with Project.open(demo_copy, coder="anna") as other:
+            doc = other.db.execute("SELECT id FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+            add_coding(other, doc, 5, 25, a)
+            add_coding(other, doc, 10, 30, b)
+            sel, choice = pdx.choose(other, session_coder="anna")
+            (expected,) = pdx.project_cooccurrence(other, sel, "overlap", choice).values()
+        app.poll_changes()
+        await settle(pilot)
+        assert screen.data.counts[2][1] == before + 1
+        assert screen.data.counts == expected.counts.tolist()
+        assert (table.cursor_coordinate.row, table.cursor_coordinate.column) == (2, 3)  # the cell kept
