@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -25,9 +26,11 @@ from textual.widgets.option_list import Option
 
 from qualcode.corpus.documents import get_document
 from qualcode.project import Session
-from qualcode.store.news import News
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
+
+if TYPE_CHECKING:
+    from qualcode.store.news import News
 
 UNITS = ("overlap", "sentence", "turn", "paragraph", "document")
 MEASURES = ("count", "jaccard", "conditional", "phi", "lift")
