@@ -18,10 +18,10 @@ import numpy as np
 
 from qualcode.codebook.codes import get_code
 from qualcode.coding.codings import list_codings
+from qualcode.corpus.wordindex import index_missing
 from qualcode.errors import QualcodeError
-from qualcode.search import build_index, lemma_of
 from qualcode.store.units import from_ints
-from qualcode.text.lexicon import stop_words
+from qualcode.text.lexicon import lemma_of, stop_words
 from qualcode.text.offsets import merge_spans
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def words_per_code(
     spans: dict[int, list[tuple[int, int]]] = {}
     for r in rows:
         spans.setdefault(r["document_id"], []).append((r["start"], r["end"]))
-    build_index(project)
+    index_missing(project)
     inside: Counter[str] = Counter()
     outside: Counter[str] = Counter()
     docs = project.db.execute("SELECT id, text_sha256 FROM documents WHERE language = ?", [lang]).fetchall()

@@ -91,7 +91,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("search_cmds", "Find QUERY in the corpus; print keyword-in-context lines with document and offsets."),
     "search-index": (
         "search_cmds",
-        "Build the word index that exact, lemma and fuzzy search use (searches build it when needed).",
+        "Complete the word index search uses (import already builds it) and fill in every lemma.",
     ),
     "words": ("search_cmds", "Word frequencies and keywords of a code's segments against the rest of the corpus."),
     # team_cmds

@@ -132,13 +132,14 @@ def search(
 @click.option("--rebuild", is_flag=True, help="Drop the index and build it again.")
 @pass_ctx
 def search_index(ctx: Ctx, rebuild: bool) -> None:
-    """Build the word index that exact, lemma and fuzzy search use (searches build it when needed)."""
-    from qualcode.search import build_index, index_status
+    """Complete the word index search uses (import already builds it) and fill in every lemma."""
+    from qualcode.corpus.wordindex import fill_lemmas, index_languages, index_missing, index_status
 
     with ctx.open() as p:
-        n = build_index(p, rebuild=rebuild)
+        n = index_missing(p, rebuild=rebuild)
+        lemmas = sum(fill_lemmas(p, lang) for lang in index_languages(p))
         done, total = index_status(p)
-    click.echo(f"indexed {n} text(s); {done} of {total} document(s) are in the index")
+    click.echo(f"indexed {n} text(s), {lemmas} new lemma(s); {done} of {total} document(s) are in the index")
 
 
 @main.command()

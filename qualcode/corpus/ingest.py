@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.corpus.importers import extensions, read_file
+from qualcode.corpus.wordindex import store_word_index
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.store import events
@@ -186,8 +187,8 @@ def import_files(
                 raise
             report.failed.append((path.name, str(e)))
 
-    # 2. segment every text, batched per language through spaCy's nlp.pipe
-    segmented = segment_texts(((p.text, p.language) for p in prepared), speaker_pattern)
+    # 2. segment and index every text, batched per language through spaCy's nlp.pipe
+    segmented = segment_texts(((p.text, p.language) for p in prepared), speaker_pattern, index=True)
     for j, (p, seg) in enumerate(zip(prepared, segmented)):
         if progress:
             progress(len(files) + j, total, f"segmenting {p.name}")
@@ -226,6 +227,8 @@ def import_files(
                     },
                 )
                 store_units(tx, doc_id, p.segmented)
+                assert p.segmented.index is not None  # asked for above
+                store_word_index(tx, p.text_sha, p.language, p.segmented.index)
                 if keep_going:
                     project.db.execute("RELEASE import_file")
                 report.imported.append(p.name)

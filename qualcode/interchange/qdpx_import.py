@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 from qualcode.codebook.identity import CodeTreeMerger, IncomingCode, TreeMerge
 from qualcode.corpus.attributes import to_storage
 from qualcode.corpus.ingest import guess_language, store_units
+from qualcode.corpus.wordindex import store_word_index
 from qualcode.errors import QualcodeError
 from qualcode.files import file_sha256
 from qualcode.ids import now
@@ -281,7 +282,9 @@ class ProjectImport:
             self.new_docs.append(_NewDocument(s, name, kind, language))
             self.docs[s.guid] = _Doc(None, s.guid, s.text)
             by_sha[sha] = {"guid": s.guid, "name": name, "doc": self.docs[s.guid]}
-        for doc, seg in zip(self.new_docs, segment_texts((d.source.text, d.language) for d in self.new_docs)):
+        for doc, seg in zip(
+            self.new_docs, segment_texts(((d.source.text, d.language) for d in self.new_docs), index=True)
+        ):
             doc.segmented = seg
 
     # -- the transaction
@@ -364,6 +367,8 @@ class ProjectImport:
                 },
             )
             store_units(self.tx, doc_id, d.segmented)
+            assert d.segmented.index is not None  # asked for in _plan_documents
+            store_word_index(self.tx, sha256(s.text), d.language, d.segmented.index)
             self.docs[s.guid].id = doc_id
             self.added["documents"] += 1
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 from qualcode.codebook.codes import list_codes
 from qualcode.coding.codings import list_codings
 from qualcode.corpus.documents import document_units, get_document
+from qualcode.corpus.wordindex import store_word_index
 from qualcode.errors import QualcodeError
 from qualcode.ids import now
 from qualcode.store import events
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from qualcode.project import Project
     from qualcode.store.changes import Transaction
     from qualcode.text.segmentation import Unit
+    from qualcode.text.wordindex import WordIndex
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 STATUSES = ("same", "moved", "changed", "unplaced")
@@ -379,6 +381,7 @@ class RevisionPlan:
     words: int
     units: list[Unit]
     report: RevisionReport
+    index: WordIndex | None = None  # the new text's word index (stored with it)
 
 
 def plan_revision(
@@ -390,7 +393,7 @@ def plan_revision(
 ) -> RevisionPlan:
     """Align the new text with the current one and place every coding (nothing is written)."""
     from qualcode.text.decoding import normalise
-    from qualcode.text.segmentation import segment_many
+    from qualcode.text.segmentation import segment_texts
 
     doc = get_document(project, document)
     old = doc["text"]
@@ -403,13 +406,15 @@ def plan_revision(
         alignment = Alignment(old, new)
     elif alignment.new != new or alignment.old != old:
         raise QualcodeError("the alignment does not belong to these texts")
-    ((units, words),) = segment_many([(new, doc["language"])])
+    (seg,) = segment_texts([(new, doc["language"])], index=True)
+    units, words = seg.units(), seg.words
     units = _keep_timed_turns(document_units(project, doc["id"], "turn"), units, alignment)
     sentences = [(u.start, u.end) for u in units if u.kind == "sentence"]
     codings = list_codings(project, document=doc["id"])
     placements = place_codings(alignment, codings, min_similarity, sentences)
     current = versions(project, doc["id"])[-1]["version"]
-    return RevisionPlan(doc, new, words, units, RevisionReport(doc["name"], doc["id"], current + 1, placements))
+    report = RevisionReport(doc["name"], doc["id"], current + 1, placements)
+    return RevisionPlan(doc, new, words, units, report, seg.index)
 
 
 def write_revision(
@@ -497,6 +502,8 @@ def write_revision(
     cols = ("document_id", "kind", "count", "starts", "ends", "speakers", "times")
     for k, us in by_kind.items():
         tx.insert("unit_sets", dict(zip(cols, pack(doc["id"], k, us))))
+    if plan.index is not None:  # search finds the new words at once (the old text's rows are pruned later)
+        store_word_index(tx, sha256(new), doc["language"], plan.index)
 
 
 def revise_document(

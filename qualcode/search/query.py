@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.corpus.documents import document_units
 from qualcode.corpus.filters import DocumentFilter
+from qualcode.corpus.wordindex import Progress, fill_lemmas, index_missing, splits
 from qualcode.errors import QualcodeError
-from qualcode.search.index import Progress, build_index, lemma_of, tokenize
 from qualcode.search.modes import DEFAULT_THRESHOLD, MODES
 from qualcode.search.results import Hit, SearchResult
 from qualcode.store.units import from_ints
+from qualcode.text.lexicon import lemma_of
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -29,12 +30,23 @@ Postings = tuple[bytes, bytes, bytes]  # packed starts, ends and token ordinals 
 Span = tuple[int, int, str, float]  # start, end, matched form(s), score
 
 
+def tokenize(text: str, lang: str) -> list[tuple[str, int, int, bool]]:
+    """``(lower form, start, end, is_punct)`` of the non-space tokens of a text (spaCy's tokenizer,
+    the one that made the index)."""
+    from qualcode.text.nlp import sentence_pipeline
+
+    doc = sentence_pipeline(lang).tokenizer(text)
+    return [(t.lower_, t.idx, t.idx + len(t.text), t.is_punct) for t in doc if not t.is_space]
+
+
 def query_words(query: str, lang: str, project: Project | None = None) -> list[list[str]]:
     """A query as positions of alternative lower-cased words: ``"hjælp|hjælpe mig"`` → [[hjælp, hjælpe], [mig]].
 
-    A word already in the project's vocabulary is a spaCy token by construction, so it is used as
-    is; anything else goes through the tokenizer (this keeps spaCy out of most searches' start-up).
+    Each word is tokenized as the texts were. Without loading spaCy where possible: a word in the
+    project's vocabulary is a token by construction; a word of letters only is one token unless the
+    tokenizer's rules cut it ("cannot"), and those rules are recorded with the index.
     """
+    rules = splits(project, lang) if project is not None else None
     positions: list[list[str]] = []
     for chunk in query.split():
         alts = []
@@ -47,7 +59,12 @@ def query_words(query: str, lang: str, project: Project | None = None) -> list[l
                     "SELECT 1 FROM search_vocab WHERE language = ? AND form = ?", [lang, alt.lower()]
                 ).fetchone()
             )
-            toks = [alt.lower()] if known else [f for f, _, _, punct in tokenize(alt, lang) if not punct]
+            if known:
+                toks = [alt.lower()]
+            elif rules is not None and alt.isalpha():
+                toks = rules.get(alt, [alt.lower()])
+            else:
+                toks = [f for f, _, _, punct in tokenize(alt, lang) if not punct]
             if len(toks) > 1 and "|" in chunk:
                 raise QualcodeError(f"alternatives are single words: '{alt}' splits into {', '.join(toks)}")
             if len(toks) > 1:
@@ -66,6 +83,7 @@ def _forms_for(project: Project, words: list[str], mode: str, lang: str, thresho
     if mode == "exact":
         return dict.fromkeys(words, 100.0)
     if mode == "lemma":
+        fill_lemmas(project, lang)  # forms new since the last lemma search
         lemmas = {_vocab_lemma(project, w, lang) or lemma_of(w, lang) for w in words} | set(words)
         marks = ",".join("?" * len(lemmas))
         forms = {
@@ -123,7 +141,7 @@ def search(
         hits = _regex_hits(project, query, docs, case_sensitive)
         forms: dict[str, float] = {}
     else:
-        build_index(project, progress=progress)
+        index_missing(project, progress=progress)  # nothing to do for texts imported by this version
         hits, forms = _index_hits(project, query, mode, docs, threshold)
     if speakers:
         hits = _in_speaker_turns(project, hits, list(speakers))

@@ -265,12 +265,20 @@ def _m005_identity_and_chain(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+def _m006_search_splits(db: sqlite_utils.Database) -> None:
+    """The words the tokenizer splits by rule ("cannot" → can + not), per language, recorded when the
+    language is first indexed: a search can then read any other plain word as one token without
+    loading spaCy. A row with an empty form marks a language as recorded. Derived data."""
+    db.table("search_splits").create({"language": str, "form": str, "tokens": str}, pk=("language", "form"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m001_initial),
     (2, "versions, reviews, pseudonyms, search index", _m002_versions_search_pseudonyms),
     (3, "covering index for analyses", _m003_covering_index),
     (4, "analysis cache", _m004_analysis_cache),
     (5, "application id, chained event hashes", _m005_identity_and_chain),
+    (6, "tokenizer splits for search", _m006_search_splits),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

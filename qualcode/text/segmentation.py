@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from qualcode.text.nlp import Pipeline, sentence_pipeline
+from qualcode.text.wordindex import WordIndex, word_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -102,8 +103,13 @@ class _LexemeFlags:
         self.final = {nlp.vocab.strings.add(ch) for ch in Sentencizer.default_punct_chars}
         self.keys = np.zeros(0, dtype=np.uint64)
         self.flags = np.zeros((0, 3), dtype=bool)
+        self.lowers = np.zeros(0, dtype=np.uint64)  # each form's lower-cased form (its LOWER hash)
 
     def __call__(self, orth: "np.ndarray") -> "np.ndarray":
+        return self.lookup(orth)[0]
+
+    def lookup(self, orth: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+        """(flags, LOWER hashes) of each token, from its ORTH hash."""
         forms = np.unique(orth)
         pos = np.searchsorted(self.keys, forms)
         known = (
@@ -114,12 +120,16 @@ class _LexemeFlags:
         new = forms[~known]
         if len(new):
             vocab = self.nlp.vocab
-            rows = [(h in self.final, vocab[h].is_punct, vocab[h].is_space) for h in new.tolist()]
+            lexemes = [vocab[h] for h in new.tolist()]
+            rows = [(h in self.final, lx.is_punct, lx.is_space) for h, lx in zip(new.tolist(), lexemes)]
             keys = np.concatenate((self.keys, new))
             order = np.argsort(keys, kind="stable")
             self.keys = keys[order]
             self.flags = np.concatenate((self.flags, np.array(rows, dtype=bool).reshape(-1, 3)))[order]
-        return self.flags[np.searchsorted(self.keys, orth)]
+            lowers = np.array([lx.lower for lx in lexemes], dtype=np.uint64)
+            self.lowers = np.concatenate((self.lowers, lowers))[order]
+        at = np.searchsorted(self.keys, orth)
+        return self.flags[at], self.lowers[at]
 
 
 _FLAGS: dict[int, _LexemeFlags] = {}
@@ -132,7 +142,35 @@ def lexeme_flags(nlp: Pipeline) -> _LexemeFlags:
     return _FLAGS[id(nlp)]
 
 
+class Tokens(NamedTuple):
+    """A document's tokens as columns (from ``doc.to_array`` and the per-form flags)."""
+
+    idx: "np.ndarray"  # int64 code-point offset of each token
+    length: "np.ndarray"  # int64
+    lower: "np.ndarray"  # uint64 hash of the lower-cased form (the pipeline's string store names it)
+    is_final: "np.ndarray"  # a sentence-final character (the sentencizer's punct_chars)
+    is_punct: "np.ndarray"
+    is_space: "np.ndarray"
+
+
+def token_columns(doc: "Doc", flags_of: _LexemeFlags) -> Tokens:
+    from spacy.attrs import IDX, LENGTH, ORTH
+
+    if len(doc) == 0:
+        empty_i, empty_b = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        return Tokens(empty_i, empty_i, np.zeros(0, dtype=np.uint64), empty_b, empty_b, empty_b)
+    raw = doc.to_array([ORTH, IDX, LENGTH])  # uint64: ORTH holds string hashes
+    flags, lower = flags_of.lookup(raw[:, 0])
+    arr = raw[:, 1:].astype(np.int64)
+    return Tokens(arr[:, 0], arr[:, 1], lower, flags[:, 0], flags[:, 1], flags[:, 2])
+
+
 def sentence_bounds(doc: "Doc", text: str, flags_of: _LexemeFlags) -> tuple["np.ndarray", "np.ndarray", int]:
+    """Sentences by exactly the rule of spaCy's ``Sentencizer``; see :func:`bounds_of_tokens`."""
+    return bounds_of_tokens(token_columns(doc, flags_of))
+
+
+def bounds_of_tokens(tokens: Tokens) -> tuple["np.ndarray", "np.ndarray", int]:
     """Sentences by exactly the rule of spaCy's ``Sentencizer``, computed on token arrays.
 
     The sentencizer starts a sentence at the first token after a sentence-final character
@@ -143,16 +181,11 @@ def sentence_bounds(doc: "Doc", text: str, flags_of: _LexemeFlags) -> tuple["np.
     are trimmed off. Returns ``(starts, ends, words)``: character offsets as int64 arrays and the
     number of words (tokens that are neither punctuation nor white space).
     """
-    from spacy.attrs import IDX, LENGTH, ORTH
-
-    n = len(doc)
+    n = len(tokens.idx)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, 0
-    raw = doc.to_array([ORTH, IDX, LENGTH])  # uint64: ORTH holds string hashes
-    flags = flags_of(raw[:, 0])
-    is_pc, is_punct, is_space = flags[:, 0], flags[:, 1], flags[:, 2]
-    arr = raw.astype(np.int64)
+    is_pc, is_punct, is_space = tokens.is_final, tokens.is_punct, tokens.is_space
     words = int(np.count_nonzero(~is_punct & ~is_space))
     ordinary = np.flatnonzero(~(is_pc | is_punct))
     cs = np.concatenate(([0], np.cumsum(is_pc)))  # cs[i] = sentence-final chars before token i
@@ -170,7 +203,7 @@ def sentence_bounds(doc: "Doc", text: str, flags_of: _LexemeFlags) -> tuple["np.
     a, b = next_solid[first], prev_solid[last]
     keep = (a < n) & (b >= 0) & (a <= b)
     a, b = a[keep], b[keep]
-    idx, length = arr[:, 1], arr[:, 2]
+    idx, length = tokens.idx, tokens.length
     return idx[a], idx[b] + length[b], words
 
 
@@ -188,32 +221,38 @@ class Segmented:
     paragraphs: list[Unit]
     turns: list[Unit]
     words: int
+    index: WordIndex | None = None  # the text's word index, when asked for (search is ready at import)
 
     def units(self) -> list[Unit]:
         return [Unit("sentence", a, b) for a, b in self.sentences] + self.paragraphs + self.turns
 
 
 def segment_texts(
-    items: Iterable[tuple[str, str]], speaker_pattern: str | None = None, batch_size: int = 16
+    items: Iterable[tuple[str, str]], speaker_pattern: str | None = None, batch_size: int = 16, index: bool = False
 ) -> Iterator[Segmented]:
-    """Sentences, paragraphs, turns and the word count for many ``(text, lang)`` pairs, in input order.
+    """Sentences, paragraphs, turns and the word count for many ``(text, lang)`` pairs, in input order;
+    with ``index``, each text's word index too, from the same tokens.
 
     Texts are grouped by language and fed to one ``nlp.pipe`` per language, so a folder whose
     files alternate between Danish and English costs what spaCy's own ``nlp.pipe`` costs.
     """
     items = list(items)
     sents: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+    indexes: dict[int, WordIndex] = {}
     for lang in dict.fromkeys(lang for _, lang in items):
         idxs = [i for i, (_, lg) in enumerate(items) if lg == lang]
         nlp = sentence_pipeline(lang)
         flags = lexeme_flags(nlp)
         for i, doc in zip(idxs, nlp.tokenizer.pipe((items[i][0] for i in idxs), batch_size=batch_size)):
-            sents[i] = sentence_bounds(doc, items[i][0], flags)
+            tokens = token_columns(doc, flags)
+            sents[i] = bounds_of_tokens(tokens)
+            if index:
+                indexes[i] = word_index(tokens, nlp.vocab.strings)
     for i, (text, _) in enumerate(items):
         starts, ends, words = sents.pop(i)
         paras = paragraphs(text)
         turns = speaker_turns(text, speaker_pattern)
-        yield Segmented(clip_sentences(starts, ends, paras, turns, text), paras, turns, words)
+        yield Segmented(clip_sentences(starts, ends, paras, turns, text), paras, turns, words, indexes.pop(i, None))
 
 
 def segment_many(

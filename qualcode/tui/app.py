@@ -11,6 +11,7 @@ import dataclasses
 import time
 from pathlib import Path
 
+from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
@@ -127,6 +128,21 @@ class QualcodeApp(App[None]):
         if self.start_document is not None or self.document_rows:
             self.open_document(self.start_document or self.document_rows[0]["id"])
         self.transcript.focus()
+        if not self.project.readonly:
+            self.prepare_search()
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def prepare_search(self) -> None:
+        """Fill in the lemmas of words imported since the last lemma search while the coder reads,
+        so the first lemma search in this session does not wait for the lexicon (half a second)."""
+        from qualcode.corpus.wordindex import fill_lemmas, index_languages
+
+        try:
+            with self.session.open() as p:
+                for lang in index_languages(p):
+                    fill_lemmas(p, lang)
+        except QualcodeError:
+            pass  # busy or gone: the lemma search fills them itself
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -278,9 +294,7 @@ class QualcodeApp(App[None]):
             doc_id, text, lambda kind: Units.from_rows(document_units(project, doc_id, kind)), cursor, select
         )
         self.refresh_codings()
-        docs = self.query_one(DocumentList)
-        mine = codings_per_document(self.project, self.project.coder)
-        docs.show(self.document_rows, document_attributes(self.project), mine, doc_id)
+        self.query_one(DocumentList).set_current(doc_id, codings_per_document(self.project, self.project.coder))
 
     def refresh_all(self) -> None:
         """After undo/redo or another screen's edits: anything may have changed, even the open document."""

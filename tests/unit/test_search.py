@@ -17,8 +17,9 @@ from qualcode.corpus.attributes import document_attributes
 from qualcode.corpus.documents import get_document, list_documents
 from qualcode.corpus.filters import DocumentFilter
 from qualcode.corpus.ingest import import_files
+from qualcode.corpus.wordindex import index_missing, index_status
 from qualcode.project import Project
-from qualcode.search import build_index, index_status, kwic, search
+from qualcode.search import kwic, search
 
 DA = (
     "I: Hvem hjalp dig dengang?\n\n"
@@ -159,17 +160,51 @@ def fresh(tmp_path: Path) -> Project:
     p.close()
 
 
-def test_index_is_built_lazily_and_reused(fresh):
-    assert index_status(fresh) == (0, 1)
-    search(fresh, "metadon")
-    assert index_status(fresh) == (1, 1)
-    rows = fresh.db.execute("SELECT COUNT(*) FROM search_postings").fetchone()[0]
-    assert build_index(fresh) == 0
-    assert fresh.db.execute("SELECT COUNT(*) FROM search_postings").fetchone()[0] == rows
+def _index_rows(project: Project) -> tuple[list, list, list]:
+    return (
+        project.db.execute("SELECT * FROM search_postings ORDER BY form, text_sha256").fetchall(),
+        project.db.execute("SELECT form, language FROM search_vocab ORDER BY language, form").fetchall(),
+        project.db.execute("SELECT * FROM search_docs ORDER BY text_sha256").fetchall(),
+    )
+
+
+def test_import_writes_the_index_that_a_rebuild_would(fresh):
+    assert index_status(fresh) == (1, 1)  # ready at import: no search has run
+    at_import = _index_rows(fresh)
+    assert at_import[0] and at_import[1] and at_import[2][0][2] > 0
+    assert index_missing(fresh) == 0
+    # lemmas wait for the first lemma search (their lexicon takes half a second to load)
+    assert fresh.db.execute("SELECT lemma FROM search_vocab WHERE form = 'hjulpet'").fetchone()[0] is None
+    assert {h.form for h in search(fresh, "hjælpe", "lemma").hits} >= {"hjulpet"}
     assert fresh.db.execute("SELECT lemma FROM search_vocab WHERE form = 'hjulpet'").fetchone()[0] == "hjælpe"
-    assert build_index(fresh, rebuild=True) == 1
+    assert index_missing(fresh, rebuild=True) == 1  # the other way of making it: reading the stored text
+    assert _index_rows(fresh) == at_import
     # the index is not part of the event log
     assert not any("search" in (e["action"] or "") for e in fresh.events(100))
+
+
+def test_a_revision_indexes_its_new_text_and_the_old_one_is_pruned(fresh):
+    from qualcode.revision.revise import revise_document
+
+    old_sha = fresh.db.execute("SELECT text_sha256 FROM documents").fetchone()[0]
+    revise_document(fresh, "a", DA.replace("metadon", "kaffe"))
+    new_sha = fresh.db.execute("SELECT text_sha256 FROM documents").fetchone()[0]
+    assert fresh.db.execute("SELECT 1 FROM search_docs WHERE text_sha256 = ?", [new_sha]).fetchone()
+    assert not search(fresh, "metadon").hits and search(fresh, "kaffe").hits
+    assert not fresh.db.execute("SELECT 1 FROM search_docs WHERE text_sha256 = ?", [old_sha]).fetchone()
+
+
+def test_lemmas_are_spacys_lookup_lemmatizer(demo_path):
+    from qualcode.text.lexicon import lemma_of
+    from qualcode.text.nlp import lemma_pipeline
+
+    with Project.open(demo_path) as p:
+        for lang in ("da", "en"):
+            table = lemma_pipeline(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            forms = [r[0] for r in p.db.execute("SELECT form FROM search_vocab WHERE language = ?", [lang])]
+            assert len(forms) > 500
+            for form in forms:  # the lemmatizer's lookup mode is table.get(form, form)
+                assert lemma_of(form, lang) == table.get(form, form).lower(), form
 
 
 def test_bad_queries_are_user_errors(small):
@@ -226,3 +261,49 @@ def test_cli_search_json_and_text(demo):
     assert out.exit_code == 0 and "(showing 2; --limit 0 for all)" in out.output
     bad = runner.invoke(main, ["-p", str(demo.path), "search", "x", "--attr", "site"])
     assert bad.exit_code == 1 and "NAME=VALUE" in bad.output
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_plain_word_is_one_token_unless_a_recorded_rule_cuts_it(lang):
+    from qualcode.text.lexicon import lemma_table
+    from qualcode.text.nlp import sentence_pipeline
+    from qualcode.text.wordindex import letter_splits
+
+    tokenizer = sentence_pipeline(lang).tokenizer
+    cut = letter_splits(lang)
+    if lang == "en":
+        assert cut["cannot"] == ["can", "not"] and cut["Gonna"] == ["gon", "na"]
+    words = [w for w in list(lemma_table(lang))[::7] if w.isalpha()][:20000]
+    for word in words:
+        for variant in (word, word.capitalize(), word.upper()):
+            expected = [t.lower_ for t in tokenizer(variant)]
+            assert cut.get(variant, [variant.lower()]) == expected, variant
+
+
+def test_a_query_word_the_tokenizer_cuts_finds_its_tokens(tmp_path):
+    text = "I: Why not?\n\nIP: I cannot go there. We can not.\n"
+    (tmp_path / "e.txt").write_text(text, encoding="utf-8")
+    with Project.create(tmp_path / "e.db", coder="anna") as p:
+        import_files(p, [tmp_path / "e.txt"], language="en")
+        hits = search(p, "cannot").hits
+        one, two = text.index("cannot"), text.index("can not")
+        assert [(h.start, h.end) for h in hits] == [(one, one + 6), (two, two + 7)]
+
+
+def test_searching_the_demo_loads_no_spacy(demo_path):
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from qualcode.project import Project\n"
+        "from qualcode.search import search\n"
+        "with Project.open(sys.argv[1]) as p:\n"
+        "    found = [len(search(p, q).hits) for q in ('metadon', 'hjælp', 'kontaktperson', 'cannot')]\n"
+        "    found.append(len(search(p, 'metadon', 'fuzzy').hits))\n"
+        "print(found, 'spacy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, str(demo_path)], capture_output=True, text=True, check=True)
+    counts, spacy_loaded = out.stdout.rsplit("]", 1)
+    assert spacy_loaded.strip() == "False"
+    assert all(int(n) > 0 for n in counts.strip("[").split(",")[:3]) and int(counts.strip("[").split(",")[4]) > 0

@@ -107,8 +107,8 @@ def apply_pseudonyms(
     keep_original: bool = False,
 ) -> ApplyReport:
     """Replace every match in every document and every other stored text, in one transaction."""
+    from qualcode.corpus.wordindex import INDEX_TABLES, index_missing
     from qualcode.revision.revise import Alignment, plan_revision, write_revision
-    from qualcode.search import INDEX_TABLES, build_index
 
     project.require_writable()
     matcher = Matcher(project, threshold)
@@ -130,6 +130,8 @@ def apply_pseudonyms(
     project.db.execute("PRAGMA secure_delete = ON")
     summary = f"pseudonymised {len(plans)} document(s), {len(updates)} other text(s)"
     with project.transaction(events.PSEUDONYMS_APPLY, summary, record_rows=keep_original) as tx:
+        for table in (*INDEX_TABLES, "analysis_cache"):  # their words may be names; the new texts index anew
+            tx.derived(f"DELETE FROM {table}")
         for plan, n in plans:
             write_revision(
                 project,
@@ -144,15 +146,13 @@ def apply_pseudonyms(
             tx.update(table, key, values)
         for version_id, text in old_versions:
             tx.update("document_versions", version_id, {"text": text, "note": "older version, pseudonymised"})
-        for table in (*INDEX_TABLES, "analysis_cache"):
-            tx.derived(f"DELETE FROM {table}")
     report.event_id = tx.event_id
     report.versions_blanked = len(old_versions)
     for r in report.documents:
         r.event_id, r.applied = tx.event_id, True
     busy = project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     report.log_emptied = not busy
-    build_index(project)
+    index_missing(project)  # the texts without a name: the pseudonymised ones were indexed as written
     return report
 
 

@@ -163,6 +163,7 @@ PLACES = {
     "memos": "memos",
     "search_vocab": "search index (words)",
     "search_postings": "search index",
+    "search_splits": "search index (tokenizer rules)",
     "coding_reviews": "coding_reviews (words before a revision)",
     "analysis_cache": "analysis cache",
 }
