@@ -91,7 +91,7 @@ def store_units(tx: Transaction, document_id: int, segmented: Segmented) -> None
     Units are derived data (recomputable from the text): bulk-written, not logged row by row.
     Shared by file import and REFI-QDA import so a document is stored the same way by both.
     """
-    rows = [pack_spans(document_id, "sentence", segmented.sentences)]
+    rows = [pack_spans(document_id, "sentence", *segmented.sentence_spans)]
     rows += [
         pack(document_id, kind, us)
         for kind, us in (("paragraph", segmented.paragraphs), ("turn", segmented.turns))

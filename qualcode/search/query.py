@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from qualcode.project import Project
 
 Row = dict[str, Any]  # a document row (id, name, language, text_sha256, ...)
-Postings = tuple[bytes, bytes, bytes]  # packed starts, ends and token ordinals of one form in one text
+Postings = tuple[bytes, bytes | None, bytes]  # packed starts, ends (None: start + len(form)), ordinals
 Span = tuple[int, int, str, float]  # start, end, matched form(s), score
 
 
@@ -196,10 +196,10 @@ def _index_hits(
     return hits, all_forms
 
 
-def _postings(project: Project, forms: set[str], shas: set[str]) -> list[tuple[str, str, bytes, bytes, bytes]]:
+def _postings(project: Project, forms: set[str], shas: set[str]) -> list[tuple[str, str, bytes, bytes | None, bytes]]:
     """Posting rows of these forms; narrowed in SQL to the texts wanted when they are few."""
     forms_l = sorted(forms)
-    out: list[tuple[str, str, bytes, bytes, bytes]] = []
+    out: list[tuple[str, str, bytes, bytes | None, bytes]] = []
     for k in range(0, len(forms_l), 500):
         part = forms_l[k : k + 500]
         sql = (
@@ -214,13 +214,21 @@ def _postings(project: Project, forms: set[str], shas: set[str]) -> list[tuple[s
     return out
 
 
+def _ends(form: str, starts: bytes, ends: bytes | None) -> Sequence[int]:
+    """The stored ends, or (when left out because every occurrence is as long as the form) made."""
+    if ends is not None:
+        return from_ints(ends)
+    n = len(form)
+    return [a + n for a in from_ints(starts)]
+
+
 def _phrase(postings: dict[str, Postings], form_sets: list[dict[str, float]]) -> Iterator[Span]:
     """Spans where position k's forms stand at ordinal o+k, for every k."""
     if len(form_sets) == 1:
         for form, score in form_sets[0].items():
             if form in postings:
                 s, e, _ = postings[form]
-                for a, b in zip(from_ints(s), from_ints(e)):
+                for a, b in zip(from_ints(s), _ends(form, s, e)):
                     yield a, b, form, score
         return
     at: list[dict[int, Span]] = []
@@ -229,7 +237,7 @@ def _phrase(postings: dict[str, Postings], form_sets: list[dict[str, float]]) ->
         for form, score in fs.items():
             if form in postings:
                 s, e, ords = postings[form]
-                for a, b, c in zip(from_ints(s), from_ints(e), from_ints(ords)):
+                for a, b, c in zip(from_ints(s), _ends(form, s, e), from_ints(ords)):
                     m[c] = (a, b, form, score)
         if not m:
             return

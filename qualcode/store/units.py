@@ -44,9 +44,10 @@ def pack(document_id: int, kind: str, units: list[Unit]) -> UnitSetRow:
     if any(units[i].start > units[i + 1].start for i in range(len(units) - 1)):
         units = sorted(units, key=lambda u: (u.start, u.end))
     speakers = [u.speaker for u in units]
-    times = [t for u in units for t in (u.time_start, u.time_end)]
-    has_times = any(t is not None for t in times)
-    time_blob = array("d", [float("nan") if t is None else t for t in times]).tobytes() if has_times else None
+    time_blob = None
+    if any(u.time_start is not None or u.time_end is not None for u in units):  # subtitles only
+        times = [t for u in units for t in (u.time_start, u.time_end)]
+        time_blob = array("d", [float("nan") if t is None else t for t in times]).tobytes()
     return (
         document_id,
         kind,
@@ -58,9 +59,9 @@ def pack(document_id: int, kind: str, units: list[Unit]) -> UnitSetRow:
     )
 
 
-def pack_spans(document_id: int, kind: str, spans: list[tuple[int, int]]) -> UnitSetRow:
-    """One row for sorted ``(start, end)`` pairs without speakers or times (sentences)."""
-    return (document_id, kind, len(spans), _ints([a for a, _ in spans]), _ints([b for _, b in spans]), None, None)
+def pack_spans(document_id: int, kind: str, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> UnitSetRow:
+    """One row for sorted spans without speakers or times (sentences), from two arrays."""
+    return (document_id, kind, len(starts), starts.astype("<i4").tobytes(), ends.astype("<i4").tobytes(), None, None)
 
 
 INSERT_SQL = (

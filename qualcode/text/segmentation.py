@@ -71,7 +71,13 @@ def speaker_turns(text: str, pattern: str | None = None) -> list[Unit]:
     the user gave an explicit pattern.
     """
     rx = re.compile(pattern or DEFAULT_SPEAKER_PATTERN, re.MULTILINE)
-    hits = [(m.start(), m.end(), m.group("speaker").strip()) for m in rx.finditer(text)]
+    hits = []
+    pos = 0
+    for line in text.split("\n"):  # a label starts a line: trying each line start, not each character
+        m = rx.match(line)
+        if m:
+            hits.append((pos + m.start(), pos + m.end(), m.group("speaker").strip()))
+        pos += len(line) + 1
     if not pattern:
         counts: dict[str, int] = {}
         for _, _, sp in hits:
@@ -80,9 +86,7 @@ def speaker_turns(text: str, pattern: str | None = None) -> list[Unit]:
     out: list[Unit] = []
     for i, (_, content_start, speaker) in enumerate(hits):
         limit = hits[i + 1][0] if i + 1 < len(hits) else len(text)
-        body = text[content_start:limit]
-        s = content_start + len(body) - len(body.lstrip())
-        e = content_start + len(body.rstrip())
+        s, e = trim(text, content_start, limit)  # steps over the few spaces at each end, copies nothing
         if e > s:
             out.append(Unit("turn", s, e, speaker=speaker))
     return out
@@ -215,16 +219,18 @@ def sentences(text: str, lang: str) -> list[Unit]:
 
 @dataclass
 class Segmented:
-    """One text's units: sentences as (start, end) pairs (there are tens of thousands), the rest as Units."""
+    """One text's units: sentences as two arrays (there are tens of thousands), the rest as Units."""
 
-    sentences: list[tuple[int, int]]
+    sentence_spans: tuple[np.ndarray, np.ndarray]  # int64 starts and ends, sorted
     paragraphs: list[Unit]
     turns: list[Unit]
     words: int
     index: WordIndex | None = None  # the text's word index, when asked for (search is ready at import)
 
     def units(self) -> list[Unit]:
-        return [Unit("sentence", a, b) for a, b in self.sentences] + self.paragraphs + self.turns
+        starts, ends = self.sentence_spans
+        sentences = [Unit("sentence", a, b) for a, b in zip(starts.tolist(), ends.tolist())]
+        return sentences + self.paragraphs + self.turns
 
 
 def segment_texts(
@@ -265,7 +271,7 @@ def segment_many(
 
 def clip_sentences(
     starts: np.ndarray, ends: np.ndarray, paras: list[Unit], turns: list[Unit], text: str
-) -> list[tuple[int, int]]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Sentences as a coder means them: never across a blank line, never including a speaker label.
 
     spaCy's sentencizer happily joins a heading and the first line after it ("Interview 01\n\nI:
@@ -293,7 +299,8 @@ def clip_sentences(
         if pos < p.end:
             allowed.append((pos, p.end))
     if not allowed or not len(starts):
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
     a_start = np.array([x for x, _ in allowed], dtype=np.int64)
     a_end = np.array([y for _, y in allowed], dtype=np.int64)
     first = np.searchsorted(a_end, starts, side="right")  # first stretch ending after the start
@@ -302,10 +309,16 @@ def clip_sentences(
     s = np.maximum(starts[single], a_start[first[single]])
     e = np.minimum(ends[single], a_end[first[single]])
     # sentence_bounds already trimmed white space; only a clipped edge can land on some
-    clipped = set(np.flatnonzero((s != starts[single]) | (e != ends[single])).tolist())
-    pieces = [(a, b) if i not in clipped else trim(text, a, b) for i, (a, b) in enumerate(zip(s.tolist(), e.tolist()))]
+    for i in np.flatnonzero((s != starts[single]) | (e != ends[single])).tolist():
+        s[i], e[i] = trim(text, int(s[i]), int(e[i]))
+    extra = []
     for i in np.flatnonzero(last > first).tolist():  # crosses a blank line or a label: one piece per stretch
         for k in range(first[i], last[i] + 1):
-            pieces.append(trim(text, max(int(starts[i]), allowed[k][0]), min(int(ends[i]), allowed[k][1])))
-    pieces.sort()
-    return [(a, b) for a, b in pieces if b > a]
+            extra.append(trim(text, max(int(starts[i]), allowed[k][0]), min(int(ends[i]), allowed[k][1])))
+    if extra:
+        s = np.concatenate((s, np.array([a for a, _ in extra], dtype=np.int64)))
+        e = np.concatenate((e, np.array([b for _, b in extra], dtype=np.int64)))
+    order = np.lexsort((e, s))
+    s, e = s[order], e[order]
+    keep = e > s
+    return s[keep], e[keep]

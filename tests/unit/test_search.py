@@ -307,3 +307,14 @@ def test_searching_the_demo_loads_no_spacy(demo_path):
     counts, spacy_loaded = out.stdout.rsplit("]", 1)
     assert spacy_loaded.strip() == "False"
     assert all(int(n) > 0 for n in counts.strip("[").split(",")[:3]) and int(counts.strip("[").split(",")[4]) > 0
+
+
+def test_a_hit_spans_its_token_even_when_lower_casing_changes_the_length(tmp_path):
+    text = "IP: Vi mødtes i İstanbul og så i Odense.\n"  # 'İ'.lower() is two code points
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    with Project.create(tmp_path / "t.db", coder="anna") as p:
+        import_files(p, [tmp_path / "t.txt"], language="da")
+        for word in ("İstanbul", "odense"):
+            (hit,) = search(p, word).hits
+            assert text[hit.start : hit.end].lower() == word.lower()
+        assert p.db.execute("SELECT COUNT(*) FROM search_postings WHERE ends IS NOT NULL").fetchone()[0] == 1
