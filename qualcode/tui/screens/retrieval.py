@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Static
 
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import list_codings
@@ -14,6 +15,26 @@ from qualcode.corpus.attributes import attribute_types, document_attributes
 from qualcode.tui.actions import bindings
 from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.picker import CodePicker
+from qualcode.tui.widgets.virtual_list import VirtualList
+
+
+class SegmentList(VirtualList):
+    """Segments, two rows each (where and what; the quote): 10,000 of them scroll like ten."""
+
+    ROWS_PER_ITEM = 2
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.colours: dict[int, str | None] = {}
+
+    def render_item(self, index: int, width: int) -> list[Text]:
+        r = self.items[index]
+        head = Text()
+        head.append("▌", style=self.colours.get(r["code_id"]) or "grey50")
+        head.append(f"{r['document']}", style="bold")
+        head.append(f"  [{r['start']}–{r['end']})  {r['code']}  · {r['coder']}", style="dim")
+        body = Text("  " + " ".join(r["text"][: width * 2].split()))
+        return [head, body]
 
 
 def parse_filters(text: str) -> dict[str, str]:
@@ -46,7 +67,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="ret-summary")
-        yield OptionList(id="ret-list")
+        yield SegmentList(id="ret-list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -55,7 +76,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             codes = list_codes(self.project)
             self.code_id = codes[0].id if codes else None
         self._reload()
-        self.query_one(OptionList).focus()
+        self.query_one(SegmentList).focus()
 
     def segments(self) -> list[dict]:
         if self.code_id is None:
@@ -85,19 +106,9 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         children = "included" if self.include_children else "excluded"
         summary.append(f"\nchildren: {children} · coder: {self.coder or 'all'} · attributes: {attrs}", style="dim")
         self.query_one("#ret-summary", Static).update(summary)
-        ol = self.query_one(OptionList)
-        ol.clear_options()
-        colours = {c.id: c.colour for c in list_codes(self.project)}
-        for i, r in enumerate(self.rows):
-            head = Text()
-            head.append("▌", style=colours.get(r["code_id"]) or "grey50")
-            head.append(f"{r['document']}", style="bold")
-            head.append(f"  [{r['start']}–{r['end']})  {r['code']}  · {r['coder']}", style="dim")
-            body = Text("  " + " ".join(r["text"].split()))
-            body.truncate(400, overflow="ellipsis")
-            ol.add_option(Option(Text("\n").join([head, body]), id=str(i)))
-        if self.rows:
-            ol.highlighted = 0
+        segments = self.query_one(SegmentList)
+        segments.colours = {c.id: c.colour for c in list_codes(self.project)}
+        segments.set_items(self.rows)
 
     def action_choose_code(self) -> None:
         def chosen(choice):
@@ -138,15 +149,15 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             apply,
         )
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_virtual_list_chosen(self, event: VirtualList.Chosen) -> None:
         event.stop()
         self.action_open_segment()
 
     def action_open_segment(self) -> None:
-        ol = self.query_one(OptionList)
-        if ol.highlighted is None or not self.rows:
+        segments = self.query_one(SegmentList)
+        if segments.highlighted is None or not self.rows:
             return
-        r = self.rows[ol.highlighted]
+        r = self.rows[segments.highlighted]
         self.dismiss((r["document_id"], r["start"], r["end"]))
 
     def action_close(self) -> None:

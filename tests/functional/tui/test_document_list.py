@@ -36,7 +36,7 @@ async def test_ten_thousand_documents_render_only_the_rows_on_screen():
         await pilot.pause()
         lst = app.query_one(DocumentList)
         assert lst.virtual_size.height == N * ROWS
-        assert len(lst._cache) <= 20 // ROWS + 2  # rendered: the visible documents, not ten thousand
+        assert len(lst._rendered) <= 20 // ROWS + 2  # rendered: the visible documents, not ten thousand
         assert "▶ interview_00000" in lst.render_line(0).text
         assert "3 mine / 0 codings" in lst.render_line(2).text
 
