@@ -8,6 +8,7 @@ Widgets get data through attributes/methods (down) and report gestures as messag
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from pathlib import Path
 
@@ -130,6 +131,9 @@ class QualcodeApp(App[None]):
         self.transcript.focus()
         if not self.project.readonly:
             self.prepare_search()
+        # What start-up built lives as long as the app: keep full garbage collections from walking
+        # it again and again (on 10,000 documents a pause long enough to stall scrolling).
+        self.call_after_refresh(gc.freeze)
 
     @work(thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self) -> None:
@@ -156,6 +160,7 @@ class QualcodeApp(App[None]):
         self.query_one("#side").display = not (narrow and docs)
 
     def on_unmount(self) -> None:
+        gc.unfreeze()
         self.project.close()
 
     def _handle_exception(self, error: Exception) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +17,38 @@ from qualcode.tui.actions import bindings
 from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.picker import CodePicker
 from qualcode.tui.widgets.virtual_list import VirtualList
+
+
+class Segments(Sequence[dict[str, Any]]):
+    """Rows kept as columns, read as dicts: 50,000 dicts alive would make every full garbage
+    collection walk them (a pause of a fifth of a second while paging); a few lists are nothing."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.keys = list(rows[0]) if rows else []
+        self.columns = {k: [r[k] for r in rows] for k in self.keys}
+        self.n = len(rows)
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.n))]
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        return {k: col[i] for k, col in self.columns.items()}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self[i] for i in range(self.n))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class SegmentList(VirtualList):
@@ -62,7 +95,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self.include_children = True
         self.coder: str | None = None
         self.filters: dict[str, str] = {}
-        self.rows: list[dict] = []
+        self.rows: Sequence[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,7 +128,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         return rows
 
     def _reload(self) -> None:
-        self.rows = self.segments()
+        self.rows = Segments(self.segments())
         code = get_code(self.project, self.code_id) if self.code_id is not None else None
         summary = Text()
         if code:
