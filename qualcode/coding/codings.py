@@ -127,6 +127,56 @@ def list_codings(
     return rows
 
 
+def segment_columns(
+    project: Project, code: str | int, coder: str | None = None, include_children: bool = False
+) -> dict[str, list[Any]]:
+    """A code's segments as columns (id, document_id, document, code_id, code, coder, start, end),
+    in document order, without their text: retrieval of 50,000 segments reads only what it
+    places, and fetches the quotes on screen with ``coding_texts``."""
+    coder = project.visible(coder)
+    target = get_code(project, code)
+    ids = [target.id] + ([d.id for d in descendants(project, target.id)] if include_children else [])
+    sql = (
+        "SELECT c.id, c.document_id, c.code_id, c.coder_id, c.start, c.[end] FROM codings c "
+        f"WHERE c.code_id IN ({','.join('?' * len(ids))})"
+    )
+    params: list[Any] = list(ids)
+    coders = dict(project.db.execute("SELECT id, name FROM coders").fetchall())
+    if coder is not None:
+        sql += " AND c.coder_id IN (SELECT id FROM coders WHERE name = ?)"
+        params.append(coder)
+    docs = {
+        i: (k, name)
+        for k, (i, name) in enumerate(
+            project.db.execute("SELECT id, name FROM documents ORDER BY sort_order, name").fetchall()
+        )
+    }
+    rows = project.db.execute(sql, params).fetchall()
+    rows.sort(key=lambda r: (docs[r[1]][0], r[4], r[5], r[0]))
+    keys = ("id", "document_id", "code_id", "coder_id", "start", "end")
+    columns: dict[str, list[Any]] = (
+        {k: list(col) for k, col in zip(keys, zip(*rows))} if rows else {k: [] for k in keys}
+    )
+    paths = {c.id: c.path for c in codes_by_id(project).values()}
+    columns["document"] = [docs[d][1] for d in columns["document_id"]]
+    columns["code"] = [paths[c] for c in columns["code_id"]]
+    columns["coder"] = [coders[k] for k in columns.pop("coder_id")]
+    return columns
+
+
+def coding_texts(project: Project, ids: list[int]) -> dict[int, str]:
+    """``{coding id: the text it quotes}`` for a page of segments."""
+    out: dict[int, str] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        out.update(
+            project.db.execute(
+                f"SELECT id, text FROM codings WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+        )
+    return out
+
+
 def codings_in_document(project: Project, document_id: int) -> list[dict[str, Any]]:
     """(id, code_id, coder, start, end) of every coding in one document (yours only while blind):
     what the workbench draws, read lean because it runs on every keystroke that codes."""

@@ -299,3 +299,32 @@ def test_memo_without_a_target_is_a_usage_error_not_a_traceback(runner, proj, ta
     proj.close()
     r = cli(runner, proj.path, "memo", target)
     assert r.exit_code == 2 and f"say which {target}" in r.output and "Traceback" not in r.output
+
+
+def test_retrieval_columns_equal_the_full_listing(demo):
+    """What the retrieval screen reads lean (columns, quotes a page at a time) is exactly what
+    ``list_codings`` reads whole, in the same order, for every code, with and without children,
+    for each coder, and while blind."""
+    from qualcode.codebook.codes import list_codes
+    from qualcode.coding.codings import coding_texts, segment_columns
+
+    keys = ("id", "document_id", "document", "code_id", "code", "coder", "start", "end", "text")
+    checked = 0
+    for code in list_codes(demo):
+        for children in (False, True):
+            for coder in (None, "anna", "bo"):
+                full = list_codings(demo, code=code.id, coder=coder, include_children=children)
+                cols = segment_columns(demo, code.id, coder=coder, include_children=children)
+                texts = coding_texts(demo, cols["id"])
+                lean = [
+                    {**{k: cols[k][i] for k in keys if k != "text"}, "text": texts[cols["id"][i]]}
+                    for i in range(len(cols["id"]))
+                ]
+                assert lean == [{k: r[k] for k in keys} for r in full]
+                checked += len(full)
+    assert checked > 1000
+    demo.set_blind(True)
+    code = list_codes(demo)[0]
+    cols = segment_columns(demo, code.id, include_children=True)
+    assert set(cols["coder"]) == {"anna"}
+    assert cols["id"] == [r["id"] for r in list_codings(demo, code=code.id, include_children=True)]

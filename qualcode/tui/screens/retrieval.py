@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 from rich.text import Text
@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from qualcode.codebook.codes import get_code, list_codes
-from qualcode.coding.codings import list_codings
+from qualcode.coding.codings import coding_texts, segment_columns
 from qualcode.corpus.attributes import attribute_types, document_attributes
 from qualcode.tui.actions import bindings
 from qualcode.tui.screens.dialogs import Prompt
@@ -20,16 +20,28 @@ from qualcode.tui.widgets.virtual_list import VirtualList
 
 
 class Segments(Sequence[dict[str, Any]]):
-    """Rows kept as columns, read as dicts: 50,000 dicts alive would make every full garbage
-    collection walk them (a pause of a fifth of a second while paging); a few lists are nothing."""
+    """Segments kept as columns and read as dicts, their quotes fetched a page at a time when
+    first shown: 50,000 dicts alive would make every full garbage collection walk them (a pause
+    of a fifth of a second while paging), and 50,000 quotes read up front would delay the first
+    paint for text nobody has scrolled to yet."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.keys = list(rows[0]) if rows else []
-        self.columns = {k: [r[k] for r in rows] for k in self.keys}
-        self.n = len(rows)
+    PAGE = 200
+
+    def __init__(self, columns: dict[str, list[Any]], texts: Callable[[list[int]], dict[int, str]]) -> None:
+        self.columns = columns
+        self.n = len(columns.get("id", []))
+        self.texts = texts
+        self.quoted: dict[int, str] = {}
 
     def __len__(self) -> int:
         return self.n
+
+    def _quote(self, i: int) -> str:
+        key = self.columns["id"][i]
+        if key not in self.quoted:
+            page = self.columns["id"][i - i % self.PAGE : i - i % self.PAGE + self.PAGE]
+            self.quoted.update(self.texts([k for k in page if k not in self.quoted]))
+        return self.quoted[key]
 
     @overload
     def __getitem__(self, i: int) -> dict[str, Any]: ...
@@ -40,7 +52,10 @@ class Segments(Sequence[dict[str, Any]]):
             return [self[k] for k in range(*i.indices(self.n))]
         if not -self.n <= i < self.n:
             raise IndexError(i)
-        return {k: col[i] for k, col in self.columns.items()}
+        i %= self.n
+        row = {k: col[i] for k, col in self.columns.items()}
+        row["text"] = self._quote(i)
+        return row
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return (self[i] for i in range(self.n))
@@ -95,7 +110,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self.include_children = True
         self.coder: str | None = None
         self.filters: dict[str, str] = {}
-        self.rows: Sequence[dict[str, Any]] = []
+        self.rows = Segments({}, lambda ids: {})
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,30 +126,33 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self._reload()
         self.query_one(SegmentList).focus()
 
-    def segments(self) -> list[dict]:
+    def segments(self) -> Segments:
+        """The code's segments, narrowed by coder and attributes, in document order."""
+        fetch = lambda ids: coding_texts(self.project, ids)  # noqa: E731
         if self.code_id is None:
-            return []
-        rows = list_codings(self.project, code=self.code_id, coder=self.coder, include_children=self.include_children)
+            return Segments({}, fetch)
+        columns = segment_columns(self.project, self.code_id, coder=self.coder, include_children=self.include_children)
         if self.filters:
             attrs = document_attributes(self.project)
-            rows = [
-                r
-                for r in rows
-                if all(
-                    str(attrs.get(r["document_id"], {}).get(k, "")).casefold() == v.casefold()
-                    for k, v in self.filters.items()
-                )
-            ]
-        return rows
+            keep = {
+                d
+                for d in set(columns["document_id"])
+                if all(str(attrs.get(d, {}).get(k, "")).casefold() == v.casefold() for k, v in self.filters.items())
+            }
+            rows = [i for i, d in enumerate(columns["document_id"]) if d in keep]
+            columns = {k: [col[i] for i in rows] for k, col in columns.items()}
+        return Segments(columns, fetch)
 
     def _reload(self) -> None:
-        self.rows = Segments(self.segments())
+        self.rows = self.segments()
         code = get_code(self.project, self.code_id) if self.code_id is not None else None
         summary = Text()
         if code:
             summary.append("■ ", style=code.colour or "grey50")
             summary.append(code.path, style="bold")
-        summary.append(f"   {len(self.rows)} segment(s) in {len({r['document_id'] for r in self.rows})} document(s)")
+        summary.append(
+            f"   {len(self.rows)} segment(s) in {len(set(self.rows.columns.get('document_id', [])))} document(s)"
+        )
         attrs = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "any"
         children = "included" if self.include_children else "excluded"
         summary.append(f"\nchildren: {children} · coder: {self.coder or 'all'} · attributes: {attrs}", style="dim")
