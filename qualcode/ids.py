@@ -1,5 +1,6 @@
 """GUIDs and timestamps, in the forms REFI-QDA uses."""
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -9,8 +10,13 @@ def new_guid() -> str:
     return str(uuid.uuid4()).upper()
 
 
+_OURS = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+
+
 def normalise_guid(value: str) -> str:
     """Accept other tools' spellings (lower case, braces) and return ours."""
+    if _OURS.fullmatch(value):
+        return value  # already ours: a million codings need no uuid.UUID each
     g = value.strip().strip("{}").upper()
     uuid.UUID(g)  # raises ValueError on garbage
     return g

@@ -132,6 +132,7 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
         doc_guids.add(d["guid"])
 
     coding_guids: set[str] = set()
+    shared: dict[str, str] = {}  # one string per document and code GUID, not one per coding
     for r in db.query(
         "SELECT c.guid, d.guid AS doc, k.guid AS code, c.coder_id, c.start, c.[end], c.text, c.memo, "
         "c.created_at, c.updated_at FROM codings c JOIN documents d ON d.id = c.document_id "
@@ -143,10 +144,10 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
         model.codings.append(
             refi.Coding(
                 r["guid"],
-                r["doc"],
+                shared.setdefault(r["doc"], r["doc"]),
                 r["start"],
                 r["end"],
-                r["code"],
+                shared.setdefault(r["code"], r["code"]),
                 coder,
                 created=r["created_at"],
                 excerpt=_excerpt(r["text"]),

@@ -438,6 +438,7 @@ class ProjectImport:
         self.codings = set(existing)
         skipped_sources: dict[str, int] = {}
         mismatches: list[str] = []
+        rows: list[dict[str, Any]] = []
         for c in self.model.codings:
             doc = self.docs.get(c.source_guid)
             if doc is None:
@@ -470,8 +471,7 @@ class ProjectImport:
                     f"text there reads {text[:60]!r}"
                 )
             created = c.created or now()
-            self.tx.insert(
-                "codings",
+            rows.append(
                 {
                     "guid": c.guid,
                     "document_id": doc.id,
@@ -484,9 +484,13 @@ class ProjectImport:
                     "updated_at": created,
                 },
             )
+            if len(rows) == 10_000:
+                self.tx.insert_many("codings", rows)
+                rows = []
             keys[key] = c.guid
             self.codings.add(c.guid)
             self.added["codings"] += 1
+        self.tx.insert_many("codings", rows)
         self.report.warnings += mismatches[:MAX_MISMATCHES_LISTED]
         if len(mismatches) > MAX_MISMATCHES_LISTED:
             self.report.warnings.append(

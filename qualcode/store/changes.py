@@ -178,6 +178,23 @@ class Transaction:
             self.changes.append({"t": table, "op": "insert", "after": self._fetch(table, _key(table, row))})
         return rowid
 
+    def insert_many(self, table: str, rows: list[Row]) -> None:
+        """Insert rows that share their columns: one prepared statement for all of them when the
+        event does not record its rows (a million codings from a .qdpx), else row by row."""
+        if not rows:
+            return
+        if self.record_rows:
+            for row in rows:
+                self.insert(table, row)
+            return
+        cols = list(rows[0])
+        for row in rows:
+            self._check_names(table, row)
+        self.db.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            ([row[c] for c in cols] for row in rows),
+        )
+
     def update(self, table: str, key: Row | int, values: Row) -> None:
         key = {"id": key} if isinstance(key, int) else key
         before = self._fetch(table, key)

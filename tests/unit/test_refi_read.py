@@ -578,3 +578,26 @@ def test_refi_package_imports_no_front_end_or_database():
         cwd=REPO,
     )
     assert out.stdout.strip() == ""
+
+
+def test_streamed_reading_resolves_cases_and_values_whatever_the_order():
+    """Sections are read as their end tags arrive, so references forward in the file — case
+    members before <Sources>, and (out of schema order) <Variables> after the sources that use
+    them — are resolved at the end, as a whole-tree reading would."""
+    var = "0A1B2C3D-0000-4000-8000-0000000000F1"
+    case = "0A1B2C3D-0000-4000-8000-0000000000F2"
+    value = f'<VariableValue><VariableRef targetGUID="{var}"/><IntegerValue>42</IntegerValue></VariableValue>'
+    qde = project_qde(f"""
+  <TextSource guid="{GUID_S}" name="late"><PlainTextContent>Hej med dig</PlainTextContent>{value}</TextSource>
+ </Sources>
+ <Variables><Variable guid="{var}" name="age" typeOfVariable="Integer"/></Variables>
+ <Sources>""")
+    qde = qde.replace(
+        "<Sources>",
+        f'<Cases><Case guid="{case}" name="c"><SourceRef targetGUID="{GUID_S}"/></Case></Cases><Sources>',
+        1,
+    )
+    project, report = read_project_xml(qde.encode())
+    assert project.sources[0].variable_values == {var: 42}
+    assert project.cases[0].source_guids == [GUID_S.upper()]
+    assert not [s for s in report.skipped if s.kind in ("VariableValue", "SourceRef")]

@@ -133,3 +133,14 @@ def test_oversized_qdc_is_refused(tmp_path):
     qdc.write_bytes(b"<CodeBook>" + b" " * 2000 + b"</CodeBook>")
     with pytest.raises(RefiError, match=r"huge\.qdc: 2,021 bytes is too large to be a codebook \(limit 1,000 bytes\)"):
         read_qdc(qdc, max_bytes=1000)
+
+
+def test_doctype_split_across_streamed_chunks_is_refused():
+    """The project.qde is parsed as it streams out of the archive: a DOCTYPE cut across chunk
+    boundaries is refused all the same, before anything is expanded."""
+    from qualcode.interchange.refi.safexml import iter_xml
+
+    for size in (1, 7, 64):
+        chunks = [LAUGHS[k : k + size] for k in range(0, len(LAUGHS), size)]
+        with pytest.raises(RefiError, match=r"refused: XML with a DOCTYPE \('lolz'\)"):
+            list(iter_xml(chunks, "lol.qde"))

@@ -21,6 +21,9 @@ class Elements:
 
     @staticmethod
     def name(el: etree._Element) -> str:
+        tag = el.tag
+        if isinstance(tag, str):  # "{namespace}local" or "local": sliced, not parsed (millions of calls)
+            return tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
         return etree.QName(el).localname
 
     def kids(self, el: etree._Element, name: str) -> list[etree._Element]:

@@ -56,7 +56,7 @@ class TextSource:
     variable_values: dict[str, VariableValue] = field(default_factory=dict)  # variable GUID → value
 
 
-@dataclass
+@dataclass(slots=True)  # a million of them on a large export or import
 class Coding:
     """One code applied by one coder to one span; a REFI selection may carry several codings."""
 

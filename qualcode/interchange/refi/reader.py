@@ -11,6 +11,7 @@ Positions: the counting the exporter used is judged per source (``readings``), t
 folded to ``\\n`` + NFC and offsets are mapped through ``positions``.
 """
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -37,7 +38,7 @@ from qualcode.interchange.refi.model import (
     VariableValue,
 )
 from qualcode.interchange.refi.readings import RawSelection, choose_reading
-from qualcode.interchange.refi.safexml import parse_xml
+from qualcode.interchange.refi.safexml import iter_xml
 from qualcode.interchange.refi.safezip import SafeZip, ZipLimits
 from qualcode.interchange.refi.texts import ArchiveTexts
 from qualcode.text import offsets as positions
@@ -57,15 +58,13 @@ def read_qdpx(
         if qde is None:
             raise RefiError(f"{path}: no project.qde inside the archive")
         where = f"{path}!{qde}"
-        root = parse_xml(zf.read(qde), where)
         reader = _ProjectReader(where, ArchiveTexts(zf, str(path), allow_external_files), str(path))
-        return reader.read(root)
+        return reader.read(iter_xml(zf.chunks(qde), where))
 
 
 def read_project_xml(data: bytes, where: str = "project.qde") -> tuple[Project, ImportReport]:
     """Read a bare project.qde (texts must be inline ``PlainTextContent``)."""
-    root = parse_xml(data, where)
-    return _ProjectReader(where, ArchiveTexts(None, where, False), where).read(root)
+    return _ProjectReader(where, ArchiveTexts(None, where, False), where).read(iter_xml([data], where))
 
 
 _VALUE_ELEMENTS = {
@@ -90,49 +89,37 @@ class _ProjectReader:
         self.source_guids: set[str] = set()
         self.coding_guids: set[str] = set()
         self.variables: dict[str, Variable] = {}
+        self.pending_values: list[tuple[dict[str, VariableValue], str, list[tuple[str, str, str, int | None]]]] = []
+        self.pending_cases: list[tuple[Case, list[str]]] = []
         self.trusted_positions = False  # our own exports: positions are always "as stored"
 
-    def read(self, root: etree._Element) -> tuple[Project, ImportReport]:
+    def read(self, events: Iterator[tuple[str, etree._Element]]) -> tuple[Project, ImportReport]:
+        """Reads the document as it streams: each section of <Project>, and each source and note
+        within theirs, is read when its end tag arrives and then dropped from the tree."""
         x, p = self.x, self.project
-        if x.name(root) != "Project":
-            raise x.fail(root, "is the root element; expected <Project> (is this a .qdc codebook?)")
-        check_namespace(root, PROJECT_NS, self.report)
-        p.name = root.get("name") or ""
-        p.origin = root.get("origin")
-        self.trusted_positions = (p.origin or "").startswith(OWN_ORIGIN)
-        p.creating_user = x.guid(root, "creatingUserGUID", required=False)
-        p.creation_datetime = root.get("creationDateTime")
-        p.modified_datetime = root.get("modifiedDateTime")
+        depth = 0
+        root: etree._Element | None = None
+        for event, el in events:
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    root = el
+                    self._root(el)
+                continue
+            depth -= 1
+            if depth == 2 and x.name(cast(etree._Element, el.getparent())) in self._STREAMED:
+                self._item(el)
+                cast(etree._Element, el.getparent()).remove(el)
+            elif depth == 1 and x.name(el) in self._SECTIONS:
+                self._section(el)
+                el.clear()
+            elif depth == 0:
+                root = el
+        if root is None:
+            raise RefiError(f"{x.where}: no root element")
         p.description = x.text_of(root, "Description")
-        self.texts.base_path = root.get("basePath")
-        for users in x.kids(root, "Users"):
-            for el in x.kids(users, "User"):
-                u = User(x.guid(el, "guid"), el.get("name") or "")
-                if u.guid not in self.users:
-                    self.users[u.guid] = u
-                    p.users.append(u)
-        for cb in x.kids(root, "CodeBook"):
-            for codes in x.kids(cb, "Codes"):
-                p.codes.extend(read_codes(x, codes, self.report, self.code_guids, self.notes))
-        for vs in x.kids(root, "Variables"):
-            for el in x.kids(vs, "Variable"):
-                self._variable(el)
-        for srcs in x.kids(root, "Sources"):
-            for el in srcs:
-                if isinstance(el.tag, str):
-                    self._source(el)
-        for cs in x.kids(root, "Cases"):
-            for el in x.kids(cs, "Case"):
-                self._case(el)
-        for ns in x.kids(root, "Notes"):
-            for el in x.kids(ns, "Note"):
-                self._note(el)
-        for kind, item in (("Links", "Link"), ("Sets", "Set"), ("Graphs", "Graph")):
-            for group in x.kids(root, kind):
-                for el in x.kids(group, item):
-                    self.report.skip(
-                        item, x.guid(el, "guid", required=False), el.get("name"), f"{kind.lower()} are not imported"
-                    )
+        self._resolve_values()
+        self._resolve_cases()
         self.notes.collect(x, root, "project", None)
         self._attach_notes()
         self._ensure_coders()
@@ -149,6 +136,55 @@ class _ProjectReader:
         )
         return p, self.report
 
+    _SECTIONS = ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs")
+    _STREAMED = ("Sources", "Notes")
+
+    def _root(self, root: etree._Element) -> None:
+        x, p = self.x, self.project
+        if x.name(root) != "Project":
+            raise x.fail(root, "is the root element; expected <Project> (is this a .qdc codebook?)")
+        check_namespace(root, PROJECT_NS, self.report)
+        p.name = root.get("name") or ""
+        p.origin = root.get("origin")
+        self.trusted_positions = (p.origin or "").startswith(OWN_ORIGIN)
+        p.creating_user = x.guid(root, "creatingUserGUID", required=False)
+        p.creation_datetime = root.get("creationDateTime")
+        p.modified_datetime = root.get("modifiedDateTime")
+        self.texts.base_path = root.get("basePath")
+
+    def _item(self, el: etree._Element) -> None:
+        """One child of <Sources> or <Notes>."""
+        if not isinstance(el.tag, str):
+            return
+        if self.x.name(el.getparent()) == "Sources":  # type: ignore[arg-type]
+            self._source(el)
+        elif self.x.name(el) == "Note":
+            self._note(el)
+
+    def _section(self, el: etree._Element) -> None:
+        x, p, kind = self.x, self.project, self.x.name(el)
+        if kind == "Users":
+            for u_el in x.kids(el, "User"):
+                u = User(x.guid(u_el, "guid"), u_el.get("name") or "")
+                if u.guid not in self.users:
+                    self.users[u.guid] = u
+                    p.users.append(u)
+        elif kind == "CodeBook":
+            for codes in x.kids(el, "Codes"):
+                p.codes.extend(read_codes(x, codes, self.report, self.code_guids, self.notes))
+        elif kind == "Variables":
+            for v_el in x.kids(el, "Variable"):
+                self._variable(v_el)
+        elif kind == "Cases":
+            for c_el in x.kids(el, "Case"):
+                self._case(c_el)
+        elif kind in ("Links", "Sets", "Graphs"):
+            item = kind[:-1]
+            for i_el in x.kids(el, item):
+                self.report.skip(
+                    item, x.guid(i_el, "guid", required=False), i_el.get("name"), f"{kind.lower()} are not imported"
+                )
+
     # variables and values
 
     def _variable(self, el: etree._Element) -> None:
@@ -161,46 +197,60 @@ class _ProjectReader:
         self.project.variables.append(v)
 
     def _values(self, owner_el: etree._Element, owner: str) -> dict[str, VariableValue]:
+        """The owner's values, filled in at the end of the document (``_resolve_values``): a file
+        may list its variables after the sources and cases that use them."""
         x = self.x
         out: dict[str, VariableValue] = {}
+        raw_values: list[tuple[str, str, str, int | None]] = []
         for vv in x.kids(owner_el, "VariableValue"):
             ref = x.kid(vv, "VariableRef")
             if ref is None:
                 raise x.fail(vv, "lacks <VariableRef>")
             vguid = x.guid(ref, "targetGUID")
-            if vguid not in self.variables:
-                self.report.skip("VariableValue", vguid, owner, "refers to an unknown variable")
-                continue
             value_el = next((c for c in vv if isinstance(c.tag, str) and x.name(c) in _VALUE_ELEMENTS), None)
-            if value_el is None:
-                continue  # the schema allows an empty choice: no value
-            raw = value_el.text or ""
-            try:
-                out[vguid] = _parse_value(_VALUE_ELEMENTS[x.name(value_el)], raw)
-            except ValueError:
-                self.report.skip(
-                    "VariableValue",
-                    vguid,
-                    owner,
-                    f"line {value_el.sourceline}: {x.name(value_el)} {raw!r} is not valid",
-                )
+            kind = None if value_el is None else x.name(value_el)
+            raw_values.append(
+                (vguid, kind or "", "" if value_el is None else value_el.text or "", cast(int, vv.sourceline))
+            )
+        if raw_values:
+            self.pending_values.append((out, owner, raw_values))
         return out
+
+    def _resolve_values(self) -> None:
+        for out, owner, raw_values in self.pending_values:
+            for vguid, kind, raw, line in raw_values:
+                if vguid not in self.variables:
+                    self.report.skip("VariableValue", vguid, owner, "refers to an unknown variable")
+                    continue
+                if not kind:
+                    continue  # the schema allows an empty choice: no value
+                try:
+                    out[vguid] = _parse_value(_VALUE_ELEMENTS[kind], raw)
+                except ValueError:
+                    self.report.skip("VariableValue", vguid, owner, f"line {line}: {kind} {raw!r} is not valid")
+        self.pending_values.clear()
 
     def _case(self, el: etree._Element) -> None:
         x = self.x
         guid = x.guid(el, "guid")
         case = Case(guid, el.get("name") or "", x.text_of(el, "Description"), self._values(el, f"case {guid}"))
-        known = {s.guid for s in self.project.sources}
-        for ref in x.kids(el, "SourceRef"):
-            sguid = x.guid(ref, "targetGUID")
-            if sguid in known:
-                case.source_guids.append(sguid)
-            else:
-                self.report.skip("SourceRef", sguid, case.name, "case member is not an imported text source")
+        members = [x.guid(ref, "targetGUID") for ref in x.kids(el, "SourceRef")]
         for kind in ("CodeRef", "SelectionRef"):
             for ref in x.kids(el, kind):
                 self.report.skip(kind, x.guid(ref, "targetGUID"), case.name, f"case {kind} members are not imported")
+        self.pending_cases.append((case, members))
         self.project.cases.append(case)
+
+    def _resolve_cases(self) -> None:
+        """Members checked once every source is read (<Cases> comes before <Sources>)."""
+        known = {s.guid for s in self.project.sources}
+        for case, members in self.pending_cases:
+            for sguid in members:
+                if sguid in known:
+                    case.source_guids.append(sguid)
+                else:
+                    self.report.skip("SourceRef", sguid, case.name, "case member is not an imported text source")
+        self.pending_cases.clear()
 
     # sources
 

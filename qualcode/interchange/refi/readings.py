@@ -79,6 +79,8 @@ def choose_reading(
     with two selections at least (people select words; a reading off by some characters cuts
     words; random edges do not tell readings apart, so a small difference never switches).
     """
+    if trusted:
+        return "as stored", raw, selections
     scored = []
     for label, text, utf16 in readings(raw):
         sels = selections
@@ -90,7 +92,7 @@ def choose_reading(
         named = sum(_excerpt_matches(text, s) for s in ok)
         edges = sum(_is_word_edge(text, s.start) + _is_word_edge(text, s.end) for s in ok)
         scored.append(((len(ok), named, edges), (label, text, sels)))
-        if not selections or trusted:
+        if not selections:
             break
     base_score, base = scored[0]
     if len(scored) == 1:

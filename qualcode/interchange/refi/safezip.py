@@ -1,11 +1,12 @@
 """Read a .qdpx archive without trusting it: no zip slip, no decompression bombs.
 
-Nothing is ever extracted to disk; entries are read into memory through ``SafeZip.read``, which
-stops as soon as an entry yields more than its declared size or the archive more than the
+Nothing is ever extracted to disk; entries are read through ``SafeZip.read`` or streamed by
+``SafeZip.chunks``, which stop as soon as an entry yields more than its declared size or the archive more than the
 total cap, because declared sizes in a crafted archive can lie.
 """
 
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -99,10 +100,14 @@ class SafeZip:
 
     def read(self, name: str) -> bytes:
         """The entry's bytes, refused if it inflates past its declared size or the total cap."""
+        return b"".join(self.chunks(name))
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The entry a mebibyte at a time, with the same refusals as ``read``: what a streaming
+        parser reads, so a large project.qde is never whole in memory."""
         info = self._zf.getinfo(name)
         budget = self.limits.max_total_bytes - self._read_total
         allowed = min(info.file_size, budget)
-        chunks = []
         got = 0
         try:
             with self._zf.open(info) as fh:
@@ -116,11 +121,10 @@ class SafeZip:
                             f"{self.path}: refused: entry {name!r} inflates past "
                             f"{allowed} bytes (declared {info.file_size}; possible decompression bomb)"
                         )
-                    chunks.append(chunk)
+                    self._read_total += len(chunk)
+                    yield chunk
         except (zipfile.BadZipFile, OSError, EOFError) as e:
             raise RefiError(f"{self.path}: entry {name!r} is damaged: {e}") from None
-        self._read_total += got
-        return b"".join(chunks)
 
     def close(self) -> None:
         self._zf.close()

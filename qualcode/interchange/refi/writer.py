@@ -10,6 +10,7 @@ requires at least one child in each.
 import uuid
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,7 @@ from qualcode.interchange.refi.model import (
     Coding,
     Note,
     Project,
+    TextSource,
     Variable,
     VariableValue,
 )
@@ -48,11 +50,32 @@ class _Maker(Protocol):
 
 
 def write_qdpx(project: Project, path: str | Path, like: Path | None = None) -> None:
-    """Write ``project`` to ``path`` atomically and privately (a temporary file, then a rename)."""
-    entries = [("project.qde", project_xml(project))]
-    for s in project.sources:
-        entries.append((f"sources/{s.guid}.txt", s.text.encode("utf-8")))
-    write_atomic(path, lambda fh: _zip(fh, entries), like)
+    """Write ``project`` to ``path`` atomically and privately (a temporary file, then a rename).
+
+    project.qde is streamed into the archive a source at a time, so a project of a million
+    codings never holds its whole XML tree (which took 6 GB for L) in memory."""
+
+    def fill(fh: BinaryIO) -> None:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            with zf.open(_entry("project.qde"), "w", force_zip64=_large(project)) as qde:
+                for chunk in project_chunks(project):
+                    qde.write(chunk)
+            for s in project.sources:
+                zf.writestr(_entry(f"sources/{s.guid}.txt"), s.text.encode("utf-8"))
+
+    write_atomic(path, fill, like)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _large(project: Project) -> bool:
+    """Whether project.qde might pass zip's 2 GiB limit (about 500 bytes per coding, plus the rest)."""
+    return len(project.codings) * 600 + sum(len(n.text) for n in project.notes) * 4 > 1_500_000_000
 
 
 def write_qdc(codes: list[Code], path: str | Path, origin: str = ORIGIN, like: Path | None = None) -> None:
@@ -61,6 +84,15 @@ def write_qdc(codes: list[Code], path: str | Path, origin: str = ORIGIN, like: P
 
 def project_xml(project: Project) -> bytes:
     """The project.qde document for ``project`` (texts referenced as internal://GUID.txt)."""
+    return b"".join(project_chunks(project))
+
+
+_SOURCES_HERE = "sources go here"
+
+
+def project_chunks(project: Project) -> Iterator[bytes]:
+    """project.qde in pieces: everything but the sources as one small tree, then each source
+    serialised on its own where the placeholder stood — the same bytes as one whole tree."""
     _Checker(project).check()
     E = _maker(PROJECT_NS)
     root = E("Project", name=project.name or "qualcode project", origin=ORIGIN)
@@ -91,39 +123,8 @@ def project_xml(project: Project) -> bytes:
             _values(el, E, case.variable_values, variables)
             for sg in case.source_guids:
                 _sub(el, E, "SourceRef", targetGUID=sg)
-    codings_by_source: dict[str, list[Coding]] = defaultdict(list)
-    for c in project.codings:
-        codings_by_source[c.source_guid].append(c)
     if project.sources:
-        srcs = _sub(root, E, "Sources")
-        for s in project.sources:
-            el = _sub(srcs, E, "TextSource", guid=s.guid, name=s.name, plainTextPath=f"internal://{s.guid}.txt")
-            _opt(el, "creatingUser", s.creating_user)
-            _opt(el, "creationDateTime", s.creation_datetime)
-            _opt(el, "modifyingUser", s.modifying_user)
-            _opt(el, "modifiedDateTime", s.modified_datetime)
-            _text(el, E, "Description", s.description)
-            for sel_guid, group in _selections(codings_by_source.get(s.guid, [])):
-                first = group[0]
-                sel = _sub(
-                    el,
-                    E,
-                    "PlainTextSelection",
-                    guid=sel_guid,
-                    name=first.excerpt or None,
-                    startPosition=str(first.start),
-                    endPosition=str(first.end),
-                    creatingUser=first.coder_guid,
-                )
-                _opt(sel, "creationDateTime", first.selection_created or first.created)
-                for c in group:
-                    cod = _sub(sel, E, "Coding", guid=c.guid, creatingUser=c.coder_guid)
-                    _opt(cod, "creationDateTime", c.created)
-                    _sub(cod, E, "CodeRef", targetGUID=c.code_guid)
-                    _note_refs(cod, E, notes_by_target, "coding", c.guid)
-                _note_refs(sel, E, notes_by_target, "selection", sel_guid)
-            _note_refs(el, E, notes_by_target, "source", s.guid)
-            _values(el, E, s.variable_values, variables)
+        _sub(root, E, "Sources").append(etree.Comment(_SOURCES_HERE))
     if project.notes:
         ns = _sub(root, E, "Notes")
         for n in project.notes:
@@ -133,7 +134,65 @@ def project_xml(project: Project) -> bytes:
             _text(el, E, "PlainTextContent", n.text)
     _text(root, E, "Description", project.description)
     _note_refs(root, E, notes_by_target, "project", None)
-    return _serialise(root)
+    whole = _serialise(root)
+    if not project.sources:
+        yield whole
+        return
+    head, tail = whole.split(f"<!--{_SOURCES_HERE}-->".encode(), 1)
+    yield head
+    codings_by_source: dict[str, list[Coding]] = defaultdict(list)
+    for c in project.codings:
+        codings_by_source[c.source_guid].append(c)
+    scratch = E("Sources")
+    declared = f' xmlns="{PROJECT_NS}"'.encode()
+    for i, s in enumerate(project.sources):
+        el = _source(scratch, E, s, codings_by_source.pop(s.guid, []), notes_by_target, variables)
+        etree.indent(el, space="  ", level=2)
+        el.tail = None
+        chunk = etree.tostring(el, encoding="UTF-8")
+        yield chunk.replace(declared, b"", 1)  # declared once, on <Project>
+        if i + 1 < len(project.sources):
+            yield b"\n    "
+        scratch.remove(el)
+    yield tail
+
+
+def _source(
+    parent: etree._Element,
+    E: _Maker,
+    s: TextSource,
+    codings: list[Coding],
+    notes_by_target: _NotesByTarget,
+    variables: dict[str, Variable],
+) -> etree._Element:
+    el = _sub(parent, E, "TextSource", guid=s.guid, name=s.name, plainTextPath=f"internal://{s.guid}.txt")
+    _opt(el, "creatingUser", s.creating_user)
+    _opt(el, "creationDateTime", s.creation_datetime)
+    _opt(el, "modifyingUser", s.modifying_user)
+    _opt(el, "modifiedDateTime", s.modified_datetime)
+    _text(el, E, "Description", s.description)
+    for sel_guid, group in _selections(codings):
+        first = group[0]
+        sel = _sub(
+            el,
+            E,
+            "PlainTextSelection",
+            guid=sel_guid,
+            name=first.excerpt or None,
+            startPosition=str(first.start),
+            endPosition=str(first.end),
+            creatingUser=first.coder_guid,
+        )
+        _opt(sel, "creationDateTime", first.selection_created or first.created)
+        for c in group:
+            cod = _sub(sel, E, "Coding", guid=c.guid, creatingUser=c.coder_guid)
+            _opt(cod, "creationDateTime", c.created)
+            _sub(cod, E, "CodeRef", targetGUID=c.code_guid)
+            _note_refs(cod, E, notes_by_target, "coding", c.guid)
+        _note_refs(sel, E, notes_by_target, "selection", sel_guid)
+    _note_refs(el, E, notes_by_target, "source", s.guid)
+    _values(el, E, s.variable_values, variables)
+    return el
 
 
 def codebook_xml(codes: list[Code], origin: str = ORIGIN) -> bytes:
@@ -276,15 +335,6 @@ def _values(el: etree._Element, E: _Maker, values: dict[str, VariableValue], var
 def _serialise(root: etree._Element) -> bytes:
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def _zip(fh: BinaryIO, entries: list[tuple[str, bytes]]) -> None:
-    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
 
 
 class _Checker:
