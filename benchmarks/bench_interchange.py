@@ -74,7 +74,7 @@ with Project.open(sys.argv[2], coder="bench") as p:
     "merge floor": """
 import sqlite3
 db = sqlite3.connect(sys.argv[1])
-for table in ("coders", "codes", "documents", "codings", "memos", "attributes", "attribute_values"):
+for table in ("coders", "codes", "documents", "codings", "memos", "attributes", "document_attributes"):
     db.execute(f"SELECT * FROM {table}").fetchall()
 """,
 }

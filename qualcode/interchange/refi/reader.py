@@ -91,6 +91,7 @@ class _ProjectReader:
         self.variables: dict[str, Variable] = {}
         self.pending_values: list[tuple[dict[str, VariableValue], str, list[tuple[str, str, str, int | None]]]] = []
         self.pending_cases: list[tuple[Case, list[str]]] = []
+        self.shared: dict[str, str] = {}
         self.trusted_positions = False  # our own exports: positions are always "as stored"
 
     def read(self, events: Iterator[tuple[str, etree._Element]]) -> tuple[Project, ImportReport]:
@@ -373,17 +374,20 @@ class _ProjectReader:
             or self.project.creating_user
             or ""
         )
+        one = self.shared.setdefault  # one string per code, coder and time, not one per coding
+        created = el.get("creationDateTime") or sel_el.get("creationDateTime")
+        selected = sel_el.get("creationDateTime") if sel_guid else None
         self.project.codings.append(
             Coding(
                 guid=guid,
                 source_guid=src.guid,
                 start=start,
                 end=end,
-                code_guid=code,
-                coder_guid=coder,
-                created=el.get("creationDateTime") or sel_el.get("creationDateTime"),
+                code_guid=one(code, code),
+                coder_guid=one(coder, coder),
+                created=None if created is None else one(created, created),
                 selection_guid=sel_guid,
-                selection_created=sel_el.get("creationDateTime") if sel_guid else None,
+                selection_created=None if selected is None else one(selected, selected),
                 excerpt=sel_el.get("name") if sel_guid else None,
             )
         )
