@@ -70,7 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "agreement": (
         "agreement_cmds",
-        "Inter-coder agreement per code: % agreement, κ, α, warnings; export with --format.",
+        "Inter-coder agreement per code: % agreement, κ, AC1, PABAK, α, warnings; export with --format.",
     ),
     "merge": ("agreement_cmds", "Merge another project file (a coder's copy) into this one, by GUID."),
     # document_cmds

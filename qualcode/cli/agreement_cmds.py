@@ -32,6 +32,13 @@ def _short(warning: str | None) -> str:
     return (warning or "").split(":", 1)[0]
 
 
+def _level(rows) -> str:
+    for r in rows:
+        if r.stats.ci is not None:
+            return f"{100 * r.stats.ci.ci:.0f} %"
+    return "95 %"
+
+
 def _kappa_cell(stats) -> Text:
     from rich.text import Text
 
@@ -60,25 +67,64 @@ def print_report(report, show_disagreements: bool = False) -> None:
         out.print(t)
         return
     ci = report.bootstrap > 0
-    cols = ["code", "units", "% agree", report.kappa_name, "α (nominal)"]
-    t = RichTable(*cols, *(["α 95 % CI"] if ci else []), "note", title=title)
-    for c in ("units", "% agree", report.kappa_name, "α (nominal)"):
-        t.columns[cols.index(c)].justify = "right"
     rows = list(report.codes) + ([report.overall] if report.overall else [])
+    noted = any(r.stats.warning for r in rows)
+    cols = ["code", "N", "% agree", "% coded", "κ", "AC1", "PABAK", "α"]
+    t = RichTable(*cols, *(["note"] if noted else []), title=title)
+    for c in cols[1:]:
+        t.columns[cols.index(c)].justify = "right"
+        t.columns[cols.index(c)].no_wrap = True
     for r in rows:
         st = r.stats
         cells: list[Text | str] = [
             Text(r.code, style="bold" if r.code_id is None else ""),
             f"{st.units:,}",
             "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
+            "—" if st.agreement_coded is None else f"{100 * st.agreement_coded:.1f}",
             _kappa_cell(st),
+            _num(st.ac1.value),
+            _num(st.pabak.value),
             _num(st.alpha.value),
         ]
-        if ci:
-            cells.append(f"{st.ci.low:.3f}–{st.ci.high:.3f}" if st.ci and st.ci.size else "—")
-        cells.append(Text(_short(st.warning), style="yellow"))
+        if noted:
+            cells.append(Text(_short(st.warning), style="yellow"))
         t.add_row(*cells, end_section=r is report.codes[-1] if report.codes else False)
     out.print(t)
+    out.print(
+        Text(
+            f"κ = {report.kappa_name}; % coded: agreement without units nobody coded; AC1: Gwet 2008; "
+            "PABAK: Byrt, Bishop & Carlin 1993; α: Krippendorff's, nominal.",
+            style="dim",
+        )
+    )
+    if ci:
+        intervals = RichTable("code", f"α {_level(rows)} CI", f"κ {_level(rows)} CI", title="Bootstrap intervals")
+        for r in rows:
+            intervals.add_row(
+                Text(r.code, style="bold" if r.code_id is None else ""),
+                *[
+                    f"{x.low:.3f} – {x.high:.3f}" if x is not None and x.defined else "—"
+                    for x in (r.stats.ci, r.stats.kappa_ci)
+                ],
+            )
+        out.print(intervals)
+    if report.codes:
+        first = report.codes[0]
+        out.print(Text(f"{report.kappa_name}: {first.stats.kappa.name}. Each code row: {first.pooling}.", style="dim"))
+    if report.overall:
+        out.print(Text(f"(all codes pooled): {report.overall.pooling}.", style="dim"))
+    for label, moment in report.as_of.items():
+        out.print(Text(f"{label}: codings as they stood at {moment}, rebuilt from the event log", style="dim"))
+    if ci:
+        shown = set()
+        for r in rows:
+            for interval in (r.stats.ci, r.stats.kappa_ci):
+                if interval is None:
+                    continue
+                line = interval.description if interval.defined else f"no interval: {interval.reason}"
+                if line not in shown:
+                    shown.add(line)
+                    out.print(Text(f"intervals: {line}", style="dim"))
     explained = set()
     for r in rows:  # each kind of warning explained once
         if r.stats.warning and ":" in r.stats.warning:
@@ -111,16 +157,36 @@ def print_disagreements(report) -> None:
     console().print(t)
 
 
+def _command() -> str:
+    """The command as typed, for the report's record (options left at their defaults left out)."""
+    import shlex
+
+    ctx = click.get_current_context()
+    words = ["qualcode", ctx.info_name or "agreement"]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if (param.name != "unit" and value in (None, False, (), param.default)) or param.name == "report_path":
+            continue
+        flag = max(param.opts, key=len) if isinstance(param, click.Option) else ""
+        words += [flag] if value is True else [flag, str(value)]
+    return " ".join(shlex.quote(w) for w in words if w)
+
+
 def _audit_options(fn):
     for opt in reversed(
         [
-            click.option("--coders", required=True, help="Coders to compare, comma separated: A,B[,C]."),
+            click.option(
+                "--coders",
+                required=True,
+                help="Coders to compare, comma separated: A,B[,C]; NAME@DATE is that coder's codings then.",
+            ),
             click.option(
                 "--unit",
                 "-u",
                 default="sentence",
                 show_default=True,
-                help="sentence, turn, paragraph, document, character, window:N, segment:X% or unitized.",
+                help="sentence, turn, paragraph, document, character (NVivo's rule), character:skip-uncoded, "
+                "window:N, segment:X% or unitized.",
             ),
             click.option(
                 "--codes",
@@ -156,7 +222,14 @@ def _run_audit(p, coders, unit, codes, documents, **kw):
     help="Folder for --format.",
 )
 @click.option("--methods", is_flag=True, help="Print a methods paragraph for a paper.")
-@click.option("--bootstrap", type=click.IntRange(0), default=0, help="Bootstrap draws for an α interval (0: none).")
+@click.option("--bootstrap", type=click.IntRange(0), default=0, help="Resamples for α and κ intervals (0: none).")
+@click.option(
+    "--bootstrap-method",
+    type=click.Choice(["documents", "units", "krippendorff"]),
+    default="documents",
+    show_default=True,
+    help="Resample documents (cluster bootstrap), units, or pairs of values (Krippendorff's, α only).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option(
     "--domain",
@@ -165,27 +238,64 @@ def _run_audit(p, coders, unit, codes, documents, **kw):
     help="unitized: a semantic domain (parent whose children are mutually exclusive); repeatable.",
 )
 @click.option("--disagreements", "show_disagreements", is_flag=True, help="List the disagreements.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a reliability report for supervisors: FILE.html or FILE.docx.",
+)
 @pass_ctx
 def agreement(
-    ctx: Ctx, coders, unit, codes, documents, fmt, output, methods, bootstrap, seed, domains, show_disagreements
+    ctx: Ctx,
+    coders,
+    unit,
+    codes,
+    documents,
+    fmt,
+    output,
+    methods,
+    bootstrap,
+    bootstrap_method,
+    seed,
+    domains,
+    show_disagreements,
+    report_path,
 ) -> None:
-    """Inter-coder agreement per code: % agreement, κ, α, warnings; export with --format.
+    """Inter-coder agreement per code: % agreement, κ, AC1, PABAK, α, warnings; export with --format.
 
     \b
     qualcode agreement --coders anna,bo --unit sentence
     qualcode agreement --coders anna,bo,cai --unit turn --codes Barriers --format xlsx
     qualcode agreement --coders anna,bo --unit character --methods --bootstrap 1000
+    qualcode agreement --coders anna,bo --unit character:skip-uncoded
+    qualcode agreement --coders anna@2026-11-01,anna --unit sentence     # code–recode
     qualcode agreement --coders anna,bo --unit segment:90%
     qualcode agreement --coders anna,bo --unit unitized --domain "Help declined"
     """
     from qualcode.analysis.agreement.methods import methods_paragraph
     from qualcode.interchange.exporters.agreement import report_tables
 
+    if report_path is not None and report_path.suffix.lower() not in (".html", ".docx"):
+        raise QualcodeError(f"--report writes .html or .docx; '{report_path.name}' is neither")
     with ctx.open() as p:
         report = _run_audit(
-            p, coders, unit, codes, documents, bootstrap=bootstrap, seed=seed, domains=list(domains) or None
+            p,
+            coders,
+            unit,
+            codes,
+            documents,
+            bootstrap=bootstrap,
+            seed=seed,
+            domains=list(domains) or None,
+            bootstrap_method=bootstrap_method,
         )
+        if report_path is not None:
+            from qualcode.interchange.exporters.reliability import write_reliability_report
+
+            written = write_reliability_report(p, report, report_path, _command(), like=ctx.project_path)
     print_report(report, show_disagreements)
+    if report_path is not None:
+        click.echo(f"wrote {written}", err=True)
     if methods:
         from qualcode.analysis.agreement.methods import cited
 

@@ -299,6 +299,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("agreement", "decide('neither')", "n", "neither", "Accept neither: the consensus has no coding here"),
     Action("agreement", "open_segment", "g", "go to text", "Open the transcript at the disagreement"),
     Action("agreement", "cycle_unit", "u", "unit", "Next unit: sentence, turn, paragraph, document, character …"),
+    Action(
+        "agreement",
+        "choose_coders",
+        "c",
+        "coders",
+        "Choose the coders: anna,bo — or anna@2026-11-01,anna for code–recode agreement",
+    ),
     Action("agreement", "recompute", "r", "refresh", "Compute the table again", footer=False),
     Action("agreement", "close", "escape", "back", "Back to the transcript"),
 )

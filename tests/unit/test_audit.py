@@ -119,8 +119,8 @@ def test_character_level_matches_nvivo_function_per_document(demo):
         ref = character_agreement(doc["char_count"], spans["anna"], spans["bo"])
         assert row.stats.units == ref.length
         assert row.stats.agreement == pytest.approx(ref.agreement)
-        if ref.kappa.value is None:
-            assert row.stats.kappa.value is None
+        if ref.kappa.value is None:  # neither coded the document: NVivo reports κ = 1
+            assert row.stats.kappa.value == 1.0 and "NVivo" in row.stats.kappa.name
         else:
             assert row.stats.kappa.value == pytest.approx(ref.kappa.value)
 
@@ -191,14 +191,24 @@ def test_report_tables_and_methods(demo):
     tables = report_tables(report)
     assert [t.name for t in tables] == ["agreement_turn", "agreement_by_document_turn", "disagreements_turn"]
     main = tables[0]
-    assert main.columns[:5] == ["code", "units", "agreement_pct", "kappa", "alpha"]
+    assert main.columns[:8] == [
+        "code",
+        "units",
+        "agreement_pct",
+        "agreement_coded_pct",
+        "kappa",
+        "ac1",
+        "pabak",
+        "alpha",
+    ]
+    assert main.columns[-3:] == ["kappa_variant", "pooling", "interval"]
     assert main.rows[-1][0] == "(all codes pooled)" and len(main.rows) == len(report.codes) + 1
     assert "unit turn" in main.description and "Cohen's κ" in main.description
     assert len(tables[2].rows) == len(report.disagreements)
     text = methods_paragraph(report, version="0.test")
     n = report.codes[0].stats.units
     assert f"The unit of analysis was the turn (N = {n:,} speaker turns per code)" in text
-    assert "Cohen's κ (Cohen 1960)" in text and "bootstrap confidence interval" in text
+    assert "Cohen's κ (Cohen 1960)" in text and "percentile interval" in text and "50 resamples of documents" in text
     from qualcode.analysis.agreement.methods import cited
 
     assert cited(report)[0].startswith("Cohen, J. (1960). A coefficient of agreement for nominal scales.")

@@ -65,9 +65,20 @@ def accepted_coders(disagreement: Disagreement, choice: str) -> tuple[str, ...]:
     raise QualcodeError(f"accept one of a, b, both, neither or a coder ({', '.join(coders)}); got '{choice}'")
 
 
+def _not_code_recode(coders: object) -> None:
+    """A coder's past codings (``anna@2026-11-01``) are for measuring, not for a consensus."""
+    past = [c for c in coders if "@" in c]  # type: ignore[attr-defined]
+    if past:
+        raise QualcodeError(
+            f"{past[0]} is a coder's codings as they stood earlier (code–recode); they cannot be adjudicated "
+            "into the consensus — compare two coders' current codings for that"
+        )
+
+
 def adjudicate(project: Project, disagreement: Disagreement, choice: str, consensus: str = CONSENSUS) -> Resolution:
     """Make the consensus coder's coding of this passage the accepted coders' spans."""
     d = disagreement
+    _not_code_recode(d.spans)
     keep = accepted_coders(d, choice)
     if consensus in d.spans:
         raise QualcodeError(
@@ -138,6 +149,7 @@ def accept_agreements(project: Project, report: AgreementReport, consensus: str 
     from qualcode.analysis.agreement.audit import load
     from qualcode.analysis.agreement.spans import passages
 
+    _not_code_recode(report.coders)
     if consensus in report.coders:
         raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders")
     codes = [c.code_id for c in report.codes if c.code_id is not None]

@@ -50,16 +50,18 @@ a segment found no partner). Adjudication works on these passages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Collection, Hashable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from qualcode.analysis.agreement.alpha import bootstrap_alpha_counts, krippendorff_alpha_counts
+from qualcode.analysis.agreement import intervals, nvivo
+from qualcode.analysis.agreement.alpha import krippendorff_alpha_counts
 from qualcode.analysis.agreement.coefficient import Coefficient, undefined
 from qualcode.analysis.agreement.kappas import cohen_kappa, fleiss_kappa
+from qualcode.analysis.agreement.paradox import agreement_on_coded, binary_pattern_coefficients
 from qualcode.analysis.agreement.report import (
     TEXT_UNITS,
     AgreementReport,
@@ -73,12 +75,10 @@ from qualcode.analysis.agreement.report import (
     parse_unit,
 )
 from qualcode.analysis.agreement.spans import (
-    CharacterAgreement,
     SegmentMatch,
     match_segments,
     passages,
     segment_agreement_kappa,
-    weighted_character_agreement,
 )
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.corpus.documents import get_document, list_documents, unit_arrays
@@ -99,9 +99,7 @@ def _popcounts(m: int) -> np.ndarray:
     return np.array([bin(p).count("1") for p in range(2**m)], dtype=np.int64)
 
 
-def stats_from_patterns(
-    counts: np.ndarray, m: int, *, bootstrap: int = 0, seed: int = 0, weighted: bool = False
-) -> Stats:
+def stats_from_patterns(counts: np.ndarray, m: int, *, weighted: bool = False) -> Stats:
     """Every coefficient of one code from ``counts[p]`` = units whose coder pattern is ``p``.
 
     Bit ``i`` of ``p`` is set when coder ``i`` applied the code to the unit. ``weighted``:
@@ -123,9 +121,20 @@ def stats_from_patterns(
     else:
         kappa = fleiss_kappa(value_rows, weights=counts)
     alpha = krippendorff_alpha_counts(value_rows, "nominal", weights=counts)
-    ci = bootstrap_alpha_counts(value_rows, counts, draws=bootstrap, seed=seed) if bootstrap else None
     applied = None if weighted else int(n - counts[0])
-    return Stats(int(n), float(agreement), kappa, alpha, _warning(kappa, prevalence, applied), prevalence, coded, ci)
+    ac1, pabak = binary_pattern_coefficients(counts, m)
+    return Stats(
+        int(n),
+        float(agreement),
+        kappa,
+        alpha,
+        _warning(kappa, prevalence, applied),
+        prevalence,
+        coded,
+        ac1=ac1,
+        pabak=pabak,
+        agreement_coded=agreement_on_coded(counts),
+    )
 
 
 def quick_stats(counts: Sequence[float] | npt.NDArray[np.float64], m: int, *, weighted: bool = False) -> Stats:
@@ -181,8 +190,18 @@ def quick_stats(counts: Sequence[float] | npt.NDArray[np.float64], m: int, *, we
         else Coefficient(a_name, 1 - d_o / d_e, d_o, d_e, n)
     )
     applied = None if weighted else int(n_units - c[0])
+    ac1, pabak = binary_pattern_coefficients(c, m)
     return Stats(
-        int(n_units), (c[0] + c[full]) / n_units, kappa, alpha, _warning(kappa, prevalence, applied), prevalence, coded
+        int(n_units),
+        (c[0] + c[full]) / n_units,
+        kappa,
+        alpha,
+        _warning(kappa, prevalence, applied),
+        prevalence,
+        coded,
+        ac1=ac1,
+        pabak=pabak,
+        agreement_coded=agreement_on_coded(c),
     )
 
 
@@ -267,6 +286,7 @@ class _Data:
     docs: list[dict[str, Any]]
     codes: list[Code]
     spans: dict[tuple[int, int], _CoderSpans]  # (doc_id, code_id) -> list per coder of [(s, e, guid)]
+    as_of: dict[str, str]  # "anna@2026-11-01" → the moment her codings were rebuilt at
 
 
 def _resolve_codes(project: Project, refs: Sequence[str | int] | None) -> list[Code]:
@@ -293,43 +313,66 @@ def load(
     codes: Sequence[str | int] | None = None,
     documents: Sequence[str | int] | None = None,
 ) -> _Data:
-    """Read the coders' codings once: the only database work of an audit."""
+    """Read the coders' codings once: the only database work of an audit.
+
+    A coder written ``anna@2026-11-01`` is anna's codings as they stood then (the end of that
+    day, UTC), rebuilt from the event log: compared with ``anna`` it is code–recode agreement.
+    """
+    from qualcode.coding.history import codings_as_of, parse_moment
+
     coders = [c.strip() for c in coders if c.strip()]
     if len(coders) < 2:
-        raise QualcodeError("agreement needs at least two coders, e.g. --coders anna,bo")
+        raise QualcodeError("agreement needs at least two coders, e.g. --coders anna,bo (or anna@2026-11-01,anna)")
     if len(set(coders)) != len(coders):
         raise QualcodeError("each coder may be named once in --coders")
     if len(coders) > MAX_CODERS:
         raise QualcodeError(f"at most {MAX_CODERS} coders at once")
     project.require_supervisor("agreement")
-    coder_ids = [project.coder_id(c, create=False) for c in coders]
+    as_of: dict[str, str] = {}
+    coder_ids = []
+    for label in coders:
+        name, at, when = label.partition("@")
+        coder_ids.append(project.coder_id(name.strip(), create=False))
+        if at:
+            as_of[label] = parse_moment(when)
     code_list = _resolve_codes(project, codes)
     code_ids = {c.id for c in code_list}
-    index = {cid: i for i, cid in enumerate(coder_ids)}
-    rows = project.db.execute(
-        f"SELECT document_id, code_id, coder_id, start, [end], guid FROM codings WHERE coder_id IN "
-        f"({','.join('?' * len(coder_ids))}) ORDER BY document_id, code_id, start, [end]",
-        coder_ids,
-    ).fetchall()
+    current = sorted({k for label, k in zip(coders, coder_ids) if label not in as_of})
+    now_rows = (
+        project.db.execute(
+            f"SELECT document_id, code_id, coder_id, start, [end], guid FROM codings WHERE coder_id IN "
+            f"({','.join('?' * len(current))}) ORDER BY document_id, code_id, start, [end]",
+            current,
+        ).fetchall()
+        if current
+        else []
+    )
+    rows: list[tuple[int, int, int, int, int, str]] = []  # (document, code, coder's place, start, end, GUID)
+    for i, (label, k) in enumerate(zip(coders, coder_ids)):
+        if label in as_of:
+            rows += [(d, c, i, s, e, g) for d, c, s, e, g in codings_as_of(project, k, as_of[label])]
+        else:
+            rows += [(d, c, i, s, e, g) for d, c, kk, s, e, g in now_rows if kk == k]
+    rows.sort(key=lambda r: (r[0], r[1], r[3], r[4]))
     all_docs = list_documents(project)
     if documents:
         wanted = {get_document(project, d)["id"] for d in documents}
         docs = [d for d in all_docs if d["id"] in wanted]
     else:
         by_doc: dict[int, set[int]] = defaultdict(set)
-        for d, _, k, *_ in rows:
-            by_doc[d].add(k)
-        docs = [d for d in all_docs if len(by_doc.get(d["id"], ())) == len(coder_ids)]
+        for d, _, i, *_ in rows:
+            by_doc[d].add(i)
+        docs = [d for d in all_docs if len(by_doc.get(d["id"], ())) == len(coders)]
         if not docs:
             raise QualcodeError(
                 f"no document has codings by all of {', '.join(coders)}; pass --documents to choose documents"
             )
     doc_ids = {d["id"] for d in docs}
     spans: dict[tuple[int, int], _CoderSpans] = {}
-    for d, c, k, s, e, g in rows:
+    for d, c, i, s, e, g in rows:
         if d in doc_ids and c in code_ids:
-            spans.setdefault((d, c), [[] for _ in coders])[index[k]].append((s, e, g))
-    return _Data(coders, coder_ids, docs, code_list, spans)
+            spans.setdefault((d, c), [[] for _ in coders])[i].append((s, e, g))
+    return _Data(coders, coder_ids, docs, code_list, spans, as_of)
 
 
 def audit(
@@ -342,22 +385,32 @@ def audit(
     bootstrap: int = 0,
     seed: int = 0,
     domains: Sequence[str] | None = None,
+    bootstrap_method: str = "documents",
 ) -> AgreementReport:
     """Per-code agreement of ``coders`` at ``unit`` (see the module docstring)."""
     u = parse_unit(unit) if isinstance(unit, str) else unit
+    if bootstrap_method not in intervals.METHODS:
+        raise QualcodeError(f"unknown bootstrap method '{bootstrap_method}'; use {', '.join(intervals.METHODS)}")
     data = load(project, coders, codes, documents)
     if u.kind == "segment":
-        return _segment_audit(data, u)
-    if u.kind == "unitized":
-        return _unitized_audit(project, data, u, domains)
-    return _pattern_audit(project, data, u, bootstrap, seed)
+        report = _segment_audit(data, u)
+    elif u.kind == "unitized":
+        report = _unitized_audit(project, data, u, domains)
+    else:
+        report = _pattern_audit(project, data, u, bootstrap, seed, bootstrap_method)
+    report.as_of = data.as_of
+    if bootstrap and u.kind in ("segment", "unitized"):
+        report.notes.append(f"no bootstrap interval at unit {u.label}: it is given for unit-based α and κ only")
+    return report
 
 
 def _span_arrays(lists: _CoderSpans) -> list[np.ndarray]:
     return [np.array([(s, e) for s, e, _ in spans], dtype=np.int64).reshape(-1, 2) for spans in lists]
 
 
-def _pattern_audit(project: Project, data: _Data, u: Unit, bootstrap: int, seed: int) -> AgreementReport:
+def _pattern_audit(
+    project: Project, data: _Data, u: Unit, bootstrap: int, seed: int, method: str = "documents"
+) -> AgreementReport:
     m = len(data.coders)
     full = 2**m - 1
     stored = unit_arrays(project, u.kind, [d["id"] for d in data.docs]) if u.kind in TEXT_UNITS else {}
@@ -397,61 +450,121 @@ def _pattern_audit(project: Project, data: _Data, u: Unit, bootstrap: int, seed:
         None,
         disagreements=disagreements,
         bootstrap=bootstrap,
+        bootstrap_method=method,
+        seed=seed,
     )
-    doc_stats: dict[tuple[int, int], Stats] = {}
+    character = u.kind == "character"
+    nvivo_rule = character and m == 2
+    lengths = np.array([d["char_count"] for d in data.docs], dtype=float)
     for doc in data.docs:
         for code in data.codes:
-            st = quick_stats(per_doc[(doc["id"], code.id)], m, weighted=u.kind == "character")
-            doc_stats[(doc["id"], code.id)] = st
+            counts = per_doc[(doc["id"], code.id)]
+            st = quick_stats(counts, m, weighted=character)
+            if nvivo_rule:
+                k = nvivo.per_document(counts[None, :], np.array([doc["char_count"]]), u.variant).kappas[0]
+                st = nvivo.document_kappa(st, k, u.variant)
             report.per_document.append(DocumentAgreement(code.id, code.path, doc["id"], doc["name"], st))
+    variant, pooling = _row_texts(u, m)
+    by_code: list[nvivo.PerDocument] = []
     for code in data.codes:
-        st = stats_from_patterns(totals[code.id], m, bootstrap=bootstrap, seed=seed, weighted=u.kind == "character")
-        note = None
-        if u.kind == "character" and m == 2:
-            st, note = _nvivo(st, [(doc["char_count"], per_doc[(doc["id"], code.id)]) for doc in data.docs])
-        report.codes.append(CodeAgreement(code.id, code.path, st, note))
-    pooled = cast(np.ndarray, sum(totals.values())) if totals else np.zeros(2**m)  # a sum of arrays: an array
-    report.overall = CodeAgreement(
-        None,
-        "(all codes pooled)",
-        stats_from_patterns(pooled, m, bootstrap=bootstrap, seed=seed, weighted=u.kind == "character"),
+        st = stats_from_patterns(totals[code.id], m, weighted=character)
+        table = np.stack([per_doc[(d["id"], code.id)] for d in data.docs]) if data.docs else np.zeros((0, 2**m))
+        resample_kappa = None
+        if nvivo_rule:
+            docs = nvivo.per_document(table, lengths, u.variant)
+            by_code.append(docs)
+            st = nvivo.code_stats(st, docs, u.variant)
+            resample_kappa = nvivo.resampled([docs])
+        if bootstrap:
+            st = _with_intervals(st, table, m, u, bootstrap, seed, method, resample_kappa)
+        report.codes.append(CodeAgreement(code.id, code.path, st, None, variant, pooling))
+    pooled_by_doc = sum(
+        (np.stack([per_doc[(d["id"], c.id)] for d in data.docs]) for c in data.codes),
+        start=np.zeros((len(data.docs), 2**m)),
     )
-    if bootstrap and u.kind == "character":
-        report.notes.append(
-            "bootstrap over characters: neighbouring characters are not independent, "
-            "so the interval is too narrow; prefer a sentence-level interval"
+    pooled = pooled_by_doc.sum(axis=0)
+    st = stats_from_patterns(pooled, m, weighted=character)
+    resample_kappa = None
+    if nvivo_rule:
+        kappa, agreement = nvivo.mean_of_codes(by_code)
+        name = "mean of the codes' " + nvivo.NAMES[u.variant]
+        st = replace(
+            st,
+            agreement=agreement,
+            kappa=Coefficient(name, kappa) if kappa is not None else undefined(name, "undefined for every code"),
+            kappa_ones=sum(c.ones for c in by_code),
+            kappa_left_out=sum(c.left_out for c in by_code),
         )
+        resample_kappa = nvivo.resampled(by_code)
+    if bootstrap:
+        st = _with_intervals(st, pooled_by_doc, m, u, bootstrap, seed, method, resample_kappa)
+    report.overall = CodeAgreement(None, "(all codes pooled)", st, None, variant, _pooled_text(u, m))
     return report
 
 
-def _nvivo(st: Stats, docs: list[tuple[int, np.ndarray]]) -> tuple[Stats, str | None]:
-    """NVivo's per-code figures: % agreement and κ averaged over documents weighted by length."""
-    results = []
-    for length, c in docs:
-        both, only_a, only_b, neither = (round(c[3]), round(c[1]), round(c[2]), round(c[0]))
-        kappa = (
-            cohen_kappa([[both, only_a], [only_b, neither]])
-            if length
-            else undefined("Cohen's kappa", "the document is empty")
+def _row_texts(u: Unit, m: int) -> tuple[str, str]:
+    """(how κ and % agreement are computed, what is pooled) for a per-code row."""
+    kappa = "Cohen's κ" if m == 2 else "Fleiss' κ"
+    if u.kind == "character" and m == 2:
+        return (
+            nvivo.NAMES[u.variant],
+            "κ and % agreement: per document, mean weighted by length; "
+            "α, AC1, PABAK: characters of all documents pooled",
         )
-        results.append(
-            CharacterAgreement(
-                length, both, only_a, only_b, neither, (both + neither) / length if length else None, kappa
-            )
+    return kappa, f"{u.noun} of all documents pooled"
+
+
+def _pooled_text(u: Unit, m: int) -> str:
+    if u.kind == "character" and m == 2:
+        return (
+            "κ and % agreement: mean of the code rows above (computed as they are); "
+            "α, AC1, PABAK: every (code, character) pair pooled"
         )
-    w = weighted_character_agreement(results)
-    name = "Cohen's kappa (NVivo: mean over documents weighted by length)"
-    kappa = (
-        Coefficient(name, w.kappa, n=w.total_length)
-        if w.kappa is not None
-        else undefined(name, w.reason or "undefined", n=w.total_length)
+    return f"every (code, {u.noun[:-1] if u.noun.endswith('s') else u.noun}) pair pooled, as in the rows above"
+
+
+def _with_intervals(
+    st: Stats,
+    per_document: np.ndarray,
+    m: int,
+    u: Unit,
+    draws: int,
+    seed: int,
+    method: str,
+    resample_kappa: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Stats:
+    """α and κ intervals by ``method``, or the reason there is none."""
+    if method == "documents":
+        alpha_ci = intervals.by_documents(
+            per_document, intervals.pooled_statistic(per_document, m, intervals.alpha_of), draws, seed
+        )
+        kappa_stat = resample_kappa or intervals.pooled_statistic(per_document, m, intervals.kappa_of)
+        kappa_ci = intervals.by_documents(per_document, kappa_stat, draws, seed)
+        return replace(st, ci=alpha_ci, kappa_ci=kappa_ci)
+    if u.kind == "character":
+        reason = (
+            "characters are not sampled independently (neighbours are coded together), so resampling "
+            "them gives an interval far too narrow; use the document bootstrap"
+        )
+        return replace(
+            st,
+            ci=intervals.refused(method, draws, seed, reason),
+            kappa_ci=intervals.refused(method, draws, seed, reason),
+        )
+    counts = per_document.sum(axis=0)
+    if method == "units":
+        return replace(
+            st,
+            ci=intervals.by_units(counts, m, intervals.alpha_of, draws, seed),
+            kappa_ci=intervals.by_units(counts, m, intervals.kappa_of, draws, seed)
+            if resample_kappa is None
+            else intervals.refused(method, draws, seed, "κ here is a mean over documents"),
+        )
+    return replace(
+        st,
+        ci=intervals.krippendorff(counts, m, draws, seed),
+        kappa_ci=intervals.refused(method, draws, seed, "Krippendorff's bootstrap is defined for α only"),
     )
-    warning = st.warning
-    if w.reason and w.kappa is not None:
-        warning = "; ".join(x for x in (warning, w.reason) if x)
-    elif w.kappa is None:
-        warning = st.warning or w.reason
-    return Stats(st.units, w.agreement, kappa, st.alpha, warning, st.prevalence, st.coded, st.ci), w.reason
 
 
 def _passages(

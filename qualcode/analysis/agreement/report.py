@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qualcode.analysis.agreement.alpha import BootstrapInterval
-from qualcode.analysis.agreement.coefficient import Coefficient
+from qualcode.analysis.agreement.coefficient import Coefficient, undefined
+from qualcode.analysis.agreement.intervals import Interval
 from qualcode.errors import QualcodeError
 
 TEXT_UNITS = ("sentence", "turn", "paragraph")
-UNIT_HELP = "sentence, turn, paragraph, document, character, window:N, segment:X% or unitized"
+UNIT_HELP = "sentence, turn, paragraph, document, character, character:skip-uncoded, window:N, segment:X% or unitized"
+CHARACTER_VARIANTS = ("nvivo", "skip-uncoded")
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,12 @@ class Unit:
     kind: str
     size: int = 0
     overlap: float = 0.0
+    variant: str = ""  # character: "nvivo" (NVivo's rule) or "skip-uncoded"
 
     @property
     def label(self) -> str:
+        if self.kind == "character" and self.variant == "skip-uncoded":
+            return "character:skip-uncoded"
         if self.kind == "window":
             return f"window:{self.size}"
         if self.kind == "segment":
@@ -51,8 +55,12 @@ class Unit:
 def parse_unit(text: str) -> Unit:
     """``"window:200"`` → ``Unit("window", 200)``; ``"segment:90%"`` → ``Unit("segment", overlap=90)``."""
     t = text.strip().lower()
-    if t in TEXT_UNITS or t in ("document", "character", "unitized"):
+    if t in TEXT_UNITS or t in ("document", "unitized"):
         return Unit(t)
+    if t in ("character", "character:nvivo"):
+        return Unit("character", variant="nvivo")
+    if t == "character:skip-uncoded":
+        return Unit("character", variant="skip-uncoded")
     if m := re.fullmatch(r"window:(\d+)", t):
         if int(m.group(1)) < 1:
             raise QualcodeError("window:N needs N >= 1 characters")
@@ -66,6 +74,10 @@ def parse_unit(text: str) -> Unit:
 
 
 # ---------------------------------------------------------------------------- results
+_NOT_COMPUTED_AC1 = undefined("Gwet's AC1", "not computed for this unit")
+_NOT_COMPUTED_PABAK = undefined("PABAK", "not computed for this unit")
+
+
 @dataclass(frozen=True)
 class Stats:
     """Agreement of the coders on one code (in all documents or one), from pattern counts.
@@ -83,15 +95,26 @@ class Stats:
     warning: str | None
     prevalence: float | None
     coded: tuple[int, ...]
-    ci: BootstrapInterval | None = None
+    ci: Interval | None = None  # of α
+    kappa_ci: Interval | None = None
+    ac1: Coefficient = _NOT_COMPUTED_AC1
+    pabak: Coefficient = _NOT_COMPUTED_PABAK
+    agreement_coded: float | None = None  # all coders coded / anyone coded (units nobody coded left out)
+    kappa_ones: int = 0  # documents given κ = 1 because neither coder applied the code (NVivo's rule)
+    kappa_left_out: int = 0  # documents left out of the κ average (character:skip-uncoded)
 
 
 @dataclass(frozen=True)
 class CodeAgreement:
+    """One row of the per-code table. ``variant`` says how its κ (and % agreement) were computed,
+    ``pooling`` what was pooled into the row — every row names both, so no number stands alone."""
+
     code_id: int | None
     code: str
     stats: Stats
     note: str | None = None
+    variant: str = ""
+    pooling: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +172,9 @@ class AgreementReport:
     unitized: list[UnitizedRow] = field(default_factory=list)
     bootstrap: int = 0
     notes: list[str] = field(default_factory=list)
+    bootstrap_method: str = "documents"
+    seed: int = 0
+    as_of: dict[str, str] = field(default_factory=dict)  # "anna@2026-11-01" → the time her codings were taken at
 
     @property
     def kappa_name(self) -> str:

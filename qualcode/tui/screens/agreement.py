@@ -28,7 +28,7 @@ from qualcode.project import Session
 from qualcode.tui.actions import bindings
 from qualcode.tui.messages import OpenSegment
 
-UNITS = ("sentence", "turn", "paragraph", "document", "character")
+UNITS = ("sentence", "turn", "paragraph", "document", "character", "character:skip-uncoded")
 CONTEXT = 40
 MAX_PASSAGE = 300
 CODE_WIDTH = 34
@@ -183,10 +183,14 @@ class AgreementScreen(Screen[None]):
             f"{len(r.disagreements)} disagreement(s) · consensus coder: {self.consensus}",
             style="dim",
         )
+        if r.codes and r.codes[0].stats.kappa.name not in ("Cohen's kappa", "Fleiss' kappa"):
+            summary.append(f"\nκ: {r.codes[0].stats.kappa.name}", style="dim")
+        for label, moment in r.as_of.items():
+            summary.append(f"\n{label}: codings as they stood at {moment} (code–recode; not adjudicable)", style="dim")
         self.query_one("#agr-summary", Static).update(summary)
         table = self.query_one("#agr-codes", DataTable)
         table.clear(columns=True)
-        table.add_columns("code", "units", "% agree", "κ", "α", "note")
+        table.add_columns("code", "units", "% agree", "κ", "AC1", "α", "note")
         rows = list(r.codes) + ([r.overall] if r.overall else [])
         for row in rows:
             st = row.stats
@@ -201,6 +205,7 @@ class AgreementScreen(Screen[None]):
                 f"{st.units:,}",
                 "—" if st.agreement is None else f"{100 * st.agreement:.1f}",
                 kappa,
+                _num(st.ac1.value),
                 _num(st.alpha.value),
                 Text(_short(st.warning), style="yellow"),
                 key=str(row.code_id if row.code_id is not None else "all"),
@@ -289,6 +294,23 @@ class AgreementScreen(Screen[None]):
     def action_cycle_unit(self) -> None:
         self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)] if self.unit in UNITS else UNITS[0]
         self.action_recompute()
+
+    def action_choose_coders(self) -> None:
+        from qualcode.tui.screens.dialogs import Prompt
+
+        def chosen(text: str | None) -> None:
+            if text and text.strip():
+                self.coders = [c.strip() for c in text.split(",") if c.strip()]
+                self.action_recompute()
+
+        self.app.push_screen(
+            Prompt(
+                "Coders to compare (comma separated):",
+                ",".join(self.coders or []),
+                hint="anna,bo · or anna@2026-11-01,anna: anna then and now (code–recode)",
+            ),
+            chosen,
+        )
 
     def action_recompute(self) -> None:
         self.busy = True

@@ -178,11 +178,16 @@ def test_character_unit_as_nvivo_defines_it(project):
     # 1 - 599·96 / (2·192·408).
     assert w["alpha"] == pytest.approx(1 - 599 * 96 / (2 * 192 * 408)) == pytest.approx(alpha2(300, 192, 48))
     # Stigma, int1: anna [139,161) 22, bo [143,186) 43 → both 18, anna only 4, bo only 25, neither 140:
-    #   κ = 4840/10263; int2: nobody coded it, κ undefined → left out of the κ average (and said so).
+    #   κ = 4840/10263; int2: nobody coded it, κ undefined → NVivo sets it to 1 and averages it in.
     s = r["Barriers/Stigma"]
-    assert s["kappa"] == pytest.approx(4840 / 10263) == pytest.approx(kappa(18, 4, 25, 140))
+    assert 4840 / 10263 == pytest.approx(kappa(18, 4, 25, 140))
+    assert s["kappa"] == pytest.approx((187 * 4840 / 10263 + 113 * 1) / 300)
     assert s["agreement_pct"] == pytest.approx(100 * (158 + 113) / 300)
-    assert "1 document(s) with undefined kappa left out" in s["warning"]
+    assert "NVivo" in s["kappa_variant"] and "1 where neither coded" in s["kappa_variant"]
+    # character:skip-uncoded leaves int2 out of Stigma's κ average instead (and says so).
+    skip = rows(agreement(project, "character:skip-uncoded")["agreement"])["Barriers/Stigma"]
+    assert skip["kappa"] == pytest.approx(4840 / 10263)
+    assert "1 document(s) with undefined κ" in skip["warning"] and "left out" in skip["kappa_variant"]
     # The per-document table holds NVivo's per code × document figures.
     docs = {(x["code"], x["document"]): x for x in tables["agreement_doc"]["records"]}
     assert docs[("Barriers/Waiting", "int1")]["kappa"] == pytest.approx(k1)
@@ -224,11 +229,16 @@ def test_printed_table_methods_and_disagreements(project):
 
 
 def test_bootstrap_interval_is_seeded(project):
-    a = rows(agreement(project, "sentence", "--bootstrap", "200", "--seed", "3")["agreement"])
-    b = rows(agreement(project, "sentence", "--bootstrap", "200", "--seed", "3")["agreement"])
+    extra = ("--bootstrap", "200", "--seed", "3", "--bootstrap-method", "units")
+    a = rows(agreement(project, "sentence", *extra)["agreement"])
+    b = rows(agreement(project, "sentence", *extra)["agreement"])
     w = a["Barriers/Waiting"]
     assert w["alpha_ci_low"] == b["Barriers/Waiting"]["alpha_ci_low"]
     assert w["alpha_ci_low"] <= w["alpha"] <= w["alpha_ci_high"]
+    assert "200 resamples of units" in w["interval"] and "seed 3" in w["interval"]
+    # the default resamples documents: two are too few, and the file says so instead of an interval
+    d = rows(agreement(project, "sentence", "--bootstrap", "200")["agreement"])["Barriers/Waiting"]
+    assert d["alpha_ci_low"] is None and "no interval: only 2 document(s)" in d["interval"]
 
 
 def test_user_errors_are_one_line(project):
@@ -253,3 +263,30 @@ def test_adjudicate_command(project, tmp_path):
         spans = [(c["document"], c["start"], c["end"]) for c in list_codings(p, coder="consensus")]
     # anna's spans in the two passages: int1 [52,116); in int2's passage [24,45) anna had nothing.
     assert spans == [("int1", 52, 116)]
+
+
+def test_reliability_report_html_and_docx(project):
+    """One file a supervisor can attach: the table, a forest plot, the per-document rows, the
+    disagreements in their text, and the methods paragraph with its references."""
+    import docx
+
+    html_path = project.parent / "reliability.html"
+    run(project, "agreement", "--coders", "anna,bo", "--unit", "sentence", "--report", str(html_path))
+    page = html_path.read_text(encoding="utf-8")
+    assert oct(html_path.stat().st_mode & 0o777) == "0o600"
+    assert "<svg" in page and page.count("<circle") == 2 and page.count("<rect") == 1  # two codes + pooled
+    assert "Two coders (anna, bo) independently coded the same 2 documents" in page
+    assert "Cohen, J. (1960)" in page and "Gwet, K. L. (2008)" in page
+    assert "qualcode agreement --coders anna,bo --unit sentence" in page
+    # the first disagreement (Waiting, int1 [52,116)) in its context, anna's part marked apart
+    assert "1. Barriers/Waiting · int1 · 52–116" in page
+    assert '<mark class="a" title="only anna">IP: </mark><mark class="ab" title="both">I waited three weeks.' in page
+    docx_path = project.parent / "reliability.docx"
+    run(project, "agreement", "--coders", "anna,bo", "--unit", "sentence", "--report", str(docx_path))
+    d = docx.Document(str(docx_path))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "Forest plot" in text and "●" in text and "■" in text
+    assert "2. Barriers/Stigma · int1 · 139–186" in text
+    assert d.core_properties.author == "qualcode"
+    bad = run(project, "agreement", "--coders", "anna,bo", "--report", str(project.parent / "r.pdf"), ok=False)
+    assert bad.exit_code == 1 and "--report writes .html or .docx" in bad.output

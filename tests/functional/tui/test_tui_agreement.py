@@ -55,7 +55,8 @@ async def test_table_breakdown_and_adjudication(demo_path):
         assert isinstance(screen, AgreementScreen)
         codes = screen.query_one("#agr-codes", DataTable)
         assert codes.row_count == len(expected.codes) + 1  # every code and the pooled row
-        assert codes.get_row_at(0)[0] == first.code and codes.get_row_at(0)[4] == f"{first.stats.alpha.value:.3f}"
+        assert codes.get_row_at(0)[0] == first.code and codes.get_row_at(0)[5] == f"{first.stats.alpha.value:.3f}"
+        assert codes.get_row_at(0)[4] == f"{first.stats.ac1.value:.3f}"
         docs = screen.query_one("#agr-docs", DataTable)
         assert docs.row_count == len(expected.documents)
         ol = screen.query_one("#agr-disagreements", OptionList)
@@ -122,3 +123,25 @@ def test_passage_view_marks_the_coders_spans():
     assert view.plain == "…" + "x" * CONTEXT + "The van came. Nobody called." + "y" * CONTEXT + "…"
     marked = [view.plain[s.start : s.end] for s in view.spans if "reverse" in str(s.style)]
     assert marked == ["Nobody called."]
+
+
+async def test_code_recode_from_the_coders_prompt(demo_path):
+    """c asks for the coders; anna@DATE,anna compares anna then and now, and such a comparison
+    cannot be adjudicated into the consensus."""
+    app = Host(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("c")
+        await pilot.pause()
+        field = app.screen.query_one("#dialog-input")
+        field.value = ""
+        await pilot.press(*"anna@2999-01-01,anna", "enter")
+        await settle(pilot)
+        assert screen.report.coders == ["anna@2999-01-01", "anna"]
+        assert screen.report.as_of == {"anna@2999-01-01": "2999-01-01T23:59:59Z"}
+        summary = str(screen.query_one("#agr-summary", Static).render())
+        assert "code–recode" in summary
+        # anna at a moment after every event is anna now: every code agrees fully
+        assert all(r.stats.agreement == 1.0 for r in screen.report.codes if r.stats.units)
+        assert screen.report.disagreements == []
