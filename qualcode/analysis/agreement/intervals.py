@@ -189,6 +189,10 @@ def krippendorff(counts: np.ndarray, m: int, draws: int, seed: int, ci: float = 
     clamped at −1; as many resamples of α = 1 as no-variation samples would give (``B Σ (o_cc /
     n..)^P``, ``P`` pairs) become 0; the interval's ends are the macro's order statistics. With two
     categories a drawn pair disagrees or not, so a resample's disagreeing pairs are binomial.
+
+    ``M`` is at most ``25 Q`` (100 pairs for presence/absence) however large the data, as in the
+    macro, so these intervals stay wide on large projects — one reason the document bootstrap is
+    the default (for a critique of resampling pairs, see Hughes 2022, arXiv:2210.13265).
     """
     if draws < 1000:
         return refused("krippendorff", draws, seed, "Krippendorff's bootstrap needs at least 1,000 resamples", ci)
@@ -206,10 +210,13 @@ def krippendorff(counts: np.ndarray, m: int, draws: int, seed: int, ci: float = 
     rng = np.random.default_rng(seed)
     disagreeing = rng.binomial(pairs_drawn, min(1.0, off / n), size=draws).astype(float)
     sample = np.maximum(1 - disagreeing / (pairs_drawn * d_e), -1.0)
-    pairs = n_units * m * (m - 1) / 2
-    no_variation = round(draws * float(((diag / n) ** pairs).sum()))
-    ones = np.flatnonzero(sample == 1.0)[:no_variation]
-    sample[ones] = 0.0
+    nonzero_diagonal = int((diag > 1e-9).sum())
+    if nonzero_diagonal == 1:
+        sample[sample == 1.0] = 0.0  # KALPHA: a resample of one category only has no variation
+    else:
+        pairs = n_units * m * (m - 1) / 2
+        no_variation = round(draws * float(((diag / n) ** pairs).sum()))
+        sample[np.flatnonzero(sample == 1.0)[:no_variation]] = 0.0
     sample.sort()
     tail = (1 - ci) / 2
     low = sample[max(int(np.floor(tail * draws)), 1) - 1]
