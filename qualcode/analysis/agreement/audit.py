@@ -350,7 +350,12 @@ def load(
     rows: list[tuple[int, int, int, int, int, str]] = []  # (document, code, coder's place, start, end, GUID)
     for i, (label, k) in enumerate(zip(coders, coder_ids)):
         if label in as_of:
-            rows += [(d, c, i, s, e, g) for d, c, s, e, g in codings_as_of(project, k, as_of[label])]
+            then = codings_as_of(project, k, as_of[label])
+            if not then:
+                raise QualcodeError(
+                    f"{label.partition('@')[0]} had no codings yet at {as_of[label]}; choose a later moment"
+                )
+            rows += [(d, c, i, s, e, g) for d, c, s, e, g in then]
         else:
             rows += [(d, c, i, s, e, g) for d, c, kk, s, e, g in now_rows if kk == k]
     rows.sort(key=lambda r: (r[0], r[1], r[3], r[4]))
