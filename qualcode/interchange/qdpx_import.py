@@ -44,6 +44,7 @@ from qualcode.errors import QualcodeError
 from qualcode.files import file_sha256
 from qualcode.ids import now
 from qualcode.interchange import refi
+from qualcode.interchange.refi.readings import reads_as_quote
 from qualcode.interchange.refi_mapping import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
 from qualcode.store import events
 from qualcode.text.decoding import sha256
@@ -146,7 +147,10 @@ def _flat(text: str) -> str:
 
 
 def _excerpt_matches(excerpt: str, quoted: str) -> bool:
-    """Does a selection's name quote the coded text? Tools shorten and add "…", so prefixes count."""
+    """Does a selection's name quote the coded text? Tools shorten and add "…", so prefixes count;
+    a name that does not read as a quote (qc's ``line:6``) is not compared at all."""
+    if not reads_as_quote(excerpt):
+        return True
     name = _flat(excerpt).rstrip("…").rstrip(".").strip()
     quoted = _flat(quoted)
     return not name or quoted.startswith(name) or name.startswith(quoted)

@@ -53,7 +53,7 @@ def test_maxqda24_export_reads_ten_sources_and_two_level_codebook():
     assert sum(len(c.children) for c in project.codes) == 289
     assert all(not child.children for c in project.codes for child in c.children)
     first = project.codes[0]
-    assert (first.name, first.color) == ("Additional Themes and Ideas", "#EF8256")
+    assert (first.name, first.color) == ("Additional Themes and Ideas", "#ef8256")
     assert first.description.startswith("This category encompasses a range of specific theoretical concepts")
     assert first.children[0].name == "THEME - Affinity Spaces (Gee)"
     assert first.children[0].description == "Apply this code when a study uses Gee's concept of affinity spaces."
@@ -103,9 +103,9 @@ def test_handmade_fixture_reads_sources_codebook_and_codings():
         "Interview 06 Sundholm (social worker)",
     ]
     assert [(c.name, c.color, [k.name for k in c.children]) for c in project.codes] == [
-        ("Help", "#EF8256", ["Help sought", "Help declined"]),
-        ("Barriers", "#32BD59", ["Shame and stigma", "Opening hours"]),
-        ("Resources", "#71BBFF", ["Nurse", "Peer support"]),
+        ("Help", "#ef8256", ["Help sought", "Help declined"]),
+        ("Barriers", "#32bd59", ["Shame and stigma", "Opening hours"]),
+        ("Resources", "#71bbff", ["Nurse", "Peer support"]),
     ]
     assert project.codes[2].children[0].description == "Health staff, e.g. the nurse at Sundholm."
     assert report.counts == {
@@ -119,7 +119,13 @@ def test_handmade_fixture_reads_sources_codebook_and_codings():
     }
     assert [(s.kind, s.name) for s in report.skipped] == [("Set", "Interviews")]
     assert report.warnings == []
-    assert report.lines()[1:] == ["skipped 1 × Set: sets are not imported"]
+    assert (
+        report.lines()[1:]
+        == [
+            "skipped 1 × Set: sets are not imported",
+            "positions of 'Field note Vesterbro': as stored (selection edges fall on word boundaries only so)",  # the emoji: the choice is reported
+        ]
+    )
     s1 = next(s for s in project.sources if s.guid == S1)
     assert s1.text.startswith("I: Hvad gør du, når du har brug for hjælp?\nIP: Jeg går")
     assert s1.creating_user == ANNA and s1.creation_datetime == "2026-11-02T09:00:00Z"
@@ -175,7 +181,8 @@ def test_lf_file_with_positions_counted_crlf_as_two_is_detected(tmp_path):
         "sygeplejerske",
     ]
     assert report.warnings == [
-        "source 'Interview 05 Nordvest (user)': positions read with line breaks counted as two characters"
+        "source 'Interview 05 Nordvest (user)': positions read with line breaks counted as two characters "
+        "(selection edges fall on word boundaries only so)"
     ]
 
 
@@ -192,7 +199,8 @@ def test_crlf_file_with_positions_counted_lf_as_one_is_detected(tmp_path):
         "sygeplejerske",
     ]
     assert report.warnings == [
-        "source 'Interview 05 Nordvest (user)': positions read with line breaks counted as one character"
+        "source 'Interview 05 Nordvest (user)': positions read with line breaks counted as one character "
+        "(selection edges fall on word boundaries only so)"
     ]
 
 
@@ -216,7 +224,8 @@ def test_positions_counted_in_utf16_units_are_detected(tmp_path):
         (106, 132, "peer-medarbejder hjalp ham"),
     ]
     assert report.warnings == [
-        "source 'Field note Vesterbro': positions read with characters beyond U+FFFF counted as two (UTF-16)"
+        "source 'Field note Vesterbro': positions read with characters beyond U+FFFF counted as two (UTF-16) "
+        "(selection edges fall on word boundaries only so)"
     ]
 
 
@@ -230,7 +239,9 @@ def test_excerpt_in_selection_name_decides_the_reading():
    </PlainTextSelection></TextSource>""")
     project, report = read_project_xml(qde.encode())
     assert quotes(project)[0][1:4] == (10, 13, "f g")  # as stored (CRLF) it would have been "e f"
-    assert report.warnings == ["source 't': positions read with line breaks counted as one character"]
+    assert report.warnings == [
+        "source 't': positions read with line breaks counted as one character (selection names quote the text only so)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -291,7 +302,7 @@ def test_lowercase_braced_guids_inline_text_and_short_colour():
     project, _report = read_project_xml(qde.encode())
     assert project.users[0].guid == "0A1B2C3D-0000-4000-8000-00000000000A"
     assert project.codes[0].guid == "0A1B2C3D-0000-4000-8000-00000000000B"
-    assert project.codes[0].color == "#AABBCC"
+    assert project.codes[0].color == "#aabbcc"  # "#abc" widened, spelled as the file spells it
     c = project.codings[0]
     assert (c.source_guid, c.selection_guid, c.guid) == (GUID_S.upper(), GUID_SEL.upper(), GUID_C.upper())
     assert project.sources[0].text[c.start : c.end] == "med"
@@ -328,7 +339,7 @@ def test_relative_plain_text_path_inside_archive_and_external_path_reported(tmp_
     project, report = read_qdpx(path)
     assert [(s.name, s.text) for s in project.sources] == [("bare path", "en\nto\n")]
     assert [(s.kind, s.name) for s in report.skipped] == [("TextSource", "outside")]
-    assert "external file" in report.skipped[0].reason and "allow_external_files=True" in report.skipped[0].reason
+    assert "external file" in report.skipped[0].reason and "--allow-external-files reads it" in report.skipped[0].reason
 
 
 def test_external_relative_path_read_when_allowed(tmp_path):
@@ -407,7 +418,10 @@ def test_repeated_source_guid_is_refused():
     qde = project_qde(f"""
   <TextSource guid="{GUID_S}" name="a"><PlainTextContent>a</PlainTextContent></TextSource>
   <TextSource guid="{{{GUID_S}}}" name="b"><PlainTextContent>b</PlainTextContent></TextSource>""")
-    with pytest.raises(RefiError, match=r"line 7: <TextSource> repeats source GUID " + GUID_S.upper()):
+    with pytest.raises(
+        RefiError,
+        match=r"line 7: <TextSource> repeats GUID " + GUID_S.upper() + ", already the GUID of <TextSource> at line 6",
+    ):
         read_project_xml(qde.encode())
 
 
@@ -418,7 +432,9 @@ def test_repeated_coding_guid_is_refused():
     <Coding guid="{GUID_C}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
     <Coding guid="{GUID_C}"><CodeRef targetGUID="{GUID_CODE}"/></Coding>
    </PlainTextSelection></TextSource>""")
-    with pytest.raises(RefiError, match=r"line 9: <Coding> repeats coding GUID " + GUID_C.upper()):
+    with pytest.raises(
+        RefiError, match=r"line 9: <Coding> repeats GUID " + GUID_C.upper() + ", already the GUID of <Coding> at line 8"
+    ):
         read_project_xml(qde.encode())
 
 

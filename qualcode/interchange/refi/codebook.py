@@ -7,7 +7,7 @@ from lxml import etree
 
 from qualcode.errors import QualcodeError
 from qualcode.files import read_input
-from qualcode.interchange.refi.elements import Elements, NoteRefs, check_namespace
+from qualcode.interchange.refi.elements import Elements, Identities, NoteRefs, check_namespace
 from qualcode.interchange.refi.errors import RefiError
 from qualcode.interchange.refi.model import CODEBOOK_NS, Code, ImportReport
 from qualcode.interchange.refi.safexml import parse_xml
@@ -56,7 +56,7 @@ def parse_color(value: str | None, report: ImportReport, code_name: str) -> str 
     hexa = m.group(1)
     if len(hexa) == 3:
         hexa = "".join(c * 2 for c in hexa)
-    return "#" + hexa.upper()
+    return "#" + hexa  # spelled as the file spells it, so a round trip keeps it
 
 
 def parse_bool(value: str | None, default: bool) -> bool:
@@ -66,12 +66,19 @@ def parse_bool(value: str | None, default: bool) -> bool:
 
 
 def read_codes(
-    x: Elements, parent: etree._Element, report: ImportReport, seen: set[str], notes: NoteRefs | None
+    x: Elements,
+    parent: etree._Element,
+    report: ImportReport,
+    seen: set[str],
+    notes: NoteRefs | None,
+    identities: "Identities | None" = None,
 ) -> list[Code]:
     out: list[Code] = []
     for el in x.kids(parent, "Code"):
         guid = x.guid(el, "guid")
-        if guid in seen:
+        if identities is not None:
+            identities.claim(x, el, guid)
+        elif guid in seen:
             raise x.fail(el, f"repeats code GUID {guid}")
         seen.add(guid)
         name = x.req(el, "name")
@@ -84,6 +91,6 @@ def read_codes(
         )
         if notes is not None:
             notes.collect(x, el, "code", guid)
-        code.children = read_codes(x, el, report, seen, notes)
+        code.children = read_codes(x, el, report, seen, notes, identities)
         out.append(code)
     return out

@@ -87,3 +87,18 @@ class NoteRefs:
         for ref in x.kids(el, "NoteRef"):
             note = x.guid(ref, "targetGUID")
             self.targets.setdefault(note, []).append(NoteTarget(kind, guid))
+
+
+class Identities:
+    """Every GUID the file gives an element, with where: one rule for identity — a GUID used twice,
+    by elements of one kind or of two, refuses the file, naming both places."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, int | None]] = {}
+
+    def claim(self, x: Elements, el: etree._Element, guid: str) -> None:
+        kind = x.name(el)
+        if guid in self.first:
+            other, line = self.first[guid]
+            raise x.fail(el, f"repeats GUID {guid}, already the GUID of <{other}> at line {line}; GUIDs must be unique")
+        self.first[guid] = (kind, el.sourceline)  # type: ignore[assignment]

@@ -70,6 +70,7 @@ class Coding:
     selection_guid: str | None = None  # the <PlainTextSelection> GUID; None → derived on write
     selection_created: str | None = None
     excerpt: str | None = None  # the selection's name as the file gives it (tools put the quote there)
+    selection_description: str | None = None  # the selection's <Description>: a coding memo in QualCoder
 
 
 @dataclass
@@ -142,6 +143,7 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)  # kind → number imported
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # conversions and repairs worth telling
+    readings: list[tuple[str, str, str]] = field(default_factory=list)  # (source, counting, why) where it mattered
 
     def skip(self, kind: str, guid: str | None, name: str | None, reason: str) -> None:
         self.skipped.append(Skipped(kind, guid, name, reason))
@@ -155,6 +157,7 @@ class ImportReport:
             reasons[(s.kind, s.reason)] = reasons.get((s.kind, s.reason), 0) + 1
         out += [f"skipped {n} × {kind}: {reason}" for (kind, reason), n in reasons.items()]
         out += [f"note: {w}" for w in self.warnings]
+        out += [f"positions of '{src}': {label} ({why})" for src, label, why in self.readings if label == "as stored"]
         return out
 
     def skipped_counts(self) -> dict[str, int]:

@@ -20,7 +20,7 @@ from typing import cast
 from lxml import etree
 
 from qualcode.interchange.refi.codebook import read_codes
-from qualcode.interchange.refi.elements import Elements, NoteRefs, check_namespace
+from qualcode.interchange.refi.elements import Elements, Identities, NoteRefs, check_namespace
 from qualcode.interchange.refi.errors import RefiError
 from qualcode.interchange.refi.model import (
     OWN_ORIGIN,
@@ -83,10 +83,10 @@ class _ProjectReader:
         self.texts = texts
         self.report = ImportReport(file=file)
         self.notes = NoteRefs()
+        self.ids = Identities()
         self.project = Project()
         self.users: dict[str, User] = {}
         self.code_guids: set[str] = set()
-        self.source_guids: set[str] = set()
         self.coding_guids: set[str] = set()
         self.variables: dict[str, Variable] = {}
         self.pending_values: list[tuple[dict[str, VariableValue], str, list[tuple[str, str, str, int | None]]]] = []
@@ -167,12 +167,12 @@ class _ProjectReader:
         if kind == "Users":
             for u_el in x.kids(el, "User"):
                 u = User(x.guid(u_el, "guid"), u_el.get("name") or "")
-                if u.guid not in self.users:
-                    self.users[u.guid] = u
-                    p.users.append(u)
+                self.ids.claim(x, u_el, u.guid)
+                self.users[u.guid] = u
+                p.users.append(u)
         elif kind == "CodeBook":
             for codes in x.kids(el, "Codes"):
-                p.codes.extend(read_codes(x, codes, self.report, self.code_guids, self.notes))
+                p.codes.extend(read_codes(x, codes, self.report, self.code_guids, self.notes, self.ids))
         elif kind == "Variables":
             for v_el in x.kids(el, "Variable"):
                 self._variable(v_el)
@@ -194,6 +194,7 @@ class _ProjectReader:
         if vtype not in VARIABLE_TYPES:
             raise x.fail(el, f"has an unknown typeOfVariable {vtype!r}")
         v = Variable(x.guid(el, "guid"), x.req(el, "name"), cast(VariableType, vtype), x.text_of(el, "Description"))
+        self.ids.claim(x, el, v.guid)
         self.variables[v.guid] = v
         self.project.variables.append(v)
 
@@ -234,6 +235,7 @@ class _ProjectReader:
     def _case(self, el: etree._Element) -> None:
         x = self.x
         guid = x.guid(el, "guid")
+        self.ids.claim(x, el, guid)
         case = Case(guid, el.get("name") or "", x.text_of(el, "Description"), self._values(el, f"case {guid}"))
         members = [x.guid(ref, "targetGUID") for ref in x.kids(el, "SourceRef")]
         for kind in ("CodeRef", "SelectionRef"):
@@ -258,6 +260,7 @@ class _ProjectReader:
     def _source(self, el: etree._Element) -> None:
         x, kind = self.x, self.x.name(el)
         guid = x.guid(el, "guid")
+        self.ids.claim(x, el, guid)
         name = el.get("name") or ""
         if kind == "TextSource":
             self._text_source(el, guid, name)
@@ -291,9 +294,6 @@ class _ProjectReader:
 
     def _text_source(self, el: etree._Element, guid: str, name: str, outer: etree._Element | None = None) -> None:
         x, outer = self.x, (el if outer is None else outer)
-        if guid in self.source_guids:
-            raise x.fail(outer, f"repeats source GUID {guid}")
-        self.source_guids.add(guid)
         inline = x.text_of(el, "PlainTextContent")
         path = el.get("plainTextPath")
         raw: str | None
@@ -310,10 +310,19 @@ class _ProjectReader:
         sels: list[RawSelection] = []
         for sel_el in x.kids(el, "PlainTextSelection"):
             start, end = x.int_attr(sel_el, "startPosition"), x.int_attr(sel_el, "endPosition")
-            sels.append(RawSelection(sel_el, x.guid(sel_el, "guid"), start, end, sel_el.get("name")))
-        label, exporter_text, sels = choose_reading(raw, sels, trusted=self.trusted_positions)
-        if label != "as stored":
-            self.report.warnings.append(f"source {name!r}: positions read with {label}")
+            sel_guid = x.guid(sel_el, "guid")
+            self.ids.claim(x, sel_el, sel_guid)
+            sels.append(RawSelection(sel_el, sel_guid, start, end, sel_el.get("name")))
+        reading = choose_reading(raw, sels, trusted=self.trusted_positions, origin=self.project.origin)
+        label, exporter_text, sels = reading.label, reading.text, reading.selections
+        if reading.undecided:
+            self.report.warnings.append(
+                f"source {name!r}: positions read as code points, but {reading.why}; check its quotes"
+            )
+        elif label != "as stored":
+            self.report.warnings.append(f"source {name!r}: positions read with {label} ({reading.why})")
+        if reading.why not in ("written by qualcode", "selections fit the text as stored") or label != "as stored":
+            self.report.readings.append((name, label, reading.why))
         text = normalise(raw)
         flat = positions.to_stored_offsets(exporter_text, [v for s in sels for v in (s.start, s.end)])
         src = TextSource(
@@ -357,8 +366,7 @@ class _ProjectReader:
     ) -> None:
         x = self.x
         guid = x.guid(el, "guid")
-        if guid in self.coding_guids:
-            raise x.fail(el, f"repeats coding GUID {guid}")
+        self.ids.claim(x, el, guid)
         self.coding_guids.add(guid)
         ref = x.kid(el, "CodeRef")
         if ref is None:
@@ -389,6 +397,7 @@ class _ProjectReader:
                 selection_guid=sel_guid,
                 selection_created=None if selected is None else one(selected, selected),
                 excerpt=sel_el.get("name") if sel_guid else None,
+                selection_description=x.text_of(sel_el, "Description") if sel_guid else None,
             )
         )
         self.notes.collect(x, el, "coding", guid)
@@ -416,6 +425,7 @@ class _ProjectReader:
     def _note(self, el: etree._Element) -> None:
         x = self.x
         guid = x.guid(el, "guid")
+        self.ids.claim(x, el, guid)
         name = el.get("name") or ""
         inline = x.text_of(el, "PlainTextContent")
         raw: str | None

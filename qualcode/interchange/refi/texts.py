@@ -38,6 +38,11 @@ class ArchiveTexts:
             scheme, rest = "", p
         scheme = scheme.lower()
         if scheme in ("internal", ""):
+            if ".." in rest.replace("\\", "/").split("/") or "\x00" in rest:
+                raise RefiError(
+                    f"{self.archive}: refused: text path {path!r} climbs out of the archive ('..'); "
+                    "nothing was imported"
+                )
             if self.zf is None:
                 return None, f"text path {path!r} needs the .qdpx archive"
             rest = rest.replace("\\", "/").lstrip("/")
@@ -62,7 +67,7 @@ class ArchiveTexts:
 
     def _external(self, path: Path) -> tuple[str | None, str]:
         if not self.allow_external:
-            return None, f"text is in an external file {str(path)!r} (not read; allow_external_files=True reads it)"
+            return None, f"text is in an external file {str(path)!r} (not read; --allow-external-files reads it)"
         try:
             return decode_text(read_input(path, MAX_EXTERNAL_BYTES), str(path)), ""
         except QualcodeError as e:
