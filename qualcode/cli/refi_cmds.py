@@ -58,13 +58,16 @@ def qdpx() -> None:
 def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
     """Write the project as .qdpx: documents, codebook, coders, codings, attributes, memos."""
     from qualcode.interchange.qdpx_export import export_qdpx
+    from qualcode.interchange.refi_mapping import CODEBOOK_TITLE_NOTE
 
     with ctx.open() as p:
         target = _prepare(output or _default_output(ctx, ".qdpx"))
         model = export_qdpx(p, target, coders=coders.split(",") if coders is not None else None)
+    memos = sum(1 for n in model.notes if n.name != CODEBOOK_TITLE_NOTE)
+    coding_coders = len({c.coder_guid for c in model.codings})
     click.echo(
         f"wrote {target}: {len(model.sources)} documents, {len(model.all_codes())} codes, "
-        f"{len(model.codings)} codings by {len(model.users)} coder(s), {len(model.notes)} memos"
+        f"{len(model.codings)} codings by {coding_coders} coder(s), {memos} memos"
     )
 
 

@@ -10,12 +10,19 @@ round trip through qualcode and stays readable in other tools:
 - a code's inclusion, exclusion and example follow its description as paragraphs
   ``Inclusion: …``, ``Exclusion: …``, ``Example: …`` (see ``compose_description``); import splits
   them back, from any tool's file. Hotkeys are not exported (REFI has no field for them);
-- a document's ``kind`` and ``language`` travel as Text variables named ``kind`` and ``language``
-  (as in the attributes CSV); other attributes as typed Variables. Values are written both on the
-  TextSource (MAXQDA's document variables) and on one Case per document (NVivo's cases);
+- a document's ``kind``, ``language`` and original file (``source file``, ``source format``,
+  ``source sha256``, ``source encoding``) travel as Text variables of those names; other attributes
+  as typed Variables. Values are written both on the TextSource (MAXQDA's document variables) and
+  on one Case per document (NVivo's cases); when it was imported and by whom are the TextSource's
+  ``creationDateTime`` and ``creatingUser``;
 - memos become Notes attached (NoteRef) to the project, a source, a code or a coding; a coding's
   own memo becomes a Note whose GUID is derived from the coding's GUID, so that re-importing the
-  file finds it again instead of adding a copy.
+  file finds it again instead of adding a copy. Project, document and coding memos are also
+  written as the ``<Description>`` of the Project, TextSource and PlainTextSelection, where
+  QualCoder, NVivo and MAXQDA look for them (an import of our own file reads the Notes only);
+- the codebook's title is a project Note named ``qualcode: codebook title``; the project's
+  creator is ``Project@creatingUserGUID``; coders who imported documents are Users even without
+  codings.
 """
 
 from __future__ import annotations
@@ -28,7 +35,14 @@ from qualcode.codebook.codes import list_codes
 from qualcode.corpus.attributes import document_attributes
 from qualcode.errors import QualcodeError
 from qualcode.interchange import refi
-from qualcode.interchange.refi_mapping import ATTR_TO_VARIABLE, FIELD_VARIABLES, compose_description, derived_guid
+from qualcode.interchange.refi_mapping import (
+    ATTR_TO_VARIABLE,
+    CODEBOOK_TITLE_NOTE,
+    DOCUMENT_FIELDS,
+    FIELD_VARIABLES,
+    compose_description,
+    derived_guid,
+)
 
 if TYPE_CHECKING:
     from qualcode.interchange.refi.model import NoteTargetKind
@@ -48,7 +62,7 @@ def code_tree(project: Project) -> list[refi.Code]:
         node = refi.Code(
             guid=c.guid,
             name=c.name,
-            color=c.colour.upper() if c.colour else None,
+            color=c.colour or None,  # as the project spells it (REFI takes either case)
             description=compose_description(c.description, c.inclusion, c.exclusion, c.example),
             is_codable=c.codable,
         )
@@ -83,13 +97,19 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
     db = project.db
     coder_rows = _selected_coders(project, coders)
     coder_guid = {r["id"]: r["guid"] for r in coder_rows}
-    guid_by_name = {r["name"]: r["guid"] for r in coder_rows}
     last_change = db.execute("SELECT MAX(at) FROM events").fetchone()[0]
+    creator = db.execute("SELECT coder FROM events ORDER BY id LIMIT 1").fetchone()
+    users = list(coder_rows)
+    if project.visible_coder() is None:  # blind coding hands on no other coder's name
+        wanted = {r[0] for r in db.execute("SELECT DISTINCT imported_by FROM documents")} | {creator and creator[0]}
+        users += [r for r in project.coders() if r["name"] in wanted and r["id"] not in coder_guid]
+    guid_by_name = {r["name"]: r["guid"] for r in users}
     model = refi.Project(
         name=project.meta("name") or project.path.stem,
         creation_datetime=project.meta("created_at"),
         modified_datetime=last_change,
-        users=[refi.User(r["guid"], r["name"]) for r in coder_rows],
+        creating_user=guid_by_name.get(creator[0]) if creator else None,
+        users=[refi.User(r["guid"], r["name"]) for r in users],
         codes=code_tree(project),
     )
 
@@ -98,6 +118,16 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
         name: refi.Variable(derived_guid("variable", name), name, "Text", f"qualcode document {name}")
         for name in FIELD_VARIABLES
     }
+    memo_rows = [
+        m
+        for m in db.query("SELECT guid, target, target_guid, coder_id, title, text, created_at FROM memos ORDER BY id")
+        if m["coder_id"] is None or m["coder_id"] in coder_guid  # another coder's memo leaves with their codings
+    ]
+    described: dict[tuple[str, str | None], list[str]] = {}  # (target, GUID) → memo texts, for <Description>
+    for m in memo_rows:
+        text = f"{m['title']}\n\n{m['text']}" if m["title"] else m["text"]
+        described.setdefault((m["target"], m["target_guid"]), []).append(text)
+    model.description = "\n\n".join(described.get(("project", None), [])) or None
     attr_rows = list(db.query("SELECT id, guid, name, type FROM attributes ORDER BY id"))
     attr_vars = {
         r["name"]: refi.Variable(r["guid"], r["name"], ATTR_TO_VARIABLE.get(r["type"], "Text"))
@@ -108,10 +138,13 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
     values = document_attributes(project)
 
     doc_guids: set[str] = set()
-    for d in db.query(
-        "SELECT id, guid, name, kind, language, text, imported_at, imported_by FROM documents ORDER BY sort_order, name"
-    ):
-        vals = {field_vars["kind"].guid: d["kind"], field_vars["language"].guid: d["language"]}
+    columns = ", ".join(
+        dict.fromkeys(("id", "guid", "name", "text", "imported_at", "imported_by", *DOCUMENT_FIELDS.values()))
+    )
+    for d in db.query(f"SELECT {columns} FROM documents ORDER BY sort_order, name"):
+        vals: dict[str, Any] = {
+            field_vars[var].guid: d[col] for var, col in DOCUMENT_FIELDS.items() if d[col] not in (None, "")
+        }
         for name, value in values.get(d["id"], {}).items():
             var = attr_vars.get(name)
             if var is not None and value is not None:
@@ -123,6 +156,7 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
                 text=d["text"],
                 creating_user=guid_by_name.get(d["imported_by"]),
                 creation_datetime=d["imported_at"],
+                description="\n\n".join(described.get(("document", d["guid"]), [])) or None,
                 variable_values=vals,
             )
         )
@@ -151,6 +185,10 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
                 coder,
                 created=r["created_at"],
                 excerpt=_excerpt(r["text"]),
+                selection_description="\n\n".join(
+                    ([r["memo"]] if r["memo"] else []) + described.get(("coding", r["guid"]), [])
+                )
+                or None,
             )
         )
         coding_guids.add(r["guid"])
@@ -173,9 +211,7 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
         "code": ("code", code_guids),
         "coding": ("coding", coding_guids),
     }
-    for m in db.query("SELECT guid, target, target_guid, coder_id, title, text, created_at FROM memos ORDER BY id"):
-        if m["coder_id"] is not None and m["coder_id"] not in coder_guid:
-            continue  # another coder's memo, left out with their codings
+    for m in memo_rows:
         kind, allowed = kinds.get(m["target"], (None, None))
         if kind is None or (allowed is not None and m["target_guid"] not in allowed):
             continue  # attached to something not exported
@@ -187,6 +223,18 @@ def project_model(project: Project, coders: Iterable[str] | None = None) -> refi
                 coder_guid.get(m["coder_id"]),
                 m["created_at"],
                 [refi.NoteTarget(kind, None if kind == "project" else m["target_guid"])],
+            )
+        )
+    title = project.meta("codebook_title")
+    if title:
+        model.notes.append(
+            refi.Note(
+                derived_guid("codebook-title", project.meta("guid") or ""),
+                CODEBOOK_TITLE_NOTE,
+                title,
+                model.creating_user,
+                model.creation_datetime,
+                [refi.NoteTarget("project", None)],
             )
         )
     return model

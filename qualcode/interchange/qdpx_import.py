@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -44,8 +44,16 @@ from qualcode.errors import QualcodeError
 from qualcode.files import file_sha256
 from qualcode.ids import now
 from qualcode.interchange import refi
+from qualcode.interchange.refi.model import OWN_ORIGIN
 from qualcode.interchange.refi.readings import reads_as_quote
-from qualcode.interchange.refi_mapping import FIELD_VARIABLES, VARIABLE_TO_ATTR, derived_guid, split_description
+from qualcode.interchange.refi_mapping import (
+    CODEBOOK_TITLE_NOTE,
+    DOCUMENT_FIELDS,
+    FIELD_VARIABLES,
+    VARIABLE_TO_ATTR,
+    derived_guid,
+    split_description,
+)
 from qualcode.store import events
 from qualcode.text.decoding import sha256
 
@@ -133,6 +141,7 @@ class _NewDocument:
     kind: str
     language: str
     segmented: Segmented | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # documents columns the file carries (source file …)
 
 
 @dataclass
@@ -192,7 +201,22 @@ class ProjectImport:
         self.project, self.model, self.report, self.kind = project, model, report, kind
         self.source_sha, self.archive = source_sha, archive or report.file
         self.db = project.db
-        self.added = dict.fromkeys(("documents", "coders", "codes", "codings", "attribute values", "memos"), 0)
+        self.added = dict.fromkeys(
+            (
+                "documents",
+                "coders",
+                "codes",
+                "codings",
+                "attribute values",
+                "project memos",
+                "document memos",
+                "code memos",
+                "coding memos",
+            ),
+            0,
+        )
+        self.own = (model.origin or "").startswith(OWN_ORIGIN)  # our own file: its Descriptions repeat Notes
+        self.user_names: dict[str, str] = {}  # user GUID → coder name in the project
         self.same = dict.fromkeys(self.added, 0)
         self.field_vars = {
             v.guid: v.name.strip().casefold() for v in model.variables if v.name.strip().casefold() in FIELD_VARIABLES
@@ -283,7 +307,8 @@ class ProjectImport:
                 guessed = guess_language(s.text)
                 self.report.warnings.append(f"source '{name}': language '{language}' is unknown; guessed '{guessed}'")
                 language = guessed
-            self.new_docs.append(_NewDocument(s, name, kind, language))
+            carried = {DOCUMENT_FIELDS[k]: v for k, v in fields.items() if k not in ("kind", "language") and v}
+            self.new_docs.append(_NewDocument(s, name, kind, language, fields=carried))
             self.docs[s.guid] = _Doc(None, s.guid, s.text)
             by_sha[sha] = {"guid": s.guid, "name": name, "doc": self.docs[s.guid]}
         for doc, seg in zip(
@@ -321,6 +346,8 @@ class ProjectImport:
         self._attributes()
         self._codings()
         self._notes()
+        if not self.own:
+            self._descriptions()
 
     def _users(self) -> None:
         rows = list(self.db.query("SELECT id, guid, name FROM coders"))
@@ -330,6 +357,7 @@ class ProjectImport:
             if u.guid in by_guid:
                 row = by_guid[u.guid]
                 self.coders[u.guid] = row["id"]
+                self.user_names[u.guid] = row["name"]
                 self.same["coders"] += 1
                 if u.name and u.name != row["name"]:
                     self.report.warnings.append(f"user '{u.name}' ({u.guid}) is the project's coder '{row['name']}'")
@@ -343,6 +371,7 @@ class ProjectImport:
                 )
             names.add(name)
             self.coders[u.guid] = self.tx.insert("coders", {"guid": u.guid, "name": name, "created_at": now()})
+            self.user_names[u.guid] = name
             self.added["coders"] += 1
 
     def _documents(self) -> None:
@@ -359,14 +388,14 @@ class ProjectImport:
                     "language": d.language,
                     "text": s.text,
                     "text_sha256": sha256(s.text),
-                    "source_sha256": self.source_sha,
-                    "source_name": f"{self.archive}!{s.plain_text_path or s.name}",
-                    "source_format": "qdpx",
-                    "encoding": "utf-8",
+                    "source_sha256": d.fields.get("source_sha256", self.source_sha),
+                    "source_name": d.fields.get("source_name", f"{self.archive}!{s.plain_text_path or s.name}"),
+                    "source_format": d.fields.get("source_format", "qdpx"),
+                    "encoding": d.fields.get("encoding", "utf-8"),
                     "char_count": len(s.text),
                     "word_count": d.segmented.words,
-                    "imported_at": now(),
-                    "imported_by": self.project.coder,
+                    "imported_at": s.creation_datetime or now(),
+                    "imported_by": self.user_names.get(s.creating_user or "") or self.project.coder,
                     "sort_order": base + k,
                 },
             )
@@ -512,6 +541,9 @@ class ProjectImport:
                 by_selection.setdefault(c.selection_guid, []).append(c.guid)
         code_guid = {cid: g for g, cid in ((r[0], r[1]) for r in self.db.execute("SELECT guid, id FROM codes"))}
         for n in self.model.notes:
+            if self.own and n.name == CODEBOOK_TITLE_NOTE:
+                self._codebook_title(n.text)
+                continue
             targets = n.targets or [refi.NoteTarget("project")]
             first = targets[0]
             first_guid = cast(str, first.guid)  # only a project target lacks a GUID
@@ -540,7 +572,7 @@ class ProjectImport:
                 guid = n.guid if i == 0 else derived_guid(f"note:{target}:{tguid}", n.guid)
                 if guid in memos:
                     if memos[guid] == n.text:
-                        self.same["memos"] += 1
+                        self.same[f"{target} memos"] += 1
                     else:
                         self.report.warnings.append(f"memo {guid} differs from the file's note; kept the project's")
                     continue
@@ -559,17 +591,93 @@ class ProjectImport:
                     },
                 )
                 memos[guid] = n.text
-                self.added["memos"] += 1
+                self.added[f"{target} memos"] += 1
+
+    def _codebook_title(self, title: str) -> None:
+        have = self.project.meta("codebook_title")
+        if have is None:
+            self.tx.insert("project", {"key": "codebook_title", "value": title})
+        elif have != title:
+            self.report.warnings.append(
+                f"the file's codebook title {title!r} differs from the project's; kept the project's"
+            )
+
+    def _descriptions(self) -> None:
+        """Memos that other tools keep as a <Description> (QualCoder, NVivo and MAXQDA do): the
+        project's, a source's (and a case's, for its sources) become project and document memos; a
+        selection's becomes the memo of each of its codings. GUIDs are derived from what they
+        describe, so importing the file again finds them."""
+        memos = {r[0]: r[1] for r in self.db.execute("SELECT guid, text FROM memos")}
+
+        def memo(
+            kind: str, guid: str, target_guid: str | None, text: str, coder: str | None, title: str | None
+        ) -> None:
+            text = text.strip()
+            if not text:
+                return
+            if guid in memos:
+                if memos[guid] == text:
+                    self.same[f"{kind} memos"] += 1
+                else:
+                    self.report.warnings.append(f"memo {guid} differs from the file's description; kept the project's")
+                return
+            created = now()
+            self.tx.insert(
+                "memos",
+                {
+                    "guid": guid,
+                    "target": kind,
+                    "target_guid": target_guid,
+                    "coder_id": self.coders.get(coder or "") or self.project.coder_id(tx=self.tx),
+                    "title": title,
+                    "text": text,
+                    "created_at": created,
+                    "updated_at": created,
+                },
+            )
+            memos[guid] = text
+            self.added[f"{kind} memos"] += 1
+
+        m = self.model
+        if m.description:
+            memo(
+                "project",
+                derived_guid("description:project", sha256(m.description)),
+                None,
+                m.description,
+                m.creating_user,
+                None,
+            )
+        for src in m.sources:
+            doc = self.docs.get(src.guid)
+            if doc is not None and src.description:
+                memo(
+                    "document",
+                    derived_guid("description:source", src.guid),
+                    doc.guid,
+                    src.description,
+                    src.creating_user,
+                    None,
+                )
+        for case in m.cases:
+            for sg in case.source_guids:
+                doc = self.docs.get(sg)
+                if doc is not None and case.description:
+                    guid = derived_guid(f"description:case:{sg}", case.guid)
+                    memo("document", guid, doc.guid, case.description, None, f"case {case.name}")
+        for c in m.codings:
+            if c.selection_description and c.guid in self.codings:
+                self._coding_memo(refi.Note(c.guid, "", c.selection_description.strip()), c.guid)
 
     def _coding_memo(self, note: refi.Note, coding_guid: str) -> None:
         row = self.db.execute("SELECT id, memo FROM codings WHERE guid = ?", [coding_guid]).fetchone()
         if row is None:
             self.report.skip("Note", note.guid, note.name, f"memo of coding {coding_guid}, which was not imported")
         elif row[1] == note.text:
-            self.same["memos"] += 1
+            self.same["coding memos"] += 1
         elif not row[1]:
             self.tx.update("codings", row[0], {"memo": note.text})
-            self.added["memos"] += 1
+            self.added["coding memos"] += 1
         else:
             self.report.warnings.append(f"the memo of coding {coding_guid} differs from the file's; kept the project's")
 

@@ -21,7 +21,17 @@ if TYPE_CHECKING:
 # Derives GUIDs for what qualcode has no row of its own for (cases, the kind/language variables,
 # coding memos), so that the same project exports the same GUIDs every time.
 _DERIVE = uuid.UUID("0C5E61A4-2B7D-4E0F-9C3A-5D1B8E7F6A20")
-FIELD_VARIABLES = ("kind", "language")  # document fields, exchanged as Text variables
+# document fields, exchanged as Text variables of these names (variable → documents column)
+DOCUMENT_FIELDS = {
+    "kind": "kind",
+    "language": "language",
+    "source file": "source_name",
+    "source format": "source_format",
+    "source sha256": "source_sha256",
+    "source encoding": "encoding",
+}
+FIELD_VARIABLES = tuple(DOCUMENT_FIELDS)
+CODEBOOK_TITLE_NOTE = "qualcode: codebook title"  # a project note carrying the codebook's title
 SECTIONS = ("Inclusion", "Exclusion", "Example")
 ATTR_TO_VARIABLE: dict[str, VariableType] = {
     "text": "Text",

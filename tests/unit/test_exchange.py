@@ -124,19 +124,28 @@ def test_demo_round_trips_through_qdpx(demo, tmp_path):
     path = tmp_path / "demo.qdpx"
     model = export_qdpx(demo, path)
     n_codings = len(list_codings(demo))
-    assert (len(model.sources), len(model.all_codes()), len(model.codings), len(model.users)) == (12, 22, n_codings, 2)
+    users = len(demo.coders())  # anna and bo, and "demo", who imported the texts and made the project
+    assert (len(model.sources), len(model.all_codes()), len(model.codings), len(model.users)) == (
+        12,
+        22,
+        n_codings,
+        users,
+    )
 
     fresh = Project.create(tmp_path / "fresh.db", coder="tester")
     report = import_qdpx(fresh, path)
-    n_memos = len(list_memos(demo)) + sum(1 for c in list_codings(demo) if c["memo"])
+    kinds = [m["target"] for m in list_memos(demo)]
     n_values = sum(len(v) for v in document_attributes(demo).values())
     assert report.counts == {
         "documents": 12,
-        "coders": 2,
+        "coders": users,
         "codes": 22,
         "codings": n_codings,
         "attribute values": n_values,
-        "memos": n_memos,
+        "project memos": kinds.count("project"),
+        "document memos": kinds.count("document"),
+        "code memos": kinds.count("code"),
+        "coding memos": kinds.count("coding") + sum(1 for c in list_codings(demo) if c["memo"]),
     }
     assert report.skipped == []
     assert documents(fresh) == documents(demo)
@@ -159,7 +168,20 @@ def test_importing_the_same_file_twice_changes_nothing(demo, tmp_path):
     before = dump(fresh.path)
     report = import_qdpx(fresh, path)
     assert dump(fresh.path) == before
-    assert report.counts == dict.fromkeys(("documents", "coders", "codes", "codings", "attribute values", "memos"), 0)
+    assert report.counts == dict.fromkeys(
+        (
+            "documents",
+            "coders",
+            "codes",
+            "codings",
+            "attribute values",
+            "project memos",
+            "document memos",
+            "code memos",
+            "coding memos",
+        ),
+        0,
+    )
     assert report.lines()[0] == f"{path}: imported nothing"
     assert report.lines()[-1].startswith("note: already in the project, unchanged: 12 documents, 2 coders, 22 codes, ")
     # and back into the project it came from: everything is already there
@@ -506,7 +528,9 @@ def test_attributes_and_memos_come_in_as_variables_cases_and_notes(project, tmp_
         ("project", None, "tester", "Free", "About everything."),
         ("code", G[1], "tester", "On Help", "Broad code."),
     ]
-    assert report.counts["memos"] == 3 and report.counts["attribute values"] == 2
+    memo_counts = {k: n for k, n in report.counts.items() if k.endswith("memos")}
+    assert memo_counts == {"project memos": 1, "document memos": 1, "code memos": 1, "coding memos": 0}
+    assert report.counts["attribute values"] == 2
 
 
 def test_descriptions_carry_inclusion_exclusion_example_recognisably():
@@ -561,7 +585,7 @@ def test_qdc_import_updates_matched_codes_and_keeps_hotkeys(demo, tmp_path):
     report = import_qdc(demo, path)
     assert report.counts == {"new codes": 0, "changed codes": 1}
     c = get_code(demo, "Help sought")
-    assert (c.colour, c.hotkey) == ("#1F77B4", "h")
+    assert (c.colour, c.hotkey) == ("#1f77b4", "h")  # the colour as the project spells it
     assert c.inclusion.startswith("Accounts of asking, phoning")
 
 
@@ -636,4 +660,11 @@ def test_a_new_source_with_a_taken_name_is_renamed(project, tmp_path):
         "note: source 'Field note Vesterbro' was named 'Field note Vesterbro (2)': the project has a document "
         "of that name" in report.lines()
     )
-    assert report.counts == {"documents": 1, "coders": 0, "codes": 1, "codings": 1, "attribute values": 0, "memos": 0}
+    assert report.counts == {
+        "documents": 1,
+        "coders": 0,
+        "codes": 1,
+        "codings": 1,
+        "attribute values": 0,
+        **dict.fromkeys(("project memos", "document memos", "code memos", "coding memos"), 0),
+    }

@@ -184,6 +184,8 @@ def _source(
             creatingUser=first.coder_guid,
         )
         _opt(sel, "creationDateTime", first.selection_created or first.created)
+        memos = list(dict.fromkeys(c.selection_description for c in group if c.selection_description))
+        _text(sel, E, "Description", "\n\n".join(memos) if memos else None)
         for c in group:
             cod = _sub(sel, E, "Coding", guid=c.guid, creatingUser=c.coder_guid)
             _opt(cod, "creationDateTime", c.created)
