@@ -274,8 +274,10 @@ class _ProjectReader:
                     "area selections on PDF pages are not imported",
                 )
             if rep is not None:
-                self.report.warnings.append(f"PDF source {name!r}: imported its plain-text representation")
+                before = len(self.project.sources)
                 self._text_source(rep, guid, name, outer=el)
+                if len(self.project.sources) > before:  # only if its text was there to import
+                    self.report.warnings.append(f"PDF source {name!r}: imported its plain-text representation")
             else:
                 self.report.skip("PDFSource", guid, name, "PDF without a plain-text representation")
         elif kind in ("PictureSource", "AudioSource", "VideoSource"):
@@ -302,10 +304,10 @@ class _ProjectReader:
         elif path:
             raw, reason = self.texts.load(path)
             if raw is None:
-                self.report.skip("TextSource", guid, name, reason)
+                self.report.skip(x.name(outer), guid, name, reason)
                 return
         else:
-            self.report.skip("TextSource", guid, name, "has neither plainTextPath nor PlainTextContent")
+            self.report.skip(x.name(outer), guid, name, "has neither plainTextPath nor PlainTextContent")
             return
         sels: list[RawSelection] = []
         for sel_el in x.kids(el, "PlainTextSelection"):
