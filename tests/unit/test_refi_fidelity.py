@@ -97,6 +97,8 @@ def test_our_export_writes_memos_as_notes_and_as_the_descriptions_peers_read(dem
     assert src.findtext("q:Description", namespaces=q) == "Interview felt rushed."
     sel = root.find(f".//q:Coding[@guid='{first['guid']}']/..", q)
     assert sel.findtext("q:Description", namespaces=q) == "The coding's own memo."
+    notes = root.findall(".//q:Notes/q:Note", q)
+    assert notes and all(n.get("creationDateTime") for n in notes)  # QualCoder's importer needs the time
     # and the Notes are still there, so our own import reads them once (not twice)
     fresh = Project.create(tmp_path / "fresh.db", coder="tester")
     import_qdpx(fresh, path)
@@ -262,3 +264,30 @@ def test_round_trip_equals_the_project_field_by_field(demo, tmp_path):
     assert [c.guid for c in list_codes(fresh)] == [c.guid for c in list_codes(demo)]
     assert fresh.meta("codebook_title") == demo.meta("codebook_title") is not None
     fresh.close()
+
+
+def test_a_qualcoder_written_file_keeps_every_memo(tmp_path):
+    """QualCoder 4.0's own exporter wrote this file (tests/data/refi/real/PROVENANCE.md): its project,
+    file and coding memos are Descriptions, its journal and annotation Notes."""
+    from helpers.paths import DATA
+
+    p = Project.create(tmp_path / "p.db", coder="tester")
+    report = import_qdpx(p, DATA / "refi" / "real" / "qualcoder40-memos.qdpx")
+    assert {k: n for k, n in report.counts.items() if k.endswith("memos")} == {
+        "project memos": 2,  # the project memo and the journal
+        "document memos": 2,  # the file memo and the annotation (its position is not kept, and said)
+        "code memos": 0,  # QualCoder's code and category memos are the codes' descriptions
+        "coding memos": 2,
+    }
+    assert sorted((m["target"], m["title"] or "", m["text"]) for m in list_memos(p)) == [
+        ("document", "", "ANNOTATION: she said this twice."),
+        ("document", "", "FILE MEMO: first interview, recorded at home."),
+        ("project", "", "PROJECT MEMO: migration interviews, pilot."),
+        ("project", "Field journal", "JOURNAL: second visit went better than the first."),
+    ]
+    assert {c["text"]: c["memo"] for c in list_codings(p) if c["memo"]} == {
+        "My neighbours helped me a lot": "CODING MEMO 1: the turning point of the story.",
+        "We had no help from the council for months": "CODING MEMO 2: compare with interview A.",
+    }
+    assert "CODE MEMO: informal help from people living nearby." in {c.description for c in list_codes(p)}
+    p.close()

@@ -130,7 +130,8 @@ def project_chunks(project: Project) -> Iterator[bytes]:
         for n in project.notes:
             el = _sub(ns, E, "Note", guid=n.guid, name=n.name)
             _opt(el, "creatingUser", n.creating_user)
-            _opt(el, "creationDateTime", n.creation_datetime)
+            # QualCoder's importer fails on a note without a time, so every note has one
+            _opt(el, "creationDateTime", n.creation_datetime or project.modified_datetime or project.creation_datetime)
             _text(el, E, "PlainTextContent", n.text)
     _text(root, E, "Description", project.description)
     _note_refs(root, E, notes_by_target, "project", None)
