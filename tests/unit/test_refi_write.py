@@ -1,5 +1,3 @@
-import dataclasses
-
 """Writing .qdpx/.qdc: schema-valid, deterministic, lossless round trip, readable by another tool."""
 
 import dataclasses
