@@ -1,8 +1,10 @@
 """Build the bundled demo study into a project file.
 
-The demo is the synthetic study in ``corpus/`` (12 documents, two sites' worth of interviews and
-field notes in Danish and English), the codebook in ``codebooks/study.yaml`` and two coders'
-codings in ``corpus/codings/*.csv`` — enough material for agreement and co-occurrence.
+The demo is the synthetic study in ``demo_study/corpus/`` (12 documents, two sites' worth of
+interviews and field notes in Danish and English), the codebook in ``demo_study/study.yaml`` and two
+coders' codings in ``demo_study/corpus/codings/*.csv`` — enough material for agreement and
+co-occurrence. It is package data, so ``qualcode demo`` works after ``pip install``; a checkout
+also shows it as ``corpus/`` and ``codebooks/study.yaml`` (links to the same files).
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.store import events
 
-REPO = Path(__file__).resolve().parents[1]
+STUDY = Path(__file__).resolve().parent / "demo_study"
 
 
 def demo_paths(root: Path | None = None) -> tuple[Path, Path, Path]:
-    root = root or REPO
-    corpus, codebook = root / "corpus", root / "codebooks" / "study.yaml"
+    root = root or STUDY
+    corpus, codebook = root / "corpus", root / "study.yaml"
     if not corpus.is_dir() or not codebook.exists():
-        raise QualcodeError(f"the demo study is not here ({corpus}); run this from a qualcode checkout")
+        raise QualcodeError(f"the demo study is missing from this installation ({corpus}); reinstall qualcode")
     return corpus, codebook, corpus / "codings"
 
 

@@ -17,7 +17,7 @@ from qualcode.cli.common import Ctx
 def demo(cctx: click.Context, no_open: bool) -> None:
     """Build the demo study (12 documents, codebook, two coders) into demo.db and open it.
 
-    Uses --project if given (default: ./demo.db). Rebuilt from corpus/ and codebooks/ each time.
+    Uses --project if given (default: ./demo.db). Rebuilt from the bundled demo study each time.
     """
     from qualcode.codebook.codes import list_codes
     from qualcode.coding.codings import count_codings
