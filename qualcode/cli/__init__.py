@@ -35,9 +35,12 @@ from qualcode.defaults import default_coder, default_project_path
     is_flag=True,
     help="See every coder's codings while blind coding is on (logged); may follow the command.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="No messages on standard error, only errors (and the data).")
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
-def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: bool, supervisor: bool) -> None:
+def main(
+    ctx: click.Context, project: Path | None, coder: str | None, readonly: bool, supervisor: bool, quiet: bool
+) -> None:
     """qualcode — qualitative data analysis in the terminal.
 
     Run without a command to open the coding workbench (TUI) on the project.
@@ -51,6 +54,7 @@ def main(ctx: click.Context, project: Path | None, coder: str | None, readonly: 
         readonly,
         supervisor,
         ctx.meta.get("qualcode.command", "qualcode"),
+        quiet,
     )
     if ctx.invoked_subcommand is None:
         from qualcode.cli.tui_launcher import launch

@@ -14,6 +14,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, pass_ctx
+from qualcode.cli.output import note
 from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
@@ -132,8 +133,8 @@ def print_report(report, show_disagreements: bool = False) -> None:
             if tail not in explained:
                 explained.add(tail)
                 out.print(Text(f"⚠ {_short(r.stats.warning)} ({r.code}): {tail}", style="yellow"))
-    for note in report.notes:
-        out.print(Text(f"note: {note}", style="dim"))
+    for remark in report.notes:
+        out.print(Text(f"note: {remark}", style="dim"))
     click.echo(
         f"{len(report.disagreements)} disagreement(s)"
         + ("" if show_disagreements else "; list them with --disagreements")
@@ -216,10 +217,9 @@ def _run_audit(p, coders, unit, codes, documents, **kw):
 @click.option(
     "--output",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("exports"),
-    show_default=True,
-    help="Folder for --format.",
+    type=click.Path(file_okay=False, path_type=Path, allow_dash=True),
+    default=None,
+    help="Folder for --format (default: exports/ beside the project); - writes JSON to standard output.",
 )
 @click.option("--methods", is_flag=True, help="Print a methods paragraph for a paper.")
 @click.option("--bootstrap", type=click.IntRange(0), default=0, help="Resamples for α and κ intervals (0: none).")
@@ -293,9 +293,11 @@ def agreement(
             from qualcode.interchange.exporters.reliability import write_reliability_report
 
             written = write_reliability_report(p, report, report_path, _command(), like=ctx.project_path)
-    print_report(report, show_disagreements)
+    to_stdout = output is not None and str(output) == "-"
+    if not (to_stdout or ctx.quiet):
+        print_report(report, show_disagreements)
     if report_path is not None:
-        click.echo(f"wrote {written}", err=True)
+        note(ctx, f"wrote {written}")
     if methods:
         from qualcode.analysis.agreement.methods import cited
 
@@ -304,12 +306,22 @@ def agreement(
         click.echo()
         for ref in cited(report):
             click.echo(ref)
-    if fmt:
-        from qualcode.interchange.exporters import write_tables
+    if fmt or (output is not None and str(output) == "-"):
+        from qualcode.cli.output import Destination, export_stem, write
 
-        stem = f"agreement_{'_'.join(report.coders)}_{report.unit.label}".replace(":", "").replace("%", "pct")
-        for path in write_tables(report_tables(report), output, fmt, stem=stem, like=ctx.project_path):
-            click.echo(f"wrote {path}")
+        stem = export_stem(
+            "agreement",
+            *report.coders,
+            report.unit.label.replace("%", "pct"),
+            code=_split(codes),
+            documents=_split(documents),
+            domain=list(domains),
+        )
+        if output is not None and str(output) == "-":
+            dest = Destination(None, stem, fmt or "json")
+        else:
+            dest = Destination(output or ctx.project_path.resolve().parent / "exports", stem, fmt)
+        write(ctx, dest, report_tables(report))
 
 
 @main.command()

@@ -13,6 +13,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, console, pass_ctx
+from qualcode.cli.output import destination, export_stem, note, slug, write
 from qualcode.errors import QualcodeError
 
 FORMATS = ("csv", "xlsx", "json", "sav", "dta")
@@ -103,77 +104,6 @@ _output_options = _options(
 # ----------------------------------------------------------------------------- output
 
 
-def _slug(text: str) -> str:
-    """A file-name part: ASCII, lower case, ``_`` between words (Danish letters spelt out);
-    unlike a variable name it may start with a digit ("34")."""
-    from qualcode.interchange.exporters.varnames import to_varname
-
-    return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"
-
-
-def _destination(ctx: Ctx, output: Path | None, fmt: str | None, stem: str) -> tuple[Path, str, str]:
-    """(folder, file stem, format) from -o/--format and a default stem."""
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
-        folder, output = output, None
-    else:
-        folder = ctx.project_path.resolve().parent / "exports"
-    if output is not None:
-        suffix = output.suffix.lstrip(".").lower()
-        if fmt is None:
-            fmt = suffix if suffix in FORMATS else "csv"
-        return output.parent, output.stem if suffix == fmt else output.name, fmt
-    return folder, stem, fmt or "csv"
-
-
-def _write(
-    tables: list,
-    folder: Path,
-    stem: str,
-    fmt: str,
-    bom: bool,
-    parts: Sequence[str] | None = None,
-    like: Path | None = None,
-) -> list[Path]:
-    """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
-    ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
-    ``<stem>_dictionary.csv``."""
-    from qualcode.interchange.exporters import dictionary_table, write_tables
-    from qualcode.interchange.exporters.csv_export import write_csv
-
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        if fmt in ("xlsx", "json"):
-            return write_tables(tables, folder, fmt, stem=stem, bom=bom, like=like)
-        if fmt == "csv":
-
-            def writer(t, path):
-                return write_csv(t, path, bom=bom, like=like)
-        else:
-            from qualcode.interchange.exporters import spss_stata_export as ss
-
-            write = ss.write_sav if fmt == "sav" else ss.write_dta
-
-            def writer(t, path):
-                return write(t, path, like=like)
-
-        names: list[str] = []
-        for part in [None] if len(tables) == 1 else parts or [t.name for t in tables]:
-            name, k = stem if part is None else f"{stem}_{_slug(part)}", 1
-            while name in names:
-                k += 1
-                name = f"{stem}_{_slug(part or '')}_{k}"
-            names.append(name)
-        out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
-    except RuntimeError as e:
-        raise QualcodeError(str(e)) from None
-    return [*out, write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like)]
-
-
-def _say_written(paths: list[Path]) -> None:
-    for p in paths:
-        click.echo(f"wrote {p}")
-
-
 def _cell(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
@@ -244,7 +174,7 @@ def _open(ctx: Ctx, kind, where, codes, coders, pool):
         p.close()
         raise
     if choice.note:
-        click.echo(f"using {choice.note}", err=True)
+        note(ctx, f"using {choice.note}")
     return p, sel, choice
 
 
@@ -294,6 +224,8 @@ def cooccurrence_cmd(
     from qualcode.analysis.cooccurrence import parse_unit
     from qualcode.interchange.exporters import cooccurrence_table, pairs_table
 
+    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
+
     try:
         parse_unit(unit)
     except ValueError as e:
@@ -310,24 +242,33 @@ def cooccurrence_cmd(
             suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
         t = pairs_table(r, names, measure) if pairs else cooccurrence_table(r, names, measure, definitions=defs)
         if suffix:  # short names: they become sheet names (≤ 31 characters)
-            t.name = "_".join([_slug(unit), measure, *map(_slug, suffix)])
+            t.name = "_".join([slug(unit), measure, *map(slug, suffix)])
             # file names: the stem already says "by_<attribute>"; add the value only
             part = [coder_name] if coder_name else []
             if by_attribute:
                 part.append("missing" if value is None else value)
-            parts.append("_".join(map(_slug, part)))
+            parts.append("_".join(map(slug, part)))
         if by_attribute:
             t.description += f"; documents with {by_attribute} = {value}"
         tables.append(t)
         shown.append((r, coder_name, value))
-    stem = "_".join(["cooccurrence"] + ["pairs"] * pairs + [unit.replace(":", ""), measure])
-    if not choice.per_coder:
-        stem += "_" + _slug(_coder_label(sel, choice, None))
-    if by_attribute:
-        stem += f"_by_{_slug(by_attribute)}"
-    folder, stem, fmt = _destination(ctx, output, fmt, stem)
+    stem = export_stem(
+        "cooccurrence",
+        "pairs" if pairs else None,
+        unit,
+        measure,
+        None if choice.per_coder else _coder_label(sel, choice, None),
+        depth=depth,
+        code=list(codes),
+        kind=kind,
+        where=list(where),
+        by=by_attribute,
+    )
     # files first: a closed pipe must not lose them
-    written = _write(tables, folder, stem, fmt, bom, parts, like=ctx.project_path)
+    dest = destination(ctx, output, fmt, stem)
+    write(ctx, dest, tables, bom=bom, parts=parts)
+    if dest.stdout or ctx.quiet:
+        return
     for r, coder_name, value in shown:
         who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
         title = (
@@ -341,7 +282,6 @@ def cooccurrence_cmd(
             _print_matrix(
                 title, labels, labels, r.measure(measure), "diagonal: units with the code" if measure == "count" else ""
             )
-    _say_written(written)
 
 
 def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:
@@ -389,6 +329,8 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
     from qualcode.corpus.documents import document_texts
     from qualcode.interchange.exporters import document_code_table
 
+    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
+
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
         chosen = pdx.chosen_codings(sel, choice)
@@ -422,7 +364,7 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
             who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
             t.description = f"Documents × codes, cells: {value}, {'pooled ' if choice.pool else ''}coder {who}"
             if coder_name:
-                t.name += "_" + _slug(coder_name)
+                t.name += "_" + slug(coder_name)
             tables.append(t)
             if len(m.columns) <= PRINT_LIMIT:
                 shows.append(
@@ -440,14 +382,20 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
                         click.echo, f"{len(m.rows)} documents × {len(m.columns)} codes ({value}), coder {who}"
                     )
                 )
-    stem = f"documents_codes_{value}"
-    if not choice.per_coder:
-        stem += "_" + _slug(_coder_label(sel, choice, None))
-    folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(tables, folder, stem, fmt, bom, like=ctx.project_path)
-    for show in shows:
-        show()
-    _say_written(written)
+    stem = export_stem(
+        "documents_codes",
+        value,
+        None if choice.per_coder else _coder_label(sel, choice, None),
+        depth=depth,
+        code=list(codes),
+        kind=kind,
+        where=list(where),
+    )
+    dest = destination(ctx, output, fmt, stem)
+    write(ctx, dest, tables, bom=bom)
+    if not (dest.stdout or ctx.quiet):
+        for show in shows:
+            show()
 
 
 @matrix_group.command("crosstab")
@@ -477,6 +425,8 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
     from qualcode.analysis import data as pdx
     from qualcode.analysis.matrices import code_attribute_crosstab
     from qualcode.interchange.exporters import crosstab_table
+
+    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
 
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
@@ -508,7 +458,7 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
             who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
             t.description += f", {'pooled ' if choice.pool else ''}coder {who}"
             if coder_name:
-                t.name += "_" + _slug(coder_name)
+                t.name += "_" + slug(coder_name)
             tables.append(t)
             cols = [f"{c} (n={n})" for c, n in zip(x.columns, x.attribute_totals)]
             shows.append(
@@ -520,14 +470,20 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
                     x.values,
                 )
             )
-    stem = f"codes_by_{_slug(attr_name)}_{value}"
-    if not choice.per_coder:
-        stem += "_" + _slug(_coder_label(sel, choice, None))
-    folder, stem, fmt = _destination(ctx, output, fmt, stem)
-    written = _write(tables, folder, stem, fmt, bom, like=ctx.project_path)
-    for show in shows:
-        show()
-    _say_written(written)
+    stem = export_stem(
+        f"codes_by_{slug(attr_name)}",
+        value,
+        None if choice.per_coder else _coder_label(sel, choice, None),
+        depth=depth,
+        code=list(codes),
+        kind=kind,
+        where=list(where),
+    )
+    dest = destination(ctx, output, fmt, stem)
+    write(ctx, dest, tables, bom=bom)
+    if not (dest.stdout or ctx.quiet):
+        for show in shows:
+            show()
 
 
 # ----------------------------------------------------------------------------- exports
@@ -558,11 +514,12 @@ def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
     """
     from qualcode.interchange.exporters.tidy import tidy_table
 
+    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
     with ctx.open() as p:
         t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders)
-    click.echo(f"{len(t.rows)} coding(s), {len(t.columns)} columns")
-    folder, stem, fmt = _destination(ctx, output, fmt, "codings_tidy")
-    _say_written(_write([t], folder, stem, fmt, bom, like=ctx.project_path))
+    note(ctx, f"{len(t.rows)} coding(s), {len(t.columns)} columns")
+    stem = export_stem("codings_tidy", coder=list(coders), code=list(codes), kind=kind, where=list(where))
+    write(ctx, destination(ctx, output, fmt, stem), [t], bom=bom)
 
 
 @export_group.command("codebook-table")
@@ -572,11 +529,11 @@ def export_codebook_table(ctx: Ctx, fmt, bom, output) -> None:
     """The codebook as a table: path, levels, definitions, variable name, codings per coder."""
     from qualcode.interchange.exporters.tidy import codebook_table
 
+    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
     with ctx.open() as p:
         t = codebook_table(p)
-    click.echo(f"{len(t.rows)} code(s)")
-    folder, stem, fmt = _destination(ctx, output, fmt, "codebook")
-    _say_written(_write([t], folder, stem, fmt, bom, like=ctx.project_path))
+    note(ctx, f"{len(t.rows)} code(s)")
+    write(ctx, destination(ctx, output, fmt, "codebook"), [t], bom=bom)
 
 
 # ----------------------------------------------------------------------------- reports
@@ -639,13 +596,15 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
     """
     from qualcode.interchange.exporters.quotes import collect_quotes, write_quotes
 
+    if output is not None and str(output) != "-":
+        dest = destination(ctx, output, fmt, "quotes", formats=("md", "html", "docx"))  # refused before any work
+        fmt = dest.fmt if output.suffix else fmt
+    elif output is not None:
+        raise QualcodeError("a quote report is a document; write it to a file with -o FILE.md|.html|.docx")
     with ctx.open() as p:
         sections = collect_quotes(
             p, codes, children=children, coders=coders, kind=kind, where=where, attributes=attributes or None
         )
-    if output is not None and fmt is None:
-        suffix = output.suffix.lstrip(".").lower()
-        fmt = suffix if suffix in ("md", "html", "docx") else None
     fmt = fmt or "md"
     if output is not None and not output.suffix:
         output = output.with_suffix(f".{fmt}")
@@ -654,10 +613,12 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
         label = ", ".join(codes)
     title = title or f"Quotes: {label}"
     if output is None:
-        stem = "quotes_" + (_slug("_".join(codes)) if codes else "all")
+        stem = export_stem(
+            "quotes", *(list(codes) or ["all"]), children=children, coder=list(coders), kind=kind, where=list(where)
+        )
         output = ctx.project_path.resolve().parent / "exports" / f"{stem}.{fmt}"
     output.parent.mkdir(parents=True, exist_ok=True)
     write_quotes(sections, output, fmt, title, like=ctx.project_path)
     n = sum(len(s.quotes) for s in sections)
-    click.echo(f"{n} quote(s) in {len(sections)} section(s)")
-    click.echo(f"wrote {output}")
+    note(ctx, f"{n} quote(s) in {len(sections)} section(s)")
+    note(ctx, f"wrote {output}")

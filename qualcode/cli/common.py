@@ -22,10 +22,16 @@ class Ctx:
     """
 
     def __init__(
-        self, project_path: Path, coder: str, readonly: bool = False, supervisor: bool = False, command: str = ""
+        self,
+        project_path: Path,
+        coder: str,
+        readonly: bool = False,
+        supervisor: bool = False,
+        command: str = "",
+        quiet: bool = False,
     ) -> None:
         self.project_path, self.coder, self.readonly = project_path, coder, readonly
-        self.supervisor, self.command = supervisor, command
+        self.supervisor, self.command, self.quiet = supervisor, command, quiet
 
     def open(self, create: bool = False, group: int | None = None):
         """Open the project as the command line asked (read-only, supervisor); say how it was opened."""

@@ -100,6 +100,9 @@ def test_tidy_spss_stata(project, tmp_path, fmt):
     assert meta.column_names_to_labels["age"] == "Document attribute age (integer)"
     assert meta.column_names_to_labels["start"].startswith("Start offset (Unicode code points")
     dictionary = pd.read_csv(tmp_path / "tidy_dictionary.csv")
+    made = dictionary[dictionary["column"] == "(table)"]
+    assert made["definition"].iloc[0].startswith("qualcode ") and " export tidy" in made["definition"].iloc[0]
+    dictionary = dictionary[dictionary["column"] != "(table)"]
     assert dictionary["variable"].tolist() == [
         "coding_guid",
         "document",

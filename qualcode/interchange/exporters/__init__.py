@@ -32,6 +32,7 @@ __all__ = [
     "matrix_table",
     "pairs_table",
     "to_varname",
+    "write_named",
     "write_tables",
 ]
 
@@ -78,3 +79,45 @@ def write_tables(
     out = [writer(t, directory / f"{stem}_{s}.{fmt}") for t, s in zip(tables, stems)]
     out.append(write_csv(dictionary_table(tables), directory / f"{stem}_dictionary.csv", bom=bom, like=like))
     return out
+
+
+def write_named(
+    tables: Sequence[Table],
+    folder: Path,
+    stem: str,
+    fmt: str,
+    *,
+    bom: bool = False,
+    parts: Sequence[str] | None = None,
+    like: Path | None = None,
+) -> list[Path]:
+    """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
+    ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
+    ``<stem>_dictionary.csv`` — the dictionary named after the table it describes."""
+    from qualcode.interchange.exporters.csv_export import write_csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt in ("xlsx", "json"):
+        return write_tables(tables, folder, fmt, stem=stem, bom=bom, like=like)
+    writer: Callable[[Table, Path], Path]
+    if fmt == "csv":
+        writer = lambda t, p: write_csv(t, p, bom=bom, like=like)  # noqa: E731
+    else:
+        from qualcode.interchange.exporters import spss_stata_export as ss
+
+        write = ss.write_sav if fmt == "sav" else ss.write_dta
+        writer = lambda t, p: write(t, p, like=like)  # noqa: E731
+    names: list[str] = []
+    for part in [None] if len(tables) == 1 else parts or [t.name for t in tables]:
+        name = stem if part is None else f"{stem}_{_part(part)}"
+        base, k = name, 1
+        while name in names:
+            k += 1
+            name = f"{base}_{k}"
+        names.append(name)
+    out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
+    return [*out, write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like)]
+
+
+def _part(text: str) -> str:
+    return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"

@@ -30,6 +30,7 @@ def _table(t: Table) -> dict[str, Any]:
     return {
         "name": t.name,
         "description": t.description,
+        "provenance": t.provenance,
         "index": t.index,
         "columns": columns,
         "records": [dict(zip(t.columns, r)) for r in t.rows],

@@ -108,7 +108,7 @@ def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
             file_label=_cut_bytes(table.description, 64),
             column_labels=labels,
             variable_value_labels=value_labels or None,
-            note=_note_lines(table.description) or None,
+            note=_note_lines(table.description) + _note_lines(table.provenance) or None,
         )
     return Path(path)
 

@@ -63,6 +63,7 @@ class Table:
     definitions: dict[str, str] = field(default_factory=dict)
     index: str | None = None
     description: str = ""
+    provenance: str = ""  # the command, project and time that made it (set when written)
 
     def __post_init__(self) -> None:
         self.columns = [str(c) for c in self.columns]
@@ -128,13 +129,14 @@ def data_dictionary(tables: Sequence[Table]) -> list[DictionaryEntry]:
 
 def dictionary_table(tables: Sequence[Table], name: str = "dictionary") -> Table:
     cols = ["table", "column", "variable", "label", "code_path", "definition", "value_labels"]
-    rows = [[getattr(e, c) for c in cols] for e in data_dictionary(tables)]
+    rows = [[t.name, "(table)", "", t.description, "", t.provenance, ""] for t in tables if t.provenance]
+    rows += [[getattr(e, c) for c in cols] for e in data_dictionary(tables)]
     return Table(
         name,
         cols,
         rows,
-        description="Data dictionary: column titles, variable "
-        "names used in .sav/.dta, labels, code paths and definitions",
+        description="Data dictionary: for each table a (table) row (what it holds; how it was made), "
+        "then its columns: titles, variable names used in .sav/.dta, labels, code paths and definitions",
     )
 
 

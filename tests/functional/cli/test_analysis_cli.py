@@ -95,6 +95,12 @@ def test_counts_every_unit(project, tmp_path, unit):
     assert df.to_numpy().tolist() == expected
     assert f"N = {n_units} units" in r.output
     dictionary = pd.read_csv(tmp_path / "m_dictionary.csv")
+    made = dictionary[dictionary["column"] == "(table)"]  # what the table is and the command that made it
+    assert (
+        made["definition"].iloc[0].startswith(f"qualcode -p {project} -c ")
+        and f"--unit {unit}" in made["definition"].iloc[0]
+    )
+    dictionary = dictionary[dictionary["column"] != "(table)"]
     assert dictionary["label"].tolist() == ["code", *CODES]
     assert set(dictionary["variable"]) == {"code", "help", "barriers_stigma", "barriers_waiting"}
 

@@ -1,0 +1,156 @@
+"""Where an export goes and what it is called: one place for every table-writing command.
+
+Why: analysts' scripts pipe, re-run and compare exports. So a file's name states every option that
+changes its content (a different command never overwrites another's file, the same command writes
+the same file), ``-o -`` writes the table to standard output (CSV, or JSON with ``--format json``)
+while messages go to standard error, ``--quiet`` silences the messages, an unknown or conflicting
+suffix is refused before anything is computed, and every file lands beside the project unless
+``-o`` says otherwise. Each export also records how it was made (``provenance``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.cli.common import Ctx
+    from qualcode.interchange.exporters.tables import Table
+
+TABLE_FORMATS = ("csv", "xlsx", "json", "sav", "dta")
+STDOUT_FORMATS = ("csv", "json")
+MAX_STEM = 96  # characters; longer names end in a hash of the whole
+
+
+def note(ctx: Ctx, message: str) -> None:
+    """A message for the person at the terminal: standard error, unless --quiet."""
+    if not getattr(ctx, "quiet", False):
+        click.echo(message, err=True)
+
+
+def slug(text: str) -> str:
+    """A file-name part: ASCII, lower case, ``_`` between words (any script transliterated);
+    unlike a variable name it may start with a digit ("34")."""
+    from qualcode.interchange.exporters.varnames import to_varname
+
+    return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"
+
+
+def export_stem(base: str, *parts: str | None, **options: object) -> str:
+    """``base`` and every option that changes the content, readable and stable:
+    ``cooccurrence_overlap_count_anna_depth1_where_site_vesterbro``. Options that are None, False
+    or empty are left out; a stem longer than ``MAX_STEM`` keeps its start and ends in a short hash
+    of the whole, so two different commands never share a name."""
+    words = [base, *(slug(p) for p in parts if p)]
+    for key, value in options.items():
+        if value in (None, False, (), [], ""):
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        if value is True:
+            words.append(slug(key))
+        else:
+            words.append("_".join([slug(key), *(slug(str(v)) for v in values)]))
+    stem = "_".join(w for w in words if w)
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha256(stem.encode()).hexdigest()[:8]
+        stem = stem[: MAX_STEM - 9].rstrip("_") + "_" + digest
+    return stem
+
+
+class Destination:
+    """Where tables go: a folder and a stem, or standard output."""
+
+    def __init__(self, folder: Path | None, stem: str, fmt: str) -> None:
+        self.folder, self.stem, self.fmt = folder, stem, fmt
+
+    @property
+    def stdout(self) -> bool:
+        return self.folder is None
+
+
+def destination(
+    ctx: Ctx, output: Path | None, fmt: str | None, stem: str, formats: Sequence[str] = TABLE_FORMATS
+) -> Destination:
+    """From ``-o``/``--format`` and the default stem; refuses what it cannot honour, before any work."""
+    if output is not None and str(output) == "-":
+        fmt = fmt or "csv"
+        if fmt not in STDOUT_FORMATS:
+            raise QualcodeError(f"-o - writes {' or '.join(STDOUT_FORMATS)} to standard output, not {fmt}")
+        return Destination(None, stem, fmt)
+    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+        return Destination(output, stem, fmt or "csv")
+    if output is None:
+        return Destination(ctx.project_path.resolve().parent / "exports", stem, fmt or "csv")
+    suffix = output.suffix.lstrip(".").lower()
+    if not suffix:
+        return Destination(output.parent, output.name, fmt or "csv")
+    if suffix not in formats:
+        raise QualcodeError(
+            f"{output.name}: '.{suffix}' is not a format this command writes; use "
+            + ", ".join(f".{f}" for f in formats)
+        )
+    if fmt is not None and fmt != suffix:
+        raise QualcodeError(f"{output.name} says .{suffix} but --format says {fmt}; give one or make them agree")
+    return Destination(output.parent, output.stem, suffix)
+
+
+def write(
+    ctx: Ctx,
+    dest: Destination,
+    tables: list[Table],
+    *,
+    bom: bool = False,
+    parts: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the tables (with provenance) and say so on standard error; to standard output for
+    ``-o -``. xlsx/json: one file; csv/sav/dta: one per table plus ``<stem>_dictionary.csv``."""
+    stamp = provenance(ctx)
+    for t in tables:
+        t.provenance = stamp
+    if dest.stdout:
+        _to_stdout(dest, tables)
+        return []
+    from qualcode.interchange.exporters import write_named
+
+    assert dest.folder is not None  # not stdout
+    try:
+        paths = write_named(tables, dest.folder, dest.stem, dest.fmt, bom=bom, parts=parts, like=ctx.project_path)
+    except RuntimeError as e:
+        raise QualcodeError(str(e)) from None
+    for p in paths:
+        note(ctx, f"wrote {p}")
+    return paths
+
+
+def _to_stdout(dest: Destination, tables: list[Table]) -> None:
+    if dest.fmt == "json":
+        import json
+
+        from qualcode.interchange.exporters.json_export import tables_to_json
+
+        sys.stdout.write(json.dumps(tables_to_json(tables), ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    if len(tables) != 1:
+        raise QualcodeError(
+            f"-o - writes one CSV table and this makes {len(tables)} (one per coder or value); "
+            "use --format json, --pool, or -o FOLDER/"
+        )
+    from qualcode.interchange.exporters.csv_export import csv_text
+
+    sys.stdout.write(csv_text(tables[0], line_terminator="\n"))
+
+
+def provenance(ctx: Ctx) -> str:
+    """``qualcode … (project demo.db, 2026-11-30T18:30:00Z, qualcode 0.1.0)``: the exact command
+    (its filters included), the project and the time, as every export records them."""
+    from qualcode import __version__
+    from qualcode.ids import now
+
+    return f"{ctx.command} (project {ctx.project_path.name}, {now()}, qualcode {__version__})"

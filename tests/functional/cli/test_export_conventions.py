@@ -1,0 +1,96 @@
+"""Exports that scripts can rely on: names that state every filter, standard output with -o -,
+messages on standard error, --quiet, refused suffixes, provenance, and files beside the project."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+from click.testing import CliRunner
+
+from helpers.db import dump
+from qualcode.cli import main
+
+
+def run(path, *args: str, ok: bool = True):
+    result = CliRunner().invoke(main, ["-p", str(path), "-c", "anna", *args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_differently_filtered_cooccurrences_write_different_files_naming_their_filters(demo_path):
+    for extra in ([], ["--depth", "1"], ["--where", "site=Vesterbro"]):
+        run(demo_path, "cooccurrence", "--unit", "document", "--coder", "anna", *extra)
+    written = sorted(p.name for p in (demo_path.parent / "exports").glob("cooccurrence_*.csv"))
+    assert written == [
+        "cooccurrence_document_count_anna.csv",
+        "cooccurrence_document_count_anna_depth_1.csv",
+        "cooccurrence_document_count_anna_depth_1_dictionary.csv",
+        "cooccurrence_document_count_anna_dictionary.csv",
+        "cooccurrence_document_count_anna_where_site_vesterbro.csv",
+        "cooccurrence_document_count_anna_where_site_vesterbro_dictionary.csv",
+    ]
+    # the same command again writes the same file (and nothing else)
+    run(demo_path, "cooccurrence", "--unit", "document", "--coder", "anna", "--depth", "1")
+    assert len(list((demo_path.parent / "exports").glob("cooccurrence_*.csv"))) == 6
+
+
+def test_tidy_to_standard_output_pipes_into_pandas_and_messages_go_to_stderr(demo_path, tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cmd = [sys.executable, "-m", "qualcode", "-p", str(demo_path), "export", "tidy", "-o", "-"]
+    done = subprocess.run(cmd, capture_output=True, env=env, cwd=elsewhere, check=True)
+    frame = pd.read_csv(io.BytesIO(done.stdout))
+    assert len(frame) == 511 and "coding_guid" in frame.columns
+    assert done.stderr.decode().strip() == "511 coding(s), 19 columns"
+    assert not (demo_path.parent / "exports").exists() and list(elsewhere.iterdir()) == []
+    quiet = subprocess.run([*cmd[:3], "-q", *cmd[3:]], capture_output=True, env=env, check=True)
+    assert quiet.stderr == b"" and quiet.stdout == done.stdout
+
+
+def test_json_to_standard_output_carries_the_provenance(demo_path):
+    out = run(demo_path, "agreement", "--coders", "anna,bo", "-o", "-").stdout
+    data = json.loads(out)
+    assert [t["name"] for t in data["tables"]] == [
+        "agreement_sentence",
+        "agreement_by_document_sentence",
+        "disagreements_sentence",
+    ]
+    made = data["tables"][0]["provenance"]
+    assert made.startswith(f"qualcode -p {demo_path} -c anna agreement --coders anna,bo -o -")
+    assert f"project {demo_path.name}" in made and "qualcode 0." in made
+
+
+def test_unknown_or_conflicting_suffixes_are_refused_before_any_work(demo_path):
+    before = dump(demo_path)
+    for args, message in (
+        (["export", "tidy", "-o", "x.txt"], "x.txt: '.txt' is not a format this command writes; use .csv,"),
+        (["export", "tidy", "-o", "x.csv", "--format", "xlsx"], "x.csv says .csv but --format says xlsx"),
+        (["cooccurrence", "--coder", "anna", "-o", "m.pdf"], "m.pdf: '.pdf' is not a format"),
+        (
+            ["report", "quotes", "-o", "q.pdf"],
+            "q.pdf: '.pdf' is not a format this command writes; use .md, .html, .docx",
+        ),
+        (["export", "tidy", "-o", "-", "--format", "sav"], "-o - writes csv or json to standard output, not sav"),
+    ):
+        r = run(demo_path, *args, ok=False)
+        assert r.exit_code == 1 and message in r.output, r.output
+        assert len(r.output.strip().splitlines()) == 1
+    assert dump(demo_path) == before
+    assert not (demo_path.parent / "exports").exists()
+
+
+def test_agreement_tables_land_beside_the_project_not_in_the_working_folder(demo_path, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    run(demo_path, "agreement", "--coders", "anna,bo", "--format", "csv")
+    assert list(elsewhere.iterdir()) == []
+    names = sorted(p.name for p in (demo_path.parent / "exports").iterdir())
+    assert names[0].startswith("agreement_anna_bo_sentence_") and "agreement_anna_bo_sentence_dictionary.csv" in names
