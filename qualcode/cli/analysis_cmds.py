@@ -81,15 +81,20 @@ _coder_options = _options(
 )
 
 
-_output_options = _options(
-    click.option(
+def _format_option(formats: Sequence[str], extra: str = "") -> Callable:
+    return click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=click.Choice(formats),
         default=None,
         help="File format (default: from the -o suffix, else csv). csv/sav/dta "
-        "write a *_dictionary.csv beside; xlsx/json hold the dictionary.",
-    ),
+        "write a *_dictionary.csv beside; xlsx/json hold the dictionary." + extra,
+    )
+
+
+NETWORK_FORMATS = ("graphml", "gexf")
+_output_options = _options(
+    _format_option(FORMATS),
     click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
     click.option(
         "--output",
@@ -97,6 +102,20 @@ _output_options = _options(
         type=click.Path(path_type=Path),
         default=None,
         help="Output file or folder (default: exports/ beside the project, a file name stating what is in it).",
+    ),
+)
+
+
+_network_output_options = _options(
+    _format_option(FORMATS + NETWORK_FORMATS, " graphml/gexf: the codes as a network (networkx, igraph, Gephi)."),
+    click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
+    click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Output file or folder (default: exports/ beside the project, a file name stating what is in it); "
+        "- for standard output.",
     ),
 )
 
@@ -208,7 +227,7 @@ def _coder_label(sel, choice, name: str | None) -> str:
     help="One matrix per value of this document attribute (e.g. site).",
 )
 @click.option("--pairs", is_flag=True, help="Write a long table (code_a, code_b, n_a, n_b, n_ab, measure) instead.")
-@_output_options
+@_network_output_options
 @pass_ctx
 def cooccurrence_cmd(
     ctx: Ctx, unit, measure, coders, pool, depth, kind, where, codes, by_attribute, pairs, fmt, bom, output
@@ -222,10 +241,12 @@ def cooccurrence_cmd(
     """
     from qualcode.analysis import data as pdx
     from qualcode.analysis.cooccurrence import parse_unit
+    from qualcode.codebook.codes import list_codes
     from qualcode.interchange.exporters import cooccurrence_table, pairs_table
 
-    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
-
+    checked = destination(ctx, output, fmt, "check", formats=FORMATS + NETWORK_FORMATS)  # refused before any work
+    if pairs and checked.fmt in NETWORK_FORMATS:
+        raise QualcodeError("--pairs is a table; a network (graphml, gexf) already lists the pairs as edges")
     try:
         parse_unit(unit)
     except ValueError as e:
@@ -233,6 +254,7 @@ def cooccurrence_cmd(
     p, sel, choice = _open(ctx, kind, where, codes, coders, pool)
     with p:
         _, runs = pdx.cooccurrence_runs(p, sel, unit, choice, depth, by_attribute)
+        colours = {c.id: c.colour for c in list_codes(p)}
     names, defs = sel.code_names(), sel.definitions()
     tables, shown, parts = [], [], []
     for run in runs:
@@ -265,8 +287,11 @@ def cooccurrence_cmd(
         by=by_attribute,
     )
     # files first: a closed pipe must not lose them
-    dest = destination(ctx, output, fmt, stem)
-    write(ctx, dest, tables, bom=bom, parts=parts)
+    dest = destination(ctx, output, fmt, stem, formats=FORMATS + NETWORK_FORMATS)
+    if dest.fmt in NETWORK_FORMATS:
+        _write_networks(ctx, dest, shown, names, colours, measure, [t.description for t in tables], parts)
+    else:
+        write(ctx, dest, tables, bom=bom, parts=parts)
     if dest.stdout or ctx.quiet:
         return
     for r, coder_name, value in shown:
@@ -282,6 +307,22 @@ def cooccurrence_cmd(
             _print_matrix(
                 title, labels, labels, r.measure(measure), "diagonal: units with the code" if measure == "count" else ""
             )
+
+
+def _write_networks(ctx: Ctx, dest, shown, names, colours, measure: str, descriptions, parts) -> None:
+    """One GraphML or GEXF file per matrix (per coder or attribute value), beside the tables' names."""
+    from qualcode.cli.output import provenance
+    from qualcode.interchange.exporters.network import write_gexf, write_graphml
+
+    if dest.stdout:
+        raise QualcodeError("a network is a file: give -o FILE.graphml or -o FILE.gexf")
+    writer = write_graphml if dest.fmt == "graphml" else write_gexf
+    dest.folder.mkdir(parents=True, exist_ok=True)
+    for k, ((r, _, _), description) in enumerate(zip(shown, descriptions)):
+        name = dest.stem if len(shown) == 1 else f"{dest.stem}_{slug(parts[k] if parts else str(k + 1))}"
+        path = dest.folder / f"{name}.{dest.fmt}"
+        writer(r, names, colours, measure, path, description=f"{description}. {provenance(ctx)}", like=ctx.project_path)
+        note(ctx, f"wrote {path}")
 
 
 def _print_pairs(title: str, r, names, measure: str, limit: int = 20) -> None:

@@ -94,3 +94,46 @@ def test_agreement_tables_land_beside_the_project_not_in_the_working_folder(demo
     assert list(elsewhere.iterdir()) == []
     names = sorted(p.name for p in (demo_path.parent / "exports").iterdir())
     assert names[0].startswith("agreement_anna_bo_sentence_") and "agreement_anna_bo_sentence_dictionary.csv" in names
+
+
+def test_cooccurrence_as_a_network_loads_in_networkx_with_the_measure_as_weight(demo_path):
+    import networkx as nx
+
+    from qualcode.analysis import data as pdx
+    from qualcode.project import Project
+
+    run(
+        demo_path,
+        "cooccurrence",
+        "--unit",
+        "sentence",
+        "--measure",
+        "jaccard",
+        "--coder",
+        "anna",
+        "--format",
+        "graphml",
+    )
+    run(demo_path, "cooccurrence", "--unit", "sentence", "--measure", "jaccard", "--coder", "anna", "--format", "gexf")
+    folder = demo_path.parent / "exports"
+    graphml = nx.read_graphml(folder / "cooccurrence_sentence_jaccard_anna.graphml")
+    gexf = nx.read_gexf(folder / "cooccurrence_sentence_jaccard_anna.gexf")
+    with Project.open(demo_path) as p:
+        sel, choice = pdx.choose(p, coders=["anna"])
+        _, runs = pdx.cooccurrence_runs(p, sel, "sentence", choice, None, None)
+        names = sel.code_names()
+    r = runs[0].result
+    jaccard = r.measure("jaccard")
+    expected = {
+        frozenset((names[a], names[b])): jaccard[i, j]
+        for i, a in enumerate(r.codes)
+        for j, b in enumerate(r.codes)
+        if i < j and r.counts[i, j] > 0
+    }
+    for g, label in ((graphml, "label"), (gexf, "label")):
+        got = {frozenset((g.nodes[u][label], g.nodes[v][label])): w for u, v, w in g.edges(data="weight")}
+        assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-12 for k in got)
+    assert {d["label"] for _, d in graphml.nodes(data=True)} == {names[c] for c in r.codes}
+    assert all(d["frequency"] == int(r.counts[i, i]) for i, (_, d) in enumerate(graphml.nodes(data=True)))
+    bad = run(demo_path, "cooccurrence", "--coder", "anna", "--pairs", "--format", "graphml", ok=False)
+    assert bad.exit_code == 1 and "--pairs is a table" in bad.output
