@@ -357,9 +357,16 @@ def matrix_group() -> None:
 )
 @_coder_options
 @_selection_options
+@click.option(
+    "--with-attributes",
+    is_flag=True,
+    help="Add each document's kind, language and attributes after its name (ready for a model).",
+)
 @_output_options
 @pass_ctx
-def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, fmt, bom, output) -> None:
+def matrix_docs_codes(
+    ctx: Ctx, value, coders, pool, depth, kind, where, codes, with_attributes, fmt, bom, output
+) -> None:
     """Documents × codes: one row per document (uncoded ones as zeros), one column per code.
 
     \b
@@ -369,6 +376,7 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
     from qualcode.analysis.matrices import document_code_matrix
     from qualcode.corpus.documents import document_texts
     from qualcode.interchange.exporters import document_code_table
+    from qualcode.interchange.exporters.tidy import with_document_columns
 
     destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
 
@@ -402,6 +410,8 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
             except ValueError as e:
                 raise QualcodeError(str(e)) from None
             t = document_code_table(m, docnames, names, definitions=sel.definitions())
+            if with_attributes:
+                t = with_document_columns(t, p)
             who = coder_name or _coder_label(sel, choice, None).replace("_", ", ")
             t.description = f"Documents × codes, cells: {value}, {'pooled ' if choice.pool else ''}coder {who}"
             if coder_name:
@@ -427,6 +437,7 @@ def matrix_docs_codes(ctx: Ctx, value, coders, pool, depth, kind, where, codes, 
         "documents_codes",
         value,
         None if choice.per_coder else _coder_label(sel, choice, None),
+        with_attributes=with_attributes,
         depth=depth,
         code=list(codes),
         kind=kind,
@@ -532,7 +543,7 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
 
 @main.group("export")
 def export_group() -> None:
-    """Export tables for R, SPSS, Stata and pandas: tidy codings, the codebook."""
+    """Export tables for R, SPSS, Stata and pandas: tidy codings, documents, the codebook."""
 
 
 @export_group.command("tidy")
@@ -560,6 +571,34 @@ def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
         t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders)
     note(ctx, f"{len(t.rows)} coding(s), {len(t.columns)} columns")
     stem = export_stem("codings_tidy", coder=list(coders), code=list(codes), kind=kind, where=list(where))
+    write(ctx, destination(ctx, output, fmt, stem), [t], bom=bom)
+
+
+@export_group.command("documents")
+@click.option("--kind", help="Only documents of this kind (interview, fieldnote, other).")
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="ATTR=VALUE",
+    help="Only documents whose attribute matches (as for cooccurrence). Repeatable.",
+)
+@_output_options
+@pass_ctx
+def export_documents(ctx: Ctx, kind, where, fmt, bom, output) -> None:
+    """One row per document: kind, language, words, every attribute (typed) and codings per coder.
+
+    \b
+    qualcode export documents --format sav
+    qualcode export documents -o - | Rscript -e 'str(read.csv(file("stdin")))'
+    """
+    from qualcode.interchange.exporters.tidy import documents_table
+
+    destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
+    with ctx.open() as p:
+        t = documents_table(p, kind=kind, where=where)
+    note(ctx, f"{len(t.rows)} document(s), {len(t.columns)} columns")
+    stem = export_stem("documents", kind=kind, where=list(where))
     write(ctx, destination(ctx, output, fmt, stem), [t], bom=bom)
 
 

@@ -116,7 +116,12 @@ def write_named(
             name = f"{base}_{k}"
         names.append(name)
     out = [writer(t, folder / f"{n}.{fmt}") for t, n in zip(tables, names)]
-    return [*out, write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like)]
+    out.append(write_csv(dictionary_table(tables), folder / f"{stem}_dictionary.csv", bom=bom, like=like))
+    if fmt == "csv":  # typed columns for frictionless readers in R and Python
+        from qualcode.interchange.exporters.datapackage import write_datapackage
+
+        out.append(write_datapackage(tables, out[: len(tables)], folder / f"{stem}_datapackage.json", like=like))
+    return out
 
 
 def _part(text: str) -> str:

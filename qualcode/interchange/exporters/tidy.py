@@ -25,7 +25,7 @@ from qualcode.interchange.exporters.tables import Table
 if TYPE_CHECKING:
     from qualcode.project import Project
 
-__all__ = ["FIXED_COLUMNS", "codebook_table", "tidy_table"]
+__all__ = ["FIXED_COLUMNS", "codebook_table", "documents_table", "tidy_table", "with_document_columns"]
 
 FIXED_COLUMNS = (
     "coding_guid",
@@ -196,4 +196,91 @@ def codebook_table(project: Project, name: str = "codebook") -> Table:
         index="code",
         value_labels={"codable": {0: "grouping only", 1: "codable"}},
         description=f"Codebook, {len(codes)} codes",
+    )
+
+
+DOCUMENT_COLUMNS = ("document", "document_guid", "kind", "language", "words", "characters")
+
+
+def documents_table(
+    project: Project, *, kind: str | None = None, where: Sequence[str] = (), name: str = "documents"
+) -> Table:
+    """One row per document — the cases: kind, language, size, every attribute (typed) and the
+    number of codings by each coder — so a model joins it to any matrix by ``document``."""
+    from qualcode.corpus.filters import DocumentFilter
+    from qualcode.interchange.exporters.varnames import make_varnames
+
+    docs = DocumentFilter(kind=kind, where=tuple(where)).select(project)
+    attr_types = attribute_types(project)
+    attrs = document_attributes(project)
+    words = dict(project.db.execute("SELECT id, word_count FROM documents").fetchall())
+    me = project.visible_coder()  # blind coding: only your own counts
+    coders = [c for c in project.coders() if me is None or c["name"] == me]
+    per: dict[tuple[int, int], int] = {
+        (d, k): n
+        for d, k, n in project.db.execute(
+            "SELECT document_id, coder_id, COUNT(*) FROM codings GROUP BY document_id, coder_id"
+        ).fetchall()
+    }
+    attr_cols = {n: (f"attribute_{n}" if n in DOCUMENT_COLUMNS else n) for n in attr_types}
+    count_cols = make_varnames([f"codings {c['name']}" for c in coders], taken=[*DOCUMENT_COLUMNS, *attr_cols.values()])
+    rows = [
+        [
+            d["name"],
+            d["guid"],
+            d["kind"],
+            d["language"],
+            words.get(d["id"]),
+            d["char_count"],
+            *(attrs.get(d["id"], {}).get(n) for n in attr_cols),
+            *(per.get((d["id"], c["id"]), 0) for c in coders),
+        ]
+        for d in docs
+    ]
+    labels = {
+        "document": "Document name",
+        "document_guid": "Document GUID (REFI-QDA identity)",
+        "kind": "Document kind",
+        "language": "Document language",
+        "words": "Words in the document",
+        "characters": "Characters in the document (Unicode code points)",
+    }
+    labels.update({col: f"Document attribute {n} ({attr_types[n]})" for n, col in attr_cols.items()})
+    labels.update({col: f"Codings by {c['name']}" for col, c in zip(count_cols, coders)})
+    return Table(
+        name,
+        [*DOCUMENT_COLUMNS, *attr_cols.values(), *count_cols],
+        rows,
+        labels=labels,
+        index="document",
+        description=f"Documents (cases), {len(rows)} rows: kind, language, size, attributes, codings per coder",
+    )
+
+
+def with_document_columns(table: Table, project: Project) -> Table:
+    """A documents × … table with each document's kind, language and attributes after its name,
+    so ``glm(code ~ site + gender)`` runs on the file as read."""
+    attr_types = attribute_types(project)
+    attrs = document_attributes(project)
+    by_name = {d["name"]: d for d in project.db.query("SELECT id, name, kind, language FROM documents")}
+    taken = set(table.columns)
+    attr_cols = {n: (f"attribute_{n}" if n in taken or n in ("kind", "language") else n) for n in attr_types}
+    rows = []
+    for row in table.rows:
+        d = by_name[row[0]]
+        a = attrs.get(d["id"], {})
+        rows.append([row[0], d["kind"], d["language"], *(a.get(n) for n in attr_cols), *row[1:]])
+    labels = dict(table.labels)
+    labels.update({"kind": "Document kind", "language": "Document language"})
+    labels.update({col: f"Document attribute {n} ({attr_types[n]})" for n, col in attr_cols.items()})
+    return Table(
+        table.name,
+        [table.columns[0], "kind", "language", *attr_cols.values(), *table.columns[1:]],
+        rows,
+        labels=labels,
+        value_labels=table.value_labels,
+        code_paths=table.code_paths,
+        definitions=table.definitions,
+        index=table.index,
+        description=table.description + "; with each document's kind, language and attributes",
     )

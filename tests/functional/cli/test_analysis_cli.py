@@ -397,7 +397,11 @@ def test_default_output_goes_to_exports(tmp_path):
     path = build(tmp_path / "p.db")
     r = run(path, "cooccurrence", "--unit", "turn", "--measure", "lift", "--coder", "anna")
     written = sorted(p.name for p in (tmp_path / "exports").iterdir())
-    assert written == ["cooccurrence_turn_lift_anna.csv", "cooccurrence_turn_lift_anna_dictionary.csv"]
+    assert written == [
+        "cooccurrence_turn_lift_anna.csv",
+        "cooccurrence_turn_lift_anna_datapackage.json",
+        "cooccurrence_turn_lift_anna_dictionary.csv",
+    ]
     assert "wrote" in r.output
 
 

@@ -137,3 +137,36 @@ def test_cooccurrence_as_a_network_loads_in_networkx_with_the_measure_as_weight(
     assert all(d["frequency"] == int(r.counts[i, i]) for i, (_, d) in enumerate(graphml.nodes(data=True)))
     bad = run(demo_path, "cooccurrence", "--coder", "anna", "--pairs", "--format", "graphml", ok=False)
     assert bad.exit_code == 1 and "--pairs is a table" in bad.output
+
+
+def test_documents_are_cases_with_typed_columns_and_a_datapackage(demo_path):
+    """One row per document with its attributes and codings per coder; the descriptor types the
+    columns (a date is a date, counts are integers) and pandas reads them so."""
+    import pyreadstat
+
+    run(demo_path, "export", "documents")
+    folder = demo_path.parent / "exports"
+    frame = pd.read_csv(folder / "documents.csv")
+    assert len(frame) == 12 and frame["codings_anna"].dtype.kind == "i" and frame["words"].dtype.kind == "i"
+    package = json.loads((folder / "documents_datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f["type"] for f in package["resources"][0]["schema"]["fields"]}
+    assert fields["date"] == "date" and fields["codings_bo"] == "integer" and fields["site"] == "string"
+    assert package["resources"][0]["path"] == "documents.csv" and package["description"].startswith("Made by qualcode")
+    dates = pd.read_csv(folder / "documents.csv", parse_dates=[k for k, t in fields.items() if t == "date"])
+    assert dates["date"].dtype.kind == "M"
+    # the same cases joined to a matrix, ready for a model
+    run(
+        demo_path,
+        "matrix",
+        "docs-codes",
+        "--coder",
+        "anna",
+        "--value",
+        "binary",
+        "--with-attributes",
+        "--format",
+        "sav",
+    )
+    df, _ = pyreadstat.read_sav(str(folder / "documents_codes_binary_anna_with_attributes.sav"))
+    assert list(df.columns[:8]) == ["document", "kind", "language", "site", "role", "gender", "age_band", "date"]
+    assert set(df["help_sought"].unique()) <= {0, 1}
