@@ -124,6 +124,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     # analysis_cmds
     "cooccurrence": ("analysis_cmds", "Code × code co-occurrence in a named unit, printed and written to exports/."),
+    "plot": ("plot_cmds", "Figures for papers: co-occurrence heatmap, code frequencies, agreement forest plot."),
     "export": ("analysis_cmds", "Export tables for R, SPSS, Stata and pandas: tidy codings, documents, the codebook."),
     "matrix": ("analysis_cmds", "Document × code matrices and code × attribute crosstabs (matrix coding queries)."),
     "report": ("analysis_cmds", "Reports to paste into a paper: quotes per code."),

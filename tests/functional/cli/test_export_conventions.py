@@ -170,3 +170,31 @@ def test_documents_are_cases_with_typed_columns_and_a_datapackage(demo_path):
     df, _ = pyreadstat.read_sav(str(folder / "documents_codes_binary_anna_with_attributes.sav"))
     assert list(df.columns[:8]) == ["document", "kind", "language", "site", "role", "gender", "age_band", "date"]
     assert set(df["help_sought"].unique()) <= {0, 1}
+
+
+def test_figures_are_valid_svg_naming_every_code_and_the_same_bytes_each_time(demo_path):
+    from lxml import etree
+
+    from qualcode.codebook.codes import list_codes
+    from qualcode.project import Project
+
+    folder = demo_path.parent / "exports"
+    run(demo_path, "plot", "cooccurrence", "--unit", "sentence", "--coder", "anna")
+    svg = folder / "cooccurrence_sentence_count_anna.svg"
+    first = svg.read_bytes()
+    run(demo_path, "plot", "cooccurrence", "--unit", "sentence", "--coder", "anna")
+    assert svg.read_bytes() == first  # deterministic: no dates or random ids
+    root = etree.fromstring(first)
+    texts = {t for t in root.itertext() if t.strip()}
+    with Project.open(demo_path) as p:
+        paths = {c.path for c in list_codes(p) if c.codable}
+    assert paths <= texts
+    run(demo_path, "plot", "codes", "-o", str(folder / "codes.svg"))
+    bars = {t for t in etree.parse(str(folder / "codes.svg")).getroot().itertext() if t.strip()}
+    assert paths <= bars and {"anna", "bo"} <= bars
+    run(
+        demo_path, "plot", "agreement", "--coders", "anna,bo", "--bootstrap", "200", "-o", str(folder / "agreement.pdf")
+    )
+    assert (folder / "agreement.pdf").read_bytes().startswith(b"%PDF")
+    bad = run(demo_path, "plot", "codes", "-o", str(folder / "codes.jpg"), ok=False)
+    assert bad.exit_code == 1 and "'.jpg' is not a format this command writes; use .svg, .pdf, .png" in bad.output
