@@ -93,8 +93,18 @@ def _format_option(formats: Sequence[str], extra: str = "") -> Callable:
 
 
 NETWORK_FORMATS = ("graphml", "gexf")
+_stata_version_option = click.option(
+    "--stata-version",
+    type=click.Choice(["14", "15"]),
+    default="15",
+    show_default=True,
+    help=".dta for Stata 14 (release 118) or Stata 15 and later (119).",
+    expose_value=False,  # kept for the writer, which reads it where the file is written
+    callback=lambda ctx, _param, value: ctx.meta.__setitem__("qualcode.stata_version", int(value)),
+)
 _output_options = _options(
     _format_option(FORMATS),
+    _stata_version_option,
     click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel)."),
     click.option(
         "--output",

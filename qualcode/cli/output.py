@@ -109,6 +109,7 @@ def write(
     bom: bool = False,
     parts: Sequence[str] | None = None,
 ) -> list[Path]:
+    stata_version = click.get_current_context().meta.get("qualcode.stata_version", 15)
     """Write the tables (with provenance) and say so on standard error; to standard output for
     ``-o -``. xlsx/json: one file; csv/sav/dta: one per table plus ``<stem>_dictionary.csv``."""
     stamp = provenance(ctx)
@@ -121,7 +122,16 @@ def write(
 
     assert dest.folder is not None  # not stdout
     try:
-        paths = write_named(tables, dest.folder, dest.stem, dest.fmt, bom=bom, parts=parts, like=ctx.project_path)
+        paths = write_named(
+            tables,
+            dest.folder,
+            dest.stem,
+            dest.fmt,
+            bom=bom,
+            parts=parts,
+            like=ctx.project_path,
+            stata_version=stata_version,
+        )
     except RuntimeError as e:
         raise QualcodeError(str(e)) from None
     for p in paths:

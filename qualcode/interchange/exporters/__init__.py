@@ -90,6 +90,7 @@ def write_named(
     bom: bool = False,
     parts: Sequence[str] | None = None,
     like: Path | None = None,
+    stata_version: int = 15,
 ) -> list[Path]:
     """xlsx/json: one file ``<stem>.<fmt>``. csv/sav/dta: ``<stem>.<fmt>`` for one table, else
     ``<stem>_<part>.<fmt>`` per table (``parts`` name them, default the table names), plus
@@ -105,8 +106,10 @@ def write_named(
     else:
         from qualcode.interchange.exporters import spss_stata_export as ss
 
-        write = ss.write_sav if fmt == "sav" else ss.write_dta
-        writer = lambda t, p: write(t, p, like=like)  # noqa: E731
+        if fmt == "sav":
+            writer = lambda t, p: ss.write_sav(t, p, like=like)  # noqa: E731
+        else:
+            writer = lambda t, p: ss.write_dta(t, p, like=like, stata_version=stata_version)  # noqa: E731
     names: list[str] = []
     for part in [None] if len(tables) == 1 else parts or [t.name for t in tables]:
         name = stem if part is None else f"{stem}_{_part(part)}"

@@ -11,6 +11,8 @@ columns with missing cells are written as doubles (system-missing / ``.``).
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,17 @@ def _require() -> tuple[Any, Any]:
     return pd, pyreadstat
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _column(values: list[Any]) -> tuple[str, list[Any]]:
-    """Kind ('int', 'float', 'str') and the converted values of one column."""
+    """Kind ('int', 'float', 'date', 'str') and the converted values of one column."""
+    present = [v for v in values if v is not None and v != ""]
+    if present and all(isinstance(v, str) and _ISO_DATE.fullmatch(v) for v in present):
+        try:  # an ISO date column (a date attribute) arrives as a date: SPSS DATE, Stata %td
+            return "date", [None if v in (None, "") else date.fromisoformat(v) for v in values]
+        except ValueError:
+            pass
     present = [v for v in values if v is not None]
     if all(isinstance(v, bool | int) for v in present) and present:
         if len(present) == len(values):
@@ -79,8 +90,12 @@ def table_frame(table: Table, *, stata: bool) -> tuple[Any, dict[str, str], dict
     value_labels: dict[str, dict[Any, str]] = {}
     for i, (col, var) in enumerate(zip(table.columns, names)):
         kind, values = _column([r[i] for r in table.rows])
-        dtype = {"int": "int64", "float": "float64", "str": "object"}[kind]
-        data[var] = pd.Series(values, dtype=dtype)
+        if kind == "date":  # date objects: pyreadstat writes them as SPSS DATE and Stata %td
+            data[var] = pd.Series(values, dtype="object")
+        elif kind == "int" and stata and all(-(2**31) < v < 2**31 - 27 for v in values):
+            data[var] = pd.Series(values, dtype="int32")  # a Stata long: read back as an integer
+        else:
+            data[var] = pd.Series(values, dtype={"int": "int64", "float": "float64", "str": "object"}[kind])
         label = table.label(col)
         labels[var] = label[:80] if stata else _cut_bytes(label, 256)
         vl = table.value_labels.get(col)
@@ -98,9 +113,23 @@ def table_frame(table: Table, *, stata: bool) -> tuple[Any, dict[str, str], dict
     return pd.DataFrame(data), labels, value_labels
 
 
+def _measures(df: Any, value_labels: dict[str, dict[Any, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """SPSS measure levels and formats: labelled or text columns are nominal, numbers and dates
+    scale; integers shown without decimals (F8.0), dates as dates (DATE11)."""
+    measure, formats = {}, {}
+    for var in df.columns:
+        kind = df[var].dtype.kind
+        dates = kind == "O" and any(isinstance(v, date) for v in df[var])
+        measure[var] = "nominal" if var in value_labels or (kind == "O" and not dates) else "scale"
+        if kind == "i":
+            formats[var] = "F8.0"
+    return measure, formats
+
+
 def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
     _, pyreadstat = _require()
     df, labels, value_labels = table_frame(table, stata=False)
+    measure, formats = _measures(df, value_labels)
     with atomic_path(path, like) as tmp:
         pyreadstat.write_sav(
             df,
@@ -109,11 +138,16 @@ def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
             column_labels=labels,
             variable_value_labels=value_labels or None,
             note=_note_lines(table.description) + _note_lines(table.provenance) or None,
+            variable_measure=measure,
+            variable_format=formats or None,
         )
     return Path(path)
 
 
-def write_dta(table: Table, path: str | Path, like: Path | None = None) -> Path:
+STATA_VERSIONS = {14: 14, 15: 15}  # Stata 14 reads release 118, Stata 15 and later 119
+
+
+def write_dta(table: Table, path: str | Path, like: Path | None = None, stata_version: int = 15) -> Path:
     _, pyreadstat = _require()
     df, labels, value_labels = table_frame(table, stata=True)
     with atomic_path(path, like) as tmp:
@@ -122,6 +156,7 @@ def write_dta(table: Table, path: str | Path, like: Path | None = None) -> Path:
             str(tmp),
             file_label=table.description[:80],
             column_labels=labels,
+            version=STATA_VERSIONS[stata_version],
             variable_value_labels=value_labels or None,
         )
     return Path(path)

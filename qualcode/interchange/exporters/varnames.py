@@ -6,8 +6,10 @@ pandas): lower-case ASCII letters, digits and ``_``; starts with a letter; at mo
 program. Stata allows 32 characters (SPSS 64 bytes), but pyreadstat names a Stata value-label
 set after its variable plus a counter ("coded0", "coded17"…) and Stata caps *those* names at 32
 too, so we keep 4 characters in hand: the same names then work in .dta with value labels, .sav,
-and the data dictionary. Danish letters are transliterated (æ→ae, ø→o, å→aa),
-other accents are dropped (é→e). Names are unique case-insensitively (SPSS ignores case);
+and the data dictionary. Danish letters are transliterated as Danes write them without (æ→ae,
+ø→o, å→aa); every other script by ``anyascii`` (é→e, Помощь→pomoshch, 帮助→bangzhu), so a
+codebook in any language gets readable names rather than ``v``, ``v_2``, ``v_3``. Names are
+unique case-insensitively (SPSS ignores case);
 collisions get ``_2``, ``_3``… in the order the names are given, so the same codebook in the
 same order always yields the same names.
 """
@@ -102,8 +104,9 @@ def to_varname(text: str, *, prefix: str = "v", max_length: int = NAME_LENGTH) -
 
     ``"Barrierer/Dårlig samarbejde"`` → ``barrierer_daarlig_samarbejde``.
     """
-    s = unicodedata.normalize("NFC", text).translate(_TRANSLIT)
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii").lower()
+    from anyascii import anyascii
+
+    s = anyascii(unicodedata.normalize("NFC", text).translate(_TRANSLIT)).lower()
     s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
     if not s:
         s = prefix

@@ -198,3 +198,35 @@ def test_figures_are_valid_svg_naming_every_code_and_the_same_bytes_each_time(de
     assert (folder / "agreement.pdf").read_bytes().startswith(b"%PDF")
     bad = run(demo_path, "plot", "codes", "-o", str(folder / "codes.jpg"), ok=False)
     assert bad.exit_code == 1 and "'.jpg' is not a format this command writes; use .svg, .pdf, .png" in bad.output
+
+
+def test_types_arrive_typed_in_spss_and_stata(demo_path):
+    """A date attribute is a date (SPSS DATE11, Stata %td), counts are integers, text is nominal;
+    --stata-version picks the release Stata 14 (118) or 15+ (119) reads."""
+    import datetime
+
+    import pyreadstat
+
+    folder = demo_path.parent / "exports"
+    run(demo_path, "export", "documents", "--format", "sav")
+    df, meta = pyreadstat.read_sav(str(folder / "documents.sav"))
+    assert meta.original_variable_types["date"] == "DATE11" and isinstance(df["date"][0], datetime.date)
+    assert meta.original_variable_types["codings_anna"] == "F8.0"
+    assert meta.variable_measure["site"] == "nominal" and meta.variable_measure["words"] == "scale"
+    for version, release in (("14", b"<release>118</release>"), ("15", b"<release>119</release>")):
+        out = folder / f"documents_{version}.dta"
+        run(demo_path, "export", "documents", "--stata-version", version, "-o", str(out))
+        assert release in out.read_bytes()[:200]
+    frame = pd.read_stata(folder / "documents_15.dta")
+    assert frame["words"].dtype.kind == "i" and frame["date"].dtype.kind == "M"
+
+
+def test_code_names_in_any_script_become_readable_variable_names():
+    from qualcode.interchange.exporters.varnames import make_varnames
+
+    assert make_varnames(["Hjælp søgt", "Помощь", "帮助", "Barrierer/Dårlig samarbejde"]) == [
+        "hjaelp_sogt",
+        "pomoshch",
+        "bangzhu",
+        "barrierer_daarlig_samarbejde",
+    ]
