@@ -272,7 +272,11 @@ def cooccurrence_cmd(
         suffix = [] if coder_name is None else [coder_name]
         if by_attribute:
             suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
-        t = pairs_table(r, names, measure) if pairs else cooccurrence_table(r, names, measure, definitions=defs)
+        t = (
+            pairs_table(r, names, measure, coder_names=sel.coders)
+            if pairs
+            else cooccurrence_table(r, names, measure, definitions=defs, coder_names=sel.coders)
+        )
         if suffix:  # short names: they become sheet names (≤ 31 characters)
             t.name = "_".join([slug(unit), measure, *map(slug, suffix)])
             # file names: the stem already says "by_<attribute>"; add the value only

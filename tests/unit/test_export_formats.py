@@ -194,10 +194,11 @@ def test_labels_are_cut_to_format_limits(tmp_path):
     long = "Barrierer/" + "ø" * 200
     t = Table("t", ["x"], [[1]], labels={"x": long}, description="æ" * 100)
     _, meta = pyreadstat.read_dta(str(write_dta(t, tmp_path / "t.dta")))
-    assert meta.column_names_to_labels["x"] == long[:80] and meta.file_label == "æ" * 80
+    # one long word: cut where it must, marked "…" (the dictionary has the whole label)
+    assert meta.column_names_to_labels["x"] == long[:79] + "…" and meta.file_label == "æ" * 79 + "…"
     _, meta = pyreadstat.read_sav(str(write_sav(t, tmp_path / "t.sav")))
-    assert meta.column_names_to_labels["x"] == long[:133]  # 10 + 123 × 2 bytes ≤ 256
-    assert meta.file_label == "æ" * 32
+    assert meta.column_names_to_labels["x"] == long[:131] + "…"  # 10 + 121 × 2 + 3 bytes ≤ 256
+    assert meta.file_label == "æ" * 30 + "…"  # 30 × 2 + 3 bytes ≤ 64
 
 
 def test_sav_dta_mixed_and_missing_columns(tmp_path):

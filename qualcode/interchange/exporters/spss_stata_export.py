@@ -58,6 +58,20 @@ def _cut_bytes(text: str, limit: int) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
+def _fit_label(text: str, limit: int, *, in_bytes: bool = False) -> str:
+    """A label within the format's limit, cut at a word boundary and marked "…" (the full text is
+    in the dictionary), never in the middle of a word."""
+    size = (lambda t: len(t.encode("utf-8"))) if in_bytes else len
+    if size(text) <= limit:
+        return text
+    room = limit - size("…")
+    head = _cut_bytes(text, room) if in_bytes else text[:room]
+    cut = head.rstrip()
+    if " " in cut and not text[len(head) : len(head) + 1].isspace():
+        cut = cut[: cut.rindex(" ")].rstrip(" ,;:/–-")
+    return cut + "…"
+
+
 def _note_lines(text: str, limit: int = 80) -> list[str]:
     """SPSS document lines hold at most 80 bytes: wrap on spaces, cut over-long words."""
     lines: list[str] = []
@@ -97,7 +111,7 @@ def table_frame(table: Table, *, stata: bool) -> tuple[Any, dict[str, str], dict
         else:
             data[var] = pd.Series(values, dtype={"int": "int64", "float": "float64", "str": "object"}[kind])
         label = table.label(col)
-        labels[var] = label[:80] if stata else _cut_bytes(label, 256)
+        labels[var] = _fit_label(label, 80) if stata else _fit_label(label, 256, in_bytes=True)
         vl = table.value_labels.get(col)
         if vl:
             if stata:
@@ -134,7 +148,7 @@ def write_sav(table: Table, path: str | Path, like: Path | None = None) -> Path:
         pyreadstat.write_sav(
             df,
             str(tmp),
-            file_label=_cut_bytes(table.description, 64),
+            file_label=_fit_label(table.description, 64, in_bytes=True),
             column_labels=labels,
             variable_value_labels=value_labels or None,
             note=_note_lines(table.description) + _note_lines(table.provenance) or None,
@@ -154,7 +168,7 @@ def write_dta(table: Table, path: str | Path, like: Path | None = None, stata_ve
         pyreadstat.write_dta(
             df,
             str(tmp),
-            file_label=table.description[:80],
+            file_label=_fit_label(table.description, 80),
             column_labels=labels,
             version=STATA_VERSIONS[stata_version],
             variable_value_labels=value_labels or None,

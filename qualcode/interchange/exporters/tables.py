@@ -179,8 +179,10 @@ def _names(ids: Sequence[int], names: Mapping[int, str]) -> list[str]:
     return [names.get(i, str(i)) for i in ids]
 
 
-def _coders(coders: Sequence[int], pooled: bool) -> str:
-    return ("pooled coders " if pooled else "coder ") + ", ".join(map(str, coders))
+def _coders(coders: Sequence[int], pooled: bool, names: Mapping[int, str] | None = None) -> str:
+    """``coder anna`` or ``pooled coders anna, bo`` (ids only when no names are given)."""
+    shown = [names.get(c, str(c)) if names else str(c) for c in coders]
+    return ("pooled coders " if pooled else "coder ") + ", ".join(shown)
 
 
 def cooccurrence_table(
@@ -188,6 +190,7 @@ def cooccurrence_table(
     code_names: Mapping[int, str],
     measure: str = "count",
     *,
+    coder_names: Mapping[int, str] | None = None,
     definitions: Mapping[int, str] | None = None,
 ) -> Table:
     """Code × code matrix of one measure of a co-occurrence result.
@@ -198,7 +201,7 @@ def cooccurrence_table(
     unit = result.unit.replace(":", "")
     desc = (
         f"Code co-occurrence, measure {measure}, unit {result.unit}, "
-        f"N = {result.n_units} units, {_coders(result.coders, result.pooled)}"
+        f"N = {result.n_units} units, {_coders(result.coders, result.pooled, coder_names)}"
     )
     if measure == "count":
         desc += "; diagonal: units with the code, cells: units with both codes"
@@ -221,6 +224,7 @@ def pairs_table(
     code_names: Mapping[int, str],
     measure: str = "count",
     *,
+    coder_names: Mapping[int, str] | None = None,
     ordered: bool | None = None,
     include_zero: bool = False,
 ) -> Table:
@@ -251,7 +255,7 @@ def pairs_table(
         cols,
         rows,
         labels=labels,
-        description=f"Code pairs, unit {result.unit}, {_coders(result.coders, result.pooled)}",
+        description=f"Code pairs, unit {result.unit}, {_coders(result.coders, result.pooled, coder_names)}",
     )
 
 
@@ -263,6 +267,7 @@ def document_code_table(
     document_names: Mapping[int, str],
     code_names: Mapping[int, str],
     *,
+    coder_names: Mapping[int, str] | None = None,
     definitions: Mapping[int, str] | None = None,
 ) -> Table:
     """Documents × codes from a :class:`~qualcode.analysis.matrices.Matrix`."""
@@ -277,7 +282,9 @@ def document_code_table(
         code_paths={n: n for n in cols},
         definitions=defs,
         value_labels=_MATRIX_LABELS.get(matrix.value),
-        description=f"Documents × codes, cells: {matrix.value}, coders {', '.join(map(str, matrix.coders))}",
+        description=(
+            f"Documents × codes, cells: {matrix.value}, " + _coders(matrix.coders, len(matrix.coders) > 1, coder_names)
+        ),
     )
 
 

@@ -230,3 +230,17 @@ def test_code_names_in_any_script_become_readable_variable_names():
         "bangzhu",
         "barrierer_daarlig_samarbejde",
     ]
+
+
+def test_long_labels_are_cut_at_a_word_and_coders_are_named():
+    from qualcode.interchange.exporters.spss_stata_export import _fit_label
+
+    label = "Barrierer/Hjælp afvist af andre mennesker i netværket, især familien"
+    assert _fit_label(label, 40) == "Barrierer/Hjælp afvist af andre…"
+    assert len(_fit_label(label, 30, in_bytes=True).encode()) <= 30
+    assert _fit_label("short", 30) == "short"
+
+
+def test_descriptions_name_the_coders(demo_path):
+    out = run(demo_path, "cooccurrence", "--pool", "--unit", "document", "-o", "-", "--format", "json").stdout
+    assert "pooled coders anna, bo" in json.loads(out)["tables"][0]["description"]
