@@ -323,6 +323,14 @@ def cooccurrence_cmd(
             )
 
 
+def get_code_path(ctx: Ctx, codes: Sequence[str]) -> list[str]:
+    """The codes as the codebook spells their paths (``--code barriers`` → ``Barriers``)."""
+    from qualcode.codebook.codes import get_code
+
+    with ctx.open() as p:
+        return [get_code(p, c).path for c in codes]
+
+
 def _write_networks(ctx: Ctx, dest, shown, names, colours, measure: str, descriptions, parts) -> None:
     """One GraphML or GEXF file per matrix (per coder or attribute value), beside the tables' names."""
     from qualcode.cli.output import provenance
@@ -673,6 +681,15 @@ def report_group() -> None:
     help="Markdown, HTML or Word (default: from the -o suffix, else md).",
 )
 @click.option("--title", default=None, help="Report title (default: Quotes: CODE).")
+@click.option("--no-coders", is_flag=True, help="Leave the coders' names out of the citations.")
+@click.option("--offsets", is_flag=True, help="Cite character offsets too (code points, half-open).")
+@click.option(
+    "--memos",
+    type=click.Choice(["none", "inline", "endnotes"]),
+    default="inline",
+    show_default=True,
+    help="Memos on the coded passages: left out, under each quote, or gathered at the end.",
+)
 @click.option(
     "--output",
     "-o",
@@ -681,14 +698,16 @@ def report_group() -> None:
     help="Output file (default: exports/quotes_<code>.<format>).",
 )
 @pass_ctx
-def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fmt, title, output) -> None:
-    """Coded segments per code with document and attributes, as Markdown, HTML or DOCX.
+def report_quotes(
+    ctx: Ctx, codes, children, coders, kind, where, attributes, fmt, title, no_coders, offsets, memos, output
+) -> None:
+    """Coded passages per code with document and attributes, as Markdown, HTML or DOCX.
 
     \b
     qualcode report quotes --code Barriers --children --format docx
     qualcode report quotes --code "Help declined" --children --where site=Nordvest -o q.md
     """
-    from qualcode.interchange.exporters.quotes import collect_quotes, write_quotes
+    from qualcode.interchange.exporters.quotes import QuoteStyle, collect_quotes, write_quotes
 
     if output is not None and str(output) != "-":
         dest = destination(ctx, output, fmt, "quotes", formats=("md", "html", "docx"))  # refused before any work
@@ -702,9 +721,7 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
     fmt = fmt or "md"
     if output is not None and not output.suffix:
         output = output.with_suffix(f".{fmt}")
-    label = ", ".join(s.code.path for s in sections[:1]) if codes else "all codes"
-    if codes and len(codes) > 1:
-        label = ", ".join(codes)
+    label = ", ".join(get_code_path(ctx, codes)) if codes else "all codes"
     title = title or f"Quotes: {label}"
     if output is None:
         stem = export_stem(
@@ -712,7 +729,8 @@ def report_quotes(ctx: Ctx, codes, children, coders, kind, where, attributes, fm
         )
         output = ctx.project_path.resolve().parent / "exports" / f"{stem}.{fmt}"
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_quotes(sections, output, fmt, title, like=ctx.project_path)
+    style = QuoteStyle(coders=not no_coders, offsets=offsets, memos=memos)
+    write_quotes(sections, output, fmt, title, like=ctx.project_path, style=style)
     n = sum(len(s.quotes) for s in sections)
     note(ctx, f"{n} quote(s) in {len(sections)} section(s)")
     note(ctx, f"wrote {output}")

@@ -149,13 +149,17 @@ HELP_MD = """# Quotes: Help
 
 2 quotes.
 
+**Q1**
+
 > Alpha beta.
 >
-> — a (site: Vesterbro), characters 3–14, coded by anna, bo
+> — a (site: Vesterbro), turn 1 (I), coded by anna, bo
+
+**Q2**
 
 > Iota kappa.
 >
-> — b (site: Nordvest), characters 0–11, coded by anna
+> — b (site: Nordvest), ¶ 1, coded by anna
 """
 
 
@@ -168,12 +172,11 @@ def test_quotes_markdown_exact(project, tmp_path):
 def test_quotes_children_filters_and_memos(project):
     with Project.open(project) as p:
         sections = collect_quotes(p, ["Barriers"], children=True)
-        assert [(s.code.path, len(s.quotes)) for s in sections] == [
-            ("Barriers", 0),
+        assert [(s.code.path, len(s.quotes)) for s in sections] == [  # no empty section for Barriers
             ("Barriers/Stigma", 3),
             ("Barriers/Waiting", 4),
         ]
-        stigma = sections[1].quotes
+        stigma = sections[0].quotes
         assert [q.text for q in stigma] == ["beta. Gamma", "Epsilon zeta.", "kappa. Lamb"]
         assert stigma[1].memos == ["anna: first mention"]
         assert stigma[0].attributes == {"site": "Vesterbro", "age": 34}
@@ -193,9 +196,10 @@ def test_quotes_html_escapes_and_keeps_lines(project, tmp_path):
     assert "<title>Help &amp; co</title>" in html
     assert "<p>Gamma delta.\n\nP: Epsilon</p>" in html  # pre-wrap keeps the blank line
     assert "Memo (anna: &lt;b&gt;bold&lt;/b&gt; &amp; more)" in html
-    assert "— a, characters 15–39, coded by anna" in html
+    assert "— a, turn 1 (I), coded by anna" in html  # cited by turn or paragraph; offsets only with --offsets
     md = quotes_markdown(sections)
-    assert "> Gamma delta.\n>\n> P: Epsilon\n>\n> — a, characters 15–39" in md
+    assert "> Gamma delta.\n>\n> P: Epsilon\n>\n> — a, turn 1 (I), coded by anna" in md
+    assert "Memo (anna: \\<b\\>bold\\</b\\> & more)" in md  # Markdown escaped like the HTML
 
 
 def test_quotes_docx_reads_back(project, tmp_path):
@@ -221,7 +225,10 @@ def test_quotes_docx_reads_back(project, tmp_path):
     assert ("Heading 2", "Barriers/Stigma") in paras
     quotes = [t for s, t in paras if s == "Quote"]
     assert quotes == ["kappa. Lamb", "Lambda mu."]
-    assert "— b (site: Nordvest), characters 5–16, coded by anna" in [t for _, t in paras]
+    assert "— b (site: Nordvest), ¶ 1, coded by anna" in [t for _, t in paras]
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert doc.core_properties.author == "qualcode"
     assert doc.core_properties.title == "Quotes: Barriers"
 
 

@@ -244,3 +244,39 @@ def test_long_labels_are_cut_at_a_word_and_coders_are_named():
 def test_descriptions_name_the_coders(demo_path):
     out = run(demo_path, "cooccurrence", "--pool", "--unit", "document", "-o", "-", "--format", "json").stdout
     assert "pooled coders anna, bo" in json.loads(out)["tables"][0]["description"]
+
+
+def test_quote_report_for_an_appendix(demo_path):
+    """One entry per passage (overlapping spans of coders merged), numbered, cited by turn or
+    paragraph; coders, offsets and memos as asked; the documents' language on the page."""
+    from qualcode.coding.codings import list_codings
+    from qualcode.project import Project
+
+    folder = demo_path.parent / "exports"
+    run(demo_path, "report", "quotes", "--code", "Help sought", "--format", "html", "--memos", "endnotes")
+    page = (folder / "quotes_help_sought.html").read_text(encoding="utf-8")
+    with Project.open(demo_path) as p:
+        spans = sorted((c["document"], c["start"], c["end"]) for c in list_codings(p, code="Help sought"))
+    passages = 0
+    for k, (doc, start, _end) in enumerate(spans):  # count overlapping runs per document, as a reader would
+        if k == 0 or spans[k - 1][0] != doc or start >= max(e for d, s, e in spans[:k] if d == doc):
+            passages += 1
+    assert page.count('<p class="qid">') == passages < len(spans)
+    assert f'<p class="qid">Q{passages}</p>' in page and "coded by anna, bo" in page
+    assert 'html lang="da"' in page or 'html lang="en"' in page
+    assert 'lang="en"' in page or 'lang="da"' in page.split("<body>")[1]
+    run(
+        demo_path,
+        "report",
+        "quotes",
+        "--code",
+        "Help sought",
+        "--no-coders",
+        "--offsets",
+        "--memos",
+        "none",
+        "-o",
+        str(folder / "plain.md"),
+    )
+    text = (folder / "plain.md").read_text(encoding="utf-8")
+    assert "coded by" not in text and "characters " in text and "Memo" not in text
