@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode import __version__
+from qualcode.cli import completion
 from qualcode.cli.common import Ctx, QualcodeGroup
 from qualcode.defaults import default_coder, default_project_path
 
@@ -23,7 +24,13 @@ from qualcode.defaults import default_coder, default_project_path
     default=None,
     help="Project file (default: $QUALCODE_PROJECT or ./qualcode.db).",
 )
-@click.option("--coder", "-c", default=None, help="Who is coding (default: $QUALCODE_CODER or your login name).")
+@click.option(
+    "--coder",
+    "-c",
+    default=None,
+    help="Who is coding (default: $QUALCODE_CODER or your login name).",
+    shell_complete=completion.coders,
+)
 @click.option(
     "--read-only",
     "readonly",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli import main
+from qualcode.cli import completion, main
 from qualcode.cli.common import Ctx, console, pass_ctx
 from qualcode.cli.output import destination, export_stem, note, slug, write
 from qualcode.errors import QualcodeError
@@ -51,9 +51,15 @@ _selection_options = _options(
         help="Only documents whose attribute matches: site=Vesterbro, "
         "site=Vesterbro,Nordvest (either), role!=social worker. Repeatable "
         "(all must hold).",
+        shell_complete=completion.where,
     ),
     click.option(
-        "--code", "codes", multiple=True, metavar="PATH", help="Only these codes and their child codes. Repeatable."
+        "--code",
+        "codes",
+        multiple=True,
+        metavar="PATH",
+        help="Only these codes and their child codes. Repeatable.",
+        shell_complete=completion.codes,
     ),
 )
 
@@ -66,6 +72,7 @@ _coder_options = _options(
         metavar="NAME",
         help="This coder's codings; repeat for one result per coder. Default: the "
         "only coder, else the session coder (-c) if they coded, else an error.",
+        shell_complete=completion.coders,
     ),
     click.option(
         "--pool",
@@ -235,6 +242,7 @@ def _coder_label(sel, choice, name: str | None) -> str:
     "by_attribute",
     metavar="ATTR",
     help="One matrix per value of this document attribute (e.g. site).",
+    shell_complete=completion.attributes,
 )
 @click.option("--pairs", is_flag=True, help="Write a long table (code_a, code_b, n_a, n_b, n_ab, measure) instead.")
 @_network_output_options
@@ -478,6 +486,7 @@ def matrix_docs_codes(
     required=True,
     metavar="ATTR",
     help="Document attribute for the columns (e.g. site, role; also kind, language).",
+    shell_complete=completion.attributes,
 )
 @click.option(
     "--value",

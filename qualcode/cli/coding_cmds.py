@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli import main
+from qualcode.cli import completion, main
 from qualcode.cli.common import Ctx, json_option, pass_ctx, plain_table, print_json
 
 
 @main.command()
-@click.argument("document")
+@click.argument("document", shell_complete=completion.documents)
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.argument("code_path")
+@click.argument("code_path", shell_complete=completion.codes)
 @click.option("--memo", help="A memo on this coding.")
 @pass_ctx
 def code(ctx: Ctx, document: str, start: int, end: int, code_path: str, memo: str | None) -> None:
@@ -29,7 +29,7 @@ def code(ctx: Ctx, document: str, start: int, end: int, code_path: str, memo: st
 
 @main.group(invoke_without_command=True)
 @click.option("--document", "-d", help="Only this document.")
-@click.option("--code", "code_", help="Only this code (path).")
+@click.option("--code", "code_", help="Only this code (path).", shell_complete=completion.codes)
 @click.option("--children", is_flag=True, help="With --code: include its child codes.")
 @click.option("--by", "coder", help="Only this coder's codings.")
 @json_option

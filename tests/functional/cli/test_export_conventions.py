@@ -280,3 +280,21 @@ def test_quote_report_for_an_appendix(demo_path):
     )
     text = (folder / "plain.md").read_text(encoding="utf-8")
     assert "coded by" not in text and "characters " in text and "Memo" not in text
+
+
+def test_shell_completion_offers_the_projects_names(demo_path):
+    from click.shell_completion import ShellComplete
+
+    complete = ShellComplete(main, {}, "qualcode", "_QUALCODE_COMPLETE")
+
+    def names(args, incomplete):
+        return [c.value for c in complete.get_completions(["-p", str(demo_path), *args], incomplete)]
+
+    assert names(["cooccurrence", "--code"], "Barriers/S") == ["Barriers/Stigma"]
+    assert names(["cooccurrence", "--coder"], "") == ["anna", "bo"] or set(names(["cooccurrence", "--coder"], "")) >= {
+        "anna",
+        "bo",
+    }
+    assert "site=" in names(["cooccurrence", "--where"], "s")
+    assert names(["code"], "en_int05")[0].startswith("en_int05")
+    assert names(["matrix", "crosstab", "--attribute"], "ge") == ["gender"]
