@@ -7,9 +7,15 @@ from pathlib import Path
 import click
 
 from qualcode import __version__
-from qualcode.cli import completion
 from qualcode.cli.common import Ctx, QualcodeGroup
 from qualcode.defaults import default_coder, default_project_path
+
+
+def _complete_coders(ctx, param, incomplete):
+    """Coders for ``-c`` (loaded only when the shell asks: ``--help`` stays light)."""
+    from qualcode.cli.completion import coders
+
+    return coders(ctx, param, incomplete)
 
 
 @click.group(
@@ -29,7 +35,7 @@ from qualcode.defaults import default_coder, default_project_path
     "-c",
     default=None,
     help="Who is coding (default: $QUALCODE_CODER or your login name).",
-    shell_complete=completion.coders,
+    shell_complete=_complete_coders,
 )
 @click.option(
     "--read-only",
