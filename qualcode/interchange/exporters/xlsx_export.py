@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,15 @@ def _fill(ws: Any, table: Table) -> None:
     for cell in ws[1]:
         cell.font = bold
         cell.data_type = "s"
+    from qualcode.interchange.exporters.datapackage import field_type
+
+    dates = {k for k in range(len(table.columns)) if field_type([row[k] for row in table.rows]) == "date"}
     for r, row in enumerate(table.rows, start=2):
         for c, v in enumerate(row, start=1):
+            if c - 1 in dates and v:  # an ISO date column arrives as Excel dates
+                cell = ws.cell(row=r, column=c, value=date.fromisoformat(v))
+                cell.number_format = "yyyy-mm-dd"
+                continue
             cell = ws.cell(row=r, column=c, value=_value(v))
             if isinstance(v, str):
                 cell.data_type = "s"  # never a formula

@@ -298,3 +298,9 @@ def test_shell_completion_offers_the_projects_names(demo_path):
     assert "site=" in names(["cooccurrence", "--where"], "s")
     assert names(["code"], "en_int05")[0].startswith("en_int05")
     assert names(["matrix", "crosstab", "--attribute"], "ge") == ["gender"]
+
+
+def test_excel_gets_dates_as_dates(demo_path):
+    run(demo_path, "export", "documents", "--format", "xlsx")
+    frame = pd.read_excel(demo_path.parent / "exports" / "documents.xlsx", sheet_name=0)
+    assert frame["date"].dtype.kind == "M" and frame["codings_anna"].dtype.kind == "i"
