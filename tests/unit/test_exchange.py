@@ -9,7 +9,6 @@ import pytest
 
 from helpers.db import dump
 from helpers.paths import DATA as TEST_DATA
-from helpers.paths import SHARED as WORKPLACE
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.coding.codings import add_coding, get_coding, list_codings, set_coding_memo
 from qualcode.coding.memos import list_memos, set_memo
@@ -23,7 +22,7 @@ from qualcode.interchange.refi_mapping import compose_description, derived_guid,
 from qualcode.project import Project
 
 DATA = TEST_DATA / "refi"
-SHARED = WORKPLACE / "refi"
+SHARED = TEST_DATA / "refi" / "real"  # real exports, kept with the tests (PROVENANCE.md there)
 HANDMADE = DATA / "handmade-themes.qdpx"
 ANNA = "86D96175-70FA-46FA-88FD-425EAE3D6EB7"
 BO = "F8CDD31D-3CFA-4770-A551-CDB9C0A8F39C"
@@ -301,7 +300,6 @@ def test_export_of_some_coders(demo, tmp_path):
 # ----------------------------------------------------------------------------- other tools' files
 
 
-@pytest.mark.skipif(not (SHARED / "maxqda24-icls-themes.qdpx").exists(), reason="../shared/refi not present")
 def test_maxqda24_export_imports_ten_sources_and_a_two_level_codebook(project):
     report = import_qdpx(project, SHARED / "maxqda24-icls-themes.qdpx")
     docs = list_documents(project)

@@ -10,11 +10,10 @@ import pytest
 
 from helpers.paths import DATA as TEST_DATA
 from helpers.paths import REPO
-from helpers.paths import SHARED as WORKPLACE
 from qualcode.interchange.refi import RefiError, read_project_xml, read_qdc, read_qdc_bytes, read_qdpx
 
 DATA = TEST_DATA / "refi"
-SHARED = WORKPLACE / "refi"
+SHARED = TEST_DATA / "refi" / "real"  # real exports, kept with the tests (PROVENANCE.md there)
 HANDMADE = DATA / "handmade-themes.qdpx"
 
 ANNA = "86D96175-70FA-46FA-88FD-425EAE3D6EB7"
@@ -43,7 +42,6 @@ def make_qdpx(path: Path, qde: str | bytes, sources: dict[str, str | bytes] | No
 # --- real exports (skipped on a fresh clone without ../shared) --------------------------------
 
 
-@pytest.mark.skipif(not (SHARED / "maxqda24-icls-themes.qdpx").exists(), reason="../shared/refi not present")
 def test_maxqda24_export_reads_ten_sources_and_two_level_codebook():
     project, report = read_qdpx(SHARED / "maxqda24-icls-themes.qdpx")
     assert len(project.sources) == 10
@@ -66,9 +64,8 @@ def test_maxqda24_export_reads_ten_sources_and_two_level_codebook():
     ]
 
 
-@pytest.mark.skipif(not (SHARED / "atlasti23-codebook-only.qdpx").exists(), reason="../shared/refi not present")
 def test_atlasti23_export_reads_users_and_nested_codebook():
-    project, report = read_qdpx(SHARED / "atlasti23-codebook-only.qdpx")
+    project, report = read_qdpx(SHARED / "atlasti23-win-codebook-only.qdpx")
     assert [(u.guid, u.name) for u in project.users] == [
         ("088B08AC-D5CD-4ADB-8B71-B4F3459C177F", "Enric Llagostera"),
         ("C32A2BD5-537F-4838-8B17-DF9EFBAFDF4B", "ATLAS.ti"),
