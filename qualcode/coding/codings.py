@@ -178,14 +178,14 @@ def coding_texts(project: Project, ids: list[int]) -> dict[int, str]:
 
 
 def codings_in_document(project: Project, document_id: int) -> list[dict[str, Any]]:
-    """(id, code_id, coder, start, end) of every coding in one document (yours only while blind):
-    what the workbench draws, read lean because it runs on every keystroke that codes."""
+    """(id, code_id, coder, start, end, memo: has one) of every coding in one document (yours only
+    while blind): what the workbench draws, read lean because it runs on every keystroke that codes."""
     me = project.visible_coder()
     rows = [
-        dict(zip(("id", "code_id", "coder", "start", "end"), r))
+        dict(zip(("id", "code_id", "coder", "start", "end", "memo"), r))
         for r in project.db.execute(
-            "SELECT c.id, c.code_id, k.name, c.start, c.[end] FROM codings c JOIN coders k ON k.id = c.coder_id "
-            "WHERE c.document_id = ? ORDER BY c.start, c.[end], c.id",
+            "SELECT c.id, c.code_id, k.name, c.start, c.[end], COALESCE(c.memo, '') != '' FROM codings c "
+            "JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? ORDER BY c.start, c.[end], c.id",
             [document_id],
         ).fetchall()
     ]

@@ -232,7 +232,16 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
         help="Shrink the selection (or your coding at the cursor) by one unit at its start",
     ),
-    Action("coding", "uncode", "delete,backspace", "uncode", "Remove your coding at the cursor", display="del"),
+    Action(
+        "coding",
+        "cycle_current",
+        "equals_sign",
+        "next coding here",
+        "Make the next of your codings at the cursor the current one (the one ] [ } { del ctrl+n act on)",
+        display="=",
+        footer=False,
+    ),
+    Action("coding", "uncode", "delete,backspace", "uncode", "Remove your current coding at the cursor", display="del"),
     Action("coding", "memo_coding", "ctrl+n", "memo", "Write a memo on your coding at the cursor"),
     Action(
         "coding", "select_coding", "enter", "select coding", "Select the span of the coding at the cursor", footer=False

@@ -103,6 +103,7 @@ class QualcodeApp(App[None]):
                 yield Static(id="status")
             with Vertical(id="side"):
                 yield CodeTree(id="codes")
+                yield Static(id="at-cursor")
                 yield CodeInfo(id="info")
         yield Footer()
 
@@ -247,7 +248,10 @@ class QualcodeApp(App[None]):
             compare = (me, self.other)
         codes = {c.id: (c.name, c.colour) for c in self.codes}
         self.transcript.set_codings(
-            [Shown(r["id"], r["code_id"], r["coder"], r["start"], r["end"], r["coder"] == me) for r in rows],
+            [
+                Shown(r["id"], r["code_id"], r["coder"], r["start"], r["end"], r["coder"] == me, bool(r["memo"]))
+                for r in rows
+            ],
             codes,
             compare,
         )
@@ -337,7 +341,34 @@ class QualcodeApp(App[None]):
     def on_transcript_cursor_moved(self, event: Transcript.CursorMoved) -> None:
         if event.codings:
             self.show_code(event.codings[0].code_id)
+        self.show_at_cursor(event.codings)
         self.update_status()
+
+    def show_at_cursor(self, codings: list[Shown]) -> None:
+        """Every coding at the cursor: code (colour, path), coder, span, memo; ▶ the current one."""
+        from rich.text import Text
+
+        panel = self.query_one("#at-cursor", Static)
+        panel.display = bool(codings)
+        if not codings:
+            return
+        current = self.transcript.my_coding_at_cursor()
+        out = Text()
+        for i, c in enumerate(codings):
+            code = next((k for k in self.codes if k.id == c.code_id), None)
+            out.append("\n" if i else "")
+            out.append("▶ " if current is not None and c.id == current.id else "  ", style="bold")
+            out.append("■ ", style=(code.colour if code else None) or "grey50")
+            out.append(code.path if code else "?", style="bold" if c.mine else "")
+            out.append(f"  {c.coder} [{c.start}–{c.end})", style="dim")
+            if c.memo:
+                out.append("  ✎", style="yellow")
+        if sum(1 for c in codings if c.mine) > 1:
+            out.append("\n=: next of yours", style="dim")
+        panel.update(out)
+
+    def on_transcript_current_chosen(self, event: Transcript.CurrentChosen) -> None:
+        self.notify(f"current: {self._code_name(event.coding.code_id)} [{event.coding.start}–{event.coding.end})")
 
     def on_transcript_selection_changed(self, event: Transcript.SelectionChanged) -> None:
         self.update_status()
@@ -358,6 +389,8 @@ class QualcodeApp(App[None]):
 
     def on_transcript_resize_requested(self, event: Transcript.ResizeRequested) -> None:
         if self._write(resize_coding, self.project, event.coding.id, event.start, event.end):
+            self.transcript.current_id = event.coding.id  # the keys stay on this coding
+            self.notify(f"{self._code_name(event.coding.code_id)} now [{event.start}–{event.end})")
             self.after_coding_change()
 
     def on_transcript_memo_requested(self, event: Transcript.MemoRequested) -> None:

@@ -41,6 +41,7 @@ class Shown:
     start: int
     end: int
     mine: bool
+    memo: bool = False  # the coding has a memo
 
 
 class Transcript(ScrollView, can_focus=True):
@@ -52,6 +53,13 @@ class Transcript(ScrollView, can_focus=True):
         def __init__(self, codings: list[Shown]) -> None:
             super().__init__()
             self.codings = codings
+
+    class CurrentChosen(Message):
+        """Another of your codings at the cursor became the current one (the app names it)."""
+
+        def __init__(self, coding: Shown) -> None:
+            super().__init__()
+            self.coding = coding
 
     class SelectionChanged(Message):
         def __init__(self, span: tuple[int, int] | None) -> None:
@@ -100,6 +108,7 @@ class Transcript(ScrollView, can_focus=True):
         self._lanes: dict[int, int] = {}
         self._row_labels: dict[int, list[Shown]] = {}
         self._styles: dict[int, Style] = {}
+        self.current_id: int | None = None  # the coding the editing keys act on, when it is at the cursor
         self._drag = False
         self._goal_col: int | None = None
         self.first_paint: float | None = None  # timestamps for benchmarks/bench_tui.py
@@ -297,13 +306,18 @@ class Transcript(ScrollView, can_focus=True):
             points.update(p for p in d if s < p < e)
         if cursor is not None and s <= cursor < e:
             points.update((cursor, cursor + 1))
+        current = self.my_coding_at_cursor() if cursor is not None else None
+        if current is not None:
+            points.update(p for p in (current.start, current.end) if s < p < e)
         ordered = sorted(p for p in points if s <= p <= e)
         segs: list[Segment] = []
         text = self.text
         for a, b in itertools.pairwise(ordered):
             style = base
             covering = [c for c in here if c.start <= a and c.end >= b]
-            if covering:
+            if current is not None and current.start <= a and b <= current.end:
+                style = style + self._code_style(current.code_id) + Style(underline=True)  # the current coding
+            elif covering:
                 top = min(covering, key=lambda c: (c.end - c.start, -c.id))
                 style = style + self._code_style(top.code_id)
             if self._diffs and any(x <= a and b <= y for x, y in self._diffs):
@@ -351,6 +365,9 @@ class Transcript(ScrollView, can_focus=True):
 
     def _announce_cursor(self, force: bool = False) -> None:
         at = list(self.codings_at(self.cursor))
+        current = self.my_coding_at_cursor()
+        if current is not None:  # the current coding first: the panel and the code box show it
+            at = [current, *(c for c in at if c.id != current.id)]
         key = tuple(c.id for c in at)
         if force or key != self._last_at_cursor:
             self._last_at_cursor = key
@@ -364,8 +381,25 @@ class Transcript(ScrollView, can_focus=True):
         )
 
     def my_coding_at_cursor(self) -> Shown | None:
+        """The *current* coding: the one ``] [ } {``, del and ctrl+n act on. It stays the same
+        coding while the cursor is in it — a resize does not hand the keys to another coding —
+        and ``=`` cycles through your codings at the cursor; else the innermost."""
         mine = [c for c in self.codings_at(self.cursor) if c.mine]
-        return mine[0] if mine else None
+        chosen = next((c for c in mine if c.id == self.current_id), None)
+        return chosen or (mine[0] if mine else None)
+
+    def action_cycle_current(self) -> None:
+        mine = [c for c in self.codings_at(self.cursor) if c.mine]
+        if not mine:
+            self.notify("none of your codings is under the cursor", severity="warning")
+            return
+        now = self.my_coding_at_cursor()
+        k = next((i for i, c in enumerate(mine) if now is not None and c.id == now.id), -1)
+        nxt = mine[(k + 1) % len(mine)]
+        self.current_id = nxt.id
+        self.refresh()
+        self._announce_cursor(force=True)
+        self.post_message(self.CurrentChosen(nxt))
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         w = self._ensure_layout()
@@ -501,6 +535,8 @@ class Transcript(ScrollView, can_focus=True):
             return self.selection is not None
         if action in ("uncode", "memo_coding"):
             return self.my_coding_at_cursor() is not None
+        if action == "cycle_current":
+            return sum(1 for c in self.codings_at(self.cursor) if c.mine) > 1
         if action == "edge":
             return self.selection is not None or self.my_coding_at_cursor() is not None
         return True

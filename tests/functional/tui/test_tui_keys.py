@@ -192,3 +192,42 @@ async def test_view_cycles_through_each_other_coder(demo_copy):
             await pilot.press("ctrl+d")
             seen.append((app.view, app.other if app.view == "compare" else None))
         assert seen == [("all", None), ("compare", "anna"), ("compare", "bo"), ("mine", None)]
+
+
+async def test_the_current_coding_stays_put_while_it_is_resized(demo_copy):
+    """Two of anna's codings start at the cursor; ] [ { } act on the current one whatever the
+    resizes do to which is innermost, = makes the other current, and the panel lists both."""
+    from textual.widgets import Static
+
+    from qualcode.coding.codings import add_coding
+    from qualcode.project import Project
+
+    with Project.open(demo_copy, coder="anna") as p:
+        doc = p.db.execute("SELECT id, text FROM documents ORDER BY sort_order LIMIT 1").fetchone()
+        start = doc[1].index("Tak fordi")
+        short = add_coding(p, doc[0], start, start + 9, "Help sought")  # "Tak fordi"
+        long = add_coding(p, doc[0], start, start + 20, "Barriers/Stigma")
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=(120, 40)) as pilot:
+        t = app.transcript
+        t.focus()
+        t._set_cursor(start)
+        await settle(pilot)
+        assert t.my_coding_at_cursor().id == short["id"]  # the innermost, to begin with
+        panel = str(app.query_one("#at-cursor", Static).render())
+        assert "Help sought" in panel and "Barriers/Stigma" in panel and "▶" in panel
+        # grow the short one past the long one, then shrink: it stays the one the keys act on
+        for key in ("right_square_bracket", "right_square_bracket", "right_square_bracket", "left_square_bracket"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert t.my_coding_at_cursor().id == short["id"]
+        spans = {c["id"]: (c["start"], c["end"]) for c in list_codings(app.project, coder="anna")}
+        assert spans[long["id"]] == (start, start + 20)  # untouched
+        assert spans[short["id"]][1] > start + 9
+        await pilot.press("equals_sign")
+        await settle(pilot)
+        assert t.my_coding_at_cursor().id == long["id"]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        spans = {c["id"]: (c["start"], c["end"]) for c in list_codings(app.project, coder="anna")}
+        assert spans[long["id"]][1] > start + 20
