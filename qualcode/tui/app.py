@@ -349,6 +349,7 @@ class QualcodeApp(App[None]):
         from rich.text import Text
 
         panel = self.query_one("#at-cursor", Static)
+        panel.border_title = "At cursor"
         panel.display = bool(codings)
         if not codings:
             return
