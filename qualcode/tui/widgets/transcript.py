@@ -561,8 +561,29 @@ class Transcript(ScrollView, can_focus=True):
             return len(self.text)
         return w.offset_at(row, x - self.gutter_width)
 
+    def _stripe_at(self, event) -> Shown | None:
+        """The coding whose gutter stripe is under the mouse, if any."""
+        x, y = event.get_content_offset_capture(self)
+        lane = x - (self.gutter_width - LANES - 1)
+        w = self._ensure_layout()
+        row = int(self.scroll_y) + y
+        if not 0 <= lane < LANES or row >= len(w):
+            return None
+        here = self._overlapping(w.starts[row], w.ends[row])
+        return next((c for c in here if self._lanes.get(c.id) == lane), None)
+
     def on_mouse_down(self, event: MouseDown) -> None:
         if event.button != 1:
+            return
+        stripe = self._stripe_at(event)
+        if stripe is not None:  # a click on a coding's stripe makes it the current one
+            self.focus()
+            self.mark = None
+            if stripe.mine:
+                self.current_id = stripe.id
+            self._set_cursor(stripe.start)
+            self._announce_cursor(force=True)
+            self.refresh()
             return
         self.focus()
         self.mark = None

@@ -231,3 +231,27 @@ async def test_the_current_coding_stays_put_while_it_is_resized(demo_copy):
         await settle(pilot)
         spans = {c["id"]: (c["start"], c["end"]) for c in list_codings(app.project, coder="anna")}
         assert spans[long["id"]][1] > start + 20
+
+
+async def test_a_click_on_a_gutter_stripe_makes_that_coding_current(demo_copy):
+    from qualcode.coding.codings import add_coding
+    from qualcode.project import Project
+    from qualcode.tui.widgets.transcript import LANES, Transcript
+
+    with Project.open(demo_copy, coder="anna") as p:
+        doc = p.db.execute("SELECT id, text FROM documents ORDER BY sort_order LIMIT 1").fetchone()
+        start = doc[1].index("Tak fordi")
+        add_coding(p, doc[0], start, start + 9, "Help sought")
+        long = add_coding(p, doc[0], start, start + 20, "Barriers/Stigma")
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=(120, 40)) as pilot:
+        t = app.transcript
+        t.focus()
+        await settle(pilot)
+        lane = t._lanes[long["id"]]
+        x = t.gutter_width - LANES - 1 + lane
+        y = t._wrapped.row_of(start) - int(t.scroll_y)
+        gutter = t.region.offset - t.content_region.offset  # the border
+        await pilot.click(Transcript, offset=(x - gutter.x, y - gutter.y))
+        await settle(pilot)
+        assert t.cursor == start and t.my_coding_at_cursor().id == long["id"]
