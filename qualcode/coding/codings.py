@@ -67,9 +67,17 @@ def get_coding(project: Project, ref: int | str) -> dict[str, Any]:
     return rows[0]
 
 
+def _named(project: Project, row: dict[str, Any]) -> str:
+    """``Barriers/Stigma on int01 [348,365)``: how the log, undo and the workbench name a coding
+    (a GUID says nothing to the person who coded it)."""
+    name = project.db.execute("SELECT name FROM documents WHERE id = ?", [row["document_id"]]).fetchone()
+    path = codes_by_id(project)[row["code_id"]].path
+    return f"{path} on {name[0] if name else '?'} [{row['start']},{row['end']})"
+
+
 def remove_coding(project: Project, ref: int | str) -> None:
     row = get_coding(project, ref)
-    with project.transaction(events.CODING_REMOVE, f"coding {row['guid']}") as tx:
+    with project.transaction(events.CODING_REMOVE, f"removed {_named(project, row)}") as tx:
         for m in project.db.query("SELECT id FROM memos WHERE target = 'coding' AND target_guid = ?", [row["guid"]]):
             tx.delete("memos", m["id"])
         tx.delete("codings", row["id"])
@@ -80,14 +88,14 @@ def resize_coding(project: Project, ref: int | str, start: int, end: int) -> dic
     doc = get_document(project, row["document_id"])
     check_span(doc["char_count"], start, end, doc["name"])
     text = doc["text"][start:end]
-    with project.transaction(events.CODING_RESIZE, f"coding {row['guid']} → [{start},{end})") as tx:
+    with project.transaction(events.CODING_RESIZE, f"{_named(project, row)} → [{start},{end})") as tx:
         tx.update("codings", row["id"], {"start": start, "end": end, "text": text, "updated_at": now()})
     return get_coding(project, row["id"])
 
 
 def set_coding_memo(project: Project, ref: int | str, memo: str | None) -> None:
     row = get_coding(project, ref)
-    with project.transaction(events.CODING_MEMO, f"memo on coding {row['guid']}") as tx:
+    with project.transaction(events.CODING_MEMO, f"memo on {_named(project, row)}") as tx:
         tx.update("codings", row["id"], {"memo": memo or None, "updated_at": now()})
 
 

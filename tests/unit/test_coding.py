@@ -328,3 +328,20 @@ def test_retrieval_columns_equal_the_full_listing(demo):
     cols = segment_columns(demo, code.id, include_children=True)
     assert set(cols["coder"]) == {"anna"}
     assert cols["id"] == [r["id"] for r in list_codings(demo, code=code.id, include_children=True)]
+
+
+def test_the_log_and_undo_name_a_coding_by_code_document_and_span(proj):
+    from qualcode.coding.codings import remove_coding, resize_coding
+
+    s = TEXT.index("De sagde")
+    row = add_coding(proj, "d1", s, s + 8, "Stigma")
+    resize_coding(proj, row["id"], s, s + 12)
+    remove_coding(proj, row["id"])
+    summaries = [e["summary"] for e in proj.events(limit=3)]
+    assert summaries == [
+        f"removed Stigma on d1 [{s},{s + 12})",
+        f"Stigma on d1 [{s},{s + 8}) → [{s},{s + 12})",
+        f"Stigma on d1 [{s},{s + 8})",
+    ]
+    assert not any(row["guid"] in x for x in summaries)
+    assert proj.undo()["summary"] == f"removed Stigma on d1 [{s},{s + 12})"
