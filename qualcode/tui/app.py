@@ -503,10 +503,20 @@ class QualcodeApp(App[None]):
     def action_switch_coder(self) -> None:
         names = ", ".join(c["name"] for c in self.project.coders())
 
+        known = {c["name"] for c in self.project.coders()}
+
         def switch(name):
             name = (name or "").strip()
-            if name and name != self.project.coder:
+            if not name or name == self.project.coder:
+                return
+            if name in known:
                 self.set_coder(name)
+                return
+            # a new name adds a coder: never silently (a half-typed "an" is not anna)
+            self.push_screen(
+                confirm(f"No coder is called “{name}”. Add “{name}” as a new coder?", "Add coder"),
+                lambda answer: self.set_coder(name) if answer == "yes" else None,
+            )
 
         self.push_screen(
             Prompt("Code as:", self.project.coder, hint=f"coders: {names} (a new name adds a coder)"), switch

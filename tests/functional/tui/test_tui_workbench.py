@@ -6,7 +6,7 @@ import csv
 import sqlite3
 
 import pytest
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from helpers.db import codings
 from qualcode.codebook.codes import code_counts, get_code
@@ -95,8 +95,25 @@ async def test_switch_coder_and_compare(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+u")
+        app.screen.query_one(Input).value = "an"  # half-typed: a new name is never added silently
+        await pilot.press("enter")
+        await pilot.pause()
+        question = str(app.screen.query_one("#dialog-question", Static).render())
+        assert app.project.coder == "anna" and "No coder is called “an”" in question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.project.coder == "anna" and "an" not in {c["name"] for c in app.project.coders()}
+        await pilot.press("ctrl+u")
+        app.screen.query_one(Input).value = "bo"  # a known coder: at once
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.project.coder == "bo"
+        await pilot.press("ctrl+u")
         app.screen.query_one(Input).value = "carl"
         await pilot.press("enter")
+        await pilot.pause()
+        await pilot.click("#choice-yes")  # "Add coder"
+        await pilot.pause()
         assert app.project.coder == "carl"
         assert app.transcript.codings == []  # "mine" view: carl has none yet
         ((_, e0),) = units(app, "sentence")[:1]
