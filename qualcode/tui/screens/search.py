@@ -58,9 +58,13 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search"):
-            yield Label("Search the corpus — Enter searches, Enter on a hit opens it, Esc closes", id="search-title")
+            yield Label("Search the corpus — Enter searches, Enter again opens the highlighted hit, ↓ ↑ choose, Esc closes", id="search-title")
             with Horizontal(id="search-bar"):
-                yield Input(placeholder="words, a phrase, a|b, or a regular expression…", id="search-query")
+                yield Input(
+                    placeholder="words, a phrase, a|b, or a regular expression…",
+                    id="search-query",
+                    select_on_focus=False,  # coming back from the hits, typing goes on where it was
+                )
                 yield Select([(m, m) for m in MODES], value="exact", allow_blank=False, id="search-mode")
                 yield Input("85", id="search-threshold", tooltip="fuzzy: least similarity 1–100", type="number")
                 yield Input(
@@ -74,12 +78,45 @@ class SearchScreen(Screen):
 
     def on_mount(self) -> None:
         self.submitted_at = self.painted_at = 0.0
+        self.searched: tuple[str, ...] | None = None  # what the hits shown answer
         self.query_one("#search-query", Input).focus()
+
+    def _asked(self) -> tuple[str, ...]:
+        return tuple(
+            str(v)
+            for v in (
+                self.query_one("#search-query", Input).value,
+                self.query_one("#search-mode", Select).value,
+                self.query_one("#search-threshold", Input).value,
+                self.query_one("#search-speaker", Input).value,
+            )
+        )
 
     # -- searching
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter searches; Enter again on the same query opens the highlighted hit. The focus stays
+        in the query, so a new query typed at once is searched, never an old hit opened."""
         event.stop()
+        ol = self.query_one("#search-results", OptionList)
+        if self.searched == self._asked() and ol.highlighted is not None and self.lines:
+            self._open(ol.highlighted)
+            return
         self.run_search()
+
+    def on_key(self, event) -> None:
+        ol = self.query_one("#search-results", OptionList)
+        focused = self.focused
+        if focused is self.query_one("#search-query", Input) and event.key in ("down", "up") and ol.option_count:
+            event.stop()  # into the hits, one step
+            ol.focus()
+            step = 1 if event.key == "down" else -1
+            ol.highlighted = max(0, min(ol.option_count - 1, (ol.highlighted or 0) + step))
+        elif focused is ol and event.is_printable and event.character:
+            event.stop()  # typing in the hits goes to the query
+            field = self.query_one("#search-query", Input)
+            field.focus()
+            field.cursor_position = len(field.value)
+            field.insert_text_at_cursor(event.character)
 
     def run_search(self) -> None:
         query = self.query_one("#search-query", Input).value
@@ -93,6 +130,7 @@ class SearchScreen(Screen):
         raw = self.query_one("#search-speaker", Input).value
         self.speakers = [s.strip() for s in raw.split(",") if s.strip()]
         self.query_one("#search-status", Static).update("searching…")
+        self.searched = self._asked()
         self.submitted_at = time.perf_counter()
         self._search(query, str(mode), threshold, list(self.speakers))
 
@@ -125,10 +163,10 @@ class SearchScreen(Screen):
             label.append(k.right)
             ol.add_option(Option(label, id=str(i)))
         shown = f" (first {len(event.lines)})" if len(event.lines) < event.total else ""
-        status.update(f"{event.total} hit(s){shown}")
+        hint = " · Enter opens the highlighted hit, ↓ ↑ choose" if event.lines else ""
+        status.update(f"{event.total} hit(s){shown}{hint}")
         if event.lines:
             ol.highlighted = 0
-            ol.focus()
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
@@ -137,7 +175,10 @@ class SearchScreen(Screen):
     # -- choosing a hit
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        k = self.lines[int(str(event.option.id))]
+        self._open(int(str(event.option.id)))
+
+    def _open(self, index: int) -> None:
+        k = self.lines[index]
         self.post_message(self.OpenSegment(k.document_id, k.start, k.end))
 
     def action_cycle_mode(self) -> None:

@@ -93,3 +93,27 @@ async def _errors_are_shown_not_raised(project_path: Path):
         assert "not a valid regular expression" in str(screen.query_one("#search-status", Static).render())
         await pilot.press("escape")
         assert not isinstance(app.screen, SearchScreen)
+
+
+def test_a_new_query_typed_at_once_is_searched_not_the_old_hit_opened(project_path: Path):
+    async def go():
+        app = Host(project_path)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = app.screen
+            await pilot.press(*"metadon", "enter")
+            await settle(pilot)
+            assert screen.query_one("#search-query", Input).has_focus  # the focus stays in the query
+            await pilot.press(*"|hjalp", "enter")  # a new query and Enter, at once
+            await settle(pilot)
+            assert app.opened == []
+            assert screen.searched[0] == "metadon|hjalp"
+            assert screen.query_one("#search-results", OptionList).option_count >= 2
+            await pilot.press("down")  # into the hits; typing sends you back to the query
+            assert screen.query_one("#search-results", OptionList).has_focus
+            await pilot.press("x")
+            assert screen.query_one("#search-query", Input).value == "metadon|hjalpx"
+            await pilot.press("backspace", "enter")  # the same query again: Enter opens the hit
+            await settle(pilot)
+            assert len(app.opened) == 1
+
+    asyncio.run(go())
