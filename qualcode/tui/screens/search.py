@@ -58,7 +58,10 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search"):
-            yield Label("Search the corpus — Enter searches, Enter again opens the highlighted hit, ↓ ↑ choose, Esc closes", id="search-title")
+            yield Label(
+                "Search the corpus — Enter searches, Enter again opens the highlighted hit, ↓ ↑ choose, Esc closes",
+                id="search-title",
+            )
             with Horizontal(id="search-bar"):
                 yield Input(
                     placeholder="words, a phrase, a|b, or a regular expression…",

@@ -465,13 +465,16 @@ class Transcript(ScrollView, can_focus=True):
             self.notify(f"this document has no {kind} units", severity="warning")
             return
         span = grow(self.selection, self.cursor, units)
-        if span:
-            self.mark, self.cursor = span
-            self._goal_col = None
-            self._scroll_to_cursor()
-            self.refresh()
-            self.post_message(self.SelectionChanged(self.selection))
-            self._announce_cursor()
+        if not span or span == self.selection:  # nothing to take, or nothing more: say so, never nothing
+            where = "after the selection" if self.selection else "at the cursor"
+            self.notify(f"no {kind} {where}; move the cursor into the text", severity="warning")
+            return
+        self.mark, self.cursor = span
+        self._goal_col = None
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.selection))
+        self._announce_cursor()
 
     def action_edge(self, edge: str, direction: int) -> None:
         units = self.units(self.unit_kind)

@@ -255,3 +255,19 @@ async def test_a_click_on_a_gutter_stripe_makes_that_coding_current(demo_copy):
         await pilot.click(Transcript, offset=(x - gutter.x, y - gutter.y))
         await settle(pilot)
         assert t.cursor == start and t.my_coding_at_cursor().id == long["id"]
+
+
+async def test_a_unit_key_with_nothing_more_to_take_says_so(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        t = app.transcript
+        t.focus()
+        t._set_cursor(len(t.text))
+        await pilot.press("4")  # the last paragraph
+        await pilot.pause()
+        last = t.selection
+        assert last is not None and last[1] <= len(t.text)
+        await pilot.press("4")  # there is no next one: the selection stays, and the workbench says why
+        await pilot.pause()
+        assert t.selection == last
+        assert any("no paragraph after the selection" in n.message for n in app._notifications)
