@@ -207,6 +207,9 @@ class QualcodeApp(App[None]):
     # ------------------------------------------------------------------ data down
     def refresh_documents(self, keep_highlight: bool = False) -> None:
         self.document_rows = list_documents(self.project)
+        self.transcript.placeholder = (
+            "" if self.document_rows else "No documents yet: ctrl+o imports transcripts (files or a folder)."
+        )
         mine = codings_per_document(self.project, self.project.coder)
         self.query_one(DocumentList).show(
             self.document_rows,

@@ -109,6 +109,7 @@ class Transcript(ScrollView, can_focus=True):
         self._row_labels: dict[int, list[Shown]] = {}
         self._styles: dict[int, Style] = {}
         self.current_id: int | None = None  # the coding the editing keys act on, when it is at the cursor
+        self.placeholder = ""  # what an empty pane says (how to fill it)
         self._drag = False
         self._goal_col: int | None = None
         self.first_paint: float | None = None  # timestamps for benchmarks/bench_tui.py
@@ -245,6 +246,12 @@ class Transcript(ScrollView, can_focus=True):
         base = self.rich_style
         row = int(self.scroll_y) + y
         width = self.size.width
+        if not self.text and self.placeholder:  # an empty pane says how to fill it
+            import textwrap
+
+            lines = textwrap.wrap(self.placeholder, max(10, width - 4))
+            line = lines[y - 1] if 1 <= y <= len(lines) else ""
+            return Strip([Segment("  " + line, base + Style(dim=True, italic=True))]).adjust_cell_length(width, base)
         if row >= len(w):
             return Strip.blank(width, base)
         s, e = w.starts[row], w.ends[row]

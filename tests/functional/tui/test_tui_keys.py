@@ -271,3 +271,16 @@ async def test_a_unit_key_with_nothing_more_to_take_says_so(demo_copy):
         await pilot.pause()
         assert t.selection == last
         assert any("no paragraph after the selection" in n.message for n in app._notifications)
+
+
+async def test_an_empty_project_says_how_to_fill_it(tmp_path):
+    from qualcode.project import Project
+
+    Project.create(tmp_path / "empty.db", coder="anna").close()
+    app = QualcodeApp(tmp_path / "empty.db", "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        t = app.transcript
+        assert t.text == ""
+        painted = " ".join("".join(seg.text for seg in t.render_line(y)).strip() for y in range(1, 5))
+        assert "No documents yet: ctrl+o imports transcripts" in " ".join(painted.split())
