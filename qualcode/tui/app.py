@@ -440,9 +440,10 @@ class QualcodeApp(App[None]):
 
     # ------------------------------------------------------------------ actions (see actions.py)
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Workbench actions work on the workbench; over another screen only help stays (and Textual's own)."""
+        """Workbench actions work on the workbench; over another screen only help stays (and Textual's
+        own) — and undo/redo over the codebook editor, whose changes they undo."""
         if action in MAIN_ONLY and len(self.screen_stack) > 1:
-            return False
+            return action in ("undo", "redo") and isinstance(self.screen, CodebookScreen)
         return True
 
     def action_help(self) -> None:
@@ -496,6 +497,10 @@ class QualcodeApp(App[None]):
             return
         self.notify(f"{kind}: {event['summary']}")
         self.refresh_all()
+        if self.screen is not self.screen_stack[0]:  # the codebook editor shows what was undone too
+            follow = getattr(self.screen, "history_replayed", None)
+            if follow is not None:
+                follow()
 
     def action_undo(self) -> None:
         self._history("undo")

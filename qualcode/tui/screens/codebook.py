@@ -74,6 +74,14 @@ class CodebookScreen(Screen[None]):
         self.query_one(CodeTree).show(codes, code_counts(self.project), self.code_id)
         self._show_info()
 
+    def history_replayed(self) -> None:
+        """ctrl+z / ctrl+y (the app's keys) undid or redid a step: show the codebook as it now is."""
+        self._reload()
+
+    def news_arrived(self, news: object) -> None:
+        """Another process changed the project: the codebook as it now is."""
+        self._reload()
+
     def _show_info(self) -> None:
         code = self.current
         memo = None

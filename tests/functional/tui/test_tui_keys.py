@@ -284,3 +284,22 @@ async def test_an_empty_project_says_how_to_fill_it(tmp_path):
         assert t.text == ""
         painted = " ".join("".join(seg.text for seg in t.render_line(y)).strip() for y in range(1, 5))
         assert "No documents yet: ctrl+o imports transcripts" in " ".join(painted.split())
+
+
+async def test_undo_in_the_codebook_editor_shows_the_codebook_as_it_now_is(demo_copy):
+    from qualcode.tui.screens.codebook import CodebookScreen
+
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+k", "A")
+        app.screen.query_one(Input).value = "Time"
+        await pilot.press("enter")
+        await pilot.pause()
+        tree = app.screen.query_one(CodeTree)
+        assert "Time" in {c.name for c in list_codes(app.project)}
+        assert any("Time" in str(n.label) for n in tree.root.children)
+        await pilot.press("ctrl+z")  # its dialog says ctrl+z undoes: it does, and the tree shows it
+        await settle(pilot)
+        assert isinstance(app.screen, CodebookScreen)
+        assert "Time" not in {c.name for c in list_codes(app.project)}
+        assert not any("Time" in str(n.label) for n in tree.root.children)
