@@ -219,8 +219,14 @@ class CodebookScreen(Screen[None]):
             return
         n = code_counts(self.project).get(code.id, 0)
         if n:
-            choices = [("parent", "Move codings to parent"), ("delete", f"Delete {n} coding(s)"), ("no", "Cancel")]
+            parent = get_code(self.project, code.parent_id) if code.parent_id else None
+            choices = [("delete", f"Delete {n} coding(s)"), ("no", "Cancel")]
             question = f"{code.path} holds {n} coding(s). Where do they go?"
+            if parent is not None and parent.codable:  # only offered where it can be done
+                choices.insert(0, ("parent", f"Move them to {parent.path}"))
+            else:
+                why = f"{parent.path} is a grouping code" if parent else "it is a top-level code"
+                question += f" (they cannot move up: {why}; merge it into another code with g instead)"
         else:
             choices = [("refuse", "Delete"), ("no", "Cancel")]
             question = f"Delete {code.path}?"

@@ -126,6 +126,12 @@ async def test_codebook_keys(demo_copy):
         await pilot.pause()
         await pilot.press("delete")
         await pilot.pause()
+        from textual.widgets import Button, Static
+
+        buttons = [str(b.label) for b in app.screen.query(Button)]
+        question = str(app.screen.query_one("#dialog-question", Static).render())
+        assert not get_code(app.project, "Barriers").codable  # a grouping parent is never offered
+        assert not any(b.startswith("Move") for b in buttons) and "Barriers is a grouping code" in question
         await pilot.press("escape")  # cancel keeps everything
         assert code_counts(app.project)[stigma.id] == n
 
