@@ -27,7 +27,7 @@ class Choose(ModalScreen[str | None]):
                     yield Button(label, id=f"choice-{key}", variant="primary" if first else "default")
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        self.query_one(f"#choice-{self.choices[0][0]}", Button).focus()  # the first choice
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss((event.button.id or "").removeprefix("choice-"))
