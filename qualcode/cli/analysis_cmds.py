@@ -348,8 +348,14 @@ def _write_networks(ctx: Ctx, dest, shown, names, colours, measure: str, descrip
         raise QualcodeError("a network is a file: give -o FILE.graphml or -o FILE.gexf")
     writer = write_graphml if dest.fmt == "graphml" else write_gexf
     dest.folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
     for k, ((r, _, _), description) in enumerate(zip(shown, descriptions)):
         name = dest.stem if len(shown) == 1 else f"{dest.stem}_{slug(parts[k] if parts else str(k + 1))}"
+        base, n = name, 1
+        while name in used:  # values that slug alike ("<30", ">30") must not overwrite each other
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
         path = dest.folder / f"{name}.{dest.fmt}"
         writer(r, names, colours, measure, path, description=f"{description}. {provenance(ctx)}", like=ctx.project_path)
         note(ctx, f"wrote {path}")

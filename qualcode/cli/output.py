@@ -43,12 +43,21 @@ def slug(text: str) -> str:
     return to_varname(f"x{text}", max_length=41)[1:].strip("_") or "x"
 
 
+def _lossy(text: str) -> bool:
+    """Whether a slug drops what tells two values apart: operators (``age>=30`` vs ``age<=30``),
+    other punctuation, or a part cut at 41 characters. Case and spaces are not counted: the
+    filters ignore case, and code paths differ by more than a space."""
+    return len(text) > 40 or any(not (ch.isalnum() or ch in " =_/-.:%") for ch in text)
+
+
 def export_stem(base: str, *parts: str | None, **options: object) -> str:
     """``base`` and every option that changes the content, readable and stable:
-    ``cooccurrence_overlap_count_anna_depth1_where_site_vesterbro``. Options that are None, False
-    or empty are left out; a stem longer than ``MAX_STEM`` keeps its start and ends in a short hash
-    of the whole, so two different commands never share a name."""
-    words = [base, *(slug(p) for p in parts if p)]
+    ``cooccurrence_overlap_count_anna_depth_1_where_site_vesterbro``. Options that are None, False
+    or empty are left out. Where the readable name loses what distinguishes the options (an
+    operator, punctuation, a long path cut short) or passes ``MAX_STEM`` characters, it ends in a
+    short hash of the exact options, so two different commands never share a name."""
+    raw = [p for p in parts if p]
+    words = [base, *(slug(p) for p in raw)]
     for key, value in options.items():
         if value in (None, False, (), [], ""):
             continue
@@ -57,10 +66,14 @@ def export_stem(base: str, *parts: str | None, **options: object) -> str:
             words.append(slug(key))
         else:
             words.append("_".join([slug(key), *(slug(str(v)) for v in values)]))
+            raw += [str(v) for v in values]
     stem = "_".join(w for w in words if w)
+    exact = repr((base, parts, sorted(options.items())))
+    digest = hashlib.sha256(exact.encode()).hexdigest()[:8]
     if len(stem) > MAX_STEM:
-        digest = hashlib.sha256(stem.encode()).hexdigest()[:8]
         stem = stem[: MAX_STEM - 9].rstrip("_") + "_" + digest
+    elif any(_lossy(r) for r in raw):
+        stem = f"{stem}_{digest}"
     return stem
 
 

@@ -25,12 +25,14 @@ CodingRow = tuple[int, int, int, int, str]  # document id, code id, start, end, 
 
 
 def parse_moment(text: str) -> str:
-    """``2026-11-01`` → the end of that day, ``2026-11-01T12:00`` → that minute, both UTC and in
+    """``2026-11-01`` → the end of that day, ``2026-11-01T12:00`` → the end of that minute, both UTC and in
     the log's spelling (``2026-11-01T23:59:59Z``); an offset is converted to UTC."""
     t = text.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
             moment = datetime.fromisoformat(t).replace(hour=23, minute=59, second=59, tzinfo=UTC)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", t):  # a minute: all of it
+            moment = datetime.fromisoformat(t).replace(second=59, tzinfo=UTC)
         else:
             moment = datetime.fromisoformat(t.replace("Z", "+00:00"))
             moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -53,6 +55,11 @@ def codings_as_of(project: Project, coder_id: int, moment: str) -> list[CodingRo
         "SELECT id, at, action, summary, changes FROM events WHERE at > ? ORDER BY id DESC", [moment]
     ).fetchall()
     for _, at, action, summary, changes in later:
+        if action == events.DOCUMENT_REVISE.name and (changes is None or '"codings"' in changes):
+            raise QualcodeError(
+                f"cannot compare with the codings as of {moment}: at {at} '{summary or action}' revised a "
+                "document's text, and earlier codings sit in the old text; choose a moment after it"
+            )
         if changes is None:
             kind = events.KINDS.get(action)
             if kind is None or kind.records_rows or "codings" in kind.touches:

@@ -307,3 +307,27 @@ def test_code_recode_is_never_adjudicated(demo):
         adjudicate(demo, report.disagreements[0], "a")
     with pytest.raises(QualcodeError, match="code–recode"):
         accept_agreements(demo, report)
+
+
+def test_code_recode_refuses_to_compare_across_a_revision(three, tmp_path):
+    from qualcode.revision.revise import revise_document
+
+    moment = three.db.execute("SELECT MAX(at) FROM events").fetchone()[0]
+    revised = "new " + ("word " * 100)[:100]  # a line added at the top: every coding moves by 4
+    import qualcode.store.changes as changes
+
+    real = changes.now
+    changes.now = lambda: "2099-01-01T00:00:00Z"
+    try:
+        revise_document(three, "A", revised, apply=True)
+    finally:
+        changes.now = real
+    with pytest.raises(QualcodeError, match="revised a document's text"):
+        audit(three, [f"anna@{moment}", "anna"], "character")
+
+
+def test_a_coder_whose_name_holds_an_at_sign_is_a_coder(three):
+    three.db.execute("UPDATE coders SET name = 'bo@uni.dk' WHERE name = 'bo'")  # as a .qdpx user may be
+    report = audit(three, ["anna", "bo@uni.dk"], "character")
+    assert report.as_of == {} and report.coders == ["anna", "bo@uni.dk"]
+    assert methods_paragraph(report, version="t").startswith("Two coders (anna, bo@uni.dk)")

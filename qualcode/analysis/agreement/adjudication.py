@@ -15,7 +15,7 @@ computed like any other, and exports keep it apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -65,9 +65,10 @@ def accepted_coders(disagreement: Disagreement, choice: str) -> tuple[str, ...]:
     raise QualcodeError(f"accept one of a, b, both, neither or a coder ({', '.join(coders)}); got '{choice}'")
 
 
-def _not_code_recode(coders: object) -> None:
+def _not_code_recode(project: Project, coders: Iterable[str]) -> None:
     """A coder's past codings (``anna@2026-11-01``) are for measuring, not for a consensus."""
-    past = [c for c in coders if "@" in c]  # type: ignore[attr-defined]
+    known = {c["name"] for c in project.coders()}
+    past = [c for c in coders if "@" in c and c not in known]
     if past:
         raise QualcodeError(
             f"{past[0]} is a coder's codings as they stood earlier (code–recode); they cannot be adjudicated "
@@ -78,7 +79,7 @@ def _not_code_recode(coders: object) -> None:
 def adjudicate(project: Project, disagreement: Disagreement, choice: str, consensus: str = CONSENSUS) -> Resolution:
     """Make the consensus coder's coding of this passage the accepted coders' spans."""
     d = disagreement
-    _not_code_recode(d.spans)
+    _not_code_recode(project, d.spans)
     keep = accepted_coders(d, choice)
     if consensus in d.spans:
         raise QualcodeError(
@@ -149,7 +150,7 @@ def accept_agreements(project: Project, report: AgreementReport, consensus: str 
     from qualcode.analysis.agreement.audit import load
     from qualcode.analysis.agreement.spans import passages
 
-    _not_code_recode(report.coders)
+    _not_code_recode(project, report.coders)
     if consensus in report.coders:
         raise QualcodeError(f"the consensus coder '{consensus}' is one of the compared coders")
     codes = [c.code_id for c in report.codes if c.code_id is not None]

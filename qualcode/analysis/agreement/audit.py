@@ -330,11 +330,14 @@ def load(
     project.require_supervisor("agreement")
     as_of: dict[str, str] = {}
     coder_ids = []
+    known = {c["name"] for c in project.coders()}
     for label in coders:
-        name, at, when = label.partition("@")
+        if label in known or "@" not in label:  # a coder's own name may hold "@" (an e-mail address)
+            coder_ids.append(project.coder_id(label, create=False))
+            continue
+        name, _, when = label.rpartition("@")
         coder_ids.append(project.coder_id(name.strip(), create=False))
-        if at:
-            as_of[label] = parse_moment(when)
+        as_of[label] = parse_moment(when)
     code_list = _resolve_codes(project, codes)
     code_ids = {c.id for c in code_list}
     current = sorted({k for label, k in zip(coders, coder_ids) if label not in as_of})

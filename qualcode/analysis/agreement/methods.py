@@ -112,17 +112,15 @@ def _range(rows: list[CodeAgreement], attr: str) -> str:
 def _who(report: AgreementReport) -> str:
     m = len(report.coders)
     if report.as_of:
-        names = []
+        names, owners = [], set()
         for c in report.coders:
-            name, _, _ = c.partition("@")
+            owner = c.rpartition("@")[0] if c in report.as_of else c
+            owners.add(owner)
             names.append(
-                f"{name}'s codings as of {report.as_of[c]}" if c in report.as_of else f"{name}'s current codings"
+                f"{owner}'s codings as of {report.as_of[c]}" if c in report.as_of else f"{c}'s current codings"
             )
-        return (
-            "Code–recode (intra-coder) agreement compared "
-            + " with ".join(names)
-            + ", rebuilt from the project's event log, on"
-        )
+        what = "Code–recode (intra-coder) agreement" if len(owners) == 1 else "Agreement"
+        return f"{what} compared " + " with ".join(names) + ", rebuilt from the project's event log, on"
     coders = ", ".join(report.coders)
     return (f"Two coders ({coders})" if m == 2 else f"{m} coders ({coders})") + " independently coded"
 

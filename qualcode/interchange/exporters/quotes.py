@@ -71,6 +71,13 @@ class Quote:
     speaker: str | None = None
     language: str | None = None
     document_id: int = 0
+    memo_coders: list[str] = field(default_factory=list)  # who wrote each memo, in order
+
+    def memo_lines(self, style: QuoteStyle) -> list[str]:
+        """The memos, with their writers' names only when coders are named."""
+        if style.coders:
+            return list(self.memos)
+        return [m[len(c) + 2 :] if m.startswith(f"{c}: ") else m for m, c in zip(self.memos, self.memo_coders)]
 
     def citation(self, style: QuoteStyle = QuoteStyle()) -> str:
         attrs = "; ".join(f"{k}: {_show(v)}" for k, v in self.attributes.items() if v is not None)
@@ -170,6 +177,7 @@ def collect_quotes(
                 q.coders.append(r["coder"])
             if r["memo"]:
                 q.memos.append(f"{r['coder']}: {r['memo']}")
+                q.memo_coders.append(r["coder"])
             q.text = texts[d][q.start : q.end]
         for q in quotes:
             q.coders.sort()
@@ -231,8 +239,8 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _endnotes(sections: Sequence[CodeSection]) -> list[tuple[str, str]]:
-    return [(q.qid, m) for s in sections for q in s.quotes for m in q.memos]
+def _endnotes(sections: Sequence[CodeSection], style: QuoteStyle) -> list[tuple[str, str]]:
+    return [(q.qid, m) for s in sections for q in s.quotes for m in q.memo_lines(style)]
 
 
 def quotes_markdown(sections: Sequence[CodeSection], title: str = "Quotes", style: QuoteStyle = QuoteStyle()) -> str:
@@ -247,8 +255,8 @@ def quotes_markdown(sections: Sequence[CodeSection], title: str = "Quotes", styl
             out += ["> " + md_escape(line) if line else ">" for line in q.text.split("\n")]
             out += [">", f"> — {md_escape(q.citation(style))}", ""]
             if style.memos == "inline" and q.memos:
-                out += [f"Memo ({md_escape(m)})" for m in q.memos] + [""]
-    notes = _endnotes(sections) if style.memos == "endnotes" else []
+                out += [f"Memo ({md_escape(m)})" for m in q.memo_lines(style)] + [""]
+    notes = _endnotes(sections, style) if style.memos == "endnotes" else []
     if notes:
         out += ["## Memos", ""] + [f"- {qid}: {md_escape(m)}" for qid, m in notes] + [""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -299,8 +307,8 @@ def quotes_html(sections: Sequence[CodeSection], title: str = "Quotes", style: Q
                 f'<p class="cite">— {e(q.citation(style))}</p></blockquote>'
             )
             if style.memos == "inline":
-                out += [f'<p class="memo">Memo ({e(m)})</p>' for m in q.memos]
-    notes = _endnotes(sections) if style.memos == "endnotes" else []
+                out += [f'<p class="memo">Memo ({e(m)})</p>' for m in q.memo_lines(style)]
+    notes = _endnotes(sections, style) if style.memos == "endnotes" else []
     if notes:
         out.append("<h2>Memos</h2><ul>")
         out += [f'<li><a href="#{qid}">{qid}</a>: {e(m)}</li>' for qid, m in notes]
@@ -344,9 +352,9 @@ def write_quotes_docx(
             run = cite.add_run(f"— {q.citation(style)}")
             run.font.size = Pt(9)
             if style.memos == "inline":
-                for m in q.memos:
+                for m in q.memo_lines(style):
                     doc.add_paragraph(f"Memo ({m})")
-    notes = _endnotes(sections) if style.memos == "endnotes" else []
+    notes = _endnotes(sections, style) if style.memos == "endnotes" else []
     if notes:
         doc.add_heading("Memos", level=2)
         for qid, m in notes:

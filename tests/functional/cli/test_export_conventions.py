@@ -304,3 +304,29 @@ def test_excel_gets_dates_as_dates(demo_path):
     run(demo_path, "export", "documents", "--format", "xlsx")
     frame = pd.read_excel(demo_path.parent / "exports" / "documents.xlsx", sheet_name=0)
     assert frame["date"].dtype.kind == "M" and frame["codings_anna"].dtype.kind == "i"
+
+
+def test_names_that_would_collide_get_a_hash_of_the_exact_options():
+    from qualcode.cli.output import export_stem
+
+    a = export_stem("cooccurrence", "document", "count", "anna", where=["age>=30"])
+    b = export_stem("cooccurrence", "document", "count", "anna", where=["age<=30"])
+    assert a != b and a.startswith("cooccurrence_document_count_anna_where_age_30_")
+    long = "Experiences/Housing and homelessness in the city/"
+    assert export_stem("codes", code=[long + "before"]) != export_stem("codes", code=[long + "after"])
+    assert export_stem("cooccurrence", "window:200", where=["site=Vesterbro"]) == (
+        "cooccurrence_window_200_where_site_vesterbro"  # nothing lost: no hash
+    )
+
+
+def test_quote_report_without_coders_names_nobody(demo_path):
+    from qualcode.coding.codings import list_codings, set_coding_memo
+    from qualcode.project import Project
+
+    with Project.open(demo_path, coder="anna") as p:
+        first = next(c for c in list_codings(p, code="Help sought", coder="anna"))
+        set_coding_memo(p, first["id"], "turning point")
+    folder = demo_path.parent / "exports"
+    run(demo_path, "report", "quotes", "--code", "Help sought", "--no-coders", "-o", str(folder / "q.md"))
+    text = (folder / "q.md").read_text(encoding="utf-8")
+    assert "Memo (turning point)" in text and "anna" not in text and "coded by" not in text
