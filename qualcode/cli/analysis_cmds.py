@@ -331,12 +331,13 @@ def cooccurrence_cmd(
             )
 
 
-def get_code_path(ctx: Ctx, codes: Sequence[str]) -> list[str]:
-    """The codes as the codebook spells their paths (``--code barriers`` → ``Barriers``)."""
-    from qualcode.codebook.codes import get_code
-
-    with ctx.open() as p:
-        return [get_code(p, c).path for c in codes]
+def _write_then_show(ctx: Ctx, dest, tables: list, shows: Sequence[Callable[[], object]], bom: bool) -> None:
+    """Files first (a closed pipe must not lose them), then the printed tables — unless the table
+    itself went to standard output or --quiet asked for silence."""
+    write(ctx, dest, tables, bom=bom)
+    if not (dest.stdout or ctx.quiet):
+        for show in shows:
+            show()
 
 
 def _write_networks(ctx: Ctx, dest, shown, names, colours, measure: str, descriptions, parts) -> None:
@@ -479,11 +480,7 @@ def matrix_docs_codes(
         kind=kind,
         where=list(where),
     )
-    dest = destination(ctx, output, fmt, stem)
-    write(ctx, dest, tables, bom=bom)
-    if not (dest.stdout or ctx.quiet):
-        for show in shows:
-            show()
+    _write_then_show(ctx, destination(ctx, output, fmt, stem), tables, shows, bom)
 
 
 @matrix_group.command("crosstab")
@@ -568,11 +565,7 @@ def matrix_crosstab(ctx: Ctx, attribute, value, coders, pool, depth, kind, where
         kind=kind,
         where=list(where),
     )
-    dest = destination(ctx, output, fmt, stem)
-    write(ctx, dest, tables, bom=bom)
-    if not (dest.stdout or ctx.quiet):
-        for show in shows:
-            show()
+    _write_then_show(ctx, destination(ctx, output, fmt, stem), tables, shows, bom)
 
 
 # ----------------------------------------------------------------------------- exports
@@ -729,14 +722,16 @@ def report_quotes(
         fmt = dest.fmt if output.suffix else fmt
     elif output is not None:
         raise QualcodeError("a quote report is a document; write it to a file with -o FILE.md|.html|.docx")
+    from qualcode.codebook.codes import get_code
+
     with ctx.open() as p:
         sections = collect_quotes(
             p, codes, children=children, coders=coders, kind=kind, where=where, attributes=attributes or None
         )
+        label = ", ".join(get_code(p, c).path for c in codes) if codes else "all codes"  # as the codebook spells it
     fmt = fmt or "md"
     if output is not None and not output.suffix:
         output = output.with_suffix(f".{fmt}")
-    label = ", ".join(get_code_path(ctx, codes)) if codes else "all codes"
     title = title or f"Quotes: {label}"
     if output is None:
         stem = export_stem(

@@ -182,6 +182,19 @@ def _as_storage(value: VariableValue, attr_type: str) -> Any:
     return to_storage(text, attr_type)
 
 
+COUNTED = (  # what an import report counts, memos by kind
+    "documents",
+    "coders",
+    "codes",
+    "codings",
+    "attribute values",
+    "project memos",
+    "document memos",
+    "code memos",
+    "coding memos",
+)
+
+
 class ProjectImport:
     """One .qdpx model into one project. ``run()`` returns the report with what was added."""
 
@@ -201,20 +214,7 @@ class ProjectImport:
         self.project, self.model, self.report, self.kind = project, model, report, kind
         self.source_sha, self.archive = source_sha, archive or report.file
         self.db = project.db
-        self.added = dict.fromkeys(
-            (
-                "documents",
-                "coders",
-                "codes",
-                "codings",
-                "attribute values",
-                "project memos",
-                "document memos",
-                "code memos",
-                "coding memos",
-            ),
-            0,
-        )
+        self.added = dict.fromkeys(COUNTED, 0)
         self.own = (model.origin or "").startswith(OWN_ORIGIN)  # our own file: its Descriptions repeat Notes
         self.user_names: dict[str, str] = {}  # user GUID → coder name in the project
         self.same = dict.fromkeys(self.added, 0)
