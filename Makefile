@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[stats,test,dev]'
+	$(BIN)/python -m pip install -q -e '.[stats,test,dev,assist]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## build the demo study into demo.db and open the workbench

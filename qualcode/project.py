@@ -335,6 +335,7 @@ class Project:
         step = events.UNDO if kind == "undo" else events.REDO
         with self.transaction(step, f"{kind} {ev['action']}: {ev['summary']}", ref=ev["id"]) as tx:
             tx.apply(ev["changes"], inverse=(kind == "undo"))
+        ev["removed"] = tx.cleared_notes()  # assist models trained on a text this step changed
         return ev
 
     def undo(self) -> Row | None:

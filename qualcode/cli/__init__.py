@@ -90,6 +90,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Inter-coder agreement per code: % agreement, κ, AC1, PABAK, α, warnings; export with --format.",
     ),
     "merge": ("agreement_cmds", "Merge another project file (a coder's copy) into this one, by GUID."),
+    # assist_cmds
+    "assist": (
+        "assist_cmds",
+        "The offline coding assistant: learns from a coder's codings, reports how good it is, suggests.",
+    ),
+    "explore": ("assist_cmds", "Explore the corpus for inductive coding: topics of what is not coded yet."),
     # document_cmds
     "attributes": ("document_cmds", "Document attributes (site, role, gender …): list them, or import a CSV."),
     "docs": ("document_cmds", "List documents with kind, language, size, attributes and codings."),

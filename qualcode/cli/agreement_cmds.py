@@ -307,16 +307,10 @@ def agreement(
         for ref in cited(report):
             click.echo(ref)
     if fmt or (output is not None and str(output) == "-"):
-        from qualcode.cli.output import Destination, export_stem, write
+        from qualcode.cli.output import Destination, write
+        from qualcode.interchange.exporters.view_exports import agreement_stem
 
-        stem = export_stem(
-            "agreement",
-            *report.coders,
-            report.unit.label.replace("%", "pct"),
-            code=_split(codes),
-            documents=_split(documents),
-            domain=list(domains),
-        )
+        stem = agreement_stem(report.coders, report.unit.label, _split(codes), _split(documents), list(domains))
         if output is not None and str(output) == "-":
             dest = Destination(None, stem, fmt or "json")
         else:

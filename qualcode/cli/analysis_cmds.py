@@ -215,10 +215,9 @@ def _open(ctx: Ctx, kind, where, codes, coders, pool):
 
 
 def _coder_label(sel, choice, name: str | None) -> str:
-    if name is not None:
-        return name
-    names = [sel.coders[i] for i in choice.coder_ids]
-    return ("pooled_" if choice.pool else "") + "_".join(names)
+    from qualcode.interchange.exporters.naming import coder_label
+
+    return coder_label(sel, choice, name)
 
 
 # ----------------------------------------------------------------------------- cooccurrence
@@ -260,7 +259,7 @@ def cooccurrence_cmd(
     from qualcode.analysis import data as pdx
     from qualcode.analysis.cooccurrence import parse_unit
     from qualcode.codebook.codes import list_codes
-    from qualcode.interchange.exporters import cooccurrence_table, pairs_table
+    from qualcode.interchange.exporters.view_exports import cooccurrence_stem, cooccurrence_tables
 
     checked = destination(ctx, output, fmt, "check", formats=FORMATS + NETWORK_FORMATS)  # refused before any work
     if pairs and checked.fmt in NETWORK_FORMATS:
@@ -273,40 +272,19 @@ def cooccurrence_cmd(
     with p:
         _, runs = pdx.cooccurrence_runs(p, sel, unit, choice, depth, by_attribute)
         colours = {c.id: c.colour for c in list_codes(p)}
-    names, defs = sel.code_names(), sel.definitions()
-    tables, shown, parts = [], [], []
-    for run in runs:
-        r, coder_name, value = run.result, run.coder, run.value
-        suffix = [] if coder_name is None else [coder_name]
-        if by_attribute:
-            suffix.append(f"{by_attribute}_{'missing' if value is None else value}")
-        t = (
-            pairs_table(r, names, measure, coder_names=sel.coders)
-            if pairs
-            else cooccurrence_table(r, names, measure, definitions=defs, coder_names=sel.coders)
-        )
-        if suffix:  # short names: they become sheet names (≤ 31 characters)
-            t.name = "_".join([slug(unit), measure, *map(slug, suffix)])
-            # file names: the stem already says "by_<attribute>"; add the value only
-            part = [coder_name] if coder_name else []
-            if by_attribute:
-                part.append("missing" if value is None else value)
-            parts.append("_".join(map(slug, part)))
-        if by_attribute:
-            t.description += f"; documents with {by_attribute} = {value}"
-        tables.append(t)
-        shown.append((r, coder_name, value))
-    stem = export_stem(
-        "cooccurrence",
-        "pairs" if pairs else None,
+    names = sel.code_names()
+    tables, parts = cooccurrence_tables(runs, sel, unit, measure, pairs=pairs, by_attribute=by_attribute)
+    shown = [(run.result, run.coder, run.value) for run in runs]
+    stem = cooccurrence_stem(
         unit,
         measure,
         None if choice.per_coder else _coder_label(sel, choice, None),
+        pairs=pairs,
         depth=depth,
-        code=list(codes),
+        codes=list(codes),
         kind=kind,
         where=list(where),
-        by=by_attribute,
+        by_attribute=by_attribute,
     )
     # files first: a closed pipe must not lose them
     dest = destination(ctx, output, fmt, stem, formats=FORMATS + NETWORK_FORMATS)
@@ -343,22 +321,24 @@ def _write_then_show(ctx: Ctx, dest, tables: list, shows: Sequence[Callable[[], 
 def _write_networks(ctx: Ctx, dest, shown, names, colours, measure: str, descriptions, parts) -> None:
     """One GraphML or GEXF file per matrix (per coder or attribute value), beside the tables' names."""
     from qualcode.cli.output import provenance
-    from qualcode.interchange.exporters.network import write_gexf, write_graphml
+    from qualcode.interchange.exporters.view_exports import write_networks
 
     if dest.stdout:
         raise QualcodeError("a network is a file: give -o FILE.graphml or -o FILE.gexf")
-    writer = write_graphml if dest.fmt == "graphml" else write_gexf
-    dest.folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    for k, ((r, _, _), description) in enumerate(zip(shown, descriptions)):
-        name = dest.stem if len(shown) == 1 else f"{dest.stem}_{slug(parts[k] if parts else str(k + 1))}"
-        base, n = name, 1
-        while name in used:  # values that slug alike ("<30", ">30") must not overwrite each other
-            n += 1
-            name = f"{base}_{n}"
-        used.add(name)
-        path = dest.folder / f"{name}.{dest.fmt}"
-        writer(r, names, colours, measure, path, description=f"{description}. {provenance(ctx)}", like=ctx.project_path)
+    results = [r for r, _, _ in shown]
+    for path in write_networks(
+        dest.folder,
+        dest.stem,
+        dest.fmt,
+        results,
+        names,
+        colours,
+        measure,
+        descriptions,
+        parts,
+        provenance(ctx),
+        ctx.project_path,
+    ):
         note(ctx, f"wrote {path}")
 
 
@@ -585,9 +565,10 @@ def export_group() -> None:
     help="Only this coder's codings (repeatable; default: all, in a coder column).",
 )
 @_selection_options
+@click.option("--no-children", is_flag=True, help="Only the codes given with --code, not their child codes.")
 @_output_options
 @pass_ctx
-def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
+def export_tidy(ctx: Ctx, coders, kind, where, codes, no_children, fmt, bom, output) -> None:
     """One row per coding: GUID, document, attributes, code path and levels, coder, span, text, memo.
 
     \b
@@ -595,12 +576,13 @@ def export_tidy(ctx: Ctx, coders, kind, where, codes, fmt, bom, output) -> None:
     qualcode export tidy --where site=Sundholm -o sundholm.csv --bom
     """
     from qualcode.interchange.exporters.tidy import tidy_table
+    from qualcode.interchange.exporters.view_exports import tidy_stem
 
     destination(ctx, output, fmt, "check")  # an unusable -o is refused before any work
     with ctx.open() as p:
-        t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders)
+        t = tidy_table(p, kind=kind, where=where, codes=codes, coders=coders, children=not no_children)
     note(ctx, f"{len(t.rows)} coding(s), {len(t.columns)} columns")
-    stem = export_stem("codings_tidy", coder=list(coders), code=list(codes), kind=kind, where=list(where))
+    stem = tidy_stem(coders, codes, kind, where, not no_children)
     write(ctx, destination(ctx, output, fmt, stem), [t], bom=bom)
 
 
@@ -734,9 +716,9 @@ def report_quotes(
         output = output.with_suffix(f".{fmt}")
     title = title or f"Quotes: {label}"
     if output is None:
-        stem = export_stem(
-            "quotes", *(list(codes) or ["all"]), children=children, coder=list(coders), kind=kind, where=list(where)
-        )
+        from qualcode.interchange.exporters.view_exports import quotes_stem
+
+        stem = quotes_stem(codes, children, coders, kind, where)
         output = ctx.project_path.resolve().parent / "exports" / f"{stem}.{fmt}"
     output.parent.mkdir(parents=True, exist_ok=True)
     style = QuoteStyle(coders=not no_coders, offsets=offsets, memos=memos)

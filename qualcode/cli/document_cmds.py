@@ -251,10 +251,17 @@ def show(ctx: Ctx, document: str, units: str | None, as_json: bool) -> None:
 @click.option("--with-codings", is_flag=True, help="Also remove the document's codings (their count is stated).")
 @pass_ctx
 def remove(ctx: Ctx, document: str, with_codings: bool) -> None:
-    """Remove a document (its units, attributes, versions, memos); 'qualcode undo' brings it back."""
-    from qualcode.corpus.documents import get_document, remove_document
+    """Remove a document (its units, attributes, versions, memos); 'qualcode undo' brings it back.
+
+    Assist models trained on its text are deleted too (their vocabulary holds its words); undo does
+    not bring those back.
+    """
+    from qualcode.corpus.documents import get_document, learnt_from_texts, remove_document
 
     with ctx.open() as p:
         name = get_document(p, document)["name"]
+        models = learnt_from_texts(p, [name], "trained on it")
         n = remove_document(p, document, with_codings=with_codings)
     click.echo(f"removed {name}" + (f" and its {n} coding(s)" if n else ""))
+    for line in models:
+        click.echo(line)

@@ -15,6 +15,8 @@ def undo(ctx: Ctx) -> None:
     with ctx.open() as p:
         ev = p.undo()
     click.echo(f"undone: {ev['summary']}" if ev else "nothing to undo")
+    for line in ev["removed"] if ev else ():
+        click.echo(line)
 
 
 @main.command()
@@ -24,6 +26,8 @@ def redo(ctx: Ctx) -> None:
     with ctx.open() as p:
         ev = p.redo()
     click.echo(f"redone: {ev['summary']}" if ev else "nothing to redo")
+    for line in ev["removed"] if ev else ():
+        click.echo(line)
 
 
 @main.command()

@@ -61,7 +61,7 @@ def plot_cooccurrence(ctx: Ctx, unit, measure, coders, pool, depth, kind, where,
     """
     from qualcode.analysis import data as pdx
     from qualcode.analysis.cooccurrence import parse_unit
-    from qualcode.interchange.exporters.figures import heatmap
+    from qualcode.interchange.exporters.view_exports import cooccurrence_figure, figure_stem
 
     if output is not None:
         _target(ctx, output, fmt, "check")  # refused before any work
@@ -76,16 +76,11 @@ def plot_cooccurrence(ctx: Ctx, unit, measure, coders, pool, depth, kind, where,
     for run in runs:
         r = run.result
         who = run.coder or _coder_label(sel, choice, None).replace("_", ", ")
-        stem = export_stem(
-            "cooccurrence", unit, measure, who, depth=depth, code=list(codes), kind=kind, where=list(where)
-        )
+        stem = figure_stem(unit, measure, who, depth, codes, kind, where)
         path = _target(ctx, output, fmt, stem)
         if output is not None and len(runs) > 1:
             path = path.with_name(f"{path.stem}_{run.coder}{path.suffix}")
-        title = f"Co-occurrence ({measure}), unit {r.unit}\nN = {r.n_units:,} units, coder {who}"
-        heatmap(
-            r.measure(measure), [names[c] for c in r.codes], path, title=title, measure=measure, like=ctx.project_path
-        )
+        cooccurrence_figure(r, names, measure, who, path, ctx.project_path)
         note(ctx, f"wrote {path}")
 
 

@@ -171,7 +171,11 @@ def pseudonyms_preview(ctx: Ctx, documents, threshold) -> None:
 @pass_ctx
 def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
     """Replace the names everywhere at once: documents (a new version each; codings follow the
-    words), memos, code definitions, text attributes. One transaction: all or nothing."""
+    words), memos, code definitions, text attributes. One transaction: all or nothing.
+
+    Stored assist models trained on a text it changes are deleted in that transaction (their
+    vocabulary holds the names); 'qualcode assist train' trains a new one.
+    """
     from qualcode.cli.revision_cmds import _print_placements
     from qualcode.revision.pseudonyms import apply_pseudonyms
 
@@ -185,6 +189,8 @@ def pseudonyms_apply(ctx: Ctx, documents, threshold, keep_original) -> None:
         f"{len(report.documents)} document(s) pseudonymised ({report.replacements} replacement(s)), "
         f"{report.other_texts} other text(s), {report.versions_blanked} older version(s)"
     )
+    for line in report.removed:  # a model's vocabulary holds the names: gone with the old texts
+        click.echo(line)
     if not report.log_emptied:
         click.echo(
             "note: others have the project open, so SQLite's write-ahead log still holds the old pages "

@@ -57,8 +57,13 @@ def revise(ctx: Ctx, document, text_file, from_version, note, do_apply, encoding
         )
     _print_placements(report)
     if not do_apply:
+        for line in report.removed:
+            click.echo(f"--apply {line.replace('removed', 'removes', 1)}")
         click.echo("preview only; run again with --apply to write the new version")
-    elif report.review:
+    else:
+        for line in report.removed:
+            click.echo(line)
+    if do_apply and report.review:
         click.echo(f"{len(report.review)} coding(s) need a look: qualcode review {report.document}")
 
 

@@ -70,6 +70,39 @@ def add_code(project: Project, name: str, parent: str | int | None = None, **fie
     return get_code(project, code_id)
 
 
+def add_code_path(project: Project, path: str) -> Code:
+    """Create ``Parent/Child/Name``, with every parent that does not exist yet, in one transaction
+    (one undo step): the picker and in-vivo coding take a whole path as people type it."""
+    parts = [p.strip() for p in path.strip().strip("/").split("/")]
+    if not parts or any(not p for p in parts):
+        raise QualcodeError(f"'{path}': a code path needs a name between each '/'")
+    by_path = {c.path.casefold(): c for c in list_codes(project)}
+    if path.strip().strip("/").casefold() in by_path:
+        raise QualcodeError(f"'{by_path[path.strip().strip('/').casefold()].path}' already exists")
+    parent_id: int | None = None
+    with project.transaction(events.CODE_ADD, f"added {'/'.join(parts)}") as tx:
+        for depth, part in enumerate(parts):
+            existing = by_path.get("/".join(parts[: depth + 1]).casefold())
+            if existing is not None:
+                parent_id = existing.id
+                continue
+            name = _check_name(project, part, parent_id)
+            order = project.db.execute(
+                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+            ).fetchone()[0]
+            row = {
+                "guid": new_guid(),
+                "parent_id": parent_id,
+                "name": name,
+                "sort_order": order,
+                "codable": 1,
+                "created_at": now(),
+            }
+            parent_id = tx.insert("codes", row)
+    assert parent_id is not None
+    return get_code(project, parent_id)
+
+
 def update_code(project: Project, code: str | int, **fields: Any) -> Code:
     c = get_code(project, code)
     bad = set(fields) - EDITABLE

@@ -13,6 +13,7 @@ from qualcode.corpus.documents import get_document
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.store import events
+from qualcode.text.graphemes import check_clusters
 from qualcode.text.offsets import check_span
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def add_coding(
     if not c.codable:
         raise QualcodeError(f"'{c.path}' is a grouping code and cannot be applied; choose one of its children")
     check_span(doc["char_count"], start, end, f"{doc['name']}")
+    check_clusters(doc["text"], start, end, doc["name"])
     coder_name = coder or project.coder
     text = doc["text"][start:end]
     existing = project.db.execute(
@@ -87,6 +89,7 @@ def resize_coding(project: Project, ref: int | str, start: int, end: int) -> dic
     row = get_coding(project, ref)
     doc = get_document(project, row["document_id"])
     check_span(doc["char_count"], start, end, doc["name"])
+    check_clusters(doc["text"], start, end, doc["name"])
     text = doc["text"][start:end]
     with project.transaction(events.CODING_RESIZE, f"{_named(project, row)} → [{start},{end})") as tx:
         tx.update("codings", row["id"], {"start": start, "end": end, "text": text, "updated_at": now()})
@@ -225,5 +228,36 @@ def other_coders(project: Project, document_id: int, me: str) -> list[str]:
     ]
 
 
+def recent_codes(project: Project, coder: str, limit: int = 20) -> list[int]:
+    """The codes ``coder`` applied last, most recent first: the picker offers them first."""
+    rows = project.db.execute(
+        "SELECT code_id FROM codings WHERE coder_id = (SELECT id FROM coders WHERE name = ?) "
+        "GROUP BY code_id ORDER BY MAX(created_at) DESC, MAX(id) DESC LIMIT ?",
+        [coder, limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def count_codings(project: Project) -> int:
     return cast(int, project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0])
+
+
+def coding_memo_texts(project: Project) -> dict[int, str]:
+    """``{coding id: its memo}`` for every coding with one — its own memo (``codings.memo``, ctrl+n)
+    first, then memos written on it (``memo coding``, REFI-QDA) that this session may see. Memos
+    are few: retrieval marks its segments ✎ from one read of them."""
+    out: dict[int, list[str]] = {}
+    for cid, text in project.db.execute("SELECT id, memo FROM codings WHERE COALESCE(memo, '') != ''").fetchall():
+        out.setdefault(cid, []).append(text)
+    me = project.visible_coder()
+    sql = (
+        "SELECT c.id, m.text FROM memos m JOIN codings c ON c.guid = m.target_guid "
+        "WHERE m.target = 'coding' AND COALESCE(m.text, '') != ''"
+    )
+    params: list[Any] = []
+    if me is not None:
+        sql += " AND (m.coder_id IS NULL OR m.coder_id IN (SELECT id FROM coders WHERE name = ?))"
+        params.append(me)
+    for cid, text in project.db.execute(sql + " ORDER BY m.id", params).fetchall():
+        out.setdefault(cid, []).append(text)
+    return {k: "\n".join(v) for k, v in out.items()}

@@ -222,6 +222,7 @@ def document_attributes(project: Project, document_id: int | None = None) -> dic
     if document_id is not None:
         sql += " WHERE da.document_id = ?"
         params.append(document_id)
+    sql += " ORDER BY da.document_id, a.id"  # each document's attributes in the project's order
     out: dict[int, dict[str, Any]] = {}
     for doc_id, name, typ, value in project.db.execute(sql, params).fetchall():
         out.setdefault(doc_id, {})[name] = from_storage(value, typ)
@@ -230,3 +231,102 @@ def document_attributes(project: Project, document_id: int | None = None) -> dic
 
 def attribute_types(project: Project) -> dict[str, str]:
     return {r["name"]: r["type"] for r in project.db.query("SELECT name, type FROM attributes ORDER BY id")}
+
+
+TYPE_HINTS = {
+    "text": "any text",
+    "integer": "a whole number (e.g. 45)",
+    "float": "a number (e.g. 3.5)",
+    "date": "a date as YYYY-MM-DD (e.g. 2021-03-14)",
+    "boolean": "yes or no (true/false, ja/nej)",
+}
+
+
+def check_value(value: str, typ: str, attribute: str) -> Any:
+    """``value`` as stored for an attribute of type ``typ`` (None: empty, i.e. missing), or a
+    QualcodeError in one line saying what the attribute takes."""
+    v = value.strip()
+    problem = f"{attribute} takes {TYPE_HINTS[typ]}, not '{v}'; nothing was changed"
+    if typ == "boolean" and v and v.lower() not in _TRUE | _FALSE:
+        raise QualcodeError(problem)
+    try:
+        return to_storage(v, typ)
+    except (ValueError, OverflowError):
+        raise QualcodeError(problem) from None
+
+
+def shown(value: Any, typ: str = "text") -> str:
+    """A typed value as people read and type it: '' for missing, yes/no, ISO dates, 45 not 45.0."""
+    if value is None:
+        return ""
+    if typ == "boolean" or isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer() and typ != "float":
+        return str(int(value))
+    return str(value)
+
+
+def set_attribute(project: Project, document: str | int, attribute: str, value: str) -> bool:
+    """Set one document's value of one attribute (or its ``kind``) from what was typed: one
+    transaction, one undoable event named by document and attribute. An empty value removes it.
+
+    The value is checked against the attribute's type first, so a bad one writes nothing. Returns
+    False when the value is already that (nothing written, no event).
+    """
+    from qualcode.corpus.documents import KINDS, get_document
+
+    doc = get_document(project, document)
+    if attribute == "language":
+        raise QualcodeError(
+            f"the language of {doc['name']} was fixed at import (it chose the sentence rules and lemmas); "
+            "import the file again to change it"
+        )
+    if attribute == "kind":
+        new_kind = value.strip()
+        if new_kind not in KINDS:
+            raise QualcodeError(f"'{new_kind}' is not a kind: write one of {', '.join(KINDS)}")
+        if new_kind == doc["kind"]:
+            return False
+        with project.transaction(events.ATTRIBUTE_SET, f"kind of {doc['name']}: {doc['kind']} → {new_kind}") as tx:
+            tx.update("documents", doc["id"], {"kind": new_kind})
+        return True
+    row = project.db.execute("SELECT id, name, type FROM attributes WHERE name = ?", [attribute]).fetchone()
+    if row is None:
+        known = ", ".join(attribute_types(project)) or "none yet"
+        raise QualcodeError(f"no attribute '{attribute}' (attributes: {known}); add it first")
+    attr_id, name, typ = row
+    stored = check_value(value, typ, name)
+    key = {"document_id": doc["id"], "attribute_id": attr_id}
+    cur = project.db.execute(
+        "SELECT value FROM document_attributes WHERE document_id = ? AND attribute_id = ?", [doc["id"], attr_id]
+    ).fetchone()
+    old = None if cur is None else from_storage(cur[0], typ)
+    if old == from_storage(stored, typ):
+        return False
+    before, after = shown(old, typ) or "(empty)", shown(from_storage(stored, typ), typ) or "(empty)"
+    with project.transaction(events.ATTRIBUTE_SET, f"{name} of {doc['name']}: {before} → {after}") as tx:
+        if cur is None:
+            tx.insert("document_attributes", {**key, "value": stored})
+        elif stored is None:
+            tx.delete("document_attributes", key)
+        else:
+            tx.update("document_attributes", key, {"value": stored})
+    return True
+
+
+def add_attribute(project: Project, name: str, typ: str) -> str:
+    """A new attribute (no values yet): one transaction, one undoable event. Returns its name."""
+    from qualcode.text.names import check_name
+
+    name = check_name(name, "attribute name")
+    if typ not in TYPES:
+        raise QualcodeError(f"'{typ}' is not an attribute type: choose one of {', '.join(TYPES)}")
+    if name in DOCUMENT_FIELDS or name in {"name", "mine", "codings"}:
+        raise QualcodeError(f"'{name}' is already a column of every document; choose another name")
+    have = attribute_types(project)
+    clash = next((n for n in have if n.casefold() == name.casefold()), None)
+    if clash is not None:
+        raise QualcodeError(f"there is already an attribute '{clash}' ({have[clash]})")
+    with project.transaction(events.ATTRIBUTE_ADD, f"added attribute {name} ({typ})") as tx:
+        tx.insert("attributes", {"guid": new_guid(), "name": name, "type": typ})
+    return name

@@ -71,8 +71,21 @@ def unit_arrays(project: Project, kind: str, document_ids: list[int] | None = No
     return {d: arrays((s, e)) for d, s, e in project.db.execute(sql, params)}
 
 
+def learnt_from_texts(project: Project, names: Iterable[str], why: str = "trained on the old text") -> list[str]:
+    """What changing (or removing) these documents' texts would delete because it was learnt from them —
+    stored assist models, whose vocabulary holds the texts' words (``store.changes.LEARNT_FROM_TEXT``):
+    one line per kind, how many, which, and how to get one again. Empty if nothing."""
+    from qualcode.store.changes import learnt_from, removed_note
+
+    found = learnt_from(project.db, names)
+    return removed_note({kind: [label for _, label in rows] for kind, rows in found.items()}, why)
+
+
 def remove_document(project: Project, ref: str | int, with_codings: bool = False) -> int:
     """Remove a document with its units, attributes, versions and memos; one undoable step.
+
+    Assist models trained on its text are deleted with it and do not come back with an undo
+    (``learnt_from_texts`` says which, beforehand; the event's summary names them).
 
     Refused while it holds codings unless ``with_codings`` (the count is in the message), so
     nobody's coding disappears by accident. Returns the number of codings removed.

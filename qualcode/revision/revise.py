@@ -21,6 +21,9 @@ recomputed from the new text (timed subtitle turns are mapped through the alignm
 of it is one transaction and one event, which ``project.undo()`` reverses as a whole (text,
 codings, units, version and review rows) — unless the superseded text was withheld
 (pseudonymisation), in which case the event holds no rows and revising back is the way back.
+Stored assist models trained on the old text are deleted in the same transaction (the store's rule,
+``store.changes.LEARNT_FROM_TEXT``: their vocabulary holds the old words); undo does not bring them
+back, ``qualcode assist train`` makes a new one. The report's ``removed`` says which.
 """
 
 from __future__ import annotations
@@ -196,6 +199,9 @@ class RevisionReport:
     placements: list[Placement] = field(default_factory=list)
     event_id: int | None = None
     applied: bool = False
+    # Assist models trained on the old text, deleted with it (or, in a preview, that would be): one
+    # line per kind — how many, which, and that 'qualcode assist train' makes a new one.
+    removed: list[str] = field(default_factory=list)
 
     def by_status(self, status: str) -> list[Placement]:
         return [p for p in self.placements if p.status == status]
@@ -521,11 +527,15 @@ def revise_document(
     ``apply=False`` previews (nothing is written). ``keep_previous=False`` withholds the superseded
     text from ``document_versions`` and the event log; the event then records only the summary.
     """
+    from qualcode.corpus.documents import learnt_from_texts
+
     plan = plan_revision(project, document, new_text, min_similarity, alignment)
     report = plan.report
     if not apply:
+        report.removed = learnt_from_texts(project, [report.document])
         return report
     with project.transaction(events.DOCUMENT_REVISE, report.summary(), record_rows=keep_previous) as tx:
         write_revision(project, tx, plan, note, keep_previous)
     report.event_id, report.applied = tx.event_id, True
+    report.removed = tx.cleared_notes()
     return report

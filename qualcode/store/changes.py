@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,71 @@ TABLES: dict[str, tuple[str, ...]] = {
     "document_versions": ("id",),
     "coding_reviews": ("id",),
     "pseudonyms": ("id",),
+    "assist_models": ("id",),
+    "assist_decisions": ("id",),
 }
+
+
+@dataclass(frozen=True)
+class LearntFromText:
+    """Rows learnt from document texts that keep words of them apart from the texts themselves.
+
+    ``rows`` is SQL giving (id, label) of the rows learnt from the text of one document, whose name is
+    its one parameter. Such a row never outlives the text it learnt from: see ``LEARNT_FROM_TEXT``.
+    """
+
+    table: str
+    noun: str  # what one row is, for the report: "assist model"
+    rows: str
+    remedy: str  # how to get one again
+
+
+# The one place for the rule: whenever a transaction changes a document's text (a revision, a
+# pseudonymisation, the undo or redo of one) or removes a document, it deletes the rows learnt from
+# that text, in the same transaction, with secure delete, and not into the change set — an assist
+# model's vocabulary holds the text's words, names included, and its bytes are kept out of the event
+# log on purpose (``events.ASSIST_TRAIN``). Undoing the step does not bring them back. The event's
+# summary says what was removed; ``Transaction.cleared`` tells the caller. The tables are created by
+# migrations (``assist_models``: migration 7; a model's card lists its training and held-out documents).
+LEARNT_FROM_TEXT: tuple[LearntFromText, ...] = (
+    LearntFromText(
+        "assist_models",
+        "assist model",
+        "SELECT id, model_id FROM assist_models WHERE ? IN "
+        "(SELECT value FROM json_each(card, '$.documents') UNION ALL SELECT value FROM json_each(card, '$.holdout')) "
+        "ORDER BY id",
+        "'qualcode assist train' trains a new one",
+    ),
+)
+
+
+def learnt_from(db: Database, document_names: Iterable[str]) -> dict[LearntFromText, list[tuple[int, str]]]:
+    """The rows learnt from the texts of these documents, per kind: what changing them would remove."""
+    out: dict[LearntFromText, list[tuple[int, str]]] = {}
+    names = list(dict.fromkeys(document_names))
+    for kind in LEARNT_FROM_TEXT:
+        if (
+            not names
+            or not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [kind.table]).fetchone()
+        ):
+            continue  # a project from before the table's migration, opened read-only
+        seen: dict[int, str] = {}
+        for name in names:
+            for rid, label in db.execute(kind.rows, [name]).fetchall():
+                seen.setdefault(rid, label)
+        if seen:
+            out[kind] = sorted(seen.items())
+    return out
+
+
+def removed_note(cleared: dict[LearntFromText, list[str]], why: str = "trained on the old text") -> list[str]:
+    """One line per kind of removed rows: how many, which, why, and how to get one again."""
+    return [
+        f"removed {len(labels)} {kind.noun}{'' if len(labels) == 1 else 's'} {why} "
+        f"({', '.join(labels)}; not undoable); {kind.remedy}"
+        for kind, labels in cleared.items()
+        if labels
+    ]
 
 
 def _key(table: str, row: Row) -> Row:
@@ -93,6 +158,8 @@ class Transaction:
         self.abandoned = False
         self.changes: list[dict[str, Any]] = []
         self.event_id: int | None = None
+        self.cleared: dict[LearntFromText, list[str]] = {}  # rows learnt from a text this step changed
+        self._cleared_why = "trained on the old text"
 
     # -- lifecycle
     def __enter__(self) -> "Transaction":
@@ -140,7 +207,9 @@ class Transaction:
                 self.db.execute("ROLLBACK")
             return
         try:
-            if self.changes or not self.record_rows:
+            if self.cleared:
+                self.summary = "; ".join([self.summary, *self.cleared_notes()])
+            if self.changes or not self.record_rows or self.cleared:
                 self.event_id = history.append(
                     self.db.conn,
                     now(),
@@ -211,6 +280,8 @@ class Transaction:
         )
         if self.record_rows:
             self.changes.append({"t": table, "op": "update", "before": before, "after": self._fetch(table, key)})
+        if table == "documents" and "text" in values:
+            self._clear_learnt(before["name"], "trained on the old text")
 
     def delete(self, table: str, key: Row | int) -> Row:
         key = {"id": key} if isinstance(key, int) else key
@@ -221,7 +292,30 @@ class Transaction:
         self.db.execute(f"DELETE FROM [{table}] WHERE {where}", params)
         if self.record_rows:
             self.changes.append({"t": table, "op": "delete", "before": before})
+        if table == "documents":
+            self._clear_learnt(before["name"], "trained on a removed document")
         return before
+
+    def cleared_notes(self) -> list[str]:
+        """What this step removed because it was learnt from a text it changed: one line per kind."""
+        return removed_note(self.cleared, self._cleared_why)
+
+    def _clear_learnt(self, document_name: str, why: str) -> None:
+        """Delete what was learnt from this document's text (``LEARNT_FROM_TEXT``): unrecorded, the
+        freed pages overwritten."""
+        found = learnt_from(self.db, [document_name])
+        if not found:
+            return
+        if not self.cleared:
+            self._cleared_why = why
+        secure = self.db.execute("PRAGMA secure_delete").fetchone()[0]
+        self.db.execute("PRAGMA secure_delete = ON")
+        try:
+            for kind, rows in found.items():
+                self.db.conn.executemany(f"DELETE FROM [{kind.table}] WHERE id = ?", [(rid,) for rid, _ in rows])
+                self.cleared.setdefault(kind, []).extend(label for _, label in rows)
+        finally:
+            self.db.execute(f"PRAGMA secure_delete = {int(secure)}")
 
     def derived(self, sql: str, rows: Iterable[Sequence[Any]] | None = None) -> None:
         """A statement on derived data (text units, the search index, caches) inside this transaction,

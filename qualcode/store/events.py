@@ -66,6 +66,8 @@ DOCUMENTS_IMPORT = _kind(
 DOCUMENT_REMOVE = _kind("document.remove", "a document with its units, attributes, versions, memos and codings")
 DOCUMENT_REVISE = _kind("document.revise", "a document's text (a new version), its units and its codings' places")
 ATTRIBUTES_IMPORT = _kind("attributes.import", "document attributes, kinds and languages")
+ATTRIBUTE_SET = _kind("attribute.set", "one document's value of one attribute (or its kind)")
+ATTRIBUTE_ADD = _kind("attribute.add", "a new document attribute with its type")
 REVIEW_RESOLVE = _kind("review.resolve", "the list of codings to check after a revision")
 QDPX_IMPORT = _kind(
     "qdpx.import",
@@ -87,6 +89,23 @@ CODING_RESIZE = _kind("coding.resize", "a coding's span")
 CODING_MEMO = _kind("coding.memo", "a coding's memo")
 CODINGS_IMPORT = _kind("codings.import", "codings from a CSV file")
 AUTOCODE = _kind("autocode", "an auto-coding run's codings (coder auto:QUERY)")
+ASSIST_TRAIN = _kind(
+    "assist.train",
+    "a trained model of the coding assistant, with its card (the summary names it; the model is not copied here)",
+    "not undoable: a model is the record of what made its suggestions",
+    **NOT_UNDONE,
+)
+ASSIST_FORGET = _kind(
+    "assist.forget",
+    "deletes stored models of the coding assistant (the summary names them; the models are not copied here)",
+    "not undoable: the log never held the models; 'qualcode assist train' trains a new one",
+    **NOT_UNDONE,
+)
+ASSIST_APPLY = _kind("assist.apply", "the assistant's suggestions as codings of coder assist:MODEL")
+ASSIST_ACCEPT = _kind(
+    "assist.accept", "an accepted suggestion: the coder's coding and the decision (model, confidence)"
+)
+ASSIST_REJECT = _kind("assist.reject", "a rejected suggestion: the decision, which the next training reads")
 ADJUDICATE = _kind("adjudicate", "the consensus coder's codings of one passage")
 ADJUDICATE_AGREED = _kind("adjudicate.agreed", "the consensus coder's codings of the passages coders agree on")
 MEMO_SET = _kind("memo.set", "a memo on the project, a document, a code or a coding")

@@ -272,6 +272,53 @@ def _m006_search_splits(db: sqlite_utils.Database) -> None:
     db.table("search_splits").create({"language": str, "form": str, "tokens": str}, pk=("language", "form"))
 
 
+def _m007_assist(db: sqlite_utils.Database) -> None:
+    """The offline coding assistant's tables (owned by ``qualcode.assist``).
+
+    ``assist_models``: each trained model — its card (JSON) and its fitted vocabulary, IDF weights and
+    coefficients as an ``.npz`` archive of plain arrays (read with ``allow_pickle=False``: a project
+    file is shared, and unpickling runs code). ``assist_decisions``: suggestions a coder accepted or
+    rejected, which the next training reads; by id, not foreign keys, so removing a document or code
+    is never blocked by them (a decision about something gone is ignored).
+    """
+    db.table("assist_models").create(
+        {
+            "id": int,
+            "model_id": str,
+            "created_at": str,
+            "created_by": str,
+            "coder": str,
+            "unit": str,
+            "data_sha256": str,
+            "card": str,
+            "model": bytes,
+            "model_sha256": str,
+        },
+        pk="id",
+        not_null={"model_id", "created_at", "coder", "unit", "card", "model"},
+    )
+    db.table("assist_models").create_index(["model_id"], unique=True)
+    db.table("assist_decisions").create(
+        {
+            "id": int,
+            "guid": str,
+            "model_id": str,
+            "document_id": int,
+            "code_id": int,
+            "coder_id": int,
+            "start": int,
+            "end": int,
+            "decision": str,
+            "confidence": float,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"guid", "model_id", "document_id", "code_id", "coder_id", "start", "end", "decision"},
+    )
+    db.table("assist_decisions").create_index(["coder_id", "code_id"])
+    db.table("assist_decisions").create_index(["document_id"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m001_initial),
     (2, "versions, reviews, pseudonyms, search index", _m002_versions_search_pseudonyms),
@@ -279,6 +326,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (4, "analysis cache", _m004_analysis_cache),
     (5, "application id, chained event hashes", _m005_identity_and_chain),
     (6, "tokenizer splits for search", _m006_search_splits),
+    (7, "coding assistant: models and decisions", _m007_assist),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -12,7 +12,7 @@ import gc
 import time
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
@@ -25,19 +25,21 @@ from qualcode.coding.codings import (
     codings_per_document,
     get_coding,
     other_coders,
+    recent_codes,
     remove_coding,
     resize_coding,
     set_coding_memo,
 )
-from qualcode.coding.memos import list_memos, set_memo
+from qualcode.coding.memos import code_memos, codes_with_memos, list_memos, set_memo
 from qualcode.corpus.attributes import document_attributes
 from qualcode.corpus.documents import document_text, document_units, get_document, list_documents
 from qualcode.errors import QualcodeError, describe_unexpected
 from qualcode.project import Project, Session
 from qualcode.tui.actions import bindings, in_scope
 from qualcode.tui.commands import WorkbenchCommands
-from qualcode.tui.compat import guard_toast_timeout, report_and_exit
+from qualcode.tui.compat import KeyHolder, guard_toast_timeout, report_and_exit
 from qualcode.tui.messages import OpenSegment
+from qualcode.tui.screens.cases import CasesScreen
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.dialogs import Prompt, confirm
 from qualcode.tui.screens.help import HelpScreen
@@ -49,6 +51,7 @@ from qualcode.tui.selection import Units
 from qualcode.tui.widgets.code_info import CodeInfo
 from qualcode.tui.widgets.code_tree import CodeTree, code_label
 from qualcode.tui.widgets.document_list import DocumentList
+from qualcode.tui.widgets.find_bar import FindBar, matches, pick
 from qualcode.tui.widgets.transcript import Shown, Transcript
 
 MAIN_ONLY = {a.action for a in in_scope("app") if a.bind and a.action != "help"}
@@ -92,6 +95,16 @@ class QualcodeApp(App[None]):
         self.show_documents = True
         self.narrow_documents = False
         self.committed_at = 0.0
+        self.key_holder = KeyHolder(self)
+        self._find_note = ""
+        self.suggesting = False  # the assistant's suggestion lane (ctrl+x)
+        self.min_precision = 0.8
+        self.find_query = ""  # find in the document: remembered across uses and documents
+        self._found: tuple[tuple[int | None, str], list[tuple[int, int]]] = ((None, ""), [])
+        self.counts: dict[int, int] = {}  # codes' coding counts, kept in step by your own changes
+        self._code_memos: dict[int, list] = {}
+        self.mine_per_doc: dict[int, int] = {}
+        self.recent_codes: list[int] = recent_codes(self.project, self.project.coder)  # the picker lists them first
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -100,6 +113,7 @@ class QualcodeApp(App[None]):
             yield DocumentList(id="documents")
             with Vertical(id="centre"):
                 yield Transcript(id="transcript")
+                yield FindBar(placeholder="find in this document — Enter next · ↑ previous · esc back", id="find")
                 yield Static(id="status")
             with Vertical(id="side"):
                 yield CodeTree(id="codes")
@@ -110,6 +124,24 @@ class QualcodeApp(App[None]):
     @property
     def transcript(self) -> Transcript:
         return self.query_one(Transcript)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are handed on one at a time, and wait for a dialog that is opening (``compat.KeyHolder``)."""
+        if isinstance(event, events.Key):
+            if event.is_forwarded:  # bubbled back up: the app's own bindings run now
+                await super().on_event(event)
+                self.key_holder.returned(event)
+                return
+            if self.key_holder.hold(event):
+                return
+            await self.dispatch_held_key(event)
+            return
+        await super().on_event(event)
+
+    async def dispatch_held_key(self, event: events.Key) -> None:
+        await super().on_event(event)
+        if event.is_forwarded:  # on its way to the focused widget (a priority binding took it otherwise)
+            self.key_holder.sent(event)
 
     def on_mount(self) -> None:
         self.title = f"qualcode · {self.project.meta('name') or self.project_path.stem}"
@@ -201,6 +233,8 @@ class QualcodeApp(App[None]):
             self.refresh_codings()
             self.update_counts()
             self.show_code(self.code_id)
+        if "memos" in news.areas:
+            self.refresh_memos()
         if news.lines:
             self.notify(" · ".join(news.lines), title="arrived", timeout=4)
 
@@ -210,7 +244,7 @@ class QualcodeApp(App[None]):
         self.transcript.placeholder = (
             "" if self.document_rows else "No documents yet: ctrl+o imports transcripts (files or a folder)."
         )
-        mine = codings_per_document(self.project, self.project.coder)
+        mine = self.mine_per_doc = codings_per_document(self.project, self.project.coder)
         self.query_one(DocumentList).show(
             self.document_rows,
             document_attributes(self.project),
@@ -222,13 +256,18 @@ class QualcodeApp(App[None]):
     def refresh_codes(self) -> None:
         self.codes = list_codes(self.project)
         self.by_hotkey = {c.hotkey: c for c in self.codes if c.hotkey}
-        self.query_one(CodeTree).show(self.codes, code_counts(self.project), self.code_id)
+        memo_codes = codes_with_memos(self.project)
+        self.counts = code_counts(self.project)
+        self._code_memos = {}
+        self.query_one(CodeTree).show(self.codes, self.counts, self.code_id, memo_codes)
         self.show_code(self.code_id)
 
-    def update_counts(self) -> None:
-        """After a coding changes: relabel tree nodes in place (cheap; keeps the tree's cursor)."""
-        counts = code_counts(self.project)
-        totals = dict(counts)
+    def update_counts(self, reload: bool = True) -> None:
+        """After a coding changes: relabel tree nodes in place (cheap; keeps the tree's cursor). Your
+        own change was already counted in memory (``reload=False``); another process's is re-read."""
+        if reload:
+            self.counts = code_counts(self.project)
+        totals = dict(self.counts)
         for c in reversed(self.codes):
             if c.parent_id is not None:
                 totals[c.parent_id] = totals.get(c.parent_id, 0) + totals.get(c.id, 0)
@@ -236,7 +275,14 @@ class QualcodeApp(App[None]):
         tree = self.query_one(CodeTree)
         for node in tree._tree_nodes.values():
             if node.data in by_id:
-                node.set_label(code_label(by_id[node.data], totals.get(node.data, 0)))
+                node.set_label(code_label(by_id[node.data], totals.get(node.data, 0), node.data in tree.memo_codes))
+
+    def refresh_memos(self) -> None:
+        """A memo was written or removed: the codebook's ✎ marks and the code box follow (one query)."""
+        self.query_one(CodeTree).memo_codes = codes_with_memos(self.project)
+        self._code_memos = {}
+        self.update_counts()
+        self.show_code(self.code_id)
 
     def refresh_codings(self) -> None:
         if not self.doc:
@@ -280,6 +326,16 @@ class QualcodeApp(App[None]):
         else:
             parts.append(f"cursor {t.cursor}")
         parts.append(f"unit {t.unit_kind}")
+        if self._find_note:
+            parts.insert(0, self._find_note)
+        sug = t.suggestion
+        if self.suggesting and sug is not None and sel == (sug.start, sug.end):
+            k = t.suggested.index(sug) + 1 if sug in t.suggested else 0
+            parts.insert(
+                0, f"suggestion {k}/{len(t.suggested)}: {sug.code_path} {sug.confidence:.2f} (+ accept · - reject)"
+            )
+        elif self.suggesting:
+            parts.append(f"{len(t.suggested)} suggestion(s): > next")
         if self.view == "compare":
             parts.append("┆ dotted = " + str(self.other) + ", ≠ differs")
         self.query_one("#status", Static).update(" · ".join(parts), layout=False)
@@ -291,7 +347,12 @@ class QualcodeApp(App[None]):
     def show_code(self, code_id: int | None) -> None:
         self.code_id = code_id
         code = next((c for c in self.codes if c.id == code_id), None)
-        self.query_one(CodeInfo).show(code, code_counts(self.project).get(code.id) if code else None)
+        memos = None
+        if code is not None:
+            memos = self._code_memos.get(code.id)
+            if memos is None:
+                memos = self._code_memos[code.id] = code_memos(self.project, code.guid)
+        self.query_one(CodeInfo).show(code, self.counts.get(code.id) if code else None, memos)
 
     def open_document(self, doc_id: int, cursor: int = 0, select: tuple[int, int] | None = None) -> None:
         doc, text = document_text(self.project, doc_id)
@@ -306,7 +367,10 @@ class QualcodeApp(App[None]):
             doc_id, text, lambda kind: Units.from_rows(document_units(project, doc_id, kind)), cursor, select
         )
         self.refresh_codings()
-        self.query_one(DocumentList).set_current(doc_id, codings_per_document(self.project, self.project.coder))
+        if self.suggesting:
+            self.load_suggestions()
+        self.mine_per_doc = codings_per_document(self.project, self.project.coder)
+        self.query_one(DocumentList).set_current(doc_id, self.mine_per_doc)
 
     def refresh_all(self) -> None:
         """After undo/redo or another screen's edits: anything may have changed, even the open document."""
@@ -387,15 +451,123 @@ class QualcodeApp(App[None]):
             self.apply_code(code.id, event.span)
 
     def on_transcript_uncode_requested(self, event: Transcript.UncodeRequested) -> None:
-        if self._write(remove_coding, self.project, event.coding.id):
-            self.notify(f"removed {self._code_name(event.coding.code_id)} (ctrl+z undoes)")
-            self.after_coding_change()
+        c = event.coding
+        if self._write(remove_coding, self.project, c.id):
+            self.notify(f"removed {self._code_name(c.code_id)} [{c.start}–{c.end}) (ctrl+z undoes)")
+            self.after_coding_change(removed=(c.id,), counted={c.code_id: -1})
 
     def on_transcript_resize_requested(self, event: Transcript.ResizeRequested) -> None:
-        if self._write(resize_coding, self.project, event.coding.id, event.start, event.end):
-            self.transcript.current_id = event.coding.id  # the keys stay on this coding
-            self.notify(f"{self._code_name(event.coding.code_id)} now [{event.start}–{event.end})")
-            self.after_coding_change()
+        c = event.coding
+        if self._write(resize_coding, self.project, c.id, event.start, event.end):
+            self.transcript.current_id = c.id  # the keys stay on this coding
+            self.notify(f"{self._code_name(c.code_id)} now [{event.start}–{event.end})")
+            self.after_coding_change(added=(dataclasses.replace(c, start=event.start, end=event.end),))
+
+    def on_transcript_in_vivo_requested(self, event: Transcript.InVivoRequested) -> None:
+        """In-vivo coding: the selected words name a new code (editable first), which is applied."""
+        span = event.span
+        words = " ".join(self.transcript.text[span[0] : span[1]].split()).strip(" .,;:!?\"'“”‘’«»()-–—")
+        words = words.replace("/", "-")
+        if len(words) > 60:
+            words = words[:60].rsplit(" ", 1)[0] + "…"
+
+        def make(name):
+            name = (name or "").strip().strip("/")
+            if not name:
+                return
+            existing = next((c for c in self.codes if c.path.casefold() == name.casefold()), None)
+            code = existing or self._write(code_ops.add_code_path, self.project, name)
+            if not code:
+                return
+            if existing is None:
+                self.refresh_codes()
+                self.notify(f"created in-vivo code {code.path}")
+            self.apply_code(code.id, span)
+
+        self.push_screen(
+            Prompt("In-vivo code — name it (Parent/Name places it):", words, hint="Enter creates and applies it"), make
+        )
+
+    def action_toggle_suggestions(self) -> None:
+        """The assistant's suggestion lane for the open document (◇ in the gutter; > < + -)."""
+        self.suggesting = not self.suggesting
+        if not self.suggesting:
+            self.transcript.show_suggestions([])
+            self.notify("suggestions hidden")
+            self.update_status()
+            return
+        self.load_suggestions(announce=True)
+
+    def load_suggestions(self, announce: bool = False) -> None:
+        from qualcode.assist import suggestions
+
+        if self.doc is None:
+            return
+        try:
+            found = suggestions(self.project, self.doc["id"], self.min_precision, coder=self.project.coder)
+        except QualcodeError as e:
+            self.suggesting = False
+            self.notify(f"{e} (qualcode assist train makes a model)", severity="warning")
+            return
+        self.transcript.show_suggestions(found)
+        if announce:
+            model = found[0].model_id if found else "the newest model"
+            self.notify(
+                f"{len(found)} suggestion(s) from {model} at precision ≥ {self.min_precision:g}: "
+                "> next · + accept · - reject"
+            )
+        self.update_status()
+
+    def on_transcript_suggestion_decided(self, event: Transcript.SuggestionDecided) -> None:
+        from qualcode.assist import accept, reject
+
+        s = event.suggestion
+        what = f"{s.code_path} [{s.start}–{s.end})"
+        if event.accepted:
+            row = self._write(accept, self.project, s)
+            if not row:
+                return
+            shown = Shown(row["id"], s.code_id, self.project.coder, s.start, s.end, True, False)
+            self.after_coding_change(added=(shown,), counted={s.code_id: 1})
+            self.notify(f"accepted {what}: now your coding (ctrl+z undoes)")
+        else:
+            if not self._write(reject, self.project, s):
+                return
+            self.notify(f"rejected {what} (the next training learns from it)")
+        self.transcript.forget_suggestion(s)
+        self.update_status()
+
+    def action_find_in_document(self) -> None:
+        bar = self.query_one(FindBar)
+        bar.display = True
+        bar.value = self.find_query
+        bar.focus()
+
+    def on_find_bar_step(self, event: FindBar.Step) -> None:
+        self.find_query = event.query
+        t = self.transcript
+        key = (self.doc["id"] if self.doc else None, event.query)
+        if self._found[0] != key:
+            self._found = (key, matches(t.text, event.query))
+        found = self._found[1]
+        sel = t.selection
+        at = sel[0] if sel else t.cursor
+        if sel is None and event.direction > 0:
+            at -= 1  # a match right at the cursor counts
+        chosen = pick(found, at, event.direction)
+        if chosen is None:
+            self._find_note = f"“{event.query}” is not in this document"
+            self.update_status()
+            return
+        i, wrapped = chosen
+        self._find_note = f"match {i + 1} of {len(found)}" + (" (wrapped)" if wrapped else "")
+        t.select_span(*found[i])
+        self.update_status()
+
+    def on_find_bar_closed(self, event: FindBar.Closed) -> None:
+        self.query_one(FindBar).display = False
+        self._find_note = ""
+        self.transcript.focus()
 
     def on_transcript_memo_requested(self, event: Transcript.MemoRequested) -> None:
         row = get_coding(self.project, event.coding.id)
@@ -423,27 +595,44 @@ class QualcodeApp(App[None]):
     def apply_code(self, code_id: int, span: tuple[int, int]) -> None:
         if self.doc is None:
             return
-        if self._write(add_coding, self.project, self.doc["id"], span[0], span[1], code_id):
+        row = self._write(add_coding, self.project, self.doc["id"], span[0], span[1], code_id)
+        if row:
             self.committed_at = time.perf_counter()
             self.code_id = code_id
-            self.after_coding_change()
+            me = self.project.coder
+            shown = Shown(row["id"], code_id, me, row["start"], row["end"], True, bool(row.get("memo")))
+            self.after_coding_change(added=(shown,), counted={code_id: 1})
+            self.recent_codes = [code_id, *(c for c in self.recent_codes if c != code_id)][:20]
 
-    def after_coding_change(self) -> None:
-        """Repaint the highlight first; counts in the tree, info panel and document list follow a frame later."""
-        self.refresh_codings()
+    def after_coding_change(
+        self, removed: tuple[int, ...] = (), added: tuple[Shown, ...] = (), counted: dict[int, int] | None = None
+    ) -> None:
+        """Your own coding changed: the highlight repaints at once from memory, and the counts in the
+        tree, the code box and the document list follow a frame later — no query re-reads the project
+        (another process's changes arrive through ``poll_changes``, which does)."""
+        self.transcript.change_codings(removed, added)
+        for code_id, delta in (counted or {}).items():
+            self.counts[code_id] = self.counts.get(code_id, 0) + delta
+            if self.doc is not None:
+                self.mine_per_doc[self.doc["id"]] = self.mine_per_doc.get(self.doc["id"], 0) + delta
         self.call_after_refresh(self._after_paint)
 
     def _after_paint(self) -> None:
-        self.update_counts()
+        self.update_counts(reload=False)
         self.show_code(self.code_id)
-        self.refresh_documents()
+        self.query_one(DocumentList).set_current(self.doc["id"] if self.doc else None, self.mine_per_doc)
 
     # ------------------------------------------------------------------ actions (see actions.py)
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Workbench actions work on the workbench; over another screen only help stays (and Textual's
-        own) — and undo/redo over the codebook editor, whose changes they undo."""
+        own) — and undo/redo over the codebook editor, the case sheet and the memo browser, whose
+        changes they undo."""
         if action in MAIN_ONLY and len(self.screen_stack) > 1:
-            return action in ("undo", "redo") and isinstance(self.screen, CodebookScreen)
+            if isinstance(self.screen, CasesScreen):  # edits there are undone there; an empty sheet imports
+                return action in ("undo", "redo", "import_files")
+            from qualcode.tui.screens.memo_browser import MemoBrowserScreen
+
+            return action in ("undo", "redo") and isinstance(self.screen, CodebookScreen | MemoBrowserScreen)
         return True
 
     def action_help(self) -> None:
@@ -456,9 +645,8 @@ class QualcodeApp(App[None]):
             if not choice:
                 return
             code_id = choice.get("code_id")
-            if "new" in choice:
-                parent, _, name = choice["new"].rpartition("/")
-                created = self._write(code_ops.add_code, self.project, name, parent or None)
+            if "new" in choice:  # a whole path: missing parents are made too, in one undo step
+                created = self._write(code_ops.add_code_path, self.project, choice["new"])
                 if not created:
                     return
                 code_id = created.id
@@ -473,7 +661,7 @@ class QualcodeApp(App[None]):
 
         codes = [c for c in self.codes if c.codable] if span else self.codes
         title = f"Apply code to [{span[0]}–{span[1]})" if span else "Find code (select text to apply)"
-        self.push_screen(CodePicker(codes, title), chosen)
+        self.push_screen(CodePicker(codes, title, recent=self.recent_codes), chosen)
 
     def _history(self, kind: str) -> None:
         """Undo/redo; one that touches many rows (a whole import, a merge) asks first."""
@@ -534,6 +722,7 @@ class QualcodeApp(App[None]):
         self.project.coder = name
         self.session = dataclasses.replace(self.session, coder=name)
         self.notify(f"coding as {name}")
+        self.recent_codes = recent_codes(self.project, name)
         self.refresh_documents()
         self.refresh_codings()
         self.update_counts()
@@ -554,6 +743,15 @@ class QualcodeApp(App[None]):
         else:
             self.view = "mine"
         self.refresh_codings()
+
+    def action_cases(self) -> None:
+        def opened(doc_id):
+            self.refresh_all()
+            if doc_id is not None:
+                self.open_document(doc_id)
+                self.transcript.focus()
+
+        self.push_screen(CasesScreen(self.project, self.doc["id"] if self.doc else None), opened)
 
     def action_codebook(self) -> None:
         self.push_screen(CodebookScreen(self.project, self.code_id), lambda _: self.refresh_all())
@@ -603,6 +801,7 @@ class QualcodeApp(App[None]):
         def save(text):
             if text is not None and self._write(set_memo, self.project, target, guid, text):
                 self.notify("memo saved" if text.strip() else "memo removed")
+                self.refresh_memos()
 
         self.push_screen(MemoScreen(title, mine[0]["text"] if mine else ""), save)
 
@@ -617,14 +816,55 @@ class QualcodeApp(App[None]):
             return
         self._memo("code", code.guid, f"Memo on code {code.path}")
 
+    def action_memos(self) -> None:
+        from qualcode.tui.screens.memo_browser import MemoBrowserScreen
+
+        def opened(place):
+            if place and place[0] == "code":
+                self.code_id = place[1]  # the tree, rebuilt below, keeps it highlighted
+            self.refresh_all()
+            if place:
+                self.open_place(*place)
+
+        self.push_screen(MemoBrowserScreen(self.project), opened)
+
+    def open_place(self, kind: str, ref: int) -> None:
+        """Where a memo leads (the memo browser's Enter): a document, a coding (the cursor in it, made
+        current, shown whoever coded it), or a code (highlighted in the codebook)."""
+        if kind == "code":
+            self.query_one(CodeTree).select_code(ref)
+            self.show_code(ref)
+            self.query_one(CodeTree).focus()
+            return
+        if kind == "coding":
+            row = self._write(get_coding, self.project, ref)
+            if not row:
+                return
+            self.transcript.current_id = row["id"]
+            self.open_document(row["document_id"], cursor=row["start"])
+            if self.view == "mine" and all(c.id != row["id"] for c in self.transcript.codings):
+                self.view = "all"  # another coder's coding: show it (blind coding never lists one)
+                self.refresh_codings()
+            self.show_code(row["code_id"])
+        else:
+            self.open_document(ref)
+        self.transcript.focus()
+
     def action_import_files(self) -> None:
-        self.push_screen(
-            TransferScreen("import", self.session), lambda changed: self.refresh_documents() if changed else None
-        )
+        def imported(changed):
+            if not changed:
+                return
+            self.refresh_documents()
+            if self.doc is None and self.document_rows:  # the first import: open what came in
+                self.open_document(self.document_rows[0]["id"])
+                self.transcript.focus()
+
+        self.push_screen(TransferScreen("import", self.session), imported)
 
     def action_export_codings(self) -> None:
-        default = str(self.project_path.with_name(self.project_path.stem + "-codings.csv"))
-        self.push_screen(TransferScreen("export", self.session, default))
+        from qualcode.tui.screens.export_view import choose_and_export
+
+        choose_and_export(self, self.session, "codings", "every coding")
 
     def action_toggle_documents(self) -> None:
         if self.size.width < NARROW:

@@ -1,5 +1,10 @@
 """Where the workbench leans on Textual 8.2's internals (pinned in pyproject.toml).
 
+``KeyHolder`` keeps keys typed while a dialog is still opening for the dialog: Textual pushes a
+screen at once but mounts it and moves focus a few frames later, and a fast typist's keys in
+between went to no widget (``ctrl+u anna`` made the coder "an"; ``AAA tab BBB`` in the code form
+was lost or hit the codebook behind it).
+
 ``report_and_exit`` replaces Textual's crash screen (a traceback with local variables) by one line.
 ``guard_toast_timeout`` guards against a Textual 8.2 hang we hit in a real terminal.
 
@@ -10,6 +15,8 @@ value. Remove once Textual clamps it itself.
 """
 
 from __future__ import annotations
+
+import time
 
 MIN_TIMEOUT = 0.05
 
@@ -40,3 +47,99 @@ def guard_toast_timeout() -> None:
 
     __init__.qualcode_guard = True  # type: ignore[attr-defined]  # marks the patch, so it is applied once
     _toast.Toast.__init__ = __init__  # type: ignore[method-assign]  # the guard itself
+
+
+class KeyHolder:
+    """Hands keys on one at a time: a key waits while the key before it is still on its way (Textual
+    forwards a key to the focused widget's queue and runs bindings when it bubbles back, while the
+    app reads the next key at once) and while a dialog that key opened is not yet mounted and
+    focused. Keys typed in a burst so land where they would have landed typed slowly. Gives up
+    after ``PATIENCE`` seconds, so nothing can swallow keys."""
+
+    PATIENCE = 1.0
+    TICK = 0.004
+
+    def __init__(self, app) -> None:
+        self.app = app
+        import weakref
+
+        self.held: list = []
+        self.ready: weakref.WeakSet = weakref.WeakSet()  # dialogs whose focus is set
+        self.pending: object = None
+        self.last = None  # the key on its way
+        self.sent_at = 0.0
+        self.since = 0.0
+        self.waiting = False
+
+    def _opening(self) -> bool:
+        """The top screen is a dialog that has not yet painted once with its own focus set (its
+        ``on_mount`` moves focus a frame after Textual's automatic focus)."""
+        from textual.screen import ModalScreen
+
+        screen = self.app.screen
+        if not isinstance(screen, ModalScreen) or screen in self.ready:
+            return False
+        if screen is not self.pending:
+            self.pending = screen
+            self.app.call_after_refresh(self._settle, screen, 0)
+        return True
+
+    def _settle(self, screen, frames: int) -> None:
+        """Two frames after the dialog is mounted, its focus is where its ``on_mount`` put it."""
+        if screen is not self.app.screen:
+            return
+        if not screen.is_mounted or frames < 1:
+            self.app.call_after_refresh(self._settle, screen, frames + (1 if screen.is_mounted else 0))
+            return
+        self.ready.add(screen)
+        if self.held:
+            self.app.call_later(self._release)
+
+    def _busy(self) -> bool:
+        if self._opening():
+            return True
+        last = self.last
+        if last is None:
+            return False
+        if last._stop_propagation or time.monotonic() - self.sent_at > self.PATIENCE:
+            self.last = None  # a widget took it (an Input, the transcript's hotkeys) or it got lost
+            return False
+        return True
+
+    def sent(self, event) -> None:
+        """``event`` went to the focused widget: later keys wait until it is taken or comes back."""
+        self.last, self.sent_at = event, time.monotonic()
+
+    def returned(self, event) -> None:
+        """``event`` bubbled back to the app, whose bindings have now run: the next key may go."""
+        if event is self.last:
+            self.last = None
+            if self.held:
+                self.app.call_later(self._release)
+
+    def hold(self, event) -> bool:
+        if not self.held and not self._busy():
+            return False
+        if not self.held:
+            self.since = time.monotonic()
+        self.held.append(event)
+        self._wait()
+        return True
+
+    def _wait(self) -> None:
+        if not self.waiting:
+            self.waiting = True
+            self.app.set_timer(self.TICK, self._release)
+
+    async def _release(self) -> None:
+        self.waiting = False
+        if not self.held:
+            return
+        if self._busy() and time.monotonic() - self.since < self.PATIENCE:
+            self._wait()
+            return
+        event = self.held.pop(0)
+        self.since = time.monotonic()
+        await self.app.dispatch_held_key(event)
+        if self.held:
+            self._wait()

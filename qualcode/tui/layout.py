@@ -2,14 +2,20 @@
 
 The transcript widget paints only the visible rows (Textual's Line API), so it needs, up front,
 where every row starts and ends in the text. Rows are half-open code-point spans; the space at a
-soft break belongs to no row. Assumes one terminal cell per character (true for the scripts the
-study uses); wide characters would only shift columns, never lose text.
+soft break belongs to no row. Widths are the terminal's: a line of plain text is one cell per
+code point (the fast path, and nearly every line of a transcript); a line with emoji, CJK or
+combining marks is measured by grapheme cluster (Rich's cell widths, which Textual paints with),
+so borders stay aligned and no row ever splits a cluster.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+
+from qualcode.text.graphemes import clusters, is_plain
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,8 @@ class Wrapped:
     width: int
     starts: list[int]
     ends: list[int]
+    # rows that are not one cell per code point: row -> (cluster starts, their first columns)
+    cells: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -26,22 +34,85 @@ class Wrapped:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
     def offset_at(self, row: int, col: int) -> int:
+        """The offset shown at column ``col`` of ``row``: always a cluster's start, never inside one."""
         row = max(0, min(row, len(self.starts) - 1))
-        return min(self.starts[row] + max(col, 0), self.ends[row])
+        measured = self.cells.get(row)
+        if measured is None:
+            return min(self.starts[row] + max(col, 0), self.ends[row])
+        offsets, cols = measured
+        i = bisect.bisect_right(cols, max(col, 0)) - 1
+        return self.ends[row] if i >= len(offsets) - 1 and col >= cols[-1] else offsets[max(i, 0)]
+
+    def col_of(self, offset: int) -> int:
+        """The column where ``offset`` is painted on its row."""
+        row = self.row_of(offset)
+        measured = self.cells.get(row)
+        if measured is None:
+            return offset - self.starts[row]
+        offsets, cols = measured
+        i = bisect.bisect_right(offsets, offset) - 1
+        return cols[max(i, 0)]
+
+
+def _wrap_measured(text: str, s: int, line_end: int, width: int, out: Wrapped) -> None:
+    """Wrap one line that holds wide or combined characters, cluster by cluster."""
+    spans = clusters(text, s, line_end)
+    widths = [cell_len(text[a:b]) for a, b in spans]
+    i, n = 0, len(spans)
+    while True:
+        first, col, last_space = i, 0, -1
+        while i < n and (col + widths[i] <= width or i == first):
+            if text[spans[i][0]] == " " and i > first:
+                last_space = i
+            col += widths[i]
+            i += 1
+        if i >= n:  # the rest of the line fits
+            _add_row(out, spans, widths, first, n, spans[first][0] if first < n else s, line_end)
+            return
+        if text[spans[i][0]] == " ":  # the space that does not fit ends the row
+            _add_row(out, spans, widths, first, i, spans[first][0], spans[i][0])
+            i += 1
+        elif last_space > first:  # break at the last space: it belongs to no row
+            _add_row(out, spans, widths, first, last_space, spans[first][0], spans[last_space][0])
+            i = last_space + 1
+        else:  # a word longer than the row is cut between clusters
+            _add_row(out, spans, widths, first, i, spans[first][0], spans[i][0])
+
+
+def _add_row(
+    out: Wrapped, spans: list[tuple[int, int]], widths: list[int], first: int, stop: int, start: int, end: int
+) -> None:
+    row = len(out.starts)
+    out.starts.append(start)
+    out.ends.append(end)
+    offsets, cols, col = [], [], 0
+    for k in range(first, stop):
+        offsets.append(spans[k][0])
+        cols.append(col)
+        col += widths[k]
+    if any(widths[k] != 1 or spans[k][1] - spans[k][0] != 1 for k in range(first, stop)):
+        out.cells[row] = ([*offsets, end], [*cols, col])
 
 
 def wrap(text: str, width: int) -> Wrapped:
     """Greedy word wrap of ``text`` (``\\n`` line ends) to ``width`` cells; long words are cut."""
     width = max(width, 4)
-    starts: list[int] = []
-    ends: list[int] = []
+    out = Wrapped(width, [], [])
+    starts, ends = out.starts, out.ends
     add_start, add_end = starts.append, ends.append
     find, rfind = text.find, text.rfind
     pos, n = 0, len(text)
+    plain = is_plain(text)
     while True:
         nl = find("\n", pos)
         line_end = n if nl < 0 else nl
         s = pos
+        if not plain and not is_plain(text, s, line_end):
+            _wrap_measured(text, s, line_end, width, out)
+            if nl < 0:
+                break
+            pos = nl + 1
+            continue
         while line_end - s > width:
             b = rfind(" ", s + 1, s + width + 1)
             if b <= s:
@@ -57,4 +128,4 @@ def wrap(text: str, width: int) -> Wrapped:
         if nl < 0:
             break
         pos = nl + 1
-    return Wrapped(width, starts, ends)
+    return out

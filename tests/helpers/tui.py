@@ -7,3 +7,20 @@ async def settle(pilot) -> None:
     """Let every worker finish and the messages it posted be handled."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Type ``keys`` at full speed: every key is queued before the first is handled, as when a
+    fast typist (or a paste) outruns the screen that a key opens. ``pilot.press`` waits between keys
+    and so hides exactly the races people meet."""
+    from textual import events
+    from textual.app import _character_to_key
+
+    driver = pilot.app._driver
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        char = key if len(key) == 1 else ("\t" if key == "tab" else ("\r" if key == "enter" else None))
+        event = events.Key(name, char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await settle(pilot)

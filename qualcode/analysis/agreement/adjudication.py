@@ -65,6 +65,104 @@ def accepted_coders(disagreement: Disagreement, choice: str) -> tuple[str, ...]:
     raise QualcodeError(f"accept one of a, b, both, neither or a coder ({', '.join(coders)}); got '{choice}'")
 
 
+def decision_spans(disagreement: Disagreement, choice: str) -> list[tuple[int, int]]:
+    """The spans the consensus coder holds in the passage after ``choice``: one coder's spans as
+    they are (touching spans stay two codings), several coders' merged into their union."""
+    d = disagreement
+    keep = accepted_coders(d, choice)
+    if len(keep) == 1:
+        return sorted({(s.start, s.end) for s in d.spans[keep[0]]})
+    return merge_spans((s.start, s.end) for coder in keep for s in d.spans[coder])
+
+
+def _spans_text(spans: Sequence[tuple[int, int]]) -> str:
+    return ", ".join(f"{s}–{e}" for s, e in spans)
+
+
+def decision_preview(disagreement: Disagreement, choice: str, consensus: str = CONSENSUS) -> str:
+    """What ``choice`` would write, in words, before it is written:
+    ``consensus gets 2454–2669 (Help sought) in en_int05 — anna's spans``."""
+    d = disagreement
+    keep = accepted_coders(d, choice)
+    wanted = decision_spans(d, choice)
+    whose = " and ".join(keep) + "'s spans" if keep else "neither coder's spans"
+    if not wanted:
+        return f"{consensus} gets no {d.code} coding in {d.document} {d.start}–{d.end} — {whose}"
+    return f"{consensus} gets {_spans_text(wanted)} ({d.code}) in {d.document} — {whose}"
+
+
+@dataclass(frozen=True)
+class SpanParts:
+    """How the coders' spans of one passage split: the characters every coder took (``shared``),
+    those only one coder took (``only``), and, per coder, each of their characters' kind."""
+
+    coders: tuple[str, ...]
+    spans: dict[str, list[tuple[int, int]]]  # each coder's spans, merged
+    shared: list[tuple[int, int]]
+    only: dict[str, list[tuple[int, int]]]
+    marks: dict[str, list[tuple[int, int, str]]]  # per coder: (start, end, "shared" | "only" | "some")
+
+    @staticmethod
+    def length(spans: Sequence[tuple[int, int]]) -> int:
+        return sum(e - s for s, e in spans)
+
+    def summary(self) -> str:
+        """``anna 2454–2669 (215 chars) · bo 2375–2669 (294 chars) · shared 215 · only bo 79``."""
+        parts = [
+            f"{c} {_spans_text(self.spans[c])} ({self.length(self.spans[c])} chars)"
+            if self.spans[c]
+            else f"{c} not coded"
+            for c in self.coders
+        ]
+        parts.append(f"shared {self.length(self.shared)}")
+        parts += [f"only {c} {self.length(self.only[c])}" for c in self.coders if self.only[c]]
+        return " · ".join(parts)
+
+
+def span_parts(disagreement: Disagreement) -> SpanParts:
+    """Split the passage's characters by who coded them (per character: passages are short)."""
+    d = disagreement
+    coders = tuple(d.spans)
+    lo = min([d.start, *(s.start for c in coders for s in d.spans[c])])
+    hi = max([d.end, *(s.end for c in coders for s in d.spans[c])])
+    cover = {c: bytearray(hi - lo) for c in coders}
+    for c in coders:
+        for s in d.spans[c]:
+            cover[c][s.start - lo : s.end - lo] = b"\x01" * (s.end - s.start)
+    count = [sum(cover[c][i] for c in coders) for i in range(hi - lo)]
+
+    def runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for i, on in enumerate(flags):
+            if on:
+                if out and out[-1][1] == lo + i:
+                    out[-1] = (out[-1][0], lo + i + 1)
+                else:
+                    out.append((lo + i, lo + i + 1))
+        return out
+
+    n = len(coders)
+    marks: dict[str, list[tuple[int, int, str]]] = {}
+    for c in coders:
+        kinds: list[tuple[int, int, str]] = []
+        for i in range(hi - lo):
+            if not cover[c][i]:
+                continue
+            kind = "shared" if count[i] == n else "only" if count[i] == 1 else "some"
+            if kinds and kinds[-1][1] == lo + i and kinds[-1][2] == kind:
+                kinds[-1] = (kinds[-1][0], lo + i + 1, kind)
+            else:
+                kinds.append((lo + i, lo + i + 1, kind))
+        marks[c] = kinds
+    return SpanParts(
+        coders,
+        {c: runs([bool(x) for x in cover[c]]) for c in coders},
+        runs([k == n for k in count]) if n > 1 else [],
+        {c: runs([bool(x) and k == 1 for x, k in zip(cover[c], count)]) if n > 1 else [] for c in coders},
+        marks,
+    )
+
+
 def _not_code_recode(project: Project, coders: Iterable[str]) -> None:
     """A coder's past codings (``anna@2026-11-01``) are for measuring, not for a consensus."""
     known = {c["name"] for c in project.coders()}
@@ -85,9 +183,7 @@ def adjudicate(project: Project, disagreement: Disagreement, choice: str, consen
         raise QualcodeError(
             f"the consensus coder '{consensus}' is one of the compared coders; choose another name with --consensus"
         )
-    wanted = merge_spans((s.start, s.end) for coder in keep for s in d.spans[coder])
-    if len(keep) == 1:  # one coder's spans as they are (touching spans stay two codings)
-        wanted = sorted({(s.start, s.end) for s in d.spans[keep[0]]})
+    wanted = decision_spans(d, choice)
     text = project.db.execute("SELECT text FROM documents WHERE id = ?", [d.document_id]).fetchone()
     if text is None:
         raise QualcodeError(f"document {d.document} is gone")

@@ -56,13 +56,19 @@ def tidy_table(
     codes: Sequence[str | int] = (),
     coders: Sequence[str] = (),
     name: str = "codings",
+    children: bool = True,
 ) -> Table:
     """One row per coding of the selected documents, codes and coders (all coders by default:
-    the ``coder`` column keeps them apart), in document order then by position."""
+    the ``coder`` column keeps them apart), in document order then by position. ``codes`` come with
+    their child codes unless ``children`` is False."""
     from qualcode.analysis.data import load
+    from qualcode.codebook.codes import get_code
 
     sel = load(project, kind=kind, where=where, codes=codes, coders=coders)
     keep = set(sel.coding_ids.tolist())
+    if codes and not children:
+        only = {get_code(project, c).id for c in codes}
+        keep = {i for i, c in zip(sel.coding_ids.tolist(), sel.codings.code.tolist()) if c in only}
     docs = {d["id"]: d for d in sel.documents}
     order = {d["id"]: k for k, d in enumerate(sel.documents)}
     attr_types = attribute_types(project)

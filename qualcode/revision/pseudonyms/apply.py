@@ -6,8 +6,10 @@ and the words review rows remember are rewritten — or, if anything fails or th
 nothing is. Unless ``keep_original``, the superseded texts are withheld (the event records no rows,
 older versions are blanked) and deleted content is overwritten (``PRAGMA secure_delete``); the
 search index and analysis cache, which hold the old words, are dropped in the same transaction and
-the index is rebuilt from the new texts. The write-ahead log, which still holds the old pages, is
-emptied when nobody else has the project open.
+the index is rebuilt from the new texts. Stored assist models trained on a revised text — their
+vocabulary holds its words, names included — are deleted in that transaction too, by the store's rule
+for every text change (``store.changes.LEARNT_FROM_TEXT``); ``report.removed`` says which. The
+write-ahead log, which still holds the old pages, is emptied when nobody else has the project open.
 
 What this cannot reach is what the append-only history recorded before (the quoted text of earlier
 codings, revisions that kept their text): ``qualcode share`` makes a copy without it.
@@ -98,6 +100,9 @@ class ApplyReport:
     conflicts: list[str] = field(default_factory=list)
     log_emptied: bool = True  # the write-ahead log could be emptied (nobody else had the file open)
     event_id: int | None = None
+    # Assist models trained on the old texts, deleted in the same transaction (their vocabulary holds
+    # the names): one line per kind — how many, which, and that 'qualcode assist train' makes a new one.
+    removed: list[str] = field(default_factory=list)
 
 
 def apply_pseudonyms(
@@ -147,6 +152,7 @@ def apply_pseudonyms(
         for version_id, text in old_versions:
             tx.update("document_versions", version_id, {"text": text, "note": "older version, pseudonymised"})
     report.event_id = tx.event_id
+    report.removed = tx.cleared_notes()
     report.versions_blanked = len(old_versions)
     for r in report.documents:
         r.event_id, r.applied = tx.event_id, True

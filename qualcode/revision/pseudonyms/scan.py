@@ -6,6 +6,9 @@ copy taken with SQLite's backup API (which copies every page, free ones included
 temporary folder — never by opening the project file itself, which would release this process's
 locks. The write-ahead log is emptied into the file first; if others have the project open and it
 cannot be, the report says so. Pages of the pseudonym list itself (the mapping) are not leaks.
+Compression hides words from a page read, so every zip archive stored in a BLOB column — an assist
+model, whose vocabulary holds words of the texts it was trained on — is also opened and read entry
+by entry (a deleted one is overwritten: models are deleted with secure delete).
 
 Export files are read by format: text (CSV, JSON, Markdown, HTML, YAML), zip containers (XLSX, DOCX,
 ODT, QDPX) entry by entry, XML (QDC), and binary SPSS/Stata files as UTF-8 and Latin-1 bytes.
@@ -18,10 +21,12 @@ a lower-case form only where the language has no such word.
 from __future__ import annotations
 
 import html
+import io
 import re
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,11 +141,11 @@ def scan_project(project: Project, names: NameWords | None = None) -> ScanReport
             page_size = dst.execute("PRAGMA page_size").fetchone()[0]
             owners = {p: n for n, p in dst.execute("SELECT name, pageno FROM dbstat")}
             skip = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'pseudonyms'")}
+            hits: list[Hit] = list(_archive_hits(dst, names, report))
         finally:
             dst.close()
         data = copy.read_bytes()  # our private copy, not the project file
     free = _free_pages(data, page_size)
-    hits: list[Hit] = []
     for k in range(0, len(data), page_size):
         pageno = k // page_size + 1
         owner = owners.get(pageno)
@@ -155,6 +160,35 @@ def scan_project(project: Project, names: NameWords | None = None) -> ScanReport
     return report
 
 
+def _archive_hits(conn: sqlite3.Connection, names: NameWords, report: ScanReport) -> Iterator[Hit]:
+    """Names inside zip archives stored in BLOB columns (an assist model's ``.npz``), entry by entry:
+    compressed, their words are invisible to the page read."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'pseudonyms'"
+        )
+    ]
+    for table in tables:
+        blobs = [c[1] for c in conn.execute(f"PRAGMA table_info([{table}])") if str(c[2]).upper() == "BLOB"]
+        for col in blobs:
+            rows = conn.execute(
+                f"SELECT rowid, [{col}] FROM [{table}] WHERE typeof([{col}]) = 'blob' AND substr([{col}], 1, 4) = ?",
+                [b"PK\x03\x04"],
+            )
+            for rowid, blob in rows:
+                place = f"{PLACES.get(table, table)}, row {rowid}"
+                try:
+                    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+                        for info in zf.infolist():
+                            if info.is_dir() or info.file_size > MAX_EXPORT_BYTES:
+                                continue
+                            body = zf.read(info).decode("utf-8", errors="replace")
+                            yield from names.hits(body, f"{place} › {info.filename}")
+                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+                    report.notes.append(f"{place}: a stored archive could not be read; its bytes were read as pages")
+
+
 PLACES = {
     "events": "events (the history)",
     "documents": "documents (current texts)",
@@ -166,6 +200,7 @@ PLACES = {
     "search_splits": "search index (tokenizer rules)",
     "coding_reviews": "coding_reviews (words before a revision)",
     "analysis_cache": "analysis cache",
+    "assist_models": "assist_models (a model's vocabulary)",
 }
 
 

@@ -2,9 +2,13 @@
 
 Left: one row per code (units, % agreement, κ, α, a note where κ is unreadable). Right, for the
 highlighted code: its per-document breakdown, and its disagreements -- each passage shown once
-per coder, side by side, in context, with that coder's spans highlighted. Keys a / b / o / n
-accept A's spans, B's, both or neither into the consensus coder (one undoable event each);
-Enter on a passage posts :class:`AgreementScreen.OpenSegment` so the app can open the transcript.
+per coder, side by side, in context, with that coder's spans highlighted: the characters every
+coder took in reverse video, those only this coder took underlined in the coder's colour, and the
+offsets and lengths stated (``anna 2454–2669 (215 chars) · bo 2375–2669 (294 chars) · shared 215 ·
+only bo 79``). Keys a / b / o / n accept A's spans, B's, both or neither into the consensus coder
+(one undoable event each): the first press previews what the consensus coder would get, the same
+key again writes it. Enter on a passage posts :class:`AgreementScreen.OpenSegment` so the app can
+open the transcript; ``x`` exports the agreement as the ``agreement`` command does.
 
 Computing the audit and writing decisions happen in thread workers that open their own
 ``Project`` (a Project is not thread-safe) and only post messages.
@@ -22,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.analysis.agreement.adjudication import decision_preview, decision_spans, span_parts
 from qualcode.analysis.agreement.report import AgreementReport
 from qualcode.errors import QualcodeError
 from qualcode.project import Session
@@ -30,9 +35,12 @@ from qualcode.tui.messages import OpenSegment
 
 UNITS = ("sentence", "turn", "paragraph", "document", "character", "character:skip-uncoded")
 CONTEXT = 40
-MAX_PASSAGE = 300
+MAX_PASSAGE = 1000  # a longer stretch of one kind is shown by its two ends
 CODE_WIDTH = 34
 CHOICE_KEYS = {"a": "a", "b": "b", "o": "both", "n": "neither"}
+KEY_OF = {v: k for k, v in CHOICE_KEYS.items()}
+CODER_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#D55E00")  # Okabe–Ito
+STYLES = {"coded": "reverse bold", "shared": "reverse bold", "some": "reverse italic"}
 
 
 def _num(x: float | None) -> str:
@@ -43,23 +51,35 @@ def _short(warning: str | None) -> str:
     return (warning or "").split(":", 1)[0]
 
 
-def passage_view(text: str, start: int, end: int, spans) -> Text:
-    """The passage with ``CONTEXT`` characters around it; the coder's spans in reverse video."""
-    lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-    marks = [False] * (hi - lo)
-    for s in spans:
-        for i in range(max(s.start, lo), min(s.end, hi)):
-            marks[i - lo] = True
+def only_style(colour: str) -> str:
+    """Characters only this coder took: underlined, on the coder's colour."""
+    return f"bold underline #000000 on {colour}"
+
+
+def passage_view(
+    text: str, start: int, end: int, spans, marks: list[tuple[int, int, str]] | None = None, colour: str = "yellow"
+) -> Text:
+    """The passage with ``CONTEXT`` characters around it and the coder's spans marked: in reverse
+    video, or by ``marks`` (from :func:`span_parts`) — shared characters in reverse video, those only
+    this coder took underlined on ``colour``, those some but not all coders took in reverse italic."""
+    lo = max(0, min([start, *(s.start for s in spans)]) - CONTEXT)
+    hi = min(len(text), max([end, *(s.end for s in spans)]) + CONTEXT)
+    kinds: list[str | None] = [None] * (hi - lo)
+    for s, e, kind in marks if marks is not None else [(s.start, s.end, "coded") for s in spans]:
+        for i in range(max(s, lo), min(e, hi)):
+            kinds[i - lo] = kind
     out = Text("…" if lo > 0 else "")
     i = lo
     while i < hi:
         j = i
-        while j < hi and marks[j - lo] == marks[i - lo]:
+        while j < hi and kinds[j - lo] == kinds[i - lo]:
             j += 1
         piece = text[i:j]
         if len(piece) > MAX_PASSAGE:
             piece = piece[: MAX_PASSAGE // 2] + " … " + piece[-MAX_PASSAGE // 2 :]
-        out.append(piece.replace("\n", " ⏎ "), style="reverse bold" if marks[i - lo] else "dim")
+        kind = kinds[i - lo]
+        style = "dim" if kind is None else only_style(colour) if kind == "only" else STYLES[kind]
+        out.append(piece.replace("\n", " ⏎ "), style=style)
         i = j
     if hi < len(text):
         out.append("…")
@@ -76,6 +96,7 @@ class AgreementScreen(Screen[None]):
     AgreementScreen #agr-right { width: 1fr; }
     AgreementScreen #agr-docs { height: 2fr; }
     AgreementScreen #agr-disagreements { height: 3fr; }
+    AgreementScreen #agr-preview { height: auto; max-height: 6; padding: 0 1; background: $boost; }
     """
 
     BINDINGS = bindings("agreement")
@@ -103,6 +124,7 @@ class AgreementScreen(Screen[None]):
         self.code_id: int | None = None
         self.shown: list = []  # disagreements of the highlighted code, in list order
         self.decided: dict[tuple, str] = {}
+        self.pending: tuple[tuple, str] | None = None  # (disagreement key, choice) previewed, not yet written
         self.busy = False
 
     # ------------------------------------------------------------------ layout
@@ -114,6 +136,7 @@ class AgreementScreen(Screen[None]):
             with Vertical(id="agr-right"):
                 yield DataTable(id="agr-docs", cursor_type="row")
                 yield OptionList(id="agr-disagreements")
+                yield Static(id="agr-preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -167,8 +190,9 @@ class AgreementScreen(Screen[None]):
             self.notify(event.error, severity="error")
             return
         self.decided[event.key] = event.label
-        self.notify(f"consensus: accepted {event.label}")
+        self.notify(f"{self.consensus}: accepted {event.label}")
         self._fill_disagreements(keep=True)
+        self._show_preview()
 
     # ------------------------------------------------------------------ filling
     def _fill_codes(self) -> None:
@@ -244,21 +268,63 @@ class AgreementScreen(Screen[None]):
             ol.add_option(Option(self._passage_table(d), id=str(i)))
         if self.shown:
             ol.highlighted = min(highlighted or 0, len(self.shown) - 1)
+        self._show_preview()
+
+    def colour(self, coder: str) -> str:
+        coders = list(self.report.coders) if self.report else []
+        k = coders.index(coder) if coder in coders else 0
+        return CODER_COLOURS[k % len(CODER_COLOURS)]
+
+    def views(self, d) -> dict[str, Text]:
+        """Each coder's view of the passage, in full context, the characters only they took marked."""
+        text = self.texts.get(d.document_id, "")
+        parts = span_parts(d)
+        return {c: passage_view(text, d.start, d.end, d.spans[c], parts.marks[c], self.colour(c)) for c in d.spans}
 
     def _passage_table(self, d) -> RichTable:
-        text = self.texts.get(d.document_id, "")
         status = self.decided.get(d.key)
+        parts = span_parts(d)
         title = Text()
         title.append(f"{d.document} [{d.start}–{d.end})  {d.code}", style="bold")
-        title.append(f"  {d.units:,} unit(s) apart", style="dim")
+        title.append(f"  shared {parts.length(parts.shared)}", style="dim")
+        for c in parts.coders:
+            if parts.only[c]:
+                title.append(" · ", style="dim")
+                title.append(f"only {c} {parts.length(parts.only[c])}", style=only_style(self.colour(c)))
+        title.append(f"  · {d.units:,} unit(s) apart", style="dim")
         if status:
             title.append(f"  ✓ {status}", style="green")
         grid = RichTable(title=title, title_justify="left", expand=True, show_lines=False)
         for coder in d.spans:
-            spans = d.spans[coder]
-            grid.add_column(f"{coder} ({', '.join(f'{s.start}–{s.end}' for s in spans) or 'not coded'})", ratio=1)
-        grid.add_row(*[passage_view(text, d.start, d.end, d.spans[c]) for c in d.spans])
+            spans = parts.spans[coder]
+            where = ", ".join(f"{s}–{e}" for s, e in spans)
+            head = Text(f"{coder} ", style=f"bold {self.colour(coder)}")
+            head.append(f"{where} ({parts.length(spans)} chars)" if spans else "not coded")
+            grid.add_column(head, ratio=1)
+        grid.add_row(*self.views(d).values())
         return grid
+
+    def _show_preview(self) -> None:
+        """Under the passages: how the highlighted one splits, and what each key would write —
+        or, after a first press, exactly what the same key again writes."""
+        panel = self.query_one("#agr-preview", Static)
+        d = self._current()
+        if d is None:
+            panel.update(Text("no disagreements for this code", style="dim") if self.report else "")
+            return
+        out = Text(span_parts(d).summary(), style="bold")
+        out.append("\n")
+        if self.pending is not None and self.pending[0] == d.key:
+            key = KEY_OF[self.pending[1]]
+            out.append(f"{key}: {decision_preview(d, self.pending[1], self.consensus)}", style="bold yellow")
+            out.append(f" — press {key} again to write it", style="yellow")
+        else:
+            choices = []
+            for key, choice in CHOICE_KEYS.items():
+                spans = decision_spans(d, choice)
+                choices.append(f"{key} " + (", ".join(f"{s}–{e}" for s, e in spans) or "none"))
+            out.append(" · ".join(choices) + f"  → {self.consensus} (a key previews, again writes)", style="dim")
+        panel.update(out)
 
     # ------------------------------------------------------------------ events and actions
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -273,6 +339,11 @@ class AgreementScreen(Screen[None]):
         event.stop()
         self.action_open_segment()
 
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.pending = None  # a preview is for the passage it was made on
+        self._show_preview()
+
     def _current(self):
         ol = self.query_one("#agr-disagreements", OptionList)
         if ol.highlighted is None or not self.shown:
@@ -280,11 +351,24 @@ class AgreementScreen(Screen[None]):
         return self.shown[ol.highlighted]
 
     def action_decide(self, choice: str) -> None:
+        """First press: preview what the consensus coder would get; the same key again: write it."""
         d = self._current()
         if d is None:
             self.notify("no disagreement highlighted", severity="warning")
             return
-        self.write_decision(d, choice)
+        if self.pending == (d.key, choice):
+            self.pending = None
+            self._show_preview()
+            self.write_decision(d, choice)
+            return
+        try:
+            preview = decision_preview(d, choice, self.consensus)
+        except QualcodeError as e:
+            self.notify(str(e), severity="error")
+            return
+        self.pending = (d.key, choice)
+        self._show_preview()
+        self.notify(f"{KEY_OF[choice]}: {preview} — press {KEY_OF[choice]} again to write", timeout=4)
 
     def action_open_segment(self) -> None:
         d = self._current()
@@ -316,6 +400,24 @@ class AgreementScreen(Screen[None]):
         self.busy = True
         self.query_one("#agr-summary", Static).update(f"computing agreement at unit {self.unit}…")
         self.compute()
+
+    def action_export(self) -> None:
+        """The per-code table, the per-document breakdown and the disagreements — or the reliability
+        report — of these coders at this unit, as ``agreement --format`` / ``--report`` write them."""
+        from qualcode.tui.screens.export_view import choose_and_export
+
+        if self.report is None or self.busy:
+            self.notify("nothing to export yet: the agreement is being computed", severity="warning")
+            return
+        coders = list(self.report.coders)
+        choose_and_export(
+            self,
+            self.session,
+            "agreement",
+            f"agreement of {', '.join(coders)} at unit {self.unit} ({len(self.report.disagreements)} disagreement(s))",
+            coders=coders,
+            unit=self.unit,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,7 +1,8 @@
 """The co-occurrence matrix as a heatmap: which codes meet, in which unit, and where.
 
-Keys: ``u`` next unit, ``m`` next measure, ``p`` pool all coders / back to the coder,
-Enter on a cell lists the units (segments) where both codes occur, Enter on a segment posts
+Keys: ``u`` next unit, ``m`` next measure, ``p`` pool all coders / back to the coder, ``x`` export
+the matrix as shown (every format ``cooccurrence`` and ``plot cooccurrence`` write), Enter on a
+cell lists the units (segments) where both codes occur, Enter on a segment posts
 :class:`MatrixScreen.OpenSegment` to the app and dismisses with ``(document_id, start, end)``.
 Computation runs in a thread worker with its own ``Project`` (a Project is not thread-safe). The
 screen follows the project: when codings arrive from another process, the app calls
@@ -252,6 +253,24 @@ class MatrixScreen(Screen):
     def action_toggle_pool(self) -> None:
         self.pool = not self.pool
         self.compute()
+
+    def action_export(self) -> None:
+        from qualcode.tui.screens.export_view import choose_and_export
+
+        if self.data is None:
+            self.notify("nothing to export yet: the matrix is being computed", severity="warning")
+            return
+        who = "all coders pooled" if self.pool else f"coder {self.data.who}"
+        choose_and_export(
+            self,
+            self.session,
+            "cooccurrence",
+            f"co-occurrence ({self.measure}), unit {self.unit}, {who}",
+            unit=self.unit,
+            measure=self.measure,
+            pool=self.pool,
+            session_coder=self.session.coder,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

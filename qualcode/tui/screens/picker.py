@@ -29,10 +29,13 @@ class CodePicker(ModalScreen[dict | None]):
         allow_new: bool = True,
         allow_top: bool = False,
         exclude: set[int] | None = None,
+        recent: list[int] | None = None,
     ) -> None:
+        """``recent``: code ids you applied last, most recent first — listed first before you type."""
         super().__init__()
         self.codes = [c for c in codes if not exclude or c.id not in exclude]
         self.by_id = {c.id: c for c in self.codes}
+        self.recent = [i for i in (recent or []) if i in self.by_id][:5]
         self.title_text, self.allow_new, self.allow_top = title, allow_new, allow_top
 
     def compose(self) -> ComposeResult:
@@ -57,12 +60,18 @@ class CodePicker(ModalScreen[dict | None]):
         if offer_new and "/" in q and not any(c.path.casefold().startswith(q.casefold()) for c in self.codes):
             ol.add_option(new_option)  # a full path that does not exist yet: creating it is the likely wish
             offer_new = False
-        for c in rank_codes(query, self.codes):
+        ranked = rank_codes(query, self.codes)
+        if not q and self.recent:  # nothing typed: the codes you used last come first
+            first = [self.by_id[i] for i in self.recent]
+            ranked = first + [c for c in self.codes if c.id not in set(self.recent)]
+        for c in ranked:
             label = Text()
             label.append("■ ", style=c.colour or "grey50")
             label.append(c.path)
             if c.hotkey:
                 label.append(f"  [{c.hotkey}]", style="bold cyan")
+            if not q and c.id in self.recent:
+                label.append("  recent", style="dim italic")
             ol.add_option(Option(label, id=str(c.id)))
         if offer_new:
             ol.add_option(new_option)
@@ -80,7 +89,7 @@ class CodePicker(ModalScreen[dict | None]):
         if oid in (NEW, TOP):
             info.update(
                 Text(
-                    "Creates the code (use Parent/Name for a child code)."
+                    "Creates the code, and any parent in its path that does not exist yet (Parent/Name)."
                     if oid == NEW
                     else "Move to the top level of the codebook.",
                     style="dim",

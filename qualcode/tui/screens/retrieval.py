@@ -1,4 +1,8 @@
-"""Retrieval: every segment of a code (optionally with its children), filtered by coder and attributes."""
+"""Retrieval: every segment of a code (optionally with its children), filtered by coder and attributes.
+
+A segment whose coding has a memo is marked ✎, and the highlighted segment's memo shows (its first
+line) under the summary. ``x`` writes what the screen shows — the same filters — in any format
+``export tidy`` or ``report quotes`` writes (see ``screens/export_view.py``)."""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ from typing import Any, overload
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from qualcode.codebook.codes import get_code, list_codes
-from qualcode.coding.codings import coding_texts, segment_columns
-from qualcode.corpus.attributes import attribute_types, document_attributes
+from qualcode.coding.codings import coding_memo_texts, coding_texts, segment_columns
+from qualcode.corpus.attributes import attribute_types
+from qualcode.corpus.filters import select_documents
+from qualcode.errors import QualcodeError
 from qualcode.tui.actions import bindings
 from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.picker import CodePicker
@@ -71,9 +78,21 @@ class SegmentList(VirtualList):
 
     ROWS_PER_ITEM = 2
 
+    class Moved(Message):
+        """The highlight moved (the screen shows that segment's memo)."""
+
+        def __init__(self, index: int | None) -> None:
+            super().__init__()
+            self.index = index
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.colours: dict[int, str | None] = {}
+        self.memos: dict[int, str] = {}  # coding id → memo, for the ✎ marker
+
+    def watch_highlighted(self, new: int | None) -> None:
+        super().watch_highlighted(new)
+        self.post_message(self.Moved(new))
 
     def render_item(self, index: int, width: int) -> list[Text]:
         r = self.items[index]
@@ -81,6 +100,8 @@ class SegmentList(VirtualList):
         head.append("▌", style=self.colours.get(r["code_id"]) or "grey50")
         head.append(f"{r['document']}", style="bold")
         head.append(f"  [{r['start']}–{r['end']})  {r['code']}  · {r['coder']}", style="dim")
+        if r["id"] in self.memos:
+            head.append("  ✎", style="yellow")
         body = Text("  " + " ".join(r["text"][: width * 2].split()))
         return [head, body]
 
@@ -115,6 +136,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="ret-summary")
+        yield Static(id="ret-memo")
         yield SegmentList(id="ret-list")
         yield Footer()
 
@@ -132,16 +154,16 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         if self.code_id is None:
             return Segments({}, fetch)
         columns = segment_columns(self.project, self.code_id, coder=self.coder, include_children=self.include_children)
-        if self.filters:
-            attrs = document_attributes(self.project)
-            keep = {
-                d
-                for d in set(columns["document_id"])
-                if all(str(attrs.get(d, {}).get(k, "")).casefold() == v.casefold() for k, v in self.filters.items())
-            }
+        if self.filters:  # the one document filter of the command line's --where
+            keep = {d["id"] for d in select_documents(self.project, None, self.where)}
             rows = [i for i, d in enumerate(columns["document_id"]) if d in keep]
             columns = {k: [col[i] for i in rows] for k, col in columns.items()}
         return Segments(columns, fetch)
+
+    @property
+    def where(self) -> list[str]:
+        """The attribute filters as the command line's ``--where`` conditions."""
+        return [f"{k}={v}" for k, v in self.filters.items()]
 
     def _reload(self) -> None:
         self.rows = self.segments()
@@ -159,7 +181,28 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self.query_one("#ret-summary", Static).update(summary)
         segments = self.query_one(SegmentList)
         segments.colours = {c.id: c.colour for c in list_codes(self.project)}
+        segments.memos = coding_memo_texts(self.project)
         segments.set_items(self.rows)
+        self._show_memo(segments.highlighted)
+
+    def on_segment_list_moved(self, event: SegmentList.Moved) -> None:
+        event.stop()
+        self._show_memo(event.index)
+
+    def _show_memo(self, index: int | None) -> None:
+        """The highlighted segment's memo, its first line (the memo browser shows it whole)."""
+        panel = self.query_one("#ret-memo", Static)
+        memo = None
+        if index is not None and 0 <= index < len(self.rows):
+            memo = self.query_one(SegmentList).memos.get(self.rows.columns["id"][index])
+        panel.display = memo is not None
+        if memo is not None:
+            lines = [line.strip() for line in memo.splitlines() if line.strip()]
+            text = Text("✎ ", style="yellow")
+            text.append(lines[0] if lines else "")
+            if len(lines) > 1:
+                text.append(f"  (+{len(lines) - 1} line(s))", style="dim")
+            panel.update(text)
 
     def action_choose_code(self) -> None:
         def chosen(choice):
@@ -186,18 +229,45 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             if text is None:
                 return
             filters = parse_filters(text)
-            unknown = set(filters) - set(types)
+            unknown = {k.rstrip("!") for k in filters} - {*types, "kind", "language"}
             if unknown:
                 self.notify(f"no attribute {', '.join(sorted(unknown))}; known: {', '.join(types)}", severity="error")
                 return
-            self.filters = filters
-            self._reload()
+            before, self.filters = self.filters, filters
+            try:
+                self._reload()
+            except QualcodeError as e:
+                self.filters = before
+                self.notify(str(e), severity="error")
+                self._reload()
 
         self.app.push_screen(
             Prompt(
-                "Filter by attributes (name=value …, empty for none):", current, hint="attributes: " + ", ".join(types)
+                "Filter by attributes (name=value …, empty for none):",
+                current,
+                hint="attributes: " + ", ".join(types) + " · site=A,B either · role!=x excludes",
             ),
             apply,
+        )
+
+    def action_export(self) -> None:
+        from qualcode.project import Session
+        from qualcode.tui.screens.export_view import choose_and_export
+
+        if self.code_id is None:
+            self.notify("no code to export: choose one with /", severity="warning")
+            return
+        code = get_code(self.project, self.code_id)
+        session = getattr(self.app, "session", None) or Session(self.project.path, self.project.coder)
+        choose_and_export(
+            self,
+            session,
+            "retrieval",
+            f"{len(self.rows)} segment(s) of {code.path}",
+            code=code.path,
+            children=self.include_children,
+            coder=self.coder,
+            where=self.where,
         )
 
     def on_virtual_list_chosen(self, event: VirtualList.Chosen) -> None:

@@ -1,4 +1,4 @@
-"""The codebook tree beside the transcript: colour swatch, name, hotkey and coding count."""
+"""The codebook tree beside the transcript: colour swatch, name, hotkey, coding count, ✎ for a memo."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.widgets import Tree
 from qualcode.tui.actions import bindings
 
 
-def code_label(code, count: int) -> Text:
+def code_label(code, count: int, memo: bool = False) -> Text:
     label = Text()
     label.append("■ ", style=code.colour or "grey50")
     label.append(code.name, style="" if code.codable else "bold")
@@ -17,6 +17,8 @@ def code_label(code, count: int) -> Text:
         label.append(f" [{code.hotkey}]", style="bold cyan")
     if count:
         label.append(f" {count}", style="dim")
+    if memo:
+        label.append(" ✎", style="yellow")
     return label
 
 
@@ -46,9 +48,15 @@ class CodeTree(Tree[int]):
         super().__init__("codes", **kw)
         self.show_root = False
         self.guide_depth = 2
+        self.memo_codes: set[int] = set()  # codes with a memo: marked ✎
 
-    def show(self, codes: list, counts: dict[int, int], highlight: int | None = None) -> None:
-        """Rebuild from the project's codes (tree order); counts include descendants' for groups."""
+    def show(
+        self, codes: list, counts: dict[int, int], highlight: int | None = None, memo_codes: set[int] | None = None
+    ) -> None:
+        """Rebuild from the project's codes (tree order); counts include descendants' for groups.
+        ``memo_codes``: the codes with a memo (None keeps the set already shown)."""
+        if memo_codes is not None:
+            self.memo_codes = memo_codes
         totals = dict(counts)
         for c in reversed(codes):
             if c.parent_id is not None:
@@ -58,7 +66,7 @@ class CodeTree(Tree[int]):
         for c in codes:
             parent = nodes.get(c.parent_id, self.root)
             has_children = any(x.parent_id == c.id for x in codes)
-            label = code_label(c, totals.get(c.id, 0))
+            label = code_label(c, totals.get(c.id, 0), c.id in self.memo_codes)
             if has_children:
                 nodes[c.id] = parent.add(label, data=c.id, expand=True)
             else:

@@ -13,6 +13,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -23,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qualcode.text.graphemes import snap, step
 from qualcode.text.offsets import merge_spans
 from qualcode.tui.actions import bindings, reserved_keys
 from qualcode.tui.layout import Wrapped, wrap
@@ -45,7 +47,7 @@ class Shown:
 
 
 class Transcript(ScrollView, can_focus=True):
-    BINDINGS = bindings("transcript", "coding")
+    BINDINGS = bindings("transcript", "coding", "suggest")
 
     class CursorMoved(Message):
         """The codings under the cursor changed (the app shows the top one's code)."""
@@ -84,6 +86,20 @@ class Transcript(ScrollView, can_focus=True):
             self.start = start
             self.end = end
 
+    class InVivoRequested(Message):
+        """Make a code named from the selected words and apply it (in-vivo coding)."""
+
+        def __init__(self, span: tuple[int, int]) -> None:
+            super().__init__()
+            self.span = span
+
+    class SuggestionDecided(Message):
+        """Accept (or reject) the assistant's suggestion: the app writes it."""
+
+        def __init__(self, suggestion, accepted: bool) -> None:
+            super().__init__()
+            self.suggestion, self.accepted = suggestion, accepted
+
     class MemoRequested(Message):
         def __init__(self, coding: Shown) -> None:
             super().__init__()
@@ -109,6 +125,8 @@ class Transcript(ScrollView, can_focus=True):
         self._row_labels: dict[int, list[Shown]] = {}
         self._styles: dict[int, Style] = {}
         self.current_id: int | None = None  # the coding the editing keys act on, when it is at the cursor
+        self.suggested: list = []  # the assistant's suggestions (qualcode.assist.Suggestion), when shown
+        self.suggestion: Any = None  # the one selected with > <
         self.placeholder = ""  # what an empty pane says (how to fill it)
         self._drag = False
         self._goal_col: int | None = None
@@ -153,6 +171,11 @@ class Transcript(ScrollView, can_focus=True):
         self._assign_lanes()
         self._announce_cursor(force=True)
         self.refresh()
+
+    def change_codings(self, removed: tuple[int, ...] = (), added: tuple[Shown, ...] = ()) -> None:
+        """Your own change, applied in memory: a coding keystroke re-reads nothing from the project."""
+        gone = set(removed) | {c.id for c in added}
+        self.set_codings([c for c in self.codings if c.id not in gone] + list(added), self.codes, self.compare)
 
     # ------------------------------------------------------------------ geometry
     @property
@@ -272,8 +295,9 @@ class Transcript(ScrollView, can_focus=True):
             if self.compare:
                 name = f"{first.coder[:1]}:{name}"
             more = f"+{len(starting) - 1}" if len(starting) > 1 else ""
-            room = label_w - 1 - len(more)
-            label = (name if len(name) <= room else name[: max(room - 1, 1)] + "…") + more
+            memo = "✎" if any(c.memo for c in starting) else ""  # a coding that starts here has a memo
+            room = label_w - 1 - len(more) - len(memo)
+            label = memo + (name if len(name) <= room else name[: max(room - 1, 1)] + "…") + more
             label_style = base + self._fg(first.code_id)
         diff_mark = bool(self.compare and self._diffs_in(row))
         segs = [Segment(label.rjust(label_w - 1) + " ", label_style)]
@@ -293,8 +317,20 @@ class Transcript(ScrollView, can_focus=True):
                 glyph = {"┃": "┆", "╻": "╷", "╹": "╵", "▪": "·"}[glyph]
             cells[lane] = Segment(glyph, style)
         segs += cells
+        if not diff_mark and self.suggested:  # the suggestion lane: ◇ where the assistant suggests a code
+            sug = self._suggested_in(w.starts[row], w.ends[row])
+            if sug is not None:
+                chosen = self.suggestion is not None and sug is self.suggestion
+                segs.append(Segment("◆" if chosen else "◇", base + self._fg(sug.code_id)))
+                return segs
         segs.append(Segment("≠" if diff_mark else " ", base + Style(color="red", bold=True)))
         return segs
+
+    def _suggested_in(self, s: int, e: int):
+        """The selected suggestion if it is on this row, else the first one on it."""
+        if self.suggestion is not None and self.suggestion.start < max(e, s + 1) and self.suggestion.end > s:
+            return self.suggestion
+        return next((x for x in self.suggested if x.start < max(e, s + 1) and x.end > s), None)
 
     def _diffs_in(self, row: int) -> list[tuple[int, int]]:
         w = self._ensure_layout()
@@ -312,7 +348,7 @@ class Transcript(ScrollView, can_focus=True):
         for d in self._diffs_in_span(s, e):
             points.update(p for p in d if s < p < e)
         if cursor is not None and s <= cursor < e:
-            points.update((cursor, cursor + 1))
+            points.update((cursor, min(step(self.text, cursor, 1), e)))  # the whole character under it
         current = self.my_coding_at_cursor() if cursor is not None else None
         if current is not None:
             points.update(p for p in (current.start, current.end) if s < p < e)
@@ -351,7 +387,7 @@ class Transcript(ScrollView, can_focus=True):
         return self._units[kind]
 
     def _set_cursor(self, offset: int, extend: bool = False, keep_goal: bool = False) -> None:
-        offset = max(0, min(offset, len(self.text)))
+        offset = snap(self.text, max(0, min(offset, len(self.text))), 1 if offset > self.cursor else -1)
         had_selection, old, top = self.selection is not None, self.cursor, self.scroll_y
         if extend and self.mark is None:
             self.mark = self.cursor
@@ -432,12 +468,12 @@ class Transcript(ScrollView, can_focus=True):
         if sel and not extend:
             self._set_cursor(sel[0] if delta < 0 else sel[1])
             return
-        self._set_cursor(self.cursor + delta, extend)
+        self._set_cursor(step(self.text, self.cursor, delta), extend)  # by character, never inside one
 
     def action_move_row(self, delta: int, extend: bool = False) -> None:
         w = self._ensure_layout()
         row = w.row_of(self.cursor)
-        col = self._goal_col if self._goal_col is not None else self.cursor - w.starts[row]
+        col = self._goal_col if self._goal_col is not None else w.col_of(self.cursor)
         self._goal_col = col
         self._set_cursor(w.offset_at(row + delta, col), extend, keep_goal=True)
 
@@ -476,12 +512,16 @@ class Transcript(ScrollView, can_focus=True):
             where = "after the selection" if self.selection else "at the cursor"
             self.notify(f"no {kind} {where}; move the cursor into the text", severity="warning")
             return
-        self.mark, self.cursor = span
+        self.mark, self.cursor = self._whole(span)
         self._goal_col = None
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.SelectionChanged(self.selection))
         self._announce_cursor()
+
+    def _whole(self, span: tuple[int, int]) -> tuple[int, int]:
+        """``span`` widened to whole characters: a unit edge may fall inside 👍🏽 or before a combining mark."""
+        return snap(self.text, span[0], -1), snap(self.text, span[1], 1)
 
     def action_edge(self, edge: str, direction: int) -> None:
         units = self.units(self.unit_kind)
@@ -489,7 +529,7 @@ class Transcript(ScrollView, can_focus=True):
         if sel:
             new = move_edge(sel, units, edge, direction)
             if new != sel:
-                self.mark, self.cursor = new
+                self.mark, self.cursor = self._whole(new)
                 self._scroll_to_cursor()
                 self.refresh()
                 self.post_message(self.SelectionChanged(self.selection))
@@ -501,7 +541,7 @@ class Transcript(ScrollView, can_focus=True):
         units = (
             self.units(self.unit_kind) if self.unit_kind != "word" else words_near(self.text, coding.start, coding.end)
         )
-        new = move_edge((coding.start, coding.end), units, edge, direction)
+        new = self._whole(move_edge((coding.start, coding.end), units, edge, direction))
         if new != (coding.start, coding.end):
             self.post_message(self.ResizeRequested(coding, *new))
 
@@ -522,7 +562,8 @@ class Transcript(ScrollView, can_focus=True):
     def action_select_coding(self) -> None:
         at = self.codings_at(self.cursor)
         if at:
-            self.mark, self.cursor = at[0].start, at[0].end
+            chosen = self.my_coding_at_cursor() or at[0]  # the current coding (= chooses it), else the innermost
+            self.mark, self.cursor = chosen.start, chosen.end
             self.refresh()
             self.post_message(self.SelectionChanged(self.selection))
 
@@ -540,11 +581,75 @@ class Transcript(ScrollView, can_focus=True):
             self._set_cursor(target)
             self._scroll_to_cursor(center=True)
 
+    def action_jump_uncoded(self, delta: int) -> None:
+        """Select the next (previous) unit that no coding shown touches: the passages still to read."""
+        kind = self.unit_kind if self.unit_kind != "word" else "sentence"
+        units = self.units(kind)
+        sel = self.selection
+        here = sel[1] if sel and delta > 0 else (sel[0] if sel else self.cursor)
+        order = range(len(units.starts)) if delta > 0 else range(len(units.starts) - 1, -1, -1)
+        for i in order:
+            s, e = units.starts[i], units.ends[i]
+            if (delta > 0 and s < here) or (delta < 0 and e > here) or not self.text[s:e].strip():
+                continue
+            if not any(c.end > s and c.start < e for c in self._overlapping(s, e)):
+                self.unit_kind = kind
+                self.select_span(s, e)
+                return
+        where = "after" if delta > 0 else "before"
+        self.notify(f"every {kind} {where} the cursor is coded (in this view)", severity="information")
+
+    def show_suggestions(self, suggested: list) -> None:
+        self.suggested = sorted(suggested, key=lambda x: (x.start, x.end, x.code_path))
+        self.suggestion = None
+        self.refresh()
+
+    def action_next_suggestion(self, delta: int) -> None:
+        if not self.suggested:
+            self.notify("no suggestions here (ctrl+x shows them)", severity="warning")
+            return
+        now = self.suggested.index(self.suggestion) if self.suggestion in self.suggested else None
+        if now is None:
+            ahead = [
+                i
+                for i, x in enumerate(self.suggested)
+                if (x.start > self.cursor if delta > 0 else x.start < self.cursor)
+            ]
+            k = (ahead[0] if delta > 0 else ahead[-1]) if ahead else (0 if delta > 0 else len(self.suggested) - 1)
+        else:
+            k = (now + delta) % len(self.suggested)
+        self.suggestion = self.suggested[k]
+        self.select_span(self.suggestion.start, self.suggestion.end)
+
+    def action_decide_suggestion(self, accepted: bool) -> None:
+        if self.suggestion is None or self.suggestion not in self.suggested:
+            self.notify("select a suggestion first (> next, < previous)", severity="warning")
+            return
+        self.post_message(self.SuggestionDecided(self.suggestion, accepted))
+
+    def forget_suggestion(self, suggestion) -> None:
+        """Decided: the lane drops it and the next one is selected, so + + + walks through them."""
+        if suggestion in self.suggested:
+            k = self.suggested.index(suggestion)
+            self.suggested.remove(suggestion)
+            self.suggestion = self.suggested[min(k, len(self.suggested) - 1)] if self.suggested else None
+            if self.suggestion is not None:
+                self.select_span(self.suggestion.start, self.suggestion.end)
+        self.refresh()
+
+    def action_in_vivo(self) -> None:
+        if not self.selection:
+            self.notify("select the words first (1–4, shift+arrows, drag): they name the new code", severity="warning")
+            return
+        self.post_message(self.InVivoRequested(self.selection))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_selection":
             return self.selection is not None
         if action in ("uncode", "memo_coding"):
             return self.my_coding_at_cursor() is not None
+        if action in ("next_suggestion", "decide_suggestion"):
+            return bool(self.suggested)  # shown (and working) while the lane is on
         if action == "cycle_current":
             return sum(1 for c in self.codings_at(self.cursor) if c.mine) > 1
         if action == "edge":
@@ -553,7 +658,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def on_key(self, event: Key) -> None:
         """Printable keys that no binding took are code hotkeys."""
-        if event.key in reserved_keys("app", "transcript", "coding"):
+        if event.key in reserved_keys("app", "transcript", "coding", "suggest"):
             return
         if event.character and event.is_printable and len(event.character) == 1 and event.character != " ":
             self.key_at = time.perf_counter()

@@ -63,8 +63,8 @@ async def test_table_breakdown_and_adjudication(demo_path):
         assert ol.option_count == len(mine)
         assert "anna vs bo" in str(screen.query_one("#agr-summary", Static).render())
 
-        # a: accept anna's spans for the first passage.
-        await pilot.press("a")
+        # a: accept anna's spans for the first passage (the first press previews, the second writes).
+        await pilot.press("a", "a")
         await settle(pilot)
         d0 = mine[0]
         assert consensus_spans(demo_path, d0.document_id, d0.code_id) == sorted(
@@ -73,12 +73,12 @@ async def test_table_breakdown_and_adjudication(demo_path):
         # b on the second passage, then n on it: bo's spans, then nothing.
         ol.focus()
         await pilot.press("down")
-        await pilot.press("b")
+        await pilot.press("b", "b")
         await settle(pilot)
         d1 = mine[1]
         got = [s for s in consensus_spans(demo_path, d1.document_id, d1.code_id) if s[0] < d1.end and s[1] > d1.start]
         assert got == sorted((s.start, s.end) for s in d1.spans["bo"])
-        await pilot.press("n")
+        await pilot.press("n", "n")
         await settle(pilot)
         got = [s for s in consensus_spans(demo_path, d1.document_id, d1.code_id) if s[0] < d1.end and s[1] > d1.start]
         assert got == []

@@ -37,3 +37,27 @@ def test_retrieval(snap_compare, demo_copy):
     assert snap_compare(
         QualcodeApp(demo_copy, "anna"), press=["ctrl+r"], run_before=highlight_stigma, terminal_size=SIZE
     )
+
+
+async def _cursor_where_codings_overlap(pilot):
+    """The first place where two of anna's codings overlap: the at-cursor panel lists both."""
+    t = pilot.app.transcript
+    await pilot.pause()
+    spot = next(b.start for a in t.codings for b in t.codings if a.id != b.id and a.start <= b.start < a.end)
+    t._set_cursor(spot)
+    await pilot.pause()
+
+
+def test_at_cursor_panel(snap_compare, demo_copy):
+    assert snap_compare(
+        QualcodeApp(demo_copy, "anna"),
+        press=["equals_sign"],
+        run_before=_cursor_where_codings_overlap,
+        terminal_size=SIZE,
+    )
+
+
+def test_at_cursor_panel_narrow(snap_compare, demo_copy):
+    assert snap_compare(
+        QualcodeApp(demo_copy, "anna"), run_before=_cursor_where_codings_overlap, terminal_size=(80, 24)
+    )
