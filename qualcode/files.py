@@ -71,6 +71,23 @@ def set_mode_like(path: Path, project: Path | None, group: int | None = None) ->
     os.chmod(path, mode)
 
 
+def make_folder_like(folder: Path, project: Path | None) -> None:
+    """Create ``folder`` (and its parents) the way the project's files are: 0700, or 0770 for the
+    project's group — an export folder's file names carry code names and filters. A folder that
+    already exists is the user's and keeps its mode."""
+    if folder.is_dir():
+        return
+    _, gid = mode_like(project)
+    with creating_private(gid):
+        folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if gid is not None:
+            os.chown(folder, -1, gid)
+        os.chmod(folder, 0o770 if gid is not None else 0o700)
+    except OSError:
+        os.chmod(folder, 0o700)
+
+
 def _os_error(e: OSError, path: Path) -> QualcodeError:
     if e.errno == errno.ENOSPC or e.errno == errno.EDQUOT:
         return QualcodeError(f"{path}: the disk is full; nothing was written — free some space and try again")

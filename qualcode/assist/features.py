@@ -82,19 +82,6 @@ def document_units(project: Project, unit: str, documents: Sequence[dict[str, An
     return np.concatenate(ids), np.concatenate(starts), np.concatenate(ends)
 
 
-def presence(starts: IntArray, ends: IntArray, spans: IntArray) -> npt.NDArray[np.bool_]:
-    """Which of one document's sorted, non-overlapping units share at least one character with any
-    span (``spans``: n × 2) — the rule of agreement's unit presence (``analysis.agreement.unit_presence``)."""
-    hit = np.zeros(len(starts) + 1, dtype=np.int64)
-    if len(spans):
-        lo = np.searchsorted(ends, spans[:, 0], side="right")
-        hi = np.searchsorted(starts, spans[:, 1], side="left")
-        ok = lo < hi
-        np.add.at(hit, lo[ok], 1)
-        np.add.at(hit, hi[ok], -1)
-    return np.asarray(np.cumsum(hit[:-1]) > 0)
-
-
 def _ensure_index(project: Project, documents: Sequence[dict[str, Any]]) -> None:
     """Index any of these texts the word index lacks (an older project); derived data, never an event."""
     shas = sorted({d["text_sha256"] for d in documents})

@@ -34,7 +34,17 @@ if TYPE_CHECKING:
 # suggestion): 0.05, 0.06 … 0.99.
 GRID: FloatArray = np.round(np.arange(5, 100) / 100.0, 2)
 DEFAULT_THRESHOLD = 0.5
-MIN_PREDICTED = 3  # a threshold is chosen only where cross-validation made at least this many suggestions
+MIN_PREDICTED = 10  # a threshold is chosen only where cross-validation made at least this many suggestions
+WILSON_Z = 1.96  # ... and where the lower 95% Wilson bound of their precision reaches the asked precision
+
+
+def wilson_lower(tp: IntArray, n: IntArray, z: float = WILSON_Z) -> FloatArray:
+    """The lower Wilson score bound of tp / n: 3 right of 3 is not "precision 1.0" (its bound is 0.44)."""
+    n_f = np.maximum(n, 1).astype(np.float64)
+    p = tp / n_f
+    centre = p + z * z / (2 * n_f)
+    margin = z * np.sqrt(p * (1 - p) / n_f + z * z / (4 * n_f * n_f))
+    return np.asarray(np.where(n > 0, (centre - margin) / (1 + z * z / n_f), 0.0))
 
 
 @dataclass
@@ -66,14 +76,16 @@ class Model:
 
     # -- thresholds
     def threshold(self, column: int, min_precision: float) -> float | None:
-        """The lowest grid threshold at which cross-validation's precision for the code is at least
-        ``min_precision`` (over at least ``MIN_PREDICTED`` suggestions): the most recall for that
-        precision. None when no threshold reaches it."""
+        """The lowest grid threshold at which cross-validation made at least ``MIN_PREDICTED``
+        suggestions of the code and the lower 95% Wilson bound of their precision is at least
+        ``min_precision``: the most recall for that precision. The threshold is chosen on the same
+        out-of-fold predictions it is judged on, so the bound (not the point estimate) must reach it;
+        held-out documents give the unbiased figure. None when no threshold reaches it."""
         tp, fp, _ = self.cv_counts[column]
         predicted = tp + fp
         with np.errstate(invalid="ignore", divide="ignore"):
-            precision = np.where(predicted > 0, tp / np.maximum(predicted, 1), 0.0)
-        ok = np.flatnonzero((predicted >= MIN_PREDICTED) & (precision >= min_precision - 1e-12))
+            lower = wilson_lower(tp, predicted)
+        ok = np.flatnonzero((predicted >= MIN_PREDICTED) & (lower >= min_precision - 1e-12))
         return float(GRID[ok[0]]) if len(ok) else None
 
     def counts_at(self, column: int, threshold: float, holdout: bool = False) -> tuple[int, int, int]:
@@ -245,6 +257,9 @@ def load_model(project: Project, model_id: str | None = None) -> Model:
             raise QualcodeError("no assist model yet: train one with 'qualcode assist train'")
         mid = first[0]
     key = (str(project.path), mid)
+    live = {r[0] for r in project.db.execute("SELECT model_id FROM assist_models")}
+    for gone in [k for k in _CACHE if k[0] == key[0] and k[1] not in live]:
+        del _CACHE[gone]  # a model deleted here or elsewhere (its words with it) leaves memory too
     if key not in _CACHE:
         card, blob = project.db.execute("SELECT card, model FROM assist_models WHERE model_id = ?", [mid]).fetchone()
         _CACHE[key] = Model.from_bytes(mid, json.loads(card), blob)

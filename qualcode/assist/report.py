@@ -15,6 +15,7 @@ from typing import Any
 from qualcode.assist.model import Model
 from qualcode.assist.suggest import thresholds
 from qualcode.assist.training import figures
+from qualcode.text.wording import plural
 
 
 def report(model: Model, min_precision: float = 0.8) -> dict[str, Any]:
@@ -70,16 +71,17 @@ def methods_sentence(model: Model, min_precision: float = 0.8) -> str:
         f"Coding suggestions came from qualcode's offline coding assistant (qualcode {v['qualcode']}, "
         f"scikit-learn {v['scikit-learn']}; model {model.model_id}): one class-weighted logistic regression per "
         f"code over TF-IDF features of lemmas and lemma bigrams of each {card['unit']}, trained on "
-        f"{card['coder']}'s {card['codings']} codings of {len(card['documents'])} documents "
-        f"({card['units']} {card['unit']}s; training data SHA-256 {card['data_sha256'][:12]}…). "
+        f"{card['coder']}'s {plural(card['codings'], 'coding')} of {plural(len(card['documents']), 'document')} "
+        f"({plural(card['units'], card['unit'])}; training data SHA-256 {card['data_sha256'][:12]}…). "
         f"In {card['parameters']['folds']}-fold cross-validation grouped by document, F1 per code was "
         f"{_range(f1)} and Krippendorff's α between the assistant and {card['coder']} was {_range(alpha)} "
-        f"over {len(card['codes'])} codes"
+        f"over {plural(len(card['codes']), 'code')}"
     )
     if card["too_few"]:
         text += f"; {len(card['too_few'])} code(s) had too few examples and received no suggestions"
     text += (
-        f". Suggestions were made at an estimated precision of at least {min_precision:g} "
+        f". Suggestions were made where the lower 95% Wilson bound of the cross-validated precision "
+        f"(over at least 10 suggestions) was at least {min_precision:g} "
         f"({len(cols)} code(s); {len(unreachable)} could not reach it and received none), "
         f"kept apart as coder assist:{model.model_id}, and none counted as a human coding unless a coder "
         "accepted it."

@@ -23,7 +23,8 @@ import numpy as np
 from qualcode.assist.features import check_unit, unit_table
 from qualcode.assist.model import DEFAULT_THRESHOLD, Model, load_model
 from qualcode.codebook.codes import codes_by_id
-from qualcode.corpus.documents import document_texts, get_document, list_documents
+from qualcode.coding.codings import coding_row
+from qualcode.corpus.documents import get_document, list_documents
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
 from qualcode.store import events
@@ -190,30 +191,18 @@ def apply_suggestions(project: Project, plan: SuggestionPlan) -> tuple[int, int]
             f"nothing to apply: {len(plan.suggestions)} suggestion(s) at precision ≥ {plan.min_precision:g}, "
             f"{plan.already} already written as {coder}"
         )
-    texts = document_texts(project, {s.document_id for s in todo})
+    docs = {d: get_document(project, d) for d in {s.document_id for s in todo}}
+    codes = codes_by_id(project)
+    ts = now()
+    rows = [coding_row(docs[s.document_id], codes[s.code_id], s.start, s.end, at=ts) for s in todo]  # checked
     summary = (
         f"assist model {plan.model.model_id}: {len(todo)} suggestion(s) at precision ≥ {plan.min_precision:g} "
         f"written as {coder}"
     )
     with project.transaction(events.ASSIST_APPLY, summary) as tx:
         coder_id = project.coder_id(coder, tx=tx)
-        ts = now()
-        for s in todo:
-            tx.insert(
-                "codings",
-                {
-                    "guid": new_guid(),
-                    "document_id": s.document_id,
-                    "code_id": s.code_id,
-                    "coder_id": coder_id,
-                    "start": s.start,
-                    "end": s.end,
-                    "text": texts[s.document_id][s.start : s.end],
-                    "memo": None,
-                    "created_at": ts,
-                    "updated_at": ts,
-                },
-            )
+        for row in rows:
+            tx.insert("codings", {**row, "coder_id": coder_id})
     assert tx.event_id is not None  # rows were written
     return tx.event_id, len(todo)
 
@@ -292,10 +281,9 @@ def accept(project: Project, suggestion: Suggestion, coder: str | None = None) -
     name = coder or project.coder
     doc = get_document(project, suggestion.document_id)
     code = codes_by_id(project).get(suggestion.code_id)
-    if code is None or not code.codable:
-        raise QualcodeError(f"the suggested code '{suggestion.code_path}' is no longer a codable code")
-    if not 0 <= suggestion.start < suggestion.end <= doc["char_count"]:
-        raise QualcodeError(f"the suggestion [{suggestion.start},{suggestion.end}) is outside {doc['name']}")
+    if code is None:
+        raise QualcodeError(f"the suggested code '{suggestion.code_path}' no longer exists")
+    row = coding_row(doc, code, suggestion.start, suggestion.end)  # checked: codable, inside, whole characters
     existing = project.db.execute(
         "SELECT 1 FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? AND c.code_id = ? "
         "AND k.name = ? AND c.start = ? AND c.[end] = ?",
@@ -303,17 +291,6 @@ def accept(project: Project, suggestion: Suggestion, coder: str | None = None) -
     ).fetchone()
     if existing:
         raise QualcodeError(f"{name} has already coded [{suggestion.start},{suggestion.end}) with {code.path}")
-    row: dict[str, Any] = {
-        "guid": new_guid(),
-        "document_id": doc["id"],
-        "code_id": code.id,
-        "start": suggestion.start,
-        "end": suggestion.end,
-        "text": doc["text"][suggestion.start : suggestion.end],
-        "memo": None,
-        "created_at": now(),
-        "updated_at": now(),
-    }
     with project.transaction(events.ASSIST_ACCEPT, f"accepted {_described(project, suggestion)} as {name}") as tx:
         row["coder_id"] = project.coder_id(name, tx=tx)
         row["id"] = tx.insert("codings", row)

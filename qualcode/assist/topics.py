@@ -1,7 +1,9 @@
 """Topics of what is not coded yet: NMF over the lemmas of units, a starting point for inductive codes.
 
-Each unit (sentence, turn, paragraph) is a bag of its lemmas without stop words (spaCy's lists per
-language), numbers and one-letter words, weighted by TF-IDF (lemmas in at least two units). With
+Each unit (sentence, turn, paragraph) is a bag of its lemmas without stop words (spaCy's lists of
+every language read, as the topics share one vocabulary; matched on the word as written and on its
+lemma, since the lookup lemmatiser turns Danish "med" into "mede"), interjections and fillers ("ja",
+"øh", "yeah", "um"), numbers and one-letter words, weighted by TF-IDF (lemmas in at least two units). With
 ``uncoded`` only units that no coder coded (no coding shares a character with them; while blind
 coding is on, none of the session coder's) are read. scikit-learn's NMF (``init="nndsvda"``, the
 seed) factors the units × lemmas matrix into ``k`` topics: each topic's top lemmas, and the units
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qualcode.assist.features import check_unit, document_units, fit_vectoriser, presence, unit_table
+from qualcode.analysis.agreement.spans import span_presence
+from qualcode.assist.features import check_unit, document_units, fit_vectoriser, unit_table
 from qualcode.assist.training import matrix, require_sklearn
 from qualcode.corpus.documents import document_texts, list_documents
 from qualcode.errors import QualcodeError
@@ -64,8 +67,15 @@ class Topics:
     topics: list[Topic]
 
 
-def _keep(lemma: str, stop: set[str]) -> bool:
-    return len(lemma) > 1 and " " not in lemma and lemma not in stop and not any(ch.isdigit() for ch in lemma)
+def _keep(form: str, lemma: str, skip: frozenset[str]) -> bool:
+    """A word counts if neither it as written nor its lemma is a stop word or a filler."""
+    return (
+        len(lemma) > 1
+        and " " not in lemma
+        and lemma not in skip
+        and form not in skip
+        and not any(ch.isdigit() for ch in lemma)
+    )
 
 
 def topics(
@@ -101,21 +111,26 @@ def topics(
             at = np.flatnonzero(doc_ids == d)
             if len(at):
                 lo, hi = int(at[0]), int(at[-1]) + 1
-                mask[lo:hi] &= ~presence(starts[lo:hi], ends[lo:hi], np.array(sp, dtype=np.int64))
+                mask[lo:hi] &= ~span_presence(starts[lo:hi], ends[lo:hi], np.array(sp, dtype=np.int64))
     n_units = int(np.count_nonzero(mask))
     if n_units < k:
         what = "uncoded " if uncoded else ""
         raise QualcodeError(f"{n_units} {what}{unit}(s) to read, fewer than the {k} topics asked for")
-    from qualcode.text.lexicon import stop_words
+    from qualcode.text.lexicon import fillers, stop_words
 
     table = unit_table(project, unit, docs, positions=True).subset(mask)
     assert table.tokens is not None  # asked for
+    texts = document_texts(project, {int(d) for d in table.doc_ids})
+    # The topics share one vocabulary across languages (Danish "man" and English "man" are one
+    # column), so a word that is a stop word or filler of any language read is left out.
     lang = {d["id"]: d["language"] or "en" for d in docs}
-    stops: dict[str, set[str]] = {}
-    features = []
-    for d, feats in zip(table.doc_ids.tolist(), table.features):
-        stop = stops.setdefault(lang[d], stop_words(lang[d]))
-        features.append([f for f in feats if _keep(f, stop)])
+    skip: frozenset[str] = frozenset()
+    for language in sorted({lang[int(d)] for d in texts}):
+        skip |= frozenset(stop_words(language)) | fillers(language)
+    features = [
+        [lemma for s, e, lemma in toks if _keep(texts[d][s:e].lower(), lemma, skip)]
+        for d, toks in zip(table.doc_ids.tolist(), table.tokens)
+    ]
     vec = fit_vectoriser(features, 2, 10_000)
     if len(vec.vocabulary) < k:
         raise QualcodeError(f"only {len(vec.vocabulary)} word(s) occur in two or more {unit}s: too few for {k} topics")
@@ -125,7 +140,6 @@ def topics(
     nmf = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
     w = np.asarray(nmf.fit_transform(x))
     h = np.asarray(nmf.components_)
-    texts = document_texts(project, {int(d) for d in table.doc_ids})
     names = {d["id"]: d["name"] for d in docs}
     strongest = np.argmax(w, axis=1)
     has_weight = w.max(axis=1) > 0

@@ -37,6 +37,7 @@ import numpy.typing as npt
 
 from qualcode import __version__
 from qualcode.analysis.agreement import krippendorff_alpha_counts
+from qualcode.analysis.agreement.spans import span_presence
 from qualcode.assist.features import (
     FloatArray,
     UnitTable,
@@ -44,7 +45,6 @@ from qualcode.assist.features import (
     check_unit,
     document_units,
     fit_vectoriser,
-    presence,
     unit_table,
 )
 from qualcode.assist.model import DEFAULT_THRESHOLD, GRID, Model, store_model
@@ -251,7 +251,7 @@ def gather(project: Project, coder: str | None, unit: str, holdout: Sequence[str
         if doc_id not in bounds:
             continue
         lo, hi = bounds[doc_id]
-        labels[lo:hi, col[code_id]] = presence(starts[lo:hi], ends[lo:hi], np.array(spans, dtype=np.int64))
+        labels[lo:hi, col[code_id]] = span_presence(starts[lo:hi], ends[lo:hi], np.array(spans, dtype=np.int64))
     weights = np.ones(labels.shape)
     rejected = accepted = 0
     for doc_id, code_id, s, e, decision in project.db.execute(
@@ -264,7 +264,7 @@ def gather(project: Project, coder: str | None, unit: str, holdout: Sequence[str
             continue
         rejected += 1
         lo, hi = bounds[doc_id]
-        hit = presence(starts[lo:hi], ends[lo:hi], np.array([(s, e)], dtype=np.int64))
+        hit = span_presence(starts[lo:hi], ends[lo:hi], np.array([(s, e)], dtype=np.int64))
         neg = hit & ~labels[lo:hi, col[code_id]]  # a coding of the coder there still makes it positive
         weights[lo:hi, col[code_id]][neg] = REJECTED_WEIGHT
     codings = sum(per_doc[d["id"]] for d in docs)

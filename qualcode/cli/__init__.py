@@ -97,7 +97,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "explore": ("assist_cmds", "Explore the corpus for inductive coding: topics of what is not coded yet."),
     # document_cmds
-    "attributes": ("document_cmds", "Document attributes (site, role, gender …): list them, or import a CSV."),
+    "attributes": ("document_cmds", "Document attributes (site, role, gender …): list, set, add, or import a CSV."),
     "docs": ("document_cmds", "List documents with kind, language, size, attributes and codings."),
     "import": ("document_cmds", "Import transcripts and field notes (files or folders: txt md docx odt pdf vtt srt)."),
     "init": ("document_cmds", "Create an empty project file, private to you (0600) unless --group or --shared."),

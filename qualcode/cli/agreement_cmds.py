@@ -48,6 +48,53 @@ def _kappa_cell(stats) -> Text:
     return Text(f"{stats.kappa.value:.3f}" + (" ⚠" if stats.warning else ""), style="yellow" if stats.warning else "")
 
 
+def _fit_label_column(
+    headers: list[str], rows: list[list[Text | str]], width: int, wrapping: int = 0
+) -> tuple[list[str], int | None]:
+    """Headers and a width for a table's first column (labels such as code paths) so that it keeps
+    its text in ``width`` terminal columns: the other columns are short figures that cannot wrap,
+    and rich would otherwise squeeze the labels to "…". ``None``: the table fits as it is.
+
+    The labels get what the figures leave, their longest word if it fits; when it does not,
+    two-word headers ("% agree") go on two lines first. Labels still too wide wrap, and a word
+    longer than the column folds (see :func:`_break_label`), so no label loses text. ``wrapping``
+    trailing columns (notes) wrap and give way first, down to 10 columns each."""
+    from rich.cells import cell_len
+
+    def need(i: int, heads: list[str]) -> int:
+        cells = [cell_len(str(row[i])) for row in rows]
+        return max([cell_len(line) for line in heads[i].split("\n")] + cells)
+
+    n = len(headers) + wrapping
+    overhead = n + 1 + 2 * n  # borders, and one space of padding each side of every cell
+    labels = need(0, headers)
+    words = max((cell_len(w) for row in rows for w in str(row[0]).split()), default=1)
+    notes = [max([cell_len(str(row[i])) for row in rows], default=0) for i in range(len(headers), n)]
+    if overhead + sum(need(i, headers) for i in range(len(headers))) + sum(notes) <= width:
+        return headers, None
+    heads = headers
+    figures = sum(need(i, heads) for i in range(1, len(heads)))
+    if overhead + min(labels, words) + figures + sum(min(x, 10) for x in notes) > width:
+        heads = [h if i == 0 else h.replace(" ", "\n") for i, h in enumerate(headers)]
+        figures = sum(need(i, heads) for i in range(1, len(heads)))
+    room = width - overhead - figures - sum(min(x, 10) for x in notes)
+    return heads, min(labels, max(room, min(words, 12), cell_len(heads[0])))
+
+
+def _break_label(label: str, width: int | None) -> str:
+    """A code path to show in ``width`` columns: a word too long for them ("Resources/Consumption")
+    breaks after its slashes rather than anywhere, so the path still reads as one."""
+    if width is None:
+        return label
+    out = []
+    for word in label.split(" "):
+        if len(word) > width and "/" in word:
+            parts = word.split("/")
+            word = "/\n".join(parts)
+        out.append(word)
+    return " ".join(out)
+
+
 def print_report(report, show_disagreements: bool = False) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -71,10 +118,7 @@ def print_report(report, show_disagreements: bool = False) -> None:
     rows = list(report.codes) + ([report.overall] if report.overall else [])
     noted = any(r.stats.warning for r in rows)
     cols = ["code", "N", "% agree", "% coded", "κ", "AC1", "PABAK", "α"]
-    t = RichTable(*cols, *(["note"] if noted else []), title=title)
-    for c in cols[1:]:
-        t.columns[cols.index(c)].justify = "right"
-        t.columns[cols.index(c)].no_wrap = True
+    body: list[list[Text | str]] = []
     for r in rows:
         st = r.stats
         cells: list[Text | str] = [
@@ -89,6 +133,18 @@ def print_report(report, show_disagreements: bool = False) -> None:
         ]
         if noted:
             cells.append(Text(_short(st.warning), style="yellow"))
+        body.append(cells)
+    headers, code_width = _fit_label_column(cols, body, out.width, wrapping=1 if noted else 0)
+    t = RichTable(*headers, *(["note"] if noted else []), title=title)
+    t.columns[0].overflow = "fold"  # a code path is never cut short: rows must stay told apart
+    t.columns[0].width = code_width
+    for i in range(1, len(cols)):
+        t.columns[i].justify = "right"
+        t.columns[i].no_wrap = True
+    if noted:
+        t.columns[-1].overflow = "fold"
+    for r, cells in zip(rows, body):
+        cells[0] = Text(_break_label(r.code, code_width), style="bold" if r.code_id is None else "")
         t.add_row(*cells, end_section=r is report.codes[-1] if report.codes else False)
     out.print(t)
     out.print(
@@ -100,6 +156,8 @@ def print_report(report, show_disagreements: bool = False) -> None:
     )
     if ci:
         intervals = RichTable("code", f"α {_level(rows)} CI", f"κ {_level(rows)} CI", title="Bootstrap intervals")
+        intervals.columns[0].overflow = "fold"
+        intervals.columns[1].no_wrap = intervals.columns[2].no_wrap = True
         for r in rows:
             intervals.add_row(
                 Text(r.code, style="bold" if r.code_id is None else ""),

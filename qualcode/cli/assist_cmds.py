@@ -8,6 +8,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, json_option, pass_ctx, plain_table, print_json
+from qualcode.text.wording import plural
 
 UNIT_CHOICE = click.Choice(["sentence", "turn", "paragraph"])
 
@@ -48,7 +49,7 @@ def _print_report(rep: dict[str, Any], stored: bool | None = None) -> None:
         + f"); features: {card['vocabulary']} lemmas and lemma pairs; data SHA-256 {card['data_sha256'][:16]}…"
     )
     if card["holdout"]:
-        click.echo(f"held out (not in training): {', '.join(card['holdout'])} ({card['holdout_units']} {unit}s)")
+        click.echo(f"held out (not in training): {', '.join(card['holdout'])} ({plural(card['holdout_units'], unit)})")
     click.echo(
         f"\nCross-validation, {card['parameters']['folds']} folds grouped by document (no document on both "
         f"sides), decision threshold 0.5 — units: positive {unit}s, docs: documents with one:"
@@ -101,7 +102,7 @@ def _print_report(rep: dict[str, Any], stored: bool | None = None) -> None:
             f"{card['parameters']['min_positives']} positive {unit}s in {card['parameters']['min_documents']} "
             "documents): "
             + ", ".join(
-                f"{path} ({few[path]['positives']} {unit}s, {few[path]['documents']} doc.)"
+                f"{path} ({plural(few[path]['positives'], unit)}, {few[path]['documents']} doc.)"
                 for path in none["too_few_examples"]
             )
         )
@@ -341,6 +342,15 @@ def suggest_cmd(ctx: Ctx, documents, min_precision, model_id, do_apply, as_json)
             + ", ".join(plan.unreachable),
             err=True,
         )
+    trained_on = sorted({s.document for s in plan.suggestions} & set(plan.model.card["documents"]))
+    if trained_on:  # agreement there flatters the model: it has seen these texts and their codes
+        held = plan.model.card.get("holdout") or []
+        click.echo(
+            f"note: {len(trained_on)} of these documents were used in training; agreement with "
+            f"{plan.model.card['coder']} on them overstates the model — compare on documents held out "
+            + (f"({', '.join(held)}: agreement --documents …)" if held else "(assist train --holdout DOC …)"),
+            err=True,
+        )
     if do_apply:
         click.echo(
             f"wrote {written} suggestion(s) as {plan.coder} in {docs} document(s) (event {event}; "
@@ -398,9 +408,9 @@ def topics_cmd(ctx: Ctx, uncoded, k, unit, seed, words, passages, as_json) -> No
             }
         )
         return
-    what = f"uncoded {result.unit}s" if result.uncoded else f"{result.unit}s"
-    click.echo(f"{result.k} topics over {result.units} {what} ({result.vocabulary} lemmas; NMF, seed {result.seed})")
+    what = plural(result.units, f"uncoded {result.unit}" if result.uncoded else result.unit)
+    click.echo(f"{result.k} topics over {what} ({plural(result.vocabulary, 'lemma')}; NMF, seed {result.seed})")
     for t in result.topics:
-        click.echo(f"\ntopic {t.number} ({t.units} {result.unit}s): {', '.join(w for w, _ in t.words)}")
+        click.echo(f"\ntopic {t.number} ({plural(t.units, result.unit)}): {', '.join(w for w, _ in t.words)}")
         for ps in t.passages:
             click.echo(f"  {ps.document} [{ps.start},{ps.end})  …{ps.left[-40:]} [{ps.keyword}] {ps.right[:40]}…")

@@ -9,6 +9,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx
+from qualcode.text.wording import plural
 
 
 @main.command()
@@ -32,7 +33,10 @@ def demo(cctx: click.Context, no_open: bool) -> None:
     n_codings = count_codings(project)
     coders = ", ".join(c["name"] for c in project.coders() if c["name"] != "demo")
     project.close()
-    click.echo(f"Built {path}: {n_docs} documents, {n_codes} codes, {n_codings} codings by {coders}")
+    click.echo(
+        f"Built {path}: {plural(n_docs, 'document')}, {plural(n_codes, 'code')}, "
+        f"{plural(n_codings, 'coding')} by {coders}"
+    )
     if no_open or not sys.stdout.isatty():
         click.echo(f"Open it with: qualcode --project {path} --coder anna")
         return

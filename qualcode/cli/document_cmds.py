@@ -133,7 +133,7 @@ def import_(ctx: Ctx, paths, kind, language, attributes, speaker_pattern, encodi
 @json_option
 @click.pass_context
 def attributes_group(cctx: click.Context, as_json: bool) -> None:
-    """Document attributes (site, role, gender …): list them, or import a CSV."""
+    """Document attributes (site, role, gender …): list, set, add, or import a CSV."""
     from rich.table import Table
 
     from qualcode.corpus.attributes import attribute_types, document_attributes
@@ -173,6 +173,44 @@ def attributes_import(ctx: Ctx, csv_file: Path, keep_going: bool) -> None:
     )
     if r["unknown"]:
         click.echo(f"no document named: {', '.join(r['unknown'])}", err=True)
+
+
+@attributes_group.command("set")
+@click.argument("document")
+@click.argument("attribute")
+@click.argument("value")
+@pass_ctx
+def attributes_set(ctx: Ctx, document: str, attribute: str, value: str) -> None:
+    """Set DOCUMENT's value of ATTRIBUTE (or its kind) to VALUE; an empty VALUE removes it.
+
+    The value is checked against the attribute's type (integer, float, date, boolean, text) first,
+    so a bad one writes nothing. One undoable event, as an edit in the workbench's case sheet.
+    """
+    from qualcode.corpus.attributes import set_attribute
+
+    with ctx.open() as p:
+        changed = set_attribute(p, document, attribute, value)
+    what = (f"set to {value!r}" if value else "removed") if changed else "unchanged (it already was that)"
+    click.echo(f"{attribute} of {document}: {what}")
+
+
+@attributes_group.command("add")
+@click.argument("name")
+@click.option(
+    "--type",
+    "typ",
+    type=click.Choice(["text", "integer", "float", "date", "boolean"]),
+    default="text",
+    show_default=True,
+)
+@pass_ctx
+def attributes_add(ctx: Ctx, name: str, typ: str) -> None:
+    """Add an attribute with no values yet (one undoable event)."""
+    from qualcode.corpus.attributes import add_attribute
+
+    with ctx.open() as p:
+        added = add_attribute(p, name, typ)
+    click.echo(f"added attribute {added} ({typ})")
 
 
 @main.command()

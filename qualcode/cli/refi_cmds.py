@@ -13,6 +13,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.common import Ctx, json_option, pass_ctx, print_json
+from qualcode.text.wording import plural
 
 
 def _default_output(ctx: Ctx, suffix: str) -> Path:
@@ -66,8 +67,8 @@ def qdpx_export(ctx: Ctx, output: Path | None, coders: str | None) -> None:
     memos = sum(1 for n in model.notes if n.name != CODEBOOK_TITLE_NOTE)
     coding_coders = len({c.coder_guid for c in model.codings})
     click.echo(
-        f"wrote {target}: {len(model.sources)} documents, {len(model.all_codes())} codes, "
-        f"{len(model.codings)} codings by {coding_coders} coder(s), {memos} memos"
+        f"wrote {target}: {plural(len(model.sources), 'document')}, {plural(len(model.all_codes()), 'code')}, "
+        f"{plural(len(model.codings), 'coding')} by {coding_coders} coder(s), {plural(memos, 'memo')}"
     )
 
 
@@ -119,7 +120,7 @@ def qdc_export(ctx: Ctx, output: Path | None) -> None:
     with ctx.open() as p:
         target = _prepare(output or _default_output(ctx, ".qdc"))
         codes = export_qdc(p, target)
-    click.echo(f"wrote {target}: {sum(1 for root in codes for _ in root.walk())} codes")
+    click.echo(f"wrote {target}: {plural(sum(1 for root in codes for _ in root.walk()), 'code')}")
 
 
 @qdc.command("import")

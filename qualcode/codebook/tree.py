@@ -39,6 +39,10 @@ def _check_hotkey(project: Project, hotkey: str | None, exclude: int | None = No
     if hotkey:
         if len(hotkey) != 1:
             raise QualcodeError(f"hotkey '{hotkey}' must be a single character")
+        if not (hotkey.isalpha() or hotkey in "56789"):  # the workbench's own keys: 1–4, = [ ] { } " + - < > / ?
+            raise QualcodeError(
+                f"hotkey '{hotkey}' is one of the workbench's own keys; choose a letter (or a digit 5–9)"
+            )
         for c in list_codes(project):
             if c.hotkey == hotkey and c.id != exclude:
                 raise QualcodeError(f"hotkey '{hotkey}' already belongs to '{c.path}'")
@@ -70,37 +74,55 @@ def add_code(project: Project, name: str, parent: str | int | None = None, **fie
     return get_code(project, code_id)
 
 
-def add_code_path(project: Project, path: str) -> Code:
-    """Create ``Parent/Child/Name``, with every parent that does not exist yet, in one transaction
-    (one undo step): the picker and in-vivo coding take a whole path as people type it."""
+def plan_code_path(project: Project, path: str) -> list[str]:
+    """The parts of a new code path, checked: every name valid, the whole path not yet a code."""
     parts = [p.strip() for p in path.strip().strip("/").split("/")]
     if not parts or any(not p for p in parts):
         raise QualcodeError(f"'{path}': a code path needs a name between each '/'")
+    for p in parts:
+        check_name(p, "code name")
+    existing = {c.path.casefold(): c for c in list_codes(project)}.get("/".join(parts).casefold())
+    if existing is not None:
+        raise QualcodeError(f"'{existing.path}' already exists")
+    return parts
+
+
+def insert_code_path(project: Project, tx: Any, parts: list[str]) -> int:
+    """Insert the codes of ``parts`` that do not exist yet inside ``tx``; the id of the last one."""
     by_path = {c.path.casefold(): c for c in list_codes(project)}
-    if path.strip().strip("/").casefold() in by_path:
-        raise QualcodeError(f"'{by_path[path.strip().strip('/').casefold()].path}' already exists")
     parent_id: int | None = None
-    with project.transaction(events.CODE_ADD, f"added {'/'.join(parts)}") as tx:
-        for depth, part in enumerate(parts):
-            existing = by_path.get("/".join(parts[: depth + 1]).casefold())
-            if existing is not None:
-                parent_id = existing.id
-                continue
-            name = _check_name(project, part, parent_id)
-            order = project.db.execute(
-                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
-            ).fetchone()[0]
-            row = {
+    for depth, part in enumerate(parts):
+        existing = by_path.get("/".join(parts[: depth + 1]).casefold())
+        if existing is not None:
+            parent_id = existing.id
+            continue
+        name = _check_name(project, part, parent_id)
+        order = project.db.execute(
+            "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+        ).fetchone()[0]
+        parent_id = tx.insert(
+            "codes",
+            {
                 "guid": new_guid(),
                 "parent_id": parent_id,
                 "name": name,
                 "sort_order": order,
                 "codable": 1,
                 "created_at": now(),
-            }
-            parent_id = tx.insert("codes", row)
-    assert parent_id is not None
-    return get_code(project, parent_id)
+            },
+        )
+    assert parent_id is not None  # parts is never empty (plan_code_path)
+    project.cache.clear()  # the code tree read above does not hold the codes just inserted
+    return parent_id
+
+
+def add_code_path(project: Project, path: str) -> Code:
+    """Create ``Parent/Child/Name``, with every parent that does not exist yet, in one transaction
+    (one undo step): the picker takes a whole path as people type it."""
+    parts = plan_code_path(project, path)
+    with project.transaction(events.CODE_ADD, f"added {'/'.join(parts)}") as tx:
+        code_id = insert_code_path(project, tx, parts)
+    return get_code(project, code_id)
 
 
 def update_code(project: Project, code: str | int, **fields: Any) -> Code:

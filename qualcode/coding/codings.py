@@ -17,7 +17,41 @@ from qualcode.text.graphemes import check_clusters
 from qualcode.text.offsets import check_span
 
 if TYPE_CHECKING:
+    from qualcode.codebook.codes import Code
     from qualcode.project import Project
+
+
+def coding_row(
+    doc: dict[str, Any], code: Code, start: int, end: int, memo: str | None = None, at: str | None = None
+) -> dict[str, Any]:
+    """A new coding's row, checked: a codable code, a span inside the text that cuts no character.
+    Every writer of codings (coding, the assistant's accept and apply) builds its rows here."""
+    if not code.codable:
+        raise QualcodeError(f"'{code.path}' is a grouping code and cannot be applied; choose one of its children")
+    check_span(doc["char_count"], start, end, f"{doc['name']}")
+    check_clusters(doc["text"], start, end, doc["name"])
+    ts = at or now()
+    return {
+        "guid": new_guid(),
+        "document_id": doc["id"],
+        "code_id": code.id,
+        "start": start,
+        "end": end,
+        "text": doc["text"][start:end],
+        "memo": memo,
+        "created_at": ts,
+        "updated_at": ts,
+    }
+
+
+def _refuse_duplicate(project: Project, doc: dict[str, Any], code: Code, coder: str, start: int, end: int) -> None:
+    existing = project.db.execute(
+        "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
+        "AND k.name = ? AND start = ? AND [end] = ?",
+        [doc["id"], code.id, coder, start, end],
+    ).fetchone()
+    if existing:
+        raise QualcodeError(f"{coder} has already coded [{start}, {end}) in {doc['name']} with {code.path}")
 
 
 def add_coding(
@@ -31,34 +65,35 @@ def add_coding(
 ) -> dict[str, Any]:
     doc = get_document(project, document)
     c = get_code(project, code)
-    if not c.codable:
-        raise QualcodeError(f"'{c.path}' is a grouping code and cannot be applied; choose one of its children")
-    check_span(doc["char_count"], start, end, f"{doc['name']}")
-    check_clusters(doc["text"], start, end, doc["name"])
+    row = coding_row(doc, c, start, end, memo)
     coder_name = coder or project.coder
-    text = doc["text"][start:end]
-    existing = project.db.execute(
-        "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
-        "AND k.name = ? AND start = ? AND [end] = ?",
-        [doc["id"], c.id, coder_name, start, end],
-    ).fetchone()
-    if existing:
-        raise QualcodeError(f"{coder_name} has already coded [{start}, {end}) in {doc['name']} with {c.path}")
-    row = {
-        "guid": new_guid(),
-        "document_id": doc["id"],
-        "code_id": c.id,
-        "start": start,
-        "end": end,
-        "text": text,
-        "memo": memo,
-        "created_at": now(),
-        "updated_at": now(),
-    }
+    _refuse_duplicate(project, doc, c, coder_name, start, end)
     with project.transaction(events.CODING_ADD, f"{c.path} on {doc['name']} [{start},{end})") as tx:
         row["coder_id"] = project.coder_id(coder_name, tx=tx)
         row["id"] = tx.insert("codings", row)
     return row
+
+
+def add_coding_with_new_code(
+    project: Project, document: str | int, start: int, end: int, path: str, coder: str | None = None
+) -> tuple[dict[str, Any], Code]:
+    """Create the code ``Parent/Name`` (and any missing parent) and apply it, in one event: in-vivo
+    coding and the picker's "new code" are one step to undo, and a refused span leaves no code."""
+    from qualcode.codebook.tree import insert_code_path, plan_code_path
+
+    doc = get_document(project, document)
+    parts = plan_code_path(project, path)
+    check_span(doc["char_count"], start, end, doc["name"])
+    check_clusters(doc["text"], start, end, doc["name"])
+    coder_name = coder or project.coder
+    full = "/".join(parts)
+    with project.transaction(events.CODING_ADD, f"added {full}; {full} on {doc['name']} [{start},{end})") as tx:
+        code_id = insert_code_path(project, tx, parts)
+        code = get_code(project, code_id)
+        row = coding_row(doc, code, start, end)
+        row["coder_id"] = project.coder_id(coder_name, tx=tx)
+        row["id"] = tx.insert("codings", row)
+    return row, get_code(project, code_id)
 
 
 def get_coding(project: Project, ref: int | str) -> dict[str, Any]:
@@ -229,13 +264,13 @@ def other_coders(project: Project, document_id: int, me: str) -> list[str]:
 
 
 def recent_codes(project: Project, coder: str, limit: int = 20) -> list[int]:
-    """The codes ``coder`` applied last, most recent first: the picker offers them first."""
+    """The codes ``coder`` applied last, most recent first: the picker offers them first. Reads the
+    coder's latest codings backwards by id (newest first) rather than grouping a million rows."""
     rows = project.db.execute(
-        "SELECT code_id FROM codings WHERE coder_id = (SELECT id FROM coders WHERE name = ?) "
-        "GROUP BY code_id ORDER BY MAX(created_at) DESC, MAX(id) DESC LIMIT ?",
-        [coder, limit],
+        "SELECT code_id FROM codings WHERE coder_id = (SELECT id FROM coders WHERE name = ?) ORDER BY id DESC LIMIT ?",
+        [coder, limit * 100],
     ).fetchall()
-    return [r[0] for r in rows]
+    return list(dict.fromkeys(r[0] for r in rows))[:limit]
 
 
 def count_codings(project: Project) -> int:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid
 from qualcode.store import events
+from qualcode.text.wording import article
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -194,9 +195,8 @@ def apply_attribute_rows(
             try:
                 value = to_storage(r[col], types[col])
             except ValueError:
-                raise QualcodeError(
-                    f"{source}: line {r['__line__']}: '{r[col]}' in column '{col}' is not a {types[col]}"
-                ) from None
+                where = f"{source}: line {r['__line__']}: '{r[col]}' in column '{col}'"
+                raise QualcodeError(f"{where} is not {article(types[col])} {types[col]}") from None
             k = {"document_id": doc_id, "attribute_id": attr_ids[col]}
             cur = project.db.execute(
                 "SELECT value FROM document_attributes WHERE document_id=? AND attribute_id=?", [doc_id, attr_ids[col]]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.corpus.attributes import attribute_types, document_attributes, shown
 from qualcode.corpus.filters import Condition
 from qualcode.errors import QualcodeError
+from qualcode.text.wording import article
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -176,7 +177,8 @@ def _typed_bound(field: str, typ: str, raw: str, op: str) -> Any:
             raise ValueError(raw)
     except ValueError:
         what = {"integer": "a number", "float": "a number", "date": "a date (YYYY-MM-DD)", "boolean": "yes or no"}[typ]
-        raise QualcodeError(f"{field}{op}{raw}: {field} is a {typ} attribute, compare it with {what}") from None
+        kind = f"{article(typ)} {typ} attribute"
+        raise QualcodeError(f"{field}{op}{raw}: {field} is {kind}, compare it with {what}") from None
     return raw.casefold()
 
 

@@ -56,6 +56,7 @@ from qualcode.interchange.refi_mapping import (
 )
 from qualcode.store import events
 from qualcode.text.decoding import sha256
+from qualcode.text.wording import article, counted
 
 if TYPE_CHECKING:
     from qualcode.interchange.refi.model import VariableValue
@@ -327,7 +328,7 @@ class ProjectImport:
                 raise QualcodeError(f"{self.archive}: cannot import ({e}); nothing was imported") from None
             if not any(self.added.values()):
                 tx.abandon()
-            tx.summary = f"imported {self.archive}: " + ", ".join(f"{n} {k}" for k, n in self.added.items() if n)
+            tx.summary = f"imported {self.archive}: " + ", ".join(counted(n, k) for k, n in self.added.items() if n)
         self.report.counts = dict(self.added)
         same = ", ".join(f"{n} {k}" for k, n in self.same.items() if n)
         if same:
@@ -440,7 +441,7 @@ class ProjectImport:
                         "VariableValue",
                         vg,
                         attr["name"],
-                        f"value {value!r} is not a {attr['type']} (the project's type for it)",
+                        f"value {value!r} is not {article(attr['type'])} {attr['type']} (the project's type for it)",
                     )
                     continue
                 if stored is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from qualcode.store import events
+from qualcode.text.wording import plural
 
 AREAS = {
     "documents": "documents",
@@ -38,10 +39,6 @@ class News:
 
     def __bool__(self) -> bool:
         return bool(self.areas)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def summarise(rows: list[tuple[Any, ...]], doc_names: dict[int, str], hide_others: str | None = None) -> News:
@@ -82,9 +79,7 @@ def summarise(rows: list[tuple[Any, ...]], doc_names: dict[int, str], hide_other
     for coder, by_doc in codings.items():
         if hide_others is not None and coder != hide_others:
             continue
-        parts = [
-            f"{_plural(n, 'coding')} in {doc_names.get(d, 'a removed document')}" for d, n in by_doc.most_common(2)
-        ]
+        parts = [f"{plural(n, 'coding')} in {doc_names.get(d, 'a removed document')}" for d, n in by_doc.most_common(2)]
         if len(by_doc) > 2:
             parts.append(f"{len(by_doc) - 2} more document(s)")
         per_coder[coder].insert(0, ", ".join(parts))

@@ -15,8 +15,12 @@ from typing import Any
 
 from qualcode.errors import QualcodeError
 
-# A boundary always falls before one of these (no cluster extends into or out of them) ...
-_PLAIN = frozenset(chr(c) for r in ((0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x482)) for c in range(r[0], r[1] + 1))
+# Between two of these there is always a boundary (© and ® are left out: they start emoji after a ZWJ) ...
+_PLAIN = frozenset(
+    chr(c)
+    for r in ((0x20, 0x7E), (0xA0, 0xA8), (0xAA, 0xAD), (0xAF, 0x2FF), (0x370, 0x482))
+    for c in range(r[0], r[1] + 1)
+)
 # ... and text without any of these is segmented one code point per cluster.
 _COMPLEX = re.compile(
     "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0600-\u0605\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
@@ -49,12 +53,12 @@ def clusters(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
 
 
 def _window(text: str, offset: int) -> tuple[int, int]:
-    """A stretch around ``offset`` that starts and ends on boundaries (before a plain character)."""
+    """A stretch around ``offset`` that starts and ends on boundaries (between two plain characters)."""
     lo = offset - 1
-    while lo > 0 and offset - lo < _WINDOW * 8 and not (text[lo] in _PLAIN and text[lo - 1] != "\r"):
+    while lo > 0 and offset - lo < _WINDOW * 8 and not (text[lo] in _PLAIN and text[lo - 1] in _PLAIN):
         lo -= 1
     hi = offset + 1
-    while hi < len(text) and hi - offset < _WINDOW * 8 and text[hi] not in _PLAIN:
+    while hi < len(text) and hi - offset < _WINDOW * 8 and not (text[hi] in _PLAIN and text[hi - 1] in _PLAIN):
         hi += 1
     return max(lo, 0), min(hi, len(text))
 

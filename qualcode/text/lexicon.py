@@ -54,6 +54,25 @@ def stop_words(lang: str) -> set[str]:
         return set()
 
 
+# Interjections and fillers of speech, which spaCy's stop-word lists leave in: a transcript is full of
+# them ("ja", "øh", "yeah", "um") and they carry no topic.
+_FILLERS: dict[str, frozenset[str]] = {
+    "da": frozenset(
+        "ja jah jaja jamen nej nåh nå næh neh øh øhm øhh æh ehm eh hm hmm mm mmm mhm aha ah åh oh ok okay "
+        "nåja nåmen tja tjo".split()
+    ),
+    "en": frozenset(
+        "yeah yes yep yup no nope nah um umm uh uhm uh-huh er erm hm hmm mm mmm mhm ah aha oh ok okay oops huh".split()
+    ),
+}
+
+
+def fillers(lang: str) -> frozenset[str]:
+    """Interjections and fillers of speech in ``lang`` ("ja", "øh"; "yeah", "um"): not in spaCy's
+    stop-word lists, but no more a topic than "and" is."""
+    return _FILLERS.get(lang, frozenset())
+
+
 @lru_cache(maxsize=8)
 def lemma_table(lang: str) -> dict[str, Any]:
     """``<lang>_lemma_lookup`` as a plain dict (form → lemma): what spaCy's lookup lemmatizer uses,

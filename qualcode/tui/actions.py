@@ -434,10 +434,22 @@ ACTIONS: tuple[Action, ...] = (
         "Export this matrix (unit, measure, coders): table, SPSS, Stata, network or heatmap figure",
     ),
     Action("matrix", "close", "escape", "back", "Back (Enter on a cell lists its segments; on one, opens it)"),
-    Action("agreement", "decide('a')", "a", "accept A", "Accept the first coder's spans into the consensus coder"),
-    Action("agreement", "decide('b')", "b", "accept B", "Accept the second coder's spans into the consensus coder"),
-    Action("agreement", "decide('both')", "o", "both", "Accept both coders' spans (their union)"),
-    Action("agreement", "decide('neither')", "n", "neither", "Accept neither: the consensus has no coding here"),
+    Action(
+        "agreement",
+        "decide('a')",
+        "a",
+        "accept A",
+        "Preview giving the consensus coder the first coder's spans; a again writes it",
+    ),
+    Action(
+        "agreement",
+        "decide('b')",
+        "b",
+        "accept B",
+        "Preview giving the consensus coder the second coder's spans; b again writes it",
+    ),
+    Action("agreement", "decide('both')", "o", "both", "Preview both coders' spans (their union); o again writes it"),
+    Action("agreement", "decide('neither')", "n", "neither", "Preview no consensus coding here; n again writes it"),
     Action("agreement", "open_segment", "g", "go to text", "Open the transcript at the disagreement"),
     Action("agreement", "cycle_unit", "u", "unit", "Next unit: sentence, turn, paragraph, document, character …"),
     Action(
@@ -526,6 +538,6 @@ MODE_HELP = (
     "2 sentence · 3 speaker turn · 4 paragraph (press again to add the next unit).\n"
     "• [ ] move the end of the selection one unit left/right, { } move its start. With no selection they "
     "resize your coding under the cursor, by the unit chosen last (1–4).\n"
-    "• Keys the workbench binds ( ? / [ ] { } 1–4 ) win over a code hotkey on the same key; such a code "
-    "is still a few keystrokes away in the picker (/).\n"
+    "• Hotkeys are letters (or digits 5–9): the workbench's own keys ( ? / [ ] { } = \" + - < > 1–4 ) "
+    "never code.\n"
 )

@@ -21,6 +21,7 @@ from qualcode.codebook import tree as code_ops
 from qualcode.codebook.codes import code_counts, list_codes
 from qualcode.coding.codings import (
     add_coding,
+    add_coding_with_new_code,
     codings_in_document,
     codings_per_document,
     get_coding,
@@ -245,12 +246,15 @@ class QualcodeApp(App[None]):
             "" if self.document_rows else "No documents yet: ctrl+o imports transcripts (files or a folder)."
         )
         mine = self.mine_per_doc = codings_per_document(self.project, self.project.coder)
+        from qualcode.corpus.attributes import attribute_types
+
         self.query_one(DocumentList).show(
             self.document_rows,
             document_attributes(self.project),
             mine,
             self.doc["id"] if self.doc else None,
             keep_highlight,
+            types=attribute_types(self.project),
         )
 
     def refresh_codes(self) -> None:
@@ -422,7 +426,9 @@ class QualcodeApp(App[None]):
             return
         current = self.transcript.my_coding_at_cursor()
         out = Text()
-        for i, c in enumerate(codings):
+        room = 3 if self.size.height < 30 else 5  # the panel is a few lines high: say what is not shown
+        hidden = codings[room:]
+        for i, c in enumerate(codings[:room]):
             code = next((k for k in self.codes if k.id == c.code_id), None)
             out.append("\n" if i else "")
             out.append("▶ " if current is not None and c.id == current.id else "  ", style="bold")
@@ -431,8 +437,10 @@ class QualcodeApp(App[None]):
             out.append(f"  {c.coder} [{c.start}–{c.end})", style="dim")
             if c.memo:
                 out.append("  ✎", style="yellow")
+        if hidden:
+            out.append(f"\n+{len(hidden)} more here", style="bold")
         if sum(1 for c in codings if c.mine) > 1:
-            out.append("\n=: next of yours", style="dim")
+            out.append("  =: next of yours" if hidden else "\n=: next of yours", style="dim")
         panel.update(out)
 
     def on_transcript_current_chosen(self, event: Transcript.CurrentChosen) -> None:
@@ -476,13 +484,10 @@ class QualcodeApp(App[None]):
             if not name:
                 return
             existing = next((c for c in self.codes if c.path.casefold() == name.casefold()), None)
-            code = existing or self._write(code_ops.add_code_path, self.project, name)
-            if not code:
-                return
-            if existing is None:
-                self.refresh_codes()
-                self.notify(f"created in-vivo code {code.path}")
-            self.apply_code(code.id, span)
+            if existing is not None:
+                self.apply_code(existing.id, span)
+            else:
+                self.code_new(name, span, "in-vivo code")
 
         self.push_screen(
             Prompt("In-vivo code — name it (Parent/Name places it):", words, hint="Enter creates and applies it"), make
@@ -575,6 +580,8 @@ class QualcodeApp(App[None]):
         def save(text):
             if text is not None and self._write(set_coding_memo, self.project, row["id"], text):
                 self.notify("memo saved" if text.strip() else "memo removed")
+                marked = dataclasses.replace(event.coding, memo=bool(text.strip()))
+                self.transcript.change_codings(added=(marked,))  # the ✎ in the gutter and the panel follow
 
         self.push_screen(
             MemoScreen(f"Memo on {self._code_name(row['code_id'])} [{row['start']}–{row['end']})", row["memo"] or ""),
@@ -603,6 +610,22 @@ class QualcodeApp(App[None]):
             shown = Shown(row["id"], code_id, me, row["start"], row["end"], True, bool(row.get("memo")))
             self.after_coding_change(added=(shown,), counted={code_id: 1})
             self.recent_codes = [code_id, *(c for c in self.recent_codes if c != code_id)][:20]
+
+    def code_new(self, path: str, span: tuple[int, int], what: str = "code") -> None:
+        """Create the code (and missing parents) and apply it to ``span``: one event, one ctrl+z."""
+        if self.doc is None:
+            return
+        done = self._write(add_coding_with_new_code, self.project, self.doc["id"], span[0], span[1], path)
+        if not done:
+            return
+        row, code = done
+        self.committed_at = time.perf_counter()
+        self.code_id = code.id
+        self.notify(f"created {what} {code.path} and applied it (ctrl+z undoes both)")
+        shown = Shown(row["id"], code.id, self.project.coder, row["start"], row["end"], True, False)
+        self.after_coding_change(added=(shown,), counted={code.id: 1})
+        self.refresh_codes()  # the new code in the tree (its count re-read with it)
+        self.recent_codes = [code.id, *(c for c in self.recent_codes if c != code.id)][:20]
 
     def after_coding_change(
         self, removed: tuple[int, ...] = (), added: tuple[Shown, ...] = (), counted: dict[int, int] | None = None
@@ -645,7 +668,10 @@ class QualcodeApp(App[None]):
             if not choice:
                 return
             code_id = choice.get("code_id")
-            if "new" in choice:  # a whole path: missing parents are made too, in one undo step
+            if "new" in choice and span:  # a whole path (missing parents too) and the coding: one undo step
+                self.code_new(choice["new"], span)
+                return
+            if "new" in choice:
                 created = self._write(code_ops.add_code_path, self.project, choice["new"])
                 if not created:
                     return
@@ -684,6 +710,8 @@ class QualcodeApp(App[None]):
             self.notify(f"nothing to {kind} for {self.project.coder}", severity="warning")
             return
         self.notify(f"{kind}: {event['summary']}")
+        for line in event.get("removed") or ():  # e.g. an assist model trained on a text this step changed
+            self.notify(line, severity="warning", timeout=8)
         self.refresh_all()
         if self.screen is not self.screen_stack[0]:  # the codebook editor shows what was undone too
             follow = getattr(self.screen, "history_replayed", None)

@@ -76,6 +76,8 @@ class KeyHolder:
         ``on_mount`` moves focus a frame after Textual's automatic focus)."""
         from textual.screen import ModalScreen
 
+        if not self._alive():
+            return False
         screen = self.app.screen
         if not isinstance(screen, ModalScreen) or screen in self.ready:
             return False
@@ -84,16 +86,24 @@ class KeyHolder:
             self.app.call_after_refresh(self._settle, screen, 0)
         return True
 
+    def _alive(self) -> bool:
+        """False once the app is closing: held keys are dropped, never handed to no screen."""
+        if self.app._exit or not self.app.screen_stack:
+            self.held = []
+            return False
+        return True
+
     def _settle(self, screen, frames: int) -> None:
         """Two frames after the dialog is mounted, its focus is where its ``on_mount`` put it."""
-        if screen is not self.app.screen:
+        if not self._alive() or screen is not self.app.screen:
+            self.pending = None  # it may come back on top: settle it again then
             return
         if not screen.is_mounted or frames < 1:
             self.app.call_after_refresh(self._settle, screen, frames + (1 if screen.is_mounted else 0))
             return
         self.ready.add(screen)
         if self.held:
-            self.app.call_later(self._release)
+            self._wait(now=True)
 
     def _busy(self) -> bool:
         if self._opening():
@@ -115,7 +125,7 @@ class KeyHolder:
         if event is self.last:
             self.last = None
             if self.held:
-                self.app.call_later(self._release)
+                self._wait(now=True)
 
     def hold(self, event) -> bool:
         if not self.held and not self._busy():
@@ -126,14 +136,20 @@ class KeyHolder:
         self._wait()
         return True
 
-    def _wait(self) -> None:
-        if not self.waiting:
-            self.waiting = True
-            self.app.set_timer(self.TICK, self._release)
+    def _wait(self, now: bool = False) -> None:
+        """Run ``_release`` in the app's message loop (a timer's callback runs in its own task), and
+        only one at a time."""
+        if self.waiting:
+            return
+        self.waiting = True
+        if now:
+            self.app.call_later(self._release)
+        else:
+            self.app.set_timer(self.TICK, lambda: self.app.call_later(self._release))
 
     async def _release(self) -> None:
         self.waiting = False
-        if not self.held:
+        if not self.held or not self._alive():
             return
         if self._busy() and time.monotonic() - self.since < self.PATIENCE:
             self._wait()
@@ -143,3 +159,8 @@ class KeyHolder:
         await self.app.dispatch_held_key(event)
         if self.held:
             self._wait()
+
+    @property
+    def idle(self) -> bool:
+        """No key held or on its way (tests wait for this after typing a burst)."""
+        return not self.held and not self._busy()

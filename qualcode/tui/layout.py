@@ -11,11 +11,37 @@ so borders stay aligned and no row ever splits a cluster.
 from __future__ import annotations
 
 import bisect
+import os
+import re
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
 from qualcode.text.graphemes import clusters, is_plain
+
+# Characters two cells wide (East Asian Wide and Fullwidth, most emoji): a line holding one is measured.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
+
+
+# Terminals disagree on emoji modifiers and the emoji variation selector (tmux 3.3 paints 👍🏽 in four
+# cells and ❤️ in one, where Rich and kitty use two): the workbench paints them without those two
+# marks — 👍 and ❤ — which every terminal sizes alike. The stored text keeps them; exports too.
+# QUALCODE_EMOJI=full paints them as they are, for a terminal that sizes them as Rich does.
+_UNSTABLE = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
+FULL_EMOJI = os.environ.get("QUALCODE_EMOJI", "").lower() == "full"
+
+
+def shown(text: str) -> str:
+    """``text`` as the transcript paints it (see ``_UNSTABLE``)."""
+    return text if FULL_EMOJI or _UNSTABLE.search(text) is None else _UNSTABLE.sub("", text)
+
+
+def _one_cell_each(text: str, start: int = 0, end: int | None = None) -> bool:
+    end = len(text) if end is None else end
+    return is_plain(text, start, end) and _WIDE.search(text, start, end) is None
 
 
 @dataclass(frozen=True)
@@ -57,7 +83,7 @@ class Wrapped:
 def _wrap_measured(text: str, s: int, line_end: int, width: int, out: Wrapped) -> None:
     """Wrap one line that holds wide or combined characters, cluster by cluster."""
     spans = clusters(text, s, line_end)
-    widths = [cell_len(text[a:b]) for a, b in spans]
+    widths = [cell_len(shown(text[a:b])) for a, b in spans]
     i, n = 0, len(spans)
     while True:
         first, col, last_space = i, 0, -1
@@ -102,12 +128,12 @@ def wrap(text: str, width: int) -> Wrapped:
     add_start, add_end = starts.append, ends.append
     find, rfind = text.find, text.rfind
     pos, n = 0, len(text)
-    plain = is_plain(text)
+    plain = _one_cell_each(text)
     while True:
         nl = find("\n", pos)
         line_end = n if nl < 0 else nl
         s = pos
-        if not plain and not is_plain(text, s, line_end):
+        if not plain and not _one_cell_each(text, s, line_end):
             _wrap_measured(text, s, line_end, width, out)
             if nl < 0:
                 break

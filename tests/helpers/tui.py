@@ -23,4 +23,14 @@ async def burst(pilot, *keys: str) -> None:
         event = events.Key(name, char)
         event.set_sender(pilot.app)
         driver.send_message(event)
-    await settle(pilot)
+    await settle_keys(pilot)
+
+
+async def settle_keys(pilot, rounds: int = 400) -> None:
+    """Wait until every key typed has been handed on (the app holds keys typed ahead of a dialog)."""
+    holder = pilot.app.key_holder
+    for _ in range(rounds):
+        await settle(pilot)
+        if holder.idle:
+            return
+    raise AssertionError(f"keys still held after {rounds} rounds: {[e.key for e in holder.held]}")

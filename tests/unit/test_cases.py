@@ -64,7 +64,7 @@ def test_filter_language(demo):
     ("text", "says"),
     [
         ("city=Aarhus", "no field 'city'"),
-        ("codings>many", "compare it with a number"),
+        ("codings>many", "codings is an integer attribute, compare it with a number"),
         ("date<March", "a date (YYYY-MM-DD)"),
         ("coded:bo", "write one of coded:me"),
         ('site="Vesterbro', "a quote is not closed"),

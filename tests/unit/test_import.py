@@ -209,7 +209,7 @@ def test_attribute_csv_bad_value_names_line(project, tmp_path):
     import_attributes_csv(project, ok)
     bad = tmp_path / "b.csv"
     bad.write_text("document,age\nd1,old\n", encoding="utf-8")
-    with pytest.raises(QualcodeError, match=r"b.csv: line 2: 'old' in column 'age' is not a integer"):
+    with pytest.raises(QualcodeError, match=r"b.csv: line 2: 'old' in column 'age' is not an integer"):
         import_attributes_csv(project, bad)
 
 

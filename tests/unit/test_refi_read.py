@@ -59,7 +59,7 @@ def test_maxqda24_export_reads_ten_sources_and_two_level_codebook():
     assert report.counts["codes"] == 307 and report.counts["codings"] == 0
     assert report.skipped_counts() == {"Set": 2}
     assert report.lines() == [
-        f"{SHARED / 'maxqda24-icls-themes.qdpx'}: imported 1 users, 307 codes, 10 sources",
+        f"{SHARED / 'maxqda24-icls-themes.qdpx'}: imported 1 user, 307 codes, 10 sources",
         "skipped 2 × Set: sets are not imported",
     ]
 

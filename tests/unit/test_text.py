@@ -143,3 +143,16 @@ def test_labels_inside_a_paragraph_are_cut_out_of_sentences():
         "Okay?",
         "Ja.",
     ]
+
+
+def test_counts_agree_with_their_nouns():
+    """ "1 coding", never "1 codings"; "an integer", never "a integer"."""
+    from qualcode.interchange.refi.model import ImportReport
+    from qualcode.text.wording import article, counted, plural
+
+    assert [plural(n, "coding") for n in (0, 1, 2)] == ["0 codings", "1 coding", "2 codings"]
+    assert plural(1, "analysis", "analyses") == "1 analysis" and plural(3, "analysis", "analyses") == "3 analyses"
+    assert counted(1, "attribute values") == "1 attribute value" and counted(2, "codings") == "2 codings"
+    assert [article(w) for w in ("integer", "float", "date", "Event")] == ["an", "a", "a", "an"]
+    report = ImportReport("x.qdpx", {"documents": 1, "codes": 3, "codings": 1})
+    assert report.lines()[0] == "x.qdpx: imported 1 document, 3 codes, 1 coding"

@@ -174,6 +174,92 @@ def _not_code_recode(project: Project, coders: Iterable[str]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What the consensus coder holds for a passage now: its spans of the code there, and which
+    choice they are (``label``: ``"bo"``, ``"anna + bo"``, ``"neither"``; ``None`` when they match no
+    choice -- coded by hand -- or when nothing was decided)."""
+
+    spans: tuple[tuple[int, int], ...]
+    label: str | None
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.spans) or self.label is not None
+
+    def describe(self, consensus: str = CONSENSUS) -> str:
+        """``consensus holds 2375–2669 (bo's spans)`` · ``consensus holds no coding here (neither)``."""
+        if not self.spans:
+            return f"{consensus} holds no coding here (neither)"
+        whose = f"{self.label}'s spans" if self.label and self.label != "neither" else "its own spans"
+        return f"{consensus} holds {_spans_text(self.spans)} ({whose})"
+
+
+def _label(keep: Sequence[str]) -> str:
+    return " + ".join(keep) if keep else "neither"
+
+
+def _summary_prefix(d: Disagreement) -> str:
+    return f"{d.code} in {d.document} [{d.start},{d.end}): accepted "
+
+
+def decision_of(disagreement: Disagreement, spans: Iterable[tuple[int, int]], said_neither: bool = False) -> Decision:
+    """Which choice the consensus coder's ``spans`` over the passage are: a single coder's first,
+    then all coders' union. No spans is "neither" only if the last decision said so
+    (``said_neither``); otherwise nothing was decided."""
+    d = disagreement
+    have = tuple(sorted(set(spans)))
+    if not have:
+        return Decision((), "neither" if said_neither else None)
+    for choice in [*d.spans, "both"]:
+        if tuple(decision_spans(d, choice)) == have:
+            return Decision(have, _label(accepted_coders(d, choice)))
+    return Decision(have, None)
+
+
+def decisions(
+    project: Project, disagreements: Sequence[Disagreement], consensus: str = CONSENSUS
+) -> dict[tuple[int, int, int, int], Decision]:
+    """The decided passages among ``disagreements`` (by their ``key``), read from the data: the
+    consensus coder's codings of each passage's code over it, and -- for a passage where it holds
+    none -- whether the newest decision on it was "neither"."""
+    out: dict[tuple[int, int, int, int], Decision] = {}
+    row = project.db.execute("SELECT id FROM coders WHERE name = ?", [consensus]).fetchone()
+    held: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    if row:
+        for doc_id, code_id, s, e in project.db.execute(
+            "SELECT document_id, code_id, start, [end] FROM codings WHERE coder_id = ?", [row[0]]
+        ):
+            held.setdefault((doc_id, code_id), []).append((s, e))
+    last: dict[str, bool] = {}  # passage summary prefix -> whether its newest decision was "neither"
+    for (summary,) in project.db.execute(
+        "SELECT summary FROM events WHERE action = ? ORDER BY id", [str(events.ADJUDICATE)]
+    ):
+        head, sep, rest = summary.partition("): accepted ")
+        label, arrow, tail = rest.partition(f" → {consensus}")
+        if sep and arrow and (not tail or tail.startswith(";")):
+            last[head + sep] = label == "neither"
+    for d in disagreements:
+        spans = [(s, e) for s, e in held.get((d.document_id, d.code_id), []) if s < d.end and e > d.start]
+        said_neither = last.get(_summary_prefix(d), False)
+        decision = decision_of(d, spans, said_neither)
+        if decision.decided:
+            out[d.key] = decision
+    return out
+
+
+def decision_preview_over(
+    disagreement: Disagreement, choice: str, earlier: Decision | None, consensus: str = CONSENSUS
+) -> str:
+    """:func:`decision_preview`, saying what it replaces when the passage was decided before."""
+    preview = decision_preview(disagreement, choice, consensus)
+    if earlier is None or not earlier.decided:
+        return preview
+    if tuple(decision_spans(disagreement, choice)) == earlier.spans:
+        return f"{preview} (as {consensus} holds already)"
+    return f"{preview} — replaces the earlier decision: {earlier.describe(consensus)}"
+
+
 def adjudicate(project: Project, disagreement: Disagreement, choice: str, consensus: str = CONSENSUS) -> Resolution:
     """Make the consensus coder's coding of this passage the accepted coders' spans."""
     d = disagreement
@@ -200,7 +286,7 @@ def adjudicate(project: Project, disagreement: Disagreement, choice: str, consen
     to_remove = [(i, g, s, e) for i, g, s, e in current if (s, e) not in wanted]
     to_add = [(s, e) for s, e in wanted if (s, e) not in have]
     label = " and ".join(keep) + "'s" if keep else "neither"
-    summary = f"{d.code} in {d.document} [{d.start},{d.end}): accepted {label} → {consensus}"
+    summary = f"{_summary_prefix(d)}{label} → {consensus}"
     changes = bool(to_remove or to_add)
     with project.transaction(events.ADJUDICATE, summary, record_rows=changes) as tx:
         coder_id = project.coder_id(consensus, tx=tx) if to_add else None

@@ -79,6 +79,7 @@ from qualcode.analysis.agreement.spans import (
     match_segments,
     passages,
     segment_agreement_kappa,
+    span_presence,
 )
 from qualcode.codebook.codes import get_code, list_codes
 from qualcode.corpus.documents import get_document, list_documents, unit_arrays
@@ -252,22 +253,10 @@ def _units_of(unit: Unit, length: int, stored: tuple[np.ndarray, np.ndarray] | N
     return starts[order], ends[order]
 
 
-def _presence(starts: np.ndarray, ends: np.ndarray, spans: np.ndarray) -> np.ndarray:
-    """Which of the sorted, non-overlapping units share a character with any span."""
-    hit = np.zeros(len(starts) + 1, dtype=np.int64)
-    if len(spans):
-        lo = np.searchsorted(ends, spans[:, 0], side="right")
-        hi = np.searchsorted(starts, spans[:, 1], side="left")
-        ok = lo < hi
-        np.add.at(hit, lo[ok], 1)
-        np.add.at(hit, hi[ok], -1)
-    return np.cumsum(hit[:-1]) > 0
-
-
 def _patterns(starts: np.ndarray, ends: np.ndarray, spans_by_coder: list[np.ndarray]) -> np.ndarray:
     pattern = np.zeros(len(starts), dtype=np.int64)
     for i, spans in enumerate(spans_by_coder):
-        pattern |= _presence(starts, ends, spans).astype(np.int64) << i
+        pattern |= span_presence(starts, ends, spans).astype(np.int64) << i
     return pattern
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from qualcode.analysis.agreement import intervals
 from qualcode.analysis.agreement.report import AgreementReport, CodeAgreement
+from qualcode.text.wording import plural
 
 REFERENCES = {
     "cohen": "Cohen 1960",
@@ -95,10 +96,6 @@ def _n(x: int) -> str:
     return f"{x:,}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
 def _range(rows: list[CodeAgreement], attr: str) -> str:
     vals = [(getattr(r.stats, attr).value, r.code) for r in rows if getattr(r.stats, attr).value is not None]
     if not vals:
@@ -132,7 +129,7 @@ def methods_paragraph(report: AgreementReport, version: str | None = None) -> st
     u = report.unit
     docs = len(report.documents)
     codes = len(report.codes) or len({r.scope for r in report.unitized if r.variant == "|uα"})
-    parts = [f"{_who(report)} the same {_plural(docs, 'document')} with {_plural(codes, 'code')} of the codebook."]
+    parts = [f"{_who(report)} the same {plural(docs, 'document')} with {plural(codes, 'code')} of the codebook."]
     if u.kind == "unitized":
         parts += _unitized(report)
     elif u.kind == "segment":
@@ -176,13 +173,13 @@ def _units(report: AgreementReport) -> list[str]:
         if u.variant == "nvivo":
             text += (
                 "; where neither coder applied a code to a document, κ is undefined and was set to 1, as NVivo does"
-                + (f" ({_plural(ones, 'code–document pair')})." if ones else " (no such case occurred).")
+                + (f" ({plural(ones, 'code–document pair')})." if ones else " (no such case occurred).")
             )
         else:
             text += (
                 "; documents where κ was undefined because neither coder applied the code were left out of the "
                 "κ average instead of being set to 1 as NVivo does"
-                + (f" ({_plural(left_out, 'code–document pair')} left out)." if left_out else " (none occurred).")
+                + (f" ({plural(left_out, 'code–document pair')} left out)." if left_out else " (none occurred).")
             )
         parts.append(text)
         parts.append(
@@ -234,7 +231,7 @@ def _warnings(report: AgreementReport) -> list[str]:
     out = []
     for kind, codes in kinds.items():
         names = ", ".join(codes)
-        what = _plural(len(codes), "code")
+        what = plural(len(codes), "code")
         if kind == "never applied":
             out.append(f"No coder applied {what} ({names}) in these documents, so no coefficient is defined for them.")
         elif kind == "always applied":

@@ -5,7 +5,8 @@ immutable text (the REFI-QDA convention used throughout qualcode). Three
 views, each answering a different supervisor question:
 
 * :func:`unit_presence` -- did each coder apply the code somewhere in each
-  sentence / turn / paragraph? Feeds the kappa/alpha of predefined units.
+  sentence / turn / paragraph? Feeds the kappa/alpha of predefined units
+  (:func:`span_presence`: the same rule on sorted unit arrays).
 * :func:`character_agreement` -- NVivo's coding comparison: every character is
   a unit, coded or not by each coder.
 * :func:`match_segments` -- MAXQDA's segment agreement: do the coders' segments
@@ -68,6 +69,23 @@ def unit_presence(
         hit = (covered[stops] - covered[starts]) > 0
         result[coder] = hit.astype(int).tolist()
     return result
+
+
+def span_presence(starts: np.ndarray, ends: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """:func:`unit_presence`'s rule on arrays: which of one document's sorted, non-overlapping units
+    (``starts``, ``ends``) share at least one character with any span (``spans``: n x 2).
+
+    A difference array over unit indices, so it costs O((units + spans) log units) and never
+    materialises the text's characters; the audit and the coding assistant use it.
+    """
+    hit = np.zeros(len(starts) + 1, dtype=np.int64)
+    if len(spans):
+        lo = np.searchsorted(ends, spans[:, 0], side="right")
+        hi = np.searchsorted(starts, spans[:, 1], side="left")
+        ok = lo < hi
+        np.add.at(hit, lo[ok], 1)
+        np.add.at(hit, hi[ok], -1)
+    return np.asarray(np.cumsum(hit[:-1]) > 0)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qualcode.files import make_folder_like
 from qualcode.interchange.exporters.tables import (
     DictionaryEntry,
     Table,
@@ -54,7 +55,7 @@ def write_tables(
     one file per table, ``<stem>_<table name>.<fmt>``, plus ``<stem>_dictionary.csv``.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder_like(directory, like)
     if fmt == "xlsx":
         from qualcode.interchange.exporters.xlsx_export import write_xlsx
 
@@ -97,7 +98,7 @@ def write_named(
     ``<stem>_dictionary.csv`` — the dictionary named after the table it describes."""
     from qualcode.interchange.exporters.csv_export import write_csv
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder_like(folder, like)
     if fmt in ("xlsx", "json"):
         return write_tables(tables, folder, fmt, stem=stem, bom=bom, like=like)
     writer: Callable[[Table, Path], Path]

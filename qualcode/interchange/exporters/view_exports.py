@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
+from qualcode.files import make_folder_like
 from qualcode.interchange.exporters.naming import coder_label, export_stem, provenance_line, slug
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class ViewExport:
     command: str
     rows: int | None = None
     notes: list[str] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)  # files of an earlier export this one replaced
 
 
 def export_folder(project_path: Path) -> Path:
@@ -113,12 +115,12 @@ def export_folder(project_path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def staged(folder: Path) -> Iterator[tuple[Path, list[Path]]]:
+def staged(folder: Path, like: Path | None = None) -> Iterator[tuple[Path, list[Path]]]:
     """A hidden folder inside ``folder`` to write into, and a list to fill with the files written
     there; when the block ends without an error they are moved into ``folder`` (same file system,
     so each move is a rename), otherwise nothing of them remains."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder_like(folder, like)
         tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))  # 0700
     except OSError as e:
         raise QualcodeError(f"cannot write in {folder}: {e.strerror or e}") from None
@@ -274,7 +276,7 @@ def write_networks(
     from qualcode.interchange.exporters.network import write_gexf, write_graphml
 
     writer = write_graphml if fmt == "graphml" else write_gexf
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder_like(folder, like)
     used: set[str] = set()
     out = []
     for k, (r, description) in enumerate(zip(results, descriptions)):
@@ -422,12 +424,21 @@ def _codings(project: Project, folder: Path, fmt: str, like: Path, o: Mapping[st
 
         text = codings_csv(project)
         path = write_text_atomic(folder / "codings.csv", text, like=like)
-        return ViewExport([path], "qualcode codings export -o exports/codings.csv", text.count("\r\n") - 1)
+        rows = _records(text) - 1  # the header; a memo or text may hold line breaks, so count records
+        return ViewExport([path], "qualcode codings export -o exports/codings.csv", rows)
     from qualcode.interchange.exporters.tidy import tidy_table
 
     command = _command("qualcode", "export", "tidy", f"--format={fmt}")
     t = tidy_table(project)
     return ViewExport(_tables(folder, tidy_stem([], [], None, [], True), fmt, [t], command, like), command, len(t.rows))
+
+
+def _records(text: str) -> int:
+    """The CSV records in ``text`` (a quoted field's line breaks are inside its record)."""
+    import csv
+    import io
+
+    return sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
 
 
 _VIEWS: dict[str, Callable[[Project, Path, str, Path, Mapping[str, Any]], ViewExport]] = {
@@ -444,12 +455,17 @@ def export_view(project: Project, project_path: Path, view: str, fmt: str, **opt
     retrieval: ``code`` (path), ``children``, ``coder`` (None: all), ``where`` (``["site=Vesterbro"]``);
     cooccurrence: ``unit``, ``measure``, ``pool``, ``session_coder`` (or ``coders``);
     agreement: ``coders``, ``unit``; codings: nothing.
+    A file of the same name from an earlier export is replaced; ``replaced`` lists those (and
+    ``notes`` says so), so the finished notice can say it.
     """
     if fmt not in {f.key for f in VIEW_FORMATS[view]}:
         raise QualcodeError(f"the {view} view writes {', '.join(f.key for f in VIEW_FORMATS[view])}, not {fmt}")
     like = Path(project_path)
-    with staged(export_folder(like)) as (tmp, written):
+    folder = export_folder(like)
+    with staged(folder, like) as (tmp, written):
         result = _VIEWS[view](project, tmp, fmt, like, options)
         written.extend(result.paths)
+        result.replaced = [folder / p.name for p in result.paths if (folder / p.name).exists()]
     result.paths = list(written)
+    result.notes += [f"replaced the earlier {p.name}" for p in result.replaced]
     return result

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from qualcode.text.wording import counted
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 OWN_ORIGIN = "qualcode"  # the writer's origin attribute; the reader trusts positions in such files
@@ -150,7 +152,7 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as short lines for a terminal: what came in, what was left out and why."""
-        got = ", ".join(f"{n} {kind}" for kind, n in self.counts.items() if n)
+        got = ", ".join(counted(n, kind) for kind, n in self.counts.items() if n)
         out = [f"{self.file}: imported {got or 'nothing'}"]
         reasons: dict[tuple[str, str], int] = {}
         for s in self.skipped:

@@ -7,8 +7,10 @@ coder took in reverse video, those only this coder took underlined in the coder'
 offsets and lengths stated (``anna 2454–2669 (215 chars) · bo 2375–2669 (294 chars) · shared 215 ·
 only bo 79``). Keys a / b / o / n accept A's spans, B's, both or neither into the consensus coder
 (one undoable event each): the first press previews what the consensus coder would get, the same
-key again writes it. Enter on a passage posts :class:`AgreementScreen.OpenSegment` so the app can
-open the transcript; ``x`` exports the agreement as the ``agreement`` command does.
+key again writes it. What was decided is read from the data (the consensus coder's codings of the
+passage), so a reopened screen shows it, and a second decision says what it replaces. Enter on
+a passage posts :class:`AgreementScreen.OpenSegment` so the app can open the transcript;
+``x`` exports the agreement as the ``agreement`` command does.
 
 Computing the audit and writing decisions happen in thread workers that open their own
 ``Project`` (a Project is not thread-safe) and only post messages.
@@ -26,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualcode.analysis.agreement.adjudication import decision_preview, decision_spans, span_parts
+from qualcode.analysis.agreement.adjudication import Decision, decision_preview_over, decision_spans, span_parts
 from qualcode.analysis.agreement.report import AgreementReport
 from qualcode.errors import QualcodeError
 from qualcode.project import Session
@@ -104,14 +106,17 @@ class AgreementScreen(Screen[None]):
     OpenSegment = OpenSegment  # posted when a segment is chosen; the app opens it
 
     class Computed(Message):
-        def __init__(self, report, texts: dict[int, str], error: str | None = None) -> None:
+        def __init__(
+            self, report, texts: dict[int, str], error: str | None = None, decided: dict | None = None
+        ) -> None:
             super().__init__()
             self.report, self.texts, self.error = report, texts, error
+            self.decided: dict[tuple, Decision] = decided or {}
 
     class Decided(Message):
-        def __init__(self, key: tuple, label: str, error: str | None = None) -> None:
+        def __init__(self, key: tuple, label: str, error: str | None = None, decision: Decision | None = None) -> None:
             super().__init__()
-            self.key, self.label, self.error = key, label, error
+            self.key, self.label, self.error, self.decision = key, label, error, decision
 
     def __init__(
         self, session: Session, coders: list[str] | None = None, unit: str = "sentence", consensus: str = "consensus"
@@ -123,7 +128,7 @@ class AgreementScreen(Screen[None]):
         self.texts: dict[int, str] = {}
         self.code_id: int | None = None
         self.shown: list = []  # disagreements of the highlighted code, in list order
-        self.decided: dict[tuple, str] = {}
+        self.decided: dict[tuple, Decision] = {}  # read from the consensus coder's codings
         self.pending: tuple[tuple, str] | None = None  # (disagreement key, choice) previewed, not yet written
         self.busy = False
 
@@ -146,6 +151,7 @@ class AgreementScreen(Screen[None]):
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="agreement")
     def compute(self) -> None:
+        from qualcode.analysis.agreement.adjudication import decisions
         from qualcode.analysis.agreement.audit import audit, default_coders
         from qualcode.corpus.documents import document_texts
 
@@ -155,19 +161,21 @@ class AgreementScreen(Screen[None]):
                 report = audit(p, coders, self.unit)
                 ids = {d.document_id for d in report.disagreements}
                 texts = document_texts(p, ids)
-            self.post_message(self.Computed(report, texts))
+                decided = decisions(p, report.disagreements, self.consensus)
+            self.post_message(self.Computed(report, texts, decided=decided))
         except QualcodeError as e:
             self.post_message(self.Computed(None, {}, str(e)))
 
     @work(thread=True, group="decide")
     def write_decision(self, disagreement, choice: str) -> None:
-        from qualcode.analysis.agreement.adjudication import adjudicate
+        from qualcode.analysis.agreement.adjudication import adjudicate, decisions
 
         try:
             with self.session.open() as p:
                 r = adjudicate(p, disagreement, choice, self.consensus)
+                decision = decisions(p, [disagreement], self.consensus).get(disagreement.key)
             label = " + ".join(r.accepted) if r.accepted else "neither"
-            self.post_message(self.Decided(disagreement.key, label))
+            self.post_message(self.Decided(disagreement.key, label, decision=decision))
         except QualcodeError as e:
             self.post_message(self.Decided(disagreement.key, "", str(e)))
 
@@ -179,7 +187,7 @@ class AgreementScreen(Screen[None]):
             self.query_one("#agr-summary", Static).update(Text(event.error, style="red"))
             self.notify(event.error, severity="error")
             return
-        self.report, self.texts = event.report, event.texts
+        self.report, self.texts, self.decided = event.report, event.texts, event.decided
         assert self.report is not None  # a computation without an error has a report
         self.coders = list(self.report.coders)
         self._fill_codes()
@@ -189,8 +197,15 @@ class AgreementScreen(Screen[None]):
         if event.error:
             self.notify(event.error, severity="error")
             return
-        self.decided[event.key] = event.label
-        self.notify(f"{self.consensus}: accepted {event.label}")
+        earlier = self.decided.pop(event.key, None)
+        if event.decision is not None:
+            self.decided[event.key] = event.decision
+        replaced = (
+            f" (replaces the earlier decision: {earlier.describe(self.consensus)})"
+            if earlier is not None and earlier != event.decision
+            else ""
+        )
+        self.notify(f"{self.consensus}: accepted {event.label}{replaced}")
         self._fill_disagreements(keep=True)
         self._show_preview()
 
@@ -282,7 +297,7 @@ class AgreementScreen(Screen[None]):
         return {c: passage_view(text, d.start, d.end, d.spans[c], parts.marks[c], self.colour(c)) for c in d.spans}
 
     def _passage_table(self, d) -> RichTable:
-        status = self.decided.get(d.key)
+        decision = self.decided.get(d.key)
         parts = span_parts(d)
         title = Text()
         title.append(f"{d.document} [{d.start}–{d.end})  {d.code}", style="bold")
@@ -292,8 +307,8 @@ class AgreementScreen(Screen[None]):
                 title.append(" · ", style="dim")
                 title.append(f"only {c} {parts.length(parts.only[c])}", style=only_style(self.colour(c)))
         title.append(f"  · {d.units:,} unit(s) apart", style="dim")
-        if status:
-            title.append(f"  ✓ {status}", style="green")
+        if decision is not None:
+            title.append(f"  ✓ {decision.label or self.consensus + ' by hand'}", style="green")
         grid = RichTable(title=title, title_justify="left", expand=True, show_lines=False)
         for coder in d.spans:
             spans = parts.spans[coder]
@@ -313,10 +328,14 @@ class AgreementScreen(Screen[None]):
             panel.update(Text("no disagreements for this code", style="dim") if self.report else "")
             return
         out = Text(span_parts(d).summary(), style="bold")
+        earlier = self.decided.get(d.key)
+        if earlier is not None:
+            out.append(f"\n✓ decided: {earlier.describe(self.consensus)}", style="green")
         out.append("\n")
         if self.pending is not None and self.pending[0] == d.key:
             key = KEY_OF[self.pending[1]]
-            out.append(f"{key}: {decision_preview(d, self.pending[1], self.consensus)}", style="bold yellow")
+            preview = decision_preview_over(d, self.pending[1], earlier, self.consensus)
+            out.append(f"{key}: {preview}", style="bold yellow")
             out.append(f" — press {key} again to write it", style="yellow")
         else:
             choices = []
@@ -362,7 +381,7 @@ class AgreementScreen(Screen[None]):
             self.write_decision(d, choice)
             return
         try:
-            preview = decision_preview(d, choice, self.consensus)
+            preview = decision_preview_over(d, choice, self.decided.get(d.key), self.consensus)
         except QualcodeError as e:
             self.notify(str(e), severity="error")
             return

@@ -31,6 +31,7 @@ from qualcode.corpus.cases import (
 )
 from qualcode.errors import QualcodeError
 from qualcode.tui.actions import bindings
+from qualcode.tui.screens.dialogs import Prompt
 
 MAX_WIDTH = 24  # a column's widest; longer values are cut (the edit dialog shows them whole)
 NAME_WIDTH = 32
@@ -39,43 +40,11 @@ EMPTY = "No documents yet: ctrl+o imports transcripts (files or a folder, with k
 LABELS = {"mine": ("mine", "codings"), "codings": ("all", "codings")}
 
 
-class CheckedPrompt(ModalScreen[str | None]):
-    """One line of input whose value ``check`` accepts (returns None) or refuses with one line
-    shown in the dialog (the dialog stays open, nothing is written). Dismisses with the value."""
-
-    DEFAULT_CSS = "CheckedPrompt { align: center middle; } #checked-error { color: $error; }"
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
-
-    def __init__(self, question: str, value: str, check: Callable[[str], str | None], hint: str = "") -> None:
-        super().__init__()
-        self.question, self.value, self.check, self.hint = question, value, check, hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(self.question, id="dialog-question")
-            yield Input(self.value, id="dialog-input")
-            yield Static("", id="checked-error")
-            if self.hint:
-                yield Label(self.hint, classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        problem = self.check(event.value)
-        if problem:
-            self.query_one("#checked-error", Static).update(problem)
-            return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class AttributeForm(ModalScreen[str | None]):
     """A new attribute: its name (Enter adds) and its type. ``create(name, type)`` writes it or
     returns the one line that says why not."""
+
+    AUTO_FOCUS = "#attribute-name"
 
     DEFAULT_CSS = """
     AttributeForm { align: center middle; }
@@ -83,7 +52,9 @@ class AttributeForm(ModalScreen[str | None]):
     AttributeForm Input { margin: 1 0; }
     #attribute-error { color: $error; }
     """
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    # Enter adds from any field: the type RadioSet's own Enter would only re-choose a type (space
+    # chooses one), so the dialog takes Enter first.
+    BINDINGS = [Binding("escape", "cancel", "cancel"), Binding("enter", "add", "add", show=False, priority=True)]
 
     def __init__(self, create: Callable[[str, str], str | None]) -> None:
         super().__init__()
@@ -116,6 +87,9 @@ class AttributeForm(ModalScreen[str | None]):
             self.query_one("#attribute-error", Static).update(problem)
             return
         self.dismiss(name.strip())
+
+    def action_add(self) -> None:
+        self._submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -307,11 +281,11 @@ class CasesScreen(Screen[int | None]):
 
         names = ", ".join(f for f in fields if f not in ("name",))
         self.app.push_screen(
-            CheckedPrompt(
+            Prompt(
                 "Show documents where (empty shows all):",
                 self.filter.text,
-                check,
                 hint=f"site=Vesterbro · age>30 · role~work · coded:me · not:me · a word   fields: {names}",
+                check=check,
             ),
             done,
         )
@@ -367,11 +341,11 @@ class CasesScreen(Screen[int | None]):
 
         hint = "interview · fieldnote · other" if field == "kind" else TYPE_HINTS.get(typ, "")
         self.app.push_screen(
-            CheckedPrompt(
+            Prompt(
                 f"{field} of {doc['name']}:",
                 before,
-                check,
                 hint=f"{hint} · empty removes the value · esc cancels" if field != "kind" else hint,
+                check=check,
             ),
             done,
         )

@@ -15,6 +15,8 @@ SHORT = ("hotkey", "colour")
 class CodeForm(ModalScreen[dict | None]):
     """Dismisses with the changed fields only (None on cancel)."""
 
+    AUTO_FOCUS = "#f-description"
+
     BINDINGS = [Binding("ctrl+s", "save", "save", priority=True), Binding("escape", "cancel", "cancel", priority=True)]
 
     def __init__(self, code) -> None:

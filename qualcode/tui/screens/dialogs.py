@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 class Choose(ModalScreen[str | None]):
     """A question with buttons; dismisses with the chosen key (None on escape)."""
 
+    AUTO_FOCUS = "#dialog-buttons Button"  # the first choice, focused as the dialog is composed
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
@@ -41,18 +44,27 @@ def confirm(question: str, yes: str = "Yes") -> Choose:
 
 
 class Prompt(ModalScreen[str | None]):
-    """One line of input; Enter accepts, escape cancels."""
+    """One line of input; Enter accepts, escape cancels.
 
+    With ``check``, Enter first asks it about the value: ``None`` accepts, a line of text refuses
+    -- that line is shown in the dialog, which stays open (nothing is dismissed)."""
+
+    AUTO_FOCUS = "#dialog-input"  # focused once, as composed: a key typed ahead is never selected away
+    DEFAULT_CSS = "Prompt #dialog-error { color: $error; }"
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+    def __init__(
+        self, question: str, value: str = "", hint: str = "", check: Callable[[str], str | None] | None = None
+    ) -> None:
         super().__init__()
-        self.question, self.value, self.hint = question, value, hint
+        self.question, self.value, self.hint, self.check = question, value, hint, check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, id="dialog-question")
             yield Input(self.value, id="dialog-input")
+            if self.check is not None:
+                yield Static("", id="dialog-error")
             if self.hint:
                 yield Label(self.hint, classes="hint")
 
@@ -61,6 +73,10 @@ class Prompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        problem = self.check(event.value) if self.check is not None else None
+        if problem:
+            self.query_one("#dialog-error", Static).update(problem)
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, describe_unexpected
 from qualcode.interchange.exporters.view_exports import VIEW_FORMATS, ViewExport, export_folder, export_view
 from qualcode.project import Session
 
@@ -30,6 +30,8 @@ __all__ = ["ExportDialog", "choose_and_export", "start_export"]
 
 class ExportDialog(ModalScreen[str | None]):
     """The formats a view can be written in; Enter writes the highlighted one, escape cancels."""
+
+    AUTO_FOCUS = "#export-formats"
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
     DEFAULT_CSS = """
@@ -82,7 +84,8 @@ def start_export(
     def finished(result: ViewExport) -> None:
         names = ", ".join(p.name for p in result.paths[:3]) + (" …" if len(result.paths) > 3 else "")
         count = "" if result.rows is None else f"{result.rows:,} row(s) · "
-        screen.notify(f"{count}wrote {names} in {folder}/", title="exported", timeout=8)
+        notes = "".join(f" · {n}" for n in result.notes)  # e.g. "replaced the earlier codings.csv"
+        screen.notify(f"{count}wrote {names} in {folder}/{notes}", title="exported", timeout=8)
         if done is not None:
             done(result)
 
@@ -93,8 +96,11 @@ def start_export(
         try:
             with session.open() as p:
                 result = export_view(p, session.path, view, fmt, **options)
-        except (QualcodeError, OSError, ValueError, RuntimeError) as e:
+        except QualcodeError as e:
             app.call_from_thread(failed, str(e))
+            return
+        except (OSError, ValueError, RuntimeError) as e:  # a writer's message may quote a cell: never shown
+            app.call_from_thread(failed, describe_unexpected(e, session.path))
             return
         app.call_from_thread(finished, result)
 

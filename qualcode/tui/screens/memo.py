@@ -13,6 +13,8 @@ from qualcode.tui.actions import bindings
 class MemoScreen(ModalScreen[str | None]):
     """Dismisses with the new text (possibly empty) on save, None on cancel."""
 
+    AUTO_FOCUS = "TextArea"
+
     BINDINGS = bindings("memo", priority=True)
 
     def __init__(self, title: str, text: str = "") -> None:

@@ -20,6 +20,8 @@ TOP = "__top__"
 class CodePicker(ModalScreen[dict | None]):
     """Dismisses with ``{"code_id": id}``, ``{"new": "Parent/Name"}``, ``{"top": True}`` or None."""
 
+    AUTO_FOCUS = "#picker-input"
+
     BINDINGS = bindings("picker")
 
     def __init__(

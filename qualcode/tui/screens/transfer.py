@@ -29,6 +29,8 @@ from qualcode.project import Session
 class TransferScreen(ModalScreen[bool]):
     """``mode`` is "import" (files or a folder) or "export" (codings CSV). Dismisses True if it changed things."""
 
+    AUTO_FOCUS = "#transfer-path"
+
     BINDINGS = [Binding("escape", "close", "close")]
     DEFAULT_CSS = """
     TransferScreen .field-row { height: auto; margin-top: 1; }

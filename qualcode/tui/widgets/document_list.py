@@ -9,6 +9,7 @@ and how many documents are shown of how many.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
@@ -40,6 +41,7 @@ class DocumentList(VirtualList):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attributes: dict[int, dict[str, Any]] = {}
+        self.types: dict[str, str] = {}  # each attribute's declared type, in the project's order
         self.mine: dict[int, int] = {}
         self.current: int | None = None
         self.all_documents: list[dict[str, Any]] = []
@@ -54,22 +56,9 @@ class DocumentList(VirtualList):
         return list(self.items)
 
     def field_types(self) -> dict[str, str]:
-        """Name, kind, language, every attribute and the codings, with types read off the values
-        (an ISO date compares correctly as text)."""
-        types: dict[str, str] = {}
-        for values in self.attributes.values():
-            for k, v in values.items():
-                if k not in types and v is not None:
-                    types[k] = (
-                        "boolean"
-                        if isinstance(v, bool)
-                        else "integer"
-                        if isinstance(v, int)
-                        else "float"
-                        if isinstance(v, float)
-                        else "text"
-                    )
-        return case_fields(types)  # attributes in the project's order (document_attributes keeps it)
+        """Name, kind, language, every attribute and the codings, each attribute with the type the
+        project declares for it (``attribute_types``, as the case sheet has them)."""
+        return case_fields(self.types)
 
     def _arranged(self) -> list[dict[str, Any]]:
         docs: list[Any] = self.all_documents
@@ -101,11 +90,16 @@ class DocumentList(VirtualList):
         mine: dict[int, int],
         current: int | None,
         keep_highlight: bool = False,
+        types: Mapping[str, str] | None = None,
     ) -> None:
         """``mine``: this coder's codings per document, shown next to everyone's. ``keep_highlight``:
-        a refresh from elsewhere leaves the highlight where the user put it."""
+        a refresh from elsewhere leaves the highlight where the user put it. ``types``: the
+        project's declared attribute types (``qualcode.corpus.attributes.attribute_types``), which
+        sorting and filtering go by."""
         highlighted = self.highlighted
         self.attributes, self.mine, self.current = attributes, mine, current
+        if types is not None:
+            self.types = dict(types)
         self.all_documents = documents
         shown = self._arranged()
         ids = [d["id"] for d in shown]

@@ -27,7 +27,7 @@ from textual.strip import Strip
 from qualcode.text.graphemes import snap, step
 from qualcode.text.offsets import merge_spans
 from qualcode.tui.actions import bindings, reserved_keys
-from qualcode.tui.layout import Wrapped, wrap
+from qualcode.tui.layout import Wrapped, shown, wrap
 from qualcode.tui.selection import Units, grow, move_edge, next_word_start, prev_word_start, words_near
 
 LANES = 3
@@ -369,7 +369,7 @@ class Transcript(ScrollView, can_focus=True):
                 style = style + Style(reverse=True)
             if cursor is not None and a == cursor:
                 style = style + Style(reverse=not (sel and sel[0] <= a < sel[1]), underline=True, bold=True)
-            segs.append(Segment(text[a:b], style))
+            segs.append(Segment(shown(text[a:b]), style))
         if cursor is not None and cursor == e and (e == len(text) or (e < len(text) and text[e] in "\n ")):
             segs.append(Segment(" ", base + Style(reverse=True)))
         return segs
@@ -658,6 +658,9 @@ class Transcript(ScrollView, can_focus=True):
 
     def on_key(self, event: Key) -> None:
         """Printable keys that no binding took are code hotkeys."""
+        if event.key in reserved_keys("suggest") and not self.suggested:  # the lane is off: say so
+            self.notify("no suggestions shown: ctrl+x shows the assistant's suggestions", severity="warning")
+            return
         if event.key in reserved_keys("app", "transcript", "coding", "suggest"):
             return
         if event.character and event.is_printable and len(event.character) == 1 and event.character != " ":

@@ -290,3 +290,29 @@ def test_reliability_report_html_and_docx(project):
     assert d.core_properties.author == "qualcode"
     bad = run(project, "agreement", "--coders", "anna,bo", "--report", str(project.parent / "r.pdf"), ok=False)
     assert bad.exit_code == 1 and "--report writes .html or .docx" in bad.output
+
+
+@pytest.mark.parametrize("unit", ["sentence", "document"])  # document: with the column of notes
+def test_table_keeps_every_code_path_at_80_columns(demo_path, unit):
+    """Piped or in an 80-column terminal the code column used to shrink to "Barriers/Dista…" (or
+    "Barrie…" beside the notes), so rows could not be told apart: every path appears in full."""
+    from qualcode.codebook.codes import list_codes
+    from qualcode.project import Project
+
+    with Project.open(demo_path) as p:
+        paths = [c.path for c in list_codes(p) if c.codable]
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        main, ["-p", str(demo_path), "agreement", "--coders", "anna,bo", "--unit", unit], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    table = [line for line in result.output.splitlines() if line.startswith("│")]
+    assert table and all(len(line) <= 80 for line in result.output.splitlines())
+    labels: list[str] = []
+    for line in table:
+        cells = line.split("│")
+        if cells[2].strip():  # N: a new row
+            labels.append("")
+        labels[-1] += cells[1]
+    squeeze = ["".join(label.split()) for label in labels]
+    assert "…" not in "".join(squeeze)
+    assert squeeze == ["".join(path.split()) for path in paths] + ["(allcodespooled)"]

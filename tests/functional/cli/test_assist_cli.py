@@ -19,7 +19,7 @@ import pytest
 from helpers.cli import digest, one_line_error, qc
 
 HOLDOUT = ["da_int04_vesterbro_medarbejder", "da_obs02_sundholm", "en_int08_vesterbro_peer", "en_obs04_vesterbro_cafe"]
-P = "0.5"
+P = "0.3"  # the demo is small: at a Wilson lower bound of 0.3 some codes get suggestions
 
 
 def _holdout_args(docs=HOLDOUT) -> list[str]:
@@ -69,7 +69,7 @@ def test_acceptance_train_on_eight_suggest_on_four(demo_path, tmp_path):
     coder = f"assist:{model}"
     con = sqlite3.connect(demo_path)
     suggested_codes = [c for c in rep["codes"] if c["threshold"] is not None]
-    assert suggested_codes, "at precision 0.5 some demo codes get suggestions"
+    assert suggested_codes, "at precision 0.3 some demo codes get suggestions"
     for c in rep["codes"]:
         tp = fp = fn = 0
         for doc in HOLDOUT:
@@ -269,3 +269,12 @@ def test_a_text_revision_removes_the_models_trained_on_it_and_says_so(demo_path,
     r = _ok(qc(demo_path, "revise", "en_int05_nordvest_user", str(tmp_path / "new.txt"), "--apply"))
     assert f"removed 1 assist model trained on the old text ({model}" in r.stdout
     assert "no assist model yet" in _ok(qc(demo_path, "assist", "models")).stdout
+
+
+def test_suggesting_on_training_documents_warns_that_agreement_there_flatters(demo_path):
+    _ok(qc(demo_path, "assist", "train", "--coder", "anna", *_holdout_args()))
+    trained_on = _ok(qc(demo_path, "assist", "suggest", "da_int01_vesterbro_bruger", "--min-precision", "0.2"))
+    assert "note: 1 of these documents were used in training" in trained_on.stderr
+    assert "da_int04_vesterbro_medarbejder" in trained_on.stderr  # where to compare instead
+    held_out = _ok(qc(demo_path, "assist", "suggest", *HOLDOUT, "--min-precision", "0.2"))
+    assert "used in training" not in held_out.stderr

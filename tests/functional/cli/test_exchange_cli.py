@@ -68,7 +68,7 @@ def test_qdc_export_and_import(runner, demo_path, tmp_path):
     with Project.open(fresh) as p:
         barriers = get_code(p, "Barriers")
     assert result.output.splitlines() == [
-        f"{DATA / 'taguette-codebook.qdc'}: imported 2 new codes, 1 changed codes",
+        f"{DATA / 'taguette-codebook.qdc'}: imported 2 new codes, 1 changed code",
         "note: code 'barriers' (3F2B7F0C-3E0B-5C7A-9E8B-1B7F0C3E0B5C) matched the project's code of that path "
         f"({barriers.guid}) by path",
     ]  # so "Barriers" took Taguette's name and description

@@ -116,3 +116,60 @@ async def test_only_bo_is_marked_and_decisions_are_previewed(demo_path):
         await pilot.press("n")
         await settle(pilot)
         assert consensus(demo_path) == []
+
+
+def card_text(screen: AgreementScreen, d) -> str:
+    console = Console(width=118, record=True, color_system=None)
+    console.print(screen._passage_table(d))
+    return console.export_text()
+
+
+async def test_a_reopened_screen_shows_what_was_decided(demo_path):
+    """Decided is read from the consensus coder's codings: a new screen (another session) shows
+    the ✓ and what the consensus holds, and a second decision says it replaces the first."""
+    app = Host(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        d = await highlight_passage(pilot, screen, "Help sought", 2375)
+        await pilot.press("b", "b")
+        await settle(pilot)
+        assert consensus(demo_path) == [(2375, 2669)]
+        assert "✓ bo" in card_text(screen, d)
+
+    app = Host(demo_path)  # another session: nothing carried over but the project
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        d = await highlight_passage(pilot, screen, "Help sought", 2375)
+        assert "✓ bo" in card_text(screen, d)
+        preview = screen.query_one("#agr-preview", Static)
+        assert "decided: consensus holds 2375–2669 (bo's spans)" in str(preview.render())
+        # a second decision: previewed as replacing the first, then written over it
+        await pilot.press("a")
+        await settle(pilot)
+        shown = str(preview.render())
+        assert "a: consensus gets 2454–2669 (Help sought)" in shown
+        assert "replaces the earlier decision: consensus holds 2375–2669 (bo's spans)" in shown
+        assert consensus(demo_path) == [(2375, 2669)]
+        await pilot.press("a")
+        await settle(pilot)
+        assert consensus(demo_path) == [(2454, 2669)]
+        assert "✓ anna" in card_text(screen, d) and "✓ bo" not in card_text(screen, d)
+        # neither: no codings, yet decided (the event log says so) -- shown after reopening too
+        await pilot.press("n", "n")
+        await settle(pilot)
+        assert consensus(demo_path) == []
+        screen.dismiss(None)
+        await settle(pilot)
+        app.push_screen(AgreementScreen(Session(demo_path, "supervisor")))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        d = await highlight_passage(pilot, screen, "Help sought", 2375)
+        assert "✓ neither" in card_text(screen, d)
+        assert "decided: consensus holds no coding here (neither)" in str(
+            screen.query_one("#agr-preview", Static).render()
+        )

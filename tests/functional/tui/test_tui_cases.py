@@ -7,15 +7,16 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import DataTable, Input, RadioButton, Static
+from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 
 from helpers.tui import settle
 from qualcode.coding.codings import add_coding, list_codings, remove_coding
-from qualcode.corpus.attributes import document_attributes
+from qualcode.corpus.attributes import add_attribute, attribute_types, document_attributes, set_attribute
 from qualcode.corpus.documents import get_document
 from qualcode.project import Project
 from qualcode.tui.app import QualcodeApp
-from qualcode.tui.screens.cases import AttributeForm, CasesScreen, CheckedPrompt, cell_at
+from qualcode.tui.screens.cases import AttributeForm, CasesScreen, cell_at
+from qualcode.tui.screens.dialogs import Prompt
 from qualcode.tui.screens.transfer import TransferScreen
 from qualcode.tui.widgets.document_list import DocumentList
 
@@ -113,7 +114,7 @@ async def test_sheet_filters_and_says_how_many(demo_copy):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_sheet(pilot)
         await pilot.press("f")
-        assert isinstance(app.screen, CheckedPrompt)
+        assert isinstance(app.screen, Prompt)
         await type_into(pilot, "site=Vesterbro")
         assert set(column(screen, "site")) == {"Vesterbro"}
         assert len(screen.shown) == 5
@@ -130,8 +131,8 @@ async def test_sheet_filters_and_says_how_many(demo_copy):
         # an unknown field is one line in the dialog, and the filter stays as it was
         await pilot.press("f")
         await type_into(pilot, "city=Aarhus")
-        assert isinstance(app.screen, CheckedPrompt)
-        assert "no field 'city'" in str(app.screen.query_one("#checked-error", Static).render())
+        assert isinstance(app.screen, Prompt)
+        assert "no field 'city'" in str(app.screen.query_one("#dialog-error", Static).render())
         await pilot.press("escape")
         assert len(screen.shown) == 3
         # empty: everything again
@@ -159,11 +160,11 @@ async def test_edit_a_number_cell_checks_the_type_and_undo_restores(demo_copy):
         # Enter on a cell edits it; a bad value gets one line in the dialog and writes nothing
         go_to(screen, DOC, "age")
         await pilot.press("enter")
-        assert isinstance(app.screen, CheckedPrompt)
+        assert isinstance(app.screen, Prompt)
         await pilot.press(*"thirty", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, CheckedPrompt)
-        error = str(app.screen.query_one("#checked-error", Static).render())
+        assert isinstance(app.screen, Prompt)
+        error = str(app.screen.query_one("#dialog-error", Static).render())
         assert "age takes a whole number" in error and "'thirty'" in error
         assert value(demo_copy, DOC, "age") is None
         assert read(demo_copy, "SELECT COUNT(*) FROM events")[0][0] == events_before + 1
@@ -192,6 +193,35 @@ async def test_edit_a_number_cell_checks_the_type_and_undo_restores(demo_copy):
         assert isinstance(app.screen, CasesScreen)
 
 
+async def test_add_attribute_enter_adds_from_the_type_choice(demo_copy):
+    """ "Enter adds" holds with focus on the type RadioSet too (arrows and space choose a type)."""
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_sheet(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AttributeForm)
+        await pilot.press(*"weight", "tab")
+        await settle(pilot)
+        assert isinstance(app.focused, RadioSet)
+        await pilot.press("down", "space")
+        await settle(pilot)
+        assert form.chosen_type == "integer"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen)
+        assert read(demo_copy, "SELECT type FROM attributes WHERE name = 'weight'") == [("integer",)]
+        assert "weight" in [f for f, _ in screen.columns()]
+        # a refused name: the line in the dialog, which stays open, Enter from the type choice again
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"weight", "tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttributeForm)
+        assert str(app.screen.query_one("#attribute-error", Static).render())
+
+
 async def test_edit_kind_and_text_and_enter_on_a_name_opens_it(demo_copy):
     app = QualcodeApp(demo_copy, "anna")
     async with app.run_test(size=SIZE) as pilot:
@@ -199,7 +229,7 @@ async def test_edit_kind_and_text_and_enter_on_a_name_opens_it(demo_copy):
         go_to(screen, "en_int07_nordvest_outreach", "kind")
         await pilot.press("e")
         await type_into(pilot, "diary")
-        assert "not a kind" in str(app.screen.query_one("#checked-error", Static).render())
+        assert "not a kind" in str(app.screen.query_one("#dialog-error", Static).render())
         await type_into(pilot, "other")
         assert read(demo_copy, "SELECT kind FROM documents WHERE name = 'en_int07_nordvest_outreach'") == [("other",)]
         go_to(screen, "en_int07_nordvest_outreach", "site")
@@ -276,6 +306,29 @@ async def test_document_list_sorts_and_filters(demo_copy):
         await pilot.press("S")
         assert docs.border_title == "Documents"
         assert [d["id"] for d in docs.documents] == [d["id"] for d in app.document_rows]
+
+
+async def test_document_list_goes_by_the_declared_attribute_types(demo_copy):
+    """The list's fields have the project's declared types (as the sheet's), not types guessed from
+    values: a date is a date, and a float attribute whose values read as whole numbers, or that
+    has no values yet, is a float."""
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        docs = app.query_one(DocumentList)
+        add_attribute(app.project, "weight", "float")
+        doc_id = get_document(app.project, DOC)["id"]
+        set_attribute(app.project, doc_id, "weight", "70")
+        app.refresh_documents()
+        await settle(pilot)
+        fields = docs.field_types()
+        declared = attribute_types(app.project)
+        assert {f: fields[f] for f in declared} == declared
+        assert fields["date"] == "date" and fields["weight"] == "float"
+        docs.focus()
+        await pilot.press("f")
+        await type_into(pilot, "weight>69.5")
+        assert [d["id"] for d in docs.documents] == [doc_id]
 
 
 async def test_document_list_filters_coded_by_me(demo_copy):
@@ -388,7 +441,7 @@ async def test_document_list_sorts_and_filters_ten_thousand_documents_quickly():
     app = Host()
     async with app.run_test(size=(40, 20)) as pilot:
         lst = app.query_one(DocumentList)
-        lst.show(docs, attrs, mine, current=1)
+        lst.show(docs, attrs, mine, current=1, types={"site": "text", "age": "integer"})
         lst.focus()
         await pilot.pause()
         await pilot.press("f")

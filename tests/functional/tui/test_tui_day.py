@@ -131,6 +131,8 @@ async def test_a_day_of_coding(fresh):
         await settle(pilot)
         await pilot.press(*"first pass", "ctrl+s")
         await settle(pilot)
+        assert t.my_coding_at_cursor().memo  # marked ✎ at once (gutter and panel)
+        assert "✎" in str(app.query_one("#at-cursor").render())
         memos = q(path, "SELECT memo FROM codings WHERE memo IS NOT NULL") + q(path, "SELECT text FROM memos")
         assert ("moving target",) in memos and ("first pass",) in memos
 
@@ -254,6 +256,7 @@ async def test_a_day_of_coding(fresh):
     assert "cooccurrence_overlap_count_anna.csv" in exports  # as `cooccurrence` (anna's codings)
     for name in exports:
         assert stat.S_IMODE(os.stat(path.parent / "exports" / name).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path.parent / "exports").st_mode) == 0o700  # its file names name codes
     assert q(path, "PRAGMA integrity_check") == [("ok",)]
     coders = {r[0] for r in q(path, "SELECT name FROM coders")}
     assert coders == {"anna", "bo", "consensus"}

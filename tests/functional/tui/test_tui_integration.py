@@ -69,7 +69,7 @@ async def test_help_lists_the_analysis_screens_and_their_keys(demo_copy):
             "Search (ctrl+f)",
             "Co-occurrence matrix (ctrl+t)",
             "Inter-coder agreement (ctrl+w)",
-            "Accept the first coder's spans",
+            "Preview giving the consensus coder the first coder's spans",
             "Next measure",
         ):
             assert words in shown, words

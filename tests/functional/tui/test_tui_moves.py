@@ -40,6 +40,12 @@ async def test_in_vivo_names_a_code_from_the_selected_words_and_applies_it(demo_
         assert app.screen.query_one(Input).value == "Vesterbro"
         await pilot.press("home", *"Places/", "enter")
         await settle(pilot)
+        await pilot.press("ctrl+z")  # one step undoes the new codes and the coding together
+        await settle(pilot)
+        assert rows(demo_copy, "SELECT COUNT(*) FROM codes WHERE name IN ('Places', 'Vesterbro')") == [(0,)]
+        assert not rows(demo_copy, "SELECT 1 FROM codings WHERE start = ? AND text = 'Vesterbro'", start)
+        await pilot.press("ctrl+y")  # and one step brings both back
+        await settle(pilot)
     got = rows(
         demo_copy,
         "SELECT p.name, k.name, c.start, c.[end] FROM codings c JOIN codes k ON k.id = c.code_id "
@@ -101,7 +107,7 @@ async def test_the_picker_lists_recent_codes_first_and_makes_missing_parents(dem
         recent = rows(
             demo_copy,
             "SELECT code_id FROM codings WHERE coder_id = (SELECT id FROM coders WHERE name = 'anna') "
-            "GROUP BY code_id ORDER BY MAX(created_at) DESC, MAX(id) DESC LIMIT 1",
+            "ORDER BY id DESC LIMIT 1",
         )[0][0]
         ol = picker.query_one("#picker-list")
         assert ol.get_option_at_index(0).id == str(recent)
@@ -127,10 +133,14 @@ async def test_a_coding_keystroke_reads_nothing_back_from_the_project(demo_copy)
         await pilot.press("s")
         await settle(pilot)
         app.project.db.conn.set_trace_callback(None)
-        reads = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
-        # the coding's own checks (document, code, duplicate, coder) and nothing after the commit
+        poll = ("PRAGMA data_version", "FROM events WHERE id >", "SELECT id, name FROM documents")
+        reads = [q for q in statements if q.lstrip().upper().startswith("SELECT") and not any(p in q for p in poll)]
+        # the coding's own checks (document, duplicate, coder, the event chain) and nothing after the
+        # commit re-reads the document's codings, the counts or the document list (the 0.2 s poll for
+        # other processes' news may run meanwhile; it is left out)
         assert len(reads) <= 8, reads
-        assert not any("GROUP BY code_id" in q for q in reads)  # no count re-read
+        assert not any("GROUP BY" in q for q in reads)  # no count re-read (codes, documents)
+        assert not any("COALESCE(c.memo" in q for q in reads)  # the document's codings are not re-read
         code = next(c for c in app.codes if c.hotkey == "s")
         assert app.counts[code.id] == before + 1
         assert any(c.code_id == code.id and (c.start, c.end) == t.selection for c in t.codings)

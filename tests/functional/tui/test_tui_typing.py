@@ -49,6 +49,10 @@ async def test_the_coder_switch_takes_a_burst_and_asks_before_adding(demo_copy):
             assert app.project.coder == "bo"
             await burst(pilot, "ctrl+u", "a", "n", "n", "a", "enter")
             assert app.project.coder == "anna"
+        switched: list[str] = []
+        app.set_coder = lambda name, _orig=app.set_coder: (switched.append(name), _orig(name))  # type: ignore
+        await burst(pilot, *(["ctrl+u", "b", "o", "enter", "ctrl+u", "a", "n", "n", "a", "enter"] * 8))  # one burst
+        assert switched == ["bo", "anna"] * 8 and app.project.coder == "anna"
         before = coders(demo_copy)
         await burst(pilot, "ctrl+u", "a", "n", "enter")  # a new name: a question, not a coder
         assert app.project.coder == "anna" and coders(demo_copy) == before

@@ -29,3 +29,16 @@ def test_all_units_and_bad_k(demo):
     assert topics(demo, k=3, unit="paragraph").units > topics(demo, k=3, unit="paragraph", uncoded=True).units
     with pytest.raises(QualcodeError, match="-k"):
         topics(demo, k=1)
+
+
+def test_topics_are_not_led_by_stop_words_or_fillers(demo):
+    """Danish "med" and "gør" lemmatise to "mede" and "gø", past a filter on lemmas alone; "ja" is no
+    stop word but a filler."""
+    from qualcode.text.lexicon import fillers, stop_words
+
+    skip = stop_words("da") | stop_words("en") | fillers("da") | fillers("en")
+    result = topics(demo, k=4, uncoded=True)
+    for t in result.topics:
+        top = [w for w, _ in t.words[:5]]
+        assert not [w for w in top if w in skip], top
+        assert not {"mede", "gø", "ja", "nej"} & {w for w, _ in t.words}, t.words

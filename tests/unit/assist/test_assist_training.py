@@ -8,9 +8,10 @@ import sqlite3
 import numpy as np
 import pytest
 
-from qualcode.analysis.agreement import unit_presence
-from qualcode.assist import load_model, train
-from qualcode.assist.features import document_units, fit_vectoriser, presence, unit_table
+from qualcode.analysis.agreement import audit, unit_presence
+from qualcode.analysis.agreement.spans import span_presence
+from qualcode.assist import features, load_model, train, training
+from qualcode.assist.features import document_units, fit_vectoriser, unit_table
 from qualcode.assist.model import Model, coefficients_sha256
 from qualcode.assist.training import MIN_POSITIVES, alpha_of, figures
 from qualcode.coding.codings import add_coding
@@ -30,9 +31,15 @@ def test_unit_presence_is_agreements_rule(demo):
             [doc["id"]],
         )
     ]
-    ours = presence(starts, ends, np.array(spans, dtype=np.int64)).astype(int).tolist()
+    ours = span_presence(starts, ends, np.array(spans, dtype=np.int64)).astype(int).tolist()
     theirs = unit_presence(list(zip(starts.tolist(), ends.tolist())), {"anna": spans})["anna"]
     assert ours == theirs and sum(ours) > 10
+
+
+def test_the_assistant_and_the_audit_share_one_presence_rule():
+    """One implementation, in agreement's spans module: no copy in the assistant or the audit."""
+    assert not hasattr(features, "presence") and not hasattr(audit, "_presence")
+    assert training.span_presence is span_presence and audit.span_presence is span_presence
 
 
 def test_features_are_the_lemmas_of_each_unit_from_the_word_index(demo):
