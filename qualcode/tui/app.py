@@ -512,7 +512,7 @@ class QualcodeApp(App[None]):
             found = suggestions(self.project, self.doc["id"], self.min_precision, coder=self.project.coder)
         except QualcodeError as e:
             self.suggesting = False
-            self.notify(f"{e} (qualcode assist train makes a model)", severity="warning")
+            self.notify(str(e), severity="warning")  # e.g. "no assist model yet: train one with …"
             return
         self.transcript.show_suggestions(found)
         if announce:
