@@ -157,7 +157,7 @@ ACTIONS: tuple[Action, ...] = (
         "toggle_suggestions",
         "ctrl+x",
         "suggestions",
-        "Show or hide the offline assistant's suggestions for this document (qualcode assist train first)",
+        "The offline assistant's suggestions for this document at precision ≥ 0.8; again: 0.6, 0.4, then hidden",
         footer=False,
         palette=True,
     ),

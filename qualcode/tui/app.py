@@ -493,14 +493,22 @@ class QualcodeApp(App[None]):
             Prompt("In-vivo code — name it (Parent/Name places it):", words, hint="Enter creates and applies it"), make
         )
 
+    PRECISIONS = (0.8, 0.6, 0.4)  # ctrl+x steps through them, then hides the lane
+
     def action_toggle_suggestions(self) -> None:
-        """The assistant's suggestion lane for the open document (◇ in the gutter; > < + -)."""
-        self.suggesting = not self.suggesting
-        if not self.suggesting:
+        """The assistant's suggestion lane for the open document (◇ in the gutter; > < + -). Each
+        ctrl+x asks for less precision (0.8, 0.6, 0.4), then hides the lane."""
+        if self.suggesting and self.min_precision == self.PRECISIONS[-1]:
+            self.suggesting = False
+            self.transcript.lane_on = False
             self.transcript.show_suggestions([])
             self.notify("suggestions hidden")
             self.update_status()
             return
+        if self.suggesting:
+            self.min_precision = self.PRECISIONS[self.PRECISIONS.index(self.min_precision) + 1]
+        else:
+            self.suggesting, self.min_precision = True, self.PRECISIONS[0]
         self.load_suggestions(announce=True)
 
     def load_suggestions(self, announce: bool = False) -> None:
@@ -514,12 +522,16 @@ class QualcodeApp(App[None]):
             self.suggesting = False
             self.notify(str(e), severity="warning")  # e.g. "no assist model yet: train one with …"
             return
+        self.transcript.lane_on = True
         self.transcript.show_suggestions(found)
         if announce:
             model = found[0].model_id if found else "the newest model"
+            lower = [p for p in self.PRECISIONS if p < self.min_precision]
+            again = f"ctrl+x again: precision ≥ {lower[0]:g}" if lower else "ctrl+x again hides them"
             self.notify(
-                f"{len(found)} suggestion(s) from {model} at precision ≥ {self.min_precision:g}: "
-                "> next · + accept · - reject"
+                f"{len(found)} suggestion(s) from {model} at precision ≥ {self.min_precision:g}"
+                + (": > next · + accept · - reject" if found else "")
+                + f" ({again})"
             )
         self.update_status()
 

@@ -127,6 +127,7 @@ class Transcript(ScrollView, can_focus=True):
         self.current_id: int | None = None  # the coding the editing keys act on, when it is at the cursor
         self.suggested: list = []  # the assistant's suggestions (qualcode.assist.Suggestion), when shown
         self.suggestion: Any = None  # the one selected with > <
+        self.lane_on = False  # the suggestion lane is shown (possibly with none in this document)
         self.placeholder = ""  # what an empty pane says (how to fill it)
         self._drag = False
         self._goal_col: int | None = None
@@ -658,8 +659,13 @@ class Transcript(ScrollView, can_focus=True):
 
     def on_key(self, event: Key) -> None:
         """Printable keys that no binding took are code hotkeys."""
-        if event.key in reserved_keys("suggest") and not self.suggested:  # the lane is off: say so
-            self.notify("no suggestions shown: ctrl+x shows the assistant's suggestions", severity="warning")
+        if event.key in reserved_keys("suggest") and not self.suggested:  # say why nothing happens
+            self.notify(
+                "no suggestions in this document at this precision: ctrl+x asks for less"
+                if self.lane_on
+                else "no suggestions shown: ctrl+x shows the assistant's suggestions",
+                severity="warning",
+            )
             return
         if event.key in reserved_keys("app", "transcript", "coding", "suggest"):
             return

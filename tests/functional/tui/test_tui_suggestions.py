@@ -14,6 +14,10 @@ pytestmark = pytest.mark.anyio
 pytest.importorskip("sklearn")
 
 
+def t_lane_empty(app) -> bool:
+    return app.transcript.lane_on and app.transcript.suggested == []
+
+
 @pytest.fixture()
 def trained(demo_copy):
     from qualcode.assist import train
@@ -28,15 +32,17 @@ async def test_the_lane_shows_suggestions_and_accept_and_reject_write_one_event_
     app = QualcodeApp(trained, "anna")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.min_precision = 0.3
         await pilot.press("ctrl+x")
+        assert app.suggesting and app.min_precision == 0.8 and t_lane_empty(app)  # the demo reaches no 0.8
+        await pilot.press("ctrl+x", "ctrl+x")  # less precision each time: 0.6, then 0.4
+        assert app.min_precision == 0.4
         t = app.transcript
         if not t.suggested:  # the first document may hold none at this precision: take one that does
             for d in app.document_rows:
                 app.open_document(d["id"])
                 if t.suggested:
                     break
-        assert t.suggested, "the demo model suggests nothing at precision 0.3"
+        assert t.suggested, "the demo model suggests nothing at precision 0.4"
         await pilot.press("greater_than_sign")
         first = t.suggestion
         assert t.selection == (first.start, first.end)
@@ -67,5 +73,5 @@ async def test_the_lane_shows_suggestions_and_accept_and_reject_write_one_event_
             ).fetchall()
             con.close()
             assert ("rejected",) in decided
-        await pilot.press("ctrl+x")
-        assert t.suggested == []
+        await pilot.press("ctrl+x")  # after 0.4, hidden
+        assert t.suggested == [] and not app.suggesting
