@@ -104,6 +104,9 @@ class QualcodeGroup(click.Group):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
+        except click.UsageError as e:  # a wrong option or value: one line and exit 1, like any bad input
+            where = e.ctx.command_path if e.ctx is not None else "qualcode"
+            fail(f"{e.format_message()} (see '{where} --help')")
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BaseException as e:
