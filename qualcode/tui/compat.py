@@ -52,7 +52,7 @@ def guard_toast_timeout() -> None:
 class KeyHolder:
     """Hands keys on one at a time: a key waits while the key before it is still on its way (Textual
     forwards a key to the focused widget's queue and runs bindings when it bubbles back, while the
-    app reads the next key at once) and while a dialog that key opened is not yet mounted and
+    app reads the next key at once) and while a screen or dialog that key opened is not yet mounted and
     focused. Keys typed in a burst so land where they would have landed typed slowly. Gives up
     after ``PATIENCE`` seconds, so nothing can swallow keys."""
 
@@ -72,14 +72,12 @@ class KeyHolder:
         self.waiting = False
 
     def _opening(self) -> bool:
-        """The top screen is a dialog that has not yet painted once with its own focus set (its
+        """The top screen (a dialog, the case sheet, search …) has not yet painted once with its focus set (its
         ``on_mount`` moves focus a frame after Textual's automatic focus)."""
-        from textual.screen import ModalScreen
-
         if not self._alive():
             return False
         screen = self.app.screen
-        if not isinstance(screen, ModalScreen) or screen in self.ready:
+        if screen is self.app.screen_stack[0] or screen in self.ready:  # the workbench itself is never opening
             return False
         if screen is not self.pending:
             self.pending = screen

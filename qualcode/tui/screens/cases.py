@@ -106,6 +106,8 @@ class AttributeForm(ModalScreen[str | None]):
 class CasesScreen(Screen[int | None]):
     """Dismisses with the id of a document to open in the workbench, or None."""
 
+    AUTO_FOCUS = "#cases-table"
+
     BINDINGS = bindings("cases")
     DEFAULT_CSS = """
     #cases-summary { height: 1; padding: 0 1; color: $text-muted; }

@@ -46,6 +46,7 @@ PALETTE = (
 
 
 class CodebookScreen(Screen[None]):
+    AUTO_FOCUS = "CodeTree"
     BINDINGS = bindings("codebook")
 
     def __init__(self, project, highlight: int | None = None) -> None:

@@ -70,6 +70,8 @@ def _heat(v: float, top: float, measure: str) -> str:
 class MatrixScreen(Screen):
     """Co-occurrence heatmap for ``coder`` (or all coders pooled with ``p``)."""
 
+    AUTO_FOCUS = "DataTable"
+
     BINDINGS = bindings("matrix")
     DEFAULT_CSS = """
     MatrixScreen #matrix-title { height: auto; padding: 0 1; text-style: bold; }

@@ -73,6 +73,8 @@ class MemoList(VirtualList):
 class MemoBrowserScreen(Screen[Place | None]):
     """Dismisses with the place to open (see ``Place``), or None."""
 
+    AUTO_FOCUS = "MemoList"
+
     BINDINGS = bindings("memos")
 
     def __init__(self, project) -> None:

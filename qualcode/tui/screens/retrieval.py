@@ -122,6 +122,8 @@ def parse_filters(text: str) -> dict[str, str]:
 class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     """Dismisses with (document id, start, end) of the segment to open, or None."""
 
+    AUTO_FOCUS = "SegmentList"
+
     BINDINGS = bindings("retrieval")
 
     def __init__(self, project, code_id: int | None) -> None:

@@ -30,6 +30,8 @@ MAX_LINES = 500
 class SearchScreen(Screen):
     """Query box, mode (exact/regex/lemma/fuzzy), KWIC result list."""
 
+    AUTO_FOCUS = "#search-query"
+
     BINDINGS = bindings("search")
     DEFAULT_CSS = """
     SearchScreen #search-bar { height: 3; }

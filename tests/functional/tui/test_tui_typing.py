@@ -90,3 +90,14 @@ async def test_the_search_box_searches_a_new_query_typed_in_a_burst(demo_copy):
         assert screen.query_one("#search-query", Input).value == "methadone"
         status = str(screen.query_one("#search-status").render())
         assert status != first and "hit" in status
+
+
+async def test_full_screens_take_a_burst_too(demo_copy):
+    app = QualcodeApp(demo_copy, "anna")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "ctrl+s", "f", *"site=Nordvest", "enter")  # the sheet, its filter, typed as one
+        sheet = app.screen
+        assert {d["name"].split("_")[2] for d in sheet.shown} == {"nordvest"}
+        await burst(pilot, "escape", "ctrl+a", "k")  # the memo browser, and its kind filter at once
+        assert app.screen.kind is not None
