@@ -23,7 +23,7 @@ import numpy as np
 from qualcode.assist.features import check_unit, unit_table
 from qualcode.assist.model import DEFAULT_THRESHOLD, Model, load_model
 from qualcode.codebook.codes import codes_by_id
-from qualcode.coding.codings import coding_row
+from qualcode.coding.codings import coding_row, refuse_duplicate
 from qualcode.corpus.documents import get_document, list_documents
 from qualcode.errors import QualcodeError
 from qualcode.ids import new_guid, now
@@ -284,13 +284,7 @@ def accept(project: Project, suggestion: Suggestion, coder: str | None = None) -
     if code is None:
         raise QualcodeError(f"the suggested code '{suggestion.code_path}' no longer exists")
     row = coding_row(doc, code, suggestion.start, suggestion.end)  # checked: codable, inside, whole characters
-    existing = project.db.execute(
-        "SELECT 1 FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.document_id = ? AND c.code_id = ? "
-        "AND k.name = ? AND c.start = ? AND c.[end] = ?",
-        [doc["id"], code.id, name, suggestion.start, suggestion.end],
-    ).fetchone()
-    if existing:
-        raise QualcodeError(f"{name} has already coded [{suggestion.start},{suggestion.end}) with {code.path}")
+    refuse_duplicate(project, doc, code, name, suggestion.start, suggestion.end)
     with project.transaction(events.ASSIST_ACCEPT, f"accepted {_described(project, suggestion)} as {name}") as tx:
         row["coder_id"] = project.coder_id(name, tx=tx)
         row["id"] = tx.insert("codings", row)

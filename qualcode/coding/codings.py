@@ -44,7 +44,8 @@ def coding_row(
     }
 
 
-def _refuse_duplicate(project: Project, doc: dict[str, Any], code: Code, coder: str, start: int, end: int) -> None:
+def refuse_duplicate(project: Project, doc: dict[str, Any], code: Code, coder: str, start: int, end: int) -> None:
+    """One coder applies a code to a span once (a second, identical coding is refused)."""
     existing = project.db.execute(
         "SELECT c.guid FROM codings c JOIN coders k ON k.id = c.coder_id WHERE document_id = ? AND code_id = ? "
         "AND k.name = ? AND start = ? AND [end] = ?",
@@ -67,7 +68,7 @@ def add_coding(
     c = get_code(project, code)
     row = coding_row(doc, c, start, end, memo)
     coder_name = coder or project.coder
-    _refuse_duplicate(project, doc, c, coder_name, start, end)
+    refuse_duplicate(project, doc, c, coder_name, start, end)
     with project.transaction(events.CODING_ADD, f"{c.path} on {doc['name']} [{start},{end})") as tx:
         row["coder_id"] = project.coder_id(coder_name, tx=tx)
         row["id"] = tx.insert("codings", row)
@@ -275,24 +276,3 @@ def recent_codes(project: Project, coder: str, limit: int = 20) -> list[int]:
 
 def count_codings(project: Project) -> int:
     return cast(int, project.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0])
-
-
-def coding_memo_texts(project: Project) -> dict[int, str]:
-    """``{coding id: its memo}`` for every coding with one — its own memo (``codings.memo``, ctrl+n)
-    first, then memos written on it (``memo coding``, REFI-QDA) that this session may see. Memos
-    are few: retrieval marks its segments ✎ from one read of them."""
-    out: dict[int, list[str]] = {}
-    for cid, text in project.db.execute("SELECT id, memo FROM codings WHERE COALESCE(memo, '') != ''").fetchall():
-        out.setdefault(cid, []).append(text)
-    me = project.visible_coder()
-    sql = (
-        "SELECT c.id, m.text FROM memos m JOIN codings c ON c.guid = m.target_guid "
-        "WHERE m.target = 'coding' AND COALESCE(m.text, '') != ''"
-    )
-    params: list[Any] = []
-    if me is not None:
-        sql += " AND (m.coder_id IS NULL OR m.coder_id IN (SELECT id FROM coders WHERE name = ?))"
-        params.append(me)
-    for cid, text in project.db.execute(sql + " ORDER BY m.id", params).fetchall():
-        out.setdefault(cid, []).append(text)
-    return {k: "\n".join(v) for k, v in out.items()}

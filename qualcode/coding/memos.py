@@ -166,15 +166,37 @@ def all_memos(project: Project) -> list[MemoEntry]:
     return _visible(project, [e for _, e in entries])
 
 
+def _seen(project: Project) -> tuple[str, list[Any]]:
+    """The SQL condition (on memos ``m``) for the memos this session may see: while blind coding is
+    on, only your own and those without a coder."""
+    me = project.visible_coder()
+    if me is None:
+        return "", []
+    return " AND (m.coder_id IS NULL OR m.coder_id IN (SELECT id FROM coders WHERE name = ?))", [me]
+
+
 def codes_with_memos(project: Project) -> set[int]:
     """Ids of the codes with a memo this session may see: the codebook marks them ✎ (one query)."""
-    me = project.visible_coder()
+    seen, params = _seen(project)
     sql = "SELECT DISTINCT c.id FROM memos m JOIN codes c ON c.guid = m.target_guid WHERE m.target = 'code'"
-    params: list[Any] = []
-    if me is not None:
-        sql += " AND (m.coder_id IS NULL OR m.coder_id IN (SELECT id FROM coders WHERE name = ?))"
-        params.append(me)
-    return {r[0] for r in project.db.execute(sql, params).fetchall()}
+    return {r[0] for r in project.db.execute(sql + seen, params).fetchall()}
+
+
+def coding_memo_texts(project: Project) -> dict[int, str]:
+    """``{coding id: its memo}`` for every coding with one — its own memo (``codings.memo``, ctrl+n)
+    first, then memos written on it (``memo coding``, REFI-QDA) that this session may see. Memos
+    are few: retrieval marks its segments ✎ from one read of them."""
+    out: dict[int, list[str]] = {}
+    for cid, text in project.db.execute("SELECT id, memo FROM codings WHERE COALESCE(memo, '') != ''").fetchall():
+        out.setdefault(cid, []).append(text)
+    seen, params = _seen(project)
+    sql = (
+        "SELECT c.id, m.text FROM memos m JOIN codings c ON c.guid = m.target_guid "
+        "WHERE m.target = 'coding' AND COALESCE(m.text, '') != ''"
+    )
+    for cid, text in project.db.execute(sql + seen + " ORDER BY m.id", params).fetchall():
+        out.setdefault(cid, []).append(text)
+    return {k: "\n".join(v) for k, v in out.items()}
 
 
 def code_memos(project: Project, code_guid: str) -> list[tuple[str | None, str]]:

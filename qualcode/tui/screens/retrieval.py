@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from qualcode.codebook.codes import get_code, list_codes
-from qualcode.coding.codings import coding_memo_texts, coding_texts, segment_columns
+from qualcode.coding.codings import coding_texts, segment_columns
+from qualcode.coding.memos import coding_memo_texts
 from qualcode.corpus.attributes import attribute_types
 from qualcode.corpus.filters import select_documents
 from qualcode.errors import QualcodeError

@@ -29,7 +29,7 @@ def trained(demo_copy):
 
 
 async def test_the_lane_shows_suggestions_and_accept_and_reject_write_one_event_each(trained):
-    app = QualcodeApp(trained, "anna")
+    app = QualcodeApp(trained, "bo")  # bo reviews a model of anna's coding
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+x")
@@ -37,12 +37,12 @@ async def test_the_lane_shows_suggestions_and_accept_and_reject_write_one_event_
         await pilot.press("ctrl+x", "ctrl+x")  # less precision each time: 0.6, then 0.4
         assert app.min_precision == 0.4
         t = app.transcript
-        if not t.suggested:  # the first document may hold none at this precision: take one that does
+        if len(t.suggested) < 2:  # the first document may hold too few at this precision: take one that has two
             for d in app.document_rows:
                 app.open_document(d["id"])
-                if t.suggested:
+                if len(t.suggested) >= 2:
                     break
-        assert t.suggested, "the demo model suggests nothing at precision 0.4"
+        assert len(t.suggested) >= 2, "no demo document has two suggestions at precision 0.4"
         await pilot.press("greater_than_sign")
         first = t.suggestion
         assert t.selection == (first.start, first.end)
@@ -61,17 +61,17 @@ async def test_the_lane_shows_suggestions_and_accept_and_reject_write_one_event_
         ).fetchall()
         summary = con.execute("SELECT summary FROM events ORDER BY id DESC LIMIT 1").fetchone()[0]
         con.close()
-        assert coding == [("anna",)]
+        assert coding == [("bo",)]
         assert first.model_id in summary and "accepted" in summary
-        if t.suggested:
-            second = t.suggestion
-            await pilot.press("minus")
-            await settle(pilot)
-            con = sqlite3.connect(trained)
-            decided = con.execute(
-                "SELECT decision FROM assist_decisions WHERE code_id = ? AND start = ?", [second.code_id, second.start]
-            ).fetchall()
-            con.close()
-            assert ("rejected",) in decided
+        second = t.suggestion  # the next one is selected after a decision
+        assert second is not None and second is not first
+        await pilot.press("minus")
+        await settle(pilot)
+        con = sqlite3.connect(trained)
+        decided = con.execute(
+            "SELECT decision FROM assist_decisions WHERE code_id = ? AND start = ?", [second.code_id, second.start]
+        ).fetchall()
+        con.close()
+        assert ("rejected",) in decided
         await pilot.press("ctrl+x")  # after 0.4, hidden
         assert t.suggested == [] and not app.suggesting
